@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian packages. Idempotent: packages already
+# present are skipped, and apt-get runs only when something is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make            # toolchain
+  nlohmann-json3-dev        # JSON reading and ordered JSON output
+  libgtest-dev              # unit tests
+  libbenchmark-dev          # bench/ programs
+)
+if [[ "${CALFLOPS_FUZZ:-0}" == 1 ]]; then
+  packages+=(clang libclang-rt-14-dev)   # libFuzzer and sanitizers
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
