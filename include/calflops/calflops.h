@@ -1,0 +1,52 @@
+// calflops: parameters, MACs and FLOPs of neural networks from their descriptions.
+//
+//   calflops::Options o;
+//   o.model = "llama-3-8b";            // zoo name, config.json path, or a directory holding one
+//   o.seq_len = 128;
+//   calflops::WriteReport(o, std::cout);   // the calflops text report
+//   calflops::Totals t = calflops::Measure(o);
+//
+// Errors are thrown as calflops::Error (model/error.h) with an exit code and a location.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace calflops {
+
+struct Options {
+  std::string model;                    ///< zoo name, config.json, or a directory
+  std::string model_class;              ///< transformers class ("" = config architectures[0])
+  std::string convention = "analytic";  ///< "analytic" | "calflops"
+  std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
+  std::string mode = "forward";         ///< "forward" | "generate"
+  int64_t batch = 1;
+  int64_t seq_len = 128;
+  int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
+  int64_t max_new_tokens = 1;  ///< generate: tokens produced
+  // report
+  std::string format = "text";  ///< "text" | "json"
+  int precision = 2;
+  std::optional<std::string> unit;
+  double bp_factor = 2.0;
+  bool detailed = true;
+};
+
+struct Totals {
+  unsigned __int128 params = 0;
+  unsigned __int128 macs = 0;
+  unsigned __int128 flops = 0;
+};
+
+/// Analyses the model and writes the report in `options.format`.
+void WriteReport(const Options& options, std::ostream& out);
+/// Analyses the model and returns the root totals.
+Totals Measure(const Options& options);
+/// The bundled zoo, one line per model: name, model_type, parameters.
+void WriteModelList(std::ostream& out);
+/// Library version, "MAJOR.MINOR.PATCH".
+const char* Version();
+
+}  // namespace calflops

@@ -1,0 +1,46 @@
+#include "analysis/analyze.h"
+
+#include "model/error.h"
+
+namespace calflops {
+
+namespace {
+void CheckRange(const char* what, int64_t v, int64_t min, int64_t max) {
+  if (v < min || v > max) {
+    throw BadInput("workload", std::string(what) + " is " + std::to_string(v) +
+                                   ", expected an integer in [" + std::to_string(min) + ", " +
+                                   std::to_string(max) + "]");
+  }
+}
+}  // namespace
+
+void ValidateWorkload(const Workload& w) {
+  CheckRange("--batch-size", w.batch, 1, kMaxTokens);
+  CheckRange("--seq-len", w.seq_len, 1, kMaxTokens);
+  CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
+  CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
+  CheckRange("--images", w.images, 0, 1 << 16);
+}
+
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
+  ValidateWorkload(w);
+  Profile profile;
+  profile.tree = arch.tree();
+  profile.convention = c;
+  CostAccumulator acc(profile.tree.size(), c);
+  Tracer tracer(acc, arch.dtype());
+  for (const ForwardCall& call : arch.Plan(w)) {
+    arch.Forward(tracer, call);
+    OpCost per_call = acc.Commit(call.repeat);
+    profile.calls.push_back(CallStats{.label = call.label,
+                                      .repeat = call.repeat,
+                                      .tokens = call.new_tokens,
+                                      .context = call.past_tokens + call.new_tokens,
+                                      .macs = per_call.macs,
+                                      .flops = per_call.flops});
+  }
+  acc.Finish(profile);
+  return profile;
+}
+
+}  // namespace calflops

@@ -1,0 +1,15 @@
+// Runs a workload through an architecture under a convention and returns the profile.
+#pragma once
+
+#include "analysis/profile.h"
+#include "archs/architecture.h"
+
+namespace calflops {
+
+/// Checks the workload's sizes (positive, below the named limits); throws a located error.
+void ValidateWorkload(const Workload& w);
+
+/// Replays every forward call the workload makes, charging each op to its module.
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c);
+
+}  // namespace calflops

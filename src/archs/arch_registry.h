@@ -1,0 +1,39 @@
+// The registry of architectures: one ArchEntry per config `model_type`, listed explicitly in
+// arch_registry.cc. A new architecture = one file defining its entry + one line in that list.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "archs/architecture.h"
+#include "readers/hf_config/config.h"
+
+namespace calflops {
+
+using ArchFactory = std::unique_ptr<Architecture> (*)(const Config& config,
+                                                      const std::string& model_class,
+                                                      const BuildOptions& options);
+
+struct ArchEntry {
+  std::string_view model_type;               ///< config.json "model_type"
+  std::string_view family;                   ///< one-line description for --list-models
+  std::span<const std::string_view> classes; ///< transformers classes it builds
+  ArchFactory make;
+};
+
+std::span<const ArchEntry> AllArchs();
+const ArchEntry* FindArch(std::string_view model_type);
+
+/// Builds the architecture a config describes: model_type picks the entry, options.model_class
+/// (default: architectures[0], else the entry's first class) picks the class.
+std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const BuildOptions& options);
+
+/// The parameter dtype a config declares (torch_dtype), float32 when absent.
+DType ConfigDType(const Config& config);
+
+// Entries, one per architecture file.
+const ArchEntry& LlamaArch();
+
+}  // namespace calflops

@@ -1,0 +1,54 @@
+// An architecture: a module tree built from a config, plus the forward pass that emits the ops
+// of one call. Plan() turns a workload into the sequence of forward calls a run makes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/module_tree.h"
+#include "model/tracer.h"
+#include "model/workload.h"
+
+namespace calflops {
+
+/// transformers' attn_implementation.
+enum class AttnImpl { kEager, kSdpa, kFlashAttention2 };
+
+struct BuildOptions {
+  AttnImpl attn = AttnImpl::kSdpa;  ///< transformers 4.45's default when torch >= 2.1.1
+  std::string model_class;          ///< "" = config architectures[0]
+};
+
+/// One forward call of the model.
+struct ForwardCall {
+  std::string label;          ///< "forward", "prefill", "decode"
+  int64_t repeat = 1;         ///< this many identical calls
+  int64_t batch = 1;
+  int64_t new_tokens = 0;     ///< tokens entering the model in this call (before any merge)
+  int64_t past_tokens = 0;    ///< tokens already in the KV cache
+  int64_t logits_tokens = 0;  ///< positions sent through the output head
+  bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+};
+
+class Architecture {
+ public:
+  explicit Architecture(DType dtype) : dtype_(dtype) {}
+  virtual ~Architecture() = default;
+
+  const ModuleTree& tree() const { return tree_; }
+  ModuleTree& tree() { return tree_; }
+  DType dtype() const { return dtype_; }
+
+  /// The calls a workload makes. Default: a causal LM (forward = all positions through the head;
+  /// generate = prefill of the prompt, then one-token decode steps, last-position logits).
+  virtual std::vector<ForwardCall> Plan(const Workload& w) const;
+  /// Emits the ops of one call.
+  virtual void Forward(Tracer& t, const ForwardCall& call) const = 0;
+
+ protected:
+  ModuleTree tree_;
+  DType dtype_;
+};
+
+}  // namespace calflops

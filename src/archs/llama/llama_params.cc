@@ -1,0 +1,45 @@
+#include "archs/llama/llama_params.h"
+
+#include "model/error.h"
+
+namespace calflops {
+
+LlamaParams LlamaParams::FromConfig(const Config& c, std::string prefix) {
+  LlamaParams p;
+  p.prefix = std::move(prefix);
+  p.hidden = c.Int("hidden_size", 4096, 1, kMaxConfigDim);
+  p.intermediate = c.Int("intermediate_size", 11008, 1, kMaxConfigDim);
+  p.n_layers = c.Int("num_hidden_layers", 32, 0, kMaxLayers);
+  p.n_heads = c.Int("num_attention_heads", 32, 1, kMaxConfigDim);
+  p.n_kv_heads = c.Int("num_key_value_heads", p.n_heads, 1, kMaxConfigDim);
+  if (p.n_heads % p.n_kv_heads != 0) {
+    throw BadInput(c.Where("num_key_value_heads"),
+                   "is " + std::to_string(p.n_kv_heads) + ", which does not divide " +
+                       "num_attention_heads " + std::to_string(p.n_heads));
+  }
+  if (c.IsSet("head_dim")) {
+    p.head_dim = c.Int("head_dim", 1, kMaxConfigDim);
+  } else {
+    if (p.hidden % p.n_heads != 0) {
+      throw BadInput(c.Where("num_attention_heads"),
+                     "is " + std::to_string(p.n_heads) + ", which does not divide hidden_size " +
+                         std::to_string(p.hidden) + " (and head_dim is not given)");
+    }
+    p.head_dim = p.hidden / p.n_heads;
+  }
+  if (p.head_dim % 2 != 0) {
+    throw BadInput(c.Where("head_dim"), "is odd (" + std::to_string(p.head_dim) +
+                                            "); rotary embeddings need an even head dimension");
+  }
+  p.vocab = c.Int("vocab_size", 32000, 1, kMaxConfigDim);
+  p.pad_token_id = c.OptInt("pad_token_id", INT64_MIN, INT64_MAX);
+  p.rms_eps = c.Float("rms_norm_eps", 1e-6);
+  p.tie_word_embeddings = c.Bool("tie_word_embeddings", false);
+  p.attention_bias = c.Bool("attention_bias", false);
+  p.mlp_bias = c.Bool("mlp_bias", false);
+  p.hidden_act = c.String("hidden_act", "silu");
+  p.act_where = c.Where("hidden_act");
+  return p;
+}
+
+}  // namespace calflops

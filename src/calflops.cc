@@ -1,0 +1,109 @@
+// The public API: resolve the model, build it, analyse the workload, hand the profile to a writer.
+#include "calflops/calflops.h"
+
+#include <cstdio>
+
+#include "analysis/analyze.h"
+#include "archs/arch_registry.h"
+#include "model/error.h"
+#include "readers/model_source.h"
+#include "readers/zoo/zoo.h"
+#include "report/json_report.h"
+#include "report/number_format.h"
+#include "report/text_report.h"
+
+namespace calflops {
+namespace {
+
+AttnImpl ParseAttnImpl(const std::string& s) {
+  if (s == "eager") return AttnImpl::kEager;
+  if (s == "sdpa") return AttnImpl::kSdpa;
+  if (s == "flash_attention_2") return AttnImpl::kFlashAttention2;
+  throw Error(ExitCode::kUsage, "--attn-impl",
+              "unknown value '" + s + "' (expected eager, sdpa or flash_attention_2)");
+}
+
+Workload MakeWorkload(const Options& o) {
+  Workload w;
+  if (o.mode == "forward") {
+    w.mode = Mode::kForward;
+  } else if (o.mode == "generate") {
+    w.mode = Mode::kGenerate;
+  } else {
+    throw Error(ExitCode::kUsage, "--mode", "unknown value '" + o.mode + "' (expected forward or generate)");
+  }
+  w.batch = o.batch;
+  w.seq_len = o.seq_len;
+  w.prompt_tokens = o.prompt_tokens;
+  w.max_new_tokens = o.max_new_tokens;
+  return w;
+}
+
+Profile Run(const Options& o) {
+  auto convention = ParseConvention(o.convention);
+  if (!convention) {
+    throw Error(ExitCode::kUsage, "--convention",
+                "unknown value '" + o.convention + "' (expected analytic or calflops)");
+  }
+  Workload w = MakeWorkload(o);
+  ValidateWorkload(w);
+  Config config = LoadModelConfig(o.model);
+  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
+  auto arch = BuildArchitecture(config, b);
+  return Analyze(*arch, w, *convention);
+}
+
+}  // namespace
+
+const char* Version() { return "0.1.0"; }
+
+void WriteReport(const Options& o, std::ostream& out) {
+  if (o.format != "text" && o.format != "json") {
+    throw Error(ExitCode::kUsage, "--format", "unknown value '" + o.format + "' (expected text or json)");
+  }
+  if (o.precision < 0 || o.precision > 15) {
+    throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(o.precision));
+  }
+  Profile p = Run(o);
+  ReportOptions r{.precision = o.precision,
+                  .unit = o.unit,
+                  .bp_factor = o.bp_factor,
+                  .detailed = o.detailed,
+                  .model = o.model,
+                  .attn_impl = o.attn_impl,
+                  .workload = MakeWorkload(o)};
+  if (o.format == "json") {
+    WriteJsonReport(p, r, out);
+  } else {
+    WriteTextReport(p, r, out);
+  }
+}
+
+Totals Measure(const Options& o) {
+  Profile p = Run(o);
+  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value()};
+}
+
+void WriteModelList(std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-28s %-14s %s\n", "name", "model_type", "params");
+  out << line;
+  for (const ZooEntry& z : ZooEntries()) {
+    std::string type = "?", params = "unsupported";
+    try {
+      Config c = Config::Parse(z.json, std::string(z.name));
+      type = c.String("model_type", "?");
+      if (FindArch(type)) {
+        auto arch = BuildArchitecture(c, BuildOptions{});
+        params = ParamsToString(arch->tree().SubtreeParams()[0].ToDouble(), std::nullopt, 2);
+      }
+    } catch (const Error& e) {
+      params = std::string("error: ") + e.what();
+    }
+    std::snprintf(line, sizeof line, "%-28s %-14s %s\n", std::string(z.name).c_str(),
+                  type.c_str(), params.c_str());
+    out << line;
+  }
+}
+
+}  // namespace calflops

@@ -1,0 +1,66 @@
+// The module tree: what PyTorch's nn.Module hierarchy looks like for a model. Each module has its
+// attribute name, class name, extra_repr string (as PyTorch prints it), its own parameters, and
+// children in registration order. Modules live in one flat vector; ids are indices.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/count.h"
+#include "model/dtype.h"
+#include "model/shape.h"
+
+namespace calflops {
+
+using ModuleId = int32_t;
+inline constexpr ModuleId kNoModule = -1;
+
+struct Param {
+  std::string name;  ///< attribute name inside its module ("weight", "bias", "inv_freq")
+  Shape shape;
+  DType dtype = DType::kF32;
+  /// Parameters sharing a storage id are one tensor (tied weights) and are counted once.
+  int32_t storage = -1;
+  bool trainable = true;  ///< false for buffers-as-params or frozen weights
+};
+
+struct Module {
+  std::string name;        ///< attribute name in the parent ("q_proj", "0"); empty for the root
+  std::string class_name;  ///< "Linear", "LlamaDecoderLayer"
+  std::string extra_repr;  ///< "in_features=4096, out_features=4096, bias=False"
+  ModuleId parent = kNoModule;
+  std::vector<ModuleId> children;
+  std::vector<Param> params;
+  bool is_module_list = false;  ///< printed with torch>=2's collapsing ModuleList repr
+};
+
+class ModuleTree {
+ public:
+  ModuleTree();  ///< starts with an unnamed root of class "Module"
+
+  ModuleId root() const { return 0; }
+  size_t size() const { return modules_.size(); }
+  const Module& operator[](ModuleId id) const { return modules_[static_cast<size_t>(id)]; }
+  Module& operator[](ModuleId id) { return modules_[static_cast<size_t>(id)]; }
+
+  /// Registers a child module (order of calls = registration order).
+  ModuleId Add(ModuleId parent, std::string name, std::string class_name,
+               std::string extra_repr = "");
+  /// Adds an own parameter; returns its storage id (new unless `tie_to` names an existing one).
+  int32_t AddParam(ModuleId m, std::string name, Shape shape, DType dtype, int32_t tie_to = -1);
+
+  /// Dotted path as named_modules() gives it: "model.layers.0.self_attn.q_proj"; "" for the root.
+  std::string Path(ModuleId id) const;
+  /// Finds a module by dotted path; kNoModule when absent.
+  ModuleId Find(const std::string& path) const;
+
+  /// Trainable parameters of each module's subtree, each tensor counted once per subtree.
+  std::vector<Count> SubtreeParams() const;
+
+ private:
+  std::vector<Module> modules_;
+  int32_t next_storage_ = 0;
+};
+
+}  // namespace calflops

@@ -1,0 +1,55 @@
+// Tensor shapes: a small fixed-capacity dimension list (no heap), with element counts and
+// broadcasting. Dimensions are validated by whoever creates them (readers, builders).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include "model/count.h"
+
+namespace calflops {
+
+/// Highest tensor rank the library represents; a larger rank is reported as bad input.
+inline constexpr int kMaxRank = 8;
+
+class Shape {
+ public:
+  Shape() = default;
+  Shape(std::initializer_list<int64_t> dims);
+
+  int rank() const { return rank_; }
+  int64_t operator[](int i) const { return dims_[static_cast<size_t>(i)]; }
+  int64_t& operator[](int i) { return dims_[static_cast<size_t>(i)]; }
+  /// Dimension counted from the end: back(0) is the last dimension.
+  int64_t back(int i = 0) const { return dims_[static_cast<size_t>(rank_ - 1 - i)]; }
+  void push_back(int64_t d);
+  const int64_t* begin() const { return dims_.data(); }
+  const int64_t* end() const { return dims_.data() + rank_; }
+
+  /// Product of all dimensions (1 for a scalar).
+  Count numel() const;
+  /// Product of all dimensions except the last `n`.
+  Count leading(int n) const;
+  /// This shape with the last dimension replaced.
+  Shape WithLast(int64_t d) const;
+  /// "(1, 128, 4096)"
+  std::string ToString() const;
+
+  friend bool operator==(const Shape& a, const Shape& b);
+
+ private:
+  std::array<int64_t, kMaxRank> dims_{};
+  int rank_ = 0;
+};
+
+/// Numpy/PyTorch broadcasting: dimensions aligned on the right, size-1 dimensions stretch.
+/// Throws if the shapes are incompatible.
+Shape Broadcast(const Shape& a, const Shape& b);
+
+/// calflops' element count for `a (+|*) b`: dimensions aligned on the LEFT, a missing dimension
+/// counts as 1, product of the per-dimension maxima. Wrong for mixed ranks; kept to reproduce it.
+Count LeftAlignedBroadcastCount(const Shape& a, const Shape& b);
+
+}  // namespace calflops

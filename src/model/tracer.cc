@@ -1,0 +1,134 @@
+#include "model/tracer.h"
+
+namespace calflops {
+
+Op Tracer::Make(OpKind kind, CallForm form) const {
+  Op op;
+  op.kind = kind;
+  op.form = form;
+  op.dtype = dtype_;
+  return op;
+}
+
+Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias) {
+  if (x.rank() == 0 || x.back() != in) {
+    throw BadInput("", "linear expects last dimension " + std::to_string(in) + ", got " +
+                           x.ToString());
+  }
+  Op op = Make(OpKind::kLinear, CallForm::kFunctional);
+  op.n_in = 2;
+  op.in[0] = x;
+  op.in[1] = Shape{out, in};
+  op.out = x.WithLast(out);
+  op.attr = bias;
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form) {
+  Op op = Make(OpKind::kMatMul, form);
+  op.n_in = 2;
+  op.in[0] = a;
+  op.in[1] = b;
+  Shape ba, bb;
+  for (int i = 0; i + 2 < a.rank(); ++i) ba.push_back(a[i]);
+  for (int i = 0; i + 2 < b.rank(); ++i) bb.push_back(b[i]);
+  op.out = Broadcast(ba, bb);
+  if (a.rank() >= 2) op.out.push_back(a.back(1));
+  if (b.rank() >= 2) op.out.push_back(b.back());
+  if (a.back() != (b.rank() >= 2 ? b.back(1) : b.back())) {
+    throw BadInput("", "matmul of " + a.ToString() + " and " + b.ToString());
+  }
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::Conv(ModuleId m, const Shape& x, const Shape& weight, const Shape& out, bool bias) {
+  Op op = Make(OpKind::kConv, CallForm::kFunctional);
+  op.n_in = 2;
+  op.in[0] = x;
+  op.in[1] = weight;
+  op.out = out;
+  op.attr = bias;
+  Emit(m, op);
+  return out;
+}
+
+Shape Tracer::Binary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form) {
+  Op op = Make(kind, form);
+  op.n_in = 2;
+  op.in[0] = a;
+  op.in[1] = b;
+  op.out = Broadcast(a, b);
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
+  Op op = Make(kind, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a;
+  Emit(m, op);
+  return a;
+}
+
+Shape Tracer::Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
+  return Scalar(m, kind, a, form);
+}
+
+Shape Tracer::ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
+  Op op = Make(kind, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a.WithLast(1);
+  op.attr = a.back();
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::Softmax(ModuleId m, const Shape& a, CallForm form) {
+  Op op = Make(OpKind::kSoftmax, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a;
+  op.attr = a.back();
+  Emit(m, op);
+  return a;
+}
+
+Shape Tracer::LayerNorm(ModuleId m, const Shape& a, bool weight, bool bias, CallForm form) {
+  Op op = Make(OpKind::kLayerNorm, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a;
+  op.attr = a.back();
+  op.attr2 = (weight ? 1 : 0) | (bias ? 2 : 0);
+  Emit(m, op);
+  return a;
+}
+
+Shape Tracer::Attention(ModuleId m, const Shape& q, const Shape& k, const Shape& v, bool masked,
+                        CallForm form) {
+  Op op = Make(OpKind::kAttention, form);
+  op.n_in = 3;
+  op.in[0] = q;
+  op.in[1] = k;
+  op.in[2] = v;
+  op.out = Shape{q[0], q[1], q[2], v[3]};
+  op.attr = masked;
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::Embedding(ModuleId m, const Shape& ids, int64_t dim) {
+  Op op = Make(OpKind::kEmbedding, CallForm::kFunctional);
+  op.n_in = 1;
+  op.in[0] = ids;
+  op.out = ids;
+  op.out.push_back(dim);
+  Emit(m, op);
+  return op.out;
+}
+
+}  // namespace calflops

@@ -1,0 +1,49 @@
+// The forward-pass recorder. Architecture code calls these methods in the order the model's
+// Python source executes them; each infers the output shape, emits one Op to the sink, charged to
+// the given module, and returns the output shape. The CallForm argument says how the source
+// invoked the op (see op.h), so conventions that depend on it can be reproduced.
+#pragma once
+
+#include "model/op.h"
+
+namespace calflops {
+
+class Tracer {
+ public:
+  Tracer(OpSink& sink, DType dtype) : sink_(sink), dtype_(dtype) {}
+
+  /// F.linear(x, W[out, in], b): (..., in) -> (..., out).
+  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias);
+  /// Numpy matmul.
+  Shape MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form);
+  /// Convolution with a known output shape; weight = (Cout, Cin/groups, k...).
+  Shape Conv(ModuleId m, const Shape& x, const Shape& weight, const Shape& out, bool bias);
+  /// a (+ - * /) b with broadcasting.
+  Shape Binary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form);
+  /// a (+ - * /) python scalar.
+  Shape Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// Unary elementwise function.
+  Shape Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// Mean or sum over the last dimension, keepdim=True.
+  Shape ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// Softmax over the last dimension.
+  Shape Softmax(ModuleId m, const Shape& a, CallForm form);
+  /// LayerNorm over the last dimension.
+  Shape LayerNorm(ModuleId m, const Shape& a, bool weight, bool bias, CallForm form);
+  /// Fused attention: q (B,H,Sq,D), k (B,Hkv,Sk,D), v (B,Hkv,Sk,Dv) -> (B,H,Sq,Dv).
+  Shape Attention(ModuleId m, const Shape& q, const Shape& k, const Shape& v, bool masked,
+                  CallForm form);
+  /// Embedding lookup: ids (...) -> (..., dim).
+  Shape Embedding(ModuleId m, const Shape& ids, int64_t dim);
+
+  DType dtype() const { return dtype_; }
+
+ private:
+  Op Make(OpKind kind, CallForm form) const;
+  void Emit(ModuleId m, const Op& op) { sink_.Emit(m, op); }
+
+  OpSink& sink_;
+  DType dtype_;
+};
+
+}  // namespace calflops

@@ -1,0 +1,33 @@
+// Fused attention kernels (scaled_dot_product_attention, flash-attn): the same arithmetic as the
+// eager composition matmul -> scale -> mask -> softmax -> matmul, counted densely (a causal mask
+// does not halve the count: dense kernels compute the masked scores too).
+#include "ops/op_def.h"
+
+namespace calflops {
+namespace {
+
+OpCost Attention(const Op& op) {
+  const Shape& q = op.in[0];  // (B, H, Sq, D)
+  const Shape& v = op.in[2];  // (B, Hkv, Sk, Dv)
+  Count b = Count::FromSigned(q[0]), h = Count::FromSigned(q[1]);
+  Count sq = Count::FromSigned(q[2]), d = Count::FromSigned(q[3]);
+  Count sk = Count::FromSigned(v[2]), dv = Count::FromSigned(v[3]);
+  Count scores = b * h * sq * sk;
+  Count macs = scores * d + scores * dv;
+  Count flops = 2 * macs + scores /* scale */ + b * h * sq * (5 * sk - 2) /* softmax */;
+  if (op.attr) flops += scores;  // additive mask
+  return {macs, flops};
+}
+
+constexpr OpDef kDefs[] = {
+    {OpKind::kAttention, "Attention",
+     "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S if masked + "
+     "B x H x Sq x (5 Sk - 2) (softmax)",
+     Attention},
+};
+
+}  // namespace
+
+std::span<const OpDef> AttentionOps() { return kDefs; }
+
+}  // namespace calflops

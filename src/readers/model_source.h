@@ -1,0 +1,15 @@
+// Resolves what the user names as a model: a zoo short name, a config.json path, or a directory
+// holding one. (ONNX, GGUF and safetensors inputs plug in here.)
+#pragma once
+
+#include <string>
+
+#include "readers/hf_config/config.h"
+
+namespace calflops {
+
+/// Loads the config a model argument names. Throws a located error: missing file, invalid
+/// JSON, or an unknown name with the closest zoo names.
+Config LoadModelConfig(const std::string& model);
+
+}  // namespace calflops

@@ -1,0 +1,85 @@
+#include "report/json_report.h"
+
+#include "report/json_writer.h"
+
+namespace calflops {
+namespace {
+
+void WriteCounts(JsonWriter& w, const ModuleStats& s) {
+  w.Key("params").Number(s.params);
+  w.Key("macs").Number(s.macs);
+  w.Key("flops").Number(s.flops);
+}
+
+void WriteModule(JsonWriter& w, const Profile& p, ModuleId id) {
+  const Module& m = p.tree[id];
+  w.BeginObject();
+  w.Key("path").String(p.tree.Path(id));
+  w.Key("name").String(m.name);
+  w.Key("class").String(m.class_name);
+  if (!m.extra_repr.empty()) w.Key("extra_repr").String(m.extra_repr);
+  WriteCounts(w, p.stats[static_cast<size_t>(id)]);
+  if (!m.children.empty()) {
+    w.Key("children").BeginArray();
+    for (ModuleId c : m.children) WriteModule(w, p, c);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+void WriteCall(JsonWriter& w, const CallStats& c) {
+  w.BeginObject();
+  w.Key("label").String(c.label);
+  w.Key("tokens").Int(c.tokens);
+  w.Key("context").Int(c.context);
+  w.Key("macs").Number(c.macs);
+  w.Key("flops").Number(c.flops);
+  w.EndObject();
+}
+
+}  // namespace
+
+void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+  JsonWriter w(out);
+  const Workload& wl = o.workload;
+  w.BeginObject();
+  w.Key("schema_version").Int(kJsonSchemaVersion);
+  w.Key("model").String(o.model);
+  w.Key("class").String(p.tree[p.tree.root()].class_name);
+  w.Key("convention").String(ConventionName(p.convention));
+  w.Key("attn_implementation").String(o.attn_impl);
+  w.Key("workload").BeginObject();
+  w.Key("mode").String(wl.mode == Mode::kForward ? "forward" : "generate");
+  w.Key("batch_size").Int(wl.batch);
+  if (wl.mode == Mode::kForward) {
+    w.Key("seq_len").Int(wl.seq_len);
+  } else {
+    w.Key("prompt_tokens").Int(wl.prompt_tokens > 0 ? wl.prompt_tokens : wl.seq_len);
+    w.Key("max_new_tokens").Int(wl.max_new_tokens);
+  }
+  w.EndObject();
+  w.Key("total").BeginObject();
+  WriteCounts(w, p.total());
+  w.Key("bp_factor").Double(o.bp_factor);
+  w.EndObject();
+
+  // Per-call breakdown: the first call, the first and last decode steps, and the count.
+  w.Key("calls").BeginObject();
+  w.Key("count").Int(static_cast<int64_t>(p.calls.size()));
+  if (!p.calls.empty()) {
+    w.Key("first");
+    WriteCall(w, p.calls.front());
+    if (p.calls.size() > 1) {
+      w.Key("first_decode");
+      WriteCall(w, p.calls[1]);
+      w.Key("last_decode");
+      WriteCall(w, p.calls.back());
+    }
+  }
+  w.EndObject();
+  w.Key("modules");
+  WriteModule(w, p, p.tree.root());
+  w.EndObject();
+}
+
+}  // namespace calflops

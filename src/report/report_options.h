@@ -1,0 +1,21 @@
+// What a writer needs besides the profile: what was analysed and display options.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/workload.h"
+
+namespace calflops {
+
+struct ReportOptions {
+  int precision = 2;                ///< totals lines and percentages (calflops output_precision)
+  std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
+  double bp_factor = 2.0;           ///< backward = bp_factor x forward (calflops compute_bp_factor)
+  bool detailed = true;             ///< print the module tree
+  std::string model;                ///< as the user named it
+  std::string attn_impl;            ///< "sdpa", ...
+  Workload workload;
+};
+
+}  // namespace calflops

@@ -1,0 +1,111 @@
+#include "report/text_report.h"
+
+#include <cstdio>
+
+#include "report/number_format.h"
+
+namespace calflops {
+namespace {
+
+/// PyTorch's _addindent: every line but the first gets `n` more spaces.
+std::string AddIndent(const std::string& s, int n) {
+  std::string out;
+  std::string pad(static_cast<size_t>(n), ' ');
+  for (size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == '\n') out += pad;
+  }
+  return out;
+}
+
+std::string StatsItem(const Profile& p, ModuleId id, int precision) {
+  const ModuleStats& s = p.stats[static_cast<size_t>(id)];
+  const ModuleStats& t = p.total();
+  return ParamsToString(s.params.ToDouble(), std::nullopt, 2) + " = " +
+         Percentage(s.params, t.params, precision) + "% Params, " +
+         MacsToString(s.macs.ToDouble(), std::nullopt, 2) + " = " +
+         Percentage(s.macs, t.macs, precision) + "% MACs, " +
+         FlopsToString(s.flops.ToDouble(), std::nullopt, 2) + " = " +
+         Percentage(s.flops, t.flops, precision) + "% FLOPs";
+}
+
+std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
+  if (m.children.empty()) return m.class_name + "()";
+  std::vector<std::string> reprs;
+  for (ModuleId c : m.children) reprs.push_back(ModuleRepr(p, c, precision));
+  std::string body;
+  size_t start = 0;
+  for (size_t i = 1; i <= reprs.size(); ++i) {
+    if (i < reprs.size() && reprs[i] == reprs[start]) continue;
+    std::string local = "(" + std::to_string(start);
+    if (i - 1 != start) {
+      local += "-" + std::to_string(i - 1) + "): " + std::to_string(i - start) + " x ";
+    } else {
+      local += "): ";
+    }
+    local += reprs[start];
+    body += "\n  " + AddIndent(local, 2);
+    start = i;
+  }
+  return m.class_name + "(" + body + "\n)";
+}
+
+}  // namespace
+
+std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
+  const Module& m = p.tree[id];
+  if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  std::string extra = StatsItem(p, id, precision);
+  if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
+  if (m.children.empty()) return m.class_name + "(" + extra + ")";
+  std::string s = m.class_name + "(\n  " + extra;
+  for (ModuleId c : m.children) {
+    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision), 2);
+  }
+  return s + "\n)";
+}
+
+void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+  const ModuleStats& t = p.total();
+  auto line = [&out](const std::string& label, const std::string& value) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%-70s  %-8s", label.c_str(), value.c_str());
+    out << buf << '\n';
+  };
+  const std::string rule(99, '-');
+  char bp[64];
+  std::snprintf(bp, sizeof bp, "%.2f", o.bp_factor);
+  out << "\n" << std::string(37, '-') << " Calculate Flops Results " << std::string(37, '-') << "\n"
+      << "Notations:\n"
+      << "number of parameters (Params), number of multiply-accumulate operations(MACs),\n"
+      << "number of floating-point operations (FLOPs), floating-point operations per second "
+         "(FLOPS),\n"
+      << "fwd FLOPs (model forward propagation FLOPs), bwd FLOPs (model backward propagation "
+         "FLOPs),\n"
+      << "default model backpropagation takes " << bp
+      << " times as much computation as forward propagation.\n\n";
+  double factor = 1 + o.bp_factor;
+  line("Total Training Params: ", ParamsToString(t.params.ToDouble(), std::nullopt, 2));
+  line("fwd MACs: ", MacsToString(t.macs.ToDouble(), o.unit, o.precision));
+  line("fwd FLOPs: ", FlopsToString(t.flops.ToDouble(), o.unit, o.precision));
+  line("fwd+bwd MACs: ", MacsToString(t.macs.ToDouble() * factor, o.unit, o.precision));
+  line("fwd+bwd FLOPs: ", FlopsToString(t.flops.ToDouble() * factor, o.unit, o.precision));
+  if (o.detailed) {
+    out << "\n"
+        << std::string(32, '-') << " Detailed Calculated FLOPs Results " << std::string(32, '-')
+        << "\n"
+        << "Each module caculated is listed after its name in the following order: \n"
+        << "params, percentage of total params, MACs, percentage of total MACs, FLOPS, percentage "
+           "of total FLOPs\n\n"
+        << "Note: 1. A module can have torch.nn.module or torch.nn.functional to compute logits "
+           "(e.g. CrossEntropyLoss). \n"
+        << " They are not counted as submodules in calflops and not to be printed out. However "
+           "they make up the difference between a parent's MACs and the sum of its submodules'.\n"
+        << "2. Number of floating-point operations is a theoretical estimation, thus FLOPS "
+           "computed using that could be larger than the maximum system throughput.\n\n"
+        << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
+  }
+  out << rule << "\n";
+}
+
+}  // namespace calflops

@@ -1,0 +1,17 @@
+// The calflops text report (calflops-spec.md section 2): header, notation, five totals lines and
+// the module tree printed the way PyTorch >= 2 prints modules.
+#pragma once
+
+#include <ostream>
+
+#include "analysis/profile.h"
+#include "report/report_options.h"
+
+namespace calflops {
+
+void WriteTextReport(const Profile& profile, const ReportOptions& options, std::ostream& out);
+
+/// The tree part alone: str(model) with calflops' stats in each module's extra_repr.
+std::string ModuleRepr(const Profile& profile, ModuleId id, int precision);
+
+}  // namespace calflops

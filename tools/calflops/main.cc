@@ -1,0 +1,176 @@
+// The calflops command line: parses arguments from one option table, calls the library, writes
+// the report. Exit codes: model/error.h ExitCode.
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "calflops/calflops.h"
+#include "model/error.h"
+
+namespace {
+
+using calflops::Error;
+using calflops::ExitCode;
+
+struct Flag {
+  const char* name;
+  const char* arg;  ///< nullptr for a switch
+  const char* help;
+  void (*apply)(calflops::Options&, const std::string& value);
+};
+
+int64_t ParseInt(const char* flag, const std::string& v) {
+  try {
+    size_t used = 0;
+    long long x = std::stoll(v, &used);
+    if (used == v.size()) return x;
+  } catch (...) {
+  }
+  throw Error(ExitCode::kUsage, flag, "expected an integer, got '" + v + "'");
+}
+
+double ParseDouble(const char* flag, const std::string& v) {
+  try {
+    size_t used = 0;
+    double x = std::stod(v, &used);
+    if (used == v.size()) return x;
+  } catch (...) {
+  }
+  throw Error(ExitCode::kUsage, flag, "expected a number, got '" + v + "'");
+}
+
+const Flag kFlags[] = {
+    {"--batch-size", "B", "sequences per forward call (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.batch = ParseInt("--batch-size", v); }},
+    {"--seq-len", "S", "tokens per sequence in forward mode (default 128)",
+     [](calflops::Options& o, const std::string& v) { o.seq_len = ParseInt("--seq-len", v); }},
+    {"--mode", "M", "forward (default) or generate: prefill, then one-token decode steps",
+     [](calflops::Options& o, const std::string& v) { o.mode = v; }},
+    {"--prompt-tokens", "P", "generate: prompt length (default: --seq-len)",
+     [](calflops::Options& o, const std::string& v) {
+       o.prompt_tokens = ParseInt("--prompt-tokens", v);
+       o.mode = "generate";
+     }},
+    {"--max-new-tokens", "N", "generate: tokens to produce, prefill included (implies --mode generate)",
+     [](calflops::Options& o, const std::string& v) {
+       o.max_new_tokens = ParseInt("--max-new-tokens", v);
+       o.mode = "generate";
+     }},
+    {"--convention", "C", "analytic (default: every op counted) or calflops (its numbers, misses and all)",
+     [](calflops::Options& o, const std::string& v) { o.convention = v; }},
+    {"--attn-impl", "I", "eager, sdpa (default) or flash_attention_2: transformers' attention classes",
+     [](calflops::Options& o, const std::string& v) { o.attn_impl = v; }},
+    {"--model-class", "CLS", "transformers class to build (default: the config's architectures[0])",
+     [](calflops::Options& o, const std::string& v) { o.model_class = v; }},
+    {"--format", "F", "text (the calflops report, default) or json",
+     [](calflops::Options& o, const std::string& v) { o.format = v; }},
+    {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
+    {"--precision", "P", "decimals of the totals lines and percentages (default 2)",
+     [](calflops::Options& o, const std::string& v) {
+       o.precision = static_cast<int>(ParseInt("--precision", v));
+     }},
+    {"--unit", "U", "force the totals' unit: T, G, M, K, m or u",
+     [](calflops::Options& o, const std::string& v) { o.unit = v; }},
+    {"--bp-factor", "F", "backward cost as a multiple of forward, for the fwd+bwd lines (default 2)",
+     [](calflops::Options& o, const std::string& v) { o.bp_factor = ParseDouble("--bp-factor", v); }},
+    {"--no-detail", nullptr, "omit the per-module tree",
+     [](calflops::Options& o, const std::string&) { o.detailed = false; }},
+    {"--list-models", nullptr, "list the bundled models and exit", nullptr},
+    {"--help", nullptr, "show this help and exit", nullptr},
+    {"--version", nullptr, "print the version and exit", nullptr},
+};
+
+void PrintHelp(std::ostream& out) {
+  out << "usage: calflops MODEL [options]\n\n"
+         "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
+         "MODEL is a bundled model name (see --list-models), a config.json, or a directory\n"
+         "holding one.\n\noptions:\n";
+  for (const Flag& f : kFlags) {
+    std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
+    out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";
+  }
+  out << "\nexit codes: 0 ok, 1 usage, 2 bad input, 3 unsupported, 4 count overflow, 5 internal\n";
+}
+
+const Flag* FindFlag(const std::string& name) {
+  for (const Flag& f : kFlags)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+int Main(int argc, char** argv) {
+  calflops::Options o;
+  std::string output;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    std::string value;
+    bool has_value = false;
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+      has_value = true;
+    }
+    if (a.rfind("-", 0) != 0 || a == "-") {
+      positional.push_back(a);
+      continue;
+    }
+    if (a == "-h") a = "--help";
+    const Flag* f = FindFlag(a);
+    if (!f) throw Error(ExitCode::kUsage, a, "unknown option (see --help)");
+    if (f->arg && !has_value) {
+      if (i + 1 >= argc) throw Error(ExitCode::kUsage, a, std::string("expects a value ") + f->arg);
+      value = argv[++i];
+    }
+    std::string name = f->name;
+    if (name == "--help") {
+      PrintHelp(std::cout);
+      return 0;
+    }
+    if (name == "--version") {
+      std::cout << "calflops " << calflops::Version() << "\n";
+      return 0;
+    }
+    if (name == "--list-models") {
+      calflops::WriteModelList(std::cout);
+      return 0;
+    }
+    if (name == "--output") {
+      output = value;
+      continue;
+    }
+    f->apply(o, value);
+  }
+  if (positional.size() != 1) {
+    throw Error(ExitCode::kUsage, "", positional.empty() ? "missing MODEL (see --help)"
+                                                         : "expected one MODEL, got " +
+                                                               std::to_string(positional.size()));
+  }
+  o.model = positional[0];
+  std::ostringstream report;
+  calflops::WriteReport(o, report);
+  if (output.empty()) {
+    std::cout << report.str();
+  } else {
+    std::ofstream f(output, std::ios::binary);
+    if (!f || !(f << report.str())) throw Error(ExitCode::kBadInput, output, "cannot write");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const Error& e) {
+    std::cerr << "calflops: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "calflops: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}
