@@ -21,8 +21,9 @@ void ExpectModulesMatch(const Profile& p) {
   }
 }
 
-std::unique_ptr<Architecture> Build(const reference::TinyLlamaConfig& c) {
-  return BuildArchitecture(Config::Parse(c.ToJson(), "tiny.json"), BuildOptions{});
+std::unique_ptr<Architecture> Build(const reference::TinyLlamaConfig& c,
+                                    AttnImpl impl = AttnImpl::kSdpa) {
+  return BuildArchitecture(Config::Parse(c.ToJson(), "tiny.json"), BuildOptions{.attn = impl});
 }
 
 TEST(ReferenceLlama, ForwardMatchesModuleByModule) {
@@ -38,6 +39,20 @@ TEST(ReferenceLlama, ForwardMatchesModuleByModule) {
   model.Forward(2, 5, 5);
   ExpectModulesMatch(p);
   EXPECT_GT(p.total().flops, Count(0));
+}
+
+// Eager attention is emitted op by op (matmul, / sqrt(d), + mask, softmax, matmul); the same
+// arithmetic as the fused kernel, so the same counts.
+TEST(ReferenceLlama, EagerAttentionMatches) {
+  reference::TinyLlamaConfig c;
+  auto arch = Build(c, AttnImpl::kEager);
+  Workload w;
+  w.seq_len = 6;
+  Profile p = Analyze(*arch, w, Convention::kAnalytic);
+  Counter::Get().Reset();
+  reference::TinyLlama model(c);
+  model.Forward(1, 6, 6);
+  ExpectModulesMatch(p);
 }
 
 TEST(ReferenceLlama, BiasesCounted) {
