@@ -23,7 +23,9 @@ void ExpectModulesMatch(const Profile& p) {
 
 std::unique_ptr<Architecture> Build(const reference::TinyLlamaConfig& c,
                                     AttnImpl impl = AttnImpl::kSdpa) {
-  return BuildArchitecture(Config::Parse(c.ToJson(), "tiny.json"), BuildOptions{.attn = impl});
+  BuildOptions o;
+  o.attn = impl;
+  return BuildArchitecture(Config::Parse(c.ToJson(), "tiny.json"), o);
 }
 
 TEST(ReferenceLlama, ForwardMatchesModuleByModule) {
