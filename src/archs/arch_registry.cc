@@ -35,7 +35,7 @@ const ArchEntry* FindArch(std::string_view model_type) {
 DType ConfigDType(const Config& config) {
   std::string s = config.String("torch_dtype", "float32");
   auto d = ParseDType(s);
-  if (!d) throw BadInput(config.Where("torch_dtype"), "unknown dtype '" + s + "'");
+  if (!d) throw BadInput(config.Where("torch_dtype"), "unknown dtype " + Quote(s));
   return *d;
 }
 
@@ -49,7 +49,7 @@ std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const Buil
     std::string known;
     for (const auto& e : Entries()) known += std::string(known.empty() ? "" : ", ") + std::string(e.model_type);
     throw Unsupported(config.Where("model_type"),
-                      "unsupported model_type '" + type + "' (supported: " + known + ")");
+                      "unsupported model_type " + Quote(type) + " (supported: " + known + ")");
   }
   std::string cls = options.model_class;
   if (cls.empty()) {
@@ -63,10 +63,17 @@ std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const Buil
     classes += std::string(classes.empty() ? "" : ", ") + std::string(c);
   }
   if (!known_class) {
-    throw Unsupported(config.source(), "model class '" + cls + "' is not available for model_type '" +
-                                           type + "' (available: " + classes + ")");
+    std::string where = options.model_class.empty() ? config.Where("architectures") : "--model-class";
+    throw Unsupported(where, "model class " + Quote(cls) + " is not available for model_type " +
+                                 Quote(type) + " (available: " + classes + ")");
   }
-  return entry->make(config, cls, options);
+  try {
+    return entry->make(config, cls, options);
+  } catch (const Error& e) {
+    // Builders' own limits (module count, tensor size) carry no place: it is this config.
+    if (!e.where().empty()) throw;
+    throw Error(e.code(), config.source(), e.what());
+  }
 }
 
 }  // namespace calflops

@@ -1,12 +1,14 @@
 // One error vocabulary for the whole library: what was expected, what was found, and where.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace calflops {
 
-/// Exit codes of the command-line tool, one per class of failure.
+/// Exit codes of the command-line tool, one per class of failure (docs/hardening.md).
 enum class ExitCode : int {
   kOk = 0,
   kUsage = 1,       ///< bad command line
@@ -16,17 +18,21 @@ enum class ExitCode : int {
   kInternal = 5,
 };
 
+/// Longest `where` or `what` an error keeps; longer text keeps its head and tail around " ... ".
+inline constexpr size_t kMaxErrorPartBytes = 1024;
+
 /// An error with a location. `where` is a file, a file plus key/offset, or a node name.
+/// The message is always one line: control characters (newlines included) that come from the
+/// input are escaped, and each part is cut to kMaxErrorPartBytes.
 class Error : public std::runtime_error {
  public:
   Error(ExitCode code, std::string where, const std::string& what)
-      : std::runtime_error(where.empty() ? what : where + ": " + what),
-        code_(code),
-        where_(std::move(where)) {}
+      : std::runtime_error(Compose(where, what)), code_(code), where_(std::move(where)) {}
   ExitCode code() const { return code_; }
   const std::string& where() const { return where_; }
 
  private:
+  static std::string Compose(const std::string& where, const std::string& what);
   ExitCode code_;
   std::string where_;
 };
@@ -37,5 +43,12 @@ inline Error BadInput(std::string where, const std::string& what) {
 inline Error Unsupported(std::string where, const std::string& what) {
   return Error(ExitCode::kUnsupported, std::move(where), what);
 }
+
+/// `s` in single quotes for an error message, control characters escaped (\n, \xNN) and cut
+/// after `max_bytes` with "...": input strings are echoed safely and briefly.
+std::string Quote(std::string_view s, size_t max_bytes = 64);
+
+/// `s` with control characters escaped and cut to `max_bytes` (head ... tail): one safe line.
+std::string OneLine(std::string_view s, size_t max_bytes = kMaxErrorPartBytes);
 
 }  // namespace calflops

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "model/error.h"
+
 namespace calflops {
 
 ModuleTree::ModuleTree() {
@@ -13,6 +15,10 @@ ModuleTree::ModuleTree() {
 
 ModuleId ModuleTree::Add(ModuleId parent, std::string name, std::string class_name,
                          std::string extra_repr) {
+  if (modules_.size() >= kMaxModules) {
+    throw BadInput("", "the model has more than " + std::to_string(kMaxModules) +
+                           " modules (limit)");
+  }
   auto id = static_cast<ModuleId>(modules_.size());
   Module m;
   m.name = std::move(name);
@@ -26,6 +32,17 @@ ModuleId ModuleTree::Add(ModuleId parent, std::string name, std::string class_na
 
 int32_t ModuleTree::AddParam(ModuleId m, std::string name, Shape shape, DType dtype,
                              int32_t tie_to) {
+  u128 numel = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(numel, static_cast<u128>(d), &numel) ||
+        numel > kMaxTensorElements) {
+      std::string path = Path(m);
+      throw BadInput("", "parameter '" + (path.empty() ? "" : path + ".") + name + "' of shape " +
+                             shape.ToString() + " has more than " +
+                             std::to_string(kMaxTensorElements) +
+                             " elements (limit: PyTorch counts elements in an int64)");
+    }
+  }
   int32_t storage = tie_to >= 0 ? tie_to : next_storage_++;
   (*this)[m].params.push_back(
       Param{.name = std::move(name), .shape = shape, .dtype = dtype, .storage = storage});

@@ -16,6 +16,11 @@ namespace calflops {
 using ModuleId = int32_t;
 inline constexpr ModuleId kNoModule = -1;
 
+/// Most modules one model may have (layers x modules per layer, or an ONNX graph's nodes).
+inline constexpr size_t kMaxModules = size_t{1} << 20;
+/// Most elements one parameter tensor may have: PyTorch's numel() is an int64.
+inline constexpr uint64_t kMaxTensorElements = uint64_t{INT64_MAX};
+
 struct Param {
   std::string name;  ///< attribute name inside its module ("weight", "bias", "inv_freq")
   Shape shape;
@@ -44,10 +49,11 @@ class ModuleTree {
   const Module& operator[](ModuleId id) const { return modules_[static_cast<size_t>(id)]; }
   Module& operator[](ModuleId id) { return modules_[static_cast<size_t>(id)]; }
 
-  /// Registers a child module (order of calls = registration order).
+  /// Registers a child module (order of calls = registration order). Throws past kMaxModules.
   ModuleId Add(ModuleId parent, std::string name, std::string class_name,
                std::string extra_repr = "");
   /// Adds an own parameter; returns its storage id (new unless `tie_to` names an existing one).
+  /// Throws when the shape has more than kMaxTensorElements elements.
   int32_t AddParam(ModuleId m, std::string name, Shape shape, DType dtype, int32_t tie_to = -1);
 
   /// Dotted path as named_modules() gives it: "model.layers.0.self_attn.q_proj"; "" for the root.

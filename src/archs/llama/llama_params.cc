@@ -1,5 +1,7 @@
 #include "archs/llama/llama_params.h"
 
+#include <utility>
+
 #include "model/error.h"
 
 namespace calflops {
@@ -27,12 +29,23 @@ LlamaParams LlamaParams::FromConfig(const Config& c, std::string prefix) {
     }
     p.head_dim = p.hidden / p.n_heads;
   }
+  // q_proj / k_proj widths: heads x head_dim must stay a sane dimension (and an int64).
+  for (auto [heads, key] : {std::pair{p.n_heads, "num_attention_heads"},
+                            std::pair{p.n_kv_heads, "num_key_value_heads"}}) {
+    if (p.head_dim > kMaxConfigDim / heads) {
+      throw BadInput(c.Where(key), "is " + std::to_string(heads) + ": " + key + " x head_dim " +
+                                       std::to_string(p.head_dim) + " exceeds the limit of " +
+                                       std::to_string(kMaxConfigDim));
+    }
+  }
   if (p.head_dim % 2 != 0) {
     throw BadInput(c.Where("head_dim"), "is odd (" + std::to_string(p.head_dim) +
                                             "); rotary embeddings need an even head dimension");
   }
   p.vocab = c.Int("vocab_size", 32000, 1, kMaxConfigDim);
-  p.pad_token_id = c.OptInt("pad_token_id", INT64_MIN, INT64_MAX);
+  // nn.Embedding accepts padding_idx in [-vocab, vocab) and stores a negative one as vocab + idx.
+  p.pad_token_id = c.OptInt("pad_token_id", -p.vocab, p.vocab - 1);
+  if (p.pad_token_id && *p.pad_token_id < 0) *p.pad_token_id += p.vocab;
   p.rms_eps = c.Float("rms_norm_eps", 1e-6);
   p.tie_word_embeddings = c.Bool("tie_word_embeddings", false);
   p.attention_bias = c.Bool("attention_bias", false);

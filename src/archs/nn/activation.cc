@@ -34,7 +34,7 @@ Activation Activation::Build(ModuleTree& tree, ModuleId parent, const std::strin
   }
   std::string known;
   for (const auto& a : kActs) known += std::string(known.empty() ? "" : ", ") + a.name;
-  throw Unsupported(where, "unknown activation '" + act + "' (known: " + known + ")");
+  throw Unsupported(where, "unknown activation " + Quote(act) + " (known: " + known + ")");
 }
 
 Shape Activation::operator()(Tracer& t, const Shape& x) const {

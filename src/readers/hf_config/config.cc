@@ -1,67 +1,27 @@
 #include "readers/hf_config/config.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "model/error.h"
+#include "model/py_format.h"
+#include "readers/hf_config/config_json.h"
 
 namespace calflops {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-const char* TypeName(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a float";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    default: return "an unknown value";
-  }
-}
-
-/// Line and column (1-based) of a byte offset, for parse errors.
-std::string LineColumn(std::string_view text, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col);
-}
-
+const char* TypeName(const json& j) { return ConfigJsonTypeName(j); }
 }  // namespace
 
 Config::Config(std::shared_ptr<const json> j, std::string source, std::string prefix)
     : json_(std::move(j)), source_(std::move(source)), prefix_(std::move(prefix)) {}
 
 Config Config::Parse(std::string_view text, std::string source) {
-  if (text.size() > kMaxConfigBytes) {
-    throw BadInput(source, "file is " + std::to_string(text.size()) + " bytes, above the " +
-                               std::to_string(kMaxConfigBytes) + "-byte limit for a config");
-  }
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-    auto colon = what.find(": ", what.find("parse error"));
-    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    throw BadInput(source, "invalid JSON at " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) +
-                               ": " + detail);
-  }
+  json j = ParseConfigJson(text, source);
   if (!j.is_object()) {
     throw BadInput(source, std::string("expected a JSON object, found ") + TypeName(j));
   }
@@ -80,11 +40,14 @@ Config Config::Load(const std::string& path) {
     throw BadInput(p.string(), "file is " + std::to_string(size) + " bytes, above the " +
                                    std::to_string(kMaxConfigBytes) + "-byte limit for a config");
   }
+  // Read-only, and never more than the limit even if the file grows meanwhile.
   std::ifstream in(p, std::ios::binary);
   if (!in) throw BadInput(p.string(), "cannot open for reading");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return Parse(ss.str(), p.string());
+  std::string text(static_cast<size_t>(size) + 1, '\0');  // one more: a file that grew is cut
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw BadInput(p.string(), "cannot read");
+  text.resize(static_cast<size_t>(in.gcount()));
+  return Parse(text, p.string());
 }
 
 const json* Config::Find(std::string_view key) const {
@@ -109,25 +72,29 @@ void Config::TypeError(std::string_view key, const char* expected) const {
 std::optional<int64_t> Config::OptInt(std::string_view key, int64_t min, int64_t max) const {
   const json* j = Find(key);
   if (!j || j->is_null()) return std::nullopt;
+  auto out_of_range = [&](const std::string& found) {
+    return BadInput(Where(key), "is " + found + ", expected an integer in [" + std::to_string(min) +
+                                    ", " + std::to_string(max) + "]");
+  };
   int64_t v = 0;
   if (j->is_number_unsigned()) {
     auto u = j->get<uint64_t>();
-    if (u > static_cast<uint64_t>(INT64_MAX)) {
-      throw BadInput(Where(key), "is " + std::to_string(u) + ", expected at most " +
-                                     std::to_string(max));
-    }
+    if (u > static_cast<uint64_t>(max)) throw out_of_range(std::to_string(u));
     v = static_cast<int64_t>(u);
   } else if (j->is_number_integer()) {
     v = j->get<int64_t>();
-  } else if (j->is_number_float() && j->get<double>() == static_cast<double>(static_cast<int64_t>(j->get<double>()))) {
-    v = static_cast<int64_t>(j->get<double>());  // 4096.0 is accepted as 4096
+  } else if (j->is_number_float()) {
+    // 4096.0 is accepted as 4096; anything else a float holds is checked before any conversion.
+    double d = j->get<double>();
+    if (d != std::trunc(d)) TypeError(key, "an integer");
+    if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) && std::fabs(d) < 0x1p63)) {
+      throw out_of_range(PyFloatRepr(d));
+    }
+    v = static_cast<int64_t>(d);
   } else {
     TypeError(key, "an integer");
   }
-  if (v < min || v > max) {
-    throw BadInput(Where(key), "is " + std::to_string(v) + ", expected an integer in [" +
-                                   std::to_string(min) + ", " + std::to_string(max) + "]");
-  }
+  if (v < min || v > max) throw out_of_range(std::to_string(v));
   return v;
 }
 
@@ -145,7 +112,7 @@ double Config::Float(std::string_view key, double fallback) const {
   const json* j = Find(key);
   if (!j || j->is_null()) return fallback;
   if (!j->is_number()) TypeError(key, "a number");
-  return j->get<double>();
+  return j->get<double>();  // finite: the parser rejects NaN, Infinity and out-of-range floats
 }
 
 bool Config::Bool(std::string_view key, bool fallback) const {
@@ -174,7 +141,8 @@ std::vector<std::string> Config::Strings(std::string_view key) const {
   return out;
 }
 
-std::vector<std::vector<int64_t>> Config::IntPairs(std::string_view key) const {
+std::vector<std::vector<int64_t>> Config::IntPairs(std::string_view key, int64_t min,
+                                                   int64_t max) const {
   const json* j = Find(key);
   if (!j || j->is_null()) return {};
   if (!j->is_array()) TypeError(key, "an array of [height, width] pairs");
@@ -183,7 +151,19 @@ std::vector<std::vector<int64_t>> Config::IntPairs(std::string_view key) const {
     if (!e.is_array() || e.size() != 2 || !e[0].is_number_integer() || !e[1].is_number_integer()) {
       TypeError(key, "an array of [height, width] pairs");
     }
-    out.push_back({e[0].get<int64_t>(), e[1].get<int64_t>()});
+    std::vector<int64_t> pair;
+    for (const auto& x : e) {
+      bool in_range = x.is_number_unsigned()
+                          ? x.get<uint64_t>() <= static_cast<uint64_t>(max) &&
+                                static_cast<int64_t>(x.get<uint64_t>()) >= min
+                          : x.get<int64_t>() >= min && x.get<int64_t>() <= max;
+      if (!in_range) {
+        throw BadInput(Where(key), "holds " + x.dump() + ", expected integers in [" +
+                                       std::to_string(min) + ", " + std::to_string(max) + "]");
+      }
+      pair.push_back(x.get<int64_t>());
+    }
+    out.push_back(std::move(pair));
   }
   return out;
 }

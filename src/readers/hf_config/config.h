@@ -20,10 +20,19 @@ inline constexpr int64_t kMaxConfigDim = int64_t{1} << 40;
 inline constexpr int64_t kMaxLayers = 4096;
 /// Largest config file read (bytes).
 inline constexpr size_t kMaxConfigBytes = 16u << 20;
+/// Deepest nesting of objects and arrays in a config (real ones nest 3 levels).
+inline constexpr int kMaxJsonDepth = 64;
+/// Longest string or key in a config (bytes).
+inline constexpr size_t kMaxJsonStringBytes = 1u << 20;
+/// Most members of one object or elements of one array in a config.
+inline constexpr int64_t kMaxJsonContainerElements = int64_t{1} << 18;
+/// Most JSON values (scalars and containers) in a config: bounds the parsed document's memory.
+inline constexpr int64_t kMaxJsonValues = int64_t{1} << 20;
 
 class Config {
  public:
-  /// Parses JSON text; `source` names the file in errors. Throws Error (kBadInput).
+  /// Parses JSON text within the limits above; `source` names the file in errors. Throws Error
+  /// (kBadInput) for invalid JSON, a limit exceeded, a repeated key or a non-object.
   static Config Parse(std::string_view text, std::string source);
   /// Reads a file (or `config.json` inside a directory).
   static Config Load(const std::string& path);
@@ -38,11 +47,14 @@ class Config {
   /// Optional integer (absent or null -> fallback).
   int64_t Int(std::string_view key, int64_t fallback, int64_t min, int64_t max) const;
   std::optional<int64_t> OptInt(std::string_view key, int64_t min, int64_t max) const;
+  /// Optional number (absent or null -> fallback).
   double Float(std::string_view key, double fallback) const;
   bool Bool(std::string_view key, bool fallback) const;
   std::string String(std::string_view key, std::string fallback) const;
   std::vector<std::string> Strings(std::string_view key) const;
-  std::vector<std::vector<int64_t>> IntPairs(std::string_view key) const;
+  /// Array of [a, b] integer pairs, each in [min, max].
+  std::vector<std::vector<int64_t>> IntPairs(std::string_view key, int64_t min = 1,
+                                             int64_t max = kMaxConfigDim) const;
   /// Nested object (e.g. "text_config"); an absent or null key gives an empty object.
   Config Sub(std::string_view key) const;
   /// A copy with `key` set (used to apply defaults and overrides).
