@@ -80,7 +80,7 @@ TEST(ReferenceLlama, GenerateWithKvCacheMatches) {
   w.prompt_tokens = 4;
   w.max_new_tokens = 4;  // prefill + 3 one-token steps
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
-  ASSERT_EQ(p.calls.size(), 4u);
+  ASSERT_EQ(p.CallCount(), 4);
 
   Counter::Get().Reset();
   reference::TinyLlama model(c);

@@ -9,7 +9,14 @@ namespace calflops {
 /// Checks the workload's sizes (positive, below the named limits); throws a located error.
 void ValidateWorkload(const Workload& w);
 
-/// Replays every forward call the workload makes, charging each op to its module.
-Profile Analyze(const Architecture& arch, const Workload& w, Convention c);
+/// How runs of calls whose cache grows (decode steps) are costed.
+enum class RunCosting {
+  kFold,     ///< trace a few calls per run and sum the arithmetic series (default; exact)
+  kReplay,   ///< trace every call (the reference the folding is tested against)
+};
+
+/// Costs every forward call the workload makes, charging each op to its module.
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
+                RunCosting costing = RunCosting::kFold);
 
 }  // namespace calflops

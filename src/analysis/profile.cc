@@ -1,6 +1,52 @@
 #include "analysis/profile.h"
 
+#include <algorithm>
+
 namespace calflops {
+
+namespace {
+
+/// first + i * (last - first) / (n - 1): exact for a cost affine over the run.
+Count Interpolate(Count first, Count last, int64_t i, int64_t n) {
+  if (i == 0 || n <= 1) return first;
+  if (i == n - 1) return last;
+  Count steps = Count::FromSigned(n - 1), at = Count::FromSigned(i);
+  if (last >= first) return first + (last - first) / steps * at;
+  return first - (first - last) / steps * at;
+}
+
+}  // namespace
+
+CallStats CallStats::At(int64_t i) const {
+  if (i < 0 || i >= repeat) throw Error(ExitCode::kInternal, "", "call index out of its run");
+  CallStats c = *this;
+  c.repeat = 1;
+  c.context_step = 0;
+  c.context = context + i * context_step;
+  c.macs = c.last_macs = Interpolate(macs, last_macs, i, repeat);
+  c.flops = c.last_flops = Interpolate(flops, last_flops, i, repeat);
+  return c;
+}
+
+int64_t Profile::CallCount() const {
+  int64_t n = 0;
+  for (const CallStats& c : calls) n += c.repeat;
+  return n;
+}
+
+CallStats Profile::Call(int64_t i) const {
+  for (const CallStats& c : calls) {
+    if (i < c.repeat) return c.At(i);
+    i -= c.repeat;
+  }
+  throw Error(ExitCode::kInternal, "", "call index beyond the workload's calls");
+}
+
+OpCost TotalOf(const CallCosts& costs) {
+  OpCost t;
+  for (const auto& [m, c] : costs) t += c;
+  return t;
+}
 
 void CostAccumulator::Emit(ModuleId module, const Op& op) {
   OpCost c = CostOf(op, convention_);
@@ -16,18 +62,28 @@ void CostAccumulator::Emit(ModuleId module, const Op& op) {
   pending_[i] += c;
 }
 
-OpCost CostAccumulator::Commit(int64_t times) {
-  OpCost call;
-  Count n = Count::FromSigned(times);
+CallCosts CostAccumulator::TakeCall() {
+  std::sort(touched_.begin(), touched_.end());
+  CallCosts out;
+  out.reserve(touched_.size());
   for (ModuleId m : touched_) {
     auto& p = pending_[static_cast<size_t>(m)];
-    call += p;
-    own_[static_cast<size_t>(m)] += OpCost{p.macs * n, p.flops * n};
+    if (p.macs != 0 || p.flops != 0) out.emplace_back(m, p);
     p = OpCost{};
     is_touched_[static_cast<size_t>(m)] = 0;
   }
   touched_.clear();
-  return call;
+  return out;
+}
+
+void CostAccumulator::Add(const CallCosts& costs, Count times) {
+  for (const auto& [m, c] : costs) own_[static_cast<size_t>(m)] += OpCost{c.macs * times, c.flops * times};
+}
+
+OpCost CostAccumulator::Commit(int64_t times) {
+  CallCosts costs = TakeCall();
+  Add(costs, Count::FromSigned(times));
+  return TotalOf(costs);
 }
 
 void CostAccumulator::Finish(Profile& profile) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/convention.h"
@@ -16,23 +17,41 @@ struct ModuleStats {
   Count flops;   ///< own + descendants
 };
 
-/// Totals of one planned forward call (prefill, a decode step, ...).
+/// Totals of one planned run of forward calls (a prefill, the decode steps of a generation, ...).
+/// Costs are affine in the call's position within the run, so its first and last calls give any
+/// call of it exactly.
 struct CallStats {
-  std::string label;   ///< "prefill", "decode 1", ...
-  int64_t repeat = 1;  ///< identical calls folded into this entry
-  int64_t tokens = 0;  ///< new tokens through the language model in this call
-  int64_t context = 0; ///< tokens attended to (cache + new)
-  Count macs;          ///< per call (multiply by repeat for the total)
+  std::string label;          ///< "prefill", "decode", ...
+  int64_t repeat = 1;         ///< calls in this run
+  int64_t tokens = 0;         ///< new tokens through the language model in each call
+  int64_t context = 0;        ///< tokens attended to (cache + new) in the first call
+  int64_t context_step = 0;   ///< context growth from one call to the next
+  Count macs;                 ///< first call of the run
   Count flops;
+  Count last_macs;            ///< last call of the run
+  Count last_flops;
+
+  /// Call i (0 <= i < repeat) of the run, as a run of one.
+  CallStats At(int64_t i) const;
 };
 
 struct Profile {
   ModuleTree tree;
   Convention convention = Convention::kAnalytic;
   std::vector<ModuleStats> stats;  ///< indexed by ModuleId
-  std::vector<CallStats> calls;
+  std::vector<CallStats> calls;    ///< runs, in execution order
   const ModuleStats& total() const { return stats[0]; }
+  /// Forward calls the workload makes (the runs' repeats summed).
+  int64_t CallCount() const;
+  /// The i-th forward call (0-based, execution order).
+  CallStats Call(int64_t i) const;
 };
+
+/// Per-module own costs of one traced call: (module, cost) sorted by module, zero costs omitted.
+using CallCosts = std::vector<std::pair<ModuleId, OpCost>>;
+
+/// The sum of the costs of one call.
+OpCost TotalOf(const CallCosts& costs);
 
 /// An OpSink that prices ops as they arrive and keeps each module's own counts.
 class CostAccumulator : public OpSink {
@@ -40,8 +59,11 @@ class CostAccumulator : public OpSink {
   CostAccumulator(size_t n_modules, Convention c) : own_(n_modules), convention_(c) {}
   void Emit(ModuleId module, const Op& op) override;
 
-  /// Adds the counts of everything emitted since the last call, `times` over, to the totals and
-  /// returns the per-call sum.
+  /// The costs of everything emitted since the last take, per module; clears them.
+  CallCosts TakeCall();
+  /// Adds `costs`, `times` over, to the module totals.
+  void Add(const CallCosts& costs, Count times = 1);
+  /// TakeCall, then Add `times` over; returns the per-call sum.
   OpCost Commit(int64_t times);
   /// Aggregates own counts bottom-up into `profile.stats` (params included).
   void Finish(Profile& profile) const;

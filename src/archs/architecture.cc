@@ -15,15 +15,19 @@ std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
   std::vector<ForwardCall> calls;
   calls.push_back(ForwardCall{
       .label = "prefill", .batch = w.batch, .new_tokens = prompt, .logits_tokens = 1});
-  for (int64_t i = 1; i < w.max_new_tokens; ++i) {
+  if (w.max_new_tokens > 1) {
     calls.push_back(ForwardCall{.label = "decode",
+                                .repeat = w.max_new_tokens - 1,
+                                .past_step = 1,
                                 .batch = w.batch,
                                 .new_tokens = 1,
-                                .past_tokens = prompt + i - 1,
+                                .past_tokens = prompt,
                                 .logits_tokens = 1,
                                 .first = false});
   }
   return calls;
 }
+
+std::vector<int64_t> Architecture::CostBreakpoints(const ForwardCall& /*run*/) const { return {}; }
 
 }  // namespace calflops

@@ -20,10 +20,12 @@ struct BuildOptions {
   std::string model_class;          ///< "" = config architectures[0]
 };
 
-/// One forward call of the model.
+/// One forward call of the model, or a run of `repeat` calls. In a run, call i (0-based) has
+/// past_tokens + i * past_step tokens cached: a generation's decode steps are one run.
 struct ForwardCall {
   std::string label;          ///< "forward", "prefill", "decode"
-  int64_t repeat = 1;         ///< this many identical calls
+  int64_t repeat = 1;         ///< calls in this run
+  int64_t past_step = 0;      ///< cache growth from one call of the run to the next (0: identical)
   int64_t batch = 1;
   int64_t new_tokens = 0;     ///< tokens entering the model in this call (before any merge)
   int64_t past_tokens = 0;    ///< tokens already in the KV cache
@@ -41,10 +43,16 @@ class Architecture {
   DType dtype() const { return dtype_; }
 
   /// The calls a workload makes. Default: a causal LM (forward = all positions through the head;
-  /// generate = prefill of the prompt, then one-token decode steps, last-position logits).
+  /// generate = prefill of the prompt, then a run of one-token decode steps, last-position
+  /// logits). Return runs, not one call per step: a plan's size must not grow with the steps.
   virtual std::vector<ForwardCall> Plan(const Workload& w) const;
-  /// Emits the ops of one call.
+  /// Emits the ops of one call (`call.repeat` and `call.past_step` are ignored).
   virtual void Forward(Tracer& t, const ForwardCall& call) const = 0;
+  /// Cache lengths at which the per-module costs of `run`'s calls change slope. The analysis sums
+  /// a run from a few traced calls, which is exact only where every module's cost is affine in
+  /// past_tokens; it splits runs at these points. Default none: every formula of the cost table
+  /// is affine in the cache length. An architecture with a sliding window returns the window.
+  virtual std::vector<int64_t> CostBreakpoints(const ForwardCall& run) const;
 
  protected:
   ModuleTree tree_;

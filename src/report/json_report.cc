@@ -65,15 +65,16 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
 
   // Per-call breakdown: the first call, the first and last decode steps, and the count.
   w.Key("calls").BeginObject();
-  w.Key("count").Int(static_cast<int64_t>(p.calls.size()));
-  if (!p.calls.empty()) {
+  int64_t n_calls = p.CallCount();
+  w.Key("count").Int(n_calls);
+  if (n_calls > 0) {
     w.Key("first");
-    WriteCall(w, p.calls.front());
-    if (p.calls.size() > 1) {
+    WriteCall(w, p.Call(0));
+    if (n_calls > 1) {
       w.Key("first_decode");
-      WriteCall(w, p.calls[1]);
+      WriteCall(w, p.Call(1));
       w.Key("last_decode");
-      WriteCall(w, p.calls.back());
+      WriteCall(w, p.Call(n_calls - 1));
     }
   }
   w.EndObject();

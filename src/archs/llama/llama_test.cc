@@ -112,11 +112,11 @@ TEST(Llama, GenerateLogitsOnlyForLastPosition) {
   w.prompt_tokens = 10;
   w.max_new_tokens = 5;
   Profile p = Analyzed("tinyllama-1.1b", w);
-  ASSERT_EQ(p.calls.size(), 5u);
+  ASSERT_EQ(p.CallCount(), 5);
   EXPECT_EQ(At(p, "lm_head").macs, Count(5ull * 2048 * 32000));
   // q_proj sees 10 prompt tokens, then one per step: 14 tokens.
   EXPECT_EQ(At(p, "model.layers.0.self_attn.q_proj").macs, Count(14ull * 2048 * 2048));
-  EXPECT_EQ(p.calls[4].context, 14);
+  EXPECT_EQ(p.Call(4).context, 14);
 }
 
 TEST(Llama, ClassNamesFollowAttnImplementation) {
