@@ -20,7 +20,7 @@ AttnImpl ParseAttnImpl(const std::string& s) {
   if (s == "sdpa") return AttnImpl::kSdpa;
   if (s == "flash_attention_2") return AttnImpl::kFlashAttention2;
   throw Error(ExitCode::kUsage, "--attn-impl",
-              "unknown value '" + s + "' (expected eager, sdpa or flash_attention_2)");
+              "unknown value " + Quote(s) + " (expected eager, sdpa or flash_attention_2)");
 }
 
 Workload MakeWorkload(const Options& o) {
@@ -30,7 +30,7 @@ Workload MakeWorkload(const Options& o) {
   } else if (o.mode == "generate") {
     w.mode = Mode::kGenerate;
   } else {
-    throw Error(ExitCode::kUsage, "--mode", "unknown value '" + o.mode + "' (expected forward or generate)");
+    throw Error(ExitCode::kUsage, "--mode", "unknown value " + Quote(o.mode) + " (expected forward or generate)");
   }
   w.batch = o.batch;
   w.seq_len = o.seq_len;
@@ -43,7 +43,7 @@ Profile Run(const Options& o) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
     throw Error(ExitCode::kUsage, "--convention",
-                "unknown value '" + o.convention + "' (expected analytic or calflops)");
+                "unknown value " + Quote(o.convention) + " (expected analytic or calflops)");
   }
   Workload w = MakeWorkload(o);
   ValidateWorkload(w);
@@ -64,10 +64,18 @@ void WriteCostTable(std::ostream& out) {
 
 void WriteReport(const Options& o, std::ostream& out) {
   if (o.format != "text" && o.format != "json") {
-    throw Error(ExitCode::kUsage, "--format", "unknown value '" + o.format + "' (expected text or json)");
+    throw Error(ExitCode::kUsage, "--format", "unknown value " + Quote(o.format) + " (expected text or json)");
   }
   if (o.precision < 0 || o.precision > 15) {
     throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(o.precision));
+  }
+  if (o.unit && *o.unit != "T" && *o.unit != "G" && *o.unit != "M" && *o.unit != "K" &&
+      *o.unit != "m" && *o.unit != "u") {
+    throw Error(ExitCode::kUsage, "--unit", "unknown value " + Quote(*o.unit) + " (expected T, G, M, K, m or u)");
+  }
+  if (!(o.bp_factor >= 0 && o.bp_factor <= kMaxBpFactor)) {
+    throw Error(ExitCode::kUsage, "--bp-factor",
+                "must be a number in [0, " + std::to_string(static_cast<int>(kMaxBpFactor)) + "]");
   }
   Profile p = Run(o);
   ReportOptions r{.precision = o.precision,

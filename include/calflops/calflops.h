@@ -48,6 +48,8 @@ Totals Measure(const Options& options);
 void WriteModelList(std::ostream& out);
 /// The op cost table as Markdown: op, formula (docs/cost-model.md embeds it).
 void WriteCostTable(std::ostream& out);
+/// The named input limits as Markdown: limit, value, what it bounds (docs/limits.md embeds it).
+void WriteLimitsTable(std::ostream& out);
 /// Library version, "MAJOR.MINOR.PATCH".
 const char* Version();
 

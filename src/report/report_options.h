@@ -8,6 +8,9 @@
 
 namespace calflops {
 
+/// Largest backward/forward cost ratio accepted (--bp-factor; calflops' default is 2).
+inline constexpr double kMaxBpFactor = 1000;
+
 struct ReportOptions {
   int precision = 2;                ///< totals lines and percentages (calflops output_precision)
   std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)

@@ -1,6 +1,7 @@
 // The calflops command line: parses arguments from one option table, calls the library, writes
 // the report. Exit codes: model/error.h ExitCode.
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -29,7 +30,7 @@ int64_t ParseInt(const char* flag, const std::string& v) {
     if (used == v.size()) return x;
   } catch (...) {
   }
-  throw Error(ExitCode::kUsage, flag, "expected an integer, got '" + v + "'");
+  throw Error(ExitCode::kUsage, flag, "expected an integer, got " + calflops::Quote(v));
 }
 
 double ParseDouble(const char* flag, const std::string& v) {
@@ -39,7 +40,7 @@ double ParseDouble(const char* flag, const std::string& v) {
     if (used == v.size()) return x;
   } catch (...) {
   }
-  throw Error(ExitCode::kUsage, flag, "expected a number, got '" + v + "'");
+  throw Error(ExitCode::kUsage, flag, "expected a number, got " + calflops::Quote(v));
 }
 
 const Flag kFlags[] = {
@@ -70,7 +71,11 @@ const Flag kFlags[] = {
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
     {"--precision", "P", "decimals of the totals lines and percentages (default 2)",
      [](calflops::Options& o, const std::string& v) {
-       o.precision = static_cast<int>(ParseInt("--precision", v));
+       int64_t p = ParseInt("--precision", v);
+       if (p < 0 || p > 15) {
+         throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(p));
+       }
+       o.precision = static_cast<int>(p);
      }},
     {"--unit", "U", "force the totals' unit: T, G, M, K, m or u",
      [](calflops::Options& o, const std::string& v) { o.unit = v; }},
@@ -80,6 +85,7 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
+    {"--list-limits", nullptr, "print the input limits (Markdown) and exit", nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
 };
@@ -100,6 +106,17 @@ const Flag* FindFlag(const std::string& name) {
   for (const Flag& f : kFlags)
     if (name == f.name) return &f;
   return nullptr;
+}
+
+/// The tool never writes to its input: --output naming the model file itself is refused.
+void RefuseToOverwriteInput(const std::string& model, const std::string& output) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path input = model;
+  if (fs::is_directory(input, ec)) input /= "config.json";
+  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
+    throw Error(ExitCode::kUsage, "--output", calflops::Quote(output, 256) + " is the input file");
+  }
 }
 
 int Main(int argc, char** argv) {
@@ -143,6 +160,10 @@ int Main(int argc, char** argv) {
       calflops::WriteCostTable(std::cout);
       return 0;
     }
+    if (name == "--list-limits") {
+      calflops::WriteLimitsTable(std::cout);
+      return 0;
+    }
     if (name == "--output") {
       output = value;
       continue;
@@ -155,6 +176,7 @@ int Main(int argc, char** argv) {
                                                                std::to_string(positional.size()));
   }
   o.model = positional[0];
+  if (!output.empty()) RefuseToOverwriteInput(o.model, output);
   std::ostringstream report;
   calflops::WriteReport(o, report);
   if (output.empty()) {

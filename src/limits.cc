@@ -1,0 +1,59 @@
+// The named limits in one table: `calflops --list-limits` prints it and docs/limits.md embeds it
+// (a test keeps the two equal). A reader that adds a limit adds its row here.
+#include <string>
+#include <vector>
+
+#include "analysis/analyze.h"
+#include "calflops/calflops.h"
+#include "model/error.h"
+#include "model/module_tree.h"
+#include "model/shape.h"
+#include "model/workload.h"
+#include "readers/hf_config/config.h"
+#include "report/report_options.h"
+
+namespace calflops {
+namespace {
+
+struct Limit {
+  const char* name;
+  std::string value;
+  const char* bounds;
+};
+
+std::string Num(u128 v) { return Count::FromU128(v).ToString(); }
+
+std::vector<Limit> Limits() {
+  return {
+      {"kMaxConfigBytes", Num(kMaxConfigBytes), "bytes of a config.json"},
+      {"kMaxJsonDepth", Num(kMaxJsonDepth), "nesting of objects and arrays in a config.json"},
+      {"kMaxJsonStringBytes", Num(kMaxJsonStringBytes), "bytes of one string or key in a config.json"},
+      {"kMaxJsonContainerElements", Num(kMaxJsonContainerElements),
+       "members of one object or elements of one array in a config.json"},
+      {"kMaxJsonValues", Num(kMaxJsonValues), "JSON values in a config.json (bounds its memory)"},
+      {"kMaxConfigDim", Num(kMaxConfigDim),
+       "any size in a config: hidden, intermediate, vocabulary, heads, head_dim, heads x head_dim"},
+      {"kMaxLayers", Num(kMaxLayers), "layers of one stack (num_hidden_layers)"},
+      {"kMaxModules", Num(kMaxModules), "modules of one model"},
+      {"kMaxTensorElements", Num(kMaxTensorElements),
+       "elements of one parameter tensor (dims product; PyTorch's int64 numel)"},
+      {"kMaxRank", Num(kMaxRank), "dimensions of one tensor"},
+      {"kMaxTokens", Num(kMaxTokens),
+       "--batch-size, --seq-len, --prompt-tokens, and prompt + new tokens"},
+      {"kMaxSteps", Num(kMaxSteps), "--max-new-tokens (generation steps)"},
+      {"kMaxBpFactor", Num(static_cast<u128>(kMaxBpFactor)), "--bp-factor"},
+      {"kMaxErrorPartBytes", Num(kMaxErrorPartBytes),
+       "bytes of an error's place or text (longer ones keep head and tail)"},
+      {"Count", "340282366920938463463374607431768211455",
+       "any parameter, MAC or FLOP count (2^128 - 1): beyond it, exit 4"},
+  };
+}
+
+}  // namespace
+
+void WriteLimitsTable(std::ostream& out) {
+  out << "| limit | value | bounds |\n|---|---:|---|\n";
+  for (const Limit& l : Limits()) out << "| " << l.name << " | " << l.value << " | " << l.bounds << " |\n";
+}
+
+}  // namespace calflops
