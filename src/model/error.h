@@ -22,8 +22,9 @@ enum class ExitCode : int {
 inline constexpr size_t kMaxErrorPartBytes = 1024;
 
 /// An error with a location. `where` is a file, a file plus key/offset, or a node name.
-/// The message is always one line: control characters (newlines included) that come from the
-/// input are escaped, and each part is cut to kMaxErrorPartBytes.
+/// The message is always one line of valid UTF-8: control characters (newlines included) and
+/// bytes that are not UTF-8, which may come from the input, are escaped as \n, \xNN; each part is
+/// cut to kMaxErrorPartBytes.
 class Error : public std::runtime_error {
  public:
   Error(ExitCode code, std::string where, const std::string& what)
@@ -44,11 +45,12 @@ inline Error Unsupported(std::string where, const std::string& what) {
   return Error(ExitCode::kUnsupported, std::move(where), what);
 }
 
-/// `s` in single quotes for an error message, control characters escaped (\n, \xNN) and cut
-/// after `max_bytes` with "...": input strings are echoed safely and briefly.
+/// `s` in single quotes for an error message, control characters and non-UTF-8 bytes escaped
+/// (\n, \xNN) and cut after `max_bytes` with "...": input strings are echoed safely and briefly.
 std::string Quote(std::string_view s, size_t max_bytes = 64);
 
-/// `s` with control characters escaped and cut to `max_bytes` (head ... tail): one safe line.
+/// `s` with control characters and non-UTF-8 bytes escaped and cut to `max_bytes` (head ...
+/// tail): one safe line.
 std::string OneLine(std::string_view s, size_t max_bytes = kMaxErrorPartBytes);
 
 }  // namespace calflops

@@ -77,11 +77,11 @@ class LimitChecker {
   };
 
   void BeginElement() {
-    if (++values_ > kMaxJsonValues) {
-      Fail("more than " + std::to_string(kMaxJsonValues) + " JSON values in the file (limit)");
-    }
     if (!frames_.empty() && !frames_.back().is_object) {
       if (++frames_.back().count > kMaxJsonContainerElements) TooManyElements();
+    }
+    if (++values_ > kMaxJsonValues) {
+      Fail("more than " + std::to_string(kMaxJsonValues) + " JSON values in the file (limit)");
     }
   }
 
