@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan, -DCALFLOPS_FUZZ=ON) and runs each one
+# for a bounded time on a scratch copy of its corpus (fuzz/corpus/<name>/ is only read), then
+# replays the committed corpus. A crash, leak, timeout or out-of-memory fails the script and
+# leaves the reproducer in $BUILD_DIR/artifacts/<name>/.
+#
+#   scripts/fuzz-smoke.sh                 # every target, 60 s each
+#   FUZZ_SECONDS=600 scripts/fuzz-smoke.sh config
+#   FUZZ_RUNS=1000000 FUZZ_SECONDS=0 scripts/fuzz-smoke.sh config   # a number of executions
+#
+# Needs clang and libclang-rt-14-dev: CALFLOPS_FUZZ=1 scripts/install-deps.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build-fuzz}
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_RUNS=${FUZZ_RUNS:--1}
+CXX_FUZZ=${CXX_FUZZ:-clang++}
+
+command -v "$CXX_FUZZ" >/dev/null || {
+  echo "fuzz-smoke: $CXX_FUZZ not found (CALFLOPS_FUZZ=1 scripts/install-deps.sh)" >&2
+  exit 1
+}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DCMAKE_BUILD_TYPE=Release \
+  -DCALFLOPS_FUZZ=ON -DCALFLOPS_TESTS=OFF -DCALFLOPS_BENCH=OFF >/dev/null
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for src in fuzz/*_fuzz.cc; do
+    name=$(basename "$src" .cc)
+    targets+=("${name%_fuzz}")
+  done
+fi
+cmake --build "$BUILD_DIR" -j "$JOBS" --target calflops $(printf '%s_fuzz ' "${targets[@]}")
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+for t in "${targets[@]}"; do
+  bin="$BUILD_DIR/${t}_fuzz"
+  corpus="fuzz/corpus/$t"
+  work="$BUILD_DIR/corpus/$t"
+  artifacts="$BUILD_DIR/artifacts/$t"
+  mkdir -p "$work" "$artifacts"
+  dict=()
+  [[ -f "fuzz/$t.dict" ]] && dict=(-dict="fuzz/$t.dict")
+  echo "fuzz-smoke: $t: replaying $corpus"
+  "$bin" -runs=0 "$corpus"
+  time_limit=()
+  ((FUZZ_SECONDS > 0)) && time_limit=(-max_total_time="$FUZZ_SECONDS")
+  echo "fuzz-smoke: $t: fuzzing (${FUZZ_SECONDS}s, runs $FUZZ_RUNS)"
+  # -rss_limit_mb: a reader must never need much memory for a small input.
+  # -timeout: one input must never take seconds.
+  "$bin" "${dict[@]}" "${time_limit[@]}" -runs="$FUZZ_RUNS" -rss_limit_mb=1024 -timeout=10 \
+    -max_len=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "$corpus"
+done
+echo "fuzz-smoke: ok (${targets[*]})"
