@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <optional>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -28,61 +27,128 @@ std::string LineColumn(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-/// Follows the parser's events to enforce the limits before the document grows past them, and
-/// keeps the path of the value being parsed for error messages.
-class LimitChecker {
- public:
-  explicit LimitChecker(const std::string& source) : source_(source) {}
-
-  void On(json::parse_event_t event, const json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        BeginElement();
-        if (frames_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
-          Fail("nesting deeper than the limit of " + std::to_string(kMaxJsonDepth) + " levels");
-        }
-        frames_.emplace_back();
-        frames_.back().is_object = event == json::parse_event_t::object_start;
-        break;
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames_.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        Frame& f = frames_.back();
-        const auto& key = parsed.get_ref<const std::string&>();
-        f.key = key;
-        CheckString(key, "a key");
-        if (++f.count > kMaxJsonContainerElements) TooManyElements();
-        if (!f.keys.insert(key).second) {
-          Fail("appears twice in one object (transformers would silently keep the last value; "
-               "remove one)");
-        }
-        break;
-      }
-      case json::parse_event_t::value:
-        BeginElement();
-        if (parsed.is_string()) CheckString(parsed.get_ref<const std::string&>(), "a string");
-        break;
+/// Python's json writes NaN, Infinity and -Infinity; JSON has no such tokens. When the parser
+/// stopped on one, returns its offset and a message naming it.
+std::optional<std::pair<size_t, std::string>> NonJsonNumber(std::string_view text, size_t stop) {
+  size_t start = std::min(stop, text.size());
+  while (start > 0 && std::isalpha(static_cast<unsigned char>(text[start - 1])) != 0) --start;
+  if (start > 0 && text[start - 1] == '-') --start;
+  for (std::string_view token : {"NaN", "Infinity", "-Infinity"}) {
+    if (text.substr(start, token.size()) == token) {
+      return std::pair(start, std::string(token) + " is not a JSON number (Python's json writes "
+                                                   "it for a non-finite float)");
     }
+  }
+  return std::nullopt;
+}
+
+/// A SAX handler that builds the document while enforcing the limits, so a hostile file fails
+/// at the limit instead of after the parser has built it. (nlohmann's callback parser would do
+/// the checks too, but is quadratic on large arrays of objects.) Keeps the path of the value
+/// being parsed for error messages.
+class LimitedDomBuilder : public nlohmann::json_sax<json> {
+ public:
+  LimitedDomBuilder(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+
+  json Take() { return std::move(root_); }
+
+  bool null() override { return Value(nullptr); }
+  bool boolean(bool v) override { return Value(v); }
+  bool number_integer(number_integer_t v) override { return Value(v); }
+  bool number_unsigned(number_unsigned_t v) override { return Value(v); }
+  bool number_float(number_float_t v, const string_t&) override { return Value(v); }
+  bool string(string_t& v) override {
+    CheckString(v, "a string");
+    return Value(std::move(v));
+  }
+  bool binary(binary_t&) override { Fail("binary value"); }
+
+  bool start_object(std::size_t) override { return Open(json::object()); }
+  bool start_array(std::size_t) override { return Open(json::array()); }
+  bool end_object() override { return Close(); }
+  bool end_array() override { return Close(); }
+
+  bool key(string_t& k) override {
+    Frame& f = frames_.back();
+    f.key = k;
+    if (++f.count > kMaxJsonContainerElements) TooManyElements();
+    CheckString(k, "a key");
+    if (f.container->contains(k)) {
+      Fail("appears twice in one object (transformers would silently keep the last value; "
+           "remove one)");
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) override {
+    size_t stop = position > 0 ? position - 1 : 0;
+    if (auto bad = NonJsonNumber(text_, stop)) {
+      throw BadInput(source_, "invalid JSON at " + LineColumn(text_, bad->first) + ": " + bad->second);
+    }
+    std::string what = e.what();
+    if (e.id == 406) {
+      // "number overflow parsing '1e999'": a float beyond the range of a double.
+      auto q1 = what.find('\''), q2 = what.rfind('\'');
+      std::string token = q1 != std::string::npos && q2 > q1 ? what.substr(q1 + 1, q2 - q1 - 1) : "";
+      size_t at = stop >= token.size() ? stop + 1 - token.size() : 0;
+      throw BadInput(source_, "invalid JSON at " + LineColumn(text_, at) + ": number " +
+                                  Quote(token) + " is beyond the range of a double");
+    }
+    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+    auto colon = what.find(": ", what.find("parse error"));
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    throw BadInput(source_, "invalid JSON at " + LineColumn(text_, stop) + ": " + detail);
   }
 
  private:
   struct Frame {
-    bool is_object = false;
+    json* container = nullptr;
     int64_t count = 0;  ///< members or elements so far
     std::string key;    ///< object: the current key
-    std::unordered_set<std::string> keys;
   };
 
+  /// Counts a new value and the element it adds to the enclosing array.
   void BeginElement() {
-    if (!frames_.empty() && !frames_.back().is_object) {
+    if (!frames_.empty() && !frames_.back().container->is_object()) {
       if (++frames_.back().count > kMaxJsonContainerElements) TooManyElements();
     }
     if (++values_ > kMaxJsonValues) {
       Fail("more than " + std::to_string(kMaxJsonValues) + " JSON values in the file (limit)");
     }
+  }
+
+  /// Places a value in the enclosing container (or as the root); returns where it now lives.
+  json* Place(json&& v) {
+    if (frames_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Frame& f = frames_.back();
+    if (f.container->is_object()) return &((*f.container)[f.key] = std::move(v));
+    f.container->push_back(std::move(v));
+    return &f.container->back();  // stable while this child is open: the parent does not grow
+  }
+
+  bool Value(json&& v) {
+    BeginElement();
+    Place(std::move(v));
+    return true;
+  }
+
+  bool Open(json&& empty) {
+    BeginElement();
+    if (frames_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
+      Fail("nesting deeper than the limit of " + std::to_string(kMaxJsonDepth) + " levels");
+    }
+    json* c = Place(std::move(empty));
+    frames_.push_back(Frame{.container = c, .count = 0, .key = {}});
+    return true;
+  }
+
+  bool Close() {
+    frames_.pop_back();
+    return true;
   }
 
   void CheckString(const std::string& s, const char* what) {
@@ -94,14 +160,14 @@ class LimitChecker {
 
   [[noreturn]] void TooManyElements() {
     Fail("more than " + std::to_string(kMaxJsonContainerElements) + " elements in one " +
-         (frames_.back().is_object ? "object" : "array") + " (limit)");
+         (frames_.back().container->is_object() ? "object" : "array") + " (limit)");
   }
 
   /// "a.b[3].c" for the value being parsed ("" at the top level).
   std::string Path() const {
     std::string p;
     for (const Frame& f : frames_) {
-      if (f.is_object) {
+      if (f.container->is_object()) {
         if (f.count == 0) break;
         if (!p.empty()) p += '.';
         p += f.key;
@@ -117,25 +183,12 @@ class LimitChecker {
     throw BadInput(path.empty() ? source_ : source_ + ": key " + Quote(path, 200), what);
   }
 
+  std::string_view text_;
   const std::string& source_;
+  json root_;
   std::vector<Frame> frames_;
   int64_t values_ = 0;
 };
-
-/// Python's json writes NaN, Infinity and -Infinity; JSON has no such tokens. When the parser
-/// stopped on one, returns its offset and a message naming it.
-std::optional<std::pair<size_t, std::string>> NonJsonNumber(std::string_view text, size_t stop) {
-  size_t start = stop;
-  while (start > 0 && std::isalpha(static_cast<unsigned char>(text[start - 1])) != 0) --start;
-  if (start > 0 && text[start - 1] == '-') --start;
-  for (std::string_view token : {"NaN", "Infinity", "-Infinity"}) {
-    if (text.substr(start, token.size()) == token) {
-      return std::pair(start, std::string(token) + " is not a JSON number (Python's json writes "
-                                                   "it for a non-finite float)");
-    }
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -163,36 +216,10 @@ json ParseConfigJson(std::string_view text, const std::string& source) {
                    "invalid JSON at line 1, column 1: starts with a UTF-8 byte-order mark, which "
                    "JSON does not allow (Python's json, hence transformers, rejects it too)");
   }
-  LimitChecker checker(source);
-  auto callback = [&checker](int /*depth*/, json::parse_event_t event, json& parsed) {
-    checker.On(event, parsed);
-    return true;
-  };
-  try {
-    return json::parse(text.begin(), text.end(), callback);
-  } catch (const json::parse_error& e) {
-    size_t stop = e.byte > 0 ? e.byte - 1 : 0;
-    if (auto bad = NonJsonNumber(text, stop)) {
-      throw BadInput(source, "invalid JSON at " + LineColumn(text, bad->first) + ": " + bad->second);
-    }
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-    std::string what = e.what();
-    auto colon = what.find(": ", what.find("parse error"));
-    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    throw BadInput(source, "invalid JSON at " + LineColumn(text, stop) + ": " + detail);
-  } catch (const json::out_of_range& e) {
-    // 406: "number overflow parsing '1e999'" (beyond the range of a double); no offset given, so
-    // the token is looked up in the text.
-    std::string what = e.what();
-    auto q1 = what.find('\''), q2 = what.rfind('\'');
-    if (q1 == std::string::npos || q2 <= q1) throw BadInput(source, "invalid JSON: " + what);
-    std::string token = what.substr(q1 + 1, q2 - q1 - 1);
-    size_t at = text.find(token);
-    throw BadInput(source, "invalid JSON at " + LineColumn(text, at == text.npos ? 0 : at) +
-                               ": number " + Quote(token) + " is beyond the range of a double");
-  } catch (const json::exception& e) {
-    throw BadInput(source, std::string("invalid JSON: ") + e.what());
-  }
+  LimitedDomBuilder builder(text, source);
+  // Errors are thrown by the handler; strict: nothing may follow the value.
+  json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
+  return builder.Take();
 }
 
 }  // namespace calflops
