@@ -26,6 +26,7 @@ Count Shape::leading(int n) const {
 Shape Shape::WithLast(int64_t d) const {
   Shape s = *this;
   s.dims_[static_cast<size_t>(rank_ - 1)] = d;
+  s.id_ = 0;  // a different tensor
   return s;
 }
 

@@ -14,6 +14,7 @@ class LlamaForCausalLM : public Architecture {
   void Forward(Tracer& t, const ForwardCall& c) const override {
     block_.Forward(t, Step(c), c.logits_tokens);
   }
+  std::vector<KvCacheSpec> KvCache() const override { return block_.model.KvCache(); }
   static DecoderStep Step(const ForwardCall& c) {
     // generate() passes position_ids of shape (batch, tokens); a bare forward builds (1, tokens).
     return DecoderStep{.batch = c.batch,
@@ -35,6 +36,7 @@ class LlamaModel : public Architecture {
   void Forward(Tracer& t, const ForwardCall& c) const override {
     block_.Forward(t, LlamaForCausalLM::Step(c));
   }
+  std::vector<KvCacheSpec> KvCache() const override { return block_.KvCache(); }
 
  private:
   LlamaModelBlock block_;

@@ -15,12 +15,14 @@ std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
 
 namespace {
 
-/// apply_rotary_pos_emb for one of q / k: (x * cos) + (rotate_half(x) * sin).
+/// apply_rotary_pos_emb for one of q / k: (x * cos) + (rotate_half(x) * sin). `cos` stands for
+/// the sin table too (same shape, also a constant).
 Shape ApplyRotary(Tracer& t, ModuleId m, const Shape& x, const Shape& cos) {
   Shape a = t.Binary(m, OpKind::kMul, x, cos, kPyOperator);
-  Shape half = x.WithLast(x.back() / 2);
-  t.Unary(m, OpKind::kNeg, half, kPyOperator);  // -x2 in rotate_half (torch.cat is free)
-  Shape b = t.Binary(m, OpKind::kMul, x, cos, kPyOperator);  // rotate_half(x) * sin
+  Shape half = Tracer::View(x, x.WithLast(x.back() / 2));  // x2 = x[..., d/2:]
+  Shape neg = t.Unary(m, OpKind::kNeg, half, kPyOperator);  // -x2 in rotate_half
+  Shape rotated = Tracer::View(neg, x);  // torch.cat((-x2, x1)): free, derived from x
+  Shape b = t.Binary(m, OpKind::kMul, rotated, cos, kPyOperator);  // rotate_half(x) * sin
   return t.Binary(m, OpKind::kAdd, a, b, kPyOperator);
 }
 
@@ -28,14 +30,13 @@ Shape ApplyRotary(Tracer& t, ModuleId m, const Shape& x, const Shape& cos) {
 
 Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                    const DecoderStep& s) const {
-  q(t, x);
-  k(t, x);
-  v(t, x);
-  Shape qs{s.batch, n_heads, s.tokens, head_dim};
-  Shape ks{s.batch, n_kv_heads, s.tokens, head_dim};
-  Shape cos4{cos[0], 1, cos[1], cos[2]};  // cos.unsqueeze(1)
-  ApplyRotary(t, id, qs, cos4);
-  ApplyRotary(t, id, ks, cos4);
+  // view(B, s, heads, d).transpose(1, 2): the same tensors.
+  Shape qs = Tracer::View(q(t, x), Shape{s.batch, n_heads, s.tokens, head_dim});
+  Shape ks = Tracer::View(k(t, x), Shape{s.batch, n_kv_heads, s.tokens, head_dim});
+  Shape vs = Tracer::View(v(t, x), Shape{s.batch, n_kv_heads, s.tokens, head_dim});
+  Shape cos4 = Tracer::View(cos, Shape{cos[0], 1, cos[1], cos[2]});  // cos.unsqueeze(1)
+  qs = ApplyRotary(t, id, qs, cos4);
+  ks = ApplyRotary(t, id, ks, cos4);
   int64_t total = s.past + s.tokens;  // after the KV-cache update
   Shape out;
   if (impl == AttnImpl::kEager) {
@@ -48,10 +49,13 @@ Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
   } else {
     // SDPA with is_causal (no mask tensor) and flash-attn with causal=True both mask only when
     // more than one query attends.
+    // The cache after update(): the new k / v themselves when it was empty, else a cat.
     Shape kv{s.batch, n_kv_heads, total, head_dim};
-    out = t.Attention(id, qs, kv, kv, s.tokens > 1, kUnhooked);
+    Shape kc = s.past == 0 ? Tracer::View(ks, kv) : kv;
+    Shape vc = s.past == 0 ? Tracer::View(vs, kv) : kv;
+    out = t.Attention(id, qs, kc, vc, s.tokens > 1, kUnhooked);
   }
-  return o(t, Shape{s.batch, s.tokens, n_heads * head_dim});
+  return o(t, Tracer::View(out, Shape{s.batch, s.tokens, n_heads * head_dim}));
 }
 
 Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
@@ -110,18 +114,27 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
 
 Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_given) const {
   Shape x{s.batch, s.tokens, embed.dim};
-  if (!embeds_given) x = embed(t, Shape{s.batch, s.tokens});
-  // rotary_emb: inv_freq[None, :, None] @ position_ids[:, None, :], cat, cos, sin, * scaling.
-  Shape freqs = t.MatMul(rotary, Shape{s.position_batch, head_dim / 2, 1},
-                         Shape{s.position_batch, 1, s.tokens}, kPyOperator);
-  Shape emb{s.position_batch, s.tokens, head_dim};
-  (void)freqs;
-  t.Unary(rotary, OpKind::kCos, emb, kTorch);
-  t.Unary(rotary, OpKind::kSin, emb, kTorch);
-  t.Scalar(rotary, OpKind::kMul, emb, kPyOperator);
-  t.Scalar(rotary, OpKind::kMul, emb, kPyOperator);
-  for (const auto& l : layers) x = l.Forward(t, x, emb, s);
+  if (!embeds_given) x = embed(t, t.Constant(Shape{s.batch, s.tokens}));  // input_ids
+  // rotary_emb: inv_freq[None, :, None] @ position_ids[:, None, :], cat, cos, sin, * scaling;
+  // buffers and positions only, so nothing here needs a gradient.
+  t.MatMul(rotary, t.Constant(Shape{s.position_batch, head_dim / 2, 1}),
+           t.Constant(Shape{s.position_batch, 1, s.tokens}), kPyOperator);
+  Shape emb = t.Constant(Shape{s.position_batch, s.tokens, head_dim});  // cat((freqs, freqs))
+  Shape cos = t.Unary(rotary, OpKind::kCos, emb, kTorch);
+  Shape sin = t.Unary(rotary, OpKind::kSin, emb, kTorch);
+  cos = t.Scalar(rotary, OpKind::kMul, cos, kPyOperator);
+  t.Scalar(rotary, OpKind::kMul, sin, kPyOperator);
+  for (const auto& l : layers) x = l.Forward(t, x, cos, s);
   return norm(t, x);
+}
+
+std::vector<KvCacheSpec> LlamaModelBlock::KvCache() const {
+  std::vector<KvCacheSpec> specs;
+  for (const auto& l : layers) {
+    specs.push_back(KvCacheSpec{.module = l.attn.id,
+                                .elements_per_token = 2 * l.attn.n_kv_heads * l.attn.head_dim});
+  }
+  return specs;
 }
 
 LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,

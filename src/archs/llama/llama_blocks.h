@@ -59,6 +59,8 @@ struct LlamaModelBlock {
                                DType dtype);
   /// Runs the decoder; `embeds_given` skips embed_tokens (inputs_embeds passed by a wrapper).
   Shape Forward(Tracer& t, const DecoderStep& s, bool embeds_given = false) const;
+  /// DynamicCache: K and V of every layer, kv heads x head dim each, for every token.
+  std::vector<KvCacheSpec> KvCache() const;
 };
 
 struct LlamaCausalLmBlock {
