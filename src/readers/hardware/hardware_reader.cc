@@ -1,7 +1,7 @@
 #include "readers/hardware/hardware_reader.h"
 
 #include <array>
-#include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "model/error.h"
@@ -38,8 +38,9 @@ double Positive(const Config& c, std::string_view key, double max) {
   if (!c.IsSet(key)) throw BadInput(c.Where(key), "is missing (required)");
   double v = c.Float(key, 0);
   if (!(v > 0 && v <= max)) {
-    throw BadInput(c.Where(key), "is " + std::to_string(v) + ", expected a number in (0, " +
-                                     std::to_string(static_cast<int64_t>(max)) + "]");
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "is %g, expected a number in (0, %g]", v, max);
+    throw BadInput(c.Where(key), buf);
   }
   return v;
 }
