@@ -34,23 +34,44 @@ RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes)
 
 }  // namespace
 
-/// Maps tensor ids to the index of the op that produced them in the current call.
+/// Maps tensor ids to the index of the op that produced them in the current call. The tracer
+/// hands out ids in increasing order, so the call's output ids are sorted: a binary search finds
+/// the producer.
 class TensorProducers {
  public:
-  explicit TensorProducers(const std::vector<Op>& outs) {
-    for (size_t i = 0; i < outs.size(); ++i) map_.emplace(outs[i].out.tensor_id(), i);
+  template <typename GetId>
+  TensorProducers(size_t n, GetId id) {
+    ids_.reserve(n);
+    sorted_ = true;
+    for (size_t i = 0; i < n; ++i) {
+      ids_.push_back(id(i));
+      if (i > 0 && ids_[i] <= ids_[i - 1]) sorted_ = false;
+    }
+    if (!sorted_) {
+      for (size_t i = 0; i < n; ++i) map_.emplace(ids_[i], i);
+    }
   }
-  /// The producing op of `s` if it came before op `before`, else -1.
-  int Of(const Shape& s, size_t before) const {
-    uint64_t id = s.tensor_id();
+  /// The producing op of tensor `id` if it came before op `before`, else -1.
+  int Of(uint64_t id, size_t before) const {
     if (id == 0 || (id & kConstantTensorBit)) return -1;
-    auto it = map_.find(id);
-    if (it == map_.end() || it->second >= before) return -1;
-    return static_cast<int>(it->second);
+    size_t i;
+    if (sorted_) {
+      auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+      if (it == ids_.end() || *it != id) return -1;
+      i = static_cast<size_t>(it - ids_.begin());
+    } else {
+      auto it = map_.find(id);
+      if (it == map_.end()) return -1;
+      i = it->second;
+    }
+    return i < before ? static_cast<int>(i) : -1;
   }
+  int Of(const Shape& s, size_t before) const { return Of(s.tensor_id(), before); }
 
  private:
-  std::unordered_map<uint64_t, size_t> map_;
+  std::vector<uint64_t> ids_;
+  bool sorted_ = true;
+  std::unordered_map<uint64_t, size_t> map_;  ///< only if ids arrive out of order
 };
 
 PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& options)
@@ -60,6 +81,8 @@ PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& opti
   trainable_.assign(n, 0);
   block_.assign(n, -1);
   own_.assign(n, ModulePerf{});
+  pending_.assign(n, ModulePerf{});
+  is_touched_.assign(n, 0);
   for (ModuleId m = 0; m < static_cast<ModuleId>(n); ++m) {
     const Module& mod = tree[m];
     auto i = static_cast<size_t>(m);
@@ -75,78 +98,102 @@ PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& opti
 }
 
 void PerfAccumulator::Emit(ModuleId module, const Op& op) {
-  modules_.push_back(module);
-  ops_.push_back(op);
+  auto m = static_cast<size_t>(module);
+  const Count ab = Count::FromSigned(DTypeBytes(op.dtype));
+
+  // Bytes moved and roofline time.
+  OpTraffic t = GetTrafficDef(op.kind).count(op);
+  Count wb = Count::FromSigned(weight_bytes_[m] ? weight_bytes_[m] : DTypeBytes(op.dtype));
+  Traffic bytes{.activation_read = t.act_read * ab + t.index_read * Count(8),
+                .weight_read = t.weight_read * wb,
+                .kv_read = t.kv_read * ab,
+                .written = t.act_write * ab};
+  Count flops = GetOpDef(op.kind).analytic(op).flops;
+  if (!is_touched_[m]) {
+    is_touched_[m] = 1;
+    touched_.push_back(module);
+  }
+  ModulePerf& pm = pending_[m];
+  pm.traffic += bytes;
+  pm.flops += flops;
+  call_.traffic += bytes;
+  call_.flops += flops;
+  if (options_.hardware) {
+    RooflineTime rt = Roofline(*options_.hardware, op.dtype, flops, bytes.total());
+    pm.roofline += rt;
+    call_.roofline += rt;
+  }
+
+  // What liveness needs.
+  Rec r{.module = module, .n_in = op.n_in, .live_inputs = 0, .in_id = {}, .in_bytes = {},
+        .out_id = op.out.tensor_id(), .out_bytes = op.out.numel() * ab};
+  for (int k = 0; k < op.n_in && k < 3; ++k) {
+    if (IsWeightInput(op.kind, k) || (options_.kv_cache && IsKvInput(op, k))) continue;
+    const Shape& s = op.in[static_cast<size_t>(k)];
+    r.live_inputs |= static_cast<uint8_t>(1u << k);
+    r.in_id[k] = s.tensor_id();
+    r.in_bytes[k] = s.numel() * ab;
+  }
+  recs_.push_back(r);
+  if (options_.train) ops_.push_back(op);
 }
 
 CallPerf PerfAccumulator::Commit(int64_t times) {
-  CallPerf call;
   const Count reps = Count::FromSigned(times);
-  const size_t n = ops_.size();
-  const std::vector<Op>& outs = ops_;
-  TensorProducers producers(outs);
+  const size_t n = recs_.size();
+  TensorProducers producers(n, [this](size_t i) { return recs_[i].out_id; });
 
-  // Bytes moved and roofline time per op.
-  for (size_t i = 0; i < n; ++i) {
-    const Op& op = ops_[i];
-    auto m = static_cast<size_t>(modules_[i]);
-    int ab = DTypeBytes(op.dtype);
-    int wb = weight_bytes_[m] ? weight_bytes_[m] : ab;
-    OpTraffic t = GetTrafficDef(op.kind).count(op);
-    Traffic bytes{.activation_read = Bytes(t.act_read, ab) + Bytes(t.index_read, 8),
-                  .weight_read = Bytes(t.weight_read, wb),
-                  .kv_read = Bytes(t.kv_read, ab),
-                  .written = Bytes(t.act_write, ab)};
-    Count flops = GetOpDef(op.kind).analytic(op).flops;
-    call.traffic += bytes;
-    call.flops += flops;
-    own_[m].traffic += bytes.Times(reps);
-    own_[m].flops += flops * reps;
-    if (options_.hardware) {
-      RooflineTime rt = Roofline(*options_.hardware, op.dtype, flops, bytes.total());
-      call.roofline += rt;
-      own_[m].roofline += rt.Times(static_cast<double>(times));
-    }
+  // Per-module figures of this call, `times` over.
+  for (ModuleId id : touched_) {
+    auto m = static_cast<size_t>(id);
+    ModulePerf& p = pending_[m];
+    own_[m].traffic += times == 1 ? p.traffic : p.traffic.Times(reps);
+    own_[m].flops += p.flops * reps;
+    own_[m].roofline += p.roofline.Times(static_cast<double>(times));
+    p = ModulePerf{};
+    is_touched_[m] = 0;
   }
+  touched_.clear();
 
   // Live activation bytes: a tensor produced in this call lives from its op to its last reader;
   // a tensor of unknown origin only while the op reading it runs. KV-cache inputs are held by
   // the cache, not counted here.
-  auto out_bytes = [&](size_t i) { return Bytes(outs[i].out.numel(), DTypeBytes(outs[i].dtype)); };
+  std::vector<int> producer(n * 3, -1);
   std::vector<int> last(n, -1);
   for (size_t i = 0; i < n; ++i) {
-    const Op& op = outs[i];
-    for (int k = 0; k < op.n_in; ++k) {
-      if (IsWeightInput(op.kind, k) || (options_.kv_cache && IsKvInput(op, k))) continue;
-      int p = producers.Of(op.in[static_cast<size_t>(k)], i);
+    const Rec& r = recs_[i];
+    for (int k = 0; k < r.n_in && k < 3; ++k) {
+      if (!(r.live_inputs & (1u << k))) continue;
+      int p = producers.Of(r.in_id[k], i);
+      producer[i * 3 + static_cast<size_t>(k)] = p;
       if (p >= 0) last[static_cast<size_t>(p)] = static_cast<int>(i);
     }
   }
   std::vector<Count> freed(n);
   for (size_t p = 0; p < n; ++p)
-    if (last[p] > static_cast<int>(p)) freed[static_cast<size_t>(last[p])] += out_bytes(p);
+    if (last[p] > static_cast<int>(p)) freed[static_cast<size_t>(last[p])] += recs_[p].out_bytes;
   Count live;
+  CallPerf call = call_;
   for (size_t i = 0; i < n; ++i) {
-    const Op& op = outs[i];
-    Count transient = out_bytes(i);
-    for (int k = 0; k < op.n_in; ++k) {
-      if (IsWeightInput(op.kind, k) || (options_.kv_cache && IsKvInput(op, k))) continue;
-      const Shape& s = op.in[static_cast<size_t>(k)];
-      if (producers.Of(s, i) < 0) transient += Bytes(s.numel(), DTypeBytes(op.dtype));
+    const Rec& r = recs_[i];
+    Count current = live + r.out_bytes;
+    for (int k = 0; k < r.n_in && k < 3; ++k) {
+      if ((r.live_inputs & (1u << k)) && producer[i * 3 + static_cast<size_t>(k)] < 0)
+        current += r.in_bytes[k];
     }
-    Count current = live + transient;
     call.activation_peak = std::max(call.activation_peak, current);
-    auto& own = own_[static_cast<size_t>(modules_[i])].activation_peak;
+    auto& own = own_[static_cast<size_t>(r.module)].activation_peak;
     own = std::max(own, current);
-    if (last[i] > static_cast<int>(i)) live += out_bytes(i);
+    if (last[i] > static_cast<int>(i)) live += r.out_bytes;
     live -= freed[i];
   }
 
   // A training step is one forward call (the forward plan); its backward is processed once.
   if (options_.train) ProcessTraining(producers);
   train_.forward_flops += call.flops * reps;
+  recs_.clear();
   ops_.clear();
-  modules_.clear();
+  call_ = CallPerf{};
   return call;
 }
 
@@ -154,15 +201,15 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
   has_train_ = true;
   const size_t n = ops_.size();
   const std::vector<Op>& outs = ops_;
-  auto out_bytes = [&](size_t i) { return Bytes(outs[i].out.numel(), DTypeBytes(outs[i].dtype)); };
+  auto out_bytes = [&](size_t i) { return recs_[i].out_bytes; };
 
   // Checkpointed block instance of each op: consecutive ops in the same block.
   std::vector<int> inst(n, -1);
   int instances = 0;
   for (size_t i = 0; i < n; ++i) {
-    ModuleId b = block_[static_cast<size_t>(modules_[i])];
+    ModuleId b = block_[static_cast<size_t>(recs_[i].module)];
     if (b == -1) continue;
-    bool same = i > 0 && inst[i - 1] >= 0 && block_[static_cast<size_t>(modules_[i - 1])] == b;
+    bool same = i > 0 && inst[i - 1] >= 0 && block_[static_cast<size_t>(recs_[i - 1].module)] == b;
     inst[i] = same ? inst[i - 1] : instances++;
   }
 
@@ -181,7 +228,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
 
   for (size_t i = 0; i < n; ++i) {
     const Op& op = outs[i];
-    auto m = static_cast<size_t>(modules_[i]);
+    auto m = static_cast<size_t>(recs_[i].module);
     GradNeeds g;
     for (int k = 0; k < op.n_in; ++k) {
       if (IsWeightInput(op.kind, k)) continue;
@@ -243,7 +290,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
   for (const Item& it : items) {
     if (!seen.insert(it.key).second) continue;
     none += it.bytes;
-    own_[static_cast<size_t>(modules_[it.op])].saved_bytes += it.bytes;
+    own_[static_cast<size_t>(recs_[it.op].module)].saved_bytes += it.bytes;
   }
 
   // Block inputs: tensors read inside a block instance but produced outside it.

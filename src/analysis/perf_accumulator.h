@@ -36,6 +36,16 @@ class PerfAccumulator : public OpSink {
   void Finish(PerfProfile& perf) const;
 
  private:
+  /// What liveness needs of one op, computed once when it arrives.
+  struct Rec {
+    ModuleId module;
+    uint8_t n_in;
+    uint8_t live_inputs;  ///< bit k: in[k] is an activation held in memory (not a weight or cache)
+    uint64_t in_id[3];
+    Count in_bytes[3];
+    uint64_t out_id;
+    Count out_bytes;
+  };
   void ProcessTraining(const TensorProducers& producers);
 
   const ModuleTree& tree_;
@@ -44,8 +54,12 @@ class PerfAccumulator : public OpSink {
   std::vector<uint8_t> trainable_;     ///< per module: owns a trainable parameter
   std::vector<ModuleId> block_;        ///< per module: checkpointed block it lies in, or -1
   std::vector<ModulePerf> own_;        ///< committed own figures (not aggregated)
-  std::vector<ModuleId> modules_;      ///< the current call: module of each op
-  std::vector<Op> ops_;                ///< the current call: its ops
+  std::vector<Rec> recs_;              ///< the current call, one record per op
+  std::vector<Op> ops_;                ///< the current call's ops, kept in training only
+  std::vector<ModulePerf> pending_;    ///< the current call's per-module figures
+  std::vector<ModuleId> touched_;      ///< modules with pending figures, each once
+  std::vector<uint8_t> is_touched_;
+  CallPerf call_;                      ///< the current call's totals
   TrainPerf train_;
   bool has_train_ = false;
 };
