@@ -37,13 +37,15 @@ TEST(CliVision, BadImageSize) {
 TEST(CliVision, ImagesCountAndPrompt) {
   Result r = RunCli("llava-next-8b --images 3 --seq-len 2");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: --seq-len: 2 tokens cannot hold 3 <image> placeholder(s) (--images)\n");
+  EXPECT_EQ(r.out,
+            "calflops: --seq-len: 2 tokens cannot hold 3 <image> placeholder(s) (--images)\n");
   r = RunCli("llava-next-8b --images two");
   EXPECT_EQ(r.code, 1);
 }
 
 TEST(CliVision, ClipVisionModelWithItsNativeSize) {
-  Result r = RunCli("clip-vit-large-patch14-336 --model-class CLIPVisionModel --image-size 336x336");
+  Result r =
+      RunCli("clip-vit-large-patch14-336 --model-class CLIPVisionModel --image-size 336x336");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("CLIPVisionModel(\n  303.51 M = 100% Params"), std::string::npos) << r.out;
   r = RunCli("clip-vit-large-patch14-336 --model-class CLIPVisionModel --image-size 360x640");
@@ -51,8 +53,9 @@ TEST(CliVision, ClipVisionModelWithItsNativeSize) {
 }
 
 TEST(CliVision, ReencodeIsASwitch) {
-  Result r = RunCli("llava-next-8b --max-new-tokens 2 --image-size 360x640 --reencode-images "
-                    "--format json --no-detail");
+  Result r = RunCli(
+      "llava-next-8b --max-new-tokens 2 --image-size 360x640 --reencode-images "
+      "--format json --no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"reencode_images\": true"), std::string::npos);
   EXPECT_NE(r.out.find("\"images\": 1"), std::string::npos);

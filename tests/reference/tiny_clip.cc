@@ -10,7 +10,8 @@ std::string TinyClipVisionConfig::ToJson() const {
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"num_attention_heads\": " + std::to_string(heads) +
          ", \"num_channels\": " + std::to_string(channels) +
-         ", \"image_size\": " + std::to_string(image) + ", \"patch_size\": " + std::to_string(patch) +
+         ", \"image_size\": " + std::to_string(image) +
+         ", \"patch_size\": " + std::to_string(patch) +
          ", \"hidden_act\": \"quick_gelu\", \"layer_norm_eps\": 1e-05}";
 }
 
@@ -62,9 +63,11 @@ std::vector<Tensor> TinyClipVision::Forward(const Tensor& pixels) {
               for (int64_t ch = 0; ch < c.channels; ++ch)
                 for (int64_t ky = 0; ky < c.patch; ++ky)
                   for (int64_t kx = 0; kx < c.patch; ++kx) {
-                    double pix = pixels.at(((b * c.channels + ch) * c.image + py * c.patch + ky) *
-                                               c.image + px * c.patch + kx);
-                    double wt = patch_weight_.at(((o * c.channels + ch) * c.patch + ky) * c.patch + kx);
+                    double pix =
+                        pixels.at(((b * c.channels + ch) * c.image + py * c.patch + ky) * c.image +
+                                  px * c.patch + kx);
+                    double wt =
+                        patch_weight_.at(((o * c.channels + ch) * c.patch + ky) * c.patch + kx);
                     acc = Mac(acc, pix, wt);
                   }
               x.at((b * tokens + 1 + py * g + px) * d + o) = acc;  // flatten(2).transpose(1, 2)
@@ -136,9 +139,7 @@ std::vector<Tensor> TinyClipVision::Forward(const Tensor& pixels) {
         }
         {
           Scope f("activation_fn");  // x * sigmoid(1.702 x), sigmoid = 1 / (1 + exp(-z))
-          m = Map(m, [](double z) {
-            return Mul(z, Div(1.0, Add(1.0, Exp(Neg(Mul(1.702, z))))));
-          });
+          m = Map(m, [](double z) { return Mul(z, Div(1.0, Add(1.0, Exp(Neg(Mul(1.702, z)))))); });
         }
         Scope f("fc2");
         m = Linear(m, L.fc2, &L.fc2b);

@@ -65,7 +65,8 @@ Tensor TinyLlava::Pack(const Tensor& f, int64_t height, int64_t width) {
       for (int64_t y = 0; y < g; ++y)
         for (int64_t x = 0; x < g; ++x)
           for (int64_t c = 0; c < d; ++c)
-            map({c, ti * g + y, tj * g + x}) = f.at(((1 + ti * cols_t + tj) * g * g + y * g + x) * d + c);
+            map({c, ti * g + y, tj * g + x}) =
+                f.at(((1 + ti * cols_t + tj) * g * g + y * g + x) * d + c);
   // unpad_image against the original aspect ratio.
   if (double(width) / double(height) > double(W) / double(H)) {
     auto nh = int64_t(double(height) * (double(W) / double(width)));
@@ -112,8 +113,8 @@ std::vector<Tensor> TinyLlava::EncodeImages(int64_t batch, int64_t images, int64
     Scope s("vision_tower");
     hidden = vision_.Forward(pixels);
   }
-  int64_t layer = cfg_.feature_layer < 0 ? int64_t(hidden.size()) + cfg_.feature_layer
-                                         : cfg_.feature_layer;
+  int64_t layer =
+      cfg_.feature_layer < 0 ? int64_t(hidden.size()) + cfg_.feature_layer : cfg_.feature_layer;
   Tensor sel = hidden[size_t(layer)];
   sel = sel.Slice(1, 1, sel.dim(1));  // 'default': drop CLS
   Tensor feats;
@@ -125,7 +126,8 @@ std::vector<Tensor> TinyLlava::EncodeImages(int64_t batch, int64_t images, int64
     }
     {
       Scope s("act");  // erf GELU: x * 0.5 * (1 + erf(x / sqrt(2)))
-      feats = Map(feats, [](double x) { return Mul(Mul(x, 0.5), Add(1.0, Erf(Div(x, std::sqrt(2.0))))); });
+      feats = Map(feats,
+                  [](double x) { return Mul(Mul(x, 0.5), Add(1.0, Erf(Div(x, std::sqrt(2.0))))); });
     }
     Scope s("linear_2");
     feats = Linear(feats, l2_, &l2b_);
@@ -152,7 +154,10 @@ int64_t TinyLlava::Prefill(int64_t batch, int64_t prompt, int64_t images, int64_
   std::vector<Tensor> rows;
   for (int64_t b = 0; b < batch; ++b) {
     std::vector<Tensor> parts;
-    for (int64_t i = 0; i < images; ++i) parts.push_back(feats[size_t(b * images + i)].Reshape({1, feats[size_t(b * images + i)].dim(0), feats[0].dim(1)}));
+    for (int64_t i = 0; i < images; ++i) {
+      const Tensor& f = feats[size_t(b * images + i)];  // (features, hidden)
+      parts.push_back(f.Reshape({1, f.dim(0), f.dim(1)}));
+    }
     parts.push_back(emb.Slice(0, b, b + 1));
     rows.push_back(Cat(parts, 1));
   }

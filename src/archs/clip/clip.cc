@@ -16,8 +16,8 @@ void CheckNativeImage(const Workload& w, const ClipVisionParams& p) {
   if (w.image_height == 0 && w.image_width == 0) return;
   if (w.image_height != p.image_size || w.image_width != p.image_size) {
     throw BadInput("--image-size", std::to_string(w.image_height) + "x" +
-                                       std::to_string(w.image_width) +
-                                       ": CLIP takes " + std::to_string(p.image_size) + "x" +
+                                       std::to_string(w.image_width) + ": CLIP takes " +
+                                       std::to_string(p.image_size) + "x" +
                                        std::to_string(p.image_size) +
                                        " pixel_values (its processor resizes and crops to that)");
   }
@@ -81,8 +81,8 @@ class ClipTextModel : public Architecture {
 /// Contrastive image-text model: both towers, two projections, cosine-similarity logits.
 class ClipModel : public Architecture {
  public:
-  ClipModel(const ClipTextParams& tp, const ClipVisionParams& vp, int64_t projection,
-            AttnImpl impl, DType dtype)
+  ClipModel(const ClipTextParams& tp, const ClipVisionParams& vp, int64_t projection, AttnImpl impl,
+            DType dtype)
       : Architecture(dtype), projection_(projection) {
     ModuleId root = tree_.root();
     tree_[root].class_name = "CLIPModel";
@@ -114,7 +114,8 @@ class ClipModel : public Architecture {
     for (const Shape& e : {image, text}) {
       // e / _get_vector_norm(e): torch.pow(e, 2), torch.sum(-1, keepdim), torch.pow(., 0.5), /.
       Shape sq = t.Unary(root, OpKind::kPow, e, kTorch);
-      Shape norm = t.Unary(root, OpKind::kPow, t.ReduceLast(root, OpKind::kSum, sq, kTorch), kTorch);
+      Shape norm =
+          t.Unary(root, OpKind::kPow, t.ReduceLast(root, OpKind::kSum, sq, kTorch), kTorch);
       t.Binary(root, OpKind::kDiv, e, norm, kPyOperator);
     }
     t.Unary(root, OpKind::kExp, Shape{}, kTorch);  // logit_scale.exp()
@@ -144,10 +145,9 @@ std::unique_ptr<Architecture> MakeClip(const Config& c, const std::string& cls,
     return MakeVisionOrText(c.Sub("vision_config"), cls, o.attn, dtype);
   }
   if (cls == "CLIPTextModel") return MakeVisionOrText(c.Sub("text_config"), cls, o.attn, dtype);
-  return std::make_unique<ClipModel>(
-      ClipTextParams::FromConfig(c.Sub("text_config")),
-      ClipVisionParams::FromConfig(c.Sub("vision_config")),
-      c.Int("projection_dim", 512, 1, kMaxConfigDim), o.attn, dtype);
+  return std::make_unique<ClipModel>(ClipTextParams::FromConfig(c.Sub("text_config")),
+                                     ClipVisionParams::FromConfig(c.Sub("vision_config")),
+                                     c.Int("projection_dim", 512, 1, kMaxConfigDim), o.attn, dtype);
 }
 
 std::unique_ptr<Architecture> MakeTower(const Config& c, const std::string& cls,

@@ -37,9 +37,7 @@ Shape ClipAttentionBlock::Forward(Tracer& t, const Shape& x, ClipMask mask) cons
   return out(t, x);
 }
 
-Shape ClipMlpBlock::Forward(Tracer& t, const Shape& x) const {
-  return fc2(t, act(t, fc1(t, x)));
-}
+Shape ClipMlpBlock::Forward(Tracer& t, const Shape& x) const { return fc2(t, act(t, fc1(t, x))); }
 
 Shape ClipEncoderLayerBlock::Forward(Tracer& t, const Shape& x, ClipMask mask) const {
   Shape h = attn.Forward(t, ln1(t, x), mask);
@@ -97,8 +95,8 @@ ClipVisionBlock ClipVisionBlock::Build(ModuleTree& tree, ModuleId id, const Clip
   v.position_embedding =
       Embedding::Build(tree, v.embeddings, "position_embedding", p.positions(), d, {}, dtype);
   v.pre_layrnorm = LayerNorm::Build(tree, id, "pre_layrnorm", d, p.enc.ln_eps, dtype);
-  v.encoder = ClipEncoderBlock::Build(tree, tree.Add(id, "encoder", "CLIPEncoder"), p.enc, impl,
-                                      dtype);
+  v.encoder =
+      ClipEncoderBlock::Build(tree, tree.Add(id, "encoder", "CLIPEncoder"), p.enc, impl, dtype);
   v.post_layernorm = LayerNorm::Build(tree, id, "post_layernorm", d, p.enc.ln_eps, dtype);
   return v;
 }
@@ -123,11 +121,12 @@ ClipTextBlock ClipTextBlock::Build(ModuleTree& tree, ModuleId id, const ClipText
   b.params = p;
   const int64_t d = p.enc.hidden;
   b.embeddings = tree.Add(id, "embeddings", "CLIPTextEmbeddings");
-  b.token_embedding = Embedding::Build(tree, b.embeddings, "token_embedding", p.vocab, d, {}, dtype);
+  b.token_embedding =
+      Embedding::Build(tree, b.embeddings, "token_embedding", p.vocab, d, {}, dtype);
   b.position_embedding =
       Embedding::Build(tree, b.embeddings, "position_embedding", p.max_positions, d, {}, dtype);
-  b.encoder = ClipEncoderBlock::Build(tree, tree.Add(id, "encoder", "CLIPEncoder"), p.enc, impl,
-                                      dtype);
+  b.encoder =
+      ClipEncoderBlock::Build(tree, tree.Add(id, "encoder", "CLIPEncoder"), p.enc, impl, dtype);
   b.final_layer_norm = LayerNorm::Build(tree, id, "final_layer_norm", d, p.enc.ln_eps, dtype);
   return b;
 }

@@ -84,8 +84,8 @@ struct ClipTextBlock {
   LayerNorm final_layer_norm;
   ClipTextParams params;
 
-  static ClipTextBlock Build(ModuleTree& tree, ModuleId id, const ClipTextParams& p,
-                             AttnImpl impl, DType dtype);
+  static ClipTextBlock Build(ModuleTree& tree, ModuleId id, const ClipTextParams& p, AttnImpl impl,
+                             DType dtype);
   Shape Forward(Tracer& t, int64_t batch, int64_t seq) const;
 };
 

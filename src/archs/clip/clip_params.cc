@@ -15,9 +15,9 @@ void ReadEncoder(const Config& c, ClipEncoderParams& p) {
   p.ln_eps = c.Float("layer_norm_eps", p.ln_eps);
   // CLIPAttention raises the same error when the heads do not tile the embedding.
   if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"),
-                   "is " + std::to_string(p.n_heads) + ", which does not divide hidden_size " +
-                       std::to_string(p.hidden));
+    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
+                                                       ", which does not divide hidden_size " +
+                                                       std::to_string(p.hidden));
   }
 }
 

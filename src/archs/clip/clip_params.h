@@ -28,13 +28,14 @@ struct ClipVisionParams {
   int64_t patch = 32;
   std::string where;  ///< config location of the vision config, for errors
 
-  int64_t grid() const { return image_size / patch; }  ///< patches per side
+  int64_t grid() const { return image_size / patch; }        ///< patches per side
   int64_t positions() const { return grid() * grid() + 1; }  ///< patches + CLS
 
   /// CLIPVisionConfig defaults.
   static ClipVisionParams Defaults();
   /// Reads the keys of `c`, falling back to `defaults` for missing ones.
-  static ClipVisionParams FromConfig(const Config& c, const ClipVisionParams& defaults = Defaults());
+  static ClipVisionParams FromConfig(const Config& c,
+                                     const ClipVisionParams& defaults = Defaults());
 };
 
 struct ClipTextParams {

@@ -31,8 +31,8 @@ TEST(Clip, VisionParameterArithmetic) {
 
 // The whole CLIPModel: 427,944,193 (text 123,060,480 + vision + projections + logit_scale).
 TEST(Clip, FullModelParameterArithmetic) {
-  uint64_t text_layer = 4 * (768ull * 768 + 768) + 2 * 2 * 768 + (768ull * 3072 + 3072) +
-                        (3072ull * 768 + 768);
+  uint64_t text_layer =
+      4 * (768ull * 768 + 768) + 2 * 2 * 768 + (768ull * 3072 + 3072) + (3072ull * 768 + 768);
   uint64_t text = 49408ull * 768 + 77 * 768 + 12 * text_layer + 2 * 768;
   EXPECT_EQ(text, 123'060'480u);
   EXPECT_EQ(RootParams(*Build("CLIPTextModel")), Count(text));
@@ -130,7 +130,8 @@ TEST(Clip, ModelSimilarityMatmulAtTheRoot) {
   Profile p = Analyze(*arch, w, Convention::kCalflops);
   // Own root MACs = total minus the children's.
   Count children;
-  for (ModuleId c : p.tree[p.tree.root()].children) children += p.stats[static_cast<size_t>(c)].macs;
+  for (ModuleId c : p.tree[p.tree.root()].children)
+    children += p.stats[static_cast<size_t>(c)].macs;
   EXPECT_EQ(p.total().macs - children, Count(2 * 768 * 6));
 }
 

@@ -1,7 +1,8 @@
 // LLaVA-NeXT "anyres" image tiling, as transformers v4.45 computes it (image_processing_utils
-// select_best_resolution; modeling_llava_next image_size_to_num_patches, get_anyres_image_grid_shape,
-// unpad_image, pack_image_features): how many crops the vision tower encodes for one image and how
-// many feature vectors the image contributes to the language model's sequence.
+// select_best_resolution; modeling_llava_next image_size_to_num_patches,
+// get_anyres_image_grid_shape, unpad_image, pack_image_features): how many crops the vision tower
+// encodes for one image and how many feature vectors the image contributes to the language model's
+// sequence.
 #pragma once
 
 #include <cstdint>

@@ -77,7 +77,8 @@ TEST(Anyres, PinpointNotAMultipleOfTheCropIsBadInput) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::kBadInput);
-    EXPECT_NE(std::string(e.what()).find("cfg.json: key 'image_grid_pinpoints'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cfg.json: key 'image_grid_pinpoints'"),
+              std::string::npos);
   }
   EXPECT_THROW(ComputeAnyres(360, 640, {}, 336, 14, "x"), Error);
 }

@@ -30,8 +30,9 @@ class Llava : public Architecture {
     // caller's attn_implementation: it picks its own default, SDPA (the seed shows
     // CLIPSdpaAttention next to LlamaFlashAttention2).
     ModuleId tower = tree_.Add(root, "vision_tower", "CLIPVisionModel");
-    vision_ = ClipVisionBlock::Build(tree_, tree_.Add(tower, "vision_model", "CLIPVisionTransformer"),
-                                     p.vision, AttnImpl::kSdpa, dtype);
+    vision_ =
+        ClipVisionBlock::Build(tree_, tree_.Add(tower, "vision_model", "CLIPVisionTransformer"),
+                               p.vision, AttnImpl::kSdpa, dtype);
     const int64_t dv = p.vision.enc.hidden, dt = p.text.hidden;
     projector_ = tree_.Add(root, "multi_modal_projector",
                            p.next ? "LlavaNextMultiModalProjector" : "LlavaMultiModalProjector");
@@ -62,8 +63,8 @@ class Llava : public Architecture {
 std::pair<int64_t, int64_t> Llava::CropsAndFeatures(int64_t height, int64_t width) const {
   if (!p_.next) return {1, p_.FeaturesPerCrop()};  // resized and centre-cropped to one crop
   if (height == 0 && width == 0) height = width = p_.vision.image_size;
-  AnyresLayout l = ComputeAnyres(height, width, p_.pinpoints, p_.vision.image_size,
-                                 p_.vision.patch, p_.pinpoints_where);
+  AnyresLayout l = ComputeAnyres(height, width, p_.pinpoints, p_.vision.image_size, p_.vision.patch,
+                                 p_.pinpoints_where);
   return {l.crops, l.features};
 }
 

@@ -12,8 +12,8 @@ LlavaParams LlavaParams::FromConfig(const Config& c, bool next) {
   std::string vtype = vc.String("model_type", "clip_vision_model");
   if (vtype != "clip_vision_model") {
     throw Unsupported(vc.Where("model_type"), "vision tower '" + vtype +
-                                                   "' is not supported (supported: "
-                                                   "clip_vision_model)");
+                                                  "' is not supported (supported: "
+                                                  "clip_vision_model)");
   }
   ClipVisionParams defaults = ClipVisionParams::Defaults();
   if (!c.IsSet("vision_config")) {
@@ -30,8 +30,8 @@ LlavaParams LlavaParams::FromConfig(const Config& c, bool next) {
   Config tc = c.Sub("text_config");
   std::string ttype = tc.String("model_type", "llama");
   if (ttype != "llama") {
-    throw Unsupported(tc.Where("model_type"), "language model '" + ttype +
-                                                   "' is not supported (supported: llama)");
+    throw Unsupported(tc.Where("model_type"),
+                      "language model '" + ttype + "' is not supported (supported: llama)");
   }
   p.text = LlamaParams::FromConfig(tc);
 

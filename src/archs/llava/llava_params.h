@@ -25,7 +25,9 @@ struct LlavaParams {
   std::string pinpoints_where;
 
   /// Feature vectors one encoded crop contributes (patches, + CLS under "full").
-  int64_t FeaturesPerCrop() const { return vision.grid() * vision.grid() + (full_features ? 1 : 0); }
+  int64_t FeaturesPerCrop() const {
+    return vision.grid() * vision.grid() + (full_features ? 1 : 0);
+  }
 
   static LlavaParams FromConfig(const Config& c, bool next);
 };

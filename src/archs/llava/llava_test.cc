@@ -51,8 +51,8 @@ TEST(LlavaNext, ModuleNamesClassesAndReprs) {
   EXPECT_EQ(t[t.root()].class_name, "LlavaNextForConditionalGeneration");
   std::vector<std::string> children;
   for (ModuleId c : t[t.root()].children) children.push_back(t[c].name);
-  EXPECT_EQ(children, (std::vector<std::string>{"vision_tower", "multi_modal_projector",
-                                                "language_model"}));
+  EXPECT_EQ(children,
+            (std::vector<std::string>{"vision_tower", "multi_modal_projector", "language_model"}));
   EXPECT_EQ(At(*arch, "vision_tower").class_name, "CLIPVisionModel");
   EXPECT_EQ(At(*arch, "vision_tower.vision_model").class_name, "CLIPVisionTransformer");
   EXPECT_EQ(At(*arch, "vision_tower.vision_model.embeddings.patch_embedding").extra_repr,
@@ -184,8 +184,9 @@ TEST(LlavaNext, UnsupportedTowersAndStrategyAreNamed) {
 // LLaVA 1.5 with LlavaConfig's defaults: CLIP ViT-L/14-336 tower, Llama-2-7B-sized LlamaConfig()
 // (vocab 32000, intermediate 11008). One image = one 336 crop = 576 features.
 TEST(Llava, DefaultsAndMergedLength) {
-  Config c = Config::Parse(R"({"model_type": "llava", "architectures": ["LlavaForConditionalGeneration"]})",
-                           "llava.json");
+  Config c = Config::Parse(
+      R"({"model_type": "llava", "architectures": ["LlavaForConditionalGeneration"]})",
+      "llava.json");
   auto arch = Build(c);
   EXPECT_EQ(At(*arch, "multi_modal_projector").class_name, "LlavaMultiModalProjector");
   auto params = arch->tree().SubtreeParams();

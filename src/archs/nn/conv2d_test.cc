@@ -33,7 +33,8 @@ TEST(Conv2d, ClipPatchEmbedding) {
 TEST(Conv2d, PaddingGroupsAndBias) {
   ModuleTree tree;
   Conv2d c = Conv2d::Build(tree, tree.root(), "conv", 4, 8, 3, 1, 1, 2, true, DType::kF32);
-  EXPECT_EQ(tree[c.id].extra_repr, "4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=2");
+  EXPECT_EQ(tree[c.id].extra_repr,
+            "4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=2");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(8 * 2 * 9 + 8));
   Capture sink;
   Tracer t(sink, DType::kF32);
