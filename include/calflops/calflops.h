@@ -36,6 +36,12 @@ struct Options {
   int64_t dp = 1;              ///< train: data-parallel ranks
   std::optional<double> step_time;          ///< train: measured seconds per step, for MFU
   std::optional<double> tokens_per_second;  ///< train: measured throughput, for MFU
+  // vision inputs
+  int64_t image_height = 0;  ///< original image size (0 = the model's native size)
+  int64_t image_width = 0;
+  int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
+  bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
+                                   ///< token, vision tower re-runs at every decode step
   // report
   std::string format = "text";  ///< "text" | "json"
   int precision = 2;
@@ -60,6 +66,8 @@ Totals Measure(const Options& options);
 void WriteModelList(std::ostream& out);
 /// The bundled hardware profiles, one line each: name, memory, bandwidth, bfloat16 peak.
 void WriteHardwareList(std::ostream& out);
+/// The op cost table as Markdown: op, formula (docs/cost-model.md embeds it).
+void WriteCostTable(std::ostream& out);
 /// Library version, "MAJOR.MINOR.PATCH".
 const char* Version();
 

@@ -21,7 +21,7 @@ constexpr uint64_t kKvPerToken = 2 * 32 * 8 * 128 * 2;  // K and V, 32 layers, b
 std::unique_ptr<Architecture> Llama3(AttnImpl attn = AttnImpl::kSdpa, const char* dtype = "") {
   Config c = LoadModelConfig("llama-3-8b");
   if (*dtype) c = c.With("torch_dtype", std::string(dtype));
-  return BuildArchitecture(c, BuildOptions{.attn = attn});
+  return BuildArchitecture(c, BuildOptions{.attn = attn, .model_class = ""});
 }
 
 TEST(memory_test, llama3_8b_weight_bytes) {

@@ -27,7 +27,7 @@ struct TrainingOptions {
   int zero = 0;         ///< ZeRO stage: 1 shards optimizer state, 2 also gradients, 3 also weights
   int64_t dp = 1;       ///< data-parallel ranks sharing the shards
   /// Float32 master weights kept by the optimizer: default when parameters are narrower.
-  std::optional<bool> master_weights;
+  std::optional<bool> master_weights{};
 };
 
 std::string_view RecomputeName(Recompute r);

@@ -11,6 +11,11 @@ using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
     LlamaArch,
+    ClipArch,
+    ClipVisionArch,
+    ClipTextArch,
+    LlavaArch,
+    LlavaNextArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -35,5 +35,10 @@ DType ConfigDType(const Config& config);
 
 // Entries, one per architecture file.
 const ArchEntry& LlamaArch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

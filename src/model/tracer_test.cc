@@ -39,7 +39,7 @@ TEST(tracer_test, tensor_ids_leave_the_seed_counts_unchanged) {
   // calflops convention with flash_attention_2: 427,265,359,872 MACs, 920,382,210,894 FLOPs;
   // one LlamaRMSNorm 32,874,592,167 FLOPs.
   auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"),
-                                BuildOptions{.attn = AttnImpl::kFlashAttention2});
+                                BuildOptions{.attn = AttnImpl::kFlashAttention2, .model_class = ""});
   Workload w;
   w.seq_len = 1959;
   Profile p = Analyze(*arch, w, Convention::kCalflops);
