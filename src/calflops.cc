@@ -8,6 +8,8 @@
 #include "analysis/estimates.h"
 #include "archs/arch_registry.h"
 #include "model/error.h"
+#include "ops/autograd.h"
+#include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
 #include "readers/zoo/zoo.h"
@@ -154,6 +156,14 @@ const char* Version() { return "0.1.0"; }
 void WriteCostTable(std::ostream& out) {
   out << "| op | analytic MACs and FLOPs |\n|---|---|\n";
   for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
+}
+
+void WritePerfOpTable(std::ostream& out) {
+  out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) {
+    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
+        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+  }
 }
 
 void WriteReport(const Options& o, std::ostream& out) {

@@ -64,6 +64,9 @@ void WriteReport(const Options& options, std::ostream& out);
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.
 void WriteModelList(std::ostream& out);
+/// Bytes moved, backward FLOPs and saved tensors per op as Markdown
+/// (docs/memory-and-latency.md embeds it).
+void WritePerfOpTable(std::ostream& out);
 /// The bundled hardware profiles, one line each: name, memory, bandwidth, bfloat16 peak.
 void WriteHardwareList(std::ostream& out);
 /// The op cost table as Markdown: op, formula (docs/cost-model.md embeds it).

@@ -130,6 +130,8 @@ const Flag kFlags[] = {
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
     {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
+    {"--list-ops-perf", nullptr, "print bytes moved and backward per op (Markdown) and exit",
+     nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
 };
@@ -191,6 +193,10 @@ int Main(int argc, char** argv) {
     }
     if (name == "--list-hardware") {
       calflops::WriteHardwareList(std::cout);
+      return 0;
+    }
+    if (name == "--list-ops-perf") {
+      calflops::WritePerfOpTable(std::cout);
       return 0;
     }
     if (name == "--list-ops") {
