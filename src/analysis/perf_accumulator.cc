@@ -35,43 +35,44 @@ RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes)
 }  // namespace
 
 /// Maps tensor ids to the index of the op that produced them in the current call. The tracer
-/// hands out ids in increasing order, so the call's output ids are sorted: a binary search finds
-/// the producer.
+/// hands out ids one by one, so a call's output ids are increasing and nearly contiguous: a
+/// dense table indexed by id - first id finds the producer; anything else falls back to a map.
 class TensorProducers {
  public:
   template <typename GetId>
   TensorProducers(size_t n, GetId id) {
-    ids_.reserve(n);
-    sorted_ = true;
+    bool increasing = true;
+    uint64_t first = n ? id(0) : 0, prev = 0;
     for (size_t i = 0; i < n; ++i) {
-      ids_.push_back(id(i));
-      if (i > 0 && ids_[i] <= ids_[i - 1]) sorted_ = false;
+      uint64_t v = id(i);
+      if (i > 0 && v <= prev) increasing = false;
+      prev = v;
     }
-    if (!sorted_) {
-      for (size_t i = 0; i < n; ++i) map_.emplace(ids_[i], i);
+    if (increasing && n > 0 && prev - first < 4 * n + 64) {
+      base_ = first;
+      dense_.assign(static_cast<size_t>(prev - first + 1), -1);
+      for (size_t i = 0; i < n; ++i) dense_[static_cast<size_t>(id(i) - first)] = static_cast<int>(i);
+    } else {
+      for (size_t i = 0; i < n; ++i) map_.emplace(id(i), i);
     }
   }
   /// The producing op of tensor `id` if it came before op `before`, else -1.
   int Of(uint64_t id, size_t before) const {
     if (id == 0 || (id & kConstantTensorBit)) return -1;
-    size_t i;
-    if (sorted_) {
-      auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
-      if (it == ids_.end() || *it != id) return -1;
-      i = static_cast<size_t>(it - ids_.begin());
-    } else {
-      auto it = map_.find(id);
-      if (it == map_.end()) return -1;
-      i = it->second;
+    int i = -1;
+    if (!dense_.empty()) {
+      if (id >= base_ && id - base_ < dense_.size()) i = dense_[static_cast<size_t>(id - base_)];
+    } else if (auto it = map_.find(id); it != map_.end()) {
+      i = static_cast<int>(it->second);
     }
-    return i < before ? static_cast<int>(i) : -1;
+    return i >= 0 && static_cast<size_t>(i) < before ? i : -1;
   }
   int Of(const Shape& s, size_t before) const { return Of(s.tensor_id(), before); }
 
  private:
-  std::vector<uint64_t> ids_;
-  bool sorted_ = true;
-  std::unordered_map<uint64_t, size_t> map_;  ///< only if ids arrive out of order
+  uint64_t base_ = 0;
+  std::vector<int> dense_;
+  std::unordered_map<uint64_t, size_t> map_;  ///< only if ids are not dense and increasing
 };
 
 PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& options)
