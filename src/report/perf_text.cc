@@ -81,12 +81,12 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
   Line(out, "peak (" + m.peak_at + "):", HumanBytes(m.peak));
   out << "\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-58s %12s %12s %12s\n", "module", "weights", "kv cache",
-                m.train ? "saved" : "activations");
+  std::snprintf(buf, sizeof buf, "%-56s %12s %12s %14s\n", "module", "weights", "kv cache",
+                m.train ? "saved (none)" : "activations");
   out << buf;
   WalkModules(p.tree, p.tree.root(), 0, 3, [&](ModuleId id, int depth, int count) {
     const ModuleMemory& mm = m.modules[static_cast<size_t>(id)];
-    std::snprintf(buf, sizeof buf, "%-58s %12s %12s %12s\n",
+    std::snprintf(buf, sizeof buf, "%-56s %12s %12s %14s\n",
                   RowName(p.tree, id, depth, count).c_str(), HumanBytes(mm.weights).c_str(),
                   HumanBytes(mm.kv_cache).c_str(), HumanBytes(mm.activations).c_str());
     out << buf;
