@@ -39,8 +39,9 @@ TEST(cli_perf_test, report_ends_with_the_memory_usage_line) {
 }
 
 TEST(cli_perf_test, hardware_prints_prefill_decode_and_verdict) {
-  Result r = RunCli("llama-3-8b --hardware h100-sxm --prompt-tokens 2048 --max-new-tokens 256 "
-                 "--no-detail");
+  Result r = RunCli(
+      "llama-3-8b --hardware h100-sxm --prompt-tokens 2048 --max-new-tokens 256 "
+      "--no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "prefill (2048 tokens x 1):")) << r.out;
   EXPECT_TRUE(Contains(r.out, "decode tokens/s:"));
@@ -52,8 +53,9 @@ TEST(cli_perf_test, hardware_prints_prefill_decode_and_verdict) {
 }
 
 TEST(cli_perf_test, train_mode_prints_the_step_and_mfu) {
-  Result r = RunCli("llama-3-8b --mode train --seq-len 256 --hardware a100-80gb --step-time 0.5 "
-                 "--recompute full --optimizer adamw --zero 1 --dp 8 --no-detail");
+  Result r = RunCli(
+      "llama-3-8b --mode train --seq-len 256 --hardware a100-80gb --step-time 0.5 "
+      "--recompute full --optimizer adamw --zero 1 --dp 8 --no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "Training Step"));
   EXPECT_TRUE(Contains(r.out, "MFU (model FLOPs utilisation):"));
@@ -73,8 +75,8 @@ TEST(cli_perf_test, json_carries_memory_latency_and_training) {
 TEST(cli_perf_test, lists_hardware) {
   Result r = RunCli("--list-hardware");
   ASSERT_EQ(r.code, 0);
-  for (const char* n : {"h100-sxm", "h200", "a100-40gb", "a100-80gb", "l4", "rtx-4090", "mi300x",
-                        "cpu-generic"}) {
+  for (const char* n :
+       {"h100-sxm", "h200", "a100-40gb", "a100-80gb", "l4", "rtx-4090", "mi300x", "cpu-generic"}) {
     EXPECT_TRUE(Contains(r.out, n)) << n;
   }
 }
@@ -103,8 +105,8 @@ TEST(cli_perf_test, hardware_file_errors_are_located) {
                          " \"peak_tflops\": {\"float32\": \"fast\"}, \"source\": \"s\"}";
   Result r = RunCli("llama-3-8b --hardware-file " + path);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + path +
-                       ": key 'peak_tflops.float32': is a string, expected a number\n");
+  EXPECT_EQ(r.out,
+            "calflops: " + path + ": key 'peak_tflops.float32': is a string, expected a number\n");
   std::ofstream(path) << "{\"name\": \"x\", \"memory_gib\": 8, \"memory_bandwidth_gb_s\": 100,\n"
                          " \"peak_tflops\": {\"float32\": 5}, \"source\": \"s\"}";
   r = RunCli("llama-3-8b --hardware-file " + path + " --no-detail");

@@ -12,10 +12,10 @@
 namespace calflops {
 
 struct Hardware {
-  std::string name{};       ///< short name for --hardware ("h100-sxm")
+  std::string name{};         ///< short name for --hardware ("h100-sxm")
   std::string description{};  ///< "NVIDIA H100 SXM5 80GB"
-  double memory_bytes = 0;  ///< device memory capacity
-  double bandwidth = 0;     ///< memory bandwidth, bytes per second
+  double memory_bytes = 0;    ///< device memory capacity
+  double bandwidth = 0;       ///< memory bandwidth, bytes per second
   /// Peak dense FLOP/s by dtype name as the file spells it ("bfloat16", "float16", "float32",
   /// "tf32", "float8", "int8").
   std::map<std::string, double> peak_flops{};

@@ -18,8 +18,7 @@ LatencyEstimate EstimateLatency(const Profile& p, const Workload& w, const Hardw
   if (e.decode_steps > 0) {
     e.decode_per_step_s = e.decode.time_s / static_cast<double>(e.decode_steps);
     if (e.decode.time_s > 0) {
-      e.decode_tokens_per_s =
-          static_cast<double>(w.batch * e.decode_steps) / e.decode.time_s;
+      e.decode_tokens_per_s = static_cast<double>(w.batch * e.decode_steps) / e.decode.time_s;
     }
   }
   e.total_s = e.first.time_s + e.decode.time_s;

@@ -13,10 +13,10 @@ namespace calflops {
 
 struct LatencyEstimate {
   bool generate = false;
-  RooflineTime first;        ///< the first call: prefill (generate) or the forward
-  RooflineTime decode;       ///< all decode calls together
-  int64_t decode_steps = 0;  ///< decode calls
-  double decode_per_step_s = 0;  ///< mean time of one decode call
+  RooflineTime first;              ///< the first call: prefill (generate) or the forward
+  RooflineTime decode;             ///< all decode calls together
+  int64_t decode_steps = 0;        ///< decode calls
+  double decode_per_step_s = 0;    ///< mean time of one decode call
   double decode_tokens_per_s = 0;  ///< batch x decode steps / decode time
   double total_s = 0;
   double memory_bytes = 0;  ///< the estimate's peak

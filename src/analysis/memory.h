@@ -35,8 +35,8 @@ struct MemoryEstimate {
   Count transient;         ///< training: recomputed block + forward working set
   TrainingState training;  ///< zero unless training
   bool train = false;
-  Count peak;              ///< the estimate printed as "Memory usage"
-  std::string peak_at;     ///< "forward", "prefill", "decode step N", "training step"
+  Count peak;           ///< the estimate printed as "Memory usage"
+  std::string peak_at;  ///< "forward", "prefill", "decode step N", "training step"
   std::vector<ModuleMemory> modules;
 };
 

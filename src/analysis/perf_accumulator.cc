@@ -51,7 +51,8 @@ class TensorProducers {
     if (increasing && n > 0 && prev - first < 4 * n + 64) {
       base_ = first;
       dense_.assign(static_cast<size_t>(prev - first + 1), -1);
-      for (size_t i = 0; i < n; ++i) dense_[static_cast<size_t>(id(i) - first)] = static_cast<int>(i);
+      for (size_t i = 0; i < n; ++i)
+        dense_[static_cast<size_t>(id(i) - first)] = static_cast<int>(i);
     } else {
       for (size_t i = 0; i < n; ++i) map_.emplace(id(i), i);
     }
@@ -126,8 +127,13 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
   }
 
   // What liveness needs.
-  Rec r{.module = module, .n_in = op.n_in, .live_inputs = 0, .in_id = {}, .in_bytes = {},
-        .out_id = op.out.tensor_id(), .out_bytes = op.out.numel() * ab};
+  Rec r{.module = module,
+        .n_in = op.n_in,
+        .live_inputs = 0,
+        .in_id = {},
+        .in_bytes = {},
+        .out_id = op.out.tensor_id(),
+        .out_bytes = op.out.numel() * ab};
   for (int k = 0; k < op.n_in && k < 3; ++k) {
     if (IsWeightInput(op.kind, k) || (options_.kv_cache && IsKvInput(op, k))) continue;
     const Shape& s = op.in[static_cast<size_t>(k)];

@@ -50,16 +50,16 @@ class PerfAccumulator : public OpSink {
 
   const ModuleTree& tree_;
   PerfOptions options_;
-  std::vector<int> weight_bytes_;      ///< per module: bytes of its first parameter's dtype
-  std::vector<uint8_t> trainable_;     ///< per module: owns a trainable parameter
-  std::vector<ModuleId> block_;        ///< per module: checkpointed block it lies in, or -1
-  std::vector<ModulePerf> own_;        ///< committed own figures (not aggregated)
-  std::vector<Rec> recs_;              ///< the current call, one record per op
-  std::vector<Op> ops_;                ///< the current call's ops, kept in training only
-  std::vector<ModulePerf> pending_;    ///< the current call's per-module figures
-  std::vector<ModuleId> touched_;      ///< modules with pending figures, each once
+  std::vector<int> weight_bytes_;    ///< per module: bytes of its first parameter's dtype
+  std::vector<uint8_t> trainable_;   ///< per module: owns a trainable parameter
+  std::vector<ModuleId> block_;      ///< per module: checkpointed block it lies in, or -1
+  std::vector<ModulePerf> own_;      ///< committed own figures (not aggregated)
+  std::vector<Rec> recs_;            ///< the current call, one record per op
+  std::vector<Op> ops_;              ///< the current call's ops, kept in training only
+  std::vector<ModulePerf> pending_;  ///< the current call's per-module figures
+  std::vector<ModuleId> touched_;    ///< modules with pending figures, each once
   std::vector<uint8_t> is_touched_;
-  CallPerf call_;                      ///< the current call's totals
+  CallPerf call_;  ///< the current call's totals
   TrainPerf train_;
   bool has_train_ = false;
 };

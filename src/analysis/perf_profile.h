@@ -74,7 +74,7 @@ struct CallPerf {
 
 /// Training totals for one step (--mode train): forward, backward, recomputation, saved bytes.
 struct TrainPerf {
-  Count forward_flops{};   ///< analytic
+  Count forward_flops{};  ///< analytic
   Count backward_macs{};
   Count backward_flops{};
   /// Saved-for-backward bytes and recomputed FLOPs per --recompute policy (none, selective, full).

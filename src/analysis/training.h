@@ -18,9 +18,9 @@ struct TrainingEstimate {
   Count forward_flops;
   Count backward_flops;
   Count recompute_flops;
-  Count model_flops;     ///< forward + backward
-  Count hardware_flops;  ///< + recomputation
-  int64_t tokens = 0;    ///< batch x sequence length
+  Count model_flops;                      ///< forward + backward
+  Count hardware_flops;                   ///< + recomputation
+  int64_t tokens = 0;                     ///< batch x sequence length
   std::optional<double> roofline_step_s;  ///< with a hardware profile
   std::optional<double> step_time_s;      ///< measured, from --step-time or --tokens-per-second
   std::optional<double> mfu;

@@ -24,8 +24,8 @@ enum class Optimizer : uint8_t {
 struct TrainingOptions {
   Recompute recompute = Recompute::kNone;
   Optimizer optimizer = Optimizer::kAdamW;
-  int zero = 0;         ///< ZeRO stage: 1 shards optimizer state, 2 also gradients, 3 also weights
-  int64_t dp = 1;       ///< data-parallel ranks sharing the shards
+  int zero = 0;    ///< ZeRO stage: 1 shards optimizer state, 2 also gradients, 3 also weights
+  int64_t dp = 1;  ///< data-parallel ranks sharing the shards
   /// Float32 master weights kept by the optimizer: default when parameters are narrower.
   std::optional<bool> master_weights{};
 };

@@ -70,19 +70,22 @@ struct BruteForce {
         dw1(H * I), db1(H);
     for (int64_t n = 0; n < rows; ++n)
       for (int64_t k = 0; k < O; ++k) {
-        for (int64_t j = 0; j < H; ++j, backward += 2) dw2[k * H + j] += dy[n * O + k] * a1[n * H + j];
+        for (int64_t j = 0; j < H; ++j, backward += 2)
+          dw2[k * H + j] += dy[n * O + k] * a1[n * H + j];
         db2[k] += dy[n * O + k];
         ++backward;
       }
     for (int64_t n = 0; n < rows; ++n)
       for (int64_t j = 0; j < H; ++j) {
-        for (int64_t k = 0; k < O; ++k, backward += 2) da1[n * H + j] += dy[n * O + k] * w2[k * H + j];
+        for (int64_t k = 0; k < O; ++k, backward += 2)
+          da1[n * H + j] += dy[n * O + k] * w2[k * H + j];
         dz1[n * H + j] = z1[n * H + j] > 0 ? da1[n * H + j] : 0;
         ++backward;
       }
     for (int64_t n = 0; n < rows; ++n)
       for (int64_t j = 0; j < H; ++j) {
-        for (int64_t i = 0; i < I; ++i, backward += 2) dw1[j * I + i] += dz1[n * H + j] * x[n * I + i];
+        for (int64_t i = 0; i < I; ++i, backward += 2)
+          dw1[j * I + i] += dz1[n * H + j] * x[n * I + i];
         db1[j] += dz1[n * H + j];
         ++backward;
       }
@@ -125,7 +128,8 @@ TEST(training_test, tiny_mlp_saved_tensors) {
 TEST(training_test, mfu_is_model_flops_over_time_times_peak) {
   TinyMlp mlp;
   Profile p = TrainProfile(mlp, 5);
-  Hardware hw{.name = "x", .memory_bytes = 1e9, .bandwidth = 1e9, .peak_flops = {{"float32", 1000}}};
+  Hardware hw{
+      .name = "x", .memory_bytes = 1e9, .bandwidth = 1e9, .peak_flops = {{"float32", 1000}}};
   Workload w;
   w.seq_len = 5;
   w.train = true;

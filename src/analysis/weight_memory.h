@@ -10,9 +10,9 @@
 namespace calflops {
 
 struct WeightMemory {
-  std::vector<Count> subtree_bytes;     ///< per module: its subtree's parameters, ties once
+  std::vector<Count> subtree_bytes;       ///< per module: its subtree's parameters, ties once
   std::map<DType, Count> bytes_by_dtype;  ///< the whole model
-  Count trainable_elements;             ///< for gradients and optimizer state
+  Count trainable_elements;               ///< for gradients and optimizer state
   Count total() const { return subtree_bytes.empty() ? Count(0) : subtree_bytes[0]; }
 };
 

@@ -37,10 +37,10 @@ class AttentionProbe : public OpSink {
     const Shape& k = op.in[1];
     const Shape& v = op.in[2];
     if (k[2] <= q[2]) return;  // no cache: as many keys as queries (an encoder, a vision tower)
-    int64_t per_token = k[1] * k[3] + v[1] * v[3];
+    int64_t per_token = KvElements(k[1], k[3], v[1], v[3]);
     for (auto& s : specs)
       if (s.module == module) {
-        s.elements_per_token += per_token;
+        s.elements_per_token = KvElements(1, s.elements_per_token, 1, per_token);
         return;
       }
     specs.push_back(KvCacheSpec{.module = module, .elements_per_token = per_token});

@@ -5,12 +5,13 @@
 
 #include <cstdint>
 
+#include "model/error.h"
 #include "model/module_tree.h"
 
 namespace calflops {
 
 struct KvCacheSpec {
-  ModuleId module = kNoModule;     ///< the attention module that owns the cache
+  ModuleId module = kNoModule;  ///< the attention module that owns the cache
   /// Elements kept per cached token per sequence: K and V (2 x kv heads x head dim for GQA), or
   /// a compressed latent (MLA: kv_lora_rank + rope head dim).
   int64_t elements_per_token = 0;
@@ -21,5 +22,15 @@ struct KvCacheSpec {
     return window > 0 && context > window ? window : context;
   }
 };
+
+/// a x b + c x d elements per token, or a located error when that does not fit in 63 bits.
+inline int64_t KvElements(int64_t a, int64_t b, int64_t c = 0, int64_t d = 0) {
+  int64_t x = 0, y = 0, r = 0;
+  if (a < 0 || b < 0 || c < 0 || d < 0 || __builtin_mul_overflow(a, b, &x) ||
+      __builtin_mul_overflow(c, d, &y) || __builtin_add_overflow(x, y, &r)) {
+    throw BadInput("kv cache", "elements per token overflow 63 bits");
+  }
+  return r;
+}
 
 }  // namespace calflops

@@ -38,16 +38,16 @@ TEST(tracer_test, tensor_ids_leave_the_seed_counts_unchanged) {
   // seed-decoded.md, per-call rows: one LlamaDecoderLayer at prefill (1959 tokens) under the
   // calflops convention with flash_attention_2: 427,265,359,872 MACs, 920,382,210,894 FLOPs;
   // one LlamaRMSNorm 32,874,592,167 FLOPs.
-  auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"),
-                                BuildOptions{.attn = AttnImpl::kFlashAttention2, .model_class = ""});
+  auto arch =
+      BuildArchitecture(LoadModelConfig("llama-3-8b"),
+                        BuildOptions{.attn = AttnImpl::kFlashAttention2, .model_class = ""});
   Workload w;
   w.seq_len = 1959;
   Profile p = Analyze(*arch, w, Convention::kCalflops);
   const ModuleStats& layer = p.stats[static_cast<size_t>(p.tree.Find("model.layers.0"))];
   EXPECT_EQ(layer.macs, Count(427265359872ull));
   EXPECT_EQ(layer.flops, Count(920382210894ull));
-  EXPECT_EQ(p.stats[static_cast<size_t>(p.tree.Find("model.norm"))].flops,
-            Count(32874592167ull));
+  EXPECT_EQ(p.stats[static_cast<size_t>(p.tree.Find("model.norm"))].flops, Count(32874592167ull));
 }
 
 }  // namespace

@@ -118,10 +118,10 @@ OpCost AttentionBwd(const Op& op, const GradNeeds& g) {
   Count sq = Count::FromSigned(q[2]), d = Count::FromSigned(q[3]);
   Count sk = Count::FromSigned(v[2]), dv = Count::FromSigned(v[3]);
   Count s = b * h * sq * sk;
-  Count macs = s * dv;                // dP = dO V^T (needed for dQ and dK)
-  if (g.input[2]) macs += s * dv;     // dV = P^T dO
-  if (g.input[0]) macs += s * d;      // dQ = dS K
-  if (g.input[1]) macs += s * d;      // dK = dS^T Q
+  Count macs = s * dv;                 // dP = dO V^T (needed for dQ and dK)
+  if (g.input[2]) macs += s * dv;      // dV = P^T dO
+  if (g.input[0]) macs += s * d;       // dQ = dS K
+  if (g.input[1]) macs += s * d;       // dK = dS^T Q
   Count rowsum = 2 * b * h * sq * dv;  // D = rowsum(dO * O)
   return {macs, 2 * macs + rowsum + 2 * s /* dS = P * (dP - D) */ + s /* scale */};
 }
@@ -155,7 +155,7 @@ SavedSet MulSaved(const Op& op, const GradNeeds& g) {
 SavedSet DivSaved(const Op& op, const GradNeeds& g) {
   if (!Binary(op)) return {};
   uint8_t bits = (g.input[0] || g.input[1]) ? 2 : 0;  // b for both gradients
-  if (g.input[1]) bits |= 1;                           // a for db
+  if (g.input[1]) bits |= 1;                          // a for db
   return {.inputs = bits};
 }
 
@@ -181,14 +181,15 @@ constexpr std::string_view kSaveIn = "the input";
 constexpr std::string_view kSaveOut = "the output";
 
 constexpr OpGradDef kDefs[] = {
-    {OpKind::kLinear, "dX: rows x in x out MACs if X needs a gradient; dW: the same; db: rows x out",
-     LinearBwd, "the input X (for dW)", LinearSaved},
+    {OpKind::kLinear,
+     "dX: rows x in x out MACs if X needs a gradient; dW: the same; db: rows x out", LinearBwd,
+     "the input X (for dW)", LinearSaved},
     {OpKind::kMatMul, "dA = dY B^T and dB = A^T dY: each the forward's MACs, if needed", MatMulBwd,
      "B if A needs a gradient, A if B does", MatMulSaved},
     {OpKind::kConv, "dX (transposed conv) and dW: each the forward's MACs; db: output elements",
      ConvBwd, kSaveIn, Input0},
-    {OpKind::kEmbedding, "dW: scatter-add, output elements FLOPs", EmbeddingBwd,
-     "the ids (int64)", EmbeddingSaved},
+    {OpKind::kEmbedding, "dW: scatter-add, output elements FLOPs", EmbeddingBwd, "the ids (int64)",
+     EmbeddingSaved},
     {OpKind::kCopy, "0 (the gradient is copied or viewed back)", Free, kSaveNone, Nothing},
     {OpKind::kAdd, "0, plus a sum over broadcast dimensions per operand: n - operand elements",
      AddBwd, kSaveNone, Nothing},

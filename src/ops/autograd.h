@@ -30,17 +30,17 @@ struct GradNeeds {
 
 /// What autograd keeps for backward.
 struct SavedSet {
-  uint8_t inputs = 0;  ///< bit i: in[i] is saved (at the activation dtype)
-  bool output = false; ///< the output is saved
-  Count f32_extra{};   ///< extra float32 elements (norm statistics, attention log-sum-exp)
-  Count index_extra{}; ///< extra int64 elements (embedding ids)
+  uint8_t inputs = 0;   ///< bit i: in[i] is saved (at the activation dtype)
+  bool output = false;  ///< the output is saved
+  Count f32_extra{};    ///< extra float32 elements (norm statistics, attention log-sum-exp)
+  Count index_extra{};  ///< extra int64 elements (embedding ids)
 };
 
 struct OpGradDef {
   OpKind kind;
   std::string_view backward;  ///< one line: backward MACs and FLOPs
   OpCost (*backward_cost)(const Op&, const GradNeeds&);
-  std::string_view saved;     ///< one line: what is kept for backward
+  std::string_view saved;  ///< one line: what is kept for backward
   SavedSet (*saved_tensors)(const Op&, const GradNeeds&);
 };
 

@@ -81,8 +81,8 @@ TEST(autograd_test, attention_backward_is_twice_the_forward_contractions) {
   op.in[1] = Shape{1, 2, 6, 8};
   op.in[2] = Shape{1, 2, 6, 8};
   op.out = Shape{1, 2, 4, 8};
-  OpCost c = GetGradDef(OpKind::kAttention)
-                 .backward_cost(op, GradNeeds{.input = {true, true, true}});
+  OpCost c =
+      GetGradDef(OpKind::kAttention).backward_cost(op, GradNeeds{.input = {true, true, true}});
   EXPECT_EQ(c.macs, Count(2 * 768));
   // 2 MACs + rowsum 2*1*2*4*8 + dS 2*48 + scale 48.
   EXPECT_EQ(c.flops, Count(2 * 1536 + 128 + 96 + 48));

@@ -59,9 +59,9 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
   }
   if (m.train) {
     const TrainingOptions& t = e.training_options;
-    std::string shard = t.zero > 0 ? ", ZeRO-" + std::to_string(t.zero) + " over " +
-                                         std::to_string(t.dp) + " ranks"
-                                   : "";
+    std::string shard =
+        t.zero > 0 ? ", ZeRO-" + std::to_string(t.zero) + " over " + std::to_string(t.dp) + " ranks"
+                   : "";
     Line(out, "weights per rank:", HumanBytes(m.training.weights));
     Line(out, "gradients:", HumanBytes(m.training.gradients));
     Line(out, "optimizer state (" + std::string(OptimizerName(t.optimizer)) + shard + "):",
@@ -72,8 +72,9 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
     Line(out, "transient (backward working set):", HumanBytes(m.transient));
   } else {
     if (m.kv_tokens > 0) {
-      Line(out, "kv cache (" + std::to_string(m.kv_tokens) + " tokens x " +
-                    std::to_string(o.workload.batch) + "):",
+      Line(out,
+           "kv cache (" + std::to_string(m.kv_tokens) + " tokens x " +
+               std::to_string(o.workload.batch) + "):",
            HumanBytes(m.kv_cache));
     }
     Line(out, "activations (peak live, " + m.peak_at + "):", HumanBytes(m.activations));
@@ -104,14 +105,13 @@ void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream&
   Line(out, "peak (" + std::string(DTypeName(p.activation_dtype)) + ", dense):",
        HumanCount(peak) + "FLOP/s, memory bandwidth " + HumanCount(hw.bandwidth) + "B/s");
   auto split = [](const RooflineTime& t) {
-    return std::string(t.Bound()) + "-bound; compute " + HumanSeconds(t.compute_s) +
-           ", memory " + HumanSeconds(t.memory_s);
+    return std::string(t.Bound()) + "-bound; compute " + HumanSeconds(t.compute_s) + ", memory " +
+           HumanSeconds(t.memory_s);
   };
   const Workload& w = o.workload;
   if (l.generate) {
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    Line(out, "prefill (" + std::to_string(prompt) + " tokens x " + std::to_string(w.batch) +
-                  "):",
+    Line(out, "prefill (" + std::to_string(prompt) + " tokens x " + std::to_string(w.batch) + "):",
          HumanSeconds(l.first.time_s) + " (" + split(l.first) + ")");
     if (l.decode_steps > 0) {
       Line(out, "decode (" + std::to_string(l.decode_steps) + " steps):",
@@ -124,14 +124,13 @@ void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream&
     Line(out, std::string(w.train ? "forward of the step" : "forward") + ":",
          HumanSeconds(l.first.time_s) + " (" + split(l.first) + ")");
   }
-  Line(out, "memory:", HumanBytes(Count(static_cast<uint64_t>(l.memory_bytes))) + " of " +
-                           HumanBytes(Count(static_cast<uint64_t>(l.capacity_bytes))) + " (" +
-                           Percent(l.memory_bytes, l.capacity_bytes) + "): " +
-                           (l.fits ? "fits" : "does NOT fit"));
+  Line(out, "memory:",
+       HumanBytes(Count(static_cast<uint64_t>(l.memory_bytes))) + " of " +
+           HumanBytes(Count(static_cast<uint64_t>(l.capacity_bytes))) + " (" +
+           Percent(l.memory_bytes, l.capacity_bytes) + "): " + (l.fits ? "fits" : "does NOT fit"));
   out << "\n";
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-58s %12s %8s %10s\n", "module", "time", "bound",
-                "FLOP/byte");
+  std::snprintf(buf, sizeof buf, "%-58s %12s %8s %10s\n", "module", "time", "bound", "FLOP/byte");
   out << buf;
   WalkModules(p.tree, p.tree.root(), 0, 3, [&](ModuleId id, int depth, int count) {
     const ModulePerf& mp = p.perf.modules[static_cast<size_t>(id)];
@@ -151,21 +150,21 @@ void WriteTrainingSection(const ReportOptions& o, std::ostream& out) {
   const TrainingEstimate& t = *e.training;
   const TrainingOptions& to = e.training_options;
   Header(out, "Training Step");
-  Line(out, "tokens per step:", std::to_string(t.tokens) + " (batch " +
-                                    std::to_string(o.workload.batch) + " x " +
-                                    std::to_string(o.workload.seq_len) + ")");
+  Line(out, "tokens per step:",
+       std::to_string(t.tokens) + " (batch " + std::to_string(o.workload.batch) + " x " +
+           std::to_string(o.workload.seq_len) + ")");
   Line(out, "forward FLOPs (analytic):", HumanCount(t.forward_flops.ToDouble()) + "FLOPs");
   Line(out, "backward FLOPs (per op):",
        HumanCount(t.backward_flops.ToDouble()) + "FLOPs (" +
-           Format("%.3f", t.forward_flops > Count(0) ? t.backward_flops.ToDouble() /
-                                                         t.forward_flops.ToDouble()
-                                                   : 0) +
+           Format("%.3f", t.forward_flops > Count(0)
+                              ? t.backward_flops.ToDouble() / t.forward_flops.ToDouble()
+                              : 0) +
            " x forward)");
   Line(out, "recomputed FLOPs (" + std::string(RecomputeName(to.recompute)) + "):",
        HumanCount(t.recompute_flops.ToDouble()) + "FLOPs");
   Line(out, "model FLOPs per step (fwd + bwd):", HumanCount(t.model_flops.ToDouble()) + "FLOPs");
-  Line(out, "hardware FLOPs per step (+ recompute):",
-       HumanCount(t.hardware_flops.ToDouble()) + "FLOPs");
+  Line(out,
+       "hardware FLOPs per step (+ recompute):", HumanCount(t.hardware_flops.ToDouble()) + "FLOPs");
   if (t.tokens > 0) {
     Line(out, "model FLOPs per token:",
          HumanCount(t.model_flops.ToDouble() / static_cast<double>(t.tokens)) + "FLOPs");

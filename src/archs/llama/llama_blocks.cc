@@ -132,7 +132,7 @@ std::vector<KvCacheSpec> LlamaModelBlock::KvCache() const {
   std::vector<KvCacheSpec> specs;
   for (const auto& l : layers) {
     specs.push_back(KvCacheSpec{.module = l.attn.id,
-                                .elements_per_token = 2 * l.attn.n_kv_heads * l.attn.head_dim});
+                                .elements_per_token = KvElements(2 * l.attn.n_kv_heads, l.attn.head_dim)});
   }
   return specs;
 }

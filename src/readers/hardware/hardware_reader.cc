@@ -64,8 +64,8 @@ Hardware ParseHardware(std::string_view text, const std::string& source) {
   Hardware h;
   h.name = RequiredString(c, "name");
   for (char ch : h.name) {
-    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-              ch == '.';
+    bool ok =
+        (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
     if (!ok) throw BadInput(c.Where("name"), "'" + h.name + "' may hold only a-z 0-9 . _ -");
   }
   h.description = c.String("description", h.name);

@@ -9,8 +9,8 @@ namespace {
 
 TEST(hardware_reader_test, bundled_profiles_parse_and_cite_sources) {
   const auto& all = BuiltinHardware();
-  for (const char* name : {"h100-sxm", "h200", "a100-40gb", "a100-80gb", "l4", "rtx-4090",
-                           "mi300x", "cpu-generic"}) {
+  for (const char* name :
+       {"h100-sxm", "h200", "a100-40gb", "a100-80gb", "l4", "rtx-4090", "mi300x", "cpu-generic"}) {
     const Hardware& h = FindHardware(name);
     EXPECT_EQ(h.name, name);
     EXPECT_FALSE(h.source.empty());
