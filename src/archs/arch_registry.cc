@@ -11,6 +11,11 @@ using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
     LlamaArch,
+    BertArch,
+    RobertaArch,
+    ViTArch,
+    Gpt2Arch,
+    GptNeoxArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

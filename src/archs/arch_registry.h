@@ -35,5 +35,10 @@ DType ConfigDType(const Config& config);
 
 // Entries, one per architecture file.
 const ArchEntry& LlamaArch();
+const ArchEntry& BertArch();
+const ArchEntry& RobertaArch();
+const ArchEntry& ViTArch();
+const ArchEntry& Gpt2Arch();
+const ArchEntry& GptNeoxArch();
 
 }  // namespace calflops

@@ -29,6 +29,9 @@ struct ForwardCall {
   int64_t past_tokens = 0;    ///< tokens already in the KV cache
   int64_t logits_tokens = 0;  ///< positions sent through the output head
   bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+  int64_t images = 0;         ///< images encoded in this call (vision encoders)
+  int64_t image_height = 0;   ///< their pixel size
+  int64_t image_width = 0;
 };
 
 class Architecture {

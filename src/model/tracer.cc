@@ -10,12 +10,13 @@ Op Tracer::Make(OpKind kind, CallForm form) const {
   return op;
 }
 
-Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias) {
+Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+                     CallForm form) {
   if (x.rank() == 0 || x.back() != in) {
     throw BadInput("", "linear expects last dimension " + std::to_string(in) + ", got " +
                            x.ToString());
   }
-  Op op = Make(OpKind::kLinear, CallForm::kFunctional);
+  Op op = Make(OpKind::kLinear, form);
   op.n_in = 2;
   op.in[0] = x;
   op.in[1] = Shape{out, in};

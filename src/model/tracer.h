@@ -12,8 +12,10 @@ class Tracer {
  public:
   Tracer(OpSink& sink, DType dtype) : sink_(sink), dtype_(dtype) {}
 
-  /// F.linear(x, W[out, in], b): (..., in) -> (..., out).
-  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias);
+  /// F.linear(x, W[out, in], b): (..., in) -> (..., out). With CallForm::kTorch the same product
+  /// runs as torch.addmm(b, x, W) (transformers' Conv1D), which calflops prices differently.
+  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+               CallForm form = CallForm::kFunctional);
   /// Numpy matmul.
   Shape MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form);
   /// Convolution with a known output shape; weight = (Cout, Cin/groups, k...).
