@@ -16,6 +16,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,
+    SiglipArch,
+    SiglipVisionArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -40,5 +40,7 @@ const ArchEntry& RobertaArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();
+const ArchEntry& SiglipArch();
+const ArchEntry& SiglipVisionArch();
 
 }  // namespace calflops
