@@ -27,6 +27,13 @@ struct GptCase {
   AttnImpl impl;
 };
 
+std::string CaseName(const ::testing::TestParamInfo<GptCase>& i) {
+  std::string impl = i.param.impl == AttnImpl::kEager  ? "eager"
+                     : i.param.impl == AttnImpl::kSdpa ? "sdpa"
+                                                       : "flash";
+  return std::string(i.param.cls) + (i.param.parallel ? "" : "_sequential") + "_" + impl;
+}
+
 class ReferenceGpt : public ::testing::TestWithParam<GptCase> {};
 
 TEST_P(ReferenceGpt, ForwardMatchesModuleByModule) {
@@ -74,11 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
                       GptCase{true, true, "GPTNeoXForCausalLM", AttnImpl::kSdpa},
                       GptCase{true, true, "GPTNeoXForCausalLM", AttnImpl::kEager},
                       GptCase{true, false, "GPTNeoXModel", AttnImpl::kSdpa}),
-    [](const ::testing::TestParamInfo<GptCase>& i) {
-      const char* impl[] = {"eager", "sdpa", "flash"};
-      return std::string(i.param.cls) + (i.param.parallel ? "" : "_sequential") + "_" +
-             impl[static_cast<int>(i.param.impl)];
-    });
+    CaseName);
 
 }  // namespace
 }  // namespace calflops
