@@ -36,6 +36,10 @@ Workload MakeWorkload(const Options& o) {
   w.seq_len = o.seq_len;
   w.prompt_tokens = o.prompt_tokens;
   w.max_new_tokens = o.max_new_tokens;
+  w.image_height = o.image_height;
+  w.image_width = o.image_width;
+  w.images = o.images;
+  w.reencode_images = o.reencode_images;
   return w;
 }
 
@@ -56,6 +60,11 @@ Profile Run(const Options& o) {
 }  // namespace
 
 const char* Version() { return "0.1.0"; }
+
+void WriteCostTable(std::ostream& out) {
+  out << "| op | analytic MACs and FLOPs |\n|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
+}
 
 void WriteReport(const Options& o, std::ostream& out) {
   if (o.format != "text" && o.format != "json") {

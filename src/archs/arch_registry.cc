@@ -18,6 +18,11 @@ constexpr EntryFn kArchs[] = {
     GptNeoxArch,
     SiglipArch,
     SiglipVisionArch,
+    ClipArch,
+    ClipVisionArch,
+    ClipTextArch,
+    LlavaArch,
+    LlavaNextArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -42,5 +42,10 @@ const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();
 const ArchEntry& SiglipArch();
 const ArchEntry& SiglipVisionArch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

@@ -82,17 +82,15 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
       std::vector<int64_t> pos_ids;
       Tensor positions({b, s});
       if (c.roberta) {
-        // mask = ids != pad; (cumsum(mask) + 0) * mask + pad
-        Tensor mask({b, s});
-        for (int64_t i = 0; i < b * s; ++i) mask.at(i) = ids[static_cast<size_t>(i)] != c.pad();
-        Tensor cum({b, s});
+        // Integer position ids: (cumsum(ids != pad) + 0) * mask + pad, not floating-point work.
         for (int64_t r = 0; r < b; ++r) {
-          double acc = mask.at(r * s);
-          cum.at(r * s) = acc;
-          for (int64_t j = 1; j < s; ++j) cum.at(r * s + j) = acc = Add(acc, mask.at(r * s + j));
+          int64_t acc = 0;
+          for (int64_t j = 0; j < s; ++j) {
+            int64_t m = ids[static_cast<size_t>(r * s + j)] != c.pad();
+            acc += m;
+            positions.at(r * s + j) = static_cast<double>(acc * m + c.pad());
+          }
         }
-        positions = WithScalar(Binary(WithScalar(cum, 0.0, Add), mask, Mul),
-                               static_cast<double>(c.pad()), Add);
         for (double v : positions.data()) pos_ids.push_back(static_cast<int64_t>(v));
       } else {
         for (int64_t j = 0; j < s; ++j) pos_ids.push_back(j);

@@ -85,11 +85,11 @@ Shape BertModelBlock::Forward(Tracer& t, int64_t b, int64_t s) const {
   Shape ids{b, s};
   Shape positions{1, s};  // the registered position_ids buffer
   if (roberta) {
-    // create_position_ids_from_input_ids: (cumsum(ne(ids, pad)) + past) * mask + padding_idx.
-    t.ReduceLast(embeddings, OpKind::kSum, ids, kTorch);  // torch.cumsum: S - 1 adds per row
-    t.Scalar(embeddings, OpKind::kAdd, ids, kPyOperator);
-    t.Binary(embeddings, OpKind::kMul, ids, ids, kPyOperator);
-    t.Scalar(embeddings, OpKind::kAdd, ids, kPyOperator);
+    // create_position_ids_from_input_ids: (cumsum(ne(ids, pad)) + past) * mask + padding_idx,
+    // integer bookkeeping whose Python operators calflops' hooks see.
+    t.IndexScalar(embeddings, OpKind::kAdd, ids, kPyOperator);
+    t.IndexBinary(embeddings, OpKind::kMul, ids, ids, kPyOperator);
+    t.IndexScalar(embeddings, OpKind::kAdd, ids, kPyOperator);
     positions = ids;
   }
   Shape x = word(t, ids);

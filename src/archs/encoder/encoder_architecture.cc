@@ -21,7 +21,7 @@ std::vector<ForwardCall> EncoderArchitecture::Plan(const Workload& w) const {
       throw BadInput("workload", cls + " encodes images: --images must be at least 1, got " +
                                      std::to_string(w.images));
     }
-    c.images = w.batch * w.images;
+    c.images = w.images;  // per sequence: batch x images pictures in all
     c.image_height = w.image_height > 0 ? w.image_height : inputs_.native_height;
     c.image_width = w.image_width > 0 ? w.image_width : inputs_.native_width;
     CheckImageSize(c.image_height, c.image_width);

@@ -18,8 +18,8 @@ class EncoderArchitecture : public Architecture {
  public:
   EncoderArchitecture(DType dtype, EncoderInputs inputs) : Architecture(dtype), inputs_(inputs) {}
 
-  /// One call: `batch` sequences of `seq_len` tokens (text) and batch x images images of the
-  /// workload's size, or the config's image_size when it says 0 (vision).
+  /// One call: `batch` sequences of `seq_len` tokens (text) and `images` images per sequence of
+  /// the workload's size, or the config's image_size when it says 0 (vision).
   std::vector<ForwardCall> Plan(const Workload& w) const override;
 
  protected:

@@ -1,60 +1,63 @@
-// nn.Conv2d prints as PyTorch prints it and computes PyTorch's output size; transformers' Conv1D
-// prints its own __repr__.
+// nn.Conv2d: PyTorch's extra_repr (padding / groups / bias shown only when not the default),
+// parameters, output shape and MACs.
 #include "archs/nn/conv2d.h"
 
 #include <gtest/gtest.h>
 
-#include "archs/nn/hf_conv1d.h"
-#include "model/error.h"
+#include "analysis/convention.h"
 
 namespace calflops {
 namespace {
 
-struct Recorder : OpSink {
+struct Capture : OpSink {
   std::vector<Op> ops;
   void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
 };
 
-TEST(Conv2d, ReprAndShape) {
+TEST(Conv2d, ClipPatchEmbedding) {
+  ModuleTree tree;
+  Conv2d c = Conv2d::Build(tree, tree.root(), "patch_embedding", 3, 1024, 14, 14, 0, 1, false,
+                           DType::kF16);
+  EXPECT_EQ(tree[c.id].extra_repr, "3, 1024, kernel_size=(14, 14), stride=(14, 14), bias=False");
+  EXPECT_EQ(tree.SubtreeParams()[0], Count(1024ull * 3 * 14 * 14));
+  Capture sink;
+  Tracer t(sink, DType::kF16);
+  EXPECT_EQ(c(t, Shape{5, 3, 336, 336}), (Shape{5, 1024, 24, 24}));
+  // 5 images x 24 x 24 outputs x 1024 channels x (3 x 14 x 14) weights each.
+  Count macs(5ull * 576 * 1024 * 588);
+  EXPECT_EQ(CostOf(sink.ops[0], Convention::kCalflops).macs, macs);
+  EXPECT_EQ(CostOf(sink.ops[0], Convention::kCalflops).flops, 2 * macs);
+  EXPECT_EQ(CostOf(sink.ops[0], Convention::kAnalytic).flops, 2 * macs);
+}
+
+TEST(Conv2d, PaddingGroupsAndBias) {
+  ModuleTree tree;
+  Conv2d c = Conv2d::Build(tree, tree.root(), "conv", 4, 8, 3, 1, 1, 2, true, DType::kF32);
+  EXPECT_EQ(tree[c.id].extra_repr,
+            "4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=2");
+  EXPECT_EQ(tree.SubtreeParams()[0], Count(8 * 2 * 9 + 8));
+  Capture sink;
+  Tracer t(sink, DType::kF32);
+  EXPECT_EQ(c(t, Shape{1, 4, 5, 5}), (Shape{1, 8, 5, 5}));
+  EXPECT_THROW(c(t, Shape{1, 3, 5, 5}), Error);
+  Conv2d big = Conv2d::Build(tree, tree.root(), "big", 3, 4, 7, 7, 0, 1, false, DType::kF32);
+  EXPECT_THROW(big(t, Shape{1, 3, 5, 5}), Error);  // smaller than the kernel
+}
+
+TEST(Conv2d, ViTAndSiglipPatchEmbeddings) {
   ModuleTree tree;
   // torch: nn.Conv2d(3, 768, kernel_size=16, stride=16) prints
   // "Conv2d(3, 768, kernel_size=(16, 16), stride=(16, 16))".
-  Conv2d c = Conv2d::Build(tree, tree.root(), "projection", 3, 768, {16, 16}, {16, 16}, {0, 0},
-                           false, true, DType::kF32);
-  EXPECT_EQ(tree[c.id].extra_repr, "3, 768, kernel_size=(16, 16), stride=(16, 16)");
-  EXPECT_EQ(tree.SubtreeParams()[0], Count(768ull * 3 * 16 * 16 + 768));
-  // padding="valid" is kept as the string; bias=False and integer padding are printed.
-  Conv2d v = Conv2d::Build(tree, tree.root(), "v", 3, 1152, {14, 14}, {14, 14}, {0, 0}, true,
-                           true, DType::kF32);
-  EXPECT_EQ(tree[v.id].extra_repr, "3, 1152, kernel_size=(14, 14), stride=(14, 14), padding=valid");
-  Conv2d r = Conv2d::Build(tree, tree.root(), "r", 3, 64, {7, 7}, {2, 2}, {3, 3}, false, false,
-                           DType::kF32);
-  EXPECT_EQ(tree[r.id].extra_repr,
-            "3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False");
-
-  Recorder rec;
-  Tracer t(rec, DType::kF32);
-  // (224 - 16) / 16 + 1 = 14; resnet stem (224 + 6 - 7) / 2 + 1 = 112; 230 -> 14 (floor).
-  EXPECT_EQ(c(t, Shape{2, 3, 224, 224}), (Shape{2, 768, 14, 14}));
-  EXPECT_EQ(r(t, Shape{1, 3, 224, 224}), (Shape{1, 64, 112, 112}));
-  EXPECT_EQ(c(t, Shape{1, 3, 230, 239}), (Shape{1, 768, 14, 14}));
-  EXPECT_EQ(rec.ops[0].kind, OpKind::kConv);
-  EXPECT_THROW(c(t, Shape{1, 3, 8, 224}), Error);  // smaller than the kernel
-}
-
-TEST(HfConv1D, ReprOverrideAndAddmm) {
-  ModuleTree tree;
-  HfConv1D c = HfConv1D::Build(tree, tree.root(), "c_attn", 2304, 768, DType::kF32);
-  EXPECT_EQ(tree[c.id].class_name, "Conv1D");
-  EXPECT_EQ(tree[c.id].extra_repr, "nf=2304, nx=768");
-  EXPECT_TRUE(tree[c.id].custom_repr);
-  EXPECT_EQ(tree[c.id].params[0].shape, (Shape{768, 2304}));  // stored transposed
-  Recorder rec;
-  Tracer t(rec, DType::kF32);
-  EXPECT_EQ(c(t, Shape{1, 5, 768}), (Shape{1, 5, 2304}));
-  EXPECT_EQ(rec.ops[0].kind, OpKind::kLinear);
-  EXPECT_EQ(rec.ops[0].form, CallForm::kTorch);  // torch.addmm
-  EXPECT_EQ(rec.ops[0].attr, 1);
+  Conv2d v = Conv2d::Build(tree, tree.root(), "projection", 3, 768, 16, 16, 0, 1, true, DType::kF32);
+  EXPECT_EQ(tree[v.id].extra_repr, "3, 768, kernel_size=(16, 16), stride=(16, 16)");
+  // padding="valid" (SigLIP) is kept as the string.
+  Conv2d s = Conv2d::Build(tree, tree.root(), "patch_embedding", 3, 1152, 14, 14, 0, 1, true,
+                           DType::kF32, /*padding_valid=*/true);
+  EXPECT_EQ(tree[s.id].extra_repr, "3, 1152, kernel_size=(14, 14), stride=(14, 14), padding=valid");
+  // Floor division: 384 / 14 -> 27 patches, 230 / 16 -> 14.
+  EXPECT_EQ(s.OutSize(384), 27);
+  EXPECT_EQ(v.OutSize(230), 14);
+  EXPECT_THROW(v.OutSize(15), Error);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ class Siglip : public EncoderArchitecture {
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
     ModuleId root = tree_.root();
-    int64_t bi = c.images, bt = c.batch, e = 0;
+    int64_t bi = c.batch * c.images, bt = c.batch, e = 0;
     if (vision_) {
       vision_->Forward(t, bi, c.image_height, c.image_width);
       e = vp_.hidden;

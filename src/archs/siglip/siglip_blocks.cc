@@ -134,8 +134,8 @@ SiglipVisionTower SiglipVisionTower::Build(ModuleTree& tree, ModuleId parent,
   SiglipVisionTower tw;
   tw.id = tree.Add(parent, name, "SiglipVisionTransformer");
   tw.embeddings = tree.Add(tw.id, "embeddings", "SiglipVisionEmbeddings");
-  tw.patch = Conv2d::Build(tree, tw.embeddings, "patch_embedding", p.channels, p.hidden,
-                           {p.patch, p.patch}, {p.patch, p.patch}, {0, 0}, true, true, dtype);
+  tw.patch = Conv2d::Build(tree, tw.embeddings, "patch_embedding", p.channels, p.hidden, p.patch,
+                           p.patch, 0, 1, true, dtype, /*padding_valid=*/true);
   int64_t side = p.image / p.patch;
   tw.position = Embedding::Build(tree, tw.embeddings, "position_embedding", side * side, p.hidden,
                                  std::nullopt, dtype);

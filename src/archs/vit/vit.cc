@@ -38,8 +38,8 @@ class ViT : public EncoderArchitecture {
     embeddings_ = tree_.Add(vit, "embeddings", "ViTEmbeddings");
     tree_.AddParam(embeddings_, "cls_token", Shape{1, 1, p.hidden}, dtype);
     ModuleId pe = tree_.Add(embeddings_, "patch_embeddings", "ViTPatchEmbeddings");
-    projection_ = Conv2d::Build(tree_, pe, "projection", channels, p.hidden, {patch, patch},
-                                {patch, patch}, {0, 0}, false, true, dtype);
+    projection_ = Conv2d::Build(tree_, pe, "projection", channels, p.hidden, patch, patch, 0, 1,
+                                true, dtype);
     tree_.AddParam(embeddings_, "position_embeddings", Shape{1, native_patches_ + 1, p.hidden},
                    dtype);
     Dropout::Build(tree_, embeddings_, "dropout", p.hidden_dropout);
@@ -63,7 +63,7 @@ class ViT : public EncoderArchitecture {
   }
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
-    int64_t b = c.images;
+    int64_t b = c.batch * c.images;
     Shape pixels{b, projection_.in, c.image_height, c.image_width};
     Shape patches = projection_(t, pixels);  // (B, E, h, w) -> flatten(2).transpose(1, 2)
     int64_t n = patches[2] * patches[3];
@@ -78,7 +78,7 @@ class ViT : public EncoderArchitecture {
 
  protected:
   void CheckImageSize(int64_t h, int64_t w) const override {
-    int64_t n = projection_.OutSize(0, h) * projection_.OutSize(1, w);
+    int64_t n = projection_.OutSize(h) * projection_.OutSize(w);
     if (n != native_patches_ || h != w) {
       // ViTPatchEmbeddings rejects other sizes unless interpolate_pos_encoding=True, whose
       // bicubic resampling of the position table is not modelled.
