@@ -31,6 +31,10 @@ class Siglip : public EncoderArchitecture {
       inputs_.native_height = inputs_.native_width = vp_.image;
     }
     if (text && vision) {
+      if (!vp_.use_head) {
+        throw Unsupported(vision->Where("vision_use_head"),
+                          "is false: SiglipModel needs the pooled image embedding of the head");
+      }
       tree_.AddParam(root, "logit_scale", Shape{1}, dtype);
       tree_.AddParam(root, "logit_bias", Shape{1}, dtype);
     }
