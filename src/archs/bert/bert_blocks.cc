@@ -50,6 +50,7 @@ BertModelBlock BertModelBlock::Build(ModuleTree& tree, ModuleId id, const BertPa
   m.roberta = p.roberta;
   m.impl = impl;
   m.max_tokens = p.MaxTokens();
+  m.where_positions = p.where_positions;
   m.embeddings = tree.Add(id, "embeddings", P + "Embeddings");
   m.word = Embedding::Build(tree, m.embeddings, "word_embeddings", p.vocab, p.enc.hidden,
                             p.pad_token_id, dtype);
@@ -79,8 +80,8 @@ BertModelBlock BertModelBlock::Build(ModuleTree& tree, ModuleId id, const BertPa
 Shape BertModelBlock::Forward(Tracer& t, int64_t b, int64_t s) const {
   if (s > max_tokens) {
     throw BadInput("workload", "--seq-len " + std::to_string(s) + " exceeds the " +
-                                   std::to_string(max_tokens) + " positions of " +
-                                   std::string(roberta ? "RobertaEmbeddings" : "BertEmbeddings"));
+                                   std::to_string(max_tokens) + " tokens the position table takes (" +
+                                   where_positions + ")");
   }
   Shape ids{b, s};
   Shape positions{1, s};  // the registered position_ids buffer

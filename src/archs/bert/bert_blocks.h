@@ -43,6 +43,7 @@ struct BertModelBlock {
   bool roberta = false;
   AttnImpl impl = AttnImpl::kSdpa;
   int64_t max_tokens = 0;
+  std::string where_positions;  ///< config location of max_position_embeddings, for errors
 
   /// Builds XModel's children under `id` (created with the class name by the caller).
   static BertModelBlock Build(ModuleTree& tree, ModuleId id, const BertParams& p, AttnImpl impl,
