@@ -58,7 +58,8 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
   if (p.rotary != RotaryStyle::kModelOnly) {
     // v4.45 registers a rotary_emb in every attention; with RotaryStyle::kModel it is never
     // called (the model-level one is), with kCached its forward only slices cached tables.
-    ModuleId r = tree.Add(a.id, "rotary_emb", p.prefix + "RotaryEmbedding");
+    ModuleId r = tree.Add(a.id, "rotary_emb",
+                          p.rotary_cls.empty() ? p.prefix + "RotaryEmbedding" : p.rotary_cls);
     if (p.rotary == RotaryStyle::kPerAttention) a.rotary = r;
   }
   if (p.qk_norm) {

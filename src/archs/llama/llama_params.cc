@@ -16,7 +16,8 @@ LlamaParams LlamaParams::FromConfig(const Config& c, const LlamaParams& defaults
   p.intermediate = c.Int("intermediate_size", defaults.intermediate, 1, kMaxConfigDim);
   p.n_layers = c.Int("num_hidden_layers", defaults.n_layers, 0, kMaxLayers);
   p.n_heads = c.Int("num_attention_heads", defaults.n_heads, 1, kMaxConfigDim);
-  p.n_kv_heads = c.Int("num_key_value_heads", p.n_heads, 1, kMaxConfigDim);
+  p.n_kv_heads = c.Int("num_key_value_heads",
+                       defaults.n_kv_heads > 0 ? defaults.n_kv_heads : p.n_heads, 1, kMaxConfigDim);
   if (p.n_heads % p.n_kv_heads != 0) {
     throw BadInput(c.Where("num_key_value_heads"),
                    "is " + std::to_string(p.n_kv_heads) + ", which does not divide " +

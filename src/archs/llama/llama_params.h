@@ -31,7 +31,7 @@ struct LlamaParams {
   int64_t intermediate = 11008;
   int64_t n_layers = 32;
   int64_t n_heads = 32;
-  int64_t n_kv_heads = 32;
+  int64_t n_kv_heads = 0;  ///< as a default: 0 = num_attention_heads (LlamaConfig)
   int64_t head_dim = 0;  ///< as a default: 0 = hidden / heads when the config has no head_dim
   int64_t vocab = 32000;
   std::optional<int64_t> pad_token_id;
@@ -42,6 +42,7 @@ struct LlamaParams {
   bool mlp_bias = false;
   std::string hidden_act = "silu";
   std::string act_where;  ///< config location of the activation key, for errors
+  std::string rotary_cls;  ///< rotary_emb class; "" = <prefix>RotaryEmbedding
 
   // How the family departs from Llama (defaults = Llama 4.45).
   RotaryStyle rotary = RotaryStyle::kModel;
