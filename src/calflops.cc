@@ -57,6 +57,11 @@ Profile Run(const Options& o) {
 
 const char* Version() { return "0.1.0"; }
 
+void WriteCostTable(std::ostream& out) {
+  out << "| op | analytic MACs and FLOPs |\n|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
+}
+
 void WriteReport(const Options& o, std::ostream& out) {
   if (o.format != "text" && o.format != "json") {
     throw Error(ExitCode::kUsage, "--format", "unknown value '" + o.format + "' (expected text or json)");

@@ -46,6 +46,8 @@ void WriteReport(const Options& options, std::ostream& out);
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.
 void WriteModelList(std::ostream& out);
+/// The op cost table as Markdown: op, formula (docs/cost-model.md embeds it).
+void WriteCostTable(std::ostream& out);
 /// Library version, "MAJOR.MINOR.PATCH".
 const char* Version();
 

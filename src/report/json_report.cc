@@ -20,6 +20,20 @@ void WriteModule(JsonWriter& w, const Profile& p, ModuleId id) {
   w.Key("class").String(m.class_name);
   if (!m.extra_repr.empty()) w.Key("extra_repr").String(m.extra_repr);
   WriteCounts(w, p.stats[static_cast<size_t>(id)]);
+  if (!m.params.empty()) {
+    w.Key("own_parameters").BeginArray();
+    for (const Param& prm : m.params) {
+      w.BeginObject();
+      w.Key("name").String(prm.name);
+      w.Key("shape").BeginArray();
+      for (int64_t d : prm.shape) w.Int(d);
+      w.EndArray();
+      w.Key("dtype").String(DTypeName(prm.dtype));
+      if (!prm.trainable) w.Key("trainable").Bool(false);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   if (!m.children.empty()) {
     w.Key("children").BeginArray();
     for (ModuleId c : m.children) WriteModule(w, p, c);

@@ -79,6 +79,7 @@ const Flag kFlags[] = {
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
+    {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
 };
@@ -136,6 +137,10 @@ int Main(int argc, char** argv) {
     }
     if (name == "--list-models") {
       calflops::WriteModelList(std::cout);
+      return 0;
+    }
+    if (name == "--list-ops") {
+      calflops::WriteCostTable(std::cout);
       return 0;
     }
     if (name == "--output") {
