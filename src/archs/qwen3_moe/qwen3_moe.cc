@@ -17,6 +17,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_layers = 24;
   d.n_heads = 32;
   d.n_kv_heads = 4;
+  d.head_dim = 0;  // Qwen3MoeConfig has no head_dim default: hidden / heads
   LlamaParams p = LlamaParams::FromConfig(c, d);
   p.mlp_bias = false;
   SparseMoeSpec moe{.name = "mlp",
