@@ -14,10 +14,9 @@
 namespace calflops {
 namespace {
 
-MlaDims ReadMla(const Config& c, int64_t hidden, int64_t heads) {
+/// The latent-attention sizes (hidden and heads are filled in by the caller).
+MlaDims ReadMla(const Config& c) {
   MlaDims m;
-  m.hidden = hidden;
-  m.n_heads = heads;
   m.q_lora_rank = c.Has("q_lora_rank") ? c.OptInt("q_lora_rank", 1, kMaxConfigDim)
                                         : std::optional<int64_t>(1536);
   m.kv_lora_rank = c.Int("kv_lora_rank", 512, 1, kMaxConfigDim);
@@ -63,12 +62,14 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.intermediate = 18432;
   d.n_layers = 61;
   d.n_heads = 128;
-  d.head_dim = c.Int("qk_rope_head_dim", 64, 2, kMaxConfigDim);  // the config's head_dim
+  MlaDims mla = ReadMla(c);  // validates qk_rope_head_dim before it is used below
+  d.head_dim = mla.qk_rope_head_dim;  // DeepseekV3Config.head_dim
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
   LlamaParams p = LlamaParams::FromConfig(c, d);
   p.mlp_bias = false;
-  MlaDims mla = ReadMla(c, p.hidden, p.n_heads);
+  mla.hidden = p.hidden;
+  mla.n_heads = p.n_heads;
   int64_t first_dense = c.Int("first_k_dense_replace", 3, 0, kMaxLayers);
   DeepseekMoeSpec moe = ReadMoe(c, std::max<int64_t>(0, p.n_layers - first_dense));
   DType dtype = ConfigDType(c);
