@@ -37,6 +37,10 @@ Workload MakeWorkload(const Options& o) {
   w.seq_len = o.seq_len;
   w.prompt_tokens = o.prompt_tokens;
   w.max_new_tokens = o.max_new_tokens;
+  w.image_height = o.image_height;
+  w.image_width = o.image_width;
+  w.images = o.images;
+  w.reencode_images = o.reencode_images;
   return w;
 }
 

@@ -21,6 +21,11 @@ constexpr EntryFn kArchs[] = {
     Gemma2Arch,
     Phi3Arch,
     DeepseekV3Arch,
+    ClipArch,
+    ClipVisionArch,
+    ClipTextArch,
+    LlavaArch,
+    LlavaNextArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -45,5 +45,10 @@ const ArchEntry& GemmaArch();
 const ArchEntry& Gemma2Arch();
 const ArchEntry& Phi3Arch();
 const ArchEntry& DeepseekV3Arch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

@@ -73,6 +73,23 @@ Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   return a;
 }
 
+Shape Tracer::IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b,
+                          CallForm form) {
+  DType saved = dtype_;
+  dtype_ = DType::kI64;
+  Shape out = Binary(m, kind, a, b, form);
+  dtype_ = saved;
+  return out;
+}
+
+Shape Tracer::IndexScalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
+  DType saved = dtype_;
+  dtype_ = DType::kI64;
+  Shape out = Scalar(m, kind, a, form);
+  dtype_ = saved;
+  return out;
+}
+
 Shape Tracer::Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   return Scalar(m, kind, a, form);
 }

@@ -47,6 +47,7 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
   w.Key("label").String(c.label);
   w.Key("tokens").Int(c.tokens);
   w.Key("context").Int(c.context);
+  if (c.images > 0) w.Key("images").Int(c.images);
   w.Key("macs").Number(c.macs);
   w.Key("flops").Number(c.flops);
   w.EndObject();
@@ -72,6 +73,11 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     w.Key("prompt_tokens").Int(wl.prompt_tokens > 0 ? wl.prompt_tokens : wl.seq_len);
     w.Key("max_new_tokens").Int(wl.max_new_tokens);
   }
+  if (wl.image_height > 0) {
+    w.Key("image_height").Int(wl.image_height);
+    w.Key("image_width").Int(wl.image_width);
+  }
+  if (wl.reencode_images) w.Key("reencode_images").Bool(true);
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
