@@ -72,8 +72,9 @@ TEST(CliDecoders, JsonTotalHasActiveParams) {
 }
 
 TEST(CliDecoders, BadExpertConfigs) {
-  Result r = RunCalflops(Temp("k.json", "{\"model_type\": \"mixtral\", \"num_local_experts\": 4, "
-                                "\"num_experts_per_tok\": 5}"));
+  Result r = RunCalflops(Temp("k.json",
+                              "{\"model_type\": \"mixtral\", \"num_local_experts\": 4, "
+                              "\"num_experts_per_tok\": 5}"));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("k.json: key 'num_experts_per_tok': is 5, more than the 4 experts\n"),
             std::string::npos)
@@ -83,7 +84,8 @@ TEST(CliDecoders, BadExpertConfigs) {
   EXPECT_NE(r.out.find("key 'n_group': is 3: it must divide n_routed_experts 256"),
             std::string::npos)
       << r.out;
-  r = RunCalflops(Temp("m.json", "{\"model_type\": \"qwen2_moe\", \"mlp_only_layers\": [1, \"x\"]}"));
+  r = RunCalflops(
+      Temp("m.json", "{\"model_type\": \"qwen2_moe\", \"mlp_only_layers\": [1, \"x\"]}"));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("key 'mlp_only_layers': is "), std::string::npos) << r.out;
   // A huge expert count is refused before anything is built.

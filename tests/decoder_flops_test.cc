@@ -14,8 +14,7 @@ namespace {
 constexpr int64_t kSeq = 128;
 
 double AttentionPerToken(int64_t layers, int64_t heads, int64_t d_qk, int64_t d_v) {
-  return static_cast<double>(layers) *
-         (2.0 * heads * kSeq * (d_qk + d_v) + 7.0 * heads * kSeq);
+  return static_cast<double>(layers) * (2.0 * heads * kSeq * (d_qk + d_v) + 7.0 * heads * kSeq);
 }
 
 void ExpectPerTokenFlops(const std::string& model, double active, double embed, double head,
@@ -29,7 +28,8 @@ void ExpectPerTokenFlops(const std::string& model, double active, double embed, 
 TEST(DecoderFlops, Llama3_8B) {
   // 8,030,261,248 parameters; embedding and head 128256 x 4096 each; 32 layers, 32 heads of 128.
   double vocab = 128256.0 * 4096;
-  ExpectPerTokenFlops("llama-3-8b", 8'030'261'248.0, vocab, vocab, AttentionPerToken(32, 32, 128, 128));
+  ExpectPerTokenFlops("llama-3-8b", 8'030'261'248.0, vocab, vocab,
+                      AttentionPerToken(32, 32, 128, 128));
 }
 
 TEST(DecoderFlops, Mixtral8x7B) {

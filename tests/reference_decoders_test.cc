@@ -118,9 +118,9 @@ TEST(ReferenceDecoders, MixtralRoutedExperts) {
   c.experts = 4;
   c.top_k = 2;
   c.moe_intermediate = c.intermediate;
-  CheckForward(c, "sdpa", 2, 5);  // 10 tokens x 2 picks over 4 experts: 5 each
-  CheckForward(c, "sdpa", 1, 3);  // 6 picks over 4 experts: 2, 2, 1, 1
-  CheckGenerate(c, "sdpa", 3, 2); // decode: 2 picks, experts 2 and 3 idle
+  CheckForward(c, "sdpa", 2, 5);   // 10 tokens x 2 picks over 4 experts: 5 each
+  CheckForward(c, "sdpa", 1, 3);   // 6 picks over 4 experts: 2, 2, 1, 1
+  CheckGenerate(c, "sdpa", 3, 2);  // decode: 2 picks, experts 2 and 3 idle
 }
 
 TEST(ReferenceDecoders, Qwen2MoeSharedExpert) {

@@ -33,11 +33,12 @@ std::string TinyDecoderConfig::ToJson() const {
   auto i = [](int64_t v) { return std::to_string(v); };
   auto b = [](bool v) { return std::string(v ? "true" : "false"); };
   const std::string& t = model_type;
-  std::string j = "{\"architectures\": [\"" + Prefix(t) + "ForCausalLM\"], \"model_type\": \"" +
-                  t + "\", \"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " +
-                  i(intermediate) + ", \"num_hidden_layers\": " + i(layers) +
-                  ", \"num_attention_heads\": " + i(heads) + ", \"num_key_value_heads\": " +
-                  i(kv_heads) + ", \"vocab_size\": " + i(vocab) + ", \"rms_norm_eps\": 1e-06";
+  std::string j =
+      "{\"architectures\": [\"" + Prefix(t) + "ForCausalLM\"], \"model_type\": \"" + t +
+      "\", \"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
+      ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
+      ", \"num_key_value_heads\": " + i(kv_heads) + ", \"vocab_size\": " + i(vocab) +
+      ", \"rms_norm_eps\": 1e-06";
   j += In(t, {"gemma", "gemma2"}) ? ", \"hidden_activation\": \"gelu_pytorch_tanh\""
                                   : ", \"hidden_act\": \"silu\"";
   if (head_dim) j += ", \"head_dim\": " + i(head_dim);
@@ -53,9 +54,10 @@ std::string TinyDecoderConfig::ToJson() const {
     std::string only;
     for (int64_t l : mlp_only_layers) only += (only.empty() ? "" : ", ") + i(l);
     j += ", \"num_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
-         ", \"moe_intermediate_size\": " + i(moe_intermediate) + ", \"norm_topk_prob\": " +
-         b(norm_topk_prob) + ", \"decoder_sparse_step\": " + i(decoder_sparse_step) +
-         ", \"mlp_only_layers\": [" + only + "]";
+         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+         ", \"norm_topk_prob\": " + b(norm_topk_prob) +
+         ", \"decoder_sparse_step\": " + i(decoder_sparse_step) + ", \"mlp_only_layers\": [" +
+         only + "]";
     if (t == "qwen2_moe") j += ", \"shared_expert_intermediate_size\": " + i(shared_intermediate);
   }
   if (t == "deepseek_v3") {
@@ -64,15 +66,19 @@ std::string TinyDecoderConfig::ToJson() const {
          ", \"qk_rope_head_dim\": " + i(qk_rope) + ", \"v_head_dim\": " + i(v_head) +
          ", \"n_routed_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
          ", \"n_group\": " + i(n_group) + ", \"topk_group\": " + i(topk_group) +
-         ", \"moe_intermediate_size\": " + i(moe_intermediate) + ", \"n_shared_experts\": " +
-         i(n_shared) + ", \"first_k_dense_replace\": " + i(first_k_dense) +
+         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+         ", \"n_shared_experts\": " + i(n_shared) +
+         ", \"first_k_dense_replace\": " + i(first_k_dense) +
          ", \"norm_topk_prob\": " + b(norm_topk_prob) + ", \"routed_scaling_factor\": 2.5";
   }
   return j + "}";
 }
 
 TinyDecoder::TinyDecoder(const TinyDecoderConfig& c, std::string attn, unsigned seed)
-    : c_(c), attn_(std::move(attn)), rng_(seed), head_dim_(c.head_dim ? c.head_dim : c.hidden / c.heads) {
+    : c_(c),
+      attn_(std::move(attn)),
+      rng_(seed),
+      head_dim_(c.head_dim ? c.head_dim : c.hidden / c.heads) {
   cache_k_.assign(static_cast<size_t>(c.layers), Tensor());
   cache_v_.assign(static_cast<size_t>(c.layers), Tensor());
 }
@@ -177,8 +183,8 @@ Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, in
     scores = Map(WithScalar(scores, 50.0, Div), Tanh);
     scores = WithScalar(scores, 50.0, Mul);
   }
-  bool window_mask = c_.model_type == "mistral" && c_.sliding_window > 0 &&
-                     total >= c_.sliding_window;
+  bool window_mask =
+      c_.model_type == "mistral" && c_.sliding_window > 0 && total >= c_.sliding_window;
   if (eager || tokens > 1 || window_mask || c_.model_type == "gemma2") {
     Tensor mask({1, 1, tokens, total});
     for (int64_t i = 0; i < tokens; ++i)

@@ -18,7 +18,7 @@ namespace {
 MlaDims ReadMla(const Config& c) {
   MlaDims m;
   m.q_lora_rank = c.Has("q_lora_rank") ? c.OptInt("q_lora_rank", 1, kMaxConfigDim)
-                                        : std::optional<int64_t>(1536);
+                                       : std::optional<int64_t>(1536);
   m.kv_lora_rank = c.Int("kv_lora_rank", 512, 1, kMaxConfigDim);
   m.qk_nope_head_dim = c.Int("qk_nope_head_dim", 128, 0, kMaxConfigDim);
   m.qk_rope_head_dim = c.Int("qk_rope_head_dim", 64, 2, kMaxConfigDim);
@@ -42,10 +42,9 @@ DeepseekMoeSpec ReadMoe(const Config& c, int64_t moe_layers) {
   s.norm_topk_prob = c.Bool("norm_topk_prob", true);
   CheckExperts(c, "n_routed_experts", s.n_experts, "num_experts_per_tok", s.top_k, moe_layers);
   if (s.n_experts % s.n_group != 0 || s.n_experts / s.n_group < 2) {
-    throw BadInput(c.Where("n_group"), "is " + std::to_string(s.n_group) +
-                                           ": it must divide n_routed_experts " +
-                                           std::to_string(s.n_experts) +
-                                           " into groups of at least 2");
+    throw BadInput(c.Where("n_group"),
+                   "is " + std::to_string(s.n_group) + ": it must divide n_routed_experts " +
+                       std::to_string(s.n_experts) + " into groups of at least 2");
   }
   if (s.topk_group > s.n_group) {
     throw BadInput(c.Where("topk_group"), "is " + std::to_string(s.topk_group) +
@@ -62,7 +61,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.intermediate = 18432;
   d.n_layers = 61;
   d.n_heads = 128;
-  MlaDims mla = ReadMla(c);  // validates qk_rope_head_dim before it is used below
+  MlaDims mla = ReadMla(c);           // validates qk_rope_head_dim before it is used below
   d.head_dim = mla.qk_rope_head_dim;  // DeepseekV3Config.head_dim
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
@@ -82,7 +81,8 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   hooks.feed_forward = [=](ModuleTree& tree, ModuleId layer,
                            int64_t i) -> std::shared_ptr<const FeedForward> {
     if (i >= first_dense) {
-      return std::make_shared<DeepseekMoeBlock>(DeepseekMoeBlock::Build(tree, layer, moe, p, dtype));
+      return std::make_shared<DeepseekMoeBlock>(
+          DeepseekMoeBlock::Build(tree, layer, moe, p, dtype));
     }
     return std::make_shared<LlamaMlpBlock>(
         LlamaMlpBlock::Build(tree, layer, "mlp", "DeepseekV3MLP", p.intermediate, p, dtype));

@@ -6,8 +6,8 @@ namespace {
 TEST(Gemma2, PublishedParameterCount) {
   // gemma-2-9b: 16 heads x 256 = 4096 wide q, 8 KV heads (2048); MLP 3 x 3584 x 14336; four
   // norms per layer; tied 256000 x 3584 embedding.
-  uint64_t layer = 3584ull * 4096 + 2 * 3584ull * 2048 + 4096ull * 3584 + 3 * 3584ull * 14336 +
-                   4 * 3584;
+  uint64_t layer =
+      3584ull * 4096 + 2 * 3584ull * 2048 + 4096ull * 3584 + 3 * 3584ull * 14336 + 4 * 3584;
   uint64_t total = 256000ull * 3584 + 42 * layer + 3584;
   EXPECT_EQ(total, 9'241'705'984u);
   EXPECT_EQ(ZooParams("gemma-2-9b"), total);

@@ -9,16 +9,19 @@ using enum CallForm;
 
 std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
   switch (impl) {
-    case AttnImpl::kEager: return prefix + "Attention";
-    case AttnImpl::kSdpa: return prefix + "SdpaAttention";
-    case AttnImpl::kFlashAttention2: return prefix + "FlashAttention2";
+    case AttnImpl::kEager:
+      return prefix + "Attention";
+    case AttnImpl::kSdpa:
+      return prefix + "SdpaAttention";
+    case AttnImpl::kFlashAttention2:
+      return prefix + "FlashAttention2";
   }
   return prefix + "Attention";
 }
 
 RmsNormBlock RmsNormBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
-                                 const std::string& cls, int64_t dim, double eps,
-                                 NormStyle style, DType dtype) {
+                                 const std::string& cls, int64_t dim, double eps, NormStyle style,
+                                 DType dtype) {
   ModuleId id = style == NormStyle::kGemma
                     ? GemmaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id
                     : LlamaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id;
@@ -47,8 +50,8 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
   if (p.fused_qkv) {
     // Phi3 registers o_proj before qkv_proj.
     a.o = Linear::Build(tree, a.id, "o_proj", p.q_dim(), p.hidden, p.o_bias, dtype);
-    a.qkv = Linear::Build(tree, a.id, "qkv_proj", p.hidden, p.q_dim() + 2 * p.kv_dim(),
-                          p.qkv_bias, dtype);
+    a.qkv = Linear::Build(tree, a.id, "qkv_proj", p.hidden, p.q_dim() + 2 * p.kv_dim(), p.qkv_bias,
+                          dtype);
   } else {
     a.q = Linear::Build(tree, a.id, "q_proj", p.hidden, p.q_dim(), p.qkv_bias, dtype);
     a.k = Linear::Build(tree, a.id, "k_proj", p.hidden, p.kv_dim(), p.qkv_bias, dtype);
@@ -98,8 +101,8 @@ LlamaMlpBlock LlamaMlpBlock::Build(ModuleTree& tree, ModuleId parent, const std:
   m.id = tree.Add(parent, name, cls);
   m.fused = p.fused_gate_up;
   if (m.fused) {
-    m.gate_up = Linear::Build(tree, m.id, "gate_up_proj", p.hidden, 2 * intermediate, p.mlp_bias,
-                              dtype);
+    m.gate_up =
+        Linear::Build(tree, m.id, "gate_up_proj", p.hidden, 2 * intermediate, p.mlp_bias, dtype);
     m.down = Linear::Build(tree, m.id, "down_proj", intermediate, p.hidden, p.mlp_bias, dtype);
     m.act = Activation::Build(tree, m.id, "activation_fn", p.hidden_act, p.act_where);
     return m;
@@ -127,7 +130,7 @@ Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
 Shape LlamaDecoderLayerBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                       const DecoderStep& s) const {
   Shape h = attn->Forward(t, input_norm(t, x), cos, s);
-  if (pre_ff_norm) h = post_norm(t, h);  // Gemma2 normalises the attention output
+  if (pre_ff_norm) h = post_norm(t, h);               // Gemma2 normalises the attention output
   h = t.Binary(id, OpKind::kAdd, x, h, kPyOperator);  // residual
   Shape m = mlp->Forward(t, pre_ff_norm ? (*pre_ff_norm)(t, h) : post_norm(t, h));
   if (post_ff_norm) m = (*post_ff_norm)(t, m);

@@ -62,8 +62,7 @@ struct LlamaAttentionBlock : SelfAttention {
   /// Registers the attention module `name` under `parent` with the family's class and layout.
   static LlamaAttentionBlock Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                                    const LlamaParams& p, AttnImpl impl, DType dtype);
-  Shape Forward(Tracer& t, const Shape& x, const Shape& cos,
-                const DecoderStep& s) const override;
+  Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override;
 };
 
 /// Gated MLP: down(act(gate(x)) * up(x)); gate and up fused into gate_up_proj for Phi3.

@@ -32,7 +32,7 @@ struct LlamaParams {
   int64_t n_layers = 32;
   int64_t n_heads = 32;
   int64_t n_kv_heads = 0;  ///< as a default: 0 = num_attention_heads (LlamaConfig)
-  int64_t head_dim = 0;  ///< as a default: 0 = hidden / heads when the config has no head_dim
+  int64_t head_dim = 0;    ///< as a default: 0 = hidden / heads when the config has no head_dim
   int64_t vocab = 32000;
   std::optional<int64_t> pad_token_id;
   double rms_eps = 1e-6;
@@ -41,7 +41,7 @@ struct LlamaParams {
   bool o_bias = false;    ///< output projection (Llama: attention_bias; Qwen2: never)
   bool mlp_bias = false;
   std::string hidden_act = "silu";
-  std::string act_where;  ///< config location of the activation key, for errors
+  std::string act_where;   ///< config location of the activation key, for errors
   std::string rotary_cls;  ///< rotary_emb class; "" = <prefix>RotaryEmbedding
 
   // How the family departs from Llama (defaults = Llama 4.45).
@@ -51,10 +51,10 @@ struct LlamaParams {
   bool qk_norm = false;             ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
   bool fused_qkv = false;           ///< Phi3: one qkv_proj
   bool fused_gate_up = false;       ///< Phi3: one gate_up_proj
-  bool scale_scores_by_mul = false; ///< eager scores "* scaling" (Gemma, newer code), not "/ sqrt(d)"
-  bool scale_embeddings = false;    ///< Gemma: embeddings * sqrt(hidden)
-  bool sandwich_norms = false;      ///< Gemma2: norm after attention and around the MLP
-  bool phi3_dropouts = false;       ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
+  bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
+  bool scale_embeddings = false;  ///< Gemma: embeddings * sqrt(hidden)
+  bool sandwich_norms = false;    ///< Gemma2: norm after attention and around the MLP
+  bool phi3_dropouts = false;     ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
   double embd_pdrop = 0.0, resid_pdrop = 0.0;
   std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
   std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)

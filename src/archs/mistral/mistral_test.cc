@@ -32,7 +32,8 @@ TEST(Mistral, RotaryTablesComputedInEachAttention) {
   // Each attention's rotary_emb runs inv_freq (64) @ positions (S), cos and sin of (S, 128),
   // with no attention_scaling multiply: 2 x 64 x S + 2 x 128 x S FLOPs.
   Profile p = ZooForward("mistral-7b", 10);
-  EXPECT_EQ(StatsAt(p, "model.layers.5.self_attn.rotary_emb").flops, Count(2 * 64 * 10 + 2 * 128 * 10));
+  EXPECT_EQ(StatsAt(p, "model.layers.5.self_attn.rotary_emb").flops,
+            Count(2 * 64 * 10 + 2 * 128 * 10));
 }
 
 TEST(Mistral, SlidingWindowGivesSdpaAMaskFromContext4096) {
@@ -50,9 +51,8 @@ TEST(Mistral, SlidingWindowGivesSdpaAMaskFromContext4096) {
   // plus the mask on 32 x 4096 scores.
   Count below = attention_flops(4094);  // decode step at context 4095
   Count at = attention_flops(4095);     // context 4096: masked
-  uint64_t per_layer_extra = 32 * (2 * 128 + 2 * 128) /*QK, PV of one more key*/ +
-                             32 /*scale*/ + 32 * 5 /*softmax, 5 per extra score*/ +
-                             32 * 4096 /*mask*/;
+  uint64_t per_layer_extra = 32 * (2 * 128 + 2 * 128) /*QK, PV of one more key*/ + 32 /*scale*/ +
+                             32 * 5 /*softmax, 5 per extra score*/ + 32 * 4096 /*mask*/;
   EXPECT_EQ(at - below, Count(32 * per_layer_extra));
 }
 

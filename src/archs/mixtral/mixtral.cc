@@ -27,8 +27,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
                     .expert_intermediate = p.intermediate,
                     .norm_topk_prob = true,
                     .shared_intermediate = 0};
-  CheckExperts(c, "num_local_experts", moe.n_experts, "num_experts_per_tok", moe.top_k,
-               p.n_layers);
+  CheckExperts(c, "num_local_experts", moe.n_experts, "num_experts_per_tok", moe.top_k, p.n_layers);
   DecoderHooks hooks;
   DType dtype = ConfigDType(c);
   hooks.feed_forward = [=](ModuleTree& tree, ModuleId layer, int64_t) {

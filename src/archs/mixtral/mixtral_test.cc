@@ -42,8 +42,8 @@ TEST(Mixtral, RoutedExpertsRunTopKTokensEach) {
   // The block's own work: softmax over 8 (5 x 8 - 2 per token), top-2 by selection (7 + 6
   // comparisons), renormalisation (1 add + 2 divides), and per pick the weighting and the
   // index_add_ over 4096.
-  Count own = StatsAt(p, moe).flops - StatsAt(p, moe + ".gate").flops -
-              StatsAt(p, moe + ".experts").flops;
+  Count own =
+      StatsAt(p, moe).flops - StatsAt(p, moe + ".gate").flops - StatsAt(p, moe + ".experts").flops;
   EXPECT_EQ(own, Count(128 * 38 + 128 * 13 + 128 * 3 + 2 * 256 * 4096));
   // A decode step: one token's two picks go to experts 0 and 1.
   Workload w;

@@ -19,8 +19,8 @@ MlaAttentionBlock MlaAttentionBlock::Build(ModuleTree& tree, ModuleId layer,
     // DeepseekV3RMSNorm(q_lora_rank): the default eps 1e-6, not rms_norm_eps.
     a.q_a_norm = RmsNormBlock::Build(tree, a.id, "q_a_layernorm", norm_cls, *d.q_lora_rank, 1e-6,
                                      NormStyle::kLlama, dtype);
-    a.q_b = Linear::Build(tree, a.id, "q_b_proj", *d.q_lora_rank, nh * d.qk_head_dim(), false,
-                          dtype);
+    a.q_b =
+        Linear::Build(tree, a.id, "q_b_proj", *d.q_lora_rank, nh * d.qk_head_dim(), false, dtype);
   } else {
     a.q_proj = Linear::Build(tree, a.id, "q_proj", h, nh * d.qk_head_dim(), false, dtype);
   }

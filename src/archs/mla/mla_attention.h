@@ -40,8 +40,7 @@ struct MlaAttentionBlock : SelfAttention {
   /// Registers "self_attn" of class <prefix>Attention under `layer`.
   static MlaAttentionBlock Build(ModuleTree& tree, ModuleId layer, const std::string& prefix,
                                  const MlaDims& dims, AttnImpl impl, DType dtype);
-  Shape Forward(Tracer& t, const Shape& x, const Shape& cos,
-                const DecoderStep& s) const override;
+  Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override;
 };
 
 }  // namespace calflops

@@ -18,9 +18,9 @@ std::vector<int64_t> ExpertLoad(int64_t tokens, int64_t k, int64_t experts) {
 }
 
 int64_t AssignedExpert(int64_t token, int64_t j, int64_t k, int64_t experts) {
-  return static_cast<int64_t>((static_cast<u128>(token) * static_cast<u128>(k) +
-                               static_cast<u128>(j)) %
-                              static_cast<u128>(experts));
+  return static_cast<int64_t>(
+      (static_cast<u128>(token) * static_cast<u128>(k) + static_cast<u128>(j)) %
+      static_cast<u128>(experts));
 }
 
 }  // namespace calflops

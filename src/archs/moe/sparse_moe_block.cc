@@ -49,10 +49,10 @@ void CheckExperts(const Config& c, const char* experts_key, int64_t experts, con
                                              " experts per layer this tool models");
   }
   if (experts * moe_layers > kMaxExpertsTotal) {
-    throw BadInput(c.Where(experts_key),
-                   "gives " + std::to_string(experts * moe_layers) +
-                       " routed experts in all, more than the " +
-                       std::to_string(kMaxExpertsTotal) + " this tool models");
+    throw BadInput(c.Where(experts_key), "gives " + std::to_string(experts * moe_layers) +
+                                             " routed experts in all, more than the " +
+                                             std::to_string(kMaxExpertsTotal) +
+                                             " this tool models");
   }
   if (k > experts) {
     throw BadInput(c.Where(k_key), "is " + std::to_string(k) + ", more than the " +
@@ -76,8 +76,8 @@ SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const Sp
   if (spec.shared_intermediate > 0) {
     b.shared_expert = LlamaMlpBlock::Build(tree, b.id, "shared_expert", spec.expert_cls,
                                            spec.shared_intermediate, p, dtype);
-    b.shared_expert_gate = Linear::Build(tree, b.id, "shared_expert_gate", p.hidden, 1, false,
-                                         dtype);
+    b.shared_expert_gate =
+        Linear::Build(tree, b.id, "shared_expert_gate", p.hidden, 1, false, dtype);
   }
   return b;
 }
@@ -103,16 +103,16 @@ Shape SparseMoeBlock::Forward(Tracer& t, const Shape& x) const {
   Shape probs = t.Softmax(id, logits, kFunctional);  // F.softmax(router_logits, dim=1)
   Shape w = t.TopK(id, probs, top_k, kTorch);        // torch.topk
   if (norm_topk_prob) {
-    Shape sum = t.ReduceLast(id, OpKind::kSum, w, kTorch);        // routing_weights.sum(-1)
-    w = t.Binary(id, OpKind::kDiv, w, sum, kPyOperator);          // /=
+    Shape sum = t.ReduceLast(id, OpKind::kSum, w, kTorch);  // routing_weights.sum(-1)
+    w = t.Binary(id, OpKind::kDiv, w, sum, kPyOperator);    // /=
   }
   RunRoutedExperts(t, id, experts, tokens, top_k, hidden);
   if (shared_expert) {
     Shape s = shared_expert->Forward(t, flat);
     Shape g = (*shared_expert_gate)(t, flat);
-    g = t.Unary(id, OpKind::kSigmoid, g, kFunctional);            // F.sigmoid
+    g = t.Unary(id, OpKind::kSigmoid, g, kFunctional);  // F.sigmoid
     s = t.Binary(id, OpKind::kMul, g, s, kPyOperator);
-    t.Binary(id, OpKind::kAdd, flat, s, kPyOperator);             // final + shared
+    t.Binary(id, OpKind::kAdd, flat, s, kPyOperator);  // final + shared
   }
   return x;
 }

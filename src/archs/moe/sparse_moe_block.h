@@ -22,10 +22,10 @@ inline constexpr int64_t kMaxExpertsPerLayer = 4096;
 inline constexpr int64_t kMaxExpertsTotal = 65536;
 
 struct SparseMoeSpec {
-  std::string name = "mlp";     ///< attribute in the layer ("block_sparse_moe" for Mixtral)
-  std::string cls;              ///< MixtralSparseMoeBlock, ...
-  std::string expert_cls;       ///< MixtralBlockSparseTop2MLP, Qwen2MoeMLP, ...
-  bool mixtral_names = false;   ///< experts named w1 (gate), w2 (down), w3 (up)
+  std::string name = "mlp";    ///< attribute in the layer ("block_sparse_moe" for Mixtral)
+  std::string cls;             ///< MixtralSparseMoeBlock, ...
+  std::string expert_cls;      ///< MixtralBlockSparseTop2MLP, Qwen2MoeMLP, ...
+  bool mixtral_names = false;  ///< experts named w1 (gate), w2 (down), w3 (up)
   int64_t n_experts = 8;
   int64_t top_k = 2;
   int64_t expert_intermediate = 0;

@@ -21,20 +21,20 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   LlamaParams p = LlamaParams::FromConfig(c, d);
   p.qkv_bias = true;  // hard-coded, as in Qwen2
   p.o_bias = p.mlp_bias = false;
-  SparseMoeSpec moe{.name = "mlp",
-                    .cls = "Qwen2MoeSparseMoeBlock",
-                    .expert_cls = "Qwen2MoeMLP",
-                    .mixtral_names = false,
-                    .n_experts = c.Int("num_experts", 60, 0, kMaxConfigDim),
-                    .top_k = c.Int("num_experts_per_tok", 4, 1, kMaxConfigDim),
-                    .expert_intermediate = c.Int("moe_intermediate_size", 1408, 1, kMaxConfigDim),
-                    .norm_topk_prob = c.Bool("norm_topk_prob", false),
-                    .shared_intermediate =
-                        c.Int("shared_expert_intermediate_size", 5632, 1, kMaxConfigDim)};
+  SparseMoeSpec moe{
+      .name = "mlp",
+      .cls = "Qwen2MoeSparseMoeBlock",
+      .expert_cls = "Qwen2MoeMLP",
+      .mixtral_names = false,
+      .n_experts = c.Int("num_experts", 60, 0, kMaxConfigDim),
+      .top_k = c.Int("num_experts_per_tok", 4, 1, kMaxConfigDim),
+      .expert_intermediate = c.Int("moe_intermediate_size", 1408, 1, kMaxConfigDim),
+      .norm_topk_prob = c.Bool("norm_topk_prob", false),
+      .shared_intermediate = c.Int("shared_expert_intermediate_size", 5632, 1, kMaxConfigDim)};
   std::vector<bool> sparse = QwenSparseLayers(c, p.n_layers, moe.n_experts);
   auto n_sparse = static_cast<int64_t>(std::count(sparse.begin(), sparse.end(), true));
-  CheckExperts(c, "num_experts", moe.n_experts, "num_experts_per_tok",
-               n_sparse > 0 ? moe.top_k : 0, n_sparse);
+  CheckExperts(c, "num_experts", moe.n_experts, "num_experts_per_tok", n_sparse > 0 ? moe.top_k : 0,
+               n_sparse);
   DecoderHooks hooks;
   DType dtype = ConfigDType(c);
   hooks.feed_forward = [=](ModuleTree& tree, ModuleId layer,

@@ -36,7 +36,8 @@ TEST(Qwen2Moe, SharedExpertAndRouting) {
 }
 
 TEST(Qwen2Moe, DenseLayersFromMlpOnlyLayers) {
-  Config c = LoadModelConfig("qwen1.5-moe-a2.7b").With("mlp_only_layers", nlohmann::json::array({0, 5}));
+  Config c =
+      LoadModelConfig("qwen1.5-moe-a2.7b").With("mlp_only_layers", nlohmann::json::array({0, 5}));
   auto arch = BuildArchitecture(c, BuildOptions{});
   EXPECT_EQ(Describe(arch->tree(), "model.layers.0.mlp"), "Qwen2MoeMLP | ");
   EXPECT_EQ(Describe(arch->tree(), "model.layers.1.mlp"), "Qwen2MoeSparseMoeBlock | ");

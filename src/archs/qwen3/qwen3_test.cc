@@ -6,8 +6,8 @@ namespace {
 TEST(Qwen3, PublishedParameterCount) {
   // Qwen3-8B: head_dim 128 from the config; q 4096 x 4096, k and v 4096 x 1024, o 4096 x 4096,
   // q_norm and k_norm of 128; MLP 3 x 4096 x 12288; two norms; untied 151936-row vocab.
-  uint64_t layer = 2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 2 * 128 + 3 * 4096ull * 12288 +
-                   2 * 4096;
+  uint64_t layer =
+      2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 2 * 128 + 3 * 4096ull * 12288 + 2 * 4096;
   uint64_t total = 2 * 151936ull * 4096 + 36 * layer + 4096;
   EXPECT_EQ(total, 8'190'735'360u);
   EXPECT_EQ(ZooParams("qwen3-8b"), total);

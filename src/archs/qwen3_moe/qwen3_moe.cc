@@ -31,8 +31,8 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
                     .shared_intermediate = 0};
   std::vector<bool> sparse = QwenSparseLayers(c, p.n_layers, moe.n_experts);
   auto n_sparse = static_cast<int64_t>(std::count(sparse.begin(), sparse.end(), true));
-  CheckExperts(c, "num_experts", moe.n_experts, "num_experts_per_tok",
-               n_sparse > 0 ? moe.top_k : 0, n_sparse);
+  CheckExperts(c, "num_experts", moe.n_experts, "num_experts_per_tok", n_sparse > 0 ? moe.top_k : 0,
+               n_sparse);
   DecoderHooks hooks;
   DType dtype = ConfigDType(c);
   hooks.feed_forward = [=](ModuleTree& tree, ModuleId layer,

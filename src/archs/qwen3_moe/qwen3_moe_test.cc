@@ -27,8 +27,8 @@ TEST(Qwen3Moe, UpstreamLayoutAndRouting) {
   Profile p = ZooForward("qwen3-30b-a3b", 32);
   EXPECT_EQ(StatsAt(p, "model.layers.0.mlp.experts.100").macs, Count(2 * kExpert));
   const std::string moe = "model.layers.0.mlp";
-  Count own = StatsAt(p, moe).flops - StatsAt(p, moe + ".gate").flops -
-              StatsAt(p, moe + ".experts").flops;
+  Count own =
+      StatsAt(p, moe).flops - StatsAt(p, moe + ".gate").flops - StatsAt(p, moe + ".experts").flops;
   // softmax 5 x 128 - 2, top-8 8 x (256 - 9) / 2 = 988, sum 7 + divide 8, per token; per pick
   // weighting and index_add_ over 2048.
   EXPECT_EQ(own, Count(32 * (638 + 988 + 15) + 2 * 256 * 2048));
