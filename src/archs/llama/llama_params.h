@@ -47,14 +47,14 @@ struct LlamaParams {
   // How the family departs from Llama (defaults = Llama 4.45).
   RotaryStyle rotary = RotaryStyle::kModel;
   NormStyle norm = NormStyle::kLlama;
-  bool attn_class_per_impl = true;  ///< LlamaSdpaAttention / ...; false: one class (newer code)
-  bool qk_norm = false;             ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
-  bool fused_qkv = false;           ///< Phi3: one qkv_proj
-  bool fused_gate_up = false;       ///< Phi3: one gate_up_proj
+  bool attn_class_per_impl = true;   ///< LlamaSdpaAttention / ...; false: one class (newer code)
+  bool qk_norm = false;              ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
+  bool fused_qkv = false;            ///< Phi3: one qkv_proj
+  bool fused_gate_up = false;        ///< Phi3: one gate_up_proj
   bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
-  bool scale_embeddings = false;  ///< Gemma: embeddings * sqrt(hidden)
-  bool sandwich_norms = false;    ///< Gemma2: norm after attention and around the MLP
-  bool phi3_dropouts = false;     ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
+  bool scale_embeddings = false;     ///< Gemma: embeddings * sqrt(hidden)
+  bool sandwich_norms = false;       ///< Gemma2: norm after attention and around the MLP
+  bool phi3_dropouts = false;        ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
   double embd_pdrop = 0.0, resid_pdrop = 0.0;
   std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
   std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)
