@@ -11,6 +11,16 @@ using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
     LlamaArch,
+    MistralArch,
+    MixtralArch,
+    Qwen2Arch,
+    Qwen2MoeArch,
+    Qwen3Arch,
+    Qwen3MoeArch,
+    GemmaArch,
+    Gemma2Arch,
+    Phi3Arch,
+    DeepseekV3Arch,
     BertArch,
     RobertaArch,
     ViTArch,

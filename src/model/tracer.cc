@@ -105,6 +105,19 @@ Shape Tracer::ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form)
   return op.out;
 }
 
+Shape Tracer::TopK(ModuleId m, const Shape& a, int64_t k, CallForm form) {
+  if (a.rank() == 0 || k < 0 || k > a.back()) {
+    throw BadInput("", "topk of " + std::to_string(k) + " from " + a.ToString());
+  }
+  Op op = Make(OpKind::kTopK, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a.WithLast(k);
+  op.attr = k;
+  Emit(m, op);
+  return op.out;
+}
+
 Shape Tracer::Softmax(ModuleId m, const Shape& a, CallForm form) {
   Op op = Make(OpKind::kSoftmax, form);
   op.n_in = 1;

@@ -28,6 +28,8 @@ class Tracer {
   Shape Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form);
   /// Mean or sum over the last dimension, keepdim=True.
   Shape ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// torch.topk(a, k, dim=-1): (..., n) -> (..., k) values (and indices).
+  Shape TopK(ModuleId m, const Shape& a, int64_t k, CallForm form);
   /// Softmax over the last dimension.
   Shape Softmax(ModuleId m, const Shape& a, CallForm form);
   /// LayerNorm over the last dimension.

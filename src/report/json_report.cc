@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "model/active_params.h"
 #include "report/json_writer.h"
 
 namespace calflops {
@@ -80,6 +81,8 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
+  // Parameters one token uses: all of them, except that only top-k routed experts count.
+  w.Key("active_params").Number(ActiveParams(p.tree));
   w.Key("bp_factor").Double(o.bp_factor);
   w.EndObject();
 

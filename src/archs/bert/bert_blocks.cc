@@ -61,7 +61,7 @@ BertModelBlock BertModelBlock::Build(ModuleTree& tree, ModuleId id, const BertPa
                                   p.enc.hidden, std::nullopt, dtype);
   m.emb_norm = LayerNorm::Build(tree, m.embeddings, "LayerNorm", p.enc.hidden,
                                 p.enc.layer_norm_eps, dtype);
-  Dropout::Build(tree, m.embeddings, "dropout", p.enc.hidden_dropout);
+  BuildDropout(tree, m.embeddings, "dropout", p.enc.hidden_dropout);
   ModuleId encoder = tree.Add(id, "encoder", P + "Encoder");
   ModuleId list = tree.Add(encoder, "layer", "ModuleList");
   tree[list].is_module_list = true;
@@ -164,11 +164,11 @@ SequenceClassificationHead SequenceClassificationHead::Build(ModuleTree& tree, M
   if (p.roberta) {
     h.id = tree.Add(parent, "classifier", "RobertaClassificationHead");
     h.dense = Linear::Build(tree, h.id, "dense", e, e, true, dtype);
-    Dropout::Build(tree, h.id, "dropout", p.classifier_dropout);
+    BuildDropout(tree, h.id, "dropout", p.classifier_dropout);
     h.out = Linear::Build(tree, h.id, "out_proj", e, p.num_labels, true, dtype);
   } else {
     h.id = parent;
-    Dropout::Build(tree, parent, "dropout", p.classifier_dropout);
+    BuildDropout(tree, parent, "dropout", p.classifier_dropout);
     h.out = Linear::Build(tree, parent, "classifier", e, p.num_labels, true, dtype);
   }
   return h;

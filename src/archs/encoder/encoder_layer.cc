@@ -52,14 +52,14 @@ EncoderLayer EncoderLayer::Build(ModuleTree& tree, ModuleId parent, const std::s
   a.query = Linear::Build(tree, a.id, "query", p.hidden, all, p.qkv_bias, dtype);
   a.key = Linear::Build(tree, a.id, "key", p.hidden, all, p.qkv_bias, dtype);
   a.value = Linear::Build(tree, a.id, "value", p.hidden, all, p.qkv_bias, dtype);
-  Dropout::Build(tree, a.id, "dropout", p.attention_dropout);
+  BuildDropout(tree, a.id, "dropout", p.attention_dropout);
 
   l.self_output = tree.Add(attention, "output", P + "SelfOutput");
   l.self_dense = Linear::Build(tree, l.self_output, "dense", p.hidden, p.hidden, true, dtype);
   if (!st.pre_norm) {
     l.self_norm = LayerNorm::Build(tree, l.self_output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
   }
-  Dropout::Build(tree, l.self_output, "dropout", p.hidden_dropout);
+  BuildDropout(tree, l.self_output, "dropout", p.hidden_dropout);
 
   l.intermediate = tree.Add(l.id, "intermediate", P + "Intermediate");
   l.intermediate_dense =
@@ -71,7 +71,7 @@ EncoderLayer EncoderLayer::Build(ModuleTree& tree, ModuleId parent, const std::s
   if (!st.pre_norm) {
     l.output_norm = LayerNorm::Build(tree, l.output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
   }
-  Dropout::Build(tree, l.output, "dropout", p.hidden_dropout);
+  BuildDropout(tree, l.output, "dropout", p.hidden_dropout);
   if (st.pre_norm) {
     l.norm_before = LayerNorm::Build(tree, l.id, "layernorm_before", p.hidden, p.layer_norm_eps, dtype);
     l.norm_after = LayerNorm::Build(tree, l.id, "layernorm_after", p.hidden, p.layer_norm_eps, dtype);

@@ -75,7 +75,7 @@ class Gpt2 : public Architecture {
     transformer_ = tr;
     wte_ = Embedding::Build(tree_, tr, "wte", p.vocab, p.hidden, std::nullopt, dtype);
     wpe_ = Embedding::Build(tree_, tr, "wpe", p.positions, p.hidden, std::nullopt, dtype);
-    Dropout::Build(tree_, tr, "drop", p.embd_pdrop);
+    BuildDropout(tree_, tr, "drop", p.embd_pdrop);
     ModuleId list = tree_.Add(tr, "h", "ModuleList");
     tree_[list].is_module_list = true;
     const char* attn_cls = impl == AttnImpl::kEager  ? "GPT2Attention"
@@ -89,14 +89,14 @@ class Gpt2 : public Architecture {
       b.attn = tree_.Add(b.id, "attn", attn_cls);
       b.c_attn = HfConv1D::Build(tree_, b.attn, "c_attn", 3 * p.hidden, p.hidden, dtype);
       b.attn_proj = HfConv1D::Build(tree_, b.attn, "c_proj", p.hidden, p.hidden, dtype);
-      Dropout::Build(tree_, b.attn, "attn_dropout", p.attn_pdrop);
-      Dropout::Build(tree_, b.attn, "resid_dropout", p.resid_pdrop);
+      BuildDropout(tree_, b.attn, "attn_dropout", p.attn_pdrop);
+      BuildDropout(tree_, b.attn, "resid_dropout", p.resid_pdrop);
       b.ln_2 = LayerNorm::Build(tree_, b.id, "ln_2", p.hidden, p.eps, dtype);
       ModuleId mlp = tree_.Add(b.id, "mlp", "GPT2MLP");
       b.c_fc = HfConv1D::Build(tree_, mlp, "c_fc", p.inner, p.hidden, dtype);
       b.mlp_proj = HfConv1D::Build(tree_, mlp, "c_proj", p.hidden, p.inner, dtype);
       b.act = Activation::Build(tree_, mlp, "act", p.act, p.act_where);
-      Dropout::Build(tree_, mlp, "dropout", p.resid_pdrop);
+      BuildDropout(tree_, mlp, "dropout", p.resid_pdrop);
       blocks_.push_back(b);
     }
     ln_f_ = LayerNorm::Build(tree_, tr, "ln_f", p.hidden, p.eps, dtype);

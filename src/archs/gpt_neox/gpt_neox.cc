@@ -76,7 +76,7 @@ class GptNeox : public Architecture {
     bool bare = cls == "GPTNeoXModel";
     ModuleId m = bare ? root : tree_.Add(root, "gpt_neox", "GPTNeoXModel");
     embed_in_ = Embedding::Build(tree_, m, "embed_in", p.vocab, p.hidden, std::nullopt, dtype);
-    Dropout::Build(tree_, m, "emb_dropout", p.hidden_dropout);
+    BuildDropout(tree_, m, "emb_dropout", p.hidden_dropout);
     ModuleId list = tree_.Add(m, "layers", "ModuleList");
     tree_[list].is_module_list = true;
     const char* attn_cls = impl == AttnImpl::kEager  ? "GPTNeoXAttention"
@@ -87,14 +87,14 @@ class GptNeox : public Architecture {
       l.id = tree_.Add(list, std::to_string(i), "GPTNeoXLayer");
       l.input_norm = LayerNorm::Build(tree_, l.id, "input_layernorm", p.hidden, p.eps, dtype);
       l.post_norm = LayerNorm::Build(tree_, l.id, "post_attention_layernorm", p.hidden, p.eps, dtype);
-      Dropout::Build(tree_, l.id, "post_attention_dropout", p.hidden_dropout);
-      Dropout::Build(tree_, l.id, "post_mlp_dropout", p.hidden_dropout);
+      BuildDropout(tree_, l.id, "post_attention_dropout", p.hidden_dropout);
+      BuildDropout(tree_, l.id, "post_mlp_dropout", p.hidden_dropout);
       l.attn = tree_.Add(l.id, "attention", attn_cls);
       // Registered per layer but never called in 4.45: the model-level one computes cos / sin.
       tree_.Add(l.attn, "rotary_emb", "GPTNeoXRotaryEmbedding");
       l.qkv = Linear::Build(tree_, l.attn, "query_key_value", p.hidden, 3 * p.hidden, p.bias, dtype);
       l.dense = Linear::Build(tree_, l.attn, "dense", p.hidden, p.hidden, p.bias, dtype);
-      Dropout::Build(tree_, l.attn, "attention_dropout", p.attention_dropout);
+      BuildDropout(tree_, l.attn, "attention_dropout", p.attention_dropout);
       ModuleId mlp = tree_.Add(l.id, "mlp", "GPTNeoXMLP");
       l.h_to_4h = Linear::Build(tree_, mlp, "dense_h_to_4h", p.hidden, p.intermediate, true, dtype);
       l.four_h_to_h = Linear::Build(tree_, mlp, "dense_4h_to_h", p.intermediate, p.hidden, true, dtype);

@@ -4,8 +4,8 @@
 
 namespace calflops {
 
-Dropout Dropout::Build(ModuleTree& tree, ModuleId parent, const std::string& name, double p) {
-  return Dropout{.id = tree.Add(parent, name, "Dropout", "p=" + PyFloatRepr(p) + ", inplace=False")};
+ModuleId BuildDropout(ModuleTree& tree, ModuleId parent, const std::string& name, double p) {
+  return tree.Add(parent, name, "Dropout", "p=" + PyFloatRepr(p) + ", inplace=False");
 }
 
 }  // namespace calflops

@@ -1,15 +1,11 @@
-// torch.nn.Dropout: registered (and printed) but the identity in eval mode, so it emits no op.
-// calflops does not patch F.dropout either.
+// torch.nn.Dropout: no parameters; at inference a no-op (no ops emitted).
 #pragma once
 
 #include "model/module_tree.h"
 
 namespace calflops {
 
-struct Dropout {
-  ModuleId id = kNoModule;
-  /// extra_repr "p=0.1, inplace=False".
-  static Dropout Build(ModuleTree& tree, ModuleId parent, const std::string& name, double p);
-};
+/// Registers an nn.Dropout(p) child ("p=0.1, inplace=False") and returns its id.
+ModuleId BuildDropout(ModuleTree& tree, ModuleId parent, const std::string& name, double p);
 
 }  // namespace calflops

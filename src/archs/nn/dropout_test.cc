@@ -8,8 +8,8 @@ namespace {
 
 TEST(Dropout, Repr) {
   ModuleTree tree;
-  EXPECT_EQ(tree[Dropout::Build(tree, tree.root(), "d", 0.1).id].extra_repr, "p=0.1, inplace=False");
-  EXPECT_EQ(tree[Dropout::Build(tree, tree.root(), "e", 0.0).id].extra_repr, "p=0.0, inplace=False");
+  EXPECT_EQ(tree[BuildDropout(tree, tree.root(), "d", 0.1)].extra_repr, "p=0.1, inplace=False");
+  EXPECT_EQ(tree[BuildDropout(tree, tree.root(), "e", 0.0)].extra_repr, "p=0.0, inplace=False");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(0));
 }
 

@@ -42,7 +42,7 @@ class ViT : public EncoderArchitecture {
                                 true, dtype);
     tree_.AddParam(embeddings_, "position_embeddings", Shape{1, native_patches_ + 1, p.hidden},
                    dtype);
-    Dropout::Build(tree_, embeddings_, "dropout", p.hidden_dropout);
+    BuildDropout(tree_, embeddings_, "dropout", p.hidden_dropout);
     ModuleId encoder = tree_.Add(vit, "encoder", "ViTEncoder");
     ModuleId list = tree_.Add(encoder, "layer", "ModuleList");
     tree_[list].is_module_list = true;
