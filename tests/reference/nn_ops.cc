@@ -13,9 +13,7 @@ Tensor LayerNormRef(const Tensor& x, const Tensor& w, const Tensor& b, double ep
 }
 
 Tensor GeluErf(const Tensor& x) {
-  return Map(x, [](double v) {
-    return Mul(Mul(v, 0.5), Add(1.0, Erf(Div(v, std::sqrt(2.0)))));
-  });
+  return Map(x, [](double v) { return Mul(Mul(v, 0.5), Add(1.0, Erf(Div(v, std::sqrt(2.0))))); });
 }
 
 Tensor GeluTanh(const Tensor& x) {

@@ -8,7 +8,10 @@
 namespace reference {
 
 /// x^e as one counted operation (torch.pow).
-inline double Pow(double a, double e) { ++Counter::Get().Current().flops; return std::pow(a, e); }
+inline double Pow(double a, double e) {
+  ++Counter::Get().Current().flops;
+  return std::pow(a, e);
+}
 
 /// F.layer_norm over the last dimension with weight and bias: mean, centre, variance, + eps,
 /// rsqrt, scale, * weight, + bias.

@@ -73,7 +73,8 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
   bool mlm = c.cls == prefix + "ForMaskedLM";
   bool pooler = bare || (!mlm && !c.roberta);
   std::vector<int64_t> ids;
-  for (int64_t i = 0; i < b * s; ++i) ids.push_back(c.pad() + 1 + (i * 7) % (c.vocab - c.pad() - 1));
+  for (int64_t i = 0; i < b * s; ++i)
+    ids.push_back(c.pad() + 1 + (i * 7) % (c.vocab - c.pad() - 1));
   Tensor x;
   {
     Scope model(bare ? "" : (c.roberta ? "roberta" : "bert"));
@@ -96,8 +97,14 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
         for (int64_t j = 0; j < s; ++j) pos_ids.push_back(j);
       }
       Tensor w, tt, p;
-      { Scope e("word_embeddings"); w = Gather(word_, ids, {b, s}); }
-      { Scope e("token_type_embeddings"); tt = Gather(type_, std::vector<int64_t>(static_cast<size_t>(b * s), 0), {b, s}); }
+      {
+        Scope e("word_embeddings");
+        w = Gather(word_, ids, {b, s});
+      }
+      {
+        Scope e("token_type_embeddings");
+        tt = Gather(type_, std::vector<int64_t>(static_cast<size_t>(b * s), 0), {b, s});
+      }
       x = Binary(w, tt, Add);
       {
         Scope e("position_embeddings");
@@ -167,7 +174,10 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
       {
         Scope t("transform");
         y = Lin("dense", x, head_dense_, head_denseb_);
-        { Scope a("transform_act_fn"); y = GeluErf(y); }
+        {
+          Scope a("transform_act_fn");
+          y = GeluErf(y);
+        }
         y = Norm("LayerNorm", y, head_lnw_, head_lnb_);
       }
       Lin("decoder", y, word_, dec_bias_);
@@ -190,7 +200,8 @@ std::string TinyVitConfig::ToJson() const {
          ", \"intermediate_size\": " + std::to_string(intermediate) +
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"num_attention_heads\": " + std::to_string(heads) +
-         ", \"image_size\": " + std::to_string(image) + ", \"patch_size\": " + std::to_string(patch) +
+         ", \"image_size\": " + std::to_string(image) +
+         ", \"patch_size\": " + std::to_string(patch) +
          ", \"num_channels\": " + std::to_string(channels) +
          ", \"num_labels\": " + std::to_string(num_labels) + ", \"hidden_act\": \"gelu\"}";
 }

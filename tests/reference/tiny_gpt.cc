@@ -72,8 +72,8 @@ void TinyGpt::Forward(int64_t b, int64_t s, int64_t logits, bool generating) {
   past_ += s;
 }
 
-Tensor TinyGpt::Attend(const Tensor& q, const Tensor& k, const Tensor& v, int64_t s,
-                       double scale, const Tensor* ext_mask, bool neox_eager) {
+Tensor TinyGpt::Attend(const Tensor& q, const Tensor& k, const Tensor& v, int64_t s, double scale,
+                       const Tensor* ext_mask, bool neox_eager) {
   int64_t total = k.dim(2);
   Tensor scores = MatMul(q, k.Transpose(2, 3));
   if (neox_eager) {
@@ -110,8 +110,14 @@ void TinyGpt::Gpt2(int64_t b, int64_t s, int64_t logits, bool generating) {
   {
     Scope tr(bare ? "" : "transformer");
     Tensor w, p;
-    { Scope sc("wte"); w = Gather(wte_, ids, {b, s}); }
-    { Scope sc("wpe"); p = Gather(wpe_, pos, {generating ? b : 1, s}); }
+    {
+      Scope sc("wte");
+      w = Gather(wte_, ids, {b, s});
+    }
+    {
+      Scope sc("wpe");
+      p = Gather(wpe_, pos, {generating ? b : 1, s});
+    }
     x = Binary(w, p, Add);
     Tensor ext;
     if (eager_ && generating) {
@@ -143,7 +149,10 @@ void TinyGpt::Gpt2(int64_t b, int64_t s, int64_t logits, bool generating) {
       {
         Scope mlp("mlp");
         m = Lin("c_fc", m, L.fc, &L.fcb);
-        { Scope act("act"); m = GeluNew(m); }
+        {
+          Scope act("act");
+          m = GeluNew(m);
+        }
         m = Lin("c_proj", m, L.fc2, &L.fc2b);
       }
       x = Binary(x, m, Add);
@@ -167,13 +176,17 @@ void TinyGpt::Neox(int64_t b, int64_t s, int64_t logits, bool generating) {
   Tensor x;
   {
     Scope m(bare ? "" : "gpt_neox");
-    { Scope sc("embed_in"); x = Gather(wte_, ids, {b, s}); }
+    {
+      Scope sc("embed_in");
+      x = Gather(wte_, ids, {b, s});
+    }
     Tensor cos, sin;
     {
       Scope r("rotary_emb");
       Tensor inv({pb, rot / 2, 1});
       for (int64_t i = 0; i < inv.numel(); ++i)
-        inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i % (rot / 2)) / static_cast<double>(rot));
+        inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i % (rot / 2)) /
+                                                static_cast<double>(rot));
       Tensor pos({pb, 1, s});
       for (int64_t i = 0; i < pos.numel(); ++i) pos.at(i) = static_cast<double>(past_ + i % s);
       Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
@@ -214,7 +227,10 @@ void TinyGpt::Neox(int64_t b, int64_t s, int64_t logits, bool generating) {
         Tensor hn = Norm("post_attention_layernorm", in, L.ln2w, L.ln2b);
         Scope sc("mlp");
         Tensor y = Lin("dense_h_to_4h", hn, L.fc, &L.fcb);
-        { Scope act("act"); y = GeluErf(y); }
+        {
+          Scope act("act");
+          y = GeluErf(y);
+        }
         return Lin("dense_4h_to_h", y, L.fc2, &L.fc2b);
       };
       if (c.parallel_residual) {

@@ -22,7 +22,10 @@ Tensor Mlp(const Tensor& x, const Tensor& w1, const Tensor& b1, const Tensor& w2
            const Tensor& b2) {
   Scope s("mlp");
   Tensor y = Lin("fc1", x, w1, b1);
-  { Scope a("activation_fn"); y = GeluTanh(y); }
+  {
+    Scope a("activation_fn");
+    y = GeluTanh(y);
+  }
   return Lin("fc2", y, w2, b2);
 }
 
@@ -70,8 +73,8 @@ TinySiglip::TinySiglip(const TinySiglipConfig& c, unsigned seed) : c_(c) {
   vision_layers_ = MakeLayers(rng);
   tok_ = Rand({c.vocab, e}, rng);
   tpos_ = Rand({c.max_positions, e}, rng);
-  for (Tensor* t : {&tlnw_, &tlnb_, &theadb_, &convb_, &vlnw_, &vlnb_, &out_b_, &hlnw_, &hlnb_,
-                    &hfc2b_})
+  for (Tensor* t :
+       {&tlnw_, &tlnb_, &theadb_, &convb_, &vlnw_, &vlnb_, &out_b_, &hlnw_, &hlnb_, &hfc2b_})
     *t = Rand({e}, rng);
   thead_ = Rand({e, e}, rng);
   conv_ = Rand({e, c.channels, c.patch, c.patch}, rng);
@@ -116,8 +119,14 @@ Tensor TinySiglip::Text(int64_t b, int64_t s) {
   {
     Scope emb("embeddings");
     Tensor t, p;
-    { Scope sc("token_embedding"); t = Gather(tok_, ids, {b, s}); }
-    { Scope sc("position_embedding"); p = Gather(tpos_, pos, {1, s}); }
+    {
+      Scope sc("token_embedding");
+      t = Gather(tok_, ids, {b, s});
+    }
+    {
+      Scope sc("position_embedding");
+      p = Gather(tpos_, pos, {1, s});
+    }
     x = Binary(t, p, Add);
   }
   x = Encoder(text_layers_, x);
@@ -135,13 +144,19 @@ Tensor TinySiglip::Vision(int64_t b) {
   {
     Scope emb("embeddings");
     Tensor p;
-    { Scope sc("patch_embedding"); p = Conv2dRef(pixels, conv_, convb_, c_.patch); }
+    {
+      Scope sc("patch_embedding");
+      p = Conv2dRef(pixels, conv_, convb_, c_.patch);
+    }
     n = p.dim(2) * p.dim(3);
     p = p.Reshape({b, e, n}).Transpose(1, 2);
     std::vector<int64_t> pos;
     for (int64_t i = 0; i < n; ++i) pos.push_back(i);
     Tensor pe;
-    { Scope sc("position_embedding"); pe = Gather(vpos_, pos, {1, n}); }
+    {
+      Scope sc("position_embedding");
+      pe = Gather(vpos_, pos, {1, n});
+    }
     x = Binary(p, pe, Add);
   }
   x = Encoder(vision_layers_, x);

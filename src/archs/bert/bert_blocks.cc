@@ -59,15 +59,16 @@ BertModelBlock BertModelBlock::Build(ModuleTree& tree, ModuleId id, const BertPa
                                 p.enc.hidden, p.roberta ? p.pad_token_id : std::nullopt, dtype);
   m.token_type = Embedding::Build(tree, m.embeddings, "token_type_embeddings", p.type_vocab,
                                   p.enc.hidden, std::nullopt, dtype);
-  m.emb_norm = LayerNorm::Build(tree, m.embeddings, "LayerNorm", p.enc.hidden,
-                                p.enc.layer_norm_eps, dtype);
+  m.emb_norm =
+      LayerNorm::Build(tree, m.embeddings, "LayerNorm", p.enc.hidden, p.enc.layer_norm_eps, dtype);
   BuildDropout(tree, m.embeddings, "dropout", p.enc.hidden_dropout);
   ModuleId encoder = tree.Add(id, "encoder", P + "Encoder");
   ModuleId list = tree.Add(encoder, "layer", "ModuleList");
   tree[list].is_module_list = true;
   EncoderLayerStyle style{.prefix = P, .pre_norm = false};
   for (int64_t i = 0; i < p.enc.n_layers; ++i) {
-    m.layers.push_back(EncoderLayer::Build(tree, list, std::to_string(i), style, p.enc, impl, dtype));
+    m.layers.push_back(
+        EncoderLayer::Build(tree, list, std::to_string(i), style, p.enc, impl, dtype));
   }
   if (pooler) {
     ModuleId pid = tree.Add(id, "pooler", P + "Pooler");
@@ -80,8 +81,8 @@ BertModelBlock BertModelBlock::Build(ModuleTree& tree, ModuleId id, const BertPa
 Shape BertModelBlock::Forward(Tracer& t, int64_t b, int64_t s) const {
   if (s > max_tokens) {
     throw BadInput("workload", "--seq-len " + std::to_string(s) + " exceeds the " +
-                                   std::to_string(max_tokens) + " tokens the position table takes (" +
-                                   where_positions + ")");
+                                   std::to_string(max_tokens) +
+                                   " tokens the position table takes (" + where_positions + ")");
   }
   Shape ids{b, s};
   Shape positions{1, s};  // the registered position_ids buffer
@@ -128,8 +129,8 @@ MaskedLmHead MaskedLmHead::Build(ModuleTree& tree, ModuleId parent, const BertPa
     h.id = tree.Add(cls, "predictions", "BertLMPredictionHead");
     h.transform = tree.Add(h.id, "transform", "BertPredictionHeadTransform");
     h.dense = Linear::Build(tree, h.transform, "dense", e, e, true, dtype);
-    h.act = Activation::Build(tree, h.transform, "transform_act_fn", p.enc.hidden_act,
-                              p.enc.act_where);
+    h.act =
+        Activation::Build(tree, h.transform, "transform_act_fn", p.enc.hidden_act, p.enc.act_where);
     h.norm = LayerNorm::Build(tree, h.transform, "LayerNorm", e, p.enc.layer_norm_eps, dtype);
     decoder_parent = h.id;
   }
@@ -192,7 +193,8 @@ class BertFamily : public EncoderArchitecture {
     bool mlm = cls == p.prefix + "ForMaskedLM";
     // BertForSequenceClassification keeps the pooler; the MLM heads and RoBERTa's drop it.
     bool pooler = bare || (!mlm && !p.roberta);
-    ModuleId model = bare ? root : tree_.Add(root, p.roberta ? "roberta" : "bert", p.prefix + "Model");
+    ModuleId model =
+        bare ? root : tree_.Add(root, p.roberta ? "roberta" : "bert", p.prefix + "Model");
     model_ = BertModelBlock::Build(tree_, model, p, impl, pooler, dtype);
     if (mlm) mlm_ = MaskedLmHead::Build(tree_, root, p, model_.word, dtype);
     if (!bare && !mlm) cls_ = SequenceClassificationHead::Build(tree_, root, p, dtype);

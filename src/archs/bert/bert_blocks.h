@@ -54,9 +54,9 @@ struct BertModelBlock {
 
 /// XForMaskedLM's head over every position: BertOnlyMLMHead (cls.predictions) or RobertaLMHead.
 struct MaskedLmHead {
-  ModuleId id = kNoModule;       ///< cls.predictions / lm_head
+  ModuleId id = kNoModule;  ///< cls.predictions / lm_head
   Linear dense, decoder;
-  std::optional<Activation> act; ///< BERT's transform_act_fn (RoBERTa calls gelu directly)
+  std::optional<Activation> act;  ///< BERT's transform_act_fn (RoBERTa calls gelu directly)
   LayerNorm norm;
   ModuleId transform = kNoModule;
   bool roberta = false;

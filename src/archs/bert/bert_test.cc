@@ -32,8 +32,8 @@ const ModuleStats& At(const Profile& p, const std::string& path) {
 
 // Per layer: q, k, v, attention output (768^2 + 768 each), intermediate and output
 // (768 x 3072 + 3072, 3072 x 768 + 768), two LayerNorms (2 x 768 each).
-constexpr uint64_t kLayer = 4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) +
-                            (3072ull * 768 + 768) + 2 * 2 * 768;
+constexpr uint64_t kLayer =
+    4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) + (3072ull * 768 + 768) + 2 * 2 * 768;
 constexpr uint64_t kPooler = 768ull * 768 + 768;
 
 TEST(Bert, PublishedParameterCounts) {

@@ -8,9 +8,9 @@
 namespace calflops {
 
 struct EncoderInputs {
-  bool text = false;           ///< takes input_ids (batch x seq_len)
-  bool vision = false;         ///< takes pixel_values (batch x images, channels, H, W)
-  int64_t native_height = 0;   ///< the config's image_size, used when the workload says 0
+  bool text = false;          ///< takes input_ids (batch x seq_len)
+  bool vision = false;        ///< takes pixel_values (batch x images, channels, H, W)
+  int64_t native_height = 0;  ///< the config's image_size, used when the workload says 0
   int64_t native_width = 0;
 };
 

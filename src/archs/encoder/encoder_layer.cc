@@ -33,8 +33,8 @@ Shape EncoderSelfAttention::Forward(Tracer& t, const Shape& x, bool masked) cons
 }
 
 EncoderLayer EncoderLayer::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
-                                 const EncoderLayerStyle& st, const EncoderParams& p,
-                                 AttnImpl impl, DType dtype) {
+                                 const EncoderLayerStyle& st, const EncoderParams& p, AttnImpl impl,
+                                 DType dtype) {
   const std::string& P = st.prefix;
   bool sdpa = impl == AttnImpl::kSdpa;
   EncoderLayer l;
@@ -57,7 +57,8 @@ EncoderLayer EncoderLayer::Build(ModuleTree& tree, ModuleId parent, const std::s
   l.self_output = tree.Add(attention, "output", P + "SelfOutput");
   l.self_dense = Linear::Build(tree, l.self_output, "dense", p.hidden, p.hidden, true, dtype);
   if (!st.pre_norm) {
-    l.self_norm = LayerNorm::Build(tree, l.self_output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
+    l.self_norm =
+        LayerNorm::Build(tree, l.self_output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
   }
   BuildDropout(tree, l.self_output, "dropout", p.hidden_dropout);
 
@@ -69,12 +70,15 @@ EncoderLayer EncoderLayer::Build(ModuleTree& tree, ModuleId parent, const std::s
   l.output = tree.Add(l.id, "output", P + "Output");
   l.output_dense = Linear::Build(tree, l.output, "dense", p.intermediate, p.hidden, true, dtype);
   if (!st.pre_norm) {
-    l.output_norm = LayerNorm::Build(tree, l.output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
+    l.output_norm =
+        LayerNorm::Build(tree, l.output, "LayerNorm", p.hidden, p.layer_norm_eps, dtype);
   }
   BuildDropout(tree, l.output, "dropout", p.hidden_dropout);
   if (st.pre_norm) {
-    l.norm_before = LayerNorm::Build(tree, l.id, "layernorm_before", p.hidden, p.layer_norm_eps, dtype);
-    l.norm_after = LayerNorm::Build(tree, l.id, "layernorm_after", p.hidden, p.layer_norm_eps, dtype);
+    l.norm_before =
+        LayerNorm::Build(tree, l.id, "layernorm_before", p.hidden, p.layer_norm_eps, dtype);
+    l.norm_after =
+        LayerNorm::Build(tree, l.id, "layernorm_after", p.hidden, p.layer_norm_eps, dtype);
   }
   return l;
 }

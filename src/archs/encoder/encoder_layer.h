@@ -19,8 +19,8 @@ namespace calflops {
 
 /// How a family names and arranges the layer.
 struct EncoderLayerStyle {
-  std::string prefix;    ///< class-name prefix: "Bert", "Roberta", "ViT"
-  bool pre_norm = false; ///< ViT: LayerNorm before attention and MLP, owned by the layer
+  std::string prefix;     ///< class-name prefix: "Bert", "Roberta", "ViT"
+  bool pre_norm = false;  ///< ViT: LayerNorm before attention and MLP, owned by the layer
 };
 
 struct EncoderSelfAttention {
@@ -40,8 +40,8 @@ struct EncoderLayer {
   ModuleId self_output = kNoModule, output = kNoModule;
   Linear self_dense, intermediate_dense, output_dense;
   Activation act;
-  std::optional<LayerNorm> self_norm, output_norm;  ///< post-norm styles
-  std::optional<LayerNorm> norm_before, norm_after; ///< pre-norm style
+  std::optional<LayerNorm> self_norm, output_norm;   ///< post-norm styles
+  std::optional<LayerNorm> norm_before, norm_after;  ///< pre-norm style
   ModuleId intermediate = kNoModule;
 
   /// Builds XLayer under `parent` with the given attribute name.

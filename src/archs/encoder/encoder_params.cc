@@ -13,9 +13,9 @@ EncoderParams EncoderParams::FromConfig(const Config& c, const EncoderParams& d)
   p.n_layers = c.Int("num_hidden_layers", d.n_layers, 0, kMaxLayers);
   p.n_heads = c.Int("num_attention_heads", d.n_heads, 1, kMaxConfigDim);
   if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"),
-                   "is " + std::to_string(p.n_heads) + ", which does not divide hidden_size " +
-                       std::to_string(p.hidden));
+    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
+                                                       ", which does not divide hidden_size " +
+                                                       std::to_string(p.hidden));
   }
   p.head_dim = p.hidden / p.n_heads;
   p.layer_norm_eps = c.Float("layer_norm_eps", d.layer_norm_eps);

@@ -46,7 +46,8 @@ struct Gpt2Params {
     p.act = c.String("activation_function", "gelu_new");
     p.act_where = c.Where("activation_function");
     if (c.Bool("add_cross_attention", false)) {
-      throw Unsupported(c.Where("add_cross_attention"), "is true; GPT-2 cross-attention is not modelled");
+      throw Unsupported(c.Where("add_cross_attention"),
+                        "is true; GPT-2 cross-attention is not modelled");
     }
     if (c.Bool("reorder_and_upcast_attn", false)) {
       throw Unsupported(c.Where("reorder_and_upcast_attn"),
@@ -183,8 +184,8 @@ constexpr std::string_view kClasses[] = {"GPT2LMHeadModel", "GPT2Model"};
 }  // namespace
 
 const ArchEntry& Gpt2Arch() {
-  static const ArchEntry e{"gpt2", "GPT-2 decoder (learned positions, Conv1D projections, tied head)",
-                           kClasses, Make};
+  static const ArchEntry e{
+      "gpt2", "GPT-2 decoder (learned positions, Conv1D projections, tied head)", kClasses, Make};
   return e;
 }
 

@@ -30,9 +30,9 @@ struct NeoxParams {
     p.n_layers = c.Int("num_hidden_layers", 44, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 64, 1, kMaxConfigDim);
     if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"),
-                     "is " + std::to_string(p.n_heads) + ", which does not divide hidden_size " +
-                         std::to_string(p.hidden));
+      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
+                                                         ", which does not divide hidden_size " +
+                                                         std::to_string(p.hidden));
     }
     p.head_dim = p.hidden / p.n_heads;
     double pct = c.Float("rotary_pct", 0.25);
@@ -86,18 +86,21 @@ class GptNeox : public Architecture {
       NeoxLayer l;
       l.id = tree_.Add(list, std::to_string(i), "GPTNeoXLayer");
       l.input_norm = LayerNorm::Build(tree_, l.id, "input_layernorm", p.hidden, p.eps, dtype);
-      l.post_norm = LayerNorm::Build(tree_, l.id, "post_attention_layernorm", p.hidden, p.eps, dtype);
+      l.post_norm =
+          LayerNorm::Build(tree_, l.id, "post_attention_layernorm", p.hidden, p.eps, dtype);
       BuildDropout(tree_, l.id, "post_attention_dropout", p.hidden_dropout);
       BuildDropout(tree_, l.id, "post_mlp_dropout", p.hidden_dropout);
       l.attn = tree_.Add(l.id, "attention", attn_cls);
       // Registered per layer but never called in 4.45: the model-level one computes cos / sin.
       tree_.Add(l.attn, "rotary_emb", "GPTNeoXRotaryEmbedding");
-      l.qkv = Linear::Build(tree_, l.attn, "query_key_value", p.hidden, 3 * p.hidden, p.bias, dtype);
+      l.qkv =
+          Linear::Build(tree_, l.attn, "query_key_value", p.hidden, 3 * p.hidden, p.bias, dtype);
       l.dense = Linear::Build(tree_, l.attn, "dense", p.hidden, p.hidden, p.bias, dtype);
       BuildDropout(tree_, l.attn, "attention_dropout", p.attention_dropout);
       ModuleId mlp = tree_.Add(l.id, "mlp", "GPTNeoXMLP");
       l.h_to_4h = Linear::Build(tree_, mlp, "dense_h_to_4h", p.hidden, p.intermediate, true, dtype);
-      l.four_h_to_h = Linear::Build(tree_, mlp, "dense_4h_to_h", p.intermediate, p.hidden, true, dtype);
+      l.four_h_to_h =
+          Linear::Build(tree_, mlp, "dense_4h_to_h", p.intermediate, p.hidden, true, dtype);
       l.act = Activation::Build(tree_, mlp, "act", p.act, p.act_where);
       layers_.push_back(l);
     }
@@ -107,7 +110,8 @@ class GptNeox : public Architecture {
       embed_out_ = Linear::Build(tree_, root, "embed_out", p.hidden, p.vocab, false, dtype);
       if (p.tie) {
         tree_[embed_out_->id].params.clear();
-        tree_.AddParam(embed_out_->id, "weight", Shape{p.vocab, p.hidden}, dtype, embed_in_.storage);
+        tree_.AddParam(embed_out_->id, "weight", Shape{p.vocab, p.hidden}, dtype,
+                       embed_in_.storage);
       }
     }
   }
@@ -158,9 +162,9 @@ class GptNeox : public Architecture {
     // apply_rotary_pos_emb on query[..., :rot] and key[..., :rot]; torch.cat with the rest.
     for (int i = 0; i < 2; ++i) {
       Shape r{b, h, s, rot};
-      Shape a = t.Binary(m, OpKind::kMul, r, cos, kPyOperator);  // q * cos
+      Shape a = t.Binary(m, OpKind::kMul, r, cos, kPyOperator);        // q * cos
       t.Unary(m, OpKind::kNeg, Shape{b, h, s, rot / 2}, kPyOperator);  // rotate_half: -x2
-      Shape c = t.Binary(m, OpKind::kMul, r, cos, kPyOperator);  // rotate_half(q) * sin
+      Shape c = t.Binary(m, OpKind::kMul, r, cos, kPyOperator);        // rotate_half(q) * sin
       t.Binary(m, OpKind::kAdd, a, c, kPyOperator);
     }
     Shape q{b, h, s, d};
@@ -201,9 +205,9 @@ constexpr std::string_view kClasses[] = {"GPTNeoXForCausalLM", "GPTNeoXModel"};
 }  // namespace
 
 const ArchEntry& GptNeoxArch() {
-  static const ArchEntry e{"gpt_neox",
-                           "GPT-NeoX / Pythia decoder (fused QKV, partial rotary, parallel residual)",
-                           kClasses, Make};
+  static const ArchEntry e{
+      "gpt_neox", "GPT-NeoX / Pythia decoder (fused QKV, partial rotary, parallel residual)",
+      kClasses, Make};
   return e;
 }
 

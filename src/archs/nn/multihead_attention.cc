@@ -3,8 +3,8 @@
 namespace calflops {
 
 MultiheadAttention MultiheadAttention::Build(ModuleTree& tree, ModuleId parent,
-                                             const std::string& name, int64_t embed,
-                                             int64_t heads, DType dtype) {
+                                             const std::string& name, int64_t embed, int64_t heads,
+                                             DType dtype) {
   MultiheadAttention a;
   a.id = tree.Add(parent, name, "MultiheadAttention");
   a.embed = embed;
@@ -20,13 +20,13 @@ Shape MultiheadAttention::operator()(Tracer& t, const Shape& query, const Shape&
   using enum CallForm;
   int64_t b = query[0], l = query[1], s = kv[1], d = embed / heads;
   // batch_first: inputs are transposed to (L, B, E) (free).
-  t.Linear(id, Shape{l, b, embed}, embed, embed, true);          // q = linear(q, w_q, b_q)
-  t.Linear(id, Shape{s, b, embed}, embed, 2 * embed, true);      // kv = linear(k, w_kv, b_kv)
+  t.Linear(id, Shape{l, b, embed}, embed, embed, true);      // q = linear(q, w_q, b_q)
+  t.Linear(id, Shape{s, b, embed}, embed, 2 * embed, true);  // kv = linear(k, w_kv, b_kv)
   Shape q{b * heads, l, d};
   q = t.Scalar(id, OpKind::kMul, q, kPyOperator);                // q * sqrt(1 / head_dim)
   Shape w = t.MatMul(id, q, Shape{b * heads, d, s}, kUnhooked);  // torch.bmm(q, k^T)
   w = t.Softmax(id, w, kFunctional);
-  t.MatMul(id, w, Shape{b * heads, s, d}, kUnhooked);            // torch.bmm(w, v)
+  t.MatMul(id, w, Shape{b * heads, s, d}, kUnhooked);                 // torch.bmm(w, v)
   Shape out = t.Linear(id, Shape{l * b, embed}, embed, embed, true);  // out_proj weights
   // attn_output_weights.view(B, H, L, S).mean(dim=1): one mean of H values per (B, L, S).
   t.ReduceLast(id, OpKind::kMean, Shape{b, l, s, heads}, kTorch);

@@ -18,7 +18,8 @@ class Siglip : public EncoderArchitecture {
   /// `text` / `vision`: the sub-configs of the towers this class has (empty configs otherwise).
   Siglip(const std::string& cls, const Config* text, const Config* vision, AttnImpl impl,
          DType dtype)
-      : EncoderArchitecture(dtype, EncoderInputs{.text = text != nullptr, .vision = vision != nullptr}) {
+      : EncoderArchitecture(dtype,
+                            EncoderInputs{.text = text != nullptr, .vision = vision != nullptr}) {
     ModuleId root = tree_.root();
     tree_[root].class_name = cls;
     if (text) {
@@ -117,8 +118,8 @@ constexpr std::string_view kVisionClasses[] = {"SiglipVisionModel"};
 }  // namespace
 
 const ArchEntry& SiglipArch() {
-  static const ArchEntry e{"siglip", "SigLIP image-text encoders (ViT + text transformer, MAP head)",
-                           kClasses, Make};
+  static const ArchEntry e{
+      "siglip", "SigLIP image-text encoders (ViT + text transformer, MAP head)", kClasses, Make};
   return e;
 }
 

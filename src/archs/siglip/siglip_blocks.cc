@@ -14,9 +14,9 @@ SiglipTowerParams Common(const Config& c, SiglipTowerParams p) {
   p.n_layers = c.Int("num_hidden_layers", p.n_layers, 0, kMaxLayers);
   p.n_heads = c.Int("num_attention_heads", p.n_heads, 1, kMaxConfigDim);
   if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"),
-                   "is " + std::to_string(p.n_heads) + ", which does not divide hidden_size " +
-                       std::to_string(p.hidden));
+    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
+                                                       ", which does not divide hidden_size " +
+                                                       std::to_string(p.hidden));
   }
   p.head_dim = p.hidden / p.n_heads;
   p.eps = c.Float("layer_norm_eps", p.eps);
@@ -40,8 +40,9 @@ SiglipTowerParams SiglipTowerParams::Vision(const Config& c) {
   p.image = c.Int("image_size", 224, 1, 1 << 20);
   p.patch = c.Int("patch_size", 16, 1, 1 << 20);
   if (p.patch > p.image) {
-    throw BadInput(c.Where("patch_size"), "is " + std::to_string(p.patch) +
-                                              ", larger than image_size " + std::to_string(p.image));
+    throw BadInput(
+        c.Where("patch_size"),
+        "is " + std::to_string(p.patch) + ", larger than image_size " + std::to_string(p.image));
   }
   p.use_head = c.Bool("vision_use_head", true);
   return p;
@@ -144,7 +145,8 @@ SiglipVisionTower SiglipVisionTower::Build(ModuleTree& tree, ModuleId parent,
   if (p.use_head) {
     tw.head = tree.Add(tw.id, "head", "SiglipMultiheadAttentionPoolingHead");
     tree.AddParam(tw.head, "probe", Shape{1, 1, p.hidden}, dtype);
-    tw.head_attention = MultiheadAttention::Build(tree, tw.head, "attention", p.hidden, p.n_heads, dtype);
+    tw.head_attention =
+        MultiheadAttention::Build(tree, tw.head, "attention", p.hidden, p.n_heads, dtype);
     tw.head_norm = LayerNorm::Build(tree, tw.head, "layernorm", p.hidden, p.eps, dtype);
     tw.head_mlp = SiglipMlp::Build(tree, tw.head, p, dtype);
   }

@@ -39,7 +39,8 @@ struct SiglipMlp {
   ModuleId id = kNoModule;
   Activation act;
   Linear fc1, fc2;
-  static SiglipMlp Build(ModuleTree& tree, ModuleId parent, const SiglipTowerParams& p, DType dtype);
+  static SiglipMlp Build(ModuleTree& tree, ModuleId parent, const SiglipTowerParams& p,
+                         DType dtype);
   Shape Forward(Tracer& t, const Shape& x) const { return fc2(t, act(t, fc1(t, x))); }
 };
 

@@ -23,8 +23,8 @@ const ModuleStats& At(const Profile& p, const std::string& path) {
 
 // Encoder layer: q, k, v, out (1152^2 + 1152 each), fc1 1152 x 4304 + 4304, fc2 4304 x 1152 +
 // 1152, two LayerNorms.
-constexpr uint64_t kLayer = 4 * (1152ull * 1152 + 1152) + (1152ull * 4304 + 4304) +
-                            (4304ull * 1152 + 1152) + 2 * 2 * 1152;
+constexpr uint64_t kLayer =
+    4 * (1152ull * 1152 + 1152) + (1152ull * 4304 + 4304) + (4304ull * 1152 + 1152) + 2 * 2 * 1152;
 constexpr uint64_t kMlp = (1152ull * 4304 + 4304) + (4304ull * 1152 + 1152);
 
 TEST(Siglip, ParameterCounts) {

@@ -24,8 +24,9 @@ class ViT : public EncoderArchitecture {
     int64_t patch = c.Int("patch_size", 16, 1, 1 << 20);
     int64_t channels = c.Int("num_channels", 3, 1, 1 << 16);
     if (patch > image) {
-      throw BadInput(c.Where("patch_size"), "is " + std::to_string(patch) +
-                                                ", larger than image_size " + std::to_string(image));
+      throw BadInput(
+          c.Where("patch_size"),
+          "is " + std::to_string(patch) + ", larger than image_size " + std::to_string(image));
     }
     inputs_.native_height = inputs_.native_width = image;
     native_patches_ = (image / patch) * (image / patch);
@@ -38,8 +39,8 @@ class ViT : public EncoderArchitecture {
     embeddings_ = tree_.Add(vit, "embeddings", "ViTEmbeddings");
     tree_.AddParam(embeddings_, "cls_token", Shape{1, 1, p.hidden}, dtype);
     ModuleId pe = tree_.Add(embeddings_, "patch_embeddings", "ViTPatchEmbeddings");
-    projection_ = Conv2d::Build(tree_, pe, "projection", channels, p.hidden, patch, patch, 0, 1,
-                                true, dtype);
+    projection_ =
+        Conv2d::Build(tree_, pe, "projection", channels, p.hidden, patch, patch, 0, 1, true, dtype);
     tree_.AddParam(embeddings_, "position_embeddings", Shape{1, native_patches_ + 1, p.hidden},
                    dtype);
     BuildDropout(tree_, embeddings_, "dropout", p.hidden_dropout);
@@ -73,7 +74,7 @@ class ViT : public EncoderArchitecture {
     for (const auto& l : layers_) x = l.Forward(t, x, false);
     x = norm_(t, x);
     if (pooler_) (*pooler_act_)(t, (*pooler_)(t, Shape{b, e}));  // hidden[:, 0]
-    if (classifier_) (*classifier_)(t, Shape{b, e});              // sequence_output[:, 0, :]
+    if (classifier_) (*classifier_)(t, Shape{b, e});             // sequence_output[:, 0, :]
   }
 
  protected:

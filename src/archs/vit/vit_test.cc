@@ -23,8 +23,8 @@ const ModuleStats& At(const Profile& p, const std::string& path) {
   return p.stats[static_cast<size_t>(id)];
 }
 
-constexpr uint64_t kLayer = 4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) +
-                            (3072ull * 768 + 768) + 2 * 2 * 768;
+constexpr uint64_t kLayer =
+    4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) + (3072ull * 768 + 768) + 2 * 2 * 768;
 
 TEST(Vit, PublishedParameterCount) {
   // Embeddings: cls token 768, positions 197 x 768, patch Conv2d 768 x 3 x 16 x 16 + 768.
