@@ -100,8 +100,10 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     }
   }
   w.EndObject();
-  w.Key("modules");
-  WriteModule(w, p, p.tree.root());
+  if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
+    w.Key("modules");
+    WriteModule(w, p, p.tree.root());
+  }
   w.EndObject();
 }
 
