@@ -13,6 +13,11 @@ namespace {
 
 bool IsKvInput(const Op& op, int i) { return op.kind == OpKind::kAttention && i >= 1; }
 
+/// An input that is the module's own parameter (Tracer::Weight), not an activation.
+bool IsParamInput(const Op& op, int i) {
+  return (op.in[static_cast<size_t>(i)].tensor_id() & kParamTensorBit) != 0;
+}
+
 bool IsContraction(OpKind k) {
   return k == OpKind::kLinear || k == OpKind::kMatMul || k == OpKind::kConv ||
          k == OpKind::kAttention;
@@ -59,7 +64,7 @@ class TensorProducers {
   }
   /// The producing op of tensor `id` if it came before op `before`, else -1.
   int Of(uint64_t id, size_t before) const {
-    if (id == 0 || (id & kConstantTensorBit)) return -1;
+    if (id == 0 || (id & (kConstantTensorBit | kParamTensorBit))) return -1;
     int i = -1;
     if (!dense_.empty()) {
       if (id >= base_ && id - base_ < dense_.size()) i = dense_[static_cast<size_t>(id - base_)];
@@ -105,11 +110,17 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
 
   // Bytes moved and roofline time.
   OpTraffic t = GetTrafficDef(op.kind).count(op);
+  for (int k = 0; k < op.n_in && k < 3; ++k) {
+    if (IsWeightInput(op.kind, k) || !IsParamInput(op, k)) continue;
+    Count n = op.in[static_cast<size_t>(k)].numel();  // a parameter operand: weight traffic
+    t.act_read -= n;
+    t.weight_read += n;
+  }
   Count wb = Count::FromSigned(weight_bytes_[m] ? weight_bytes_[m] : DTypeBytes(op.dtype));
   Traffic bytes{.activation_read = t.act_read * ab + t.index_read * Count(8),
                 .weight_read = t.weight_read * wb,
                 .kv_read = t.kv_read * ab,
-                .written = t.act_write * ab};
+                .written = t.act_write * ab + t.index_write * Count(8)};
   Count flops = GetOpDef(op.kind).analytic(op).flops;
   if (!is_touched_[m]) {
     is_touched_[m] = 1;
@@ -135,7 +146,10 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
         .out_id = op.out.tensor_id(),
         .out_bytes = op.out.numel() * ab};
   for (int k = 0; k < op.n_in && k < 3; ++k) {
-    if (IsWeightInput(op.kind, k) || (options_.kv_cache && IsKvInput(op, k))) continue;
+    if (IsWeightInput(op.kind, k) || IsParamInput(op, k) ||
+        (options_.kv_cache && IsKvInput(op, k))) {
+      continue;
+    }
     const Shape& s = op.in[static_cast<size_t>(k)];
     r.live_inputs |= static_cast<uint8_t>(1u << k);
     r.in_id[k] = s.tensor_id();
@@ -243,6 +257,8 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       bool need;
       if (s.tensor_id() & kConstantTensorBit) {
         need = false;
+      } else if (s.tensor_id() & kParamTensorBit) {
+        need = trainable_[m] != 0;
       } else if (int p = producers.Of(s, i); p >= 0) {
         need = rg[static_cast<size_t>(p)] != 0;
       } else {
@@ -268,13 +284,13 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       int wb = weight_bytes_[m] ? weight_bytes_[m] : ab;
       OpTraffic t = GetTrafficDef(op.kind).count(op);
       Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) + Bytes(t.weight_read, wb) +
-                    Bytes(t.index_read, 8);
+                    Bytes(t.index_read + t.index_write, 8);
       train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes);
     }
 
     SavedSet s = def.saved_tensors(op, g);
     for (int k = 0; k < op.n_in; ++k) {
-      if (!(s.inputs & (1u << k))) continue;
+      if (!(s.inputs & (1u << k)) || IsParamInput(op, k)) continue;  // weights are not activations
       const Shape& sh = op.in[static_cast<size_t>(k)];
       int p = producers.Of(sh, i);
       if (p >= 0) {

@@ -58,6 +58,9 @@ class Shape {
 /// Tensor ids with this bit set name tensors that never require a gradient (constants, buffers
 /// and values computed from them only, integer inputs).
 inline constexpr uint64_t kConstantTensorBit = uint64_t{1} << 63;
+/// Tensor ids with this bit set name a module's own parameter used as an operand (RMSNorm's
+/// `self.weight * hidden`): weight traffic, not an activation, never saved for backward.
+inline constexpr uint64_t kParamTensorBit = uint64_t{1} << 62;
 
 /// Numpy/PyTorch broadcasting: dimensions aligned on the right, size-1 dimensions stretch.
 /// Throws if the shapes are incompatible.

@@ -26,12 +26,18 @@ Shape Tracer::Constant(Shape dims) {
   return dims;
 }
 
-Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias) {
+Shape Tracer::Weight(Shape dims) {
+  dims.set_tensor_id(next_id_++ | kParamTensorBit);
+  return dims;
+}
+
+Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+                     CallForm form) {
   if (x.rank() == 0 || x.back() != in) {
     throw BadInput("", "linear expects last dimension " + std::to_string(in) + ", got " +
                            x.ToString());
   }
-  Op op = Make(OpKind::kLinear, CallForm::kFunctional);
+  Op op = Make(OpKind::kLinear, form);
   op.n_in = 2;
   op.in[0] = x;
   op.in[1] = Shape{out, in};
@@ -111,6 +117,18 @@ Shape Tracer::ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form)
   op.in[0] = a;
   op.out = a.WithLast(1);
   op.attr = a.back();
+  return Emit(m, op);
+}
+
+Shape Tracer::TopK(ModuleId m, const Shape& a, int64_t k, CallForm form) {
+  if (a.rank() == 0 || k < 0 || k > a.back()) {
+    throw BadInput("", "topk of " + std::to_string(k) + " from " + a.ToString());
+  }
+  Op op = Make(OpKind::kTopK, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a.WithLast(k);
+  op.attr = k;
   return Emit(m, op);
 }
 

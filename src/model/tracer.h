@@ -18,8 +18,10 @@ class Tracer {
  public:
   Tracer(OpSink& sink, DType dtype) : sink_(sink), dtype_(dtype) {}
 
-  /// F.linear(x, W[out, in], b): (..., in) -> (..., out).
-  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias);
+  /// F.linear(x, W[out, in], b): (..., in) -> (..., out). With CallForm::kTorch the same product
+  /// runs as torch.addmm(b, x, W) (transformers' Conv1D), which calflops prices differently.
+  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+               CallForm form = CallForm::kFunctional);
   /// Numpy matmul.
   Shape MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form);
   /// Convolution with a known output shape; weight = (Cout, Cin/groups, k...).
@@ -32,6 +34,8 @@ class Tracer {
   Shape Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form);
   /// Mean or sum over the last dimension, keepdim=True.
   Shape ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// torch.topk(a, k, dim=-1): (..., n) -> (..., k) values (and indices).
+  Shape TopK(ModuleId m, const Shape& a, int64_t k, CallForm form);
   /// Softmax over the last dimension.
   Shape Softmax(ModuleId m, const Shape& a, CallForm form);
   /// LayerNorm over the last dimension.
@@ -50,6 +54,8 @@ class Tracer {
   static Shape View(const Shape& of, Shape dims);
   /// A fresh tensor that never requires a gradient (a buffer, a table computed from buffers).
   Shape Constant(Shape dims);
+  /// A module's own parameter used directly as an operand (`self.weight * hidden`).
+  Shape Weight(Shape dims);
 
   DType dtype() const { return dtype_; }
 

@@ -159,6 +159,10 @@ SavedSet DivSaved(const Op& op, const GradNeeds& g) {
   return {.inputs = bits};
 }
 
+SavedSet TopKSaved(const Op& op, const GradNeeds& g) {
+  return {.index_extra = g.input[0] ? op.out.numel() : Count(0)};
+}
+
 SavedSet LayerNormSaved(const Op& op, const GradNeeds& g) {
   if (!g.any()) return {};
   return {.inputs = 1, .f32_extra = 2 * Rows(op)};  // x, mean, rstd
@@ -215,6 +219,8 @@ constexpr OpGradDef kDefs[] = {
     {OpKind::kGeluTanh, "PyTorch's tanh-GELU backward: 18n", Unary<18>, kSaveIn, Input0},
     {OpKind::kMean, "dY / n broadcast: input elements", MeanBwd, kSaveNone, Nothing},
     {OpKind::kSum, "0 (dY broadcast)", Free, kSaveNone, Nothing},
+    {OpKind::kTopK, "0 (dY scattered back to the selected positions)", Free, "the indices (int64)",
+     TopKSaved},
     {OpKind::kSoftmax, "y * (dY - sum(dY * y)): rows x (4n - 1)", SoftmaxBwd, kSaveOut, Output},
     {OpKind::kLayerNorm,
      "dX: rows x (10n + 4) (x_hat 2n, dY*w n, two row sums 3n, combine 4n); dW: rows x 2n; db: "

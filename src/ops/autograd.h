@@ -33,7 +33,7 @@ struct SavedSet {
   uint8_t inputs = 0;   ///< bit i: in[i] is saved (at the activation dtype)
   bool output = false;  ///< the output is saved
   Count f32_extra{};    ///< extra float32 elements (norm statistics, attention log-sum-exp)
-  Count index_extra{};  ///< extra int64 elements (embedding ids)
+  Count index_extra{};  ///< extra int64 elements (embedding ids, top-k indices)
 };
 
 struct OpGradDef {

@@ -37,6 +37,11 @@ OpTraffic Embedding(const Op& op) {
   return {.weight_read = op.out.numel(), .index_read = In(op, 0), .act_write = op.out.numel()};
 }
 
+OpTraffic TopK(const Op& op) {
+  // The k values and their int64 indices.
+  return {.act_read = In(op, 0), .act_write = op.out.numel(), .index_write = op.out.numel()};
+}
+
 OpTraffic Norm(const Op& op) {
   OpTraffic t = AllInputs(op);
   Count n = Count::FromSigned(op.attr);
@@ -80,6 +85,7 @@ constexpr OpTrafficDef kDefs[] = {
     {OpKind::kGeluTanh, kAll, AllInputs},
     {OpKind::kMean, "reads the input, writes the reduced output", AllInputs},
     {OpKind::kSum, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kTopK, "reads the input, writes the k values and their indices (8 bytes each)", TopK},
     {OpKind::kSoftmax, kAll, AllInputs},
     {OpKind::kLayerNorm, "reads the input and n weights (+ n bias), writes the output", Norm},
     {OpKind::kRmsNorm, "reads the input and n weights, writes the output", Norm},

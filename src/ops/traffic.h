@@ -20,8 +20,9 @@ struct OpTraffic {
   Count act_read{};     ///< activation elements read
   Count weight_read{};  ///< parameter elements read (once per call)
   Count kv_read{};      ///< KV-cache elements read (attention's K and V)
-  Count index_read{};   ///< integer index elements read (embedding ids), 8 bytes each
+  Count index_read{};   ///< int64 index elements read (embedding ids), 8 bytes each
   Count act_write{};    ///< elements written
+  Count index_write{};  ///< int64 index elements written (top-k indices), 8 bytes each
 };
 
 struct OpTrafficDef {

@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "model/active_params.h"
 #include "report/json_writer.h"
 #include "report/perf_json.h"
 
@@ -82,6 +83,8 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
+  // Parameters one token uses: all of them, except that only top-k routed experts count.
+  w.Key("active_params").Number(ActiveParams(p.tree));
   w.Key("bp_factor").Double(o.bp_factor);
   w.EndObject();
 
@@ -100,8 +103,10 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   }
   w.EndObject();
   WritePerfJson(w, p, o);
-  w.Key("modules");
-  WriteModule(w, p, o, p.tree.root());
+  if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
+    w.Key("modules");
+    WriteModule(w, p, o, p.tree.root());
+  }
   w.EndObject();
 }
 
