@@ -55,7 +55,7 @@ void Run(std::string_view bytes) {
   Profile folded = Analyze(*arch, generate, convention);
   report.workload = generate;
   WriteJsonReport(folded, report, NullOut());
-  SameCounts(folded, Analyze(*arch, generate, convention, RunCosting::kReplay));
+  SameCounts(folded, Analyze(*arch, generate, convention, nullptr, RunCosting::kReplay));
 }
 
 }  // namespace

@@ -2,10 +2,16 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/estimates.h"
 #include "archs/arch_registry.h"
+#include "model/active_params.h"
 #include "model/error.h"
+#include "ops/autograd.h"
+#include "ops/traffic.h"
+#include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
 #include "readers/zoo/zoo.h"
 #include "report/json_report.h"
@@ -29,28 +35,119 @@ Workload MakeWorkload(const Options& o) {
     w.mode = Mode::kForward;
   } else if (o.mode == "generate") {
     w.mode = Mode::kGenerate;
+  } else if (o.mode == "train") {
+    w.mode = Mode::kForward;  // a training step runs the forward plan, then backward
+    w.train = true;
   } else {
-    throw Error(ExitCode::kUsage, "--mode", "unknown value " + Quote(o.mode) + " (expected forward or generate)");
+    throw Error(ExitCode::kUsage, "--mode",
+                "unknown value " + Quote(o.mode) + " (expected forward, generate or train)");
   }
   w.batch = o.batch;
   w.seq_len = o.seq_len;
   w.prompt_tokens = o.prompt_tokens;
   w.max_new_tokens = o.max_new_tokens;
+  w.image_height = o.image_height;
+  w.image_width = o.image_width;
+  w.images = o.images;
+  w.reencode_images = o.reencode_images;
   return w;
 }
 
-Profile Run(const Options& o) {
+TrainingOptions MakeTrainingOptions(const Options& o) {
+  TrainingOptions t;
+  auto r = ParseRecompute(o.recompute);
+  if (!r) {
+    throw Error(ExitCode::kUsage, "--recompute",
+                "unknown value " + Quote(o.recompute) + " (expected none, selective or full)");
+  }
+  auto opt = ParseOptimizer(o.optimizer);
+  if (!opt) {
+    throw Error(ExitCode::kUsage, "--optimizer",
+                "unknown value " + Quote(o.optimizer) + " (expected adamw, sgd or adafactor)");
+  }
+  if (o.zero < 0 || o.zero > 3) {
+    throw Error(ExitCode::kUsage, "--zero", "must be 0, 1, 2 or 3, got " + std::to_string(o.zero));
+  }
+  if (o.dp < 1 || o.dp > (int64_t{1} << 20)) {
+    throw Error(ExitCode::kUsage, "--dp", "must be in [1, 1048576], got " + std::to_string(o.dp));
+  }
+  t.recompute = *r;
+  t.optimizer = *opt;
+  t.zero = o.zero;
+  t.dp = o.dp;
+  return t;
+}
+
+/// A profile with everything estimated from it.
+struct Analysis {
+  Profile profile;
+  Workload workload;
+  std::optional<Hardware> hardware;
+  Estimates estimates;
+};
+
+std::optional<Hardware> LoadHardware(const Options& o) {
+  if (!o.hardware.empty() && !o.hardware_file.empty()) {
+    throw Error(ExitCode::kUsage, "--hardware-file", "give either --hardware or --hardware-file");
+  }
+  if (!o.hardware.empty()) return FindHardware(o.hardware);
+  if (!o.hardware_file.empty()) return LoadHardwareFile(o.hardware_file);
+  return std::nullopt;
+}
+
+std::optional<double> StepTime(const Options& o, const Workload& w) {
+  auto positive = [](const char* flag, double v) {
+    if (!(v > 0 && v < 1e12)) {
+      throw Error(ExitCode::kUsage, flag, "must be a positive number, got " + std::to_string(v));
+    }
+  };
+  if ((o.step_time || o.tokens_per_second) && !w.train) {
+    throw Error(ExitCode::kUsage, o.step_time ? "--step-time" : "--tokens-per-second",
+                "applies to --mode train");
+  }
+  if (o.step_time && o.tokens_per_second) {
+    throw Error(ExitCode::kUsage, "--tokens-per-second", "give either --step-time or --tokens-per-second");
+  }
+  if (o.step_time) {
+    positive("--step-time", *o.step_time);
+    return *o.step_time;
+  }
+  if (o.tokens_per_second) {
+    positive("--tokens-per-second", *o.tokens_per_second);
+    return static_cast<double>(w.batch) * static_cast<double>(w.seq_len) / *o.tokens_per_second;
+  }
+  return std::nullopt;
+}
+
+/// Fills `a` in place: its estimates point at its hardware.
+void Run(const Options& o, Analysis& a) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
     throw Error(ExitCode::kUsage, "--convention",
                 "unknown value " + Quote(o.convention) + " (expected analytic or calflops)");
   }
-  Workload w = MakeWorkload(o);
-  ValidateWorkload(w);
+  a.workload = MakeWorkload(o);
+  ValidateWorkload(a.workload);
+  TrainingOptions training = MakeTrainingOptions(o);
+  std::optional<double> step_time = StepTime(o, a.workload);
+  a.hardware = LoadHardware(o);
   Config config = LoadModelConfig(o.model);
+  if (!o.dtype.empty()) {
+    auto d = ParseDType(o.dtype);
+    if (!d || !(*d == DType::kF32 || *d == DType::kF16 || *d == DType::kBF16 ||
+                *d == DType::kF64 || *d == DType::kF8E4M3 || *d == DType::kF8E5M2)) {
+      throw Error(ExitCode::kUsage, "--dtype",
+                  "unknown value " + Quote(o.dtype) +
+                      " (expected a floating type: float32, bfloat16, float16, float64, "
+                      "float8_e4m3fn, float8_e5m2)");
+    }
+    config = config.With("torch_dtype", std::string(DTypeName(*d)));
+  }
   BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
   auto arch = BuildArchitecture(config, b);
-  return Analyze(*arch, w, *convention);
+  const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+  a.profile = Analyze(*arch, a.workload, *convention, hw);
+  a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
 }
 
 }  // namespace
@@ -60,6 +157,14 @@ const char* Version() { return "0.1.0"; }
 void WriteCostTable(std::ostream& out) {
   out << "| op | analytic MACs and FLOPs |\n|---|---|\n";
   for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
+}
+
+void WritePerfOpTable(std::ostream& out) {
+  out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) {
+    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
+        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+  }
 }
 
 void WriteReport(const Options& o, std::ostream& out) {
@@ -77,45 +182,74 @@ void WriteReport(const Options& o, std::ostream& out) {
     throw Error(ExitCode::kUsage, "--bp-factor",
                 "must be a number in [0, " + std::to_string(static_cast<int>(kMaxBpFactor)) + "]");
   }
-  Profile p = Run(o);
+  Analysis a;
+  Run(o, a);
   ReportOptions r{.precision = o.precision,
                   .unit = o.unit,
                   .bp_factor = o.bp_factor,
                   .detailed = o.detailed,
                   .model = o.model,
                   .attn_impl = o.attn_impl,
-                  .workload = MakeWorkload(o)};
+                  .workload = a.workload,
+                  .estimates = &a.estimates,
+                  .memory_detail = o.memory_detail};
   if (o.format == "json") {
-    WriteJsonReport(p, r, out);
+    WriteJsonReport(a.profile, r, out);
   } else {
-    WriteTextReport(p, r, out);
+    WriteTextReport(a.profile, r, out);
   }
 }
 
 Totals Measure(const Options& o) {
-  Profile p = Run(o);
-  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value()};
+  Analysis a;
+  Run(o, a);
+  const Profile& p = a.profile;
+  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value(),
+                a.estimates.memory.peak.value()};
+}
+
+void WriteHardwareList(std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-14s %10s %12s %16s  %s\n", "name", "memory", "bandwidth",
+                "bf16 dense peak", "description");
+  out << line;
+  for (const Hardware& h : BuiltinHardware()) {
+    double peak = h.PeakFlops(DType::kBF16).value_or(0);
+    std::snprintf(line, sizeof line, "%-14s %6.0f GiB %7.0f GB/s %10.1f TFLOP/s  %s\n",
+                  h.name.c_str(), h.memory_bytes / 1073741824.0, h.bandwidth / 1e9, peak / 1e12,
+                  h.description.c_str());
+    out << line;
+  }
 }
 
 void WriteModelList(std::ostream& out) {
-  char line[256];
-  std::snprintf(line, sizeof line, "%-28s %-14s %s\n", "name", "model_type", "params");
+  // One line per zoo model: name, model_type, parameters, parameters active per token (MoE
+  // models only: top-k routed experts), and the family's description.
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", "name", "model_type", "params",
+                "active", "family");
   out << line;
   for (const ZooEntry& z : ZooEntries()) {
-    std::string type = "?", params = "unsupported";
+    std::string type = "?", params = "unsupported", active, family;
     try {
       Config c = Config::Parse(z.json, std::string(z.name));
       type = c.String("model_type", "?");
-      if (FindArch(type)) {
+      if (const ArchEntry* entry = FindArch(type)) {
+        family = std::string(entry->family);
         auto arch = BuildArchitecture(c, BuildOptions{});
-        params = ParamsToString(arch->tree().SubtreeParams()[0].ToDouble(), std::nullopt, 2);
+        Count total = arch->tree().SubtreeParams()[0];
+        Count act = ActiveParams(arch->tree());
+        params = ParamsToString(total.ToDouble(), std::nullopt, 2);
+        if (act != total) active = ParamsToString(act.ToDouble(), std::nullopt, 2);
       }
     } catch (const Error& e) {
       params = std::string("error: ") + e.what();
     }
-    std::snprintf(line, sizeof line, "%-28s %-14s %s\n", std::string(z.name).c_str(),
-                  type.c_str(), params.c_str());
-    out << line;
+    std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", std::string(z.name).c_str(),
+                  type.c_str(), params.c_str(), active.c_str(), family.c_str());
+    std::string text = line;
+    while (!text.empty() && text[text.size() - 2] == ' ') text.erase(text.size() - 2, 1);
+    out << text;
   }
 }
 

@@ -3,11 +3,26 @@
 #include <algorithm>
 
 #include "analysis/call_folding.h"
+#include "analysis/perf_accumulator.h"
 #include "model/error.h"
 
 namespace calflops {
 
 namespace {
+
+/// Sends every op to two sinks.
+class TeeSink : public OpSink {
+ public:
+  TeeSink(OpSink& a, OpSink& b) : a_(a), b_(b) {}
+  void Emit(ModuleId module, const Op& op) override {
+    a_.Emit(module, op);
+    b_.Emit(module, op);
+  }
+
+ private:
+  OpSink& a_;
+  OpSink& b_;
+};
 
 void CheckRange(const char* what, int64_t v, int64_t min, int64_t max) {
   if (v < min || v > max) {
@@ -17,39 +32,56 @@ void CheckRange(const char* what, int64_t v, int64_t min, int64_t max) {
   }
 }
 
-/// Traces calls and adds their costs to the profile, one run at a time.
+/// One traced call: its costs and its perf figures.
+struct Sample {
+  CallCosts costs;
+  PerfAccumulator::Call perf;
+};
+
+/// Traces calls and adds their figures to the profile, one run at a time.
 class RunCoster {
  public:
-  RunCoster(const Architecture& arch, Profile& profile, CostAccumulator& acc, Tracer& tracer)
-      : arch_(arch), profile_(profile), acc_(acc), tracer_(tracer) {}
+  RunCoster(const Architecture& arch, Profile& profile, CostAccumulator& acc,
+            PerfAccumulator& perf, Tracer& tracer)
+      : arch_(arch), profile_(profile), acc_(acc), perf_(perf), tracer_(tracer) {}
 
   /// A run of calls all identical: one trace, counted `repeat` times.
   void Identical(const ForwardCall& run) {
-    CallCosts c = Trace(run, 0);
-    acc_.Add(c, Count::FromSigned(run.repeat));
-    Record(run, 0, run.repeat, TotalOf(c), TotalOf(c));
+    Sample s = Trace(run, 0);
+    Count n = Count::FromSigned(run.repeat);
+    acc_.Add(s.costs, n);
+    perf_.Add(s.perf, n);
+    CallPerf total = s.perf.total;
+    total.traffic = total.traffic.Times(n);
+    total.flops = total.flops * n;
+    total.roofline = total.roofline.Times(n.ToDouble());
+    Record(run, 0, run.repeat, s, s, total);
   }
 
   /// Calls [start, start + n) of a run whose cache grows, every one traced.
   void Replay(const ForwardCall& run, int64_t start, int64_t n) {
     for (int64_t i = start; i < start + n; ++i) {
-      CallCosts c = Trace(run, i);
-      acc_.Add(c);
-      Record(run, i, 1, TotalOf(c), TotalOf(c));
+      Sample s = Trace(run, i);
+      acc_.Add(s.costs);
+      perf_.Add(s.perf);
+      Record(run, i, 1, s, s, s.perf.total);
     }
   }
 
-  /// Calls [start, start + n) of a run, summed as an arithmetic series from calls 0, 1 and n - 1
-  /// of the segment; a segment that turns out not to be affine (a change of slope the
-  /// architecture did not declare) is halved until its parts are.
+  /// Calls [start, start + n) of a run, summed as arithmetic series from calls 0, 1 and n - 1 of
+  /// the segment; a segment that turns out not to be affine (a change of slope the architecture
+  /// did not declare) is halved until its parts are.
   void Fold(const ForwardCall& run, int64_t start, int64_t n) {
     if (n <= 3) return Replay(run, start, n);
-    CallCosts first = Trace(run, start);
-    CallCosts second = Trace(run, start + 1);
-    CallCosts last = Trace(run, start + n - 1);
-    if (auto sum = SumAffineRun(first, second, last, n)) {
-      acc_.Add(*sum);
-      Record(run, start, n, TotalOf(first), TotalOf(last));
+    Sample first = Trace(run, start);
+    Sample second = Trace(run, start + 1);
+    Sample last = Trace(run, start + n - 1);
+    auto costs = SumAffineRun(first.costs, second.costs, last.costs, n);
+    auto perf = costs ? SumAffinePerfRun(first.perf, second.perf, last.perf, n) : std::nullopt;
+    if (costs && perf) {
+      acc_.Add(*costs);
+      perf_.Add(*perf);
+      Record(run, start, n, first, last, perf->total);
       return;
     }
     Fold(run, start, n / 2);
@@ -57,34 +89,55 @@ class RunCoster {
   }
 
  private:
-  CallCosts Trace(const ForwardCall& run, int64_t i) {
+  Sample Trace(const ForwardCall& run, int64_t i) {
     ForwardCall call = run;
     call.repeat = 1;
     call.past_step = 0;
     call.past_tokens = run.past_tokens + i * run.past_step;
     arch_.Forward(tracer_, call);
-    return acc_.TakeCall();
+    return Sample{acc_.TakeCall(), perf_.TakeCall()};
   }
 
-  void Record(const ForwardCall& run, int64_t start, int64_t n, const OpCost& first,
-              const OpCost& last) {
+  void Record(const ForwardCall& run, int64_t start, int64_t n, const Sample& first,
+              const Sample& last, const CallPerf& total) {
+    OpCost f = TotalOf(first.costs), l = TotalOf(last.costs);
     int64_t context = run.past_tokens + start * run.past_step + run.new_tokens;
     profile_.calls.push_back(CallStats{.label = run.label,
                                        .repeat = n,
                                        .tokens = run.new_tokens,
                                        .context = context,
                                        .context_step = n > 1 ? run.past_step : 0,
-                                       .macs = first.macs,
-                                       .flops = first.flops,
-                                       .last_macs = last.macs,
-                                       .last_flops = last.flops});
+                                       .images = run.images,
+                                       .macs = f.macs,
+                                       .flops = f.flops,
+                                       .last_macs = l.macs,
+                                       .last_flops = l.flops});
+    profile_.perf.calls.push_back(
+        RunPerf{.first = first.perf.total, .last = last.perf.total, .total = total});
   }
 
   const Architecture& arch_;
   Profile& profile_;
   CostAccumulator& acc_;
+  PerfAccumulator& perf_;
   Tracer& tracer_;
 };
+
+/// Call indices of `run` where its cost may change slope, from the architecture's breakpoints.
+std::vector<int64_t> Cuts(const Architecture& arch, const ForwardCall& run) {
+  std::vector<int64_t> cuts;
+  for (int64_t past : arch.CostBreakpoints(run)) {
+    // The first call whose cache length is at least `past`.
+    int64_t i = past <= run.past_tokens
+                    ? 0
+                    : (past - run.past_tokens + run.past_step - 1) / run.past_step;
+    if (i > 0 && i < run.repeat) cuts.push_back(i);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  cuts.push_back(run.repeat);
+  return cuts;
+}
 
 }  // namespace
 
@@ -94,6 +147,11 @@ void ValidateWorkload(const Workload& w) {
   CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
   CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
   CheckRange("--images", w.images, 0, 1 << 16);
+  CheckRange("--image-size height", w.image_height, 0, 1 << 20);
+  CheckRange("--image-size width", w.image_width, 0, 1 << 20);
+  if ((w.image_height == 0) != (w.image_width == 0)) {
+    throw BadInput("workload", "--image-size needs both a height and a width");
+  }
   if (w.mode == Mode::kGenerate) {
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
     if (prompt + w.max_new_tokens > kMaxTokens) {
@@ -104,14 +162,20 @@ void ValidateWorkload(const Workload& w) {
   }
 }
 
-Profile Analyze(const Architecture& arch, const Workload& w, Convention c, RunCosting costing) {
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
+                const Hardware* hardware, RunCosting costing) {
   ValidateWorkload(w);
   Profile profile;
   profile.tree = arch.tree();
   profile.convention = c;
+  profile.activation_dtype = arch.dtype();
   CostAccumulator acc(profile.tree.size(), c);
-  Tracer tracer(acc, arch.dtype());
-  RunCoster coster(arch, profile, acc, tracer);
+  PerfAccumulator perf(profile.tree, PerfOptions{.hardware = hardware,
+                                                 .kv_cache = w.mode == Mode::kGenerate,
+                                                 .train = w.train});
+  TeeSink tee(acc, perf);
+  Tracer tracer(tee, arch.dtype());
+  RunCoster coster(arch, profile, acc, perf, tracer);
   for (const ForwardCall& run : arch.Plan(w)) {
     if (run.repeat < 1 || run.repeat > kMaxSteps || run.past_step < 0 ||
         run.past_step > (kMaxTokens - run.past_tokens) / run.repeat) {
@@ -123,25 +187,16 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c, RunCo
     } else if (costing == RunCosting::kReplay) {
       coster.Replay(run, 0, run.repeat);
     } else {
-      // Segments between the architecture's breakpoints, each affine by its declaration.
       int64_t start = 0;
-      std::vector<int64_t> cuts;
-      for (int64_t past : arch.CostBreakpoints(run)) {
-        // The first call whose cache length is at least `past`.
-        int64_t i = past <= run.past_tokens ? 0
-                                            : (past - run.past_tokens + run.past_step - 1) / run.past_step;
-        if (i > 0 && i < run.repeat) cuts.push_back(i);
-      }
-      std::sort(cuts.begin(), cuts.end());
-      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-      cuts.push_back(run.repeat);
-      for (int64_t end : cuts) {
+      for (int64_t end : Cuts(arch, run)) {
         coster.Fold(run, start, end - start);
         start = end;
       }
     }
   }
   acc.Finish(profile);
+  perf.Finish(profile.perf);
+  if (w.mode == Mode::kGenerate) profile.kv_cache = arch.KvCache();
   return profile;
 }
 

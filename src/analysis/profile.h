@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "analysis/convention.h"
+#include "analysis/perf_profile.h"
+#include "model/kv_cache.h"
 #include "model/module_tree.h"
 
 namespace calflops {
@@ -26,6 +28,7 @@ struct CallStats {
   int64_t tokens = 0;         ///< new tokens through the language model in each call
   int64_t context = 0;        ///< tokens attended to (cache + new) in the first call
   int64_t context_step = 0;   ///< context growth from one call to the next
+  int64_t images = 0;         ///< images per sequence encoded in each call
   Count macs;                 ///< first call of the run
   Count flops;
   Count last_macs;            ///< last call of the run
@@ -33,13 +36,18 @@ struct CallStats {
 
   /// Call i (0 <= i < repeat) of the run, as a run of one.
   CallStats At(int64_t i) const;
+  /// Tokens attended to in the run's last call.
+  int64_t LastContext() const { return context + (repeat - 1) * context_step; }
 };
 
 struct Profile {
   ModuleTree tree;
   Convention convention = Convention::kAnalytic;
   std::vector<ModuleStats> stats;  ///< indexed by ModuleId
-  std::vector<CallStats> calls;    ///< runs, in execution order
+  std::vector<CallStats> calls;      ///< runs of calls, in execution order
+  PerfProfile perf;                   ///< bytes, roofline, activations, backward
+  std::vector<KvCacheSpec> kv_cache;  ///< generate: what each layer caches (Architecture::KvCache)
+  DType activation_dtype = DType::kF32;
   const ModuleStats& total() const { return stats[0]; }
   /// Forward calls the workload makes (the runs' repeats summed).
   int64_t CallCount() const;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/kv_cache.h"
 #include "model/module_tree.h"
 #include "model/tracer.h"
 #include "model/workload.h"
@@ -27,10 +28,18 @@ struct ForwardCall {
   int64_t repeat = 1;         ///< calls in this run
   int64_t past_step = 0;      ///< cache growth from one call of the run to the next (0: identical)
   int64_t batch = 1;
-  int64_t new_tokens = 0;     ///< tokens entering the model in this call (before any merge)
+  int64_t new_tokens = 0;     ///< tokens through the (language) model in this call, after any
+                              ///< image features are merged in
   int64_t past_tokens = 0;    ///< tokens already in the KV cache
   int64_t logits_tokens = 0;  ///< positions sent through the output head
   bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+  // Multimodal inputs (vision and vision-language models).
+  int64_t input_ids = 0;      ///< ids passed in, image placeholders included (0 = new_tokens)
+  int64_t images = 0;         ///< images per sequence whose pixels this call encodes
+  int64_t image_height = 0;   ///< original image size (0 = the model's native size)
+  int64_t image_width = 0;
+  bool legacy_merge = false;  ///< transformers 4.45 legacy path: the model itself expands the
+                              ///< <image> placeholders (index glue in its forward)
 };
 
 class Architecture {
@@ -53,6 +62,12 @@ class Architecture {
   /// past_tokens; it splits runs at these points. Default none: every formula of the cost table
   /// is affine in the cache length. An architecture with a sliding window returns the window.
   virtual std::vector<int64_t> CostBreakpoints(const ForwardCall& run) const;
+  /// The KV cache each layer keeps during generation. Default: traced from one decode step
+  /// (batch 1, one new token after two cached ones); every fused attention op (Tracer::Attention)
+  /// whose keys outnumber its queries there is a cached layer keeping K and V in full. Override
+  /// to declare what the trace cannot show: a compressed latent (MLA), a sliding window, or the
+  /// cache of an eager attention written as matmuls.
+  virtual std::vector<KvCacheSpec> KvCache() const;
 
  protected:
   ModuleTree tree_;

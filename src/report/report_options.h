@@ -11,6 +11,8 @@ namespace calflops {
 /// Largest backward/forward cost ratio accepted (--bp-factor; calflops' default is 2).
 inline constexpr double kMaxBpFactor = 1000;
 
+struct Estimates;
+
 struct ReportOptions {
   int precision = 2;                ///< totals lines and percentages (calflops output_precision)
   std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
@@ -19,6 +21,10 @@ struct ReportOptions {
   std::string model;                ///< as the user named it
   std::string attn_impl;            ///< "sdpa", ...
   Workload workload;
+  /// Memory, latency and training estimates (analysis/estimates.h); none: counts only, and the
+  /// text report has no "Memory usage" line.
+  const Estimates* estimates = nullptr;
+  bool memory_detail = false;  ///< text: the memory breakdown section
 };
 
 }  // namespace calflops

@@ -43,12 +43,29 @@ double ParseDouble(const char* flag, const std::string& v) {
   throw Error(ExitCode::kUsage, flag, "expected a number, got " + calflops::Quote(v));
 }
 
+/// "360x640" (height x width).
+void ParseImageSize(const std::string& v, calflops::Options& o) {
+  auto x = v.find_first_of("xX");
+  if (x == std::string::npos || x == 0 || x + 1 == v.size()) {
+    throw Error(ExitCode::kUsage, "--image-size",
+                "expected HEIGHTxWIDTH such as 336x336, got " + calflops::Quote(v));
+  }
+  o.image_height = ParseInt("--image-size", v.substr(0, x));
+  o.image_width = ParseInt("--image-size", v.substr(x + 1));
+  if (o.image_height <= 0 || o.image_width <= 0) {
+    throw Error(ExitCode::kUsage, "--image-size",
+                "height and width must be positive, got " + calflops::Quote(v));
+  }
+}
+
 const Flag kFlags[] = {
     {"--batch-size", "B", "sequences per forward call (default 1)",
      [](calflops::Options& o, const std::string& v) { o.batch = ParseInt("--batch-size", v); }},
     {"--seq-len", "S", "tokens per sequence in forward mode (default 128)",
      [](calflops::Options& o, const std::string& v) { o.seq_len = ParseInt("--seq-len", v); }},
-    {"--mode", "M", "forward (default) or generate: prefill, then one-token decode steps",
+    {"--mode", "M",
+     "forward (default), generate (prefill, then one-token decode steps) or train (forward + "
+     "backward)",
      [](calflops::Options& o, const std::string& v) { o.mode = v; }},
     {"--prompt-tokens", "P", "generate: prompt length (default: --seq-len)",
      [](calflops::Options& o, const std::string& v) {
@@ -60,12 +77,44 @@ const Flag kFlags[] = {
        o.max_new_tokens = ParseInt("--max-new-tokens", v);
        o.mode = "generate";
      }},
+    {"--image-size", "HxW", "vision models: image height x width in pixels (default: native)",
+     [](calflops::Options& o, const std::string& v) { ParseImageSize(v, o); }},
+    {"--images", "N", "vision-language models: images per sequence, one <image> each (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.images = ParseInt("--images", v); }},
+    {"--reencode-images", nullptr,
+     "LLaVA generate as transformers 4.45 ran an unexpanded <image>: the vision tower "
+     "re-encodes the image at every decode step (default: once)",
+     [](calflops::Options& o, const std::string&) { o.reencode_images = true; }},
     {"--convention", "C", "analytic (default: every op counted) or calflops (its numbers, misses and all)",
      [](calflops::Options& o, const std::string& v) { o.convention = v; }},
     {"--attn-impl", "I", "eager, sdpa (default) or flash_attention_2: transformers' attention classes",
      [](calflops::Options& o, const std::string& v) { o.attn_impl = v; }},
     {"--model-class", "CLS", "transformers class to build (default: the config's architectures[0])",
      [](calflops::Options& o, const std::string& v) { o.model_class = v; }},
+    {"--dtype", "T", "parameter and activation dtype (default: the config's torch_dtype)",
+     [](calflops::Options& o, const std::string& v) { o.dtype = v; }},
+    {"--hardware", "NAME", "roofline latency and memory verdict on a bundled device (--list-hardware)",
+     [](calflops::Options& o, const std::string& v) { o.hardware = v; }},
+    {"--hardware-file", "FILE", "the same with a device profile file (format: docs/memory-and-latency.md)",
+     [](calflops::Options& o, const std::string& v) { o.hardware_file = v; }},
+    {"--memory-detail", nullptr, "print the memory breakdown section (weights, KV cache, activations)",
+     [](calflops::Options& o, const std::string&) { o.memory_detail = true; }},
+    {"--recompute", "R", "train: activation recomputation none (default), selective or full",
+     [](calflops::Options& o, const std::string& v) { o.recompute = v; }},
+    {"--optimizer", "O", "train: adamw (default), sgd (momentum) or adafactor",
+     [](calflops::Options& o, const std::string& v) { o.optimizer = v; }},
+    {"--zero", "Z", "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
+     [](calflops::Options& o, const std::string& v) {
+       o.zero = static_cast<int>(ParseInt("--zero", v));
+     }},
+    {"--dp", "N", "train: data-parallel ranks for --zero (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.dp = ParseInt("--dp", v); }},
+    {"--step-time", "SEC", "train: measured seconds per step; with --hardware gives MFU",
+     [](calflops::Options& o, const std::string& v) { o.step_time = ParseDouble("--step-time", v); }},
+    {"--tokens-per-second", "TPS", "train: measured tokens per second (instead of --step-time)",
+     [](calflops::Options& o, const std::string& v) {
+       o.tokens_per_second = ParseDouble("--tokens-per-second", v);
+     }},
     {"--format", "F", "text (the calflops report, default) or json",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
@@ -84,7 +133,10 @@ const Flag kFlags[] = {
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
+    {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
+    {"--list-ops-perf", nullptr, "print bytes moved and backward per op (Markdown) and exit",
+     nullptr},
     {"--list-limits", nullptr, "print the input limits (Markdown) and exit", nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
@@ -154,6 +206,14 @@ int Main(int argc, char** argv) {
     }
     if (name == "--list-models") {
       calflops::WriteModelList(std::cout);
+      return 0;
+    }
+    if (name == "--list-hardware") {
+      calflops::WriteHardwareList(std::cout);
+      return 0;
+    }
+    if (name == "--list-ops-perf") {
+      calflops::WritePerfOpTable(std::cout);
       return 0;
     }
     if (name == "--list-ops") {

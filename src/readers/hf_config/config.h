@@ -55,6 +55,8 @@ class Config {
   /// Array of [a, b] integer pairs, each in [min, max].
   std::vector<std::vector<int64_t>> IntPairs(std::string_view key, int64_t min = 1,
                                              int64_t max = kMaxConfigDim) const;
+  /// Array of integers (absent or null -> empty).
+  std::vector<int64_t> Ints(std::string_view key) const;
   /// Nested object (e.g. "text_config"); an absent or null key gives an empty object.
   Config Sub(std::string_view key) const;
   /// A copy with `key` set (used to apply defaults and overrides).
