@@ -32,11 +32,16 @@ struct Outcome {
   std::string out;
 };
 
-/// Runs the CLI in `dir` on `input` (a file name there) with `args`.
+/// Runs the CLI in `dir` on `input` (a file name there) with `args`: `input` comes first, or
+/// where `args` says {input} (a file that is not the model, such as --hardware-file {input}).
 Outcome RunIn(const fs::path& dir, const std::string& input, const std::string& args) {
   fs::path out_file = dir.parent_path() / (dir.filename().string() + ".stdout");
-  std::string cmd = "cd '" + dir.string() + "' && '" + CALFLOPS_BINARY + "' '" + input + "' " +
-                    args + " 2>&1 >'" + out_file.string() + "'";
+  std::string command_args = "'" + input + "' " + args;
+  if (auto at = args.find("{input}"); at != std::string::npos) {
+    command_args = args.substr(0, at) + "'" + input + "'" + args.substr(at + 7);
+  }
+  std::string cmd = "cd '" + dir.string() + "' && '" + CALFLOPS_BINARY + "' " + command_args +
+                    " 2>&1 >'" + out_file.string() + "'";
   FILE* p = popen(cmd.c_str(), "r");
   Outcome o;
   std::array<char, 4096> buf{};
