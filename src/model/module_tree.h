@@ -16,8 +16,9 @@ namespace calflops {
 using ModuleId = int32_t;
 inline constexpr ModuleId kNoModule = -1;
 
-/// Most modules one model may have (layers x modules per layer, or an ONNX graph's nodes).
-inline constexpr size_t kMaxModules = size_t{1} << 20;
+/// Most modules one model may have: 3.5 x DeepSeek-V3 (75,000). The module tree, the per-module
+/// figures and the report grow with it (about 4 KiB per module in --mode train with JSON).
+inline constexpr size_t kMaxModules = size_t{1} << 18;
 /// Most elements one parameter tensor may have: PyTorch's numel() is an int64.
 inline constexpr uint64_t kMaxTensorElements = uint64_t{INT64_MAX};
 
