@@ -107,10 +107,13 @@ TEST(CallFolding, ZooFoldedEqualsReplayedWithEstimates) {
     }
     bool mistral = config.String("model_type", "") == "mistral";
     for (int64_t batch : {1, 64}) {
+      // Batch 64 moves decode attention towards compute-bound; DeepSeek-V3's 75,000 modules make
+      // its replay the slow part of this test, so it runs at batch 1 only.
+      if (batch > 1 && arch->tree().size() > 20000) continue;
       Workload w{.mode = Mode::kGenerate,
                  .batch = batch,
                  .prompt_tokens = mistral ? 4090 : 100,
-                 .max_new_tokens = 23};
+                 .max_new_tokens = 13};
       Profile folded, replayed;
       try {
         replayed = Analyze(*arch, w, Convention::kAnalytic, &hw, RunCosting::kReplay);
