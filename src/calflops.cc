@@ -2,8 +2,14 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/weights.h"
+#include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
 #include "model/error.h"
 #include "readers/model_source.h"
@@ -11,6 +17,7 @@
 #include "report/json_report.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
+#include "report/weights_report.h"
 
 namespace calflops {
 namespace {
@@ -39,7 +46,22 @@ Workload MakeWorkload(const Options& o) {
   return w;
 }
 
-Profile Run(const Options& o) {
+/// What one run produced: the FLOPs profile when an architecture was built, the weights
+/// analysis when the model came with weight files.
+struct RunResult {
+  ModelSource source;
+  std::optional<Profile> profile;
+  std::optional<WeightsProfile> weights;
+  std::optional<WeightsComparison> comparison;
+  std::string note;  ///< why there is no profile
+
+  WeightsSection Section() const {
+    return WeightsSection{*source.weights, *weights, comparison ? &*comparison : nullptr,
+                          source.format == "gguf" && source.config ? &source.config->raw() : nullptr, note};
+  }
+};
+
+RunResult Run(const Options& o) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
     throw Error(ExitCode::kUsage, "--convention",
@@ -47,10 +69,24 @@ Profile Run(const Options& o) {
   }
   Workload w = MakeWorkload(o);
   ValidateWorkload(w);
-  Config config = LoadModelConfig(o.model);
-  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-  auto arch = BuildArchitecture(config, b);
-  return Analyze(*arch, w, *convention);
+  RunResult r{LoadModelSource(o.model, ReadOptions{.header_only = o.header_only}), {}, {}, {}, {}};
+  std::unique_ptr<Architecture> arch;
+  if (!r.source.config) {
+    r.note = "no FLOPs: " + r.source.no_config_reason;
+  } else if (o.weights_only) {
+    r.note = "no FLOPs: --weights-only";
+  } else {
+    BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
+    arch = BuildArchitecture(*r.source.config, b);
+    r.profile = Analyze(*arch, w, *convention);
+  }
+  if (r.source.weights) {
+    r.weights = AnalyzeWeights(*r.source.weights);
+    if (arch) r.comparison = CompareWeights(*r.source.weights, arch->tree(), r.source.config->source());
+  } else if (o.weights_only) {
+    throw Error(ExitCode::kUsage, "--weights-only", o.model + " has no weight files");
+  }
+  return r;
 }
 
 }  // namespace
@@ -64,7 +100,7 @@ void WriteReport(const Options& o, std::ostream& out) {
   if (o.precision < 0 || o.precision > 15) {
     throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(o.precision));
   }
-  Profile p = Run(o);
+  RunResult run = Run(o);
   ReportOptions r{.precision = o.precision,
                   .unit = o.unit,
                   .bp_factor = o.bp_factor,
@@ -73,14 +109,31 @@ void WriteReport(const Options& o, std::ostream& out) {
                   .attn_impl = o.attn_impl,
                   .workload = MakeWorkload(o)};
   if (o.format == "json") {
-    WriteJsonReport(p, r, out);
+    auto weights = [&](JsonWriter& w) {
+      if (!run.weights) return;
+      w.Key("weights");
+      WriteWeightsJson(w, run.Section());
+    };
+    if (run.profile) {
+      WriteJsonReport(*run.profile, r, out, weights);
+    } else {
+      JsonWriter w(out);
+      w.BeginObject();
+      w.Key("schema_version").Int(kJsonSchemaVersion);
+      w.Key("model").String(o.model);
+      weights(w);
+      w.EndObject();
+    }
   } else {
-    WriteTextReport(p, r, out);
+    if (run.profile) WriteTextReport(*run.profile, r, out);
+    if (run.weights) WriteWeightsText(run.Section(), out);
   }
 }
 
 Totals Measure(const Options& o) {
-  Profile p = Run(o);
+  RunResult run = Run(o);
+  if (!run.profile) throw Unsupported(o.model, run.note);
+  const Profile& p = *run.profile;
   return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value()};
 }
 

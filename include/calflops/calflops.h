@@ -1,7 +1,7 @@
 // calflops: parameters, MACs and FLOPs of neural networks from their descriptions.
 //
 //   calflops::Options o;
-//   o.model = "llama-3-8b";            // zoo name, config.json path, or a directory holding one
+//   o.model = "llama-3-8b";  // zoo name, config.json, directory, .safetensors, index or .gguf
 //   o.seq_len = 128;
 //   calflops::WriteReport(o, std::cout);   // the calflops text report
 //   calflops::Totals t = calflops::Measure(o);
@@ -17,7 +17,7 @@
 namespace calflops {
 
 struct Options {
-  std::string model;                    ///< zoo name, config.json, or a directory
+  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json] or .gguf file
   std::string model_class;              ///< transformers class ("" = config architectures[0])
   std::string convention = "analytic";  ///< "analytic" | "calflops"
   std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
@@ -26,6 +26,9 @@ struct Options {
   int64_t seq_len = 128;
   int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
   int64_t max_new_tokens = 1;  ///< generate: tokens produced
+  // weights files
+  bool header_only = false;   ///< accept weight files whose data region is missing or truncated
+  bool weights_only = false;  ///< report the weight files only; build no architecture
   // report
   std::string format = "text";  ///< "text" | "json"
   int precision = 2;
@@ -42,7 +45,7 @@ struct Totals {
 
 /// Analyses the model and writes the report in `options.format`.
 void WriteReport(const Options& options, std::ostream& out);
-/// Analyses the model and returns the root totals.
+/// Analyses the model and returns the root totals (an architecture must be buildable).
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.
 void WriteModelList(std::ostream& out);

@@ -39,7 +39,8 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
 
 }  // namespace
 
-void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out,
+                     const std::function<void(JsonWriter&)>& extra) {
   JsonWriter w(out);
   const Workload& wl = o.workload;
   w.BeginObject();
@@ -79,6 +80,7 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   w.EndObject();
   w.Key("modules");
   WriteModule(w, p, p.tree.root());
+  if (extra) extra(w);
   w.EndObject();
 }
 

@@ -76,6 +76,10 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.unit = v; }},
     {"--bp-factor", "F", "backward cost as a multiple of forward, for the fwd+bwd lines (default 2)",
      [](calflops::Options& o, const std::string& v) { o.bp_factor = ParseDouble("--bp-factor", v); }},
+    {"--weights-only", nullptr, "weight files: report what they hold, build no architecture",
+     [](calflops::Options& o, const std::string&) { o.weights_only = true; }},
+    {"--header-only", nullptr, "weight files: accept a missing or truncated data region (headers are all that is read)",
+     [](calflops::Options& o, const std::string&) { o.header_only = true; }},
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
@@ -86,8 +90,10 @@ const Flag kFlags[] = {
 void PrintHelp(std::ostream& out) {
   out << "usage: calflops MODEL [options]\n\n"
          "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
-         "MODEL is a bundled model name (see --list-models), a config.json, or a directory\n"
-         "holding one.\n\noptions:\n";
+         "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
+         "(config.json and/or *.safetensors), a .safetensors file or index, or a .gguf file;\n"
+         "files are recognised by content. Weight files add a weights section (types, bytes,\n"
+         "bits per weight, comparison with the config) after the report.\n\noptions:\n";
   for (const Flag& f : kFlags) {
     std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
     out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";
