@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <span>
 #include <string_view>
 #include <unordered_map>
@@ -105,6 +108,18 @@ const Mapping* FindMapping(std::string_view model_type) {
   return nullptr;
 }
 
+/// A float32 metadata value as the decimal the converter started from: the shortest decimal that
+/// reads back as the same float32 (1e-05 stored as f32 is 9.99999974e-06; the config said 1e-05).
+double ShortestDecimal(double f32) {
+  auto f = static_cast<float>(f32);
+  for (int digits = 1; digits <= 9; ++digits) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.*g", digits, static_cast<double>(f));
+    if (std::strtof(b, nullptr) == f) return std::strtod(b, nullptr);
+  }
+  return f32;
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -159,6 +174,7 @@ class Keys {
     if (!d) {
       throw BadInput(f_.Where(*kv), "is " + std::string(GgufValueTypeName(kv->value.type)) + ", expected a number");
     }
+    if (kv->value.type == GgufValueType::kF32 && std::isfinite(*d)) return ShortestDecimal(*d);
     return d;
   }
 

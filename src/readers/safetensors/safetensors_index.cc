@@ -1,5 +1,6 @@
 #include "readers/safetensors/safetensors_index.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <unordered_map>
 
@@ -65,10 +66,10 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
       all.facts.emplace_back("index_total_size", std::to_string(ts->get<uint64_t>()));
     }
   }
-  // Shards in order of first mention; each tensor's shard.
+  // Shards in name order (model-00001-of-00002 first); each tensor's shard.
   std::vector<std::string> shards;
   std::unordered_map<std::string, size_t> shard_ids;
-  std::unordered_map<std::string, size_t> listed;  // tensor -> shard id
+  std::unordered_map<std::string, std::string> listed;  // tensor -> shard
   for (const auto& [name, shard] : wm->items()) {
     if (!shard.is_string()) {
       throw BadInput(where_key(name), std::string("weight_map value is ") + JsonTypeName(shard) +
@@ -78,15 +79,16 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
     if (!IsPlainFileName(s)) {
       throw BadInput(where_key(name), "shard " + QuoteName(s) + " is not a file name in the index's directory");
     }
-    auto [it, added] = shard_ids.emplace(s, shards.size());
-    if (added) {
+    if (shard_ids.emplace(s, 0).second) {
       if (shards.size() == kMaxShards) {
         throw BadInput(where_key(name), "more than " + std::to_string(kMaxShards) + " shards");
       }
       shards.push_back(s);
     }
-    listed.emplace(name, it->second);
+    listed.emplace(name, s);
   }
+  std::sort(shards.begin(), shards.end());
+  for (size_t i = 0; i < shards.size(); ++i) shard_ids[shards[i]] = i;
   all.facts.emplace_back("index", index_path);
   all.facts.emplace_back("shards", std::to_string(shards.size()));
   std::unordered_map<std::string, size_t> seen;  // tensor -> shard id it was found in
@@ -97,16 +99,18 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
       auto l = listed.find(t.name);
       std::string where = path + ": tensor " + QuoteName(t.name) + " at offset " + std::to_string(t.offset);
       if (l == listed.end()) throw BadInput(where, "is not listed in the index's weight_map");
-      if (l->second != id) {
-        throw BadInput(where, "is listed in the index for shard " + QuoteName(shards[l->second]));
+      if (l->second != shards[id]) {
+        throw BadInput(where, "is listed in the index for shard " + QuoteName(l->second));
       }
       seen.emplace(t.name, id);
     }
     Append(all, std::move(one));
   }
-  for (const auto& [name, id] : listed) {
+  // Report a listed tensor no shard holds, the first in name order.
+  for (const auto& [name, shard] : wm->items()) {
     if (!seen.count(name)) {
-      throw BadInput(where_key(name), "is listed for shard " + QuoteName(shards[id]) + ", which has no such tensor");
+      throw BadInput(where_key(name), "is listed for shard " + QuoteName(shard.get<std::string>()) +
+                                          ", which has no such tensor");
     }
   }
   return all;
