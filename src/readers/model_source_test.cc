@@ -50,6 +50,8 @@ TEST(ModelSource, UnknownFormatSaysWhatWasTried) {
   EXPECT_EQ(ErrorOf(empty), empty + ": unknown model format (tried: gguf, safetensors, json (config.json or "
                                     "safetensors index)); it starts with nothing (empty file)");
   EXPECT_EQ(ErrorOf(dir.Path("missing.gguf")), dir.Path("missing.gguf") + ": no such file");
+  std::string big = dir.Write("big.json", std::string(R"({"hidden_size": 1e999})"));
+  EXPECT_EQ(ErrorOf(big), big + ": invalid JSON: number overflow parsing '1e999'");
   EXPECT_EQ(ErrorOf(dir.path()), dir.path() + ": the directory holds no config.json, "
                                               "model.safetensors.index.json or *.safetensors");
 }

@@ -62,6 +62,11 @@ json ParseStrictJson(std::string_view text, const std::string& source, uint64_t 
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     uint64_t at = base_offset + (e.byte > 0 ? e.byte - 1 : 0);
     throw BadInput(source + ": offset " + std::to_string(at), "invalid JSON: " + detail);
+  } catch (const json::exception& e) {
+    // A number out of range ("1e999") is reported as out_of_range, not parse_error.
+    std::string what = e.what();
+    auto end = what.find("] ");
+    throw BadInput(source, "invalid JSON: " + (end == std::string::npos ? what : what.substr(end + 2)));
   }
 }
 

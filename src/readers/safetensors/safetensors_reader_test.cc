@@ -95,7 +95,7 @@ enum class Corruption {
   kDuplicateName, kUnknownDtype, kDtypeNotString, kShapeNotArray, kNegativeDim, kRankOverLimit,
   kOffsetsNotPair, kOffsetsReversed, kSizeMismatch, kOverlap, kGap, kGapAtStart, kOffsetPastEof,
   kTrailingData, kMetadataNotStrings, kEntryNotObject, kMissingDtype, kPackedNotWholeBytes,
-  kElementCountOverflow,
+  kElementCountOverflow, kNumberOverflow,
 };
 
 struct Case {
@@ -182,6 +182,9 @@ const Case kCases[] = {
     {Corruption::kElementCountOverflow,
      [] { return H(R"({"a":{"dtype":"U8","shape":[1099511627776,1099511627776],"data_offsets":[0,1]}})", 1); },
      "t.safetensors: tensor 'a' at offset 9: shape [1099511627776,1099511627776] has more than 2^64 elements"},
+    // nlohmann reports this as out_of_range, not parse_error (found by the index fuzzer).
+    {Corruption::kNumberOverflow, [] { return H(R"({"a":{"dtype":"U8","shape":[1e999],"data_offsets":[0,1]}})", 1); },
+     "t.safetensors: invalid JSON: number overflow parsing '1e999'"},
 };
 
 TEST(SafetensorsReader, MalformedInputsGiveOneLocatedLine) {
