@@ -32,29 +32,62 @@ const char* JsonTypeName(const json& j) {
   }
 }
 
-json ParseStrictJson(std::string_view text, const std::string& source, uint64_t base_offset) {
-  // One key set per open object: a repeated key is an error, not "last one wins".
-  std::vector<std::unordered_set<std::string>> open;
-  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start: open.emplace_back(); break;
-      case json::parse_event_t::object_end: open.pop_back(); break;
-      case json::parse_event_t::key: {
-        const std::string& k = parsed.get_ref<const std::string&>();
-        if (!open.back().insert(k).second) {
-          uint64_t first = KeyOffset(text, k, 0);
-          uint64_t second = KeyOffset(text, k, base_offset, static_cast<size_t>(first) + 1);
-          throw BadInput(source + ": key " + QuoteName(k) + " at offset " + std::to_string(second),
-                         "duplicate key");
-        }
-        break;
-      }
-      default: break;
+namespace {
+
+/// nlohmann's DOM builder behind a SAX filter that rejects a key repeated within one object.
+/// (The parse-callback interface would do it too, but it rescans the parent container at every
+/// closing brace: quadratic on a 20,000-tensor header.)
+class StrictSax {
+ public:
+  StrictSax(json& result, std::string_view text, const std::string& source, uint64_t base_offset)
+      : dom_(result, /*allow_exceptions=*/true), text_(text), source_(source), base_(base_offset) {}
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const std::string& s) { return dom_.number_float(v, s); }
+  bool string(std::string& v) { return dom_.string(v); }
+  bool binary(json::binary_t& v) { return dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    open_.emplace_back();
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    if (!open_.back().insert(k).second) {
+      uint64_t first = KeyOffset(text_, k, 0);
+      uint64_t second = KeyOffset(text_, k, base_, static_cast<size_t>(first) + 1);
+      throw BadInput(source_ + ": key " + QuoteName(k) + " at offset " + std::to_string(second), "duplicate key");
     }
-    return true;
-  };
+    return dom_.key(k);
+  }
+  bool end_object() {
+    open_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) { return dom_.start_array(n); }
+  bool end_array() { return dom_.end_array(); }
+  template <class Exception>  // the concrete type (parse_error, out_of_range) must survive
+  bool parse_error(std::size_t pos, const std::string& token, const Exception& e) {
+    return dom_.parse_error(pos, token, e);
+  }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::vector<std::unordered_set<std::string>> open_;  ///< keys of each open object
+  std::string_view text_;
+  const std::string& source_;
+  uint64_t base_;
+};
+
+}  // namespace
+
+json ParseStrictJson(std::string_view text, const std::string& source, uint64_t base_offset) {
+  json result;
+  StrictSax sax(result, text, source, base_offset);
   try {
-    return json::parse(text.begin(), text.end(), check);
+    json::sax_parse(text.begin(), text.end(), &sax);
+    return result;
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."

@@ -18,59 +18,59 @@ struct Entry {
   TensorInfo info;
   uint64_t begin = 0;
   uint64_t end = 0;
-  uint64_t at = 0;  ///< file offset of its name in the header, for errors
 };
 
 class HeaderParser {
  public:
   HeaderParser(std::string_view text, const std::string& source) : text_(text), source_(source) {}
 
-  std::string Where(const std::string& name, uint64_t at) const {
-    return source_ + ": tensor " + QuoteName(name) + " at offset " + std::to_string(at);
+  /// "<file>: tensor 'x' at offset N". Searching the header for the name costs a scan, so this
+  /// is only called once an error is certain.
+  std::string Where(const std::string& name) const {
+    return source_ + ": tensor " + QuoteName(name) + " at offset " + std::to_string(KeyOffset(text_, name, kPrefixBytes));
   }
 
   Entry ParseEntry(const std::string& name, const json& v) {
     Entry e;
-    e.at = KeyOffset(text_, name, kPrefixBytes);
-    std::string where = Where(name, e.at);
+    auto where = [&] { return Where(name); };
     e.info.name = name;
     if (!v.is_object()) {
-      throw BadInput(where, std::string("is ") + JsonTypeName(v) +
+      throw BadInput(where(), std::string("is ") + JsonTypeName(v) +
                                 ", expected an object with dtype, shape and data_offsets");
     }
     auto field = [&](const char* key) -> const json& {
       auto it = v.find(key);
-      if (it == v.end()) throw BadInput(where, std::string("'") + key + "' is missing");
+      if (it == v.end()) throw BadInput(where(), std::string("'") + key + "' is missing");
       return *it;
     };
     const json& dtype = field("dtype");
     if (!dtype.is_string()) {
-      throw BadInput(where, std::string("dtype is ") + JsonTypeName(dtype) + ", expected a string");
+      throw BadInput(where(), std::string("dtype is ") + JsonTypeName(dtype) + ", expected a string");
     }
     const SafetensorsDtype* dt = FindSafetensorsDtype(dtype.get_ref<const std::string&>());
     if (!dt) {
       std::string known;
       for (const auto& d : AllSafetensorsDtypes()) known += (known.empty() ? "" : ", ") + std::string(d.name);
-      throw BadInput(where, "unknown dtype " + QuoteName(dtype.get_ref<const std::string&>()) +
+      throw BadInput(where(), "unknown dtype " + QuoteName(dtype.get_ref<const std::string&>()) +
                                 " (known: " + known + ")");
     }
     e.info.dtype = std::string(dt->name);
 
     const json& shape = field("shape");
     if (!shape.is_array()) {
-      throw BadInput(where, std::string("shape is ") + JsonTypeName(shape) + ", expected an array of integers");
+      throw BadInput(where(), std::string("shape is ") + JsonTypeName(shape) + ", expected an array of integers");
     }
     if (shape.size() > static_cast<size_t>(kMaxTensorRank)) {
-      throw BadInput(where, "shape has " + std::to_string(shape.size()) + " dims, at most " +
+      throw BadInput(where(), "shape has " + std::to_string(shape.size()) + " dims, at most " +
                                 std::to_string(kMaxTensorRank) + " are allowed");
     }
     uint64_t elements = 1;
     for (const json& d : shape) {
       if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-        throw BadInput(where, "shape " + shape.dump() + " has a dim that is not an integer in [0, 2^63-1]");
+        throw BadInput(where(), "shape " + shape.dump() + " has a dim that is not an integer in [0, 2^63-1]");
       }
       auto p = CheckedMul(elements, d.get<uint64_t>());
-      if (!p) throw BadInput(where, "shape " + shape.dump() + " has more than 2^64 elements");
+      if (!p) throw BadInput(where(), "shape " + shape.dump() + " has more than 2^64 elements");
       elements = *p;
       e.info.shape.push_back(d.get<int64_t>());
     }
@@ -79,21 +79,21 @@ class HeaderParser {
     const json& offsets = field("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned()) {
-      throw BadInput(where, "data_offsets " + offsets.dump() + " is not [begin, end] with integers >= 0");
+      throw BadInput(where(), "data_offsets " + offsets.dump() + " is not [begin, end] with integers >= 0");
     }
     e.begin = offsets[0].get<uint64_t>();
     e.end = offsets[1].get<uint64_t>();
     if (e.end < e.begin) {
-      throw BadInput(where, "data_offsets " + offsets.dump() + " end before they begin");
+      throw BadInput(where(), "data_offsets " + offsets.dump() + " end before they begin");
     }
     u128 bits = static_cast<u128>(elements) * static_cast<u128>(dt->bits);
     if (bits % 8 != 0) {
-      throw BadInput(where, std::to_string(elements) + " elements of " + e.info.dtype + " (" +
+      throw BadInput(where(), std::to_string(elements) + " elements of " + e.info.dtype + " (" +
                                 std::to_string(dt->bits) + " bits) are not a whole number of bytes");
     }
     e.info.bytes = Count::FromU128(bits / 8);
     if (e.info.bytes != Count(e.end - e.begin)) {
-      throw BadInput(where, "data_offsets " + offsets.dump() + " hold " + std::to_string(e.end - e.begin) +
+      throw BadInput(where(), "data_offsets " + offsets.dump() + " hold " + std::to_string(e.end - e.begin) +
                                 " bytes, but shape " + shape.dump() + " of " + e.info.dtype + " needs " +
                                 e.info.bytes.ToString());
     }
@@ -175,18 +175,18 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, co
   const Entry* prev = nullptr;
   uint64_t data_bytes = file_size - data_start;
   for (const Entry* e : order) {
-    std::string where = p.Where(e->info.name, e->at);
+    auto where = [&] { return p.Where(e->info.name); };
     std::string offsets = "data_offsets [" + std::to_string(e->begin) + ", " + std::to_string(e->end) + "]";
     if (e->begin < expected) {
-      throw BadInput(where, offsets + " overlap tensor " + QuoteName(prev->info.name) + " [" +
+      throw BadInput(where(), offsets + " overlap tensor " + QuoteName(prev->info.name) + " [" +
                                 std::to_string(prev->begin) + ", " + std::to_string(prev->end) + "]");
     }
     if (e->begin > expected) {
-      throw BadInput(where, offsets + " leave a gap of " + std::to_string(e->begin - expected) + " bytes after " +
+      throw BadInput(where(), offsets + " leave a gap of " + std::to_string(e->begin - expected) + " bytes after " +
                                 (prev ? "tensor " + QuoteName(prev->info.name) : std::string("the header")));
     }
     if (!options.header_only && e->end > data_bytes) {
-      throw BadInput(where, offsets + " end past the end of the file: the data region holds " +
+      throw BadInput(where(), offsets + " end past the end of the file: the data region holds " +
                                 std::to_string(data_bytes) + " bytes (--header-only accepts header-only files)");
     }
     expected = e->end;
