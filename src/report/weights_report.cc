@@ -90,9 +90,9 @@ std::string Params(Count c) {
 
 std::string StatsLine(const WeightStats& s) {
   char b[160];
-  std::snprintf(b, sizeof b, "%6llu tensors  %10s params  %11s  %6.3f bits/weight",
-                static_cast<unsigned long long>(s.tensors), Params(s.params).c_str(), Bytes(s.bytes).c_str(),
-                s.bits_per_weight());
+  std::snprintf(b, sizeof b, "%6llu %-7s  %10s params  %11s  %6.3f bits/weight",
+                static_cast<unsigned long long>(s.tensors), s.tensors == 1 ? "tensor" : "tensors",
+                Params(s.params).c_str(), Bytes(s.bytes).c_str(), s.bits_per_weight());
   return b;
 }
 
