@@ -26,6 +26,12 @@ struct Options {
   int64_t seq_len = 128;
   int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
   int64_t max_new_tokens = 1;  ///< generate: tokens produced
+  // vision inputs
+  int64_t image_height = 0;  ///< original image size (0 = the model's native size)
+  int64_t image_width = 0;
+  int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
+  bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
+                                   ///< token, vision tower re-runs at every decode step
   // weights files
   bool header_only = false;   ///< accept weight files whose data region is missing or truncated
   bool weights_only = false;  ///< report the weight files only; build no architecture
@@ -49,6 +55,8 @@ void WriteReport(const Options& options, std::ostream& out);
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.
 void WriteModelList(std::ostream& out);
+/// The op cost table as Markdown: op, formula (docs/cost-model.md embeds it).
+void WriteCostTable(std::ostream& out);
 /// Library version, "MAJOR.MINOR.PATCH".
 const char* Version();
 

@@ -11,6 +11,21 @@ using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
     LlamaArch,
+    MistralArch,
+    MixtralArch,
+    Qwen2Arch,
+    Qwen2MoeArch,
+    Qwen3Arch,
+    Qwen3MoeArch,
+    GemmaArch,
+    Gemma2Arch,
+    Phi3Arch,
+    DeepseekV3Arch,
+    ClipArch,
+    ClipVisionArch,
+    ClipTextArch,
+    LlavaArch,
+    LlavaNextArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

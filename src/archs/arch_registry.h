@@ -35,5 +35,20 @@ DType ConfigDType(const Config& config);
 
 // Entries, one per architecture file.
 const ArchEntry& LlamaArch();
+const ArchEntry& MistralArch();
+const ArchEntry& MixtralArch();
+const ArchEntry& Qwen2Arch();
+const ArchEntry& Qwen2MoeArch();
+const ArchEntry& Qwen3Arch();
+const ArchEntry& Qwen3MoeArch();
+const ArchEntry& GemmaArch();
+const ArchEntry& Gemma2Arch();
+const ArchEntry& Phi3Arch();
+const ArchEntry& DeepseekV3Arch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

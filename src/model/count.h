@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 
 #include "model/error.h"
@@ -42,6 +43,8 @@ class Count {
  private:
   u128 v_ = 0;
 };
+
+inline std::ostream& operator<<(std::ostream& o, Count c) { return o << c.ToString(); }
 
 /// Thrown when a count would exceed 2^128 - 1.
 Error OverflowError(const std::string& what);

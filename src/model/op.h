@@ -43,6 +43,7 @@ enum class OpKind : uint8_t {
   // reductions over the last dimension(s): in[0] -> out
   kMean,
   kSum,
+  kTopK,  ///< the attr = k largest values of the last dimension (torch.topk): in[0] -> out
   // normalisations over the last dimension of size attr
   kSoftmax,
   kLayerNorm,  ///< attr2 bit 0: has weight, bit 1: has bias
