@@ -3,9 +3,8 @@
 // regions as sparse holes (ftruncate), so the readers' default size checks run and no weight byte
 // is ever written or read.
 //   build/bench_weights_headers
-#include <unistd.h>
-
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include "readers/gguf/gguf_reader.h"
 #include "readers/model_source.h"
@@ -40,10 +39,12 @@ struct Files {
       for (int e = 0; e < 166 && n < 20000; ++e) {
         for (const char* p : {"gate_proj", "up_proj", "down_proj"}) {
           if (n == 20000) break;
-          std::string name = "model.layers." + std::to_string(l) + ".mlp.experts." + std::to_string(e) + "." + p + ".weight";
+          std::string name = "model.layers." + std::to_string(l) + ".mlp.experts." +
+                             std::to_string(e) + "." + p + ".weight";
           size_t s = static_cast<size_t>(n) * 8 / 20000;
           shards[s].push_back({name, "BF16", {1408, 2048}, 16});
-          map += std::string(map.empty() ? "" : ",") + "\"" + name + "\":\"shard-" + std::to_string(s) + ".safetensors\"";
+          map += std::string(map.empty() ? "" : ",") + "\"" + name + "\":\"shard-" +
+                 std::to_string(s) + ".safetensors\"";
           ++n;
         }
       }
@@ -53,19 +54,24 @@ struct Files {
       WriteSparse(dir.Path("shard-" + std::to_string(s) + ".safetensors"), header,
                   header.size() + testing::StDataBytes(shards[s]));
     }
-    index = dir.Write("model.safetensors.index.json", "{\"metadata\":{},\"weight_map\":{" + map + "}}");
+    index =
+        dir.Write("model.safetensors.index.json", "{\"metadata\":{},\"weight_map\":{" + map + "}}");
 
     // 1,000 tensors: a 111-layer Llama-shaped GGUF (9 tensors a layer + a tied embedding) with
     // Q4_K weights and a 32k-token vocabulary.
     testing::GgufWriter w;
-    w.Str("general.architecture", "llama").U32("llama.embedding_length", 4096).U32("llama.block_count", 111);
+    w.Str("general.architecture", "llama")
+        .U32("llama.embedding_length", 4096)
+        .U32("llama.block_count", 111);
     w.U32("llama.feed_forward_length", 11008).U32("llama.attention.head_count", 32);
     w.Strings("tokenizer.ggml.tokens", std::vector<std::string>(32000, "token"));
     w.Tensor("token_embd.weight", {4096, 32000}, testing::kQ4_K);
     for (int i = 0; i < 111; ++i) {
       std::string p = "blk." + std::to_string(i) + ".";
-      for (const char* t : {"attn_q", "attn_k", "attn_v", "attn_output"}) w.Tensor(p + t + ".weight", {4096, 4096}, testing::kQ4_K);
-      for (const char* t : {"ffn_gate", "ffn_up"}) w.Tensor(p + t + ".weight", {4096, 11008}, testing::kQ4_K);
+      for (const char* t : {"attn_q", "attn_k", "attn_v", "attn_output"})
+        w.Tensor(p + t + ".weight", {4096, 4096}, testing::kQ4_K);
+      for (const char* t : {"ffn_gate", "ffn_up"})
+        w.Tensor(p + t + ".weight", {4096, 11008}, testing::kQ4_K);
       w.Tensor(p + "ffn_down.weight", {11008, 4096}, testing::kQ6_K);
       w.Tensor(p + "attn_norm.weight", {4096}, testing::kF32);
       w.Tensor(p + "ffn_norm.weight", {4096}, testing::kF32);

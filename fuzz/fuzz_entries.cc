@@ -83,7 +83,8 @@ int SafetensorsIndex(const uint8_t* data, size_t size) {
   return Guard([&] {
     // No shard exists in this directory: the index itself is what is exercised.
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    TensorSet set = ReadSafetensorsIndexText(text, "fuzz.index.json", "/nonexistent-calflops-fuzz", {});
+    TensorSet set =
+        ReadSafetensorsIndexText(text, "fuzz.index.json", "/nonexistent-calflops-fuzz", {});
     Report(set, nullptr);
   });
 }

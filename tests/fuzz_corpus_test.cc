@@ -1,12 +1,12 @@
 // Replays the committed seed corpora (fuzz/corpus/<reader>/) through the fuzz targets' bodies,
 // so the normal test run covers them without a fuzzing engine: every input must end in a
 // result or a located calflops::Error, nothing else.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "fuzz/fuzz_entries.h"
 
@@ -20,7 +20,8 @@ int Replay(const std::string& reader, int (*entry)(const uint8_t*, size_t)) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     std::ifstream f(e.path(), std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                               std::istreambuf_iterator<char>());
     EXPECT_NO_THROW(entry(bytes.data(), bytes.size())) << e.path();
     ++n;
   }
@@ -29,7 +30,9 @@ int Replay(const std::string& reader, int (*entry)(const uint8_t*, size_t)) {
 
 TEST(FuzzCorpus, Gguf) { EXPECT_GE(Replay("gguf", fuzz::Gguf), 10); }
 TEST(FuzzCorpus, Safetensors) { EXPECT_GE(Replay("safetensors", fuzz::Safetensors), 10); }
-TEST(FuzzCorpus, SafetensorsIndex) { EXPECT_GE(Replay("safetensors_index", fuzz::SafetensorsIndex), 5); }
+TEST(FuzzCorpus, SafetensorsIndex) {
+  EXPECT_GE(Replay("safetensors_index", fuzz::SafetensorsIndex), 5);
+}
 
 }  // namespace
 }  // namespace calflops

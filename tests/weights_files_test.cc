@@ -2,12 +2,11 @@
 // by a mixed-quantisation GGUF: parameters and bytes against arithmetic written here, the three
 // sources agreeing module by module, the CLI report for a .gguf, and a Llama-3-8B-shaped GGUF
 // header with Q4_K_M-style types.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
@@ -29,35 +28,35 @@ namespace ids = testing;
 // 320), written out: embeddings, per layer q + k + v + o + gate + up + down + two norms, final
 // norm, untied head.
 constexpr uint64_t kEmbed = 320 * 256;
-constexpr uint64_t kLayer = 256 * 256 + 128 * 256 + 128 * 256 + 256 * 256 + 3 * (512 * 256) + 2 * 256;
+constexpr uint64_t kLayer =
+    256 * 256 + 128 * 256 + 128 * 256 + 256 * 256 + 3 * (512 * 256) + 2 * 256;
 constexpr uint64_t kTinyParams = kEmbed + 2 * kLayer + 256 + 320 * 256;
 static_assert(kTinyParams == 1'344'768);
 
 // Bytes of the GGUF's tensors, rows x blocks per row x block bytes (ggml block sizes):
 // Q4_K 256/144, Q5_0 32/22, Q6_K 256/210, Q8_0 32/34, IQ4_XS 256/136, Q4_0 32/18, Q2_K 256/84,
 // IQ2_XS 256/74, Q3_K 256/110, F32 4 bytes, F16 and BF16 2 bytes.
-constexpr uint64_t kLayer0Bytes = 256 * 4                 // attn_norm F32
-                                  + 256 * 1 * 144         // attn_q Q4_K: 256 rows of 256
-                                  + 128 * 8 * 22          // attn_k Q5_0: 128 rows of 8 blocks
-                                  + 128 * 1 * 210         // attn_v Q6_K
-                                  + 256 * 8 * 34          // attn_output Q8_0
-                                  + 256 * 4               // ffn_norm F32
-                                  + 512 * 1 * 136         // ffn_gate IQ4_XS
-                                  + 512 * 8 * 18          // ffn_up Q4_0
-                                  + 256 * 2 * 210;        // ffn_down Q6_K: 256 rows of 512
-constexpr uint64_t kLayer1Bytes = 256 * 4                 // attn_norm F32
-                                  + 256 * 256 * 2         // attn_q BF16
-                                  + 128 * 8 * 34          // attn_k Q8_0
-                                  + 128 * 1 * 144         // attn_v Q4_K
-                                  + 256 * 256 * 2         // attn_output F16
-                                  + 256 * 4               // ffn_norm F32
-                                  + 512 * 1 * 84          // ffn_gate Q2_K
-                                  + 512 * 1 * 74          // ffn_up IQ2_XS
-                                  + 256 * 2 * 110;        // ffn_down Q3_K
-constexpr uint64_t kTinyGgufBytes = 320 * 144             // token_embd Q4_K
-                                    + kLayer0Bytes + kLayer1Bytes
-                                    + 256 * 4             // output_norm F32
-                                    + 320 * 210;          // output Q6_K
+constexpr uint64_t kLayer0Bytes = 256 * 4           // attn_norm F32
+                                  + 256 * 1 * 144   // attn_q Q4_K: 256 rows of 256
+                                  + 128 * 8 * 22    // attn_k Q5_0: 128 rows of 8 blocks
+                                  + 128 * 1 * 210   // attn_v Q6_K
+                                  + 256 * 8 * 34    // attn_output Q8_0
+                                  + 256 * 4         // ffn_norm F32
+                                  + 512 * 1 * 136   // ffn_gate IQ4_XS
+                                  + 512 * 8 * 18    // ffn_up Q4_0
+                                  + 256 * 2 * 210;  // ffn_down Q6_K: 256 rows of 512
+constexpr uint64_t kLayer1Bytes = 256 * 4           // attn_norm F32
+                                  + 256 * 256 * 2   // attn_q BF16
+                                  + 128 * 8 * 34    // attn_k Q8_0
+                                  + 128 * 1 * 144   // attn_v Q4_K
+                                  + 256 * 256 * 2   // attn_output F16
+                                  + 256 * 4         // ffn_norm F32
+                                  + 512 * 1 * 84    // ffn_gate Q2_K
+                                  + 512 * 1 * 74    // ffn_up IQ2_XS
+                                  + 256 * 2 * 110;  // ffn_down Q3_K
+constexpr uint64_t kTinyGgufBytes = 320 * 144       // token_embd Q4_K
+                                    + kLayer0Bytes + kLayer1Bytes + 256 * 4  // output_norm F32
+                                    + 320 * 210;                             // output Q6_K
 
 void ExpectNoMismatch(const WeightsComparison& c, uint64_t matched) {
   EXPECT_EQ(c.matched, matched);
@@ -166,9 +165,9 @@ TEST(WeightsFiles, ThreeSourcesAgreeModuleByModule) {
     std::string path = tree.Path(static_cast<ModuleId>(id));
     Count expected = config_params[id];
     EXPECT_EQ(gguf_config_params[id], expected) << path;  // the builder fed GGUF metadata
-    if (expected == Count(0)) continue;                    // rotary_emb, act_fn: no tensors
-    EXPECT_EQ(st[path], expected) << path;                 // safetensors headers
-    EXPECT_EQ(gg[path], expected) << path;                 // GGUF tensors, mapped names
+    if (expected == Count(0)) continue;                   // rotary_emb, act_fn: no tensors
+    EXPECT_EQ(st[path], expected) << path;                // safetensors headers
+    EXPECT_EQ(gg[path], expected) << path;                // GGUF tensors, mapped names
     ++compared;
   }
   // model, embed_tokens, layers; per layer: the layer, self_attn, 4 projections, mlp, 3
@@ -183,8 +182,12 @@ TEST(WeightsFiles, ThreeSourcesAgreeModuleByModule) {
 // in between), Q4_K elsewhere, F32 norms. Header only.
 TEST(WeightsFiles, Llama3_8BShapedGgufHeaderQ4KM) {
   GgufWriter w;
-  w.Str("general.architecture", "llama").Str("general.name", "Meta Llama 3 8B").U32("general.file_type", 15);
-  w.U32("general.quantization_version", 2).U32("llama.block_count", 32).U32("llama.context_length", 8192);
+  w.Str("general.architecture", "llama")
+      .Str("general.name", "Meta Llama 3 8B")
+      .U32("general.file_type", 15);
+  w.U32("general.quantization_version", 2)
+      .U32("llama.block_count", 32)
+      .U32("llama.context_length", 8192);
   w.U32("llama.embedding_length", 4096).U32("llama.feed_forward_length", 14336);
   w.U32("llama.attention.head_count", 32).U32("llama.attention.head_count_kv", 8);
   w.F32("llama.rope.freq_base", 500000.0f).F32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
@@ -212,15 +215,14 @@ TEST(WeightsFiles, Llama3_8BShapedGgufHeaderQ4KM) {
 
   // Blocks of 256 weights: Q4_K 144 bytes, Q6_K 210 bytes; F32 4 bytes per weight.
   const uint64_t q4 = 144, q6 = 210, blk = 256;
-  uint64_t per_layer_common = 4096 * 4 * 2                                   // two norms
+  uint64_t per_layer_common = 4096 * 4 * 2                                        // two norms
                               + (4096ull * 4096 * 2 + 4096ull * 1024) / blk * q4  // q, o, k
-                              + 2 * (4096ull * 14336) / blk * q4;            // gate, up
-  uint64_t v = 4096ull * 1024 / blk, down = 4096ull * 14336 / blk;           // blocks
-  uint64_t expected = 128256ull * 4096 / blk * q4                            // token_embd
-                      + 32 * per_layer_common
-                      + 16 * (v * q6 + down * q6) + 16 * (v * q4 + down * q4)
-                      + 4096 * 4                                             // output_norm
-                      + 128256ull * 4096 / blk * q6;                         // output
+                              + 2 * (4096ull * 14336) / blk * q4;                 // gate, up
+  uint64_t v = 4096ull * 1024 / blk, down = 4096ull * 14336 / blk;                // blocks
+  uint64_t expected = 128256ull * 4096 / blk * q4                                 // token_embd
+                      + 32 * per_layer_common + 16 * (v * q6 + down * q6) +
+                      16 * (v * q4 + down * q4) + 4096 * 4  // output_norm
+                      + 128256ull * 4096 / blk * q6;        // output
   GgufFile f = ReadGguf(header, header.size(), "llama3.gguf", ReadOptions{.header_only = true});
   TensorSet s = GgufTensorSet(f);
   WeightsProfile p = AnalyzeWeights(s);
@@ -265,8 +267,10 @@ TEST(WeightsFiles, CliReportForGgufEqualsConfigReportPlusWeights) {
   std::string report = from_gguf.substr(0, from_gguf.rfind('\n', weights_at));
   EXPECT_EQ(report, from_config);
   EXPECT_NE(report.find("Total Training Params:"), std::string::npos);
-  EXPECT_NE(from_gguf.find("Compared with " + gguf + " (config synthesized from gguf metadata): 21 tensors match, 0 mismatches"),
-            std::string::npos)
+  EXPECT_NE(
+      from_gguf.find("Compared with " + gguf +
+                     " (config synthesized from gguf metadata): 21 tensors match, 0 mismatches"),
+      std::string::npos)
       << from_gguf;
 
   std::string json = RunCli(gguf + " --format json", &rc);

@@ -69,12 +69,14 @@ WeightsProfile AnalyzeWeights(const TensorSet& set) {
     order.push_back(&t);
   }
   for (auto& [name, stats] : dtypes) p.by_dtype.push_back(DtypeWeights{name, stats});
-  std::stable_sort(p.by_dtype.begin(), p.by_dtype.end(),
-                   [](const DtypeWeights& a, const DtypeWeights& b) { return a.stats.bytes > b.stats.bytes; });
+  std::stable_sort(
+      p.by_dtype.begin(), p.by_dtype.end(),
+      [](const DtypeWeights& a, const DtypeWeights& b) { return a.stats.bytes > b.stats.bytes; });
 
   // Sorted names visit every module after its parent and before the next sibling.
-  std::stable_sort(order.begin(), order.end(),
-                   [](const TensorInfo* a, const TensorInfo* b) { return NaturalLess(a->tree_name(), b->tree_name()); });
+  std::stable_sort(order.begin(), order.end(), [](const TensorInfo* a, const TensorInfo* b) {
+    return NaturalLess(a->tree_name(), b->tree_name());
+  });
   std::unordered_map<std::string, size_t> index;
   for (const TensorInfo* t : order) {
     std::string module = ParentPath(t->tree_name());

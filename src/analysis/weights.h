@@ -36,7 +36,8 @@ struct ModuleWeights {
 struct WeightsProfile {
   WeightStats total;
   std::vector<DtypeWeights> by_dtype;  ///< most bytes first
-  std::vector<ModuleWeights> modules;  ///< depth-first, siblings in natural order (layer 2 before 10)
+  std::vector<ModuleWeights>
+      modules;  ///< depth-first, siblings in natural order (layer 2 before 10)
 };
 
 /// Aggregates the tensors by type and by module (TensorInfo::tree_name()).

@@ -14,19 +14,34 @@ struct ModelParam {
   ModuleId module;
 };
 
+/// Equal up to size-1 dimensions: llama.cpp stores Qwen2-MoE's [1, H] shared-expert gate as [H].
+bool SameLayout(const Shape& a, const Shape& b) {
+  Shape x, y;
+  for (int64_t d : a)
+    if (d != 1) x.push_back(d);
+  for (int64_t d : b)
+    if (d != 1) y.push_back(d);
+  return x == y;
+}
+
 }  // namespace
 
 std::string_view MismatchKindName(WeightMismatch::Kind k) {
   switch (k) {
-    case WeightMismatch::Kind::kMissingInFile: return "missing_in_file";
-    case WeightMismatch::Kind::kExtraInFile: return "extra_in_file";
-    case WeightMismatch::Kind::kShape: return "shape";
-    case WeightMismatch::Kind::kModuleParams: return "module_params";
+    case WeightMismatch::Kind::kMissingInFile:
+      return "missing_in_file";
+    case WeightMismatch::Kind::kExtraInFile:
+      return "extra_in_file";
+    case WeightMismatch::Kind::kShape:
+      return "shape";
+    case WeightMismatch::Kind::kModuleParams:
+      return "module_params";
   }
   return "?";
 }
 
-WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model, std::string against) {
+WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
+                                 std::string against) {
   WeightsComparison c;
   c.against = std::move(against);
   using K = WeightMismatch::Kind;
@@ -66,11 +81,11 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
     const ModelParam& mp = params[it->second].second;
     found[it->second] = true;
     found_storage.insert(mp.param->storage);
-    if (mp.param->shape == t.shape) {
+    if (SameLayout(mp.param->shape, t.shape)) {
       ++c.matched;
     } else {
-      c.mismatches.push_back(
-          WeightMismatch{K::kShape, t.tree_name(), t.shape, mp.param->shape, t.elements, mp.param->shape.numel()});
+      c.mismatches.push_back(WeightMismatch{K::kShape, t.tree_name(), t.shape, mp.param->shape,
+                                            t.elements, mp.param->shape.numel()});
     }
   }
 
@@ -79,7 +94,8 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
     if (found[i]) continue;
     const auto& [name, mp] = params[i];
     bool in_stacked = false;
-    for (std::string m = ParentPath(name); !m.empty() && !in_stacked; m = ParentPath(m)) in_stacked = stacked.count(m) > 0;
+    for (std::string m = ParentPath(name); !m.empty() && !in_stacked; m = ParentPath(m))
+      in_stacked = stacked.count(m) > 0;
     if (in_stacked || !mp.param->trainable) continue;
     if (found_storage.count(mp.param->storage)) {
       ++c.tied;
@@ -93,7 +109,8 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
     if (id == kNoModule) {
       extras.push_back(WeightMismatch{K::kExtraInFile, module, {}, {}, n, 0});
     } else if (subtree[static_cast<size_t>(id)] != n) {
-      c.mismatches.push_back(WeightMismatch{K::kModuleParams, module, {}, {}, n, subtree[static_cast<size_t>(id)]});
+      c.mismatches.push_back(
+          WeightMismatch{K::kModuleParams, module, {}, {}, n, subtree[static_cast<size_t>(id)]});
     } else {
       c.matched += stacked_tensors[module];
     }

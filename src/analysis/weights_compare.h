@@ -1,7 +1,8 @@
 // Compares a weights file with the architecture built from its config, parameter by parameter:
 // the file's tensors (by TensorInfo::tree_name()) against the builder's module tree (module path
 // + parameter name). Differences are findings, not errors: a quantised, pruned or partial
-// checkpoint legitimately differs from the model its config describes.
+// checkpoint legitimately differs from the model its config describes. Shapes that differ only
+// by size-1 dimensions count as equal (a converter may store a [1, H] weight as [H]).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,7 @@ struct WeightsComparison {
   std::vector<WeightMismatch> mismatches;  ///< model order first, then the file's extras
 };
 
-WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model, std::string against);
+WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
+                                 std::string against);
 
 }  // namespace calflops

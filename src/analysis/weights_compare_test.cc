@@ -24,7 +24,8 @@ ModuleTree Model() {
   ModuleId b = t.Add(t.root(), "b", "Linear");
   t.AddParam(b, "weight", Shape{2, 2}, DType::kF32);
   ModuleId e = t.Add(t.root(), "experts", "ModuleList");
-  for (const char* n : {"0", "1"}) t.AddParam(t.Add(e, n, "Linear"), "weight", Shape{2, 2}, DType::kF32);
+  for (const char* n : {"0", "1"})
+    t.AddParam(t.Add(e, n, "Linear"), "weight", Shape{2, 2}, DType::kF32);
   ModuleId head = t.Add(t.root(), "head", "Linear");
   t.AddParam(head, "weight", Shape{4, 3}, DType::kF32, a_w);
   return t;
@@ -33,10 +34,10 @@ ModuleTree Model() {
 TEST(WeightsCompare, FindsEveryKindOfDifference) {
   TensorSet file;
   file.tensors = {
-      T("a.weight", Shape{4, 3}),                                      // match
-      T("a.bias", Shape{5}),                                           // shape
-      T("stored_as", Shape{8}, "experts.stack.weight", true),          // 8 = 2 x 2 x 2: module match
-      T("x.weight", Shape{7}),                                         // extra
+      T("a.weight", Shape{4, 3}),                              // match
+      T("a.bias", Shape{5}),                                   // shape
+      T("stored_as", Shape{8}, "experts.stack.weight", true),  // 8 = 2 x 2 x 2: module match
+      T("x.weight", Shape{7}),                                 // extra
   };
   WeightsComparison c = CompareWeights(file, Model(), "cfg");
   EXPECT_EQ(c.against, "cfg");
@@ -51,6 +52,15 @@ TEST(WeightsCompare, FindsEveryKindOfDifference) {
   EXPECT_EQ(c.mismatches[1].name, "b.weight");
   EXPECT_EQ(c.mismatches[2].kind, WeightMismatch::Kind::kExtraInFile);
   EXPECT_EQ(c.mismatches[2].name, "x.weight");
+}
+
+TEST(WeightsCompare, SizeOneDimsDoNotMakeAMismatch) {
+  TensorSet file;
+  file.tensors = {T("a.weight", Shape{4, 1, 3}), T("a.bias", Shape{1, 4}),
+                  T("b.weight", Shape{2, 2}), T("s", Shape{8}, "experts.stack.weight", true)};
+  WeightsComparison c = CompareWeights(file, Model(), "cfg");
+  EXPECT_EQ(c.mismatches.size(), 0u);
+  EXPECT_EQ(c.matched, 4u);
 }
 
 TEST(WeightsCompare, StackedModuleTotalsDiffer) {

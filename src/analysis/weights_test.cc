@@ -26,8 +26,9 @@ TEST(Weights, NaturalOrder) {
 
 TEST(Weights, TotalsTypesAndModules) {
   TensorSet s;
-  s.tensors = {T("model.layers.10.mlp.w", "Q4_K", 512, 288), T("model.layers.2.mlp.w", "Q4_K", 256, 144),
-               T("model.layers.2.norm", "F32", 16, 64), T("head", "Q6_K", 256, 210), T("scalar", "F32", 1, 4)};
+  s.tensors = {T("model.layers.10.mlp.w", "Q4_K", 512, 288),
+               T("model.layers.2.mlp.w", "Q4_K", 256, 144), T("model.layers.2.norm", "F32", 16, 64),
+               T("head", "Q6_K", 256, 210), T("scalar", "F32", 1, 4)};
   WeightsProfile p = AnalyzeWeights(s);
   EXPECT_EQ(p.total.tensors, 5u);
   EXPECT_EQ(p.total.params, Count(512 + 256 + 16 + 256 + 1));
@@ -41,8 +42,9 @@ TEST(Weights, TotalsTypesAndModules) {
   // Modules, depth-first, layer 2 before layer 10; "head" and "scalar" sit at the root.
   std::vector<std::string> paths;
   for (const auto& m : p.modules) paths.push_back(m.path + "@" + std::to_string(m.depth));
-  EXPECT_EQ(paths, (std::vector<std::string>{"model@1", "model.layers@2", "model.layers.2@3", "model.layers.2.mlp@4",
-                                             "model.layers.10@3", "model.layers.10.mlp@4"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"model@1", "model.layers@2", "model.layers.2@3",
+                                             "model.layers.2.mlp@4", "model.layers.10@3",
+                                             "model.layers.10.mlp@4"}));
   EXPECT_EQ(p.modules[2].stats.params, Count(256 + 16));
   EXPECT_EQ(p.modules[2].stats.bytes, Count(144 + 64));
 }

@@ -13,7 +13,8 @@
 namespace calflops {
 
 struct TensorInfo {
-  std::string name;   ///< as stored in the file ("model.layers.0.mlp.up_proj.weight", "blk.0.ffn_up.weight")
+  std::string
+      name;  ///< as stored in the file ("model.layers.0.mlp.up_proj.weight", "blk.0.ffn_up.weight")
   std::string dtype;  ///< the format's storage type name: "BF16", "F8_E4M3", "Q4_K", "IQ2_XS"
   Shape shape;        ///< outermost dimension first, as PyTorch prints it (GGUF dims are reversed)
   Count elements;     ///< product of the shape (1 for a scalar)

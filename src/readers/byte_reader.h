@@ -123,8 +123,9 @@ class ByteReader {
                      std::to_string(max_bytes) + " bytes");
     }
     if (n > remaining()) {
-      FailAt(at, std::string(what) + " length " + std::to_string(n) + " runs past the end of the input (" +
-                     std::to_string(remaining()) + " bytes left)");
+      FailAt(at, std::string(what) + " length " + std::to_string(n) +
+                     " runs past the end of the input (" + std::to_string(remaining()) +
+                     " bytes left)");
     }
     return ReadBytes(n);
   }

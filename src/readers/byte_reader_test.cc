@@ -1,9 +1,9 @@
 #include "readers/byte_reader.h"
 
+#include <gtest/gtest.h>
+
 #include <bit>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace calflops {
 namespace {
@@ -34,7 +34,8 @@ TEST(ByteReader, TruncationNamesFileContextAndOffset) {
     r.Read<uint32_t>();
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "m.gguf: header at offset 1: truncated: needs 4 bytes, the input ends after 2");
+    EXPECT_STREQ(e.what(),
+                 "m.gguf: header at offset 1: truncated: needs 4 bytes, the input ends after 2");
     EXPECT_EQ(e.code(), ExitCode::kBadInput);
   }
 }
@@ -47,7 +48,9 @@ TEST(ByteReader, StringLengthCheckedBeforeCopy) {
         try {
           r.ReadString(UINT64_MAX, "key");
         } catch (const Error& e) {
-          EXPECT_STREQ(e.what(), "f: offset 0: key length 9223372036854775807 runs past the end of the input (1 bytes left)");
+          EXPECT_STREQ(e.what(),
+                       "f: offset 0: key length 9223372036854775807 runs past the end of the input "
+                       "(1 bytes left)");
           throw;
         }
       },

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <span>
-
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "model/error.h"
 #include "readers/byte_reader.h"
@@ -40,8 +39,11 @@ void AddConfigBeside(const std::string& path, ModelSource& s) {
 
 bool SniffJson(std::span<const uint8_t> prefix) {
   size_t i = 0;
-  if (prefix.size() >= 3 && prefix[0] == 0xef && prefix[1] == 0xbb && prefix[2] == 0xbf) i = 3;  // BOM
-  while (i < prefix.size() && (prefix[i] == ' ' || prefix[i] == '\n' || prefix[i] == '\r' || prefix[i] == '\t')) ++i;
+  if (prefix.size() >= 3 && prefix[0] == 0xef && prefix[1] == 0xbb && prefix[2] == 0xbf)
+    i = 3;  // BOM
+  while (i < prefix.size() &&
+         (prefix[i] == ' ' || prefix[i] == '\n' || prefix[i] == '\r' || prefix[i] == '\t'))
+    ++i;
   return i < prefix.size() && prefix[i] == '{';
 }
 
@@ -71,7 +73,8 @@ ModelSource LoadJson(const std::string& path, const ReadOptions& options) {
   // An index can be larger than a config; each reader applies its own limit to its own kind.
   if (size <= kMaxHeaderBytes) {
     std::vector<uint8_t> bytes = ReadFileRange(path, 0, size);
-    nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+    nlohmann::json j =
+        nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_object() && j.contains("weight_map")) {
       ModelSource s;
       s.format = "safetensors";
@@ -111,8 +114,9 @@ ModelSource LoadFile(const std::string& path, const ReadOptions& options) {
     std::snprintf(b, sizeof b, "%s%02x", i ? " " : "", prefix[i]);
     head += b;
   }
-  throw BadInput(path, "unknown model format (tried: " + tried + "); it starts with " +
-                           (prefix.empty() ? std::string("nothing (empty file)") : "bytes " + head));
+  throw BadInput(path,
+                 "unknown model format (tried: " + tried + "); it starts with " +
+                     (prefix.empty() ? std::string("nothing (empty file)") : "bytes " + head));
 }
 
 ModelSource LoadDirectory(const std::string& dir, const ReadOptions& options) {
@@ -129,14 +133,16 @@ ModelSource LoadDirectory(const std::string& dir, const ReadOptions& options) {
     std::vector<std::string> files;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(d, ec)) {
-      if (e.path().extension() == ".safetensors" && IsFile(e.path())) files.push_back(e.path().string());
+      if (e.path().extension() == ".safetensors" && IsFile(e.path()))
+        files.push_back(e.path().string());
     }
     std::sort(files.begin(), files.end());
     if (!files.empty()) s.weights = ReadSafetensorsFiles(files, options);
   }
   if (!s.weights) {
     if (!has_config) {
-      throw BadInput(dir, "the directory holds no config.json, model.safetensors.index.json or *.safetensors");
+      throw BadInput(
+          dir, "the directory holds no config.json, model.safetensors.index.json or *.safetensors");
     }
     s.format = "config.json";
   } else if (!has_config) {
@@ -157,7 +163,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
   std::error_code ec;
   if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
   if (fs::exists(model, ec)) return LoadFile(model, options);
-  bool looks_like_path = model.find('/') != std::string::npos || model.find('.') != std::string::npos;
+  bool looks_like_path =
+      model.find('/') != std::string::npos || model.find('.') != std::string::npos;
   if (looks_like_path) throw BadInput(model, "no such file");
   std::string hint;
   for (const auto& n : ClosestZooNames(model)) hint += std::string(hint.empty() ? "" : ", ") + n;

@@ -19,10 +19,10 @@
 namespace calflops {
 
 struct ModelSource {
-  std::string format;             ///< "zoo", "config.json", "safetensors", "gguf"
-  std::optional<Config> config;   ///< what the architecture builders read
+  std::string format;                ///< "zoo", "config.json", "safetensors", "gguf"
+  std::optional<Config> config;      ///< what the architecture builders read
   std::optional<TensorSet> weights;  ///< tensors from weight-file headers
-  std::string no_config_reason;   ///< weights only: why no architecture can be built
+  std::string no_config_reason;      ///< weights only: why no architecture can be built
 };
 
 /// Loads what a model argument names. Throws a located error: missing file, malformed file, an

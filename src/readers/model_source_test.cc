@@ -43,17 +43,23 @@ TEST(ModelSource, DetectsFormatsByContentNotExtension) {
 
 TEST(ModelSource, UnknownFormatSaysWhatWasTried) {
   TempDir dir;
-  std::string onnx = dir.Write("m.onnx", std::vector<uint8_t>{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r'});
-  EXPECT_EQ(ErrorOf(onnx), onnx + ": unknown model format (tried: gguf, safetensors, json (config.json or "
-                                  "safetensors index)); it starts with bytes 08 07 12 07 70 79 74 6f");
+  std::string onnx =
+      dir.Write("m.onnx", std::vector<uint8_t>{0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r'});
+  EXPECT_EQ(ErrorOf(onnx),
+            onnx +
+                ": unknown model format (tried: gguf, safetensors, json (config.json or "
+                "safetensors index)); it starts with bytes 08 07 12 07 70 79 74 6f");
   std::string empty = dir.Write("empty", std::vector<uint8_t>{});
-  EXPECT_EQ(ErrorOf(empty), empty + ": unknown model format (tried: gguf, safetensors, json (config.json or "
-                                    "safetensors index)); it starts with nothing (empty file)");
+  EXPECT_EQ(ErrorOf(empty),
+            empty +
+                ": unknown model format (tried: gguf, safetensors, json (config.json or "
+                "safetensors index)); it starts with nothing (empty file)");
   EXPECT_EQ(ErrorOf(dir.Path("missing.gguf")), dir.Path("missing.gguf") + ": no such file");
   std::string big = dir.Write("big.json", std::string(R"({"hidden_size": 1e999})"));
   EXPECT_EQ(ErrorOf(big), big + ": invalid JSON: number overflow parsing '1e999'");
-  EXPECT_EQ(ErrorOf(dir.path()), dir.path() + ": the directory holds no config.json, "
-                                              "model.safetensors.index.json or *.safetensors");
+  EXPECT_EQ(ErrorOf(dir.path()), dir.path() +
+                                     ": the directory holds no config.json, "
+                                     "model.safetensors.index.json or *.safetensors");
 }
 
 TEST(ModelSource, DirectoryOfUnindexedShards) {
@@ -70,9 +76,10 @@ TEST(ModelSource, DirectoryOfUnindexedShards) {
   EXPECT_EQ(s.no_config_reason, "no config.json in " + dir.path());
   // The same tensor in two files is an error naming both.
   dir.Write("part-c.safetensors", testing::StFile({a[0]}));
-  EXPECT_EQ(ErrorOf(dir.path()), dir.Path("part-c.safetensors") + ": tensor 'model.embed_tokens.weight' at offset " +
-                                     std::to_string(testing::StFile({a[0]}, false).size()) + ": is also in " +
-                                     dir.Path("part-a.safetensors"));
+  EXPECT_EQ(ErrorOf(dir.path()), dir.Path("part-c.safetensors") +
+                                     ": tensor 'model.embed_tokens.weight' at offset " +
+                                     std::to_string(testing::StFile({a[0]}, false).size()) +
+                                     ": is also in " + dir.Path("part-a.safetensors"));
 }
 
 TEST(ModelSource, ConfigStillRequiredForLoadModelConfig) {

@@ -20,15 +20,24 @@ uint64_t KeyOffset(std::string_view text, std::string_view key, uint64_t base_of
 
 const char* JsonTypeName(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a float";
-    case json::value_t::number_integer: return "a negative integer";
-    case json::value_t::number_unsigned: return "an integer";
-    default: return "an unknown value";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::number_float:
+      return "a float";
+    case json::value_t::number_integer:
+      return "a negative integer";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    default:
+      return "an unknown value";
   }
 }
 
@@ -46,7 +55,9 @@ class StrictSax {
   bool boolean(bool v) { return dom_.boolean(v); }
   bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
   bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
-  bool number_float(json::number_float_t v, const std::string& s) { return dom_.number_float(v, s); }
+  bool number_float(json::number_float_t v, const std::string& s) {
+    return dom_.number_float(v, s);
+  }
   bool string(std::string& v) { return dom_.string(v); }
   bool binary(json::binary_t& v) { return dom_.binary(v); }
   bool start_object(std::size_t n) {
@@ -57,7 +68,8 @@ class StrictSax {
     if (!open_.back().insert(k).second) {
       uint64_t first = KeyOffset(text_, k, 0);
       uint64_t second = KeyOffset(text_, k, base_, static_cast<size_t>(first) + 1);
-      throw BadInput(source_ + ": key " + QuoteName(k) + " at offset " + std::to_string(second), "duplicate key");
+      throw BadInput(source_ + ": key " + QuoteName(k) + " at offset " + std::to_string(second),
+                     "duplicate key");
     }
     return dom_.key(k);
   }
@@ -99,7 +111,8 @@ json ParseStrictJson(std::string_view text, const std::string& source, uint64_t 
     // A number out of range ("1e999") is reported as out_of_range, not parse_error.
     std::string what = e.what();
     auto end = what.find("] ");
-    throw BadInput(source, "invalid JSON: " + (end == std::string::npos ? what : what.substr(end + 2)));
+    throw BadInput(source,
+                   "invalid JSON: " + (end == std::string::npos ? what : what.substr(end + 2)));
   }
 }
 

@@ -1,7 +1,6 @@
 #include "report/weights_report.h"
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "analysis/weights.h"
@@ -41,12 +40,23 @@ void WriteJsonValue(JsonWriter& w, const nlohmann::json& j) {
       for (const auto& v : j) WriteJsonValue(w, v);
       w.EndArray();
       break;
-    case nlohmann::json::value_t::string: w.String(j.get<std::string>()); break;
-    case nlohmann::json::value_t::boolean: w.Bool(j.get<bool>()); break;
-    case nlohmann::json::value_t::number_unsigned: w.Number(Count(j.get<uint64_t>())); break;
-    case nlohmann::json::value_t::number_integer: w.Int(j.get<int64_t>()); break;
-    case nlohmann::json::value_t::number_float: w.Double(j.get<double>()); break;
-    default: w.Null();
+    case nlohmann::json::value_t::string:
+      w.String(j.get<std::string>());
+      break;
+    case nlohmann::json::value_t::boolean:
+      w.Bool(j.get<bool>());
+      break;
+    case nlohmann::json::value_t::number_unsigned:
+      w.Number(Count(j.get<uint64_t>()));
+      break;
+    case nlohmann::json::value_t::number_integer:
+      w.Int(j.get<int64_t>());
+      break;
+    case nlohmann::json::value_t::number_float:
+      w.Double(j.get<double>());
+      break;
+    default:
+      w.Null();
   }
 }
 
@@ -177,7 +187,8 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
         w.Key("file_shape");
         WriteShape(w, m.file_shape);
       }
-      if (m.kind == WeightMismatch::Kind::kShape || m.kind == WeightMismatch::Kind::kMissingInFile) {
+      if (m.kind == WeightMismatch::Kind::kShape ||
+          m.kind == WeightMismatch::Kind::kMissingInFile) {
         w.Key("model_shape");
         WriteShape(w, m.model_shape);
       }
@@ -199,11 +210,13 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
 void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
   const TensorSet& t = s.tensors;
   const WeightsProfile& p = s.profile;
-  out << "\n" << std::string(35, '-') << " Weights (from file headers) " << std::string(35, '-') << "\n";
+  out << "\n"
+      << std::string(35, '-') << " Weights (from file headers) " << std::string(35, '-') << "\n";
   std::string format = t.format;
-  if (t.format == "gguf") format += " v" + Fact(t, "gguf_version") + ", alignment " + Fact(t, "alignment");
-  out << "Format:        " << format << ", " << t.files.size() << (t.files.size() == 1 ? " file" : " files")
-      << "\n";
+  if (t.format == "gguf")
+    format += " v" + Fact(t, "gguf_version") + ", alignment " + Fact(t, "alignment");
+  out << "Format:        " << format << ", " << t.files.size()
+      << (t.files.size() == 1 ? " file" : " files") << "\n";
   out << "Parameters:    " << Params(p.total.params) << " (" << Grouped(p.total.params) << ")\n";
   char bpw[32];
   std::snprintf(bpw, sizeof bpw, "%.3f", p.total.bits_per_weight());
@@ -227,7 +240,8 @@ void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
     const WeightsComparison& c = *s.comparison;
     out << "Compared with " << c.against << ": " << c.matched << " tensors match";
     if (c.tied) out << ", " << c.tied << " tied";
-    out << ", " << c.mismatches.size() << (c.mismatches.size() == 1 ? " mismatch" : " mismatches") << "\n";
+    out << ", " << c.mismatches.size() << (c.mismatches.size() == 1 ? " mismatch" : " mismatches")
+        << "\n";
     for (size_t i = 0; i < c.mismatches.size() && i < kMaxTextMismatches; ++i) {
       const auto& m = c.mismatches[i];
       out << "  " << MismatchKindName(m.kind) << "  " << m.name;
@@ -236,14 +250,16 @@ void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
       } else if (m.kind == WeightMismatch::Kind::kMissingInFile) {
         out << "  model " << m.model_shape.ToString();
       } else if (m.kind == WeightMismatch::Kind::kExtraInFile) {
-        out << "  file " << (m.file_shape.rank() ? m.file_shape.ToString() : Grouped(m.file_params) + " params");
+        out << "  file "
+            << (m.file_shape.rank() ? m.file_shape.ToString() : Grouped(m.file_params) + " params");
       } else {
         out << "  file " << Grouped(m.file_params) << " params, model " << Grouped(m.model_params);
       }
       out << "\n";
     }
     if (c.mismatches.size() > kMaxTextMismatches) {
-      out << "  ... and " << c.mismatches.size() - kMaxTextMismatches << " more (--format json lists all)\n";
+      out << "  ... and " << c.mismatches.size() - kMaxTextMismatches
+          << " more (--format json lists all)\n";
     }
   }
   if (!s.note.empty()) out << "Note:          " << s.note << "\n";

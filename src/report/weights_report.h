@@ -3,10 +3,9 @@
 // after the calflops report; JSON: the "weights" object (docs/file-formats.md, "Report").
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"

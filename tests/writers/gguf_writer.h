@@ -15,16 +15,44 @@ namespace calflops::testing {
 
 // ggml type ids (GGUF spec) used by the tests.
 enum GgmlId : uint32_t {
-  kF32 = 0, kF16 = 1, kQ4_0 = 2, kQ4_1 = 3, kQ5_0 = 6, kQ5_1 = 7, kQ8_0 = 8, kQ8_1 = 9,
-  kQ2_K = 10, kQ3_K = 11, kQ4_K = 12, kQ5_K = 13, kQ6_K = 14, kQ8_K = 15, kIQ2_XXS = 16,
-  kIQ2_XS = 17, kIQ3_XXS = 18, kIQ1_S = 19, kIQ4_NL = 20, kIQ3_S = 21, kIQ2_S = 22, kIQ4_XS = 23,
-  kI8 = 24, kI16 = 25, kI32 = 26, kI64 = 27, kF64 = 28, kIQ1_M = 29, kBF16 = 30, kTQ1_0 = 34,
-  kTQ2_0 = 35, kMXFP4 = 39,
+  kF32 = 0,
+  kF16 = 1,
+  kQ4_0 = 2,
+  kQ4_1 = 3,
+  kQ5_0 = 6,
+  kQ5_1 = 7,
+  kQ8_0 = 8,
+  kQ8_1 = 9,
+  kQ2_K = 10,
+  kQ3_K = 11,
+  kQ4_K = 12,
+  kQ5_K = 13,
+  kQ6_K = 14,
+  kQ8_K = 15,
+  kIQ2_XXS = 16,
+  kIQ2_XS = 17,
+  kIQ3_XXS = 18,
+  kIQ1_S = 19,
+  kIQ4_NL = 20,
+  kIQ3_S = 21,
+  kIQ2_S = 22,
+  kIQ4_XS = 23,
+  kI8 = 24,
+  kI16 = 25,
+  kI32 = 26,
+  kI64 = 27,
+  kF64 = 28,
+  kIQ1_M = 29,
+  kBF16 = 30,
+  kTQ1_0 = 34,
+  kTQ2_0 = 35,
+  kMXFP4 = 39,
 };
 
 class GgufWriter {
  public:
-  explicit GgufWriter(uint32_t version = 3, uint64_t alignment = 32) : version_(version), alignment_(alignment) {}
+  explicit GgufWriter(uint32_t version = 3, uint64_t alignment = 32)
+      : version_(version), alignment_(alignment) {}
 
   // Metadata: the key, its value type and value bytes.
   GgufWriter& U8(const std::string& k, uint8_t v) {
@@ -108,7 +136,12 @@ class GgufWriter {
   /// Magic, version, counts, metadata, tensor infos, padding: everything before the data.
   std::vector<uint8_t> Header() const {
     ByteSink s;
-    s.Raw("GGUF").U32(version_).U64(n_tensors_).U64(n_kv_).Append(kv_.bytes()).Append(infos_.bytes());
+    s.Raw("GGUF")
+        .U32(version_)
+        .U64(n_tensors_)
+        .U64(n_kv_)
+        .Append(kv_.bytes())
+        .Append(infos_.bytes());
     s.Zeros((alignment_ - s.size() % alignment_) % alignment_);
     return s.bytes();
   }

@@ -15,7 +15,7 @@ struct StTensor {
   std::string name;
   std::string dtype;  ///< "BF16", "F32", ...
   std::vector<int64_t> shape;
-  int bits = 16;      ///< of the dtype, to place the offsets
+  int bits = 16;  ///< of the dtype, to place the offsets
 };
 
 inline uint64_t StBytes(const StTensor& t) {
@@ -25,7 +25,8 @@ inline uint64_t StBytes(const StTensor& t) {
 }
 
 /// The JSON header for `tensors` laid out back to back (no padding).
-inline std::string StHeaderJson(const std::vector<StTensor>& tensors, const std::string& metadata_json = "") {
+inline std::string StHeaderJson(const std::vector<StTensor>& tensors,
+                                const std::string& metadata_json = "") {
   std::string j = "{";
   if (!metadata_json.empty()) j += "\"__metadata__\":" + metadata_json;
   uint64_t at = 0;
@@ -60,7 +61,8 @@ inline uint64_t StDataBytes(const std::vector<StTensor>& tensors) {
 /// A complete file (data zero-filled), or its header alone.
 inline std::vector<uint8_t> StFile(const std::vector<StTensor>& tensors, bool with_data = true,
                                    const std::string& metadata_json = "") {
-  return StFileFromHeader(StHeaderJson(tensors, metadata_json), with_data ? StDataBytes(tensors) : 0);
+  return StFileFromHeader(StHeaderJson(tensors, metadata_json),
+                          with_data ? StDataBytes(tensors) : 0);
 }
 
 }  // namespace calflops::testing

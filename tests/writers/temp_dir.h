@@ -1,13 +1,13 @@
 // A fresh directory under the system temp dir, removed with everything in it at scope exit.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 namespace calflops::testing {
 
@@ -32,7 +32,8 @@ class TempDir {
 
   std::string Write(const std::string& name, const std::vector<uint8_t>& bytes) const {
     std::ofstream f(Path(name), std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
     return Path(name);
   }
   std::string Write(const std::string& name, const std::string& text) const {

@@ -58,11 +58,16 @@ struct TinyLlama {
   /// The GGUF metadata llama.cpp's converter writes for this model.
   void GgufMetadata(GgufWriter& w) const {
     auto u = [](int64_t x) { return static_cast<uint32_t>(x); };
-    w.Str("general.architecture", "llama").Str("general.name", "Tiny Llama").U32("general.quantization_version", 2);
-    w.U32("llama.block_count", u(layers)).U32("llama.context_length", 2048).U32("llama.embedding_length", u(hidden));
+    w.Str("general.architecture", "llama")
+        .Str("general.name", "Tiny Llama")
+        .U32("general.quantization_version", 2);
+    w.U32("llama.block_count", u(layers))
+        .U32("llama.context_length", 2048)
+        .U32("llama.embedding_length", u(hidden));
     w.U32("llama.feed_forward_length", u(intermediate)).U32("llama.attention.head_count", u(heads));
     w.U32("llama.attention.head_count_kv", u(kv_heads)).F32("llama.rope.freq_base", 500000.0f);
-    w.F32("llama.attention.layer_norm_rms_epsilon", 1e-5f).U32("llama.rope.dimension_count", u(head_dim()));
+    w.F32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+        .U32("llama.rope.dimension_count", u(head_dim()));
     w.Str("tokenizer.ggml.model", "gpt2");
     w.Strings("tokenizer.ggml.tokens", std::vector<std::string>(static_cast<size_t>(vocab), "t"));
   }
@@ -106,11 +111,14 @@ struct TinyLlama {
   void WriteSharded(const TempDir& dir) const {
     dir.Write("config.json", ConfigJson());
     std::vector<StTensor> all = HfTensors(), a, b;
-    for (const auto& t : all) (t.name.rfind("model.embed", 0) == 0 || t.name.rfind("model.layers.0.", 0) == 0 ? a : b).push_back(t);
+    for (const auto& t : all)
+      (t.name.rfind("model.embed", 0) == 0 || t.name.rfind("model.layers.0.", 0) == 0 ? a : b)
+          .push_back(t);
     const char* names[2] = {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"};
     dir.Write(names[0], StFile(a));
     dir.Write(names[1], StFile(b));
-    std::string index = R"({"metadata": {"total_size": )" + std::to_string(StDataBytes(all)) + R"(}, "weight_map": {)";
+    std::string index = R"({"metadata": {"total_size": )" + std::to_string(StDataBytes(all)) +
+                        R"(}, "weight_map": {)";
     bool first = true;
     for (int s = 0; s < 2; ++s) {
       for (const auto& t : s == 0 ? a : b) {

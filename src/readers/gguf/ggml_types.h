@@ -13,10 +13,10 @@ namespace calflops {
 
 struct GgmlType {
   uint32_t id;
-  std::string_view name;     ///< ggml's name: "Q4_K", "IQ2_XXS", "BF16"
-  uint32_t block_elements;   ///< elements per block (1 for plain types)
-  uint32_t block_bytes;      ///< bytes per block
-  bool quantized;            ///< a block format (needs general.quantization_version)
+  std::string_view name;    ///< ggml's name: "Q4_K", "IQ2_XXS", "BF16"
+  uint32_t block_elements;  ///< elements per block (1 for plain types)
+  uint32_t block_bytes;     ///< bytes per block
+  bool quantized;           ///< a block format (needs general.quantization_version)
 
   /// bits per weight = 8 x block_bytes / block_elements
   double bits_per_weight() const { return 8.0 * block_bytes / block_elements; }

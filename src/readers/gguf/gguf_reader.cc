@@ -11,17 +11,30 @@ namespace {
 
 constexpr uint8_t kMagic[4] = {'G', 'G', 'U', 'F'};
 // Smallest encodings, to reject counts the remaining bytes cannot hold before looping over them.
-constexpr uint64_t kMinKvBytes = 8 + 4 + 1;               // empty key, type, one-byte value
-constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 4 + 8;   // empty name, n_dims 0, type, offset
+constexpr uint64_t kMinKvBytes = 8 + 4 + 1;              // empty key, type, one-byte value
+constexpr uint64_t kMinTensorInfoBytes = 8 + 4 + 4 + 8;  // empty name, n_dims 0, type, offset
 
 /// Bytes of one element of a fixed-size value type; 0 for string and array.
 uint64_t FixedSize(GgufValueType t) {
   switch (t) {
-    case GgufValueType::kU8: case GgufValueType::kI8: case GgufValueType::kBool: return 1;
-    case GgufValueType::kU16: case GgufValueType::kI16: return 2;
-    case GgufValueType::kU32: case GgufValueType::kI32: case GgufValueType::kF32: return 4;
-    case GgufValueType::kU64: case GgufValueType::kI64: case GgufValueType::kF64: return 8;
-    case GgufValueType::kString: case GgufValueType::kArray: return 0;
+    case GgufValueType::kU8:
+    case GgufValueType::kI8:
+    case GgufValueType::kBool:
+      return 1;
+    case GgufValueType::kU16:
+    case GgufValueType::kI16:
+      return 2;
+    case GgufValueType::kU32:
+    case GgufValueType::kI32:
+    case GgufValueType::kF32:
+      return 4;
+    case GgufValueType::kU64:
+    case GgufValueType::kI64:
+    case GgufValueType::kF64:
+      return 8;
+    case GgufValueType::kString:
+    case GgufValueType::kArray:
+      return 0;
   }
   return 0;
 }
@@ -57,24 +70,48 @@ class Parser {
     v.type = type;
     v.offset = r_.offset();
     switch (type) {
-      case GgufValueType::kU8: v.u = r_.Read<uint8_t>(); break;
-      case GgufValueType::kU16: v.u = r_.Read<uint16_t>(); break;
-      case GgufValueType::kU32: v.u = r_.Read<uint32_t>(); break;
-      case GgufValueType::kU64: v.u = r_.Read<uint64_t>(); break;
-      case GgufValueType::kI8: v.i = r_.Read<int8_t>(); break;
-      case GgufValueType::kI16: v.i = r_.Read<int16_t>(); break;
-      case GgufValueType::kI32: v.i = r_.Read<int32_t>(); break;
-      case GgufValueType::kI64: v.i = r_.Read<int64_t>(); break;
-      case GgufValueType::kF32: v.f = r_.Read<float>(); break;
-      case GgufValueType::kF64: v.f = r_.Read<double>(); break;
+      case GgufValueType::kU8:
+        v.u = r_.Read<uint8_t>();
+        break;
+      case GgufValueType::kU16:
+        v.u = r_.Read<uint16_t>();
+        break;
+      case GgufValueType::kU32:
+        v.u = r_.Read<uint32_t>();
+        break;
+      case GgufValueType::kU64:
+        v.u = r_.Read<uint64_t>();
+        break;
+      case GgufValueType::kI8:
+        v.i = r_.Read<int8_t>();
+        break;
+      case GgufValueType::kI16:
+        v.i = r_.Read<int16_t>();
+        break;
+      case GgufValueType::kI32:
+        v.i = r_.Read<int32_t>();
+        break;
+      case GgufValueType::kI64:
+        v.i = r_.Read<int64_t>();
+        break;
+      case GgufValueType::kF32:
+        v.f = r_.Read<float>();
+        break;
+      case GgufValueType::kF64:
+        v.f = r_.Read<double>();
+        break;
       case GgufValueType::kBool: {
         uint8_t b = r_.Read<uint8_t>();
         if (b > 1) r_.FailAt(v.offset, "bool value " + std::to_string(b) + " is neither 0 nor 1");
         v.u = b;
         break;
       }
-      case GgufValueType::kString: v.s = std::string(r_.ReadString(kMaxStringBytes, "string")); break;
-      case GgufValueType::kArray: ReadArray(v, depth); break;
+      case GgufValueType::kString:
+        v.s = std::string(r_.ReadString(kMaxStringBytes, "string"));
+        break;
+      case GgufValueType::kArray:
+        ReadArray(v, depth);
+        break;
     }
     return v;
   }
@@ -128,7 +165,8 @@ void ReadMetadata(Parser& p, GgufFile& f, uint64_t n_kv) {
     kv.offset = r.offset();
     r.set_context("metadata pair " + std::to_string(k));
     kv.key = std::string(r.ReadString(kMaxKeyBytes, "key"));
-    if (!IsCleanUtf8(kv.key)) r.FailAt(kv.offset, "key " + QuoteName(kv.key) + " is not printable UTF-8");
+    if (!IsCleanUtf8(kv.key))
+      r.FailAt(kv.offset, "key " + QuoteName(kv.key) + " is not printable UTF-8");
     r.set_context("key '" + kv.key + "'");
     if (f.key_index.count(kv.key)) {
       r.FailAt(kv.offset, "duplicate key (first at offset " +
@@ -203,8 +241,8 @@ void ReadTensorInfos(Parser& p, GgufFile& f, uint64_t n_tensors) {
     uint64_t offset_at = r.offset();
     t.offset = r.Read<uint64_t>();
     if (t.offset % f.alignment != 0) {
-      r.FailAt(offset_at, "data offset " + std::to_string(t.offset) + " is not a multiple of the alignment " +
-                              std::to_string(f.alignment));
+      r.FailAt(offset_at, "data offset " + std::to_string(t.offset) +
+                              " is not a multiple of the alignment " + std::to_string(f.alignment));
     }
     if (names.count(t.name)) {
       r.FailAt(t.info_offset, "duplicate tensor name (first at offset " +
@@ -224,16 +262,19 @@ void CheckExtents(const GgufFile& f, const ReadOptions& options) {
   const GgufTensor* prev = nullptr;
   u128 prev_end = 0;
   for (const GgufTensor* t : order) {
-    std::string where = f.source + ": tensor '" + t->name + "' at offset " + std::to_string(t->info_offset);
+    std::string where =
+        f.source + ": tensor '" + t->name + "' at offset " + std::to_string(t->info_offset);
     u128 end = static_cast<u128>(t->offset) + t->bytes.value();
     if (prev && t->offset < prev_end) {
-      throw BadInput(where, "data [" + std::to_string(t->offset) + ", " + Count::FromU128(end).ToString() +
-                                ") overlaps tensor '" + prev->name + "' [" + std::to_string(prev->offset) +
-                                ", " + Count::FromU128(prev_end).ToString() + ")");
+      throw BadInput(where, "data [" + std::to_string(t->offset) + ", " +
+                                Count::FromU128(end).ToString() + ") overlaps tensor '" +
+                                prev->name + "' [" + std::to_string(prev->offset) + ", " +
+                                Count::FromU128(prev_end).ToString() + ")");
     }
     u128 file_end = static_cast<u128>(f.data_offset) + end;
     if (file_end > UINT64_MAX) {
-      throw BadInput(where, "data offset " + std::to_string(t->offset) + " puts the tensor past 2^64 bytes");
+      throw BadInput(
+          where, "data offset " + std::to_string(t->offset) + " puts the tensor past 2^64 bytes");
     }
     if (!options.header_only && file_end > f.file_size) {
       throw BadInput(where, "data ends at byte " + Count::FromU128(file_end).ToString() +
@@ -248,30 +289,44 @@ void CheckExtents(const GgufFile& f, const ReadOptions& options) {
 }  // namespace
 
 std::string_view GgufValueTypeName(GgufValueType t) {
-  static constexpr std::string_view kNames[] = {"u8",  "i8",   "u16",    "i16",   "u32", "i32", "f32",
-                                                "bool", "string", "array", "u64", "i64", "f64"};
+  static constexpr std::string_view kNames[] = {"u8",  "i8",  "u16",  "i16",    "u32",
+                                                "i32", "f32", "bool", "string", "array",
+                                                "u64", "i64", "f64"};
   auto i = static_cast<uint32_t>(t);
   return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 bool GgufValue::is_integer() const {
   switch (type) {
-    case GgufValueType::kU8: case GgufValueType::kU16: case GgufValueType::kU32:
-    case GgufValueType::kU64: case GgufValueType::kI8: case GgufValueType::kI16:
-    case GgufValueType::kI32: case GgufValueType::kI64: return true;
-    default: return false;
+    case GgufValueType::kU8:
+    case GgufValueType::kU16:
+    case GgufValueType::kU32:
+    case GgufValueType::kU64:
+    case GgufValueType::kI8:
+    case GgufValueType::kI16:
+    case GgufValueType::kI32:
+    case GgufValueType::kI64:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::optional<int64_t> GgufValue::AsInt() const {
   switch (type) {
-    case GgufValueType::kU8: case GgufValueType::kU16: case GgufValueType::kU32:
+    case GgufValueType::kU8:
+    case GgufValueType::kU16:
+    case GgufValueType::kU32:
     case GgufValueType::kU64:
       if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
       return static_cast<int64_t>(u);
-    case GgufValueType::kI8: case GgufValueType::kI16: case GgufValueType::kI32:
-    case GgufValueType::kI64: return i;
-    default: return std::nullopt;
+    case GgufValueType::kI8:
+    case GgufValueType::kI16:
+    case GgufValueType::kI32:
+    case GgufValueType::kI64:
+      return i;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -314,7 +369,8 @@ GgufFile ReadGguf(std::span<const uint8_t> bytes, uint64_t file_size, const std:
   if (f.version == 0x02000000u || f.version == 0x03000000u) {
     r.FailAt(4, "big-endian GGUF files are not supported");
   }
-  if (f.version == 1) r.FailAt(4, "version 1 (32-bit counts) is not supported; versions 2 and 3 are");
+  if (f.version == 1)
+    r.FailAt(4, "version 1 (32-bit counts) is not supported; versions 2 and 3 are");
   if (f.version == 0 || f.version > 3) {
     r.FailAt(4, "version " + std::to_string(f.version) + " is not supported; versions 2 and 3 are");
   }
@@ -351,14 +407,16 @@ TensorSet GgufTensorSet(const GgufFile& f) {
   s.facts = {{"gguf_version", std::to_string(f.version)},
              {"alignment", std::to_string(f.alignment)},
              {"metadata_pairs", std::to_string(f.metadata.size())}};
-  if (const GgufKv* a = f.Find("general.architecture"); a && a->value.type == GgufValueType::kString) {
+  if (const GgufKv* a = f.Find("general.architecture");
+      a && a->value.type == GgufValueType::kString) {
     if (IsCleanUtf8(a->value.s)) s.facts.emplace_back("architecture", a->value.s);
   }
   for (const auto& t : f.tensors) {
     TensorInfo ti;
     ti.name = t.name;
     ti.dtype = std::string(FindGgmlType(t.type)->name);
-    for (auto it = t.dims.rbegin(); it != t.dims.rend(); ++it) ti.shape.push_back(static_cast<int64_t>(*it));
+    for (auto it = t.dims.rbegin(); it != t.dims.rend(); ++it)
+      ti.shape.push_back(static_cast<int64_t>(*it));
     ti.elements = t.elements;
     ti.bytes = t.bytes;
     ti.offset = f.data_offset + t.offset;

@@ -43,8 +43,19 @@ inline constexpr uint64_t kMaxKeptArrayItems = 4096;
 inline constexpr uint64_t kDefaultGgufAlignment = 32;
 
 enum class GgufValueType : uint32_t {
-  kU8 = 0, kI8 = 1, kU16 = 2, kI16 = 3, kU32 = 4, kI32 = 5, kF32 = 6, kBool = 7,
-  kString = 8, kArray = 9, kU64 = 10, kI64 = 11, kF64 = 12,
+  kU8 = 0,
+  kI8 = 1,
+  kU16 = 2,
+  kI16 = 3,
+  kU32 = 4,
+  kI32 = 5,
+  kF32 = 6,
+  kBool = 7,
+  kString = 8,
+  kArray = 9,
+  kU64 = 10,
+  kI64 = 11,
+  kF64 = 12,
 };
 /// "u32", "string", "array", ...
 std::string_view GgufValueTypeName(GgufValueType t);
@@ -59,7 +70,7 @@ struct GgufValue {
   // Arrays:
   GgufValueType elem_type = GgufValueType::kU8;
   uint64_t count = 0;
-  bool items_kept = false;        ///< numeric array of at most kMaxKeptArrayItems elements
+  bool items_kept = false;  ///< numeric array of at most kMaxKeptArrayItems elements
   std::vector<GgufValue> items;
 
   bool is_integer() const;
@@ -77,10 +88,10 @@ struct GgufKv {
 
 struct GgufTensor {
   std::string name;
-  uint32_t type = 0;            ///< ggml type id
-  std::vector<uint64_t> dims;   ///< ne[0] (fastest) first, as stored
-  uint64_t offset = 0;          ///< into the data region
-  uint64_t info_offset = 0;     ///< where its tensor info starts in the file
+  uint32_t type = 0;           ///< ggml type id
+  std::vector<uint64_t> dims;  ///< ne[0] (fastest) first, as stored
+  uint64_t offset = 0;         ///< into the data region
+  uint64_t info_offset = 0;    ///< where its tensor info starts in the file
   Count elements;
   Count bytes;
 };

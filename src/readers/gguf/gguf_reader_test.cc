@@ -1,8 +1,8 @@
 #include "readers/gguf/gguf_reader.h"
 
-#include <functional>
-
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "model/error.h"
 #include "tests/writers/byte_sink.h"
@@ -15,19 +15,38 @@ using testing::ByteSink;
 using testing::GgufWriter;
 namespace ids = testing;
 
-GgufFile Read(const std::vector<uint8_t>& b, ReadOptions o = {}) { return ReadGguf(b, b.size(), "t.gguf", o); }
+GgufFile Read(const std::vector<uint8_t>& b, ReadOptions o = {}) {
+  return ReadGguf(b, b.size(), "t.gguf", o);
+}
 
 TEST(GgufReader, AllThirteenValueTypesAndNestedArrays) {
   // A nested array by hand: array of 2 arrays of i16 {[1, -2], [3]}.
   ByteSink nested;
-  nested.U32(9).U64(2)                            // array of 2 arrays
-      .U32(3).U64(2).Put<int16_t>(1).Put<int16_t>(-2)
-      .U32(3).U64(1).Put<int16_t>(3);
+  nested.U32(9)
+      .U64(2)  // array of 2 arrays
+      .U32(3)
+      .U64(2)
+      .Put<int16_t>(1)
+      .Put<int16_t>(-2)
+      .U32(3)
+      .U64(1)
+      .Put<int16_t>(3);
   GgufWriter w;
-  w.U8("a.u8", 200).I8("a.i8", -5).U16("a.u16", 60000).I16("a.i16", -300).U32("a.u32", 4000000000u)
-      .I32("a.i32", -7).F32("a.f32", 0.5f).Bool("a.bool", true).Str("a.string", "héllo")
-      .U64("a.u64", uint64_t{1} << 40).I64("a.i64", -(int64_t{1} << 40)).F64("a.f64", 1e-300)
-      .I32s("a.array", {1, 2, 3}).Strings("a.strings", {"x", "yz"}).RawKv("a.nested", 9, nested.bytes());
+  w.U8("a.u8", 200)
+      .I8("a.i8", -5)
+      .U16("a.u16", 60000)
+      .I16("a.i16", -300)
+      .U32("a.u32", 4000000000u)
+      .I32("a.i32", -7)
+      .F32("a.f32", 0.5f)
+      .Bool("a.bool", true)
+      .Str("a.string", "héllo")
+      .U64("a.u64", uint64_t{1} << 40)
+      .I64("a.i64", -(int64_t{1} << 40))
+      .F64("a.f64", 1e-300)
+      .I32s("a.array", {1, 2, 3})
+      .Strings("a.strings", {"x", "yz"})
+      .RawKv("a.nested", 9, nested.bytes());
   GgufFile f = Read(w.File());
   EXPECT_EQ(f.version, 3u);
   EXPECT_EQ(f.metadata.size(), 15u);
@@ -62,9 +81,9 @@ TEST(GgufReader, AllThirteenValueTypesAndNestedArrays) {
 TEST(GgufReader, TensorInfosDimsReversedBytesFromBlocks) {
   GgufWriter w(2, 64);
   w.U32("general.alignment", 64).Str("general.architecture", "llama");
-  w.Tensor("tok", {256, 10}, ids::kQ4_K)   // 10 rows of 256: 10 blocks x 144 bytes
-      .Tensor("norm", {256}, ids::kF32)    // 256 x 4
-      .Tensor("w", {64, 3}, ids::kQ8_0);   // 3 rows x 2 blocks x 34
+  w.Tensor("tok", {256, 10}, ids::kQ4_K)  // 10 rows of 256: 10 blocks x 144 bytes
+      .Tensor("norm", {256}, ids::kF32)   // 256 x 4
+      .Tensor("w", {64, 3}, ids::kQ8_0);  // 3 rows x 2 blocks x 34
   std::vector<uint8_t> file = w.File();
   GgufFile f = Read(file);
   EXPECT_EQ(f.version, 2u);
@@ -87,7 +106,9 @@ TEST(GgufReader, TensorInfosDimsReversedBytesFromBlocks) {
 // file size) it gives the same result as with the whole file.
 TEST(GgufReader, NeedsOnlyTheHeaderBytes) {
   GgufWriter w;
-  w.Str("general.architecture", "llama").Tensor("a", {512, 512}, ids::kQ6_K).Tensor("b", {512}, ids::kF32);
+  w.Str("general.architecture", "llama")
+      .Tensor("a", {512, 512}, ids::kQ6_K)
+      .Tensor("b", {512}, ids::kF32);
   std::vector<uint8_t> header = w.Header(), file = w.File();
   ASSERT_LT(header.size(), file.size());
   GgufFile from_header = ReadGguf(header, file.size(), "t.gguf", {});
@@ -104,12 +125,33 @@ TEST(GgufReader, NeedsOnlyTheHeaderBytes) {
 // ---- Malformed input: one case per corruption, each with its one-line error. ----
 
 enum class Corruption {
-  kBadMagic, kFutureVersion, kVersion1, kBigEndian, kTensorCountOverLimit, kCountsPastEnd,
-  kKeyLongerThanFile, kStringLongerThanFile, kDuplicateKey, kDuplicateTensor, kRankOverLimit,
-  kOffsetPastEof, kUnknownValueType, kUnknownGgmlType, kBadBool, kArrayCountOverLimit,
-  kArrayCountPastEnd, kNestedArrayBomb, kMisalignedOffset, kOverlappingTensors,
-  kDimNotBlockMultiple, kAlignmentWrongType, kAlignmentNotPowerOfTwo, kTruncatedTensorInfo,
-  kElementCountOverflow, kNonUtf8TensorName, kEmptyFile,
+  kBadMagic,
+  kFutureVersion,
+  kVersion1,
+  kBigEndian,
+  kTensorCountOverLimit,
+  kCountsPastEnd,
+  kKeyLongerThanFile,
+  kStringLongerThanFile,
+  kDuplicateKey,
+  kDuplicateTensor,
+  kRankOverLimit,
+  kOffsetPastEof,
+  kUnknownValueType,
+  kUnknownGgmlType,
+  kBadBool,
+  kArrayCountOverLimit,
+  kArrayCountPastEnd,
+  kNestedArrayBomb,
+  kMisalignedOffset,
+  kOverlappingTensors,
+  kDimNotBlockMultiple,
+  kAlignmentWrongType,
+  kAlignmentNotPowerOfTwo,
+  kTruncatedTensorInfo,
+  kElementCountOverflow,
+  kNonUtf8TensorName,
+  kEmptyFile,
 };
 
 struct Case {
@@ -125,7 +167,8 @@ ByteSink Header(uint32_t version, uint64_t tensors, uint64_t kvs) {
 }
 
 // A tensor info: name, dims, type, offset.
-ByteSink& Info(ByteSink& s, const std::string& name, std::vector<uint64_t> dims, uint32_t type, uint64_t offset) {
+ByteSink& Info(ByteSink& s, const std::string& name, std::vector<uint64_t> dims, uint32_t type,
+               uint64_t offset) {
   s.Str(name).U32(static_cast<uint32_t>(dims.size()));
   for (uint64_t d : dims) s.U64(d);
   return s.U32(type).U64(offset);
@@ -142,21 +185,25 @@ const Case kCases[] = {
     {Corruption::kFutureVersion, [] { return Header(4, 0, 0).bytes(); },
      "t.gguf: header at offset 4: version 4 is not supported; versions 2 and 3 are"},
     {Corruption::kVersion1, [] { return Header(1, 0, 0).bytes(); },
-     "t.gguf: header at offset 4: version 1 (32-bit counts) is not supported; versions 2 and 3 are"},
+     "t.gguf: header at offset 4: version 1 (32-bit counts) is not supported; versions 2 and 3 "
+     "are"},
     {Corruption::kBigEndian, [] { return Header(0x03000000, 0, 0).bytes(); },
      "t.gguf: header at offset 4: big-endian GGUF files are not supported"},
     {Corruption::kTensorCountOverLimit, [] { return Header(3, uint64_t{1} << 62, 0).bytes(); },
      "t.gguf: header at offset 8: tensor count 4611686018427387904 exceeds the limit of 1048576"},
     // 1000 pairs need at least 1000 x 13 bytes; 24 + 8 = 32-byte file leaves 8.
     {Corruption::kCountsPastEnd, [] { return Header(3, 0, 1000).U64(0).bytes(); },
-     "t.gguf: header at offset 8: 0 tensors and 1000 metadata pairs need at least 13000 bytes, only 8 follow"},
+     "t.gguf: header at offset 8: 0 tensors and 1000 metadata pairs need at least 13000 bytes, "
+     "only 8 follow"},
     // Key length 1000 at offset 24; 8 length bytes read, 5 bytes left.
     {Corruption::kKeyLongerThanFile, [] { return Header(3, 0, 1).U64(1000).Raw("abcde").bytes(); },
-     "t.gguf: metadata pair 0 at offset 24: key length 1000 runs past the end of the input (5 bytes left)"},
+     "t.gguf: metadata pair 0 at offset 24: key length 1000 runs past the end of the input (5 "
+     "bytes left)"},
     // Value string at 24 + 8 + 12 ("general.name") + 4 = 48; its length 1 << 20, 3 bytes follow.
     {Corruption::kStringLongerThanFile,
      [] { return Header(3, 0, 1).Str("general.name").U32(8).U64(1 << 20).Raw("abc").bytes(); },
-     "t.gguf: key 'general.name' at offset 48: string length 1048576 runs past the end of the input (3 bytes left)"},
+     "t.gguf: key 'general.name' at offset 48: string length 1048576 runs past the end of the "
+     "input (3 bytes left)"},
     // Second pair at 24 + (8 + 1 + 4 + 4) = 41.
     {Corruption::kDuplicateKey,
      [] { return Header(3, 0, 2).Str("k").U32(4).U32(1).Str("k").U32(4).U32(2).bytes(); },
@@ -185,7 +232,8 @@ const Case kCases[] = {
        Info(s, "a", {4096}, 0, 0);
        return Padded(s, 32);
      },
-     "t.gguf: tensor 'a' at offset 24: data ends at byte 16448, past the end of the file (96 bytes; "
+     "t.gguf: tensor 'a' at offset 24: data ends at byte 16448, past the end of the file (96 "
+     "bytes; "
      "--header-only accepts header-only files)"},
     // Type field at 24 + 8 + 1.
     {Corruption::kUnknownValueType, [] { return Header(3, 0, 1).Str("x").U32(13).U32(0).bytes(); },
@@ -197,7 +245,8 @@ const Case kCases[] = {
        Info(s, "a", {32}, 4, 0);
        return Padded(s, 32);
      },
-     "t.gguf: tensor 'a' at offset 45: unknown ggml type 4 (removed from ggml or newer than this reader)"},
+     "t.gguf: tensor 'a' at offset 45: unknown ggml type 4 (removed from ggml or newer than this "
+     "reader)"},
     {Corruption::kBadBool, [] { return Header(3, 0, 1).Str("b").U32(7).U8(2).bytes(); },
      "t.gguf: key 'b' at offset 37: bool value 2 is neither 0 nor 1"},
     // Array count at 24 + 9 + 4 + 4 = 41.
@@ -206,7 +255,8 @@ const Case kCases[] = {
      "t.gguf: key 'a' at offset 41: array count 1099511627776 exceeds the limit of 67108864"},
     {Corruption::kArrayCountPastEnd,
      [] { return Header(3, 0, 1).Str("a").U32(9).U32(10).U64(1000).U64(7).bytes(); },
-     "t.gguf: key 'a' at offset 41: array of 1000 u64 elements runs past the end of the input (8 bytes left)"},
+     "t.gguf: key 'a' at offset 41: array of 1000 u64 elements runs past the end of the input (8 "
+     "bytes left)"},
     // Each level: u32 type 9 + u64 count 1; the 9th level's type field starts at
     // 24 + 9 + 4 + 8 x 12 = 133.
     {Corruption::kNestedArrayBomb,

@@ -5,11 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "model/error.h"
 #include "readers/gguf/ggml_types.h"
@@ -29,10 +28,10 @@ struct Rename {
 };
 
 constexpr Rename kAttention[] = {
-    {"attn_norm", "input_layernorm"},        {"attn_q", "self_attn.q_proj"},
-    {"attn_k", "self_attn.k_proj"},          {"attn_v", "self_attn.v_proj"},
-    {"attn_output", "self_attn.o_proj"},     {"attn_q_norm", "self_attn.q_norm"},
-    {"attn_k_norm", "self_attn.k_norm"},     {"ffn_norm", "post_attention_layernorm"},
+    {"attn_norm", "input_layernorm"},    {"attn_q", "self_attn.q_proj"},
+    {"attn_k", "self_attn.k_proj"},      {"attn_v", "self_attn.v_proj"},
+    {"attn_output", "self_attn.o_proj"}, {"attn_q_norm", "self_attn.q_norm"},
+    {"attn_k_norm", "self_attn.k_norm"}, {"ffn_norm", "post_attention_layernorm"},
 };
 constexpr Rename kDenseMlp[] = {
     {"ffn_gate", "mlp.gate_proj"}, {"ffn_up", "mlp.up_proj"}, {"ffn_down", "mlp.down_proj"}};
@@ -66,10 +65,8 @@ constexpr Rename kGemma2[] = {
     {"ffn_down", "mlp.down_proj"},
 };
 constexpr Rename kPhi3[] = {
-    {"attn_norm", "input_layernorm"},
-    {"attn_qkv", "self_attn.qkv_proj"},
-    {"attn_output", "self_attn.o_proj"},
-    {"ffn_norm", "post_attention_layernorm"},
+    {"attn_norm", "input_layernorm"},    {"attn_qkv", "self_attn.qkv_proj"},
+    {"attn_output", "self_attn.o_proj"}, {"ffn_norm", "post_attention_layernorm"},
     {"ffn_up", "mlp.gate_up_proj"},  // phi3 stores gate and up fused, as HF does
     {"ffn_down", "mlp.down_proj"},
 };
@@ -92,7 +89,8 @@ constexpr Mapping kMappings[] = {
     {"llama", "mixtral", "MixtralForCausalLM", "hidden_act", "silu", Moe::kMixtral, {}},
     {"qwen2", "qwen2", "Qwen2ForCausalLM", "hidden_act", "silu", Moe::kNone, {}},
     {"qwen3", "qwen3", "Qwen3ForCausalLM", "hidden_act", "silu", Moe::kNone, {}},
-    {"gemma2", "gemma2", "Gemma2ForCausalLM", "hidden_activation", "gelu_pytorch_tanh", Moe::kNone, kGemma2},
+    {"gemma2", "gemma2", "Gemma2ForCausalLM", "hidden_activation", "gelu_pytorch_tanh", Moe::kNone,
+     kGemma2},
     {"phi3", "phi3", "Phi3ForCausalLM", "hidden_act", "silu", Moe::kNone, kPhi3},
     {"qwen2moe", "qwen2_moe", "Qwen2MoeForCausalLM", "hidden_act", "silu", Moe::kQwenShared, {}},
     {"qwen3moe", "qwen3_moe", "Qwen3MoeForCausalLM", "hidden_act", "silu", Moe::kQwen, {}},
@@ -130,7 +128,9 @@ class Keys {
  public:
   Keys(const GgufFile& f, std::string arch) : f_(f), arch_(std::move(arch)) {}
 
-  const GgufKv* Find(std::string_view suffix) const { return f_.Find(arch_ + "." + std::string(suffix)); }
+  const GgufKv* Find(std::string_view suffix) const {
+    return f_.Find(arch_ + "." + std::string(suffix));
+  }
 
   /// An integer key; a per-layer array is accepted when all its values are equal.
   std::optional<int64_t> Int(std::string_view suffix, int64_t lo, int64_t hi) const {
@@ -146,14 +146,16 @@ class Keys {
       }
       for (const auto& it : v.items) {
         if (it.AsInt() != v.items[0].AsInt()) {
-          throw Unsupported(f_.Where(*kv), "per-layer values differ; layers of different sizes are not supported");
+          throw Unsupported(f_.Where(*kv),
+                            "per-layer values differ; layers of different sizes are not supported");
         }
       }
       x = v.items[0].AsInt();
     } else if (v.is_integer()) {
       x = v.AsInt();
     } else {
-      throw BadInput(f_.Where(*kv), "is " + std::string(GgufValueTypeName(v.type)) + ", expected an integer");
+      throw BadInput(f_.Where(*kv),
+                     "is " + std::string(GgufValueTypeName(v.type)) + ", expected an integer");
     }
     if (!x || *x < lo || *x > hi) {
       throw BadInput(f_.Where(*kv), "is " + (x ? std::to_string(*x) : std::string("above 2^63-1")) +
@@ -164,7 +166,9 @@ class Keys {
   }
   int64_t RequiredInt(std::string_view suffix, int64_t lo, int64_t hi) const {
     auto x = Int(suffix, lo, hi);
-    if (!x) throw BadInput(f_.source + ": key '" + arch_ + "." + std::string(suffix) + "'", "is missing (required)");
+    if (!x)
+      throw BadInput(f_.source + ": key '" + arch_ + "." + std::string(suffix) + "'",
+                     "is missing (required)");
     return *x;
   }
   std::optional<double> Float(std::string_view suffix) const {
@@ -172,7 +176,8 @@ class Keys {
     if (!kv) return std::nullopt;
     auto d = kv->value.AsDouble();
     if (!d) {
-      throw BadInput(f_.Where(*kv), "is " + std::string(GgufValueTypeName(kv->value.type)) + ", expected a number");
+      throw BadInput(f_.Where(*kv), "is " + std::string(GgufValueTypeName(kv->value.type)) +
+                                        ", expected a number");
     }
     if (kv->value.type == GgufValueType::kF32 && std::isfinite(*d)) return ShortestDecimal(*d);
     return d;
@@ -202,7 +207,8 @@ std::string StringKey(const GgufFile& f, std::string_view key) {
   const GgufKv* kv = f.Find(key);
   if (!kv) return "";
   if (kv->value.type != GgufValueType::kString) {
-    throw BadInput(f.Where(*kv), "is " + std::string(GgufValueTypeName(kv->value.type)) + ", expected a string");
+    throw BadInput(f.Where(*kv),
+                   "is " + std::string(GgufValueTypeName(kv->value.type)) + ", expected a string");
   }
   return kv->value.s;
 }
@@ -225,7 +231,8 @@ const Mapping* SelectMapping(const GgufFile& f, const std::string& arch) {
 std::string MappedGgufArchitectures() {
   std::string s;
   for (const auto& m : kMappings) {
-    if (s.find(std::string(m.gguf_arch)) == std::string::npos) s += (s.empty() ? "" : ", ") + std::string(m.gguf_arch);
+    if (s.find(std::string(m.gguf_arch)) == std::string::npos)
+      s += (s.empty() ? "" : ", ") + std::string(m.gguf_arch);
   }
   return s;
 }
@@ -237,13 +244,15 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f, std::string* w
     return std::nullopt;
   }
   if (a->value.type != GgufValueType::kString) {
-    throw BadInput(f.Where(*a), "is " + std::string(GgufValueTypeName(a->value.type)) + ", expected a string");
+    throw BadInput(f.Where(*a),
+                   "is " + std::string(GgufValueTypeName(a->value.type)) + ", expected a string");
   }
   const std::string& arch = a->value.s;
   const Mapping* m = SelectMapping(f, arch);
   if (!m) {
-    *why_not = "general.architecture '" + arch + "' has no mapping to a transformers config (mapped: " +
-               MappedGgufArchitectures() + ")";
+    *why_not = "general.architecture '" + arch +
+               "' has no mapping to a transformers config (mapped: " + MappedGgufArchitectures() +
+               ")";
     return std::nullopt;
   }
   Keys k(f, arch);
@@ -263,7 +272,8 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f, std::string* w
     auto vl = k.Int("attention.value_length", 1, kMaxConfigDim);
     if (vl && *vl != *kl) {
       throw Unsupported(f.Where(*k.Find("attention.value_length")),
-                        "is " + std::to_string(*vl) + ", different from key_length " + std::to_string(*kl) +
+                        "is " + std::to_string(*vl) + ", different from key_length " +
+                            std::to_string(*kl) +
                             "; the builders need equal key and value head sizes");
     }
     c["head_dim"] = *kl;
@@ -280,13 +290,15 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f, std::string* w
   const GgufTensor* embd = FindTensor(f, "token_embd.weight");
   if (auto v = k.Int("vocab_size", 1, kMaxConfigDim)) {
     c["vocab_size"] = *v;
-  } else if (const GgufKv* tok = f.Find("tokenizer.ggml.tokens"); tok && tok->value.type == GgufValueType::kArray) {
+  } else if (const GgufKv* tok = f.Find("tokenizer.ggml.tokens");
+             tok && tok->value.type == GgufValueType::kArray) {
     c["vocab_size"] = tok->value.count;
   } else if (embd && embd->dims.size() == 2) {
     c["vocab_size"] = embd->dims[1];
   } else {
     throw BadInput(f.source + ": key '" + arch + ".vocab_size'",
-                   "is missing, and there is neither a tokenizer.ggml.tokens list nor a token_embd.weight tensor");
+                   "is missing, and there is neither a tokenizer.ggml.tokens list nor a "
+                   "token_embd.weight tensor");
   }
   if (const GgufKv* pad = f.Find("tokenizer.ggml.padding_token_id");
       pad && pad->value.AsInt() && *pad->value.AsInt() >= 0 &&
@@ -312,7 +324,8 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f, std::string* w
     c["num_experts_per_tok"] = k.RequiredInt("expert_used_count", 1, experts);
   }
   if (m->moe == Moe::kQwen || m->moe == Moe::kQwenShared) {
-    if (auto e = k.Int("expert_feed_forward_length", 1, kMaxConfigDim)) c["moe_intermediate_size"] = *e;
+    if (auto e = k.Int("expert_feed_forward_length", 1, kMaxConfigDim))
+      c["moe_intermediate_size"] = *e;
     if (m->moe == Moe::kQwenShared) {
       if (auto s = k.Int("expert_shared_feed_forward_length", 1, kMaxConfigDim)) {
         c["shared_expert_intermediate_size"] = *s;
@@ -351,7 +364,8 @@ void MapGgufTensorNames(const std::string& model_type, TensorSet& tensors) {
     size_t d1 = n.find('.', 4);
     if (d1 == std::string::npos || d1 == 4) continue;
     std::string layer = n.substr(4, d1 - 4);
-    if (!std::all_of(layer.begin(), layer.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) continue;
+    if (!std::all_of(layer.begin(), layer.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      continue;
     size_t last = n.rfind('.');
     if (last <= d1) continue;
     std::string param = n.substr(last + 1);
@@ -362,14 +376,16 @@ void MapGgufTensorNames(const std::string& model_type, TensorSet& tensors) {
       expert = base.substr(dot + 1);
       base = base.substr(0, dot);
       if (m->moe != Moe::kMixtral || expert.empty() ||
-          !std::all_of(expert.begin(), expert.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+          !std::all_of(expert.begin(), expert.end(),
+                       [](char ch) { return ch >= '0' && ch <= '9'; })) {
         continue;
       }
       static constexpr std::pair<std::string_view, std::string_view> kW[] = {
           {"ffn_gate", "w1"}, {"ffn_down", "w2"}, {"ffn_up", "w3"}};
       for (const auto& [g, w] : kW) {
         if (base == g) {
-          t.model_name = "model.layers." + layer + ".block_sparse_moe.experts." + expert + "." + std::string(w) + "." + param;
+          t.model_name = "model.layers." + layer + ".block_sparse_moe.experts." + expert + "." +
+                         std::string(w) + "." + param;
         }
       }
       continue;

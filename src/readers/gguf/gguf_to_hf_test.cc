@@ -1,6 +1,7 @@
 #include "readers/gguf/gguf_to_hf.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "model/error.h"
@@ -58,7 +59,9 @@ TEST(GgufToHf, LlamaKeys) {
 
 TEST(GgufToHf, VocabFromEmbeddingRowsAndTiedHead) {
   GgufWriter w;
-  w.Str("general.architecture", "llama").U32("llama.embedding_length", 64).U32("llama.block_count", 1);
+  w.Str("general.architecture", "llama")
+      .U32("llama.embedding_length", 64)
+      .U32("llama.block_count", 1);
   w.U32("llama.attention.head_count", 2).U32("llama.feed_forward_length", 128);
   w.Tensor("token_embd.weight", {64, 1000}, ids::kBF16);  // no output.weight: tied
   json c = Synth(w);
@@ -70,8 +73,12 @@ TEST(GgufToHf, VocabFromEmbeddingRowsAndTiedHead) {
 
 TEST(GgufToHf, LlamaWithExpertsIsMixtralAndMistralByName) {
   GgufWriter w;
-  w.Str("general.architecture", "llama").U32("llama.embedding_length", 64).U32("llama.block_count", 1);
-  w.U32("llama.attention.head_count", 2).U32("llama.vocab_size", 100).U32("llama.feed_forward_length", 128);
+  w.Str("general.architecture", "llama")
+      .U32("llama.embedding_length", 64)
+      .U32("llama.block_count", 1);
+  w.U32("llama.attention.head_count", 2)
+      .U32("llama.vocab_size", 100)
+      .U32("llama.feed_forward_length", 128);
   GgufWriter mistral = w;
   w.U32("llama.expert_count", 8).U32("llama.expert_used_count", 2);
   json c = Synth(w);
@@ -85,11 +92,17 @@ TEST(GgufToHf, LlamaWithExpertsIsMixtralAndMistralByName) {
 
 TEST(GgufToHf, QwenMoeKeysAndDenseLayers) {
   GgufWriter w;
-  w.Str("general.architecture", "qwen2moe").U32("qwen2moe.embedding_length", 64).U32("qwen2moe.block_count", 3);
+  w.Str("general.architecture", "qwen2moe")
+      .U32("qwen2moe.embedding_length", 64)
+      .U32("qwen2moe.block_count", 3);
   w.U32("qwen2moe.attention.head_count", 4).U32("qwen2moe.vocab_size", 100);
-  w.U32("qwen2moe.feed_forward_length", 256).U32("qwen2moe.expert_count", 60).U32("qwen2moe.expert_used_count", 4);
-  w.U32("qwen2moe.expert_feed_forward_length", 32).U32("qwen2moe.expert_shared_feed_forward_length", 128);
-  w.Tensor("blk.0.ffn_gate_inp.weight", {64, 60}, ids::kF32).Tensor("blk.2.ffn_gate_inp.weight", {64, 60}, ids::kF32);
+  w.U32("qwen2moe.feed_forward_length", 256)
+      .U32("qwen2moe.expert_count", 60)
+      .U32("qwen2moe.expert_used_count", 4);
+  w.U32("qwen2moe.expert_feed_forward_length", 32)
+      .U32("qwen2moe.expert_shared_feed_forward_length", 128);
+  w.Tensor("blk.0.ffn_gate_inp.weight", {64, 60}, ids::kF32)
+      .Tensor("blk.2.ffn_gate_inp.weight", {64, 60}, ids::kF32);
   json c = Synth(w);
   EXPECT_EQ(c["model_type"], "qwen2_moe");
   EXPECT_EQ(c["num_experts"], 60);
@@ -101,8 +114,12 @@ TEST(GgufToHf, QwenMoeKeysAndDenseLayers) {
 
 TEST(GgufToHf, HeadDimSoftcapsAndSlidingWindow) {
   GgufWriter w;
-  w.Str("general.architecture", "gemma2").U32("gemma2.embedding_length", 2304).U32("gemma2.block_count", 26);
-  w.U32("gemma2.attention.head_count", 8).U32("gemma2.attention.head_count_kv", 4).U32("gemma2.vocab_size", 256000);
+  w.Str("general.architecture", "gemma2")
+      .U32("gemma2.embedding_length", 2304)
+      .U32("gemma2.block_count", 26);
+  w.U32("gemma2.attention.head_count", 8)
+      .U32("gemma2.attention.head_count_kv", 4)
+      .U32("gemma2.vocab_size", 256000);
   w.U32("gemma2.feed_forward_length", 9216).U32("gemma2.attention.key_length", 256);
   w.U32("gemma2.attention.value_length", 256).U32("gemma2.attention.sliding_window", 4096);
   w.F32("gemma2.attn_logit_softcapping", 50.0f).F32("gemma2.final_logit_softcapping", 30.0f);
@@ -118,9 +135,10 @@ TEST(GgufToHf, HeadDimSoftcapsAndSlidingWindow) {
 
 TEST(GgufToHf, TensorNames) {
   TensorSet s;
-  for (const char* n : {"token_embd.weight", "blk.3.attn_q.weight", "blk.3.attn_q.bias", "blk.3.ffn_norm.weight",
-                        "blk.3.ffn_gate_exps.weight", "blk.3.ffn_gate.5.weight", "blk.3.ffn_gate_inp.weight",
-                        "output.weight", "rope_freqs.weight", "blk.x.attn_q.weight", "something.else"}) {
+  for (const char* n :
+       {"token_embd.weight", "blk.3.attn_q.weight", "blk.3.attn_q.bias", "blk.3.ffn_norm.weight",
+        "blk.3.ffn_gate_exps.weight", "blk.3.ffn_gate.5.weight", "blk.3.ffn_gate_inp.weight",
+        "output.weight", "rope_freqs.weight", "blk.x.attn_q.weight", "something.else"}) {
     TensorInfo t;
     t.name = n;
     s.tensors.push_back(t);
@@ -130,7 +148,8 @@ TEST(GgufToHf, TensorNames) {
   EXPECT_EQ(s.tensors[1].model_name, "model.layers.3.self_attn.q_proj.weight");
   EXPECT_EQ(s.tensors[2].model_name, "model.layers.3.self_attn.q_proj.bias");
   EXPECT_EQ(s.tensors[3].model_name, "model.layers.3.post_attention_layernorm.weight");
-  EXPECT_EQ(s.tensors[4].model_name, "model.layers.3.block_sparse_moe.experts.ffn_gate_exps.weight");
+  EXPECT_EQ(s.tensors[4].model_name,
+            "model.layers.3.block_sparse_moe.experts.ffn_gate_exps.weight");
   EXPECT_TRUE(s.tensors[4].stacked);
   EXPECT_EQ(s.tensors[5].model_name, "model.layers.3.block_sparse_moe.experts.5.w1.weight");
   EXPECT_EQ(s.tensors[6].model_name, "model.layers.3.block_sparse_moe.gate.weight");
@@ -156,17 +175,23 @@ TEST(GgufToHf, ErrorsNameTheGgufKey) {
   GgufWriter w = base;
   w.Str("llama.embedding_length", "4096");
   // Pairs from offset 24: the architecture (8 + 20 + 4 + 8 + 5 = 45 bytes), then this key.
-  EXPECT_EQ(SynthError(w), "t.gguf: key 'llama.embedding_length' at offset 69: is string, expected an integer");
+  EXPECT_EQ(SynthError(w),
+            "t.gguf: key 'llama.embedding_length' at offset 69: is string, expected an integer");
   EXPECT_EQ(SynthError(base), "t.gguf: key 'llama.embedding_length': is missing (required)");
   // Third pair: 69 + the u64 embedding_length (8 + 22 + 4 + 8) = 111.
   GgufWriter big = base;
   big.U64("llama.embedding_length", 64).U64("llama.block_count", 100000);
-  EXPECT_EQ(SynthError(big), "t.gguf: key 'llama.block_count' at offset 111: is 100000, expected an integer in [0, 4096]");
+  EXPECT_EQ(
+      SynthError(big),
+      "t.gguf: key 'llama.block_count' at offset 111: is 100000, expected an integer in [0, 4096]");
   // Fourth pair: 69 + (8 + 22 + 4 + 4) + (8 + 17 + 4 + 4) = 140.
   GgufWriter layers = base;
-  layers.U32("llama.embedding_length", 64).U32("llama.block_count", 2).I32s("llama.attention.head_count", {4, 8});
+  layers.U32("llama.embedding_length", 64)
+      .U32("llama.block_count", 2)
+      .I32s("llama.attention.head_count", {4, 8});
   EXPECT_EQ(SynthError(layers),
-            "t.gguf: key 'llama.attention.head_count' at offset 140: per-layer values differ; layers of different "
+            "t.gguf: key 'llama.attention.head_count' at offset 140: per-layer values differ; "
+            "layers of different "
             "sizes are not supported");
 }
 
@@ -175,8 +200,10 @@ TEST(GgufToHf, UnmappedArchitectureIsNoConfig) {
   w.Str("general.architecture", "falcon");
   std::string why;
   EXPECT_FALSE(SynthesizeHfConfig(Read(w), &why));
-  EXPECT_EQ(why, "general.architecture 'falcon' has no mapping to a transformers config (mapped: llama, qwen2, qwen3, "
-                 "gemma2, phi3, qwen2moe, qwen3moe)");
+  EXPECT_EQ(why,
+            "general.architecture 'falcon' has no mapping to a transformers config (mapped: llama, "
+            "qwen2, qwen3, "
+            "gemma2, phi3, qwen2moe, qwen3moe)");
 }
 
 }  // namespace

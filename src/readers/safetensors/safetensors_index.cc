@@ -24,8 +24,8 @@ void Append(TensorSet& all, TensorSet&& one) {
     all.tensors.push_back(std::move(t));
   }
   if (all.tensors.size() > kMaxTensors) {
-    throw BadInput(all.files.back().path, "the checkpoint exceeds the limit of " + std::to_string(kMaxTensors) +
-                                              " tensors");
+    throw BadInput(all.files.back().path, "the checkpoint exceeds the limit of " +
+                                              std::to_string(kMaxTensors) + " tensors");
   }
 }
 
@@ -36,27 +36,30 @@ bool IsPlainFileName(const std::string& s) {
 
 }  // namespace
 
-TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& index_path, const std::string& dir,
-                                   const ReadOptions& options) {
+TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& index_path,
+                                   const std::string& dir, const ReadOptions& options) {
   if (text.size() > kMaxHeaderBytes) {
-    throw BadInput(index_path, "the index is " + std::to_string(text.size()) + " bytes, above the limit of " +
-                                   std::to_string(kMaxHeaderBytes));
+    throw BadInput(index_path, "the index is " + std::to_string(text.size()) +
+                                   " bytes, above the limit of " + std::to_string(kMaxHeaderBytes));
   }
   json index = ParseStrictJson(text, index_path, 0);
   if (!index.is_object()) {
-    throw BadInput(index_path + ": offset 0", std::string("the index is ") + JsonTypeName(index) +
-                                                  ", expected a JSON object");
+    throw BadInput(index_path + ": offset 0",
+                   std::string("the index is ") + JsonTypeName(index) + ", expected a JSON object");
   }
   auto where_key = [&](const std::string& k) {
-    return index_path + ": key " + QuoteName(k) + " at offset " + std::to_string(KeyOffset(text, k, 0));
+    return index_path + ": key " + QuoteName(k) + " at offset " +
+           std::to_string(KeyOffset(text, k, 0));
   };
   auto wm = index.find("weight_map");
   if (wm == index.end()) throw BadInput(index_path + ": key 'weight_map'", "is missing");
   if (!wm->is_object()) {
-    throw BadInput(where_key("weight_map"), std::string("is ") + JsonTypeName(*wm) + ", expected an object");
+    throw BadInput(where_key("weight_map"),
+                   std::string("is ") + JsonTypeName(*wm) + ", expected an object");
   }
   if (wm->size() > kMaxTensors) {
-    throw BadInput(where_key("weight_map"), "lists " + std::to_string(wm->size()) + " tensors, above the limit of " +
+    throw BadInput(where_key("weight_map"), "lists " + std::to_string(wm->size()) +
+                                                " tensors, above the limit of " +
                                                 std::to_string(kMaxTensors));
   }
   TensorSet all;
@@ -77,7 +80,8 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
     }
     const std::string& s = shard.get_ref<const std::string&>();
     if (!IsPlainFileName(s)) {
-      throw BadInput(where_key(name), "shard " + QuoteName(s) + " is not a file name in the index's directory");
+      throw BadInput(where_key(name),
+                     "shard " + QuoteName(s) + " is not a file name in the index's directory");
     }
     if (shard_ids.emplace(s, 0).second) {
       if (shards.size() == kMaxShards) {
@@ -97,7 +101,8 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
     TensorSet one = ReadSafetensorsFile(path, options);
     for (const auto& t : one.tensors) {
       auto l = listed.find(t.name);
-      std::string where = path + ": tensor " + QuoteName(t.name) + " at offset " + std::to_string(t.offset);
+      std::string where =
+          path + ": tensor " + QuoteName(t.name) + " at offset " + std::to_string(t.offset);
       if (l == listed.end()) throw BadInput(where, "is not listed in the index's weight_map");
       if (l->second != shards[id]) {
         throw BadInput(where, "is listed in the index for shard " + QuoteName(l->second));
@@ -119,12 +124,13 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
 TensorSet ReadSafetensorsIndex(const std::string& index_path, const ReadOptions& options) {
   uint64_t size = RegularFileSize(index_path);
   if (size > kMaxHeaderBytes) {
-    throw BadInput(index_path, "the index is " + std::to_string(size) + " bytes, above the limit of " +
-                                   std::to_string(kMaxHeaderBytes));
+    throw BadInput(index_path, "the index is " + std::to_string(size) +
+                                   " bytes, above the limit of " + std::to_string(kMaxHeaderBytes));
   }
   std::vector<uint8_t> bytes = ReadFileRange(index_path, 0, size);
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  return ReadSafetensorsIndexText(text, index_path, fs::path(index_path).parent_path().string(), options);
+  return ReadSafetensorsIndexText(text, index_path, fs::path(index_path).parent_path().string(),
+                                  options);
 }
 
 TensorSet ReadSafetensorsFiles(const std::vector<std::string>& paths, const ReadOptions& options) {
@@ -136,8 +142,9 @@ TensorSet ReadSafetensorsFiles(const std::vector<std::string>& paths, const Read
     for (const auto& t : one.tensors) {
       auto [it, added] = owner.emplace(t.name, path);
       if (!added) {
-        throw BadInput(path + ": tensor " + QuoteName(t.name) + " at offset " + std::to_string(t.offset),
-                       "is also in " + it->second);
+        throw BadInput(
+            path + ": tensor " + QuoteName(t.name) + " at offset " + std::to_string(t.offset),
+            "is also in " + it->second);
       }
     }
     Append(all, std::move(one));

@@ -22,8 +22,8 @@ namespace calflops {
 TensorSet ReadSafetensorsIndex(const std::string& index_path, const ReadOptions& options);
 
 /// The same from the index text (for tests and the fuzzer): shards are read from `dir`.
-TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& index_path, const std::string& dir,
-                                   const ReadOptions& options);
+TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& index_path,
+                                   const std::string& dir, const ReadOptions& options);
 
 /// Several safetensors files that form one checkpoint without an index (a directory holding
 /// more than one): their tensors, with a duplicate name across files an error.

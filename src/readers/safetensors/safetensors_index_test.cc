@@ -54,20 +54,30 @@ TEST(SafetensorsIndex, MalformedIndexes) {
   } cases[] = {
       {"[1]", "idx.json: offset 0: the index is an array, expected a JSON object"},
       {R"({"metadata": {}})", "idx.json: key 'weight_map': is missing"},
-      {R"({"weight_map": []})", "idx.json: key 'weight_map' at offset 1: is an array, expected an object"},
-      {R"({"weight_map": {"a": 1}})", "idx.json: key 'a' at offset 16: weight_map value is an integer, expected a shard file name"},
+      {R"({"weight_map": []})",
+       "idx.json: key 'weight_map' at offset 1: is an array, expected an object"},
+      {R"({"weight_map": {"a": 1}})",
+       "idx.json: key 'a' at offset 16: weight_map value is an integer, expected a shard file "
+       "name"},
       {R"({"weight_map": {"a": "../s1.safetensors"}})",
-       "idx.json: key 'a' at offset 16: shard '../s1.safetensors' is not a file name in the index's directory"},
-      {R"({"weight_map": {"a": "s1.safetensors", "a": "s2.safetensors"}})", "idx.json: key 'a' at offset 39: duplicate key"},
+       "idx.json: key 'a' at offset 16: shard '../s1.safetensors' is not a file name in the "
+       "index's directory"},
+      {R"({"weight_map": {"a": "s1.safetensors", "a": "s2.safetensors"}})",
+       "idx.json: key 'a' at offset 39: duplicate key"},
       {R"({"weight_map": {"a": "s1.safetensors"}})",
-       s1 + ": tensor 'b' at offset " + std::to_string(StFile({{"a", "F32", {4}, 32}, {"b", "F16", {2, 3}, 16}}, false).size() + 16) +
+       s1 + ": tensor 'b' at offset " +
+           std::to_string(StFile({{"a", "F32", {4}, 32}, {"b", "F16", {2, 3}, 16}}, false).size() +
+                          16) +
            ": is not listed in the index's weight_map"},
       {R"({"weight_map": {"a": "s2.safetensors", "b": "s1.safetensors", "c": "s2.safetensors"}})",
-       s1 + ": tensor 'a' at offset " + std::to_string(StFile({{"a", "F32", {4}, 32}, {"b", "F16", {2, 3}, 16}}, false).size()) +
+       s1 + ": tensor 'a' at offset " +
+           std::to_string(StFile({{"a", "F32", {4}, 32}, {"b", "F16", {2, 3}, 16}}, false).size()) +
            ": is listed in the index for shard 's2.safetensors'"},
       {R"({"weight_map": {"a": "s1.safetensors", "b": "s1.safetensors", "c": "s2.safetensors", "d": "s2.safetensors"}})",
-       "idx.json: key 'd' at offset 85: is listed for shard 's2.safetensors', which has no such tensor"},
-      {R"({"weight_map": {"z": "s3.safetensors"}})", s.dir.Path("s3.safetensors") + ": no such file"},
+       "idx.json: key 'd' at offset 85: is listed for shard 's2.safetensors', which has no such "
+       "tensor"},
+      {R"({"weight_map": {"z": "s3.safetensors"}})",
+       s.dir.Path("s3.safetensors") + ": no such file"},
   };
   for (const auto& c : cases) EXPECT_EQ(s.ErrorOf(c.index), c.error) << c.index;
 }

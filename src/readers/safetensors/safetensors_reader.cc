@@ -27,7 +27,8 @@ class HeaderParser {
   /// "<file>: tensor 'x' at offset N". Searching the header for the name costs a scan, so this
   /// is only called once an error is certain.
   std::string Where(const std::string& name) const {
-    return source_ + ": tensor " + QuoteName(name) + " at offset " + std::to_string(KeyOffset(text_, name, kPrefixBytes));
+    return source_ + ": tensor " + QuoteName(name) + " at offset " +
+           std::to_string(KeyOffset(text_, name, kPrefixBytes));
   }
 
   Entry ParseEntry(const std::string& name, const json& v) {
@@ -36,7 +37,7 @@ class HeaderParser {
     e.info.name = name;
     if (!v.is_object()) {
       throw BadInput(where(), std::string("is ") + JsonTypeName(v) +
-                                ", expected an object with dtype, shape and data_offsets");
+                                  ", expected an object with dtype, shape and data_offsets");
     }
     auto field = [&](const char* key) -> const json& {
       auto it = v.find(key);
@@ -45,29 +46,33 @@ class HeaderParser {
     };
     const json& dtype = field("dtype");
     if (!dtype.is_string()) {
-      throw BadInput(where(), std::string("dtype is ") + JsonTypeName(dtype) + ", expected a string");
+      throw BadInput(where(),
+                     std::string("dtype is ") + JsonTypeName(dtype) + ", expected a string");
     }
     const SafetensorsDtype* dt = FindSafetensorsDtype(dtype.get_ref<const std::string&>());
     if (!dt) {
       std::string known;
-      for (const auto& d : AllSafetensorsDtypes()) known += (known.empty() ? "" : ", ") + std::string(d.name);
+      for (const auto& d : AllSafetensorsDtypes())
+        known += (known.empty() ? "" : ", ") + std::string(d.name);
       throw BadInput(where(), "unknown dtype " + QuoteName(dtype.get_ref<const std::string&>()) +
-                                " (known: " + known + ")");
+                                  " (known: " + known + ")");
     }
     e.info.dtype = std::string(dt->name);
 
     const json& shape = field("shape");
     if (!shape.is_array()) {
-      throw BadInput(where(), std::string("shape is ") + JsonTypeName(shape) + ", expected an array of integers");
+      throw BadInput(where(), std::string("shape is ") + JsonTypeName(shape) +
+                                  ", expected an array of integers");
     }
     if (shape.size() > static_cast<size_t>(kMaxTensorRank)) {
       throw BadInput(where(), "shape has " + std::to_string(shape.size()) + " dims, at most " +
-                                std::to_string(kMaxTensorRank) + " are allowed");
+                                  std::to_string(kMaxTensorRank) + " are allowed");
     }
     uint64_t elements = 1;
     for (const json& d : shape) {
       if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-        throw BadInput(where(), "shape " + shape.dump() + " has a dim that is not an integer in [0, 2^63-1]");
+        throw BadInput(
+            where(), "shape " + shape.dump() + " has a dim that is not an integer in [0, 2^63-1]");
       }
       auto p = CheckedMul(elements, d.get<uint64_t>());
       if (!p) throw BadInput(where(), "shape " + shape.dump() + " has more than 2^64 elements");
@@ -79,7 +84,8 @@ class HeaderParser {
     const json& offsets = field("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned()) {
-      throw BadInput(where(), "data_offsets " + offsets.dump() + " is not [begin, end] with integers >= 0");
+      throw BadInput(where(),
+                     "data_offsets " + offsets.dump() + " is not [begin, end] with integers >= 0");
     }
     e.begin = offsets[0].get<uint64_t>();
     e.end = offsets[1].get<uint64_t>();
@@ -89,13 +95,15 @@ class HeaderParser {
     u128 bits = static_cast<u128>(elements) * static_cast<u128>(dt->bits);
     if (bits % 8 != 0) {
       throw BadInput(where(), std::to_string(elements) + " elements of " + e.info.dtype + " (" +
-                                std::to_string(dt->bits) + " bits) are not a whole number of bytes");
+                                  std::to_string(dt->bits) +
+                                  " bits) are not a whole number of bytes");
     }
     e.info.bytes = Count::FromU128(bits / 8);
     if (e.info.bytes != Count(e.end - e.begin)) {
-      throw BadInput(where(), "data_offsets " + offsets.dump() + " hold " + std::to_string(e.end - e.begin) +
-                                " bytes, but shape " + shape.dump() + " of " + e.info.dtype + " needs " +
-                                e.info.bytes.ToString());
+      throw BadInput(where(), "data_offsets " + offsets.dump() + " hold " +
+                                  std::to_string(e.end - e.begin) + " bytes, but shape " +
+                                  shape.dump() + " of " + e.info.dtype + " needs " +
+                                  e.info.bytes.ToString());
     }
     return e;
   }
@@ -109,20 +117,22 @@ class HeaderParser {
 
 bool LooksLikeSafetensors(std::span<const uint8_t> prefix) {
   if (prefix.size() < kPrefixBytes + 1 || prefix[kPrefixBytes] != '{') return false;
-  return std::find(prefix.begin(), prefix.begin() + kPrefixBytes, 0) != prefix.begin() + kPrefixBytes;
+  return std::find(prefix.begin(), prefix.begin() + kPrefixBytes, 0) !=
+         prefix.begin() + kPrefixBytes;
 }
 
-TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, const std::string& source,
-                          const ReadOptions& options) {
+TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
+                          const std::string& source, const ReadOptions& options) {
   ByteReader r(bytes, source);
   r.set_context("header length");
   if (file_size < kPrefixBytes) {
-    r.FailAt(0, "the file is " + std::to_string(file_size) + " bytes, too short for the 8-byte header length");
+    r.FailAt(0, "the file is " + std::to_string(file_size) +
+                    " bytes, too short for the 8-byte header length");
   }
   uint64_t n = r.Read<uint64_t>();
   if (n > kMaxHeaderBytes) {
-    r.FailAt(0, "header length " + std::to_string(n) + " exceeds the limit of " + std::to_string(kMaxHeaderBytes) +
-                    " bytes");
+    r.FailAt(0, "header length " + std::to_string(n) + " exceeds the limit of " +
+                    std::to_string(kMaxHeaderBytes) + " bytes");
   }
   if (n > file_size - kPrefixBytes) {
     r.FailAt(0, "header length " + std::to_string(n) + " runs past the end of the file (" +
@@ -132,7 +142,8 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, co
   auto text = r.ReadBytes(n);
   json header = ParseStrictJson(text, source, kPrefixBytes);
   if (!header.is_object()) {
-    r.FailAt(kPrefixBytes, std::string("the header is ") + JsonTypeName(header) + ", expected a JSON object");
+    r.FailAt(kPrefixBytes,
+             std::string("the header is ") + JsonTypeName(header) + ", expected a JSON object");
   }
   if (header.size() > kMaxTensors + 1) {
     r.FailAt(kPrefixBytes, std::to_string(header.size()) + " entries exceed the limit of " +
@@ -148,7 +159,8 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, co
   for (const auto& [name, v] : header.items()) {
     if (name == "__metadata__") {
       if (!v.is_object()) {
-        throw BadInput(source + ": key '__metadata__' at offset " + std::to_string(KeyOffset(text, name, kPrefixBytes)),
+        throw BadInput(source + ": key '__metadata__' at offset " +
+                           std::to_string(KeyOffset(text, name, kPrefixBytes)),
                        std::string("is ") + JsonTypeName(v) + ", expected an object of strings");
       }
       for (const auto& [k, mv] : v.items()) {
@@ -159,7 +171,8 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, co
         }
       }
       s.facts.emplace_back("metadata_entries", std::to_string(v.size()));
-      if (auto f = v.find("format"); f != v.end()) s.facts.emplace_back("metadata.format", f->get<std::string>());
+      if (auto f = v.find("format"); f != v.end())
+        s.facts.emplace_back("metadata.format", f->get<std::string>());
       continue;
     }
     entries.push_back(p.ParseEntry(name, v));
@@ -176,25 +189,31 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, co
   uint64_t data_bytes = file_size - data_start;
   for (const Entry* e : order) {
     auto where = [&] { return p.Where(e->info.name); };
-    std::string offsets = "data_offsets [" + std::to_string(e->begin) + ", " + std::to_string(e->end) + "]";
+    std::string offsets =
+        "data_offsets [" + std::to_string(e->begin) + ", " + std::to_string(e->end) + "]";
     if (e->begin < expected) {
       throw BadInput(where(), offsets + " overlap tensor " + QuoteName(prev->info.name) + " [" +
-                                std::to_string(prev->begin) + ", " + std::to_string(prev->end) + "]");
+                                  std::to_string(prev->begin) + ", " + std::to_string(prev->end) +
+                                  "]");
     }
     if (e->begin > expected) {
-      throw BadInput(where(), offsets + " leave a gap of " + std::to_string(e->begin - expected) + " bytes after " +
-                                (prev ? "tensor " + QuoteName(prev->info.name) : std::string("the header")));
+      throw BadInput(
+          where(), offsets + " leave a gap of " + std::to_string(e->begin - expected) +
+                       " bytes after " +
+                       (prev ? "tensor " + QuoteName(prev->info.name) : std::string("the header")));
     }
     if (!options.header_only && e->end > data_bytes) {
       throw BadInput(where(), offsets + " end past the end of the file: the data region holds " +
-                                std::to_string(data_bytes) + " bytes (--header-only accepts header-only files)");
+                                  std::to_string(data_bytes) +
+                                  " bytes (--header-only accepts header-only files)");
     }
     expected = e->end;
     prev = e;
   }
   if (!options.header_only && expected != data_bytes) {
     throw BadInput(source + ": offset " + std::to_string(data_start + expected),
-                   "the tensors fill " + std::to_string(expected) + " bytes of the " + std::to_string(data_bytes) +
+                   "the tensors fill " + std::to_string(expected) + " bytes of the " +
+                       std::to_string(data_bytes) +
                        "-byte data region; the rest is unaccounted for");
   }
   for (auto& e : entries) {

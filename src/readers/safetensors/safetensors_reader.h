@@ -33,8 +33,8 @@ bool LooksLikeSafetensors(std::span<const uint8_t> prefix);
 /// Parses a header. `bytes` holds at least the 8-byte length and the JSON (the data region is
 /// not needed); `file_size` is the file's real size. Throws Error(kBadInput)
 /// "<file>: <tensor or place> at offset N: <problem>".
-TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size, const std::string& source,
-                          const ReadOptions& options);
+TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
+                          const std::string& source, const ReadOptions& options);
 
 /// Reads only the first 8 + N bytes of a file and parses them.
 TensorSet ReadSafetensorsFile(const std::string& path, const ReadOptions& options);

@@ -1,8 +1,8 @@
 #include "readers/safetensors/safetensors_reader.h"
 
-#include <functional>
-
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "model/error.h"
 #include "readers/safetensors/safetensors_dtypes.h"
@@ -25,9 +25,9 @@ TEST(SafetensorsReader, TensorsInDataOrderWithBytesFromDtypeAndShape) {
   std::vector<StTensor> ts = {
       {"model.embed_tokens.weight", "BF16", {320, 256}, 16},
       {"model.norm.weight", "F32", {256}, 32},
-      {"scale", "F8_E4M3", {}, 8},        // scalar
-      {"empty", "F16", {0, 7}, 16},       // zero-size
-      {"packed", "F4", {2, 3}, 4},        // 6 x 4 bits = 3 bytes
+      {"scale", "F8_E4M3", {}, 8},   // scalar
+      {"empty", "F16", {0, 7}, 16},  // zero-size
+      {"packed", "F4", {2, 3}, 4},   // 6 x 4 bits = 3 bytes
   };
   TensorSet s = Read(StFile(ts, true, R"({"format":"pt"})"));
   ASSERT_EQ(s.tensors.size(), 5u);
@@ -48,16 +48,18 @@ TEST(SafetensorsReader, TensorsInDataOrderWithBytesFromDtypeAndShape) {
 TEST(SafetensorsReader, EveryDtypeOfTheFormat) {
   // bits per element from the format's Dtype list.
   std::vector<std::pair<const char*, int>> bits = {
-      {"BOOL", 8}, {"F4", 4}, {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8}, {"I8", 8}, {"F8_E5M2", 8},
-      {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"F8_E4M3FNUZ", 8}, {"F8_E5M2FNUZ", 8}, {"I16", 16}, {"U16", 16},
-      {"F16", 16}, {"BF16", 16}, {"I32", 32}, {"U32", 32}, {"F32", 32}, {"C64", 64}, {"F64", 64},
-      {"I64", 64}, {"U64", 64}};
+      {"BOOL", 8},        {"F4", 4},      {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8},
+      {"I8", 8},          {"F8_E5M2", 8}, {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"F8_E4M3FNUZ", 8},
+      {"F8_E5M2FNUZ", 8}, {"I16", 16},    {"U16", 16},    {"F16", 16},    {"BF16", 16},
+      {"I32", 32},        {"U32", 32},    {"F32", 32},    {"C64", 64},    {"F64", 64},
+      {"I64", 64},        {"U64", 64}};
   std::vector<StTensor> ts;
   for (auto [name, b] : bits) ts.push_back({std::string("t_") + name, name, {4, 8}, b});
   TensorSet s = Read(StFile(ts));
   ASSERT_EQ(s.tensors.size(), bits.size());
   for (size_t i = 0; i < bits.size(); ++i) {
-    EXPECT_EQ(s.tensors[i].bytes, Count(32 * static_cast<uint64_t>(bits[i].second) / 8)) << bits[i].first;
+    EXPECT_EQ(s.tensors[i].bytes, Count(32 * static_cast<uint64_t>(bits[i].second) / 8))
+        << bits[i].first;
   }
   EXPECT_EQ(AllSafetensorsDtypes().size(), bits.size());
 }
@@ -91,11 +93,31 @@ TEST(SafetensorsReader, SniffsByContent) {
 // ---- Malformed input: one case per corruption, each with its one-line error. ----
 
 enum class Corruption {
-  kFileTooShort, kHeaderLengthOverLimit, kHeaderLengthPastEof, kNotAnObject, kInvalidJson,
-  kDuplicateName, kUnknownDtype, kDtypeNotString, kShapeNotArray, kNegativeDim, kRankOverLimit,
-  kOffsetsNotPair, kOffsetsReversed, kSizeMismatch, kOverlap, kGap, kGapAtStart, kOffsetPastEof,
-  kTrailingData, kMetadataNotStrings, kEntryNotObject, kMissingDtype, kPackedNotWholeBytes,
-  kElementCountOverflow, kNumberOverflow,
+  kFileTooShort,
+  kHeaderLengthOverLimit,
+  kHeaderLengthPastEof,
+  kNotAnObject,
+  kInvalidJson,
+  kDuplicateName,
+  kUnknownDtype,
+  kDtypeNotString,
+  kShapeNotArray,
+  kNegativeDim,
+  kRankOverLimit,
+  kOffsetsNotPair,
+  kOffsetsReversed,
+  kSizeMismatch,
+  kOverlap,
+  kGap,
+  kGapAtStart,
+  kOffsetPastEof,
+  kTrailingData,
+  kMetadataNotStrings,
+  kEntryNotObject,
+  kMissingDtype,
+  kPackedNotWholeBytes,
+  kElementCountOverflow,
+  kNumberOverflow,
 };
 
 struct Case {
@@ -104,24 +126,36 @@ struct Case {
   std::string error;
 };
 
-std::vector<uint8_t> H(const std::string& header, uint64_t data) { return StFileFromHeader(header, data); }
+std::vector<uint8_t> H(const std::string& header, uint64_t data) {
+  return StFileFromHeader(header, data);
+}
 
 const char* kKnown =
-    "BOOL, F4, F6_E2M3, F6_E3M2, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, F8_E4M3FNUZ, F8_E5M2FNUZ, I16, U16, F16, "
+    "BOOL, F4, F6_E2M3, F6_E3M2, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, F8_E4M3FNUZ, F8_E5M2FNUZ, I16, "
+    "U16, F16, "
     "BF16, I32, U32, F32, C64, F64, I64, U64";
 
 // Tensor 'a' is the first key: its name starts at header byte 1, file offset 9.
 const Case kCases[] = {
-    {Corruption::kFileTooShort, [] { return std::vector<uint8_t>{1, 2, 3, 4, 5}; },
-     "t.safetensors: header length at offset 0: the file is 5 bytes, too short for the 8-byte header length"},
-    {Corruption::kHeaderLengthOverLimit, [] { return testing::ByteSink().U64(uint64_t{1} << 40).Raw("{}").bytes(); },
-     "t.safetensors: header length at offset 0: header length 1099511627776 exceeds the limit of 100000000 bytes"},
-    {Corruption::kHeaderLengthPastEof, [] { return testing::ByteSink().U64(1000).Raw("{\"a\":1}").bytes(); },
-     "t.safetensors: header length at offset 0: header length 1000 runs past the end of the file (15 bytes)"},
+    {Corruption::kFileTooShort,
+     [] {
+       return std::vector<uint8_t>{1, 2, 3, 4, 5};
+     },
+     "t.safetensors: header length at offset 0: the file is 5 bytes, too short for the 8-byte "
+     "header length"},
+    {Corruption::kHeaderLengthOverLimit,
+     [] { return testing::ByteSink().U64(uint64_t{1} << 40).Raw("{}").bytes(); },
+     "t.safetensors: header length at offset 0: header length 1099511627776 exceeds the limit of "
+     "100000000 bytes"},
+    {Corruption::kHeaderLengthPastEof,
+     [] { return testing::ByteSink().U64(1000).Raw("{\"a\":1}").bytes(); },
+     "t.safetensors: header length at offset 0: header length 1000 runs past the end of the file "
+     "(15 bytes)"},
     {Corruption::kNotAnObject, [] { return H("[1, 2]", 0); },
      "t.safetensors: header at offset 8: the header is an array, expected a JSON object"},
     {Corruption::kInvalidJson, [] { return H("{\"a\": {\"dtype\": }", 0); },
-     "t.safetensors: offset 24: invalid JSON: syntax error while parsing value - unexpected '}'; expected "
+     "t.safetensors: offset 24: invalid JSON: syntax error while parsing value - unexpected '}'; "
+     "expected "
      "'[', '{', or a literal"},
     // The second "a" starts at header byte 53 (file offset 61).
     {Corruption::kDuplicateName,
@@ -131,23 +165,36 @@ const Case kCases[] = {
                 2);
      },
      "t.safetensors: key 'a' at offset 61: duplicate key"},
-    {Corruption::kUnknownDtype, [] { return H(R"({"a":{"dtype":"F17","shape":[1],"data_offsets":[0,4]}})", 4); },
-     std::string("t.safetensors: tensor 'a' at offset 9: unknown dtype 'F17' (known: ") + kKnown + ")"},
-    {Corruption::kDtypeNotString, [] { return H(R"({"a":{"dtype":16,"shape":[1],"data_offsets":[0,2]}})", 2); },
+    {Corruption::kUnknownDtype,
+     [] { return H(R"({"a":{"dtype":"F17","shape":[1],"data_offsets":[0,4]}})", 4); },
+     std::string("t.safetensors: tensor 'a' at offset 9: unknown dtype 'F17' (known: ") + kKnown +
+         ")"},
+    {Corruption::kDtypeNotString,
+     [] { return H(R"({"a":{"dtype":16,"shape":[1],"data_offsets":[0,2]}})", 2); },
      "t.safetensors: tensor 'a' at offset 9: dtype is an integer, expected a string"},
-    {Corruption::kShapeNotArray, [] { return H(R"({"a":{"dtype":"U8","shape":"1","data_offsets":[0,1]}})", 1); },
+    {Corruption::kShapeNotArray,
+     [] { return H(R"({"a":{"dtype":"U8","shape":"1","data_offsets":[0,1]}})", 1); },
      "t.safetensors: tensor 'a' at offset 9: shape is a string, expected an array of integers"},
-    {Corruption::kNegativeDim, [] { return H(R"({"a":{"dtype":"U8","shape":[-1],"data_offsets":[0,1]}})", 1); },
-     "t.safetensors: tensor 'a' at offset 9: shape [-1] has a dim that is not an integer in [0, 2^63-1]"},
+    {Corruption::kNegativeDim,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[-1],"data_offsets":[0,1]}})", 1); },
+     "t.safetensors: tensor 'a' at offset 9: shape [-1] has a dim that is not an integer in [0, "
+     "2^63-1]"},
     {Corruption::kRankOverLimit,
-     [] { return H(R"({"a":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1],"data_offsets":[0,1]}})", 1); },
+     [] {
+       return H(R"({"a":{"dtype":"U8","shape":[1,1,1,1,1,1,1,1,1],"data_offsets":[0,1]}})", 1);
+     },
      "t.safetensors: tensor 'a' at offset 9: shape has 9 dims, at most 8 are allowed"},
-    {Corruption::kOffsetsNotPair, [] { return H(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0]}})", 1); },
-     "t.safetensors: tensor 'a' at offset 9: data_offsets [0] is not [begin, end] with integers >= 0"},
-    {Corruption::kOffsetsReversed, [] { return H(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[8,4]}})", 8); },
+    {Corruption::kOffsetsNotPair,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0]}})", 1); },
+     "t.safetensors: tensor 'a' at offset 9: data_offsets [0] is not [begin, end] with integers >= "
+     "0"},
+    {Corruption::kOffsetsReversed,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[8,4]}})", 8); },
      "t.safetensors: tensor 'a' at offset 9: data_offsets [8,4] end before they begin"},
-    {Corruption::kSizeMismatch, [] { return H(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", 4); },
-     "t.safetensors: tensor 'a' at offset 9: data_offsets [0,4] hold 4 bytes, but shape [2] of F32 needs 8"},
+    {Corruption::kSizeMismatch,
+     [] { return H(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", 4); },
+     "t.safetensors: tensor 'a' at offset 9: data_offsets [0,4] hold 4 bytes, but shape [2] of F32 "
+     "needs 8"},
     // 'b' is named at header byte 53 (file offset 61).
     {Corruption::kOverlap,
      [] {
@@ -162,28 +209,43 @@ const Case kCases[] = {
                 R"("b":{"dtype":"U8","shape":[8],"data_offsets":[16,24]}})",
                 24);
      },
-     "t.safetensors: tensor 'b' at offset 61: data_offsets [16, 24] leave a gap of 8 bytes after tensor 'a'"},
-    {Corruption::kGapAtStart, [] { return H(R"({"a":{"dtype":"U8","shape":[8],"data_offsets":[8,16]}})", 16); },
-     "t.safetensors: tensor 'a' at offset 9: data_offsets [8, 16] leave a gap of 8 bytes after the header"},
-    {Corruption::kOffsetPastEof, [] { return H(R"({"a":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}})", 8); },
-     "t.safetensors: tensor 'a' at offset 9: data_offsets [0, 16] end past the end of the file: the data region "
+     "t.safetensors: tensor 'b' at offset 61: data_offsets [16, 24] leave a gap of 8 bytes after "
+     "tensor 'a'"},
+    {Corruption::kGapAtStart,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[8],"data_offsets":[8,16]}})", 16); },
+     "t.safetensors: tensor 'a' at offset 9: data_offsets [8, 16] leave a gap of 8 bytes after the "
+     "header"},
+    {Corruption::kOffsetPastEof,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}})", 8); },
+     "t.safetensors: tensor 'a' at offset 9: data_offsets [0, 16] end past the end of the file: "
+     "the data region "
      "holds 8 bytes (--header-only accepts header-only files)"},
     // Header 54 bytes padded to 56: data from 64; the tensor ends at 64 + 16.
-    {Corruption::kTrailingData, [] { return H(R"({"a":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}})", 32); },
-     "t.safetensors: offset 80: the tensors fill 16 bytes of the 32-byte data region; the rest is unaccounted for"},
+    {Corruption::kTrailingData,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}})", 32); },
+     "t.safetensors: offset 80: the tensors fill 16 bytes of the 32-byte data region; the rest is "
+     "unaccounted for"},
     {Corruption::kMetadataNotStrings, [] { return H(R"({"__metadata__":{"k":1}})", 0); },
      "t.safetensors: key '__metadata__.k' at offset 25: is an integer, expected a string"},
     {Corruption::kEntryNotObject, [] { return H(R"({"a":5})", 0); },
-     "t.safetensors: tensor 'a' at offset 9: is an integer, expected an object with dtype, shape and data_offsets"},
+     "t.safetensors: tensor 'a' at offset 9: is an integer, expected an object with dtype, shape "
+     "and data_offsets"},
     {Corruption::kMissingDtype, [] { return H(R"({"a":{"shape":[1],"data_offsets":[0,1]}})", 1); },
      "t.safetensors: tensor 'a' at offset 9: 'dtype' is missing"},
-    {Corruption::kPackedNotWholeBytes, [] { return H(R"({"a":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}})", 2); },
-     "t.safetensors: tensor 'a' at offset 9: 3 elements of F4 (4 bits) are not a whole number of bytes"},
+    {Corruption::kPackedNotWholeBytes,
+     [] { return H(R"({"a":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}})", 2); },
+     "t.safetensors: tensor 'a' at offset 9: 3 elements of F4 (4 bits) are not a whole number of "
+     "bytes"},
     {Corruption::kElementCountOverflow,
-     [] { return H(R"({"a":{"dtype":"U8","shape":[1099511627776,1099511627776],"data_offsets":[0,1]}})", 1); },
-     "t.safetensors: tensor 'a' at offset 9: shape [1099511627776,1099511627776] has more than 2^64 elements"},
+     [] {
+       return H(
+           R"({"a":{"dtype":"U8","shape":[1099511627776,1099511627776],"data_offsets":[0,1]}})", 1);
+     },
+     "t.safetensors: tensor 'a' at offset 9: shape [1099511627776,1099511627776] has more than "
+     "2^64 elements"},
     // nlohmann reports this as out_of_range, not parse_error (found by the index fuzzer).
-    {Corruption::kNumberOverflow, [] { return H(R"({"a":{"dtype":"U8","shape":[1e999],"data_offsets":[0,1]}})", 1); },
+    {Corruption::kNumberOverflow,
+     [] { return H(R"({"a":{"dtype":"U8","shape":[1e999],"data_offsets":[0,1]}})", 1); },
      "t.safetensors: invalid JSON: number overflow parsing '1e999'"},
 };
 
