@@ -36,6 +36,9 @@ struct Module {
   /// Routed experts: only this many of the (identical) children run for each token; 0 = all.
   /// Read by ActiveParams (model/active_params.h).
   int32_t active_children = 0;
+  /// The class overrides __repr__ (transformers' Conv1D): printed as "Class(extra_repr)" with no
+  /// calflops stats, because calflops injects them through extra_repr.
+  bool custom_repr = false;
 };
 
 class ModuleTree {

@@ -15,7 +15,8 @@ namespace calflops {
 
 enum class OpKind : uint8_t {
   // contractions
-  kLinear,  ///< in[0] = input (..., in_features), in[1] = weight (out, in); attr = has bias
+  kLinear,  ///< in[0] = input (..., in_features), in[1] = weight (out, in); attr = has bias.
+            ///< Form kTorch: run as torch.addmm(bias, x, W) (transformers' Conv1D).
   kMatMul,  ///< numpy matmul of in[0] and in[1] (batch dims broadcast)
   kConv,    ///< in[0] = (N, Cin, spatial...), in[1] = weight (Cout, Cin/groups, k...); attr = bias
   // lookups and data movement

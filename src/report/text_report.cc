@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "report/number_format.h"
+#include "report/perf_text.h"
 
 namespace calflops {
 namespace {
@@ -55,6 +56,7 @@ std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
 std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
   const Module& m = p.tree[id];
   if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
   std::string extra = StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
   if (m.children.empty()) return m.class_name + "(" + extra + ")";
@@ -106,6 +108,10 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
         << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
   }
   out << rule << "\n";
+  if (o.estimates) {
+    WritePerfSections(p, o, out);
+    WriteMemoryUsageLine(*o.estimates, out);
+  }
 }
 
 }  // namespace calflops

@@ -62,7 +62,9 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.batch = ParseInt("--batch-size", v); }},
     {"--seq-len", "S", "tokens per sequence in forward mode (default 128)",
      [](calflops::Options& o, const std::string& v) { o.seq_len = ParseInt("--seq-len", v); }},
-    {"--mode", "M", "forward (default) or generate: prefill, then one-token decode steps",
+    {"--mode", "M",
+     "forward (default), generate (prefill, then one-token decode steps) or train (forward + "
+     "backward)",
      [](calflops::Options& o, const std::string& v) { o.mode = v; }},
     {"--prompt-tokens", "P", "generate: prompt length (default: --seq-len)",
      [](calflops::Options& o, const std::string& v) {
@@ -88,6 +90,30 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.attn_impl = v; }},
     {"--model-class", "CLS", "transformers class to build (default: the config's architectures[0])",
      [](calflops::Options& o, const std::string& v) { o.model_class = v; }},
+    {"--dtype", "T", "parameter and activation dtype (default: the config's torch_dtype)",
+     [](calflops::Options& o, const std::string& v) { o.dtype = v; }},
+    {"--hardware", "NAME", "roofline latency and memory verdict on a bundled device (--list-hardware)",
+     [](calflops::Options& o, const std::string& v) { o.hardware = v; }},
+    {"--hardware-file", "FILE", "the same with a device profile file (format: docs/memory-and-latency.md)",
+     [](calflops::Options& o, const std::string& v) { o.hardware_file = v; }},
+    {"--memory-detail", nullptr, "print the memory breakdown section (weights, KV cache, activations)",
+     [](calflops::Options& o, const std::string&) { o.memory_detail = true; }},
+    {"--recompute", "R", "train: activation recomputation none (default), selective or full",
+     [](calflops::Options& o, const std::string& v) { o.recompute = v; }},
+    {"--optimizer", "O", "train: adamw (default), sgd (momentum) or adafactor",
+     [](calflops::Options& o, const std::string& v) { o.optimizer = v; }},
+    {"--zero", "Z", "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
+     [](calflops::Options& o, const std::string& v) {
+       o.zero = static_cast<int>(ParseInt("--zero", v));
+     }},
+    {"--dp", "N", "train: data-parallel ranks for --zero (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.dp = ParseInt("--dp", v); }},
+    {"--step-time", "SEC", "train: measured seconds per step; with --hardware gives MFU",
+     [](calflops::Options& o, const std::string& v) { o.step_time = ParseDouble("--step-time", v); }},
+    {"--tokens-per-second", "TPS", "train: measured tokens per second (instead of --step-time)",
+     [](calflops::Options& o, const std::string& v) {
+       o.tokens_per_second = ParseDouble("--tokens-per-second", v);
+     }},
     {"--format", "F", "text (the calflops report, default) or json",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
@@ -106,7 +132,10 @@ const Flag kFlags[] = {
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
+    {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
+    {"--list-ops-perf", nullptr, "print bytes moved and backward per op (Markdown) and exit",
+     nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
 };
@@ -166,6 +195,14 @@ int Main(int argc, char** argv) {
     }
     if (name == "--list-models") {
       calflops::WriteModelList(std::cout);
+      return 0;
+    }
+    if (name == "--list-hardware") {
+      calflops::WriteHardwareList(std::cout);
+      return 0;
+    }
+    if (name == "--list-ops-perf") {
+      calflops::WritePerfOpTable(std::cout);
       return 0;
     }
     if (name == "--list-ops") {

@@ -44,5 +44,21 @@ TEST(Conv2d, PaddingGroupsAndBias) {
   EXPECT_THROW(big(t, Shape{1, 3, 5, 5}), Error);  // smaller than the kernel
 }
 
+TEST(Conv2d, ViTAndSiglipPatchEmbeddings) {
+  ModuleTree tree;
+  // torch: nn.Conv2d(3, 768, kernel_size=16, stride=16) prints
+  // "Conv2d(3, 768, kernel_size=(16, 16), stride=(16, 16))".
+  Conv2d v = Conv2d::Build(tree, tree.root(), "projection", 3, 768, 16, 16, 0, 1, true, DType::kF32);
+  EXPECT_EQ(tree[v.id].extra_repr, "3, 768, kernel_size=(16, 16), stride=(16, 16)");
+  // padding="valid" (SigLIP) is kept as the string.
+  Conv2d s = Conv2d::Build(tree, tree.root(), "patch_embedding", 3, 1152, 14, 14, 0, 1, true,
+                           DType::kF32, /*padding_valid=*/true);
+  EXPECT_EQ(tree[s.id].extra_repr, "3, 1152, kernel_size=(14, 14), stride=(14, 14), padding=valid");
+  // Floor division: 384 / 14 -> 27 patches, 230 / 16 -> 14.
+  EXPECT_EQ(s.OutSize(384), 27);
+  EXPECT_EQ(v.OutSize(230), 14);
+  EXPECT_THROW(v.OutSize(15), Error);
+}
+
 }  // namespace
 }  // namespace calflops
