@@ -221,7 +221,7 @@ void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& o
 }
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {
-  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << " GBytes";
+  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << " GBytes\n";  // the seed file lacks the final newline; a terminal wants it
 }
 
 }  // namespace calflops
