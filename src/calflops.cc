@@ -237,7 +237,6 @@ void WriteReport(const Options& o, std::ostream& out) {
     }
   } else {
     if (a.built) WriteTextReport(a.profile, r, out);
-    if (a.built && a.weights) out << "\n";  // the report's last line has no newline of its own
     if (a.weights) WriteWeightsText(a.Section(), out);
   }
 }

@@ -265,7 +265,8 @@ TEST(WeightsFiles, CliReportForGgufEqualsConfigReportPlusWeights) {
   ASSERT_GT(from_gguf.size(), from_config.size());
   std::string report = from_gguf.substr(0, from_config.size());
   EXPECT_EQ(report, from_config);
-  EXPECT_EQ(from_gguf.substr(from_config.size(), 3), "\n\n-");
+  EXPECT_EQ(from_config.back(), '\n');
+  EXPECT_EQ(from_gguf.substr(from_config.size(), 2), "\n-");
   EXPECT_NE(from_gguf.find("Weights (from file headers)", from_config.size()), std::string::npos);
   EXPECT_NE(report.find("Total Training Params:"), std::string::npos);
   EXPECT_NE(
