@@ -7,6 +7,7 @@
 #include "archs/arch_registry.h"
 #include "model/error.h"
 #include "readers/model_source.h"
+#include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
 #include "report/json_report.h"
 #include "report/number_format.h"
@@ -39,6 +40,42 @@ Workload MakeWorkload(const Options& o) {
   return w;
 }
 
+/// "NAME=VALUE" -> {NAME, VALUE}; throws a usage error naming `flag`.
+std::pair<std::string, std::string> SplitAssignment(const std::string& s, const char* flag) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+    throw Error(ExitCode::kUsage, flag, "expected NAME=VALUE, got '" + s + "'");
+  }
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+onnx::OnnxOptions MakeOnnxOptions(const Options& o) {
+  onnx::OnnxOptions x;
+  x.batch = o.batch;
+  x.seq_len = o.seq_len;
+  for (const std::string& d : o.dims) {
+    auto [name, value] = SplitAssignment(d, "--dim");
+    std::vector<int64_t> v = onnx::ParseShapeSpec(value, "--dim");
+    if (v.size() != 1) throw Error(ExitCode::kUsage, "--dim", "expected NAME=N, got '" + d + "'");
+    x.dims[name] = v[0];
+  }
+  for (const std::string& s : o.input_shapes) {
+    auto [name, value] = SplitAssignment(s, "--input-shape");
+    x.input_shapes[name] = onnx::ParseShapeSpec(value, "--input-shape");
+  }
+  return x;
+}
+
+std::unique_ptr<Architecture> BuildFor(const Options& o) {
+  if (onnx::IsOnnxModel(o.model)) return onnx::OnnxArchitecture::Load(o.model, MakeOnnxOptions(o));
+  if (!o.dims.empty() || !o.input_shapes.empty()) {
+    throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape", "applies to ONNX models only");
+  }
+  Config config = LoadModelConfig(o.model);
+  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
+  return BuildArchitecture(config, b);
+}
+
 Profile Run(const Options& o) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
@@ -47,10 +84,16 @@ Profile Run(const Options& o) {
   }
   Workload w = MakeWorkload(o);
   ValidateWorkload(w);
-  Config config = LoadModelConfig(o.model);
-  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-  auto arch = BuildArchitecture(config, b);
-  return Analyze(*arch, w, *convention);
+  auto arch = BuildFor(o);
+  Profile p = Analyze(*arch, w, *convention);
+  if (o.strict && !p.uncosted.empty()) {
+    std::string list;
+    for (const UncostedOp& u : p.uncosted) {
+      list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
+    }
+    throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
+  }
+  return p;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // calflops: parameters, MACs and FLOPs of neural networks from their descriptions.
 //
 //   calflops::Options o;
-//   o.model = "llama-3-8b";            // zoo name, config.json path, or a directory holding one
+//   o.model = "llama-3-8b";            // zoo name, config.json, a directory holding one, or .onnx
 //   o.seq_len = 128;
 //   calflops::WriteReport(o, std::cout);   // the calflops text report
 //   calflops::Totals t = calflops::Measure(o);
@@ -13,11 +13,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace calflops {
 
 struct Options {
-  std::string model;                    ///< zoo name, config.json, or a directory
+  std::string model;                    ///< zoo name, config.json, a directory, or an .onnx file
   std::string model_class;              ///< transformers class ("" = config architectures[0])
   std::string convention = "analytic";  ///< "analytic" | "calflops"
   std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
@@ -26,6 +27,10 @@ struct Options {
   int64_t seq_len = 128;
   int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
   int64_t max_new_tokens = 1;  ///< generate: tokens produced
+  // graph inputs (ONNX)
+  std::vector<std::string> dims;          ///< "NAME=N": value of a symbolic dimension
+  std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input
+  bool strict = false;                    ///< ops that cannot be costed are an error (exit 3)
   // report
   std::string format = "text";  ///< "text" | "json"
   int precision = 2;

@@ -27,6 +27,7 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
   Profile profile;
   profile.tree = arch.tree();
   profile.convention = c;
+  profile.uncosted = arch.uncosted();
   CostAccumulator acc(profile.tree.size(), c);
   Tracer tracer(acc, arch.dtype());
   for (const ForwardCall& call : arch.Plan(w)) {

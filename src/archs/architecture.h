@@ -45,10 +45,13 @@ class Architecture {
   virtual std::vector<ForwardCall> Plan(const Workload& w) const;
   /// Emits the ops of one call.
   virtual void Forward(Tracer& t, const ForwardCall& call) const = 0;
+  /// Ops the forward pass executes that cannot be costed (counted as 0 and reported).
+  const std::vector<UncostedOp>& uncosted() const { return uncosted_; }
 
  protected:
   ModuleTree tree_;
   DType dtype_;
+  std::vector<UncostedOp> uncosted_;
 };
 
 }  // namespace calflops

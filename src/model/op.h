@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "model/dtype.h"
@@ -129,6 +130,19 @@ class OpSink {
  public:
   virtual ~OpSink() = default;
   virtual void Emit(ModuleId module, const Op& op) = 0;
+  /// The same op executed `times` times (loop bodies); sinks that price ops override this to
+  /// price once.
+  virtual void EmitRepeated(ModuleId module, const Op& op, int64_t times) {
+    for (int64_t i = 0; i < times; ++i) Emit(module, op);
+  }
+};
+
+/// An op kind the cost table cannot price (or whose shapes stay unknown), counted as 0 and
+/// listed in the report: "unsupported: NonMaxSuppression x3 (counted as 0: no cost formula)".
+struct UncostedOp {
+  std::string op;      ///< "NonMaxSuppression", "com.microsoft:Foo"
+  int64_t count = 0;   ///< occurrences
+  std::string reason;  ///< "no cost formula", "shape unknown", ...
 };
 
 }  // namespace calflops

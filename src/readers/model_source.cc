@@ -1,11 +1,29 @@
 #include "readers/model_source.h"
 
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 
 #include "model/error.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
+
+// --- ONNX (graph files) -----------------------------------------------------------------------
+bool onnx::IsOnnxModel(const std::string& model) {
+  auto dot = model.rfind('.');
+  if (dot != std::string::npos) {
+    std::string ext = model.substr(dot);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".onnx") return true;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(model, ec)) return false;
+  std::ifstream f(model, std::ios::binary);
+  char first = 0;
+  return f.get(first) && first == 0x08;  // ModelProto field 1 (ir_version), varint
+}
+// ----------------------------------------------------------------------------------------------
 
 Config LoadModelConfig(const std::string& model) {
   if (const ZooEntry* z = FindZoo(model)) {

@@ -106,6 +106,10 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
         << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
   }
   out << rule << "\n";
+  // Ops the cost table cannot price are never silently zero.
+  for (const UncostedOp& u : p.uncosted) {
+    out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";
+  }
 }
 
 }  // namespace calflops

@@ -65,6 +65,12 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.attn_impl = v; }},
     {"--model-class", "CLS", "transformers class to build (default: the config's architectures[0])",
      [](calflops::Options& o, const std::string& v) { o.model_class = v; }},
+    {"--dim", "NAME=N", "ONNX: value of a symbolic input dimension (repeatable), e.g. --dim batch=1",
+     [](calflops::Options& o, const std::string& v) { o.dims.push_back(v); }},
+    {"--input-shape", "NAME=AxB", "ONNX: shape of a graph input (repeatable), e.g. input_ids=1x128",
+     [](calflops::Options& o, const std::string& v) { o.input_shapes.push_back(v); }},
+    {"--strict", nullptr, "fail (exit 3) when some ops cannot be costed instead of counting them as 0",
+     [](calflops::Options& o, const std::string&) { o.strict = true; }},
     {"--format", "F", "text (the calflops report, default) or json",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
@@ -87,8 +93,8 @@ const Flag kFlags[] = {
 void PrintHelp(std::ostream& out) {
   out << "usage: calflops MODEL [options]\n\n"
          "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
-         "MODEL is a bundled model name (see --list-models), a config.json, or a directory\n"
-         "holding one.\n\noptions:\n";
+         "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
+         "holding one, or an .onnx file.\n\noptions:\n";
   for (const Flag& f : kFlags) {
     std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
     out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";

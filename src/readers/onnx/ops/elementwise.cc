@@ -48,6 +48,10 @@ void NotInfer(OpContext& c) {
   FoldUnary(c, nullptr, [](int64_t x) { return static_cast<int64_t>(x == 0); });
 }
 void BoolOut(OpContext& c) { SameShape(c, 0, 0, kBool); }
+void ReluInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(c, [](double x) { return x > 0 ? x : 0.0; }, [](int64_t x) { return x > 0 ? x : int64_t{0}; });
+}
 
 void IdentityInfer(OpContext& c) {
   c.out(0) = c.in(0);  // contents pass through too
@@ -278,7 +282,7 @@ constexpr OnnxOp kOps[] = {
     {"", "Not", NotInfer, LowerUnary<OpKind::kCompare, kT>},
     {"", "BitwiseNot", Same, LowerUnary<OpKind::kCompare, kT>},
     // activations
-    {"", "Relu", Same, LowerUnary<OpKind::kRelu, kF>},
+    {"", "Relu", ReluInfer, LowerUnary<OpKind::kRelu, kF>},
     {"", "ThresholdedRelu", Same, LowerUnary<OpKind::kRelu, kF>},
     {"", "LeakyRelu", Same, LowerUnary<OpKind::kLeakyRelu, kF>},
     {"", "PRelu", PReluInfer, LowerPRelu},
