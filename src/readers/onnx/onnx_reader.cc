@@ -718,6 +718,11 @@ class Parser final : public ProtoErrors {
 }  // namespace
 
 Model ParseOnnx(std::string_view bytes, std::string name, std::shared_ptr<const void> keep_alive) {
+  if (!keep_alive) {  // the model's views must outlive the caller's buffer: keep a copy
+    auto copy = std::make_shared<const std::string>(bytes);
+    bytes = *copy;
+    keep_alive = copy;
+  }
   Parser p(name, bytes);
   Model m = p.ParseModel();
   m.file = std::move(name);

@@ -16,8 +16,8 @@ namespace calflops::onnx {
 /// Maps and parses an .onnx file.
 Model ReadOnnxFile(const std::string& path);
 
-/// Parses a model held in memory; `name` labels errors; `keep_alive` owns `bytes` (may be null
-/// when the caller keeps them alive longer than the model).
+/// Parses a model held in memory; `name` labels errors; `keep_alive` owns `bytes` (when null,
+/// the bytes are copied so the model never points into a buffer that goes away).
 Model ParseOnnx(std::string_view bytes, std::string name, std::shared_ptr<const void> keep_alive = nullptr);
 
 /// Parses one serialized TensorProto (the test-data files input_0.pb, output_0.pb), keeping
