@@ -18,7 +18,7 @@ run: build
 
 # Every test.
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	for b in $(BUILD_DIR)/bench_*; do $$b; done

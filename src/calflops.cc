@@ -5,6 +5,7 @@
 
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
+#include "model/active_params.h"
 #include "model/error.h"
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
@@ -37,6 +38,10 @@ Workload MakeWorkload(const Options& o) {
   w.seq_len = o.seq_len;
   w.prompt_tokens = o.prompt_tokens;
   w.max_new_tokens = o.max_new_tokens;
+  w.image_height = o.image_height;
+  w.image_width = o.image_width;
+  w.images = o.images;
+  w.reencode_images = o.reencode_images;
   return w;
 }
 
@@ -133,24 +138,33 @@ Totals Measure(const Options& o) {
 }
 
 void WriteModelList(std::ostream& out) {
-  char line[256];
-  std::snprintf(line, sizeof line, "%-28s %-14s %s\n", "name", "model_type", "params");
+  // One line per zoo model: name, model_type, parameters, parameters active per token (MoE
+  // models only: top-k routed experts), and the family's description.
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", "name", "model_type", "params",
+                "active", "family");
   out << line;
   for (const ZooEntry& z : ZooEntries()) {
-    std::string type = "?", params = "unsupported";
+    std::string type = "?", params = "unsupported", active, family;
     try {
       Config c = Config::Parse(z.json, std::string(z.name));
       type = c.String("model_type", "?");
-      if (FindArch(type)) {
+      if (const ArchEntry* entry = FindArch(type)) {
+        family = std::string(entry->family);
         auto arch = BuildArchitecture(c, BuildOptions{});
-        params = ParamsToString(arch->tree().SubtreeParams()[0].ToDouble(), std::nullopt, 2);
+        Count total = arch->tree().SubtreeParams()[0];
+        Count act = ActiveParams(arch->tree());
+        params = ParamsToString(total.ToDouble(), std::nullopt, 2);
+        if (act != total) active = ParamsToString(act.ToDouble(), std::nullopt, 2);
       }
     } catch (const Error& e) {
       params = std::string("error: ") + e.what();
     }
-    std::snprintf(line, sizeof line, "%-28s %-14s %s\n", std::string(z.name).c_str(),
-                  type.c_str(), params.c_str());
-    out << line;
+    std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", std::string(z.name).c_str(),
+                  type.c_str(), params.c_str(), active.c_str(), family.c_str());
+    std::string text = line;
+    while (!text.empty() && text[text.size() - 2] == ' ') text.erase(text.size() - 2, 1);
+    out << text;
   }
 }
 

@@ -27,6 +27,12 @@ struct Options {
   int64_t seq_len = 128;
   int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
   int64_t max_new_tokens = 1;  ///< generate: tokens produced
+  // vision inputs
+  int64_t image_height = 0;  ///< original image size (0 = the model's native size)
+  int64_t image_width = 0;
+  int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
+  bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
+                                   ///< token, vision tower re-runs at every decode step
   // graph inputs (ONNX)
   std::vector<std::string> dims;          ///< "NAME=N": value of a symbolic dimension
   std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input

@@ -20,6 +20,11 @@ void ValidateWorkload(const Workload& w) {
   CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
   CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
   CheckRange("--images", w.images, 0, 1 << 16);
+  CheckRange("--image-size height", w.image_height, 0, 1 << 20);
+  CheckRange("--image-size width", w.image_width, 0, 1 << 20);
+  if ((w.image_height == 0) != (w.image_width == 0)) {
+    throw BadInput("workload", "--image-size needs both a height and a width");
+  }
 }
 
 Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
@@ -37,6 +42,7 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
                                       .repeat = call.repeat,
                                       .tokens = call.new_tokens,
                                       .context = call.past_tokens + call.new_tokens,
+                                      .images = call.images,
                                       .macs = per_call.macs,
                                       .flops = per_call.flops});
   }

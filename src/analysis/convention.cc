@@ -14,6 +14,9 @@ std::optional<Convention> ParseConvention(std::string_view s) {
 
 OpCost CostOf(const Op& op, Convention c) {
   if (c == Convention::kCalflops) return CalflopsCost(op);
+  // Integer arithmetic on ids and positions (LLaVA's legacy merge offsets) is bookkeeping, not
+  // the model's floating-point work; calflops counts it when its hooks see it.
+  if (op.dtype == DType::kI64 || op.dtype == DType::kI32) return {0, 0};
   return GetOpDef(op.kind).analytic(op);
 }
 

@@ -3,7 +3,7 @@
 //     torch.matmul / mul / add (and the Tensor methods), and Python operators + * @ (hooked by
 //     the version that produced the seed). C++ kernels (SDPA, flash-attn, bmm), captured function
 //     objects, unary torch math, reductions and Python - / are invisible: 0.
-//  2. Its formulas, not ours: F.linear ignores the bias; LayerNorm 5 (4 without weight) per
+//  2. Its formulas, not ours: F.linear ignores the bias, torch.addmm adds the bias's own size; LayerNorm 5 (4 without weight) per
 //     element; activations and softmax 1 per element; + and * count the product of per-dimension
 //     maxima with shapes aligned on the LEFT; matmul MACs = elements of a x last dim of b.
 #include <cstdio>
@@ -96,6 +96,13 @@ OpCost TorchOrOperator(const Op& op) {
     case OpKind::kMatMul: {
       Count macs = Elems(op.in[0]) * Count::FromSigned(op.in[1].back());
       return {macs, 2 * macs};
+    }
+    case OpKind::kLinear: {
+      // torch.addmm(bias, x, W): MACs = elements of x x columns of W; FLOPs = 2 MACs + the
+      // elements of the bias tensor (not of the output).
+      Count out = Count::FromSigned(op.in[1][0]);
+      Count macs = Elems(op.in[0]) * out;
+      return {macs, 2 * macs + (op.attr ? out : Count(0))};
     }
     case OpKind::kAdd:
     case OpKind::kMul:

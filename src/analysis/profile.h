@@ -22,6 +22,7 @@ struct CallStats {
   int64_t repeat = 1;  ///< identical calls folded into this entry
   int64_t tokens = 0;  ///< new tokens through the language model in this call
   int64_t context = 0; ///< tokens attended to (cache + new)
+  int64_t images = 0;  ///< images per sequence encoded in this call
   Count macs;          ///< per call (multiply by repeat for the total)
   Count flops;
 };

@@ -11,6 +11,28 @@ using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
     LlamaArch,
+    MistralArch,
+    MixtralArch,
+    Qwen2Arch,
+    Qwen2MoeArch,
+    Qwen3Arch,
+    Qwen3MoeArch,
+    GemmaArch,
+    Gemma2Arch,
+    Phi3Arch,
+    DeepseekV3Arch,
+    BertArch,
+    RobertaArch,
+    ViTArch,
+    Gpt2Arch,
+    GptNeoxArch,
+    SiglipArch,
+    SiglipVisionArch,
+    ClipArch,
+    ClipVisionArch,
+    ClipTextArch,
+    LlavaArch,
+    LlavaNextArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -35,5 +35,27 @@ DType ConfigDType(const Config& config);
 
 // Entries, one per architecture file.
 const ArchEntry& LlamaArch();
+const ArchEntry& MistralArch();
+const ArchEntry& MixtralArch();
+const ArchEntry& Qwen2Arch();
+const ArchEntry& Qwen2MoeArch();
+const ArchEntry& Qwen3Arch();
+const ArchEntry& Qwen3MoeArch();
+const ArchEntry& GemmaArch();
+const ArchEntry& Gemma2Arch();
+const ArchEntry& Phi3Arch();
+const ArchEntry& DeepseekV3Arch();
+const ArchEntry& BertArch();
+const ArchEntry& RobertaArch();
+const ArchEntry& ViTArch();
+const ArchEntry& Gpt2Arch();
+const ArchEntry& GptNeoxArch();
+const ArchEntry& SiglipArch();
+const ArchEntry& SiglipVisionArch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

@@ -25,10 +25,18 @@ struct ForwardCall {
   std::string label;          ///< "forward", "prefill", "decode"
   int64_t repeat = 1;         ///< this many identical calls
   int64_t batch = 1;
-  int64_t new_tokens = 0;     ///< tokens entering the model in this call (before any merge)
+  int64_t new_tokens = 0;     ///< tokens through the (language) model in this call, after any
+                              ///< image features are merged in
   int64_t past_tokens = 0;    ///< tokens already in the KV cache
   int64_t logits_tokens = 0;  ///< positions sent through the output head
   bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+  // Multimodal inputs (vision and vision-language models).
+  int64_t input_ids = 0;      ///< ids passed in, image placeholders included (0 = new_tokens)
+  int64_t images = 0;         ///< images per sequence whose pixels this call encodes
+  int64_t image_height = 0;   ///< original image size (0 = the model's native size)
+  int64_t image_width = 0;
+  bool legacy_merge = false;  ///< transformers 4.45 legacy path: the model itself expands the
+                              ///< <image> placeholders (index glue in its forward)
 };
 
 class Architecture {

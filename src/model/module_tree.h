@@ -33,6 +33,12 @@ struct Module {
   std::vector<ModuleId> children;
   std::vector<Param> params;
   bool is_module_list = false;  ///< printed with torch>=2's collapsing ModuleList repr
+  /// Routed experts: only this many of the (identical) children run for each token; 0 = all.
+  /// Read by ActiveParams (model/active_params.h).
+  int32_t active_children = 0;
+  /// The class overrides __repr__ (transformers' Conv1D): printed as "Class(extra_repr)" with no
+  /// calflops stats, because calflops injects them through extra_repr.
+  bool custom_repr = false;
 };
 
 class ModuleTree {

@@ -16,7 +16,8 @@ namespace calflops {
 
 enum class OpKind : uint8_t {
   // contractions
-  kLinear,  ///< in[0] = input (..., in_features), in[1] = weight (out, in); attr = has bias
+  kLinear,  ///< in[0] = input (..., in_features), in[1] = weight (out, in); attr = has bias.
+            ///< Form kTorch: run as torch.addmm(bias, x, W) (transformers' Conv1D).
   kMatMul,  ///< numpy matmul of in[0] and in[1] (batch dims broadcast)
   kConv,    ///< in[0] = (N, Cin, spatial...), in[1] = weight (Cout, Cin/groups, k...); attr = bias
   // lookups and data movement
@@ -44,6 +45,7 @@ enum class OpKind : uint8_t {
   // reductions over the last dimension(s): in[0] -> out
   kMean,
   kSum,
+  kTopK,  ///< the attr = k largest values of the last dimension (torch.topk): in[0] -> out
   // normalisations over the last dimension of size attr
   kSoftmax,
   kLayerNorm,  ///< attr2 bit 0: has weight, bit 1: has bias

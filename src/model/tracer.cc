@@ -10,12 +10,13 @@ Op Tracer::Make(OpKind kind, CallForm form) const {
   return op;
 }
 
-Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias) {
+Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+                     CallForm form) {
   if (x.rank() == 0 || x.back() != in) {
     throw BadInput("", "linear expects last dimension " + std::to_string(in) + ", got " +
                            x.ToString());
   }
-  Op op = Make(OpKind::kLinear, CallForm::kFunctional);
+  Op op = Make(OpKind::kLinear, form);
   op.n_in = 2;
   op.in[0] = x;
   op.in[1] = Shape{out, in};
@@ -73,6 +74,23 @@ Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   return a;
 }
 
+Shape Tracer::IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b,
+                          CallForm form) {
+  DType saved = dtype_;
+  dtype_ = DType::kI64;
+  Shape out = Binary(m, kind, a, b, form);
+  dtype_ = saved;
+  return out;
+}
+
+Shape Tracer::IndexScalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
+  DType saved = dtype_;
+  dtype_ = DType::kI64;
+  Shape out = Scalar(m, kind, a, form);
+  dtype_ = saved;
+  return out;
+}
+
 Shape Tracer::Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   return Scalar(m, kind, a, form);
 }
@@ -83,6 +101,19 @@ Shape Tracer::ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form)
   op.in[0] = a;
   op.out = a.WithLast(1);
   op.attr = a.back();
+  Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::TopK(ModuleId m, const Shape& a, int64_t k, CallForm form) {
+  if (a.rank() == 0 || k < 0 || k > a.back()) {
+    throw BadInput("", "topk of " + std::to_string(k) + " from " + a.ToString());
+  }
+  Op op = Make(OpKind::kTopK, form);
+  op.n_in = 1;
+  op.in[0] = a;
+  op.out = a.WithLast(k);
+  op.attr = k;
   Emit(m, op);
   return op.out;
 }

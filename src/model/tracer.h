@@ -12,8 +12,10 @@ class Tracer {
  public:
   Tracer(OpSink& sink, DType dtype) : sink_(sink), dtype_(dtype) {}
 
-  /// F.linear(x, W[out, in], b): (..., in) -> (..., out).
-  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias);
+  /// F.linear(x, W[out, in], b): (..., in) -> (..., out). With CallForm::kTorch the same product
+  /// runs as torch.addmm(b, x, W) (transformers' Conv1D), which calflops prices differently.
+  Shape Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
+               CallForm form = CallForm::kFunctional);
   /// Numpy matmul.
   Shape MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form);
   /// Convolution with a known output shape; weight = (Cout, Cin/groups, k...).
@@ -26,6 +28,8 @@ class Tracer {
   Shape Unary(ModuleId m, OpKind kind, const Shape& a, CallForm form);
   /// Mean or sum over the last dimension, keepdim=True.
   Shape ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form);
+  /// torch.topk(a, k, dim=-1): (..., n) -> (..., k) values (and indices).
+  Shape TopK(ModuleId m, const Shape& a, int64_t k, CallForm form);
   /// Softmax over the last dimension.
   Shape Softmax(ModuleId m, const Shape& a, CallForm form);
   /// LayerNorm over the last dimension.
@@ -33,6 +37,10 @@ class Tracer {
   /// Fused attention: q (B,H,Sq,D), k (B,Hkv,Sk,D), v (B,Hkv,Sk,Dv) -> (B,H,Sq,Dv).
   Shape Attention(ModuleId m, const Shape& q, const Shape& k, const Shape& v, bool masked,
                   CallForm form);
+  /// Integer index arithmetic on ids, positions or offsets (a + b, a + python scalar): emitted
+  /// with DType::kI64 so that a convention can tell bookkeeping from model arithmetic.
+  Shape IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form);
+  Shape IndexScalar(ModuleId m, OpKind kind, const Shape& a, CallForm form);
   /// Embedding lookup: ids (...) -> (..., dim).
   Shape Embedding(ModuleId m, const Shape& ids, int64_t dim);
 

@@ -51,6 +51,8 @@ TEST(OpCosts, Analytic) {
   EXPECT_EQ(c.flops, Count(150'528));
   // Softmax over rows of 10: 5 x 10 - 2 per row, 6 rows.
   EXPECT_EQ(cost(Make(OpKind::kSoftmax, {Shape{6, 10}}, Shape{6, 10}, 10)).flops, Count(6 * 48));
+  // TopK, k = 3 of n = 10 over 6 rows: passes compare 9 + 8 + 7 values = 24 per row.
+  EXPECT_EQ(cost(Make(OpKind::kTopK, {Shape{6, 10}}, Shape{6, 3}, 3)).flops, Count(6 * 24));
   // LayerNorm n = 8 with weight and bias over 3 rows: 7n + 2 per row.
   EXPECT_EQ(cost(Make(OpKind::kLayerNorm, {Shape{3, 8}}, Shape{3, 8}, 8, 3)).flops, Count(3 * 58));
   // Attention B=1, H=2, Sq=3, Sk=5, D=4, masked.

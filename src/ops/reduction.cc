@@ -29,6 +29,16 @@ OpCost CumSum(const Op& op) {
   return {0, n == Count(0) ? Count(0) : In(op) / n * (n - 1)};
 }
 
+/// Partial selection: pass j (j = 0 .. k-1) finds the largest of the n - j values left with
+/// n - j - 1 comparisons, so k (2n - k - 1) / 2 comparisons per row.
+OpCost TopK(const Op& op) {
+  Count n = Count::FromSigned(op.in[0].back());
+  Count k = Count::FromSigned(op.attr);
+  Count rows = op.in[0].leading(1);
+  if (k == Count(0)) return {0, 0};
+  return {0, rows * (k * (2 * n - k - 1) / 2)};
+}
+
 constexpr OpDef kDefs[] = {
     {OpKind::kMean, "Mean", "FLOPs = input elements (n - 1 adds + 1 divide per output)", Mean},
     {OpKind::kSum, "Sum", "FLOPs = input elements - output elements", Sum},
@@ -47,6 +57,10 @@ constexpr OpDef kDefs[] = {
      LogSumExp},
     {OpKind::kCumSum, "CumSum", "running sum along an axis of length n: FLOPs = rows x (n - 1)",
      CumSum},
+    {OpKind::kTopK, "TopK",
+     "FLOPs = rows x k (2n - k - 1) / 2 comparisons (partial selection: pass j compares the "
+     "n - j values left)",
+     TopK},
 };
 
 }  // namespace

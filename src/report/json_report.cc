@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "model/active_params.h"
 #include "report/json_writer.h"
 
 namespace calflops {
@@ -19,6 +20,20 @@ void WriteModule(JsonWriter& w, const Profile& p, ModuleId id) {
   w.Key("class").String(m.class_name);
   if (!m.extra_repr.empty()) w.Key("extra_repr").String(m.extra_repr);
   WriteCounts(w, p.stats[static_cast<size_t>(id)]);
+  if (!m.params.empty()) {
+    w.Key("own_parameters").BeginArray();
+    for (const Param& prm : m.params) {
+      w.BeginObject();
+      w.Key("name").String(prm.name);
+      w.Key("shape").BeginArray();
+      for (int64_t d : prm.shape) w.Int(d);
+      w.EndArray();
+      w.Key("dtype").String(DTypeName(prm.dtype));
+      if (!prm.trainable) w.Key("trainable").Bool(false);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   if (!m.children.empty()) {
     w.Key("children").BeginArray();
     for (ModuleId c : m.children) WriteModule(w, p, c);
@@ -32,6 +47,7 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
   w.Key("label").String(c.label);
   w.Key("tokens").Int(c.tokens);
   w.Key("context").Int(c.context);
+  if (c.images > 0) w.Key("images").Int(c.images);
   w.Key("macs").Number(c.macs);
   w.Key("flops").Number(c.flops);
   w.EndObject();
@@ -57,9 +73,16 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     w.Key("prompt_tokens").Int(wl.prompt_tokens > 0 ? wl.prompt_tokens : wl.seq_len);
     w.Key("max_new_tokens").Int(wl.max_new_tokens);
   }
+  if (wl.image_height > 0) {
+    w.Key("image_height").Int(wl.image_height);
+    w.Key("image_width").Int(wl.image_width);
+  }
+  if (wl.reencode_images) w.Key("reencode_images").Bool(true);
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
+  // Parameters one token uses: all of them, except that only top-k routed experts count.
+  w.Key("active_params").Number(ActiveParams(p.tree));
   w.Key("bp_factor").Double(o.bp_factor);
   w.EndObject();
 
@@ -87,8 +110,10 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     w.EndObject();
   }
   w.EndArray();
-  w.Key("modules");
-  WriteModule(w, p, p.tree.root());
+  if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
+    w.Key("modules");
+    WriteModule(w, p, p.tree.root());
+  }
   w.EndObject();
 }
 

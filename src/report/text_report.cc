@@ -55,6 +55,7 @@ std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
 std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
   const Module& m = p.tree[id];
   if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
   std::string extra = StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
   if (m.children.empty()) return m.class_name + "(" + extra + ")";

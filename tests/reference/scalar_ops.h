@@ -78,6 +78,8 @@ inline double Erf(double a) { ++Counter::Get().Current().flops; return std::erf(
 inline double Sin(double a) { ++Counter::Get().Current().flops; return std::sin(a); }
 inline double Cos(double a) { ++Counter::Get().Current().flops; return std::cos(a); }
 inline double Relu(double a) { return Max(a, 0.0); }
+/// One comparison (counted as one FLOP, like Max).
+inline bool Greater(double a, double b) { ++Counter::Get().Current().flops; return a > b; }
 /// One multiply-accumulate: 1 MAC = 2 FLOPs.
 inline double Mac(double acc, double a, double b) {
   auto& c = Counter::Get().Current();

@@ -192,6 +192,26 @@ Tensor MeanLast(const Tensor& a) {
   return s;
 }
 
+Tensor TopKLast(const Tensor& a, int64_t k) {
+  int64_t n = a.dim(-1), rows = a.numel() / n;
+  std::vector<int64_t> s = a.shape();
+  s.back() = k;
+  Tensor out(s);
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<bool> taken(static_cast<size_t>(n), false);
+    for (int64_t j = 0; j < k; ++j) {
+      int64_t best = -1;
+      for (int64_t i = 0; i < n; ++i) {
+        if (taken[static_cast<size_t>(i)]) continue;
+        if (best < 0 || Greater(a.at(r * n + i), a.at(r * n + best))) best = i;
+      }
+      taken[static_cast<size_t>(best)] = true;
+      out.at(r * k + j) = a.at(r * n + best);
+    }
+  }
+  return out;
+}
+
 Tensor SoftmaxLast(const Tensor& a) {
   int64_t n = a.dim(-1), rows = a.numel() / n;
   Tensor out(a.shape());

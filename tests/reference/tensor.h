@@ -57,6 +57,9 @@ Tensor Linear(const Tensor& x, const Tensor& w, const Tensor* bias);
 /// Reductions over the last dimension, keepdim.
 Tensor MeanLast(const Tensor& a);
 Tensor SumLast(const Tensor& a);
+/// torch.topk over the last dimension by partial selection: pass j scans the n - j values not
+/// yet taken, one counted comparison per value after the first. Returns the values (..., k).
+Tensor TopKLast(const Tensor& a, int64_t k);
 /// Numerically stable softmax over the last dimension.
 Tensor SoftmaxLast(const Tensor& a);
 /// Row gather from an embedding table.

@@ -54,16 +54,23 @@ Tensor TinyLlama::RmsNorm(const Tensor& x, const Tensor& w) {
 }
 
 Tensor TinyLlama::Forward(int64_t batch, int64_t tokens, int64_t logits) {
-  const auto& c = cfg_;
+  return ForwardEmbeds(Embed(batch, tokens), logits);
+}
+
+Tensor TinyLlama::Embed(int64_t batch, int64_t tokens) {
   std::vector<int64_t> ids;
-  for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % c.vocab);
-  Tensor x;
+  for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % cfg_.vocab);
+  Scope s("model");
+  Scope e("embed_tokens");
+  return Gather(embed_, ids, {batch, tokens});
+}
+
+Tensor TinyLlama::ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits) {
+  const auto& c = cfg_;
+  const int64_t batch = inputs_embeds.dim(0), tokens = inputs_embeds.dim(1);
+  Tensor x = inputs_embeds;
   {
     Scope s("model");
-    {
-      Scope e("embed_tokens");
-      x = Gather(embed_, ids, {batch, tokens});
-    }
     Tensor cos, sin;
     {
       Scope r("rotary_emb");

@@ -24,6 +24,10 @@ class TinyLlama {
   /// One forward call of `tokens` new positions per sequence after `past` cached ones; the head
   /// runs over the last `logits` positions. Returns the logits.
   Tensor Forward(int64_t batch, int64_t tokens, int64_t logits);
+  /// model.embed_tokens on `tokens` ids per sequence (a gather: no arithmetic).
+  Tensor Embed(int64_t batch, int64_t tokens);
+  /// The forward call from inputs_embeds (batch, tokens, hidden), as multimodal wrappers run it.
+  Tensor ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits);
   void ResetCache() { cache_k_.assign(cfg_.layers, Tensor()); cache_v_.assign(cfg_.layers, Tensor()); past_ = 0; }
 
  private:

@@ -42,6 +42,21 @@ double ParseDouble(const char* flag, const std::string& v) {
   throw Error(ExitCode::kUsage, flag, "expected a number, got '" + v + "'");
 }
 
+/// "360x640" (height x width).
+void ParseImageSize(const std::string& v, calflops::Options& o) {
+  auto x = v.find_first_of("xX");
+  if (x == std::string::npos || x == 0 || x + 1 == v.size()) {
+    throw Error(ExitCode::kUsage, "--image-size",
+                "expected HEIGHTxWIDTH such as 336x336, got '" + v + "'");
+  }
+  o.image_height = ParseInt("--image-size", v.substr(0, x));
+  o.image_width = ParseInt("--image-size", v.substr(x + 1));
+  if (o.image_height <= 0 || o.image_width <= 0) {
+    throw Error(ExitCode::kUsage, "--image-size",
+                "height and width must be positive, got '" + v + "'");
+  }
+}
+
 const Flag kFlags[] = {
     {"--batch-size", "B", "sequences per forward call (default 1)",
      [](calflops::Options& o, const std::string& v) { o.batch = ParseInt("--batch-size", v); }},
@@ -59,6 +74,14 @@ const Flag kFlags[] = {
        o.max_new_tokens = ParseInt("--max-new-tokens", v);
        o.mode = "generate";
      }},
+    {"--image-size", "HxW", "vision models: image height x width in pixels (default: native)",
+     [](calflops::Options& o, const std::string& v) { ParseImageSize(v, o); }},
+    {"--images", "N", "vision-language models: images per sequence, one <image> each (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.images = ParseInt("--images", v); }},
+    {"--reencode-images", nullptr,
+     "LLaVA generate as transformers 4.45 ran an unexpanded <image>: the vision tower "
+     "re-encodes the image at every decode step (default: once)",
+     [](calflops::Options& o, const std::string&) { o.reencode_images = true; }},
     {"--convention", "C", "analytic (default: every op counted) or calflops (its numbers, misses and all)",
      [](calflops::Options& o, const std::string& v) { o.convention = v; }},
     {"--attn-impl", "I", "eager, sdpa (default) or flash_attention_2: transformers' attention classes",

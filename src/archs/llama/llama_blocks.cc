@@ -1,60 +1,127 @@
 #include "archs/llama/llama_blocks.h"
 
+#include "archs/nn/dropout.h"
+#include "archs/nn/gemma_rms_norm.h"
+
 namespace calflops {
 
 using enum CallForm;
 
 std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
   switch (impl) {
-    case AttnImpl::kEager: return prefix + "Attention";
-    case AttnImpl::kSdpa: return prefix + "SdpaAttention";
-    case AttnImpl::kFlashAttention2: return prefix + "FlashAttention2";
+    case AttnImpl::kEager:
+      return prefix + "Attention";
+    case AttnImpl::kSdpa:
+      return prefix + "SdpaAttention";
+    case AttnImpl::kFlashAttention2:
+      return prefix + "FlashAttention2";
   }
   return prefix + "Attention";
 }
 
-namespace {
-
-/// apply_rotary_pos_emb for one of q / k: (x * cos) + (rotate_half(x) * sin).
-Shape ApplyRotary(Tracer& t, ModuleId m, const Shape& x, const Shape& cos) {
-  Shape a = t.Binary(m, OpKind::kMul, x, cos, kPyOperator);
-  Shape half = x.WithLast(x.back() / 2);
-  t.Unary(m, OpKind::kNeg, half, kPyOperator);  // -x2 in rotate_half (torch.cat is free)
-  Shape b = t.Binary(m, OpKind::kMul, x, cos, kPyOperator);  // rotate_half(x) * sin
-  return t.Binary(m, OpKind::kAdd, a, b, kPyOperator);
+RmsNormBlock RmsNormBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
+                                 const std::string& cls, int64_t dim, double eps, NormStyle style,
+                                 DType dtype) {
+  ModuleId id = style == NormStyle::kGemma
+                    ? GemmaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id
+                    : LlamaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id;
+  return RmsNormBlock{.id = id, .dim = dim, .style = style};
 }
 
-}  // namespace
+Shape RmsNormBlock::operator()(Tracer& t, const Shape& x) const {
+  if (style == NormStyle::kGemma) return GemmaRmsNorm{.id = id, .dim = dim}(t, x);
+  return LlamaRmsNorm{.id = id, .dim = dim}(t, x);
+}
+
+LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent,
+                                               const std::string& name, const LlamaParams& p,
+                                               AttnImpl impl, DType dtype) {
+  LlamaAttentionBlock a;
+  a.id = tree.Add(parent, name,
+                  p.attn_class_per_impl ? AttentionClass(p.prefix, impl) : p.prefix + "Attention");
+  a.n_heads = p.n_heads;
+  a.n_kv_heads = p.n_kv_heads;
+  a.head_dim = p.head_dim;
+  a.fused_qkv = p.fused_qkv;
+  a.kernel = AttentionKernel{.impl = impl,
+                             .scale_by_mul = p.scale_scores_by_mul,
+                             .softcap = p.attn_softcap,
+                             .sdpa_mask_from = p.sdpa_mask_from};
+  if (p.fused_qkv) {
+    // Phi3 registers o_proj before qkv_proj.
+    a.o = Linear::Build(tree, a.id, "o_proj", p.q_dim(), p.hidden, p.o_bias, dtype);
+    a.qkv = Linear::Build(tree, a.id, "qkv_proj", p.hidden, p.q_dim() + 2 * p.kv_dim(), p.qkv_bias,
+                          dtype);
+  } else {
+    a.q = Linear::Build(tree, a.id, "q_proj", p.hidden, p.q_dim(), p.qkv_bias, dtype);
+    a.k = Linear::Build(tree, a.id, "k_proj", p.hidden, p.kv_dim(), p.qkv_bias, dtype);
+    a.v = Linear::Build(tree, a.id, "v_proj", p.hidden, p.kv_dim(), p.qkv_bias, dtype);
+    a.o = Linear::Build(tree, a.id, "o_proj", p.q_dim(), p.hidden, p.o_bias, dtype);
+  }
+  if (p.rotary != RotaryStyle::kModelOnly) {
+    // v4.45 registers a rotary_emb in every attention; with RotaryStyle::kModel it is never
+    // called (the model-level one is), with kCached its forward only slices cached tables.
+    ModuleId r = tree.Add(a.id, "rotary_emb",
+                          p.rotary_cls.empty() ? p.prefix + "RotaryEmbedding" : p.rotary_cls);
+    if (p.rotary == RotaryStyle::kPerAttention) a.rotary = r;
+  }
+  if (p.qk_norm) {
+    a.q_norm = RmsNormBlock::Build(tree, a.id, "q_norm", p.prefix + "RMSNorm", p.head_dim,
+                                   p.rms_eps, p.norm, dtype);
+    a.k_norm = RmsNormBlock::Build(tree, a.id, "k_norm", p.prefix + "RMSNorm", p.head_dim,
+                                   p.rms_eps, p.norm, dtype);
+  }
+  return a;
+}
 
 Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                    const DecoderStep& s) const {
-  q(t, x);
-  k(t, x);
-  v(t, x);
+  if (fused_qkv) {
+    qkv(t, x);  // q, k, v are slices of its output
+  } else {
+    q(t, x);
+    k(t, x);
+    v(t, x);
+  }
+  if (q_norm) (*q_norm)(t, Shape{s.batch, s.tokens, n_heads, head_dim});  // before transpose
+  if (k_norm) (*k_norm)(t, Shape{s.batch, s.tokens, n_kv_heads, head_dim});
   Shape qs{s.batch, n_heads, s.tokens, head_dim};
   Shape ks{s.batch, n_kv_heads, s.tokens, head_dim};
-  Shape cos4{cos[0], 1, cos[1], cos[2]};  // cos.unsqueeze(1)
-  ApplyRotary(t, id, qs, cos4);
-  ApplyRotary(t, id, ks, cos4);
-  int64_t total = s.past + s.tokens;  // after the KV-cache update
-  Shape out;
-  if (impl == AttnImpl::kEager) {
-    // repeat_kv expands k/v to every query head, then matmul / sqrt(d) + mask, softmax, matmul.
-    Shape scores = t.MatMul(id, qs, Shape{s.batch, n_heads, head_dim, total}, kTorch);
-    scores = t.Scalar(id, OpKind::kDiv, scores, kPyOperator);
-    scores = t.Binary(id, OpKind::kAdd, scores, Shape{s.batch, 1, s.tokens, total}, kPyOperator);
-    scores = t.Softmax(id, scores, kFunctional);
-    out = t.MatMul(id, scores, Shape{s.batch, n_heads, total, head_dim}, kTorch);
-  } else {
-    // SDPA with is_causal (no mask tensor) and flash-attn with causal=True both mask only when
-    // more than one query attends.
-    Shape kv{s.batch, n_kv_heads, total, head_dim};
-    out = t.Attention(id, qs, kv, kv, s.tokens > 1, kUnhooked);
-  }
+  Shape c = rotary != kNoModule ? RotaryTables(t, rotary, s, head_dim, false) : cos;
+  ApplyRotary(t, id, qs, c);
+  ApplyRotary(t, id, ks, c);
+  kernel.Run(t, id, qs, n_kv_heads, head_dim, s);
   return o(t, Shape{s.batch, s.tokens, n_heads * head_dim});
 }
 
+LlamaMlpBlock LlamaMlpBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
+                                   const std::string& cls, int64_t intermediate,
+                                   const LlamaParams& p, DType dtype) {
+  LlamaMlpBlock m;
+  m.id = tree.Add(parent, name, cls);
+  m.fused = p.fused_gate_up;
+  if (m.fused) {
+    m.gate_up =
+        Linear::Build(tree, m.id, "gate_up_proj", p.hidden, 2 * intermediate, p.mlp_bias, dtype);
+    m.down = Linear::Build(tree, m.id, "down_proj", intermediate, p.hidden, p.mlp_bias, dtype);
+    m.act = Activation::Build(tree, m.id, "activation_fn", p.hidden_act, p.act_where);
+    return m;
+  }
+  m.gate = Linear::Build(tree, m.id, "gate_proj", p.hidden, intermediate, p.mlp_bias, dtype);
+  m.up = Linear::Build(tree, m.id, "up_proj", p.hidden, intermediate, p.mlp_bias, dtype);
+  m.down = Linear::Build(tree, m.id, "down_proj", intermediate, p.hidden, p.mlp_bias, dtype);
+  m.act = Activation::Build(tree, m.id, "act_fn", p.hidden_act, p.act_where);
+  return m;
+}
+
 Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
+  if (fused) {
+    // up_states = gate_up_proj(x); gate, up = chunk(2); up * act(gate)
+    Shape gu = gate_up(t, x);
+    Shape half = gu.WithLast(down.in);
+    Shape g = act(t, half);
+    return down(t, t.Binary(id, OpKind::kMul, half, g, kPyOperator));
+  }
   Shape g = act(t, gate(t, x));
   Shape u = up(t, x);
   return down(t, t.Binary(id, OpKind::kMul, g, u, kPyOperator));
@@ -62,74 +129,81 @@ Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
 
 Shape LlamaDecoderLayerBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                       const DecoderStep& s) const {
-  Shape h = attn.Forward(t, input_norm(t, x), cos, s);
+  Shape h = attn->Forward(t, input_norm(t, x), cos, s);
+  if (pre_ff_norm) h = post_norm(t, h);               // Gemma2 normalises the attention output
   h = t.Binary(id, OpKind::kAdd, x, h, kPyOperator);  // residual
-  Shape m = mlp.Forward(t, post_norm(t, h));
+  Shape m = mlp->Forward(t, pre_ff_norm ? (*pre_ff_norm)(t, h) : post_norm(t, h));
+  if (post_ff_norm) m = (*post_ff_norm)(t, m);
   return t.Binary(id, OpKind::kAdd, h, m, kPyOperator);  // residual
 }
 
 LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,
-                                       AttnImpl impl, DType dtype) {
+                                       AttnImpl impl, DType dtype, const DecoderHooks& hooks) {
   LlamaModelBlock m;
   m.id = id;
-  m.head_dim = p.head_dim;
+  m.rotary_dim = hooks.rotary_dim > 0 ? hooks.rotary_dim : p.head_dim;
+  m.scale_embeddings = p.scale_embeddings;
   m.embed = Embedding::Build(tree, id, "embed_tokens", p.vocab, p.hidden, p.pad_token_id, dtype);
+  if (p.phi3_dropouts) BuildDropout(tree, id, "embed_dropout", p.embd_pdrop);
   ModuleId list = tree.Add(id, "layers", "ModuleList");
   tree[list].is_module_list = true;
+  std::string norm_cls = p.prefix + "RMSNorm";
+  auto norm = [&](ModuleId parent, const char* name) {
+    return RmsNormBlock::Build(tree, parent, name, norm_cls, p.hidden, p.rms_eps, p.norm, dtype);
+  };
   for (int64_t i = 0; i < p.n_layers; ++i) {
     LlamaDecoderLayerBlock l;
     l.id = tree.Add(list, std::to_string(i), p.prefix + "DecoderLayer");
-    auto& a = l.attn;
-    a.id = tree.Add(l.id, "self_attn", AttentionClass(p.prefix, impl));
-    a.impl = impl;
-    a.n_heads = p.n_heads;
-    a.n_kv_heads = p.n_kv_heads;
-    a.head_dim = p.head_dim;
-    a.q = Linear::Build(tree, a.id, "q_proj", p.hidden, p.q_dim(), p.attention_bias, dtype);
-    a.k = Linear::Build(tree, a.id, "k_proj", p.hidden, p.kv_dim(), p.attention_bias, dtype);
-    a.v = Linear::Build(tree, a.id, "v_proj", p.hidden, p.kv_dim(), p.attention_bias, dtype);
-    a.o = Linear::Build(tree, a.id, "o_proj", p.q_dim(), p.hidden, p.attention_bias, dtype);
-    // v4.45 still registers a per-layer rotary_emb (never called: the model-level one is).
-    tree.Add(a.id, "rotary_emb", p.prefix + "RotaryEmbedding");
-    auto& mlp = l.mlp;
-    mlp.id = tree.Add(l.id, "mlp", p.prefix + "MLP");
-    mlp.gate = Linear::Build(tree, mlp.id, "gate_proj", p.hidden, p.intermediate, p.mlp_bias, dtype);
-    mlp.up = Linear::Build(tree, mlp.id, "up_proj", p.hidden, p.intermediate, p.mlp_bias, dtype);
-    mlp.down = Linear::Build(tree, mlp.id, "down_proj", p.intermediate, p.hidden, p.mlp_bias, dtype);
-    mlp.act = Activation::Build(tree, mlp.id, "act_fn", p.hidden_act, p.act_where);
-    l.input_norm = LlamaRmsNorm::Build(tree, l.id, "input_layernorm", p.prefix + "RMSNorm",
-                                       p.hidden, p.rms_eps, dtype);
-    l.post_norm = LlamaRmsNorm::Build(tree, l.id, "post_attention_layernorm",
-                                      p.prefix + "RMSNorm", p.hidden, p.rms_eps, dtype);
-    m.layers.push_back(l);
+    if (hooks.attention) {
+      l.attn = hooks.attention(tree, l.id, i);
+    } else {
+      l.attn = std::make_shared<LlamaAttentionBlock>(
+          LlamaAttentionBlock::Build(tree, l.id, "self_attn", p, impl, dtype));
+    }
+    if (hooks.feed_forward) {
+      l.mlp = hooks.feed_forward(tree, l.id, i);
+    } else {
+      l.mlp = std::make_shared<LlamaMlpBlock>(
+          LlamaMlpBlock::Build(tree, l.id, "mlp", p.prefix + "MLP", p.intermediate, p, dtype));
+    }
+    l.input_norm = norm(l.id, "input_layernorm");
+    if (p.sandwich_norms) {
+      l.pre_ff_norm = norm(l.id, "pre_feedforward_layernorm");
+      l.post_ff_norm = norm(l.id, "post_feedforward_layernorm");
+    }
+    if (p.phi3_dropouts) {
+      BuildDropout(tree, l.id, "resid_attn_dropout", p.resid_pdrop);
+      BuildDropout(tree, l.id, "resid_mlp_dropout", p.resid_pdrop);
+    }
+    l.post_norm = norm(l.id, "post_attention_layernorm");
+    m.layers.push_back(std::move(l));
   }
-  m.norm = LlamaRmsNorm::Build(tree, id, "norm", p.prefix + "RMSNorm", p.hidden, p.rms_eps, dtype);
-  m.rotary = tree.Add(id, "rotary_emb", p.prefix + "RotaryEmbedding");
+  m.norm = norm(id, "norm");
+  if (p.rotary == RotaryStyle::kModel || p.rotary == RotaryStyle::kModelOnly) {
+    m.rotary = tree.Add(id, "rotary_emb", p.prefix + "RotaryEmbedding");
+  }
   return m;
 }
 
 Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_given) const {
   Shape x{s.batch, s.tokens, embed.dim};
   if (!embeds_given) x = embed(t, Shape{s.batch, s.tokens});
-  // rotary_emb: inv_freq[None, :, None] @ position_ids[:, None, :], cat, cos, sin, * scaling.
-  Shape freqs = t.MatMul(rotary, Shape{s.position_batch, head_dim / 2, 1},
-                         Shape{s.position_batch, 1, s.tokens}, kPyOperator);
-  Shape emb{s.position_batch, s.tokens, head_dim};
-  (void)freqs;
-  t.Unary(rotary, OpKind::kCos, emb, kTorch);
-  t.Unary(rotary, OpKind::kSin, emb, kTorch);
-  t.Scalar(rotary, OpKind::kMul, emb, kPyOperator);
-  t.Scalar(rotary, OpKind::kMul, emb, kPyOperator);
+  // Gemma: hidden_states * torch.tensor(hidden_size ** 0.5), a 0-d tensor.
+  if (scale_embeddings) x = t.Binary(id, OpKind::kMul, x, Shape{}, kPyOperator);
+  Shape emb{s.position_batch, s.tokens, rotary_dim};
+  if (rotary != kNoModule) emb = RotaryTables(t, rotary, s, rotary_dim, rotary_scaled);
   for (const auto& l : layers) x = l.Forward(t, x, emb, s);
   return norm(t, x);
 }
 
 LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,
-                                             AttnImpl impl, DType dtype) {
+                                             AttnImpl impl, DType dtype,
+                                             const DecoderHooks& hooks) {
   LlamaCausalLmBlock b;
   b.id = id;
+  b.final_softcap = p.final_softcap;
   ModuleId model = tree.Add(id, "model", p.prefix + "Model");
-  b.model = LlamaModelBlock::Build(tree, model, p, impl, dtype);
+  b.model = LlamaModelBlock::Build(tree, model, p, impl, dtype, hooks);
   b.lm_head = Linear::Build(tree, id, "lm_head", p.hidden, p.vocab, false, dtype);
   if (p.tie_word_embeddings) {
     // The head shares embed_tokens' weight: one tensor, counted once.
@@ -142,7 +216,14 @@ LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, cons
 Shape LlamaCausalLmBlock::Forward(Tracer& t, const DecoderStep& s, int64_t logits,
                                   bool embeds_given) const {
   Shape h = model.Forward(t, s, embeds_given);
-  return lm_head(t, Shape{s.batch, logits, h.back()});
+  Shape out = lm_head(t, Shape{s.batch, logits, h.back()});
+  if (final_softcap) {
+    // Gemma2: logits / cap, torch.tanh, * cap.
+    out = t.Scalar(id, OpKind::kDiv, out, kPyOperator);
+    out = t.Unary(id, OpKind::kTanh, out, kTorch);
+    out = t.Scalar(id, OpKind::kMul, out, kPyOperator);
+  }
+  return out;
 }
 
 }  // namespace calflops

@@ -1,12 +1,19 @@
 // The Llama decoder as transformers v4.45 registers it: LlamaModel (embed_tokens, layers, norm,
 // rotary_emb) and LlamaForCausalLM (model, lm_head), each buildable under any parent so that
-// multimodal models can nest them (LLaVA's language_model).
+// multimodal models can nest them (LLaVA's language_model). LlamaParams' options turn the same
+// blocks into the decoders that copy Llama (Mistral, Qwen2/3, Gemma/Gemma2, Phi3, ...); hooks
+// swap a layer's attention (DeepSeek's MLA) or feed-forward (mixtures of experts).
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "archs/architecture.h"
+#include "archs/llama/attention_kernel.h"
 #include "archs/llama/llama_params.h"
+#include "archs/llama/rotary.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/linear.h"
@@ -14,35 +21,82 @@
 
 namespace calflops {
 
-/// Shapes of one decoder call: batch, new tokens, tokens already cached.
-struct DecoderStep {
-  int64_t batch = 1;
-  int64_t tokens = 0;
-  int64_t past = 0;
-  int64_t position_batch = 1;  ///< batch of position_ids (1 unless generate() passes them)
+/// A decoder layer's self-attention: (B, S, hidden) -> (B, S, hidden). `cos` is the shape of
+/// the model-level rotary table (position batch, S, rotary dim).
+class SelfAttention {
+ public:
+  virtual ~SelfAttention() = default;
+  virtual Shape Forward(Tracer& t, const Shape& x, const Shape& cos,
+                        const DecoderStep& s) const = 0;
 };
 
-struct LlamaAttentionBlock {
+/// A decoder layer's feed-forward half (gated MLP, mixture of experts): (..., hidden) -> same.
+class FeedForward {
+ public:
+  virtual ~FeedForward() = default;
+  virtual Shape Forward(Tracer& t, const Shape& x) const = 0;
+};
+
+/// LlamaRMSNorm or GemmaRMSNorm, by style.
+struct RmsNormBlock {
   ModuleId id = kNoModule;
-  Linear q, k, v, o;
-  AttnImpl impl = AttnImpl::kSdpa;
+  int64_t dim = 0;
+  NormStyle style = NormStyle::kLlama;
+
+  static RmsNormBlock Build(ModuleTree& tree, ModuleId parent, const std::string& name,
+                            const std::string& cls, int64_t dim, double eps, NormStyle style,
+                            DType dtype);
+  Shape operator()(Tracer& t, const Shape& x) const;
+};
+
+/// Multi-head / grouped-query / multi-query attention with RoPE.
+struct LlamaAttentionBlock : SelfAttention {
+  ModuleId id = kNoModule;
+  Linear q, k, v, qkv, o;  ///< qkv when fused (Phi3), else q, k, v
+  bool fused_qkv = false;
+  std::optional<RmsNormBlock> q_norm, k_norm;  ///< Qwen3
+  ModuleId rotary = kNoModule;  ///< per-attention rotary_emb that computes its own tables
+  AttentionKernel kernel;
   int64_t n_heads = 0, n_kv_heads = 0, head_dim = 0;
 
-  Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const;
+  /// Registers the attention module `name` under `parent` with the family's class and layout.
+  static LlamaAttentionBlock Build(ModuleTree& tree, ModuleId parent, const std::string& name,
+                                   const LlamaParams& p, AttnImpl impl, DType dtype);
+  Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override;
 };
 
-struct LlamaMlpBlock {
+/// Gated MLP: down(act(gate(x)) * up(x)); gate and up fused into gate_up_proj for Phi3.
+struct LlamaMlpBlock : FeedForward {
   ModuleId id = kNoModule;
-  Linear gate, up, down;
+  Linear gate, up, down, gate_up;
+  bool fused = false;
   Activation act;
-  Shape Forward(Tracer& t, const Shape& x) const;
+
+  /// Registers `name` (class `cls`) with gate_proj, up_proj, down_proj, act_fn (or Phi3's
+  /// gate_up_proj, down_proj, activation_fn) of the given width.
+  static LlamaMlpBlock Build(ModuleTree& tree, ModuleId parent, const std::string& name,
+                             const std::string& cls, int64_t intermediate, const LlamaParams& p,
+                             DType dtype);
+  Shape Forward(Tracer& t, const Shape& x) const override;
+};
+
+/// Customisation points of LlamaModelBlock::Build.
+struct DecoderHooks {
+  /// Registers layer i's attention (as "self_attn") under `layer`. Default: LlamaAttentionBlock.
+  std::function<std::shared_ptr<const SelfAttention>(ModuleTree&, ModuleId layer, int64_t i)>
+      attention;
+  /// Registers layer i's feed-forward under `layer`. Default: LlamaMlpBlock "mlp".
+  std::function<std::shared_ptr<const FeedForward>(ModuleTree&, ModuleId layer, int64_t i)>
+      feed_forward;
+  int64_t rotary_dim = 0;  ///< dimension of the rotary tables; 0 = head_dim
 };
 
 struct LlamaDecoderLayerBlock {
   ModuleId id = kNoModule;
-  LlamaAttentionBlock attn;
-  LlamaMlpBlock mlp;
-  LlamaRmsNorm input_norm, post_norm;
+  std::shared_ptr<const SelfAttention> attn;
+  std::shared_ptr<const FeedForward> mlp;
+  RmsNormBlock input_norm, post_norm;  ///< input_layernorm, post_attention_layernorm
+  std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< Gemma2's sandwich norms
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const;
 };
 
@@ -50,13 +104,15 @@ struct LlamaModelBlock {
   ModuleId id = kNoModule;
   Embedding embed;
   std::vector<LlamaDecoderLayerBlock> layers;
-  LlamaRmsNorm norm;
-  ModuleId rotary = kNoModule;
-  int64_t head_dim = 0;
+  RmsNormBlock norm;
+  ModuleId rotary = kNoModule;  ///< model-level rotary_emb that computes the tables, if any
+  bool rotary_scaled = true;
+  bool scale_embeddings = false;
+  int64_t rotary_dim = 0;
 
   /// Builds the modules under `id` (already created with the model's class name).
   static LlamaModelBlock Build(ModuleTree& tree, ModuleId id, const LlamaParams& p, AttnImpl impl,
-                               DType dtype);
+                               DType dtype, const DecoderHooks& hooks = {});
   /// Runs the decoder; `embeds_given` skips embed_tokens (inputs_embeds passed by a wrapper).
   Shape Forward(Tracer& t, const DecoderStep& s, bool embeds_given = false) const;
 };
@@ -65,9 +121,10 @@ struct LlamaCausalLmBlock {
   ModuleId id = kNoModule;
   LlamaModelBlock model;
   Linear lm_head;
+  std::optional<double> final_softcap;
 
   static LlamaCausalLmBlock Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,
-                                  AttnImpl impl, DType dtype);
+                                  AttnImpl impl, DType dtype, const DecoderHooks& hooks = {});
   /// Decoder plus the head over the last `logits` positions.
   Shape Forward(Tracer& t, const DecoderStep& s, int64_t logits, bool embeds_given = false) const;
 };

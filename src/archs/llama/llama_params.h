@@ -1,7 +1,9 @@
-// Hyper-parameters of the Llama family (and of the decoders that copy it: Mistral, Qwen2, ...),
-// read from a config.json with transformers 4.45's LlamaConfig defaults for missing keys.
+// Hyper-parameters of the Llama family and of the decoders that copy it (Mistral, Qwen2/3, Gemma,
+// Phi3, Mixtral, ...), read from a config.json. The options below say how a family departs from
+// Llama; each architecture file sets them, so one block implementation serves every family.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -9,28 +11,64 @@
 
 namespace calflops {
 
+/// Where the rotary cos/sin tables come from.
+enum class RotaryStyle {
+  kModel,         ///< Llama 4.45: the model computes them (with attention_scaling); every
+                  ///< attention also registers an unused rotary_emb
+  kModelOnly,     ///< newer transformers (Qwen3, DeepSeek-V3): model-level only
+  kPerAttention,  ///< Mistral / Gemma / Phi3 4.45: each attention computes its own, no scaling
+  kCached,        ///< Mixtral 4.45: tables cached at __init__, the forward only slices them
+};
+
+enum class NormStyle {
+  kLlama,  ///< weight * (x * rsqrt(mean(x^2) + eps))
+  kGemma,  ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
+};
+
 struct LlamaParams {
   std::string prefix = "Llama";  ///< class-name prefix: LlamaAttention, MistralAttention, ...
   int64_t hidden = 4096;
   int64_t intermediate = 11008;
   int64_t n_layers = 32;
   int64_t n_heads = 32;
-  int64_t n_kv_heads = 32;
-  int64_t head_dim = 128;
+  int64_t n_kv_heads = 0;  ///< as a default: 0 = num_attention_heads (LlamaConfig)
+  int64_t head_dim = 0;    ///< as a default: 0 = hidden / heads when the config has no head_dim
   int64_t vocab = 32000;
   std::optional<int64_t> pad_token_id;
   double rms_eps = 1e-6;
   bool tie_word_embeddings = false;
-  bool attention_bias = false;
+  bool qkv_bias = false;  ///< q/k/v projections (Llama: attention_bias; Qwen2: always)
+  bool o_bias = false;    ///< output projection (Llama: attention_bias; Qwen2: never)
   bool mlp_bias = false;
   std::string hidden_act = "silu";
-  std::string act_where;  ///< config location of hidden_act, for errors
+  std::string act_where;   ///< config location of the activation key, for errors
+  std::string rotary_cls;  ///< rotary_emb class; "" = <prefix>RotaryEmbedding
+
+  // How the family departs from Llama (defaults = Llama 4.45).
+  RotaryStyle rotary = RotaryStyle::kModel;
+  NormStyle norm = NormStyle::kLlama;
+  bool attn_class_per_impl = true;   ///< LlamaSdpaAttention / ...; false: one class (newer code)
+  bool qk_norm = false;              ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
+  bool fused_qkv = false;            ///< Phi3: one qkv_proj
+  bool fused_gate_up = false;        ///< Phi3: one gate_up_proj
+  bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
+  bool scale_embeddings = false;     ///< Gemma: embeddings * sqrt(hidden)
+  bool sandwich_norms = false;       ///< Gemma2: norm after attention and around the MLP
+  bool phi3_dropouts = false;        ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
+  double embd_pdrop = 0.0, resid_pdrop = 0.0;
+  std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
+  std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)
+  /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
+  /// tokens: Mistral's sliding window; 0 for Gemma2 (always a 4-D mask).
+  std::optional<int64_t> sdpa_mask_from;
 
   int64_t q_dim() const { return n_heads * head_dim; }
   int64_t kv_dim() const { return n_kv_heads * head_dim; }
 
   /// Reads LlamaConfig keys; throws a located error for a missing, mistyped or absurd value.
   static LlamaParams FromConfig(const Config& c, std::string prefix = "Llama");
+  /// Same, with a family's own defaults (and options) for the keys a config leaves out.
+  static LlamaParams FromConfig(const Config& c, const LlamaParams& defaults);
 };
 
 }  // namespace calflops

@@ -188,6 +188,18 @@ std::vector<std::vector<int64_t>> Config::IntPairs(std::string_view key) const {
   return out;
 }
 
+std::vector<int64_t> Config::Ints(std::string_view key) const {
+  const json* j = Find(key);
+  if (!j || j->is_null()) return {};
+  if (!j->is_array()) TypeError(key, "an array of integers");
+  std::vector<int64_t> out;
+  for (const auto& e : *j) {
+    if (!e.is_number_integer()) TypeError(key, "an array of integers");
+    out.push_back(e.get<int64_t>());
+  }
+  return out;
+}
+
 Config Config::Sub(std::string_view key) const {
   const json* j = Find(key);
   if (!j || j->is_null()) {

@@ -43,6 +43,8 @@ class Config {
   std::string String(std::string_view key, std::string fallback) const;
   std::vector<std::string> Strings(std::string_view key) const;
   std::vector<std::vector<int64_t>> IntPairs(std::string_view key) const;
+  /// Array of integers (absent or null -> empty).
+  std::vector<int64_t> Ints(std::string_view key) const;
   /// Nested object (e.g. "text_config"); an absent or null key gives an empty object.
   Config Sub(std::string_view key) const;
   /// A copy with `key` set (used to apply defaults and overrides).

@@ -788,6 +788,20 @@ void TopKInfer(OpContext& c) {
   }
 }
 
+/// TopK along `axis` is torch.topk along that dim: the cost table's TopK works on the last one.
+void LowerTopK(LowerContext& l) {
+  Shape x = l.InShape(0);
+  int axis = NormalizeAxis(l.ctx().Int("axis", -1), x.rank());
+  if (axis < 0) return;
+  Shape moved, out;
+  for (int i = 0; i < x.rank(); ++i)
+    if (i != axis) moved.push_back(x[i]);
+  moved.push_back(x[axis]);
+  int64_t k = l.OutShape(0)[axis];
+  out = moved.WithLast(k);
+  l.Emit(OpKind::kTopK, CallForm::kTorch, {moved}, out, k);
+}
+
 void SameAsInput(OpContext& c) { SameShape(c); }
 
 void EyeLikeInfer(OpContext& c) {
@@ -858,7 +872,7 @@ constexpr OnnxOp kOps[] = {
     {"", "Compress", CompressInfer, nullptr},
     {"", "NonZero", NonZeroInfer, nullptr},
     {"", "Unique", UniqueInfer, NotCosted},
-    {"", "TopK", TopKInfer, NotCosted},
+    {"", "TopK", TopKInfer, LowerTopK},
     {"", "Trilu", SameAsInput, nullptr},
     {"", "ReverseSequence", SameAsInput, nullptr},
     {"", "EyeLike", EyeLikeInfer, nullptr},

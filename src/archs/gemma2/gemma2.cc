@@ -1,0 +1,54 @@
+// model_type "gemma2": Gemma2ForCausalLM and Gemma2Model (transformers v4.45
+// modeling_gemma2.py). Gemma plus: a norm after attention (post_attention_layernorm) and around
+// the MLP (pre_ / post_feedforward_layernorm); attention soft-capping cap * tanh(scores / cap) in
+// eager (SDPA ignores it in 4.45; flash-attn applies it inside the kernel, not counted); final
+// logit soft-capping; sliding-window attention on even layers (counted densely, as the 4-D mask
+// SDPA always receives implies).
+#include "archs/arch_registry.h"
+#include "archs/gemma/gemma_defaults.h"
+#include "archs/llama/decoder_arch.h"
+
+namespace calflops {
+namespace {
+
+/// A soft-capping value: absent = the Gemma2Config default, null = off.
+std::optional<double> Softcap(const Config& c, const char* key, double fallback) {
+  if (!c.Has(key)) return fallback;
+  if (!c.IsSet(key)) return std::nullopt;
+  return c.Float(key, fallback);
+}
+
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
+  LlamaParams d;  // Gemma2Config defaults
+  d.prefix = "Gemma2";
+  d.vocab = 256000;
+  d.hidden = 2304;
+  d.intermediate = 9216;
+  d.n_layers = 26;
+  d.n_heads = 8;
+  d.n_kv_heads = 4;
+  d.head_dim = 256;
+  d.tie_word_embeddings = true;
+  d.norm = NormStyle::kGemma;
+  d.scale_embeddings = true;
+  d.sandwich_norms = true;
+  d.rotary = RotaryStyle::kPerAttention;
+  d.scale_scores_by_mul = true;
+  d.sdpa_mask_from = 0;  // Gemma2Model always builds a 4-D mask
+  LlamaParams p = GemmaParams(c, d);
+  p.attn_softcap = Softcap(c, "attn_logit_softcapping", 50.0);
+  p.final_softcap = Softcap(c, "final_logit_softcapping", 30.0);
+  return MakeDecoder(p, cls, o, ConfigDType(c));
+}
+
+constexpr std::string_view kClasses[] = {"Gemma2ForCausalLM", "Gemma2Model"};
+
+}  // namespace
+
+const ArchEntry& Gemma2Arch() {
+  static const ArchEntry e{"gemma2", "Gemma 2 decoder (sandwich norms, soft-capping, local/global)",
+                           kClasses, Make};
+  return e;
+}
+
+}  // namespace calflops

@@ -1,0 +1,56 @@
+#include "archs/llama/decoder_arch.h"
+
+namespace calflops {
+namespace {
+
+class DecoderForCausalLM : public Architecture {
+ public:
+  DecoderForCausalLM(const LlamaParams& p, const BuildOptions& o, DType dtype,
+                     const DecoderHooks& hooks)
+      : Architecture(dtype) {
+    tree_[tree_.root()].class_name = p.prefix + "ForCausalLM";
+    block_ = LlamaCausalLmBlock::Build(tree_, tree_.root(), p, o.attn, dtype, hooks);
+  }
+  void Forward(Tracer& t, const ForwardCall& c) const override {
+    block_.Forward(t, StepOf(c), c.logits_tokens);
+  }
+
+ private:
+  LlamaCausalLmBlock block_;
+};
+
+class DecoderModel : public Architecture {
+ public:
+  DecoderModel(const LlamaParams& p, const BuildOptions& o, DType dtype, const DecoderHooks& hooks)
+      : Architecture(dtype) {
+    tree_[tree_.root()].class_name = p.prefix + "Model";
+    block_ = LlamaModelBlock::Build(tree_, tree_.root(), p, o.attn, dtype, hooks);
+  }
+  void Forward(Tracer& t, const ForwardCall& c) const override { block_.Forward(t, StepOf(c)); }
+
+ private:
+  LlamaModelBlock block_;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+DecoderStep StepOf(const ForwardCall& c) {
+  return DecoderStep{.batch = c.batch,
+                     .tokens = c.new_tokens,
+                     .past = c.past_tokens,
+                     .position_batch = c.label == "forward" ? 1 : c.batch};
+}
+
+std::unique_ptr<Architecture> MakeDecoder(const LlamaParams& p, const std::string& cls,
+                                          const BuildOptions& o, DType dtype,
+                                          const DecoderHooks& hooks) {
+  if (EndsWith(cls, "Model")) return std::make_unique<DecoderModel>(p, o, dtype, hooks);
+  return std::make_unique<DecoderForCausalLM>(p, o, dtype, hooks);
+}
+
+}  // namespace calflops

@@ -1,0 +1,120 @@
+#include "archs/moe/sparse_moe_block.h"
+
+#include <algorithm>
+
+#include "archs/moe/expert_load.h"
+
+namespace calflops {
+
+using enum CallForm;
+
+namespace {
+
+LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, int64_t i, const SparseMoeSpec& spec,
+                          const LlamaParams& p, DType dtype) {
+  std::string name = std::to_string(i);
+  if (!spec.mixtral_names) {
+    return LlamaMlpBlock::Build(tree, list, name, spec.expert_cls, spec.expert_intermediate, p,
+                                dtype);
+  }
+  // MixtralBlockSparseTop2MLP: w1 (gate), w2 (down), w3 (up), act_fn, registered in that order.
+  LlamaMlpBlock e;
+  e.id = tree.Add(list, name, spec.expert_cls);
+  int64_t h = p.hidden, f = spec.expert_intermediate;
+  e.gate = Linear::Build(tree, e.id, "w1", h, f, false, dtype);
+  e.down = Linear::Build(tree, e.id, "w2", f, h, false, dtype);
+  e.up = Linear::Build(tree, e.id, "w3", h, f, false, dtype);
+  e.act = Activation::Build(tree, e.id, "act_fn", p.hidden_act, p.act_where);
+  return e;
+}
+
+}  // namespace
+
+std::vector<bool> QwenSparseLayers(const Config& c, int64_t n_layers, int64_t n_experts) {
+  int64_t step = c.Int("decoder_sparse_step", 1, 1, kMaxLayers);
+  std::vector<int64_t> dense = c.Ints("mlp_only_layers");
+  std::vector<bool> sparse(static_cast<size_t>(n_layers));
+  for (int64_t i = 0; i < n_layers; ++i) {
+    bool listed = std::find(dense.begin(), dense.end(), i) != dense.end();
+    sparse[static_cast<size_t>(i)] = !listed && n_experts > 0 && (i + 1) % step == 0;
+  }
+  return sparse;
+}
+
+void CheckExperts(const Config& c, const char* experts_key, int64_t experts, const char* k_key,
+                  int64_t k, int64_t moe_layers) {
+  if (experts > kMaxExpertsPerLayer) {
+    throw BadInput(c.Where(experts_key), "is " + std::to_string(experts) + ", more than the " +
+                                             std::to_string(kMaxExpertsPerLayer) +
+                                             " experts per layer this tool models");
+  }
+  if (experts * moe_layers > kMaxExpertsTotal) {
+    throw BadInput(c.Where(experts_key), "gives " + std::to_string(experts * moe_layers) +
+                                             " routed experts in all, more than the " +
+                                             std::to_string(kMaxExpertsTotal) +
+                                             " this tool models");
+  }
+  if (k > experts) {
+    throw BadInput(c.Where(k_key), "is " + std::to_string(k) + ", more than the " +
+                                       std::to_string(experts) + " experts");
+  }
+}
+
+SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const SparseMoeSpec& spec,
+                                     const LlamaParams& p, DType dtype) {
+  SparseMoeBlock b;
+  b.id = tree.Add(parent, spec.name, spec.cls);
+  b.top_k = spec.top_k;
+  b.norm_topk_prob = spec.norm_topk_prob;
+  b.gate = Linear::Build(tree, b.id, "gate", p.hidden, spec.n_experts, false, dtype);
+  ModuleId list = tree.Add(b.id, "experts", "ModuleList");
+  tree[list].is_module_list = true;
+  tree[list].active_children = static_cast<int32_t>(spec.top_k);
+  for (int64_t i = 0; i < spec.n_experts; ++i) {
+    b.experts.push_back(BuildExpert(tree, list, i, spec, p, dtype));
+  }
+  if (spec.shared_intermediate > 0) {
+    b.shared_expert = LlamaMlpBlock::Build(tree, b.id, "shared_expert", spec.expert_cls,
+                                           spec.shared_intermediate, p, dtype);
+    b.shared_expert_gate =
+        Linear::Build(tree, b.id, "shared_expert_gate", p.hidden, 1, false, dtype);
+  }
+  return b;
+}
+
+void RunRoutedExperts(Tracer& t, ModuleId block, const std::vector<LlamaMlpBlock>& experts,
+                      int64_t tokens, int64_t k, int64_t hidden) {
+  auto n_experts = static_cast<int64_t>(experts.size());
+  std::vector<int64_t> load = ExpertLoad(tokens, k, n_experts);
+  for (size_t e = 0; e < experts.size(); ++e) {
+    int64_t n = load[e];
+    if (n == 0) continue;  // an expert with no tokens computes nothing
+    Shape y = experts[e].Forward(t, Shape{n, hidden});
+    y = t.Binary(block, OpKind::kMul, y, Shape{n, 1}, kPyOperator);  // * routing weight
+    t.Binary(block, OpKind::kAdd, y, y, kUnhooked);                  // index_add_ into the output
+  }
+}
+
+Shape SparseMoeBlock::Forward(Tracer& t, const Shape& x) const {
+  int64_t hidden = x.back();
+  int64_t tokens = static_cast<int64_t>(x.leading(1).value());  // hidden_states.view(-1, hidden)
+  Shape flat{tokens, hidden};
+  Shape logits = gate(t, flat);
+  Shape probs = t.Softmax(id, logits, kFunctional);  // F.softmax(router_logits, dim=1)
+  Shape w = t.TopK(id, probs, top_k, kTorch);        // torch.topk
+  if (norm_topk_prob) {
+    Shape sum = t.ReduceLast(id, OpKind::kSum, w, kTorch);  // routing_weights.sum(-1)
+    w = t.Binary(id, OpKind::kDiv, w, sum, kPyOperator);    // /=
+  }
+  RunRoutedExperts(t, id, experts, tokens, top_k, hidden);
+  if (shared_expert) {
+    Shape s = shared_expert->Forward(t, flat);
+    Shape g = (*shared_expert_gate)(t, flat);
+    g = t.Unary(id, OpKind::kSigmoid, g, kFunctional);  // F.sigmoid
+    s = t.Binary(id, OpKind::kMul, g, s, kPyOperator);
+    t.Binary(id, OpKind::kAdd, flat, s, kPyOperator);  // final + shared
+  }
+  return x;
+}
+
+}  // namespace calflops

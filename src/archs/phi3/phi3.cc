@@ -1,0 +1,50 @@
+// model_type "phi3": Phi3ForCausalLM and Phi3Model (transformers v4.45 modeling_phi3.py).
+// Llama with fused projections (qkv_proj, registered after o_proj; gate_up_proj computing
+// up * act(gate)), a per-attention rotary_emb, head_dim = hidden / heads, and Dropout modules
+// (embed_dropout, resid_attn_dropout, resid_mlp_dropout; no-ops at inference). LongRoPE configs
+// get the Phi3LongRoPEScaledRotaryEmbedding class; its table computation is counted as the plain
+// one (docs/architectures.md).
+#include "archs/arch_registry.h"
+#include "archs/llama/decoder_arch.h"
+#include "model/error.h"
+
+namespace calflops {
+namespace {
+
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
+  LlamaParams d;  // Phi3Config defaults
+  d.prefix = "Phi3";
+  d.vocab = 32064;
+  d.hidden = 3072;
+  d.intermediate = 8192;
+  d.rms_eps = 1e-5;
+  d.rotary = RotaryStyle::kPerAttention;
+  d.fused_qkv = true;
+  d.fused_gate_up = true;
+  d.phi3_dropouts = true;
+  LlamaParams p = LlamaParams::FromConfig(c, d);
+  if (p.hidden % p.n_heads != 0) {
+    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
+                                                       ", which does not divide hidden_size " +
+                                                       std::to_string(p.hidden));
+  }
+  p.head_dim = p.hidden / p.n_heads;  // Phi3Attention ignores a head_dim key
+  p.qkv_bias = p.o_bias = p.mlp_bias = false;
+  p.embd_pdrop = c.Float("embd_pdrop", 0.0);
+  p.resid_pdrop = c.Float("resid_pdrop", 0.0);
+  Config rope = c.Sub("rope_scaling");
+  if (rope.String("type", "") == "longrope") p.rotary_cls = "Phi3LongRoPEScaledRotaryEmbedding";
+  return MakeDecoder(p, cls, o, ConfigDType(c));
+}
+
+constexpr std::string_view kClasses[] = {"Phi3ForCausalLM", "Phi3Model"};
+
+}  // namespace
+
+const ArchEntry& Phi3Arch() {
+  static const ArchEntry e{"phi3", "Phi-3 decoder (fused qkv and gate_up projections)", kClasses,
+                           Make};
+  return e;
+}
+
+}  // namespace calflops

@@ -1,0 +1,400 @@
+#include "reference/tiny_decoder.h"
+
+#include <cmath>
+#include <initializer_list>
+
+namespace reference {
+namespace {
+
+bool In(const std::string& t, std::initializer_list<const char*> types) {
+  for (const char* x : types)
+    if (t == x) return true;
+  return false;
+}
+
+std::string Prefix(const std::string& t) {
+  if (t == "mistral") return "Mistral";
+  if (t == "mixtral") return "Mixtral";
+  if (t == "qwen2") return "Qwen2";
+  if (t == "qwen2_moe") return "Qwen2Moe";
+  if (t == "qwen3") return "Qwen3";
+  if (t == "qwen3_moe") return "Qwen3Moe";
+  if (t == "gemma") return "Gemma";
+  if (t == "gemma2") return "Gemma2";
+  if (t == "phi3") return "Phi3";
+  return "DeepseekV3";
+}
+
+double Sigmoid(double v) { return Div(1.0, Add(1.0, Exp(Neg(v)))); }
+
+}  // namespace
+
+std::string TinyDecoderConfig::ToJson() const {
+  auto i = [](int64_t v) { return std::to_string(v); };
+  auto b = [](bool v) { return std::string(v ? "true" : "false"); };
+  const std::string& t = model_type;
+  std::string j =
+      "{\"architectures\": [\"" + Prefix(t) + "ForCausalLM\"], \"model_type\": \"" + t +
+      "\", \"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
+      ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
+      ", \"num_key_value_heads\": " + i(kv_heads) + ", \"vocab_size\": " + i(vocab) +
+      ", \"rms_norm_eps\": 1e-06";
+  j += In(t, {"gemma", "gemma2"}) ? ", \"hidden_activation\": \"gelu_pytorch_tanh\""
+                                  : ", \"hidden_act\": \"silu\"";
+  if (head_dim) j += ", \"head_dim\": " + i(head_dim);
+  if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
+  if (t == "gemma2") {
+    j += ", \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0, "
+         "\"query_pre_attn_scalar\": 4, \"sliding_window\": 4";
+  }
+  if (t == "mixtral") {
+    j += ", \"num_local_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k);
+  }
+  if (In(t, {"qwen2_moe", "qwen3_moe"})) {
+    std::string only;
+    for (int64_t l : mlp_only_layers) only += (only.empty() ? "" : ", ") + i(l);
+    j += ", \"num_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
+         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+         ", \"norm_topk_prob\": " + b(norm_topk_prob) +
+         ", \"decoder_sparse_step\": " + i(decoder_sparse_step) + ", \"mlp_only_layers\": [" +
+         only + "]";
+    if (t == "qwen2_moe") j += ", \"shared_expert_intermediate_size\": " + i(shared_intermediate);
+  }
+  if (t == "deepseek_v3") {
+    j += ", \"q_lora_rank\": " + (q_lora_rank ? i(q_lora_rank) : "null") +
+         ", \"kv_lora_rank\": " + i(kv_lora_rank) + ", \"qk_nope_head_dim\": " + i(qk_nope) +
+         ", \"qk_rope_head_dim\": " + i(qk_rope) + ", \"v_head_dim\": " + i(v_head) +
+         ", \"n_routed_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
+         ", \"n_group\": " + i(n_group) + ", \"topk_group\": " + i(topk_group) +
+         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+         ", \"n_shared_experts\": " + i(n_shared) +
+         ", \"first_k_dense_replace\": " + i(first_k_dense) +
+         ", \"norm_topk_prob\": " + b(norm_topk_prob) + ", \"routed_scaling_factor\": 2.5";
+  }
+  return j + "}";
+}
+
+TinyDecoder::TinyDecoder(const TinyDecoderConfig& c, std::string attn, unsigned seed)
+    : c_(c),
+      attn_(std::move(attn)),
+      rng_(seed),
+      head_dim_(c.head_dim ? c.head_dim : c.hidden / c.heads) {
+  cache_k_.assign(static_cast<size_t>(c.layers), Tensor());
+  cache_v_.assign(static_cast<size_t>(c.layers), Tensor());
+}
+
+Tensor TinyDecoder::Lin(const char* name, const Tensor& x, int64_t out, bool bias) {
+  Scope s(name);
+  Tensor w = W({out, x.dim(-1)});
+  Tensor bv = W({out});
+  return Linear(x, w, bias ? &bv : nullptr);
+}
+
+Tensor TinyDecoder::Norm(const char* name, const Tensor& x, bool gemma_style) {
+  Scope s(name);
+  Tensor var = MeanLast(Binary(x, x, Mul));
+  var = Map(WithScalar(var, 1e-6, Add), Rsqrt);
+  Tensor xn = Binary(x, var, Mul);
+  Tensor w = W({x.dim(-1)});
+  if (gemma_style) return Binary(xn, WithScalar(w, 1.0, Add), Mul);  // x * (1 + w)
+  return Binary(w, xn, Mul);
+}
+
+Tensor TinyDecoder::Act(const Tensor& x) {
+  if (In(c_.model_type, {"gemma", "gemma2"})) {
+    // gelu_pytorch_tanh: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+    return Map(x, [](double v) {
+      double inner = Mul(Add(v, Mul(Mul(Mul(v, v), v), 0.044715)), 0.7978845608028654);
+      return Mul(Mul(0.5, v), Add(1.0, Tanh(inner)));
+    });
+  }
+  return Map(x, [](double v) { return Div(v, Add(1.0, Exp(Neg(v)))); });  // SiLU
+}
+
+Tensor TinyDecoder::Mlp(const Tensor& x, int64_t width, bool mixtral_names) {
+  if (c_.model_type == "phi3") {
+    Tensor gu = Lin("gate_up_proj", x, 2 * width);
+    int last = gu.rank() - 1;
+    Tensor g;
+    {
+      Scope a("activation_fn");
+      g = Act(gu.Slice(last, 0, width));
+    }
+    return Lin("down_proj", Binary(gu.Slice(last, width, 2 * width), g, Mul), c_.hidden);
+  }
+  Tensor g = Lin(mixtral_names ? "w1" : "gate_proj", x, width);
+  {
+    Scope a("act_fn");
+    g = Act(g);
+  }
+  Tensor u = Lin(mixtral_names ? "w3" : "up_proj", x, width);
+  return Lin(mixtral_names ? "w2" : "down_proj", Binary(g, u, Mul), c_.hidden);
+}
+
+void TinyDecoder::Tables(int64_t tokens, int64_t dim, bool scaled, bool counted, Tensor& cos,
+                         Tensor& sin) {
+  Tensor inv({1, dim / 2, 1});
+  for (int64_t i = 0; i < dim / 2; ++i)
+    inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(dim));
+  Tensor pos({1, 1, tokens});
+  for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
+  if (counted) {
+    Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
+    Tensor emb = Cat({freqs, freqs}, 2);
+    cos = Map(emb, Cos);
+    sin = Map(emb, Sin);
+    if (scaled) {  // * attention_scaling
+      cos = WithScalar(cos, 1.0, Mul);
+      sin = WithScalar(sin, 1.0, Mul);
+    }
+  } else {  // Mixtral: tables computed at __init__, sliced by position (no arithmetic)
+    cos = Tensor({1, tokens, dim});
+    sin = Tensor({1, tokens, dim});
+    for (int64_t t = 0; t < tokens; ++t)
+      for (int64_t i = 0; i < dim; ++i) {
+        double a = static_cast<double>(past_ + t) * inv.at(i % (dim / 2));
+        cos.at(t * dim + i) = std::cos(a);
+        sin.at(t * dim + i) = std::sin(a);
+      }
+  }
+  cos = cos.Reshape({1, 1, tokens, dim});
+  sin = sin.Reshape({1, 1, tokens, dim});
+}
+
+Tensor TinyDecoder::Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
+  int64_t d = x.dim(3), half = d / 2;
+  Tensor rot = Cat({Map(x.Slice(3, half, d), Neg), x.Slice(3, 0, half)}, 3);
+  return Binary(Binary(x, cos, Mul), Binary(rot, sin, Mul), Add);
+}
+
+Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens) {
+  int64_t b = q.dim(0), heads = q.dim(1), total = k.dim(2), rep = heads / k.dim(1);
+  std::vector<Tensor> ks, vs;  // repeat_kv
+  for (int64_t h = 0; h < k.dim(1); ++h)
+    for (int64_t r = 0; r < rep; ++r) {
+      ks.push_back(k.Slice(1, h, h + 1));
+      vs.push_back(v.Slice(1, h, h + 1));
+    }
+  Tensor kr = Cat(ks, 1), vr = Cat(vs, 1);
+  Tensor scores = MatMul(q, kr.Transpose(2, 3));
+  scores = WithScalar(scores, std::sqrt(static_cast<double>(q.dim(3))), Div);
+  bool eager = attn_ == "eager";
+  if (eager && c_.model_type == "gemma2") {  // soft-capping (SDPA in v4.45 skips it)
+    scores = Map(WithScalar(scores, 50.0, Div), Tanh);
+    scores = WithScalar(scores, 50.0, Mul);
+  }
+  bool window_mask =
+      c_.model_type == "mistral" && c_.sliding_window > 0 && total >= c_.sliding_window;
+  if (eager || tokens > 1 || window_mask || c_.model_type == "gemma2") {
+    Tensor mask({1, 1, tokens, total});
+    for (int64_t i = 0; i < tokens; ++i)
+      for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
+    scores = Binary(scores, mask, Add);
+  }
+  Tensor ctx = MatMul(SoftmaxLast(scores), vr);
+  return ctx.Transpose(1, 2).Reshape({b, tokens, heads * vr.dim(3)});
+}
+
+Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
+  Scope a("self_attn");
+  const std::string& t = c_.model_type;
+  int64_t b = x.dim(0), h = c_.heads, kvh = c_.kv_heads, d = head_dim_;
+  Tensor q, k, v;
+  if (t == "phi3") {
+    Tensor qkv = Lin("qkv_proj", x, h * d + 2 * kvh * d);
+    q = qkv.Slice(2, 0, h * d);
+    k = qkv.Slice(2, h * d, h * d + kvh * d);
+    v = qkv.Slice(2, h * d + kvh * d, h * d + 2 * kvh * d);
+  } else {
+    bool bias = In(t, {"qwen2", "qwen2_moe"});
+    q = Lin("q_proj", x, h * d, bias);
+    k = Lin("k_proj", x, kvh * d, bias);
+    v = Lin("v_proj", x, kvh * d, bias);
+  }
+  q = q.Reshape({b, tokens, h, d});
+  k = k.Reshape({b, tokens, kvh, d});
+  v = v.Reshape({b, tokens, kvh, d}).Transpose(1, 2);
+  if (In(t, {"qwen3", "qwen3_moe"})) {
+    q = Norm("q_norm", q, false);
+    k = Norm("k_norm", k, false);
+  }
+  q = q.Transpose(1, 2);
+  k = k.Transpose(1, 2);
+  Tensor cos = cos_, sin = sin_;
+  if (In(t, {"mistral", "gemma", "gemma2", "phi3"})) {
+    Scope r("rotary_emb");
+    Tables(tokens, d, false, true, cos, sin);
+  } else if (t == "mixtral") {
+    Tables(tokens, d, false, false, cos, sin);
+  }
+  q = Rope(q, cos, sin);
+  k = Rope(k, cos, sin);
+  Tensor& ck = cache_k_[layer];
+  Tensor& cv = cache_v_[layer];
+  ck = ck.numel() ? Cat({ck, k}, 2) : k;
+  cv = cv.numel() ? Cat({cv, v}, 2) : v;
+  return Lin("o_proj", Scores(q, ck, cv, tokens), c_.hidden);
+}
+
+Tensor TinyDecoder::Mla(size_t layer, const Tensor& x, int64_t tokens) {
+  Scope a("self_attn");
+  int64_t b = x.dim(0), h = c_.heads, n = c_.qk_nope, r = c_.qk_rope, dv = c_.v_head;
+  int64_t kl = c_.kv_lora_rank;
+  Tensor q = c_.q_lora_rank
+                 ? Lin("q_b_proj", Norm("q_a_layernorm", Lin("q_a_proj", x, c_.q_lora_rank), false),
+                       h * (n + r))
+                 : Lin("q_proj", x, h * (n + r));
+  q = q.Reshape({b, tokens, h, n + r}).Transpose(1, 2);
+  Tensor ckv = Lin("kv_a_proj_with_mqa", x, kl + r);
+  Tensor kv = Lin("kv_b_proj", Norm("kv_a_layernorm", ckv.Slice(2, 0, kl), false), h * (n + dv));
+  kv = kv.Reshape({b, tokens, h, n + dv}).Transpose(1, 2);
+  Tensor q_rot = Rope(q.Slice(3, n, n + r), cos_, sin_);
+  Tensor k_rot = Rope(ckv.Slice(2, kl, kl + r).Reshape({b, 1, tokens, r}), cos_, sin_);
+  std::vector<Tensor> copies(static_cast<size_t>(h), k_rot);  // k_rot.expand
+  Tensor query = Cat({q.Slice(3, 0, n), q_rot}, 3);
+  Tensor key = Cat({kv.Slice(3, 0, n), Cat(copies, 1)}, 3);
+  Tensor value = kv.Slice(3, n, n + dv);
+  Tensor& ck = cache_k_[layer];
+  Tensor& cv = cache_v_[layer];
+  ck = ck.numel() ? Cat({ck, key}, 2) : key;
+  cv = cv.numel() ? Cat({cv, value}, 2) : value;
+  return Lin("o_proj", Scores(query, ck, cv, tokens), c_.hidden);
+}
+
+Tensor TinyDecoder::RunExperts(const Tensor& flat, const Tensor& weights, int64_t width,
+                               bool mixtral_names) {
+  int64_t tokens = flat.dim(0), hidden = flat.dim(1), k = c_.top_k, e_count = c_.experts;
+  Tensor out({tokens, hidden});
+  for (int64_t e = 0; e < e_count; ++e) {
+    std::vector<std::pair<int64_t, int64_t>> picks;  // (token, j): the fixed assignment
+    for (int64_t t = 0; t < tokens; ++t)
+      for (int64_t j = 0; j < k; ++j)
+        if ((t * k + j) % e_count == e) picks.emplace_back(t, j);
+    if (picks.empty()) continue;
+    std::vector<Tensor> rows;
+    for (auto [t, j] : picks) rows.push_back(flat.Slice(0, t, t + 1));
+    Tensor y;
+    {
+      Scope ex("experts");
+      Scope one(std::to_string(e));
+      y = Mlp(Cat(rows, 0), width, mixtral_names);
+    }
+    for (size_t r = 0; r < picks.size(); ++r) {
+      auto [t, j] = picks[r];
+      for (int64_t d = 0; d < hidden; ++d) {
+        double v = Mul(y.at(static_cast<int64_t>(r) * hidden + d), weights.at(t * k + j));
+        out.at(t * hidden + d) = Add(out.at(t * hidden + d), v);  // index_add_
+      }
+    }
+  }
+  return out;
+}
+
+Tensor TinyDecoder::SoftmaxMoe(const Tensor& x) {
+  int64_t b = x.dim(0), s = x.dim(1), hidden = x.dim(2);
+  Tensor flat = x.Reshape({b * s, hidden});
+  Tensor w = TopKLast(SoftmaxLast(Lin("gate", flat, c_.experts)), c_.top_k);
+  if (c_.model_type == "mixtral" || c_.norm_topk_prob) w = Binary(w, SumLast(w), Div);
+  Tensor out = RunExperts(flat, w, c_.moe_intermediate, c_.model_type == "mixtral");
+  if (c_.model_type == "qwen2_moe") {
+    Tensor shared;
+    {
+      Scope se("shared_expert");
+      shared = Mlp(flat, c_.shared_intermediate);
+    }
+    Tensor g = Map(Lin("shared_expert_gate", flat, 1), Sigmoid);
+    out = Binary(out, Binary(g, shared, Mul), Add);
+  }
+  return out.Reshape({b, s, hidden});
+}
+
+Tensor TinyDecoder::DeepseekMoe(const Tensor& x) {
+  int64_t b = x.dim(0), s = x.dim(1), hidden = x.dim(2), e = c_.experts, g = c_.n_group;
+  int64_t tokens = b * s;
+  Tensor flat = x.Reshape({tokens, hidden});
+  Tensor w;
+  {
+    Scope gate("gate");  // DeepseekV3TopkRouter
+    Tensor scores = Map(Linear(flat, W({e, hidden}), nullptr), Sigmoid);
+    Tensor choice = Binary(scores, W({1, e}), Add);  // + e_score_correction_bias
+    Tensor group_scores = SumLast(TopKLast(choice.Reshape({tokens, g, e / g}), 2));
+    TopKLast(group_scores.Reshape({tokens, g}), c_.topk_group);
+    // The group mask only selects; top-k then runs over all experts' (masked) choices.
+    w = TopKLast(choice, c_.top_k);
+    if (c_.norm_topk_prob) w = Binary(w, WithScalar(SumLast(w), 1e-20, Add), Div);
+    w = WithScalar(w, 2.5, Mul);  // routed_scaling_factor
+  }
+  Tensor out = RunExperts(flat, w, c_.moe_intermediate, false).Reshape({b, s, hidden});
+  Tensor shared;
+  {
+    Scope se("shared_experts");
+    shared = Mlp(x, c_.moe_intermediate * c_.n_shared);
+  }
+  return Binary(out, shared, Add);
+}
+
+Tensor TinyDecoder::FeedForward(int64_t layer, const Tensor& x) {
+  const std::string& t = c_.model_type;
+  if (t == "mixtral") {
+    Scope m("block_sparse_moe");
+    return SoftmaxMoe(x);
+  }
+  Scope m("mlp");
+  if (In(t, {"qwen2_moe", "qwen3_moe"})) {
+    bool listed = false;
+    for (int64_t l : c_.mlp_only_layers) listed |= l == layer;
+    bool sparse = !listed && c_.experts > 0 && (layer + 1) % c_.decoder_sparse_step == 0;
+    return sparse ? SoftmaxMoe(x) : Mlp(x, c_.intermediate);
+  }
+  if (t == "deepseek_v3" && layer >= c_.first_k_dense) return DeepseekMoe(x);
+  return Mlp(x, c_.intermediate);
+}
+
+Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
+  const std::string& t = c_.model_type;
+  bool gemma = In(t, {"gemma", "gemma2"});
+  std::vector<int64_t> ids;
+  for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % c_.vocab);
+  Tensor x;
+  {
+    Scope model("model");
+    {
+      Scope e("embed_tokens");
+      x = Gather(W({c_.vocab, c_.hidden}), ids, {batch, tokens});
+    }
+    if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
+    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3"})) {
+      Scope r("rotary_emb");
+      Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
+    }
+    Scope layers("layers");
+    for (int64_t li = 0; li < c_.layers; ++li) {
+      Scope l(std::to_string(li));
+      Tensor h = Norm("input_layernorm", x, gemma);
+      auto idx = static_cast<size_t>(li);
+      Tensor a = t == "deepseek_v3" ? Mla(idx, h, tokens) : Attention(idx, h, tokens);
+      if (t == "gemma2") a = Norm("post_attention_layernorm", a, true);
+      x = Binary(x, a, Add);
+      h = Norm(t == "gemma2" ? "pre_feedforward_layernorm" : "post_attention_layernorm", x, gemma);
+      Tensor m = FeedForward(li, h);
+      if (t == "gemma2") m = Norm("post_feedforward_layernorm", m, true);
+      x = Binary(x, m, Add);
+    }
+  }
+  {
+    Scope model("model");
+    x = Norm("norm", x, gemma);
+  }
+  past_ += tokens;
+  Tensor out;
+  {
+    Scope head("lm_head");
+    out = Linear(x.Slice(1, tokens - logits, tokens), W({c_.vocab, c_.hidden}), nullptr);
+  }
+  if (t == "gemma2") {  // final logit soft-capping
+    out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
+  }
+  return out;
+}
+
+}  // namespace reference
