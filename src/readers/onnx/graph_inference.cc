@@ -1,5 +1,6 @@
 #include "readers/onnx/graph_inference.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "model/error.h"
@@ -57,6 +58,37 @@ class GraphInference::Runner final : public SubgraphRunner {
   std::span<const Attribute> caller_attrs_;
   const std::vector<OpsetImport>* opsets_;
 };
+
+/// The invariants every stored value keeps, whatever a rule computed from arbitrary attributes
+/// and contents: rank <= 64, dims in [-1, 2^53], known dims multiplying to <= 2^62, contents
+/// (when kept) exactly numel elements. Inconsistent contents are dropped.
+bool GraphInference::Sane(TensorInfo& t) {
+  if (!t.has_values) {
+    t.ints.clear();
+    t.reals.clear();
+  }
+  if (!t.rank_known) {
+    t.dims.clear();
+    t.has_values = false;
+    return true;
+  }
+  if (t.dims.size() > static_cast<size_t>(kMaxOnnxRank)) return false;
+  int64_t product = 1;
+  for (int64_t d : t.dims) {
+    if (d < -1 || d > kMaxOnnxDim) return false;
+    if (d >= 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 62))) return false;
+  }
+  if (t.has_values) {
+    int64_t n = t.numel();
+    size_t held = std::max(t.ints.size(), t.reals.size());
+    if (n < 0 || static_cast<size_t>(n) != held || (!t.ints.empty() && !t.reals.empty())) {
+      t.has_values = false;
+      t.ints.clear();
+      t.reals.clear();
+    }
+  }
+  return true;
+}
 
 GraphInference::GraphInference(const Model& model, const InferOptions& options, NodeVisitor* visitor)
     : model_(model), options_(options), visitor_(visitor) {}
@@ -169,6 +201,9 @@ void GraphInference::Run() {
       t.dims = shape->second;
     }
     if (value != options_.input_values.end()) t = value->second;
+    if (!Sane(t)) {
+      throw BadInput(model_.file, "input '" + std::string(in.name) + "' has an absurd shape " + t.ShapeString());
+    }
     main_->values[in.name] = t;
   }
   for (const auto& [name, _] : options_.input_shapes) {
@@ -282,6 +317,12 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
         for (size_t k = 0; k < o.dims.size(); ++k)
           if (o.dims[k] < 0) o.dims[k] = decl.dims[k];
       }
+    }
+  }
+  for (size_t i = 0; i < outputs.size() && error.empty(); ++i) {
+    if (!Sane(outputs[i])) {
+      error = "output " + std::to_string(i) + " has an absurd shape " + outputs[i].ShapeString();
+      for (TensorInfo& o : outputs) o = TensorInfo{};
     }
   }
   if (visitor_) {

@@ -80,6 +80,7 @@ class GraphInference {
   const Function* FindFunction(const Node& n) const;
   TensorInfo FromValueInfo(const ValueInfo& v) const;
   std::string NodeWhere(const Node& n) const;
+  static bool Sane(TensorInfo& t);
 
   const Model& model_;
   const InferOptions& options_;

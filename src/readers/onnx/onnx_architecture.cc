@@ -180,6 +180,8 @@ class OnnxBuilder final : public NodeVisitor {
       v.op->lower(l);
     } catch (const Error& e) {
       Uncosted(v.node, std::string("cannot cost: ") + e.what());
+    } catch (const InferError& e) {
+      Uncosted(v.node, "cannot cost: " + e.message);
     }
   }
 

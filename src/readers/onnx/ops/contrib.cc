@@ -13,6 +13,11 @@ using namespace rules;  // NOLINT
 
 constexpr std::string_view kMs = "com.microsoft";
 
+/// Head counts from attributes, clamped so that arithmetic on them cannot overflow.
+int64_t Heads(const OpContext& c, std::string_view name, int64_t fallback) {
+  return std::clamp<int64_t>(c.Int(name, fallback), 1, int64_t{1} << 20);
+}
+
 void Same(OpContext& c) { SameShape(c); }
 
 // ---- activations and fused elementwise ----
@@ -148,7 +153,7 @@ void LowerRotary(LowerContext& l) {
   int64_t rot = c.Int("rotary_embedding_dim", 0);
   const TensorInfo& cos = c.in(cos_at);
   if (rot <= 0 && cos.IsStatic() && cos.rank() >= 1) rot = 2 * cos.dims.back();
-  int64_t heads = c.Int("num_heads", 0);
+  int64_t heads = std::clamp<int64_t>(c.Int("num_heads", 0), 0, int64_t{1} << 20);
   int64_t head = x.rank() == 4 ? x[3] : (heads > 0 ? x.back() / heads : rot);
   if (head <= 0) return;
   if (rot <= 0 || rot > head) rot = head;
@@ -170,7 +175,7 @@ void MsAttentionInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
   const TensorInfo& w = c.in(1);
   std::vector<int64_t> sizes = c.Ints("qkv_hidden_sizes");
-  int64_t heads = c.Int("num_heads", 1);
+  int64_t heads = Heads(c, "num_heads", 1);
   int64_t hidden = w.rank_known && w.rank() == 2 && w.dims[1] >= 0 ? w.dims[1] / 3 : -1;
   int64_t v_hidden = sizes.size() == 3 ? sizes[2] : hidden;
   int64_t qk_hidden = sizes.size() == 3 ? sizes[0] : hidden;
@@ -189,7 +194,7 @@ void LowerMsAttention(LowerContext& l) {
   const OpContext& c = l.ctx();
   Shape x = l.InShape(0), w = l.InShape(1);
   int64_t b = x[0], s = x[1];
-  int64_t heads = std::max<int64_t>(1, c.Int("num_heads", 1));
+  int64_t heads = Heads(c, "num_heads", 1);
   std::vector<int64_t> sizes = c.Ints("qkv_hidden_sizes");
   int64_t qk = sizes.size() == 3 ? sizes[0] : w[1] / 3, v = sizes.size() == 3 ? sizes[2] : w[1] / 3;
   l.Emit(OpKind::kLinear, CallForm::kFunctional, {x, Shape{w[1], w[0]}}, Shape{b, s, w[1]}, c.has(2));
@@ -207,7 +212,7 @@ struct MhaDims {
 
 MhaDims ReadMha(const OpContext& c) {
   MhaDims d;
-  d.heads = std::max<int64_t>(1, c.Int("num_heads", 1));
+  d.heads = Heads(c, "num_heads", 1);
   const TensorInfo& q = c.in(0);
   const TensorInfo& k = c.in(1);
   const TensorInfo& v = c.in(2);
@@ -243,7 +248,7 @@ MhaDims ReadMha(const OpContext& c) {
 void MhaInfer(OpContext& c) {
   MhaDims d = ReadMha(c);
   int32_t elem = c.in(0).elem;
-  c.out(0) = TensorInfo::OfShape(elem, {d.b, d.s, d.hv < 0 ? -1 : d.hv * d.heads});
+  c.out(0) = TensorInfo::OfShape(elem, {d.b, d.s, MulDim(d.hv, d.heads)});
   int64_t total = (d.l < 0 || d.past < 0) ? -1 : d.l + d.past;
   if (c.num_outputs() > 1) c.out(1) = TensorInfo::OfShape(elem, {d.b, d.heads, total, d.h});
   if (c.num_outputs() > 2) c.out(2) = TensorInfo::OfShape(elem, {d.b, d.heads, total, d.hv});
@@ -267,8 +272,8 @@ struct GqaDims {
 
 GqaDims ReadGqa(const OpContext& c) {
   GqaDims d;
-  d.heads = std::max<int64_t>(1, c.Int("num_heads", 1));
-  d.kv_heads = std::max<int64_t>(1, c.Int("kv_num_heads", d.heads));
+  d.heads = Heads(c, "num_heads", 1);
+  d.kv_heads = Heads(c, "kv_num_heads", d.heads);
   const TensorInfo& q = c.in(0);
   if (q.rank_known && q.rank() == 3) {
     d.b = q.dims[0];
@@ -290,7 +295,7 @@ GqaDims ReadGqa(const OpContext& c) {
 void GqaInfer(OpContext& c) {
   GqaDims d = ReadGqa(c);
   int32_t elem = c.in(0).elem;
-  c.out(0) = TensorInfo::OfShape(elem, {d.b, d.s, d.h < 0 ? -1 : d.h * d.heads});
+  c.out(0) = TensorInfo::OfShape(elem, {d.b, d.s, MulDim(d.h, d.heads)});
   for (size_t i = 1; i < c.num_outputs() && i < 3; ++i) {
     c.out(i) = TensorInfo::OfShape(elem, {d.b, d.kv_heads, d.total, d.h});
   }
@@ -302,8 +307,11 @@ void LowerGqa(LowerContext& l) {
   if (c.Int("do_rotary", 0) != 0) {
     int64_t rot = d.h;
     if (c.in(7).IsStatic() && c.in(7).rank() == 2) rot = std::min(d.h, 2 * c.in(7).dims[1]);
-    l.Emit(OpKind::kRotaryEmbedding, CallForm::kUnhooked, {Shape{d.b, d.s, d.heads * d.h}}, Shape{d.b, d.s, d.heads * d.h}, rot, d.h);
-    l.Emit(OpKind::kRotaryEmbedding, CallForm::kUnhooked, {Shape{d.b, d.s, d.kv_heads * d.h}}, Shape{d.b, d.s, d.kv_heads * d.h}, rot, d.h);
+    Shape q{d.b, d.s, MulDim(d.heads, d.h)}, k{d.b, d.s, MulDim(d.kv_heads, d.h)};
+    if (d.h > 0) {
+      l.Emit(OpKind::kRotaryEmbedding, CallForm::kUnhooked, {q}, q, rot, d.h);
+      l.Emit(OpKind::kRotaryEmbedding, CallForm::kUnhooked, {k}, k, rot, d.h);
+    }
   }
   EmitAttention(l, d.b, d.heads, d.s, d.h, d.kv_heads, d.total, d.h, true);
 }
@@ -324,14 +332,14 @@ OnnxAttentionDims ReadOnnxAttention(const OpContext& c) {
     d.three_d = true;
     d.b = q.dims[0];
     d.s = q.dims[1];
-    d.n = c.Int("q_num_heads", 1);
+    d.n = Heads(c, "q_num_heads", 1);
     d.h = q.dims[2] < 0 ? -1 : q.dims[2] / std::max<int64_t>(d.n, 1);
   }
   if (k.rank_known && k.rank() == 4) {
     d.nkv = k.dims[1];
     d.l = k.dims[2];
   } else if (k.rank_known && k.rank() == 3) {
-    d.nkv = c.Int("kv_num_heads", d.n);
+    d.nkv = Heads(c, "kv_num_heads", std::max<int64_t>(d.n, 1));
     d.l = k.dims[1];
   }
   d.hv = d.h;
@@ -344,7 +352,7 @@ OnnxAttentionDims ReadOnnxAttention(const OpContext& c) {
 void OnnxAttentionInfer(OpContext& c) {
   OnnxAttentionDims d = ReadOnnxAttention(c);
   int32_t elem = c.in(0).elem;
-  c.out(0) = d.three_d ? TensorInfo::OfShape(elem, {d.b, d.s, d.hv < 0 || d.n < 0 ? -1 : d.n * d.hv})
+  c.out(0) = d.three_d ? TensorInfo::OfShape(elem, {d.b, d.s, MulDim(d.n, d.hv)})
                        : TensorInfo::OfShape(elem, {d.b, d.n, d.s, d.hv});
   int64_t total = (d.l < 0 || d.past < 0) ? -1 : d.l + d.past;
   if (c.num_outputs() > 1) c.out(1) = TensorInfo::OfShape(elem, {d.b, d.nkv, total, d.h});

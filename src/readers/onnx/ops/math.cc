@@ -210,7 +210,7 @@ void LowerEinsum(LowerContext& l) {
   EinsumSizes(c, ins, size);
   auto prod = [&](const std::string& letters) {
     int64_t p = 1;
-    for (char ch : letters) p *= size[ch];
+    for (char ch : letters) p = MulDim(p, size[ch]);
     return p;
   };
   auto has = [](const std::string& s, char ch) { return s.find(ch) != std::string::npos; };

@@ -42,7 +42,7 @@ Window ReadWindow(const OpContext& c, size_t spatial, const TensorInfo* weight) 
 
 int64_t Prod(const std::vector<int64_t>& v, size_t from = 0) {
   int64_t p = 1;
-  for (size_t i = from; i < v.size(); ++i) p = (p < 0 || v[i] < 0) ? -1 : p * v[i];
+  for (size_t i = from; i < v.size(); ++i) p = MulDim(p, v[i]);
   return p;
 }
 
@@ -60,7 +60,8 @@ void ConvLike(OpContext& c, size_t x_at, size_t w_at, int32_t elem) {
   size_t spatial = static_cast<size_t>(x.rank() - 2);
   Window win = ReadWindow(c, spatial, &w);
   int64_t group = c.Int("group", 1);
-  if (w.rank_known && x.dims[1] >= 0 && w.rank() >= 2 && w.dims[1] >= 0 && x.dims[1] != w.dims[1] * group) {
+  if (group <= 0) c.Fail("group must be positive");
+  if (w.rank_known && x.dims[1] >= 0 && w.rank() >= 2 && w.dims[1] >= 0 && x.dims[1] != MulDim(w.dims[1], group)) {
     c.Fail("input channels " + std::to_string(x.dims[1]) + " != weight " + w.ShapeString() + " x group " +
            std::to_string(group));
   }
@@ -93,11 +94,12 @@ void ConvTransposeInfer(OpContext& c) {
   size_t spatial = static_cast<size_t>(x.rank() - 2);
   Window win = ReadWindow(c, spatial, &w);
   int64_t group = c.Int("group", 1);
+  if (group <= 0) c.Fail("group must be positive");
   std::vector<int64_t> out_pad = c.Ints("output_padding");
   if (out_pad.empty()) out_pad.assign(spatial, 0);
   std::vector<int64_t> out_shape = c.Ints("output_shape");
   out.rank_known = true;
-  out.dims = {x.dims[0], w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? w.dims[1] * group : -1};
+  out.dims = {x.dims[0], w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1};
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
     int64_t d;
@@ -106,10 +108,16 @@ void ConvTransposeInfer(OpContext& c) {
     } else if (in < 0) {
       d = -1;
     } else if (win.auto_pad == "SAME_UPPER" || win.auto_pad == "SAME_LOWER") {
-      d = in * win.strides[i];
+      d = MulDim(in, win.strides[i]);
     } else {
-      d = win.strides[i] * (in - 1) + out_pad[i] + (win.kernel[i] - 1) * win.dilations[i] + 1;
+      const int64_t kLimit = int64_t{1} << 53;
+      if (std::abs(out_pad[i]) > kLimit || std::abs(win.pads[i]) > kLimit || std::abs(win.pads[i + spatial]) > kLimit) {
+        c.Fail("pads out of range");
+      }
+      d = AddDim(MulDim(win.strides[i], std::max<int64_t>(in - 1, 0)), MulDim(win.kernel[i] - 1, win.dilations[i])) +
+          out_pad[i] + 1;
       if (win.auto_pad != "VALID") d -= win.pads[i] + win.pads[i + spatial];
+      if (d < 0) c.Fail("negative output size");
     }
     out.dims.push_back(d);
   }
@@ -184,7 +192,9 @@ void MaxUnpoolInfer(OpContext& c) {
   out.dims = {x.dims[0], x.dims[1]};
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
-    out.dims.push_back(in < 0 ? -1 : (in - 1) * win.strides[i] + win.kernel[i] - win.pads[i] - win.pads[i + spatial]);
+    int64_t d = in < 0 ? -1 : AddDim(MulDim(std::max<int64_t>(in - 1, 0), win.strides[i]), win.kernel[i]) - win.pads[i] - win.pads[i + spatial];
+    if (in >= 0 && d < 0) c.Fail("negative output size");
+    out.dims.push_back(d);
   }
 }
 
@@ -363,7 +373,9 @@ void ResizeInfer(OpContext& c) {
         scale = policy == "not_larger" ? std::min(scale, s) : std::max(scale, s);
       }
       for (int64_t a : axes) {
-        out.dims[static_cast<size_t>(a)] = static_cast<int64_t>(std::nearbyint(scale * static_cast<double>(x.dims[static_cast<size_t>(a)])));
+        double d = std::nearbyint(scale * static_cast<double>(x.dims[static_cast<size_t>(a)]));
+        if (!(d >= 0 && d <= static_cast<double>(kMaxOnnxDim))) c.Fail("sizes give an absurd size");
+        out.dims[static_cast<size_t>(a)] = static_cast<int64_t>(d);
       }
     }
     return;
@@ -371,7 +383,9 @@ void ResizeInfer(OpContext& c) {
   if (scales.size() != axes.size()) c.Fail("scales has " + std::to_string(scales.size()) + " entries for " + std::to_string(axes.size()) + " axes");
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t in = x.dims[static_cast<size_t>(axes[i])];
-    out.dims[static_cast<size_t>(axes[i])] = in < 0 ? -1 : static_cast<int64_t>(std::floor(static_cast<double>(in) * scales[i] + 1e-9));
+    double d = std::floor(static_cast<double>(in) * scales[i] + 1e-9);
+    if (in >= 0 && !(d >= 0 && d <= static_cast<double>(kMaxOnnxDim))) c.Fail("scale gives an absurd size");
+    out.dims[static_cast<size_t>(axes[i])] = in < 0 ? -1 : static_cast<int64_t>(d);
   }
 }
 

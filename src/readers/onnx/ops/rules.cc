@@ -1,6 +1,7 @@
 #include "readers/onnx/ops/rules.h"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace calflops::onnx::rules {
 
@@ -172,12 +173,30 @@ void SetReals(TensorInfo& t, const std::vector<double>& reals) {
 
 void NotCosted(LowerContext&) {}
 
+int64_t MulDim(int64_t a, int64_t b) {
+  if (a < 0 || b < 0) return -1;
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r) || r > (int64_t{1} << 62)) throw InferError{"dimension product overflows"};
+  return r;
+}
+
+int64_t AddDim(int64_t a, int64_t b) {
+  if (a < 0 || b < 0) return -1;
+  int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r) || r > (int64_t{1} << 62)) throw InferError{"dimension sum overflows"};
+  return r;
+}
+
 int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_begin,
                   int64_t pad_end, std::string_view auto_pad, bool ceil_mode) {
   if (in < 0) return -1;
   if (stride <= 0) stride = 1;
   if (dilation <= 0) dilation = 1;
-  int64_t eff = dilation * (kernel - 1) + 1;
+  const int64_t kLimit = int64_t{1} << 53;
+  if (kernel > kLimit || stride > kLimit || dilation > kLimit || std::abs(pad_begin) > kLimit || std::abs(pad_end) > kLimit) {
+    throw InferError{"kernel, stride, dilation or pads out of range"};
+  }
+  int64_t eff = MulDim(dilation, kernel - 1) + 1;
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") return (in + stride - 1) / stride;
   if (auto_pad == "VALID") return in < eff ? 0 : (in - eff) / stride + 1;
   int64_t span = in + pad_begin + pad_end - eff;

@@ -38,6 +38,12 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
 void SetValues(TensorInfo& t, const std::vector<int64_t>& ints);
 void SetReals(TensorInfo& t, const std::vector<double>& reals);
 
+/// a x b for dimensions: -1 when either is unknown; a product past 2^62 (absurd sizes from
+/// attributes or tensor contents) fails the node instead of overflowing.
+int64_t MulDim(int64_t a, int64_t b);
+/// a + b likewise.
+int64_t AddDim(int64_t a, int64_t b);
+
 /// Spatial output size of a sliding window (conv / pool), ONNX auto_pad and ceil_mode rules;
 /// -1 when the input size is unknown.
 int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_begin,

@@ -126,7 +126,7 @@ void ConcatFromSequenceInfer(OpContext& c) {
     out.dims.insert(out.dims.begin() + axis, s.seq_length);
   } else {
     int64_t& d = out.dims[static_cast<size_t>(axis)];
-    d = (d >= 0 && s.seq_length >= 0) ? d * s.seq_length : -1;
+    d = MulDim(d, s.seq_length);
   }
 }
 

@@ -115,7 +115,7 @@ void ConstantOfShapeInfer(OpContext& c) {
   out.elem = elem;
   auto shape = IntsOf(c, 0);
   if (!shape) {
-    if (c.in(0).IsStatic() && c.in(0).rank() == 1) {
+    if (c.in(0).IsStatic() && c.in(0).rank() == 1 && c.in(0).dims[0] <= kMaxOnnxRank) {
       out.rank_known = true;
       out.dims.assign(static_cast<size_t>(c.in(0).dims[0]), -1);
     }
@@ -141,7 +141,7 @@ void ReshapeInfer(OpContext& c) {
   } else {
     auto v = IntsOf(c, 1);
     if (!v) {
-      if (c.in(1).IsStatic() && c.in(1).rank() == 1) {
+      if (c.in(1).IsStatic() && c.in(1).rank() == 1 && c.in(1).dims[0] <= kMaxOnnxRank) {
         out.rank_known = true;
         out.dims.assign(static_cast<size_t>(c.in(1).dims[0]), -1);
       }
@@ -170,7 +170,7 @@ void ReshapeInfer(OpContext& c) {
     } else if (d < -1) {
       c.Fail("invalid shape entry " + std::to_string(d));
     } else if (known >= 0) {
-      known *= d;
+      known = MulDim(known, d);
     }
   }
   for (int64_t& d : shape)
@@ -219,7 +219,7 @@ void FlattenInfer(OpContext& c) {
   int64_t a = 1, b = 1;
   for (int i = 0; i < r; ++i) {
     int64_t& p = i < axis ? a : b;
-    if (in.dims[static_cast<size_t>(i)] < 0 || p < 0) p = -1; else p *= in.dims[static_cast<size_t>(i)];
+    p = MulDim(p, in.dims[static_cast<size_t>(i)]);
   }
   out.rank_known = true;
   out.dims = {a, b};
@@ -569,7 +569,7 @@ void ExpandInfer(OpContext& c) {
   out.elem = in.elem;
   auto shape = IntsOf(c, 1);
   if (!shape || !in.rank_known) {
-    if (c.in(1).IsStatic() && c.in(1).rank() == 1 && in.rank_known) {
+    if (c.in(1).IsStatic() && c.in(1).rank() == 1 && in.rank_known && c.in(1).dims[0] <= kMaxOnnxRank) {
       out.rank_known = true;
       out.dims.assign(static_cast<size_t>(std::max<int64_t>(c.in(1).dims[0], in.rank())), -1);
     }
@@ -607,7 +607,10 @@ void TileInfer(OpContext& c) {
   auto reps = IntsOf(c, 1);
   if (!reps) return;
   if (reps->size() != in.dims.size()) c.Fail("repeats has " + std::to_string(reps->size()) + " entries for rank " + std::to_string(in.rank()));
-  for (size_t i = 0; i < in.dims.size(); ++i) out.dims[i] = in.dims[i] < 0 ? -1 : in.dims[i] * (*reps)[i];
+  for (size_t i = 0; i < in.dims.size(); ++i) {
+    if ((*reps)[i] < 0) c.Fail("negative repeat");
+    out.dims[i] = MulDim(in.dims[i], (*reps)[i]);
+  }
   if (SmallKnown(in, out)) {
     auto os = Strides(out.dims), is = Strides(in.dims);
     Permute(in, out, [&](int64_t flat) {
@@ -648,7 +651,13 @@ void PadInfer(OpContext& c) {
   out.dims = in.dims;
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t& d = out.dims[static_cast<size_t>(axes[i])];
-    if (d >= 0) d += pads[i] + pads[i + axes.size()];
+    if (d >= 0) {
+      int64_t v = AddDim(d, 0) + pads[i] + pads[i + axes.size()];
+      if (std::abs(pads[i]) > kMaxOnnxDim || std::abs(pads[i + axes.size()]) > kMaxOnnxDim || v < 0) {
+        c.Fail("pads out of range");
+      }
+      d = v;
+    }
   }
 }
 
@@ -700,7 +709,8 @@ void DepthToSpaceInfer(OpContext& c) {
   if (in.rank() != 4) c.Fail("input must be 4-D");
   int64_t b = c.Int("blocksize", 1);
   if (b <= 0) c.Fail("blocksize must be positive");
-  auto mul = [](int64_t d, int64_t k) { return d < 0 ? -1 : d * k; };
+  if (b > (int64_t{1} << 20)) c.Fail("blocksize out of range");
+  auto mul = [](int64_t d, int64_t k) { return MulDim(d, k); };
   auto div = [](int64_t d, int64_t k) { return d < 0 ? -1 : d / k; };
   out.rank_known = true;
   if (c.node().op_type == "DepthToSpace") {
@@ -837,7 +847,7 @@ void Col2ImInfer(OpContext& c) {
   auto image = IntsOf(c, 1), block = IntsOf(c, 2);
   if (!in.rank_known || !image || !block) return;
   int64_t prod = 1;
-  for (int64_t b : *block) prod *= b;
+  for (int64_t b : *block) prod = MulDim(prod, std::max<int64_t>(b, 0));
   out.rank_known = true;
   out.dims = {in.dims[0], in.dims[1] < 0 || prod == 0 ? -1 : in.dims[1] / prod};
   out.dims.insert(out.dims.end(), image->begin(), image->end());
