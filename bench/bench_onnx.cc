@@ -30,7 +30,8 @@ void Analyse(benchmark::State& state, const std::string& path, calflops::onnx::O
   }
   for (auto _ : state) {
     auto arch = calflops::onnx::OnnxArchitecture::Load(path, o);
-    calflops::Profile p = calflops::Analyze(*arch, calflops::Workload{}, calflops::Convention::kAnalytic);
+    calflops::Profile p =
+        calflops::Analyze(*arch, calflops::Workload{}, calflops::Convention::kAnalytic);
     benchmark::DoNotOptimize(p.total().macs);
   }
   state.counters["peak_rss_mb"] = PeakRssMb();
@@ -47,7 +48,9 @@ void ParseOnly(benchmark::State& state, const std::string& path) {
   }
 }
 
-std::string Fixture(const char* name) { return std::string(CALFLOPS_SOURCE_DIR) + "/tests/data/onnx/" + name; }
+std::string Fixture(const char* name) {
+  return std::string(CALFLOPS_SOURCE_DIR) + "/tests/data/onnx/" + name;
+}
 
 std::string Full(const char* name) {
   const char* dir = std::getenv("CALFLOPS_ONNX_BENCH_DIR");
@@ -62,13 +65,20 @@ calflops::onnx::OnnxOptions Bert() {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(Analyse, resnet50_stripped, Fixture("resnet50_stripped.onnx"), {})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Analyse, vit_b_16_stripped, Fixture("vit_b_16_stripped.onnx"), {})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Analyse, bert6_dynamic_stripped, Fixture("bert_like_dynamic_stripped.onnx"), Bert())
+BENCHMARK_CAPTURE(Analyse, resnet50_stripped, Fixture("resnet50_stripped.onnx"), {})
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(ParseOnly, resnet50_full_102MB, Full("resnet50.onnx"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Analyse, resnet50_full_102MB, Full("resnet50.onnx"), {})->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(ParseOnly, bert12_full_440MB, Full("bert_like.onnx"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(Analyse, bert12_full_440MB, Full("bert_like.onnx"), Bert())->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Analyse, vit_b_16_stripped, Fixture("vit_b_16_stripped.onnx"), {})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Analyse, bert6_dynamic_stripped, Fixture("bert_like_dynamic_stripped.onnx"),
+                  Bert())
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(ParseOnly, resnet50_full_102MB, Full("resnet50.onnx"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Analyse, resnet50_full_102MB, Full("resnet50.onnx"), {})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(ParseOnly, bert12_full_440MB, Full("bert_like.onnx"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Analyse, bert12_full_440MB, Full("bert_like.onnx"), Bert())
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

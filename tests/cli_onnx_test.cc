@@ -33,10 +33,14 @@ std::string Fixture(const std::string& name) {
 TEST(CliOnnx, ReportForAnOnnxFile) {
   Result r = RunCli(Fixture("resnet50_stripped.onnx"));
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("Total Training Params:                                                  25.53 M "), std::string::npos)
+  EXPECT_NE(r.out.find(
+                "Total Training Params:                                                  25.53 M "),
+            std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("fwd MACs:                                                               4.09 GMACs"),
-            std::string::npos);
+  EXPECT_NE(
+      r.out.find(
+          "fwd MACs:                                                               4.09 GMACs"),
+      std::string::npos);
   EXPECT_NE(r.out.find("(layer1): Sequential("), std::string::npos);
   EXPECT_EQ(r.out.find("unsupported:"), std::string::npos);
 }
@@ -44,21 +48,26 @@ TEST(CliOnnx, ReportForAnOnnxFile) {
 TEST(CliOnnx, UnboundDimsListedAndStrictFails) {
   Result r = RunCli(Fixture("tiny_gpt_kv_cache.onnx"));
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("unsupported: MatMul x4 (counted as 0: shape unknown (unbound dims: past_sequence; use "
-                       "--dim NAME=N))\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          "unsupported: MatMul x4 (counted as 0: shape unknown (unbound dims: past_sequence; use "
+          "--dim NAME=N))\n"),
+      std::string::npos)
       << r.out;
   Result strict = RunCli(Fixture("tiny_gpt_kv_cache.onnx") + " --strict");
   EXPECT_EQ(strict.code, 3);
   EXPECT_NE(strict.out.find("--strict: ops not costed: Div x2"), std::string::npos) << strict.out;
-  Result bound = RunCli(Fixture("tiny_gpt_kv_cache.onnx") + " --strict --dim past_sequence=5 --format json");
+  Result bound =
+      RunCli(Fixture("tiny_gpt_kv_cache.onnx") + " --strict --dim past_sequence=5 --format json");
   EXPECT_EQ(bound.code, 0) << bound.out;
   EXPECT_NE(bound.out.find("\"unsupported\": []"), std::string::npos) << bound.out;
 }
 
 TEST(CliOnnx, InputShapeFlag) {
-  Result a = RunCli(Fixture("tiny_encoder_dynamic.onnx") + " --input-shape input_ids=2x8 --format json");
-  Result b = RunCli(Fixture("tiny_encoder_dynamic.onnx") + " --dim batch=2 --dim sequence=8 --format json");
+  Result a =
+      RunCli(Fixture("tiny_encoder_dynamic.onnx") + " --input-shape input_ids=2x8 --format json");
+  Result b = RunCli(Fixture("tiny_encoder_dynamic.onnx") +
+                    " --dim batch=2 --dim sequence=8 --format json");
   ASSERT_EQ(a.code, 0) << a.out;
   EXPECT_EQ(a.out, b.out);
   Result bad = RunCli(Fixture("tiny_encoder_dynamic.onnx") + " --input-shape ids=2x8");
@@ -75,7 +84,8 @@ TEST(CliOnnx, MalformedFileOneLine) {
   Result r = RunCli(path.string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "calflops: " + path.string() +
-                       ": offset 2: field 7 claims 65535 bytes, but only 0 remain in the enclosing message (ends "
+                       ": offset 2: field 7 claims 65535 bytes, but only 0 remain in the enclosing "
+                       "message (ends "
                        "at offset 6)\n");
 }
 

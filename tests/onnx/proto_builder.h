@@ -47,7 +47,9 @@ class Proto {
   }
   const std::string& bytes() const { return bytes_; }
 
-  void Tag(uint32_t field, int wire) { Raw((static_cast<uint64_t>(field) << 3) | static_cast<uint64_t>(wire)); }
+  void Tag(uint32_t field, int wire) {
+    Raw((static_cast<uint64_t>(field) << 3) | static_cast<uint64_t>(wire));
+  }
   void Raw(uint64_t v) {
     do {
       auto b = static_cast<uint8_t>(v & 0x7f);
@@ -61,12 +63,15 @@ class Proto {
 };
 
 // ONNX message helpers (field numbers: src/readers/onnx/onnx_model.h).
-inline Proto Attr(const std::string& name, int64_t i) { return Proto().Bytes(1, name).Varint(20, 2).Varint(3, static_cast<uint64_t>(i)); }
+inline Proto Attr(const std::string& name, int64_t i) {
+  return Proto().Bytes(1, name).Varint(20, 2).Varint(3, static_cast<uint64_t>(i));
+}
 inline Proto AttrInts(const std::string& name, std::initializer_list<int64_t> v) {
   return Proto().Bytes(1, name).Varint(20, 7).Packed(8, v);
 }
-inline Proto NodeProto(const std::string& op, std::initializer_list<std::string> in, std::initializer_list<std::string> out,
-                       const std::string& name = "", std::initializer_list<Proto> attrs = {}) {
+inline Proto NodeProto(const std::string& op, std::initializer_list<std::string> in,
+                       std::initializer_list<std::string> out, const std::string& name = "",
+                       std::initializer_list<Proto> attrs = {}) {
   Proto n;
   for (const auto& i : in) n.Bytes(1, i);
   for (const auto& o : out) n.Bytes(2, o);
@@ -76,7 +81,8 @@ inline Proto NodeProto(const std::string& op, std::initializer_list<std::string>
   return n;
 }
 /// TensorProto with dims and a data type, no data.
-inline Proto TensorDecl(const std::string& name, int32_t type, std::initializer_list<int64_t> dims) {
+inline Proto TensorDecl(const std::string& name, int32_t type,
+                        std::initializer_list<int64_t> dims) {
   Proto t;
   t.Packed(1, dims).Varint(2, static_cast<uint64_t>(type)).Bytes(8, name);
   return t;
@@ -88,9 +94,16 @@ inline Proto Input(const std::string& name, std::initializer_list<int64_t> dims,
   Proto tensor = Proto().Varint(1, static_cast<uint64_t>(elem)).Message(2, shape);
   return Proto().Bytes(1, name).Message(2, Proto().Message(1, tensor));
 }
-inline Proto Opset(const std::string& domain, int64_t v) { return Proto().Bytes(1, domain).Varint(2, static_cast<uint64_t>(v)); }
+inline Proto Opset(const std::string& domain, int64_t v) {
+  return Proto().Bytes(1, domain).Varint(2, static_cast<uint64_t>(v));
+}
 inline std::string ModelBytes(const Proto& graph, int64_t opset = 17) {
-  return Proto().Varint(1, 8).Bytes(2, "test").Message(7, graph).Message(8, Opset("", opset)).bytes();
+  return Proto()
+      .Varint(1, 8)
+      .Bytes(2, "test")
+      .Message(7, graph)
+      .Message(8, Opset("", opset))
+      .bytes();
 }
 
 }  // namespace calflops::onnx::testing

@@ -32,7 +32,8 @@ std::string Slurp(const fs::path& p) {
 
 std::string Dims(const std::vector<int64_t>& d) {
   std::string s = "(";
-  for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + (d[i] < 0 ? std::string("?") : std::to_string(d[i]));
+  for (size_t i = 0; i < d.size(); ++i)
+    s += (i ? ", " : "") + (d[i] < 0 ? std::string("?") : std::to_string(d[i]));
   return s + ")";
 }
 
@@ -75,8 +76,9 @@ Outcome RunOne(const fs::path& dir, std::string& why) {
     Tensor want = ParseTensorProto(bytes, pb.string(), 0, 0);
     const TensorInfo* got = gi.Find(out.name);
     if (!got || !got->rank_known || got->dims != want.dims) {
-      why = "output " + std::to_string(i) + " '" + std::string(out.name) + "': expected " + Dims(want.dims) +
-            ", inferred " + (got && got->rank_known ? Dims(got->dims) : "unknown rank");
+      why = "output " + std::to_string(i) + " '" + std::string(out.name) + "': expected " +
+            Dims(want.dims) + ", inferred " +
+            (got && got->rank_known ? Dims(got->dims) : "unknown rank");
       return Outcome::kMiss;
     }
   }
@@ -108,8 +110,8 @@ TEST(OnnxConformance, NodeTestsShapeMatchRate) {
     }
   }
   double rate = 100.0 * match / std::max(1, match + miss);
-  std::cout << "libonnx-testdata node tests: " << match << " of " << (match + miss) << " match (" << rate
-            << "%), " << na << " without tensor outputs\n"
+  std::cout << "libonnx-testdata node tests: " << match << " of " << (match + miss) << " match ("
+            << rate << "%), " << na << " without tensor outputs\n"
             << misses;
   EXPECT_GE(rate, 95.0);
 }

@@ -28,15 +28,22 @@ class GraphInference::Runner final : public SubgraphRunner {
  public:
   Runner(GraphInference& gi, Scope& scope, int64_t multiplicity, size_t top, int depth,
          std::span<const Attribute> caller_attrs, const std::vector<OpsetImport>* opsets)
-      : gi_(gi), scope_(scope), multiplicity_(multiplicity), top_(top), depth_(depth),
-        caller_attrs_(caller_attrs), opsets_(opsets) {}
+      : gi_(gi),
+        scope_(scope),
+        multiplicity_(multiplicity),
+        top_(top),
+        depth_(depth),
+        caller_attrs_(caller_attrs),
+        opsets_(opsets) {}
 
-  std::vector<TensorInfo> Run(const Graph& g, const std::vector<TensorInfo>& inputs, int64_t times) override {
+  std::vector<TensorInfo> Run(const Graph& g, const std::vector<TensorInfo>& inputs,
+                              int64_t times) override {
     if (depth_ + 1 > kMaxGraphDepth) throw InferError{"subgraphs nested too deeply"};
     Scope child;
     child.parent = &scope_;
     for (size_t i = 0; i < g.inputs.size(); ++i) {
-      child.values[g.inputs[i].name] = i < inputs.size() ? inputs[i] : gi_.FromValueInfo(g.inputs[i]);
+      child.values[g.inputs[i].name] =
+          i < inputs.size() ? inputs[i] : gi_.FromValueInfo(g.inputs[i]);
     }
     int64_t m = 0;
     if (__builtin_mul_overflow(multiplicity_, times, &m)) m = INT64_MAX;
@@ -76,7 +83,8 @@ bool GraphInference::Sane(TensorInfo& t) {
   int64_t product = 1;
   for (int64_t d : t.dims) {
     if (d < -1 || d > kMaxOnnxDim) return false;
-    if (d >= 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 62))) return false;
+    if (d >= 0 && (__builtin_mul_overflow(product, d, &product) || product > (int64_t{1} << 62)))
+      return false;
   }
   if (t.has_values) {
     int64_t n = t.numel();
@@ -90,12 +98,15 @@ bool GraphInference::Sane(TensorInfo& t) {
   return true;
 }
 
-GraphInference::GraphInference(const Model& model, const InferOptions& options, NodeVisitor* visitor)
+GraphInference::GraphInference(const Model& model, const InferOptions& options,
+                               NodeVisitor* visitor)
     : model_(model), options_(options), visitor_(visitor) {}
 
 GraphInference::~GraphInference() = default;
 
-const TensorInfo* GraphInference::Find(std::string_view name) const { return main_ ? main_->Find(name) : nullptr; }
+const TensorInfo* GraphInference::Find(std::string_view name) const {
+  return main_ ? main_->Find(name) : nullptr;
+}
 
 std::string GraphInference::NodeWhere(const Node& n) const {
   std::string s = "node ";
@@ -129,8 +140,8 @@ std::vector<size_t> GraphInference::TopologicalOrder(const Graph& g, const std::
       if (o.empty()) continue;
       auto [it, fresh] = producer.emplace(o, i);
       if (!fresh) {
-        throw BadInput(file, "value '" + std::string(o) + "' is produced by node " + std::to_string(it->second) +
-                                 " and node " + std::to_string(i));
+        throw BadInput(file, "value '" + std::string(o) + "' is produced by node " +
+                                 std::to_string(it->second) + " and node " + std::to_string(i));
       }
     }
   }
@@ -176,7 +187,8 @@ std::vector<size_t> GraphInference::TopologicalOrder(const Graph& g, const std::
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       if (pending[i] == 0) continue;
       const Node& n = g.nodes[i];
-      throw BadInput(file, "graph" + (g.name.empty() ? std::string() : " '" + std::string(g.name) + "'") +
+      throw BadInput(file, "graph" +
+                               (g.name.empty() ? std::string() : " '" + std::string(g.name) + "'") +
                                " is cyclic: node " + std::to_string(i) +
                                (n.name.empty() ? "" : " '" + std::string(n.name) + "'") + " (" +
                                std::string(n.op_type) + ") depends on its own output");
@@ -193,7 +205,8 @@ void GraphInference::Run() {
     auto shape = options_.input_shapes.find(in.name);
     auto value = options_.input_values.find(in.name);
     bool is_init = main_->values.count(in.name) > 0;
-    if (is_init && shape == options_.input_shapes.end() && value == options_.input_values.end()) continue;
+    if (is_init && shape == options_.input_shapes.end() && value == options_.input_values.end())
+      continue;
     TensorInfo t = FromValueInfo(in);
     if (shape != options_.input_shapes.end()) {
       t.kind = ValueKind::kTensor;
@@ -202,7 +215,8 @@ void GraphInference::Run() {
     }
     if (value != options_.input_values.end()) t = value->second;
     if (!Sane(t)) {
-      throw BadInput(model_.file, "input '" + std::string(in.name) + "' has an absurd shape " + t.ShapeString());
+      throw BadInput(model_.file,
+                     "input '" + std::string(in.name) + "' has an absurd shape " + t.ShapeString());
     }
     main_->values[in.name] = t;
   }
@@ -215,15 +229,16 @@ void GraphInference::Run() {
         if (main_->values.count(in.name) && main_->values[in.name].initializer) continue;
         names += (names.empty() ? "" : ", ") + std::string(in.name);
       }
-      throw Error(ExitCode::kUsage, "--input-shape", "the model has no input '" + name + "' (inputs: " + names + ")");
+      throw Error(ExitCode::kUsage, "--input-shape",
+                  "the model has no input '" + name + "' (inputs: " + names + ")");
     }
   }
   RunGraph(g, *main_, 1, 0, 0, {}, nullptr, true);
 }
 
-void GraphInference::RunGraph(const Graph& g, Scope& scope, int64_t multiplicity, size_t top, int depth,
-                              std::span<const Attribute> caller_attrs, const std::vector<OpsetImport>* opsets,
-                              bool main) {
+void GraphInference::RunGraph(const Graph& g, Scope& scope, int64_t multiplicity, size_t top,
+                              int depth, std::span<const Attribute> caller_attrs,
+                              const std::vector<OpsetImport>* opsets, bool main) {
   if (!main) {
     for (const Tensor& t : g.initializers) scope.values[t.name] = TensorInfo::FromTensor(t);
   }
@@ -233,19 +248,22 @@ void GraphInference::RunGraph(const Graph& g, Scope& scope, int64_t multiplicity
   }
   std::vector<size_t> order = TopologicalOrder(g, model_.file);
   if (main) order_ = order;
-  for (size_t i : order) InferNode(&g, g.nodes[i], scope, multiplicity, main ? i : top, depth, caller_attrs, opsets);
+  for (size_t i : order)
+    InferNode(&g, g.nodes[i], scope, multiplicity, main ? i : top, depth, caller_attrs, opsets);
 }
 
 const Function* GraphInference::FindFunction(const Node& n) const {
   for (const Function& f : model_.functions) {
-    if (f.name == n.op_type && CanonicalDomain(f.domain) == CanonicalDomain(n.domain) && f.overload == n.overload) {
+    if (f.name == n.op_type && CanonicalDomain(f.domain) == CanonicalDomain(n.domain) &&
+        f.overload == n.overload) {
       return &f;
     }
   }
   return nullptr;
 }
 
-int64_t GraphInference::OpsetOf(std::string_view domain, const std::vector<OpsetImport>* opsets, const Node& n) const {
+int64_t GraphInference::OpsetOf(std::string_view domain, const std::vector<OpsetImport>* opsets,
+                                const Node& n) const {
   domain = CanonicalDomain(domain);
   if (opsets) {
     for (const OpsetImport& o : *opsets)
@@ -253,12 +271,13 @@ int64_t GraphInference::OpsetOf(std::string_view domain, const std::vector<Opset
   }
   if (int64_t v = model_.Opset(domain); v > 0) return v;
   if (domain.empty() && model_.ir_version < 3) return 1;  // IR 1-2 files predate opset_import
-  throw BadInput(model_.file, NodeWhere(n) + ": domain '" + std::string(domain.empty() ? "ai.onnx" : domain) +
+  throw BadInput(model_.file, NodeWhere(n) + ": domain '" +
+                                  std::string(domain.empty() ? "ai.onnx" : domain) +
                                   "' is not imported by the model (opset_import)");
 }
 
-void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int64_t multiplicity, size_t top,
-                               int depth, std::span<const Attribute> caller_attrs,
+void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int64_t multiplicity,
+                               size_t top, int depth, std::span<const Attribute> caller_attrs,
                                const std::vector<OpsetImport>* opsets) {
   std::vector<const TensorInfo*> inputs;
   inputs.reserve(n.inputs.size());
@@ -269,8 +288,9 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
     }
     const TensorInfo* t = scope.Find(in);
     if (!t) {
-      throw BadInput(model_.file, NodeWhere(n) + ": input '" + std::string(in) +
-                                      "' is not a graph input, an initializer or an earlier node's output");
+      throw BadInput(model_.file,
+                     NodeWhere(n) + ": input '" + std::string(in) +
+                         "' is not a graph input, an initializer or an earlier node's output");
     }
     inputs.push_back(t);
   }
@@ -335,9 +355,11 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
   }
 }
 
-void GraphInference::CallFunction(const Function& f, const Node& n, OpContext& ctx, int64_t multiplicity,
-                                  size_t top, int depth, std::span<const Attribute> caller_attrs) {
-  if (depth + 1 > kMaxGraphDepth) throw InferError{"function calls nested too deeply (recursive function?)"};
+void GraphInference::CallFunction(const Function& f, const Node& n, OpContext& ctx,
+                                  int64_t multiplicity, size_t top, int depth,
+                                  std::span<const Attribute> caller_attrs) {
+  if (depth + 1 > kMaxGraphDepth)
+    throw InferError{"function calls nested too deeply (recursive function?)"};
   // The callee sees the call's attributes (references resolved) and its declared defaults.
   std::vector<Attribute> attrs;
   for (const Attribute& a : n.attributes) {

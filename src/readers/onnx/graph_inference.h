@@ -13,8 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "readers/onnx/op_context.h"
 #include "readers/onnx/onnx_model.h"
+#include "readers/onnx/op_context.h"
 #include "readers/onnx/tensor_info.h"
 
 namespace calflops::onnx {
@@ -33,12 +33,12 @@ struct InferOptions {
 /// One executed node, after its outputs were inferred.
 struct NodeVisit {
   const Node& node;
-  const OnnxOp* op;        ///< nullptr: no rule for this (domain, op_type)
-  OpContext& ctx;          ///< inputs, attributes, outputs
-  int64_t multiplicity;    ///< executions per model call (0: inferred for shapes only)
-  size_t top_node;         ///< index in the main graph of the node this one belongs to
-  bool function_call;      ///< a call of a model-local function (its body nodes follow)
-  std::string error;       ///< the rule failed: why (outputs unknown)
+  const OnnxOp* op;      ///< nullptr: no rule for this (domain, op_type)
+  OpContext& ctx;        ///< inputs, attributes, outputs
+  int64_t multiplicity;  ///< executions per model call (0: inferred for shapes only)
+  size_t top_node;       ///< index in the main graph of the node this one belongs to
+  bool function_call;    ///< a call of a model-local function (its body nodes follow)
+  std::string error;     ///< the rule failed: why (outputs unknown)
 };
 
 class NodeVisitor {
@@ -71,12 +71,15 @@ class GraphInference {
   friend class Runner;
 
   void RunGraph(const Graph& g, Scope& scope, int64_t multiplicity, size_t top, int depth,
-                std::span<const Attribute> caller_attrs, const std::vector<OpsetImport>* opsets, bool main);
-  void InferNode(const Graph* g, const Node& n, Scope& scope, int64_t multiplicity, size_t top, int depth,
-                 std::span<const Attribute> caller_attrs, const std::vector<OpsetImport>* opsets);
-  void CallFunction(const Function& f, const Node& n, OpContext& ctx, int64_t multiplicity, size_t top,
-                    int depth, std::span<const Attribute> caller_attrs);
-  int64_t OpsetOf(std::string_view domain, const std::vector<OpsetImport>* opsets, const Node& n) const;
+                std::span<const Attribute> caller_attrs, const std::vector<OpsetImport>* opsets,
+                bool main);
+  void InferNode(const Graph* g, const Node& n, Scope& scope, int64_t multiplicity, size_t top,
+                 int depth, std::span<const Attribute> caller_attrs,
+                 const std::vector<OpsetImport>* opsets);
+  void CallFunction(const Function& f, const Node& n, OpContext& ctx, int64_t multiplicity,
+                    size_t top, int depth, std::span<const Attribute> caller_attrs);
+  int64_t OpsetOf(std::string_view domain, const std::vector<OpsetImport>* opsets,
+                  const Node& n) const;
   const Function* FindFunction(const Node& n) const;
   TensorInfo FromValueInfo(const ValueInfo& v) const;
   std::string NodeWhere(const Node& n) const;

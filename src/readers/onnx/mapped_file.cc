@@ -15,7 +15,8 @@ namespace calflops {
 std::shared_ptr<const MappedFile> MappedFile::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    throw BadInput(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
+    throw BadInput(path, errno == ENOENT ? "no such file"
+                                         : std::string("cannot open: ") + std::strerror(errno));
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

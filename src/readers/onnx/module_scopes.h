@@ -36,6 +36,7 @@ NodeScope ScopeOfNode(const Node& n);
 /// Segments of a TorchScript-exporter node name, resolved to module components:
 /// "/layer1/layer1.0/conv1/Conv" -> {"layer1", "0", "conv1"}. `classes` (optional) gets
 /// "ModuleList" for uncalled containers and "" for the rest.
-std::vector<std::string> ScopeFromName(std::string_view name, std::vector<std::string>* classes = nullptr);
+std::vector<std::string> ScopeFromName(std::string_view name,
+                                       std::vector<std::string>* classes = nullptr);
 
 }  // namespace calflops::onnx

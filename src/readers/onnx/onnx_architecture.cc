@@ -26,13 +26,15 @@ std::vector<int64_t> ParseShapeSpec(const std::string& spec, const std::string& 
     std::string part = spec.substr(start, i - start);
     start = i + 1;
     if (part.empty() || part.size() > 15 || !std::all_of(part.begin(), part.end(), ::isdigit)) {
-      throw Error(ExitCode::kUsage, flag, "bad shape '" + spec + "' (expected sizes joined by x, e.g. 1x128)");
+      throw Error(ExitCode::kUsage, flag,
+                  "bad shape '" + spec + "' (expected sizes joined by x, e.g. 1x128)");
     }
     int64_t d = std::stoll(part);
     if (d > kMaxOnnxDim) throw Error(ExitCode::kUsage, flag, "dimension " + part + " is too large");
     dims.push_back(d);
   }
-  if (dims.size() > static_cast<size_t>(kMaxOnnxRank)) throw Error(ExitCode::kUsage, flag, "too many dimensions");
+  if (dims.size() > static_cast<size_t>(kMaxOnnxRank))
+    throw Error(ExitCode::kUsage, flag, "too many dimensions");
   return dims;
 }
 
@@ -40,17 +42,30 @@ namespace {
 
 DType ToDType(int32_t t) {
   switch (t) {
-    case kFloat16: return DType::kF16;
-    case kBfloat16: return DType::kBF16;
-    case kDouble: return DType::kF64;
-    case kFloat8E4M3FN: case kFloat8E4M3FNUZ: return DType::kF8E4M3;
-    case kFloat8E5M2: case kFloat8E5M2FNUZ: return DType::kF8E5M2;
-    case kInt64: return DType::kI64;
-    case kInt32: return DType::kI32;
-    case kInt8: return DType::kI8;
-    case kUint8: return DType::kU8;
-    case kBool: return DType::kBool;
-    default: return DType::kF32;
+    case kFloat16:
+      return DType::kF16;
+    case kBfloat16:
+      return DType::kBF16;
+    case kDouble:
+      return DType::kF64;
+    case kFloat8E4M3FN:
+    case kFloat8E4M3FNUZ:
+      return DType::kF8E4M3;
+    case kFloat8E5M2:
+    case kFloat8E5M2FNUZ:
+      return DType::kF8E5M2;
+    case kInt64:
+      return DType::kI64;
+    case kInt32:
+      return DType::kI32;
+    case kInt8:
+      return DType::kI8;
+    case kUint8:
+      return DType::kU8;
+    case kBool:
+      return DType::kBool;
+    default:
+      return DType::kF32;
   }
 }
 
@@ -59,12 +74,15 @@ DType ToDType(int32_t t) {
 bool IsWeight(const Tensor& t) {
   if (t.dims.empty()) return false;
   if (IsFloating(t.data_type)) return true;
-  bool low_bit = t.data_type == kInt8 || t.data_type == kUint8 || t.data_type == kInt4 || t.data_type == kUint4;
+  bool low_bit = t.data_type == kInt8 || t.data_type == kUint8 || t.data_type == kInt4 ||
+                 t.data_type == kUint4;
   return low_bit && t.dims.size() >= 2;
 }
 
 bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 /// "relu_1" -> "relu" (empty when the name has no _k suffix).
@@ -91,7 +109,8 @@ std::string RoleName(std::string_view op, size_t input) {
   if (op == "QLinearConv") return input == 3 ? "weight" : input == 8 ? "bias" : "";
   if (op == "MatMul" || op == "MatMulInteger" || op == "FusedMatMul") return "weight";
   if (op == "BatchNormalization" || op == "LayerNormalization" || op == "InstanceNormalization" ||
-      op == "GroupNormalization" || op == "SimplifiedLayerNormalization" || op == "RMSNormalization") {
+      op == "GroupNormalization" || op == "SimplifiedLayerNormalization" ||
+      op == "RMSNormalization") {
     static const char* kNames[] = {"", "weight", "bias", "running_mean", "running_var"};
     return input < 5 ? kNames[input] : "";
   }
@@ -123,7 +142,8 @@ std::string Float32Repr(float f) {
 /// Builds the tree, the parameters and the op records of one model.
 class OnnxBuilder final : public NodeVisitor {
  public:
-  OnnxBuilder(const Model& m, const OnnxOptions& o, OnnxArchitecture& arch) : m_(m), o_(o), arch_(arch) {}
+  OnnxBuilder(const Model& m, const OnnxOptions& o, OnnxArchitecture& arch)
+      : m_(m), o_(o), arch_(arch) {}
 
   void Build() {
     BindDims();
@@ -171,7 +191,8 @@ class OnnxBuilder final : public NodeVisitor {
       folded = folded && c.out(i).has_values;
     }
     for (size_t i = 0; i < c.num_inputs(); ++i) {
-      if (c.has(i) && c.in(i).kind == ValueKind::kTensor && !c.in(i).IsStatic()) return Unknown(v.node);
+      if (c.has(i) && c.in(i).kind == ValueKind::kTensor && !c.in(i).IsStatic())
+        return Unknown(v.node);
     }
     if (folded) return;  // a constant computed once at load time
     ModuleId module = node_module_[v.top_node];
@@ -239,8 +260,9 @@ class OnnxBuilder final : public NodeVisitor {
         if (!anywhere) {
           std::string known;
           for (const std::string& p : params) known += (known.empty() ? "" : ", ") + p;
-          throw Error(ExitCode::kUsage, "--dim", "the model's inputs have no symbolic dimension '" + name +
-                                                     "' (symbolic dims: " + (known.empty() ? "none" : known) + ")");
+          throw Error(ExitCode::kUsage, "--dim",
+                      "the model's inputs have no symbolic dimension '" + name +
+                          "' (symbolic dims: " + (known.empty() ? "none" : known) + ")");
         }
       }
     }
@@ -262,7 +284,8 @@ class OnnxBuilder final : public NodeVisitor {
     std::string key = std::to_string(parent) + "/" + name;
     auto it = children_.find(key);
     if (it != children_.end()) {
-      if (!cls.empty() && arch_.tree_[it->second].class_name.empty()) arch_.tree_[it->second].class_name = cls;
+      if (!cls.empty() && arch_.tree_[it->second].class_name.empty())
+        arch_.tree_[it->second].class_name = cls;
       return it->second;
     }
     ModuleId id = arch_.tree_.Add(parent, name, cls);
@@ -302,7 +325,8 @@ class OnnxBuilder final : public NodeVisitor {
           // relu_1, relu_2: later calls of `relu` (unless a module is really named so).
           std::string base = SuffixBase(name);
           std::string full = path.empty() ? name : path + "." + name;
-          if (!base.empty() && children_.count(std::to_string(cur) + "/" + base) && !param_paths_.count(full)) {
+          if (!base.empty() && children_.count(std::to_string(cur) + "/" + base) &&
+              !param_paths_.count(full)) {
             name = base;
           }
         }
@@ -357,19 +381,23 @@ class OnnxBuilder final : public NodeVisitor {
       }
       std::string unique = name;
       auto& params = arch_.tree_[module].params;
-      for (int k = 1; std::any_of(params.begin(), params.end(), [&](const Param& p) { return p.name == unique; }); ++k) {
+      for (int k = 1; std::any_of(params.begin(), params.end(),
+                                  [&](const Param& p) { return p.name == unique; });
+           ++k) {
         unique = name + "_" + std::to_string(k);
       }
       Shape shape;
       for (int64_t d : t.dims) shape.push_back(d);
       auto it = storage.find(t.name);
-      int32_t s = arch_.tree_.AddParam(module, unique, shape, ToDType(t.data_type), it == storage.end() ? -1 : it->second);
+      int32_t s = arch_.tree_.AddParam(module, unique, shape, ToDType(t.data_type),
+                                       it == storage.end() ? -1 : it->second);
       storage[t.name] = s;
       if ((op == "BatchNormalization" && input >= 3)) params.back().trainable = false;
     };
     for (size_t i : order_) {
       const Node& n = g.nodes[i];
-      if (n.op_type == "Identity" && n.inputs.size() == 1 && !n.outputs.empty() && resolve(n.inputs[0])) {
+      if (n.op_type == "Identity" && n.inputs.size() == 1 && !n.outputs.empty() &&
+          resolve(n.inputs[0])) {
         alias[n.outputs[0]] = resolve(n.inputs[0])->name;
         continue;
       }
@@ -400,7 +428,8 @@ class OnnxBuilder final : public NodeVisitor {
   /// inferred shapes, for class names and extra_repr.
   void NoteLeafShapes(const NodeVisit& v) {
     ModuleId m = node_module_[v.top_node];
-    if (&v.node != &m_.graph.nodes[v.top_node]) return;  // nodes inside subgraphs: not the leaf's own
+    if (&v.node != &m_.graph.nodes[v.top_node])
+      return;  // nodes inside subgraphs: not the leaf's own
     int contractions = leaf_.count(m) ? leaf_[m].contractions : 0;
     if (v.node.op_type == "MatMul" || v.node.op_type == "Gemm") ++contractions;
     if (!leaf_.count(m) || Rank(v.node.op_type) < Rank(leaf_[m].op)) {
@@ -418,12 +447,38 @@ class OnnxBuilder final : public NodeVisitor {
 
   /// Lower ranks name the class first: a module with a Conv and a Relu is a Conv2d.
   static int Rank(std::string_view op) {
-    static const char* kOrder[] = {"Conv", "ConvTranspose", "Gemm", "MatMul", "LSTM", "GRU", "RNN",
-                                   "BatchNormalization", "LayerNormalization", "GroupNormalization",
-                                   "InstanceNormalization", "Gather", "MaxPool", "AveragePool",
-                                   "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LogSoftmax", "Relu",
-                                   "Gelu", "Erf", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "LeakyRelu",
-                                   "Clip", "Resize", "Upsample", "Flatten", "Dropout", "Identity"};
+    static const char* kOrder[] = {"Conv",
+                                   "ConvTranspose",
+                                   "Gemm",
+                                   "MatMul",
+                                   "LSTM",
+                                   "GRU",
+                                   "RNN",
+                                   "BatchNormalization",
+                                   "LayerNormalization",
+                                   "GroupNormalization",
+                                   "InstanceNormalization",
+                                   "Gather",
+                                   "MaxPool",
+                                   "AveragePool",
+                                   "GlobalAveragePool",
+                                   "GlobalMaxPool",
+                                   "Softmax",
+                                   "LogSoftmax",
+                                   "Relu",
+                                   "Gelu",
+                                   "Erf",
+                                   "Sigmoid",
+                                   "Tanh",
+                                   "HardSwish",
+                                   "HardSigmoid",
+                                   "LeakyRelu",
+                                   "Clip",
+                                   "Resize",
+                                   "Upsample",
+                                   "Flatten",
+                                   "Dropout",
+                                   "Identity"};
     for (size_t i = 0; i < std::size(kOrder); ++i)
       if (op == kOrder[i]) return static_cast<int>(i);
     return 1000;
@@ -460,14 +515,19 @@ class OnnxBuilder final : public NodeVisitor {
       int64_t in = op == "Conv" ? l.w[1] * group : l.w[0];
       int64_t out = op == "Conv" ? l.w[0] : l.w[1] * group;
       std::vector<int64_t> k(l.w.begin() + 2, l.w.end());
-      std::string r = std::to_string(in) + ", " + std::to_string(out) + ", kernel_size=" + IntsRepr(k) +
+      std::string r = std::to_string(in) + ", " + std::to_string(out) +
+                      ", kernel_size=" + IntsRepr(k) +
                       ", stride=" + Ints(n, "strides", k.size(), 1);
       const Attribute* pads = n.Attr("pads");
-      if (pads && std::any_of(pads->ints.begin(), pads->ints.end(), [](int64_t p) { return p != 0; })) {
-        r += ", padding=" + IntsRepr(std::vector<int64_t>(pads->ints.begin(), pads->ints.begin() + static_cast<long>(k.size())));
+      if (pads &&
+          std::any_of(pads->ints.begin(), pads->ints.end(), [](int64_t p) { return p != 0; })) {
+        r += ", padding=" +
+             IntsRepr(std::vector<int64_t>(pads->ints.begin(),
+                                           pads->ints.begin() + static_cast<long>(k.size())));
       }
       const Attribute* dil = n.Attr("dilations");
-      if (dil && std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
+      if (dil &&
+          std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
         r += ", dilation=" + IntsRepr(dil->ints);
       }
       if (group != 1) r += ", groups=" + std::to_string(group);
@@ -478,18 +538,20 @@ class OnnxBuilder final : public NodeVisitor {
       const Attribute* tb = n.Attr("transB");
       bool t = tb && tb->i != 0;
       int64_t in = t ? l.w[1] : l.w[0], out = t ? l.w[0] : l.w[1];
-      return {"Linear", "in_features=" + std::to_string(in) + ", out_features=" + std::to_string(out) +
-                            ", bias=" + PyBool(l.has_bias)};
+      return {"Linear", "in_features=" + std::to_string(in) + ", out_features=" +
+                            std::to_string(out) + ", bias=" + PyBool(l.has_bias)};
     }
     if (op == "MatMul" && l.w_initializer && l.w.size() == 2 && l.contractions == 1) {
       bool bias = false;  // MatMul + Add of a 1-D weight in the same module
-      for (const Param& p : arch_.tree_[m].params) bias = bias || (p.shape.rank() == 1 && p.shape[0] == l.w[1]);
-      return {"Linear", "in_features=" + std::to_string(l.w[0]) + ", out_features=" + std::to_string(l.w[1]) +
-                            ", bias=" + PyBool(bias)};
+      for (const Param& p : arch_.tree_[m].params)
+        bias = bias || (p.shape.rank() == 1 && p.shape[0] == l.w[1]);
+      return {"Linear", "in_features=" + std::to_string(l.w[0]) +
+                            ", out_features=" + std::to_string(l.w[1]) + ", bias=" + PyBool(bias)};
     }
     if (op == "LayerNormalization" && !l.w.empty()) {
       const Attribute* eps = n.Attr("epsilon");
-      return {"LayerNorm", IntsRepr(l.w) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) + ", elementwise_affine=True"};
+      return {"LayerNorm", IntsRepr(l.w) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) +
+                               ", elementwise_affine=True"};
     }
     if (op == "BatchNormalization" && l.x.size() >= 2) {
       const Attribute* eps = n.Attr("epsilon");
@@ -526,7 +588,8 @@ class OnnxBuilder final : public NodeVisitor {
     ModuleTree& t = arch_.tree_;
     std::string root = root_class_;
     std::string_view gname = m_.graph.name;
-    if (root.empty() && !gname.empty() && gname != "torch_jit" && gname != "main_graph" && gname != "torch-jit-export") {
+    if (root.empty() && !gname.empty() && gname != "torch_jit" && gname != "main_graph" &&
+        gname != "torch-jit-export") {
       root = Sanitize(gname);
     }
     t[t.root()].class_name = root.empty() ? "Model" : root;
@@ -544,7 +607,8 @@ class OnnxBuilder final : public NodeVisitor {
         continue;
       }
       if (m.class_name.empty()) {
-        bool numeric = std::all_of(m.children.begin(), m.children.end(), [&](ModuleId c) { return AllDigits(t[c].name); });
+        bool numeric = std::all_of(m.children.begin(), m.children.end(),
+                                   [&](ModuleId c) { return AllDigits(t[c].name); });
         m.class_name = numeric ? "Sequential" : "Module";
       }
     }
@@ -565,14 +629,16 @@ class OnnxBuilder final : public NodeVisitor {
   std::string root_class_;
 };
 
-std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Build(const Model& model, const OnnxOptions& options) {
+std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Build(const Model& model,
+                                                          const OnnxOptions& options) {
   std::unique_ptr<OnnxArchitecture> arch(new OnnxArchitecture());
   OnnxBuilder b(model, options, *arch);
   b.Build();
   return arch;
 }
 
-std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Load(const std::string& path, const OnnxOptions& options) {
+std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Load(const std::string& path,
+                                                         const OnnxOptions& options) {
   Model m = ReadOnnxFile(path);
   return Build(m, options);
 }
@@ -580,9 +646,11 @@ std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Load(const std::string& path
 std::vector<ForwardCall> OnnxArchitecture::Plan(const Workload& w) const {
   if (w.mode != Mode::kForward) {
     throw Error(ExitCode::kUsage, "--mode",
-                "an ONNX graph is costed as one forward call; bind cache lengths with --dim instead of --mode generate");
+                "an ONNX graph is costed as one forward call; bind cache lengths with --dim "
+                "instead of --mode generate");
   }
-  return {ForwardCall{.label = "forward", .batch = w.batch, .new_tokens = w.seq_len, .logits_tokens = w.seq_len}};
+  return {ForwardCall{
+      .label = "forward", .batch = w.batch, .new_tokens = w.seq_len, .logits_tokens = w.seq_len}};
 }
 
 void OnnxArchitecture::Forward(Tracer& t, const ForwardCall&) const {

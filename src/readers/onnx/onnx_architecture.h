@@ -28,7 +28,8 @@ struct OnnxOptions {
 class OnnxArchitecture final : public Architecture {
  public:
   /// Reads, infers and lowers an .onnx file. Throws located errors for malformed files.
-  static std::unique_ptr<OnnxArchitecture> Load(const std::string& path, const OnnxOptions& options);
+  static std::unique_ptr<OnnxArchitecture> Load(const std::string& path,
+                                                const OnnxOptions& options);
   /// The same for a model already parsed.
   static std::unique_ptr<OnnxArchitecture> Build(const Model& model, const OnnxOptions& options);
 

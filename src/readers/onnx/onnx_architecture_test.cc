@@ -17,7 +17,8 @@ std::string Fixture(const std::string& name) {
   return std::string(CALFLOPS_SOURCE_DIR) + "/tests/data/onnx/" + name;
 }
 
-Profile Analyzed(const std::string& name, OnnxOptions o = {}, Convention c = Convention::kAnalytic) {
+Profile Analyzed(const std::string& name, OnnxOptions o = {},
+                 Convention c = Convention::kAnalytic) {
   auto arch = OnnxArchitecture::Load(Fixture(name), o);
   return Analyze(*arch, Workload{}, c);
 }
@@ -37,7 +38,8 @@ std::string ClassOf(const Profile& p, const std::string& path) {
 TEST(OnnxModels, TinyCnnCountsAndTree) {
   Profile p = Analyzed("tiny_cnn.onnx");  // input 1x3x32x32
   EXPECT_TRUE(p.uncosted.empty());
-  // conv1 3->8 3x3 pad 1: 8x32x32 outputs x 27 MACs; conv2 8->16 3x3 stride 2: 16x8x8 x 72; fc 16x10.
+  // conv1 3->8 3x3 pad 1: 8x32x32 outputs x 27 MACs; conv2 8->16 3x3 stride 2: 16x8x8 x 72; fc
+  // 16x10.
   EXPECT_EQ(At(p, "conv1").macs, Count(8 * 32 * 32 * 27));
   EXPECT_EQ(At(p, "conv2").macs, Count(16 * 8 * 8 * 72));
   EXPECT_EQ(p.total().macs, Count(8 * 32 * 32 * 27 + 16 * 8 * 8 * 72 + 160));
@@ -45,10 +47,12 @@ TEST(OnnxModels, TinyCnnCountsAndTree) {
   EXPECT_EQ(p.total().params, Count(224 + 16 + 1152 + 170));
   // FLOPs: convs 2 MACs (+ conv1 bias per output), relus, BN 4/element + 2/channel, maxpool 3
   // compares per output, global average 64 per output, fc 2 MACs + bias.
-  uint64_t flops = 2 * 221184 + 8192 + 8192 + (4 * 8192 + 2 * 8) + 2048 * 3 + 2 * 73728 + 1024 + 16 * 64 + 330;
+  uint64_t flops =
+      2 * 221184 + 8192 + 8192 + (4 * 8192 + 2 * 8) + 2048 * 3 + 2 * 73728 + 1024 + 16 * 64 + 330;
   EXPECT_EQ(p.total().flops, Count(flops));
   EXPECT_EQ(ClassOf(p, "conv1"), "Conv2d");
-  EXPECT_EQ(p.tree[p.tree.Find("conv1")].extra_repr, "3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)");
+  EXPECT_EQ(p.tree[p.tree.Find("conv1")].extra_repr,
+            "3, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)");
   EXPECT_EQ(p.tree[p.tree.Find("conv2")].extra_repr,
             "8, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False");
   EXPECT_EQ(ClassOf(p, "bn"), "BatchNorm2d");
@@ -64,7 +68,8 @@ TEST(OnnxModels, TiedWeightCountedOnce) {
   Profile p = Analyzed("tied_mlp.onnx");  // fc2.weight is fc1.weight; input (4, 16)
   EXPECT_EQ(At(p, "fc1").params, Count(16 * 16 + 16));
   EXPECT_EQ(At(p, "fc2").params, Count(16 * 16 + 16));  // the module holds the tied weight...
-  EXPECT_EQ(p.total().params, Count(16 * 16 + 16 + 16 + 16 * 4 + 4));  // ...the model counts it once
+  EXPECT_EQ(p.total().params,
+            Count(16 * 16 + 16 + 16 + 16 * 4 + 4));  // ...the model counts it once
   EXPECT_EQ(p.total().macs, Count(4 * 16 * 16 * 2 + 4 * 16 * 4));
 }
 
@@ -74,8 +79,8 @@ TEST(OnnxModels, DynamicEncoderFullyStaticOnceDimsBound) {
   Profile p = Analyzed("tiny_encoder_dynamic.onnx", o);
   EXPECT_TRUE(p.uncosted.empty()) << p.uncosted[0].op << " " << p.uncosted[0].reason;
   // T = 16 tokens, d 16, 2 heads of 8, ff 32, 2 layers, vocab 50.
-  uint64_t layer = 16 * 16 * 48 /* in_proj */ + 2 * (2 * 2 * 8 * 8 * 8) /* QK^T, AV */ + 16 * 16 * 16 /* out */ +
-                   2 * (16 * 16 * 32) /* ff */;
+  uint64_t layer = 16 * 16 * 48 /* in_proj */ + 2 * (2 * 2 * 8 * 8 * 8) /* QK^T, AV */ +
+                   16 * 16 * 16 /* out */ + 2 * (16 * 16 * 32) /* ff */;
   EXPECT_EQ(At(p, "encoder.layers.0").macs, Count(layer));
   EXPECT_EQ(p.total().macs, Count(2 * layer + 16 * 16 * 50));
   EXPECT_EQ(p.total().params, Count(800 + 1024 + 2 * (816 + 272 + 544 + 528 + 64) + 32 + 850));
@@ -100,7 +105,8 @@ TEST(OnnxModels, GptKvCacheNeedsThePastLength) {
   uint64_t block = 3 * 16 * 48 + 2 * (2 * 3 * 8 * 8) + 3 * 16 * 16 + 2 * (3 * 16 * 64);
   EXPECT_EQ(At(p, "h.0").macs, Count(block));
   EXPECT_EQ(p.total().macs, Count(2 * block + 3 * 16 * 50));
-  EXPECT_EQ(p.tree[p.tree.Find("lm_head")].extra_repr, "in_features=16, out_features=50, bias=False");
+  EXPECT_EQ(p.tree[p.tree.Find("lm_head")].extra_repr,
+            "in_features=16, out_features=50, bias=False");
 }
 
 TEST(OnnxModels, Resnet50MatchesPublishedFigures) {
@@ -110,7 +116,8 @@ TEST(OnnxModels, Resnet50MatchesPublishedFigures) {
   // biases + the convs' new biases: feasibility.md P2).
   EXPECT_EQ(p.total().macs, Count(4'089'184'256ull));
   EXPECT_EQ(p.total().params, Count(25'530'472));
-  for (const char* m : {"conv1", "layer1", "layer2", "layer3", "layer4", "fc"}) EXPECT_NE(p.tree.Find(m), kNoModule) << m;
+  for (const char* m : {"conv1", "layer1", "layer2", "layer3", "layer4", "fc"})
+    EXPECT_NE(p.tree.Find(m), kNoModule) << m;
   EXPECT_EQ(p.tree[p.tree.Find("layer1")].children.size(), 3u);
   EXPECT_EQ(p.tree[p.tree.Find("layer3")].children.size(), 6u);
   EXPECT_EQ(ClassOf(p, "layer1"), "Sequential");
@@ -143,14 +150,16 @@ TEST(OnnxModels, BertLikeDynamicAxes) {
   Profile p = Analyzed("bert_like_dynamic_stripped.onnx", o);
   EXPECT_TRUE(p.uncosted.empty());
   // 6 layers of d 768, 12 heads of 64, ff 3072 at 128 tokens; head 768 -> 30522.
-  uint64_t layer = 128ull * 768 * 2304 + 2ull * 12 * 128 * 128 * 64 + 128ull * 768 * 768 + 2ull * 128 * 768 * 3072;
+  uint64_t layer = 128ull * 768 * 2304 + 2ull * 12 * 128 * 128 * 64 + 128ull * 768 * 768 +
+                   2ull * 128 * 768 * 3072;
   EXPECT_EQ(At(p, "encoder.layers.3").macs, Count(layer));
   EXPECT_EQ(p.total().macs, Count(6 * layer + 128ull * 768 * 30522));
 }
 
 TEST(OnnxModels, CalflopsConventionOnResnet) {
   // calflops counts conv MACs the same way.
-  EXPECT_EQ(Analyzed("resnet50_stripped.onnx", {}, Convention::kCalflops).total().macs, Count(4'089'184'256ull));
+  EXPECT_EQ(Analyzed("resnet50_stripped.onnx", {}, Convention::kCalflops).total().macs,
+            Count(4'089'184'256ull));
 }
 
 using testing::Input;
@@ -200,7 +209,8 @@ TEST(OnnxModels, UnnamedGraphGivesFlatTree) {
   EXPECT_EQ(p.tree[root.children[0]].name, "MatMul_0");
   EXPECT_EQ(p.tree[root.children[1]].name, "head");
   EXPECT_EQ(p.total().macs, Count(64 + 16));
-  EXPECT_EQ(p.stats[0].flops - At(p, "MatMul_0").flops - At(p, "head").flops, Count(8));  // relu at the root
+  EXPECT_EQ(p.stats[0].flops - At(p, "MatMul_0").flops - At(p, "head").flops,
+            Count(8));  // relu at the root
 }
 
 TEST(OnnxModels, UnknownOpListedNotSilent) {
@@ -209,8 +219,12 @@ TEST(OnnxModels, UnknownOpListedNotSilent) {
   g.Message(1, NodeProto("Relu", {"x"}, {"a"}));
   g.Message(1, NodeProto("FancyOp", {"a"}, {"b"}).Bytes(7, "com.example"));
   g.Message(1, NodeProto("FancyOp", {"b"}, {"c"}).Bytes(7, "com.example"));
-  std::string bytes = Proto().Varint(1, 8).Message(7, g).Message(8, testing::Opset("", 17))
-                          .Message(8, testing::Opset("com.example", 1)).bytes();
+  std::string bytes = Proto()
+                          .Varint(1, 8)
+                          .Message(7, g)
+                          .Message(8, testing::Opset("", 17))
+                          .Message(8, testing::Opset("com.example", 1))
+                          .bytes();
   Model m = ParseOnnx(bytes, "m.onnx");
   auto arch = OnnxArchitecture::Build(m, {});
   ASSERT_EQ(arch->uncosted().size(), 1u);
@@ -228,7 +242,8 @@ TEST(OnnxModels, DimErrors) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::kUsage);
     EXPECT_EQ(std::string(e.what()),
-              "--dim: the model's inputs have no symbolic dimension 'batchh' (symbolic dims: batch, sequence)");
+              "--dim: the model's inputs have no symbolic dimension 'batchh' (symbolic dims: "
+              "batch, sequence)");
   }
   EXPECT_THROW(ParseShapeSpec("1x-2", "--input-shape"), Error);
   EXPECT_EQ(ParseShapeSpec("1x3x224x224", "--input-shape"), (std::vector<int64_t>{1, 3, 224, 224}));

@@ -4,8 +4,15 @@ namespace calflops::onnx {
 
 bool IsFloating(int32_t t) {
   switch (t) {
-    case kFloat: case kFloat16: case kDouble: case kBfloat16: case kFloat8E4M3FN:
-    case kFloat8E4M3FNUZ: case kFloat8E5M2: case kFloat8E5M2FNUZ: case kFloat4E2M1:
+    case kFloat:
+    case kFloat16:
+    case kDouble:
+    case kBfloat16:
+    case kFloat8E4M3FN:
+    case kFloat8E4M3FNUZ:
+    case kFloat8E5M2:
+    case kFloat8E5M2FNUZ:
+    case kFloat4E2M1:
       return true;
     default:
       return false;
@@ -14,8 +21,17 @@ bool IsFloating(int32_t t) {
 
 bool IsInteger(int32_t t) {
   switch (t) {
-    case kUint8: case kInt8: case kUint16: case kInt16: case kInt32: case kInt64: case kBool:
-    case kUint32: case kUint64: case kUint4: case kInt4:
+    case kUint8:
+    case kInt8:
+    case kUint16:
+    case kInt16:
+    case kInt32:
+    case kInt64:
+    case kBool:
+    case kUint32:
+    case kUint64:
+    case kUint4:
+    case kInt4:
       return true;
     default:
       return false;
@@ -24,23 +40,45 @@ bool IsInteger(int32_t t) {
 
 int DataTypeBits(int32_t t) {
   switch (t) {
-    case kFloat: case kInt32: case kUint32: return 32;
-    case kUint8: case kInt8: case kBool: case kFloat8E4M3FN: case kFloat8E4M3FNUZ:
-    case kFloat8E5M2: case kFloat8E5M2FNUZ: return 8;
-    case kUint16: case kInt16: case kFloat16: case kBfloat16: return 16;
-    case kInt64: case kDouble: case kUint64: case kComplex64: return 64;
-    case kComplex128: return 128;
-    case kUint4: case kInt4: case kFloat4E2M1: return 4;
-    default: return 0;
+    case kFloat:
+    case kInt32:
+    case kUint32:
+      return 32;
+    case kUint8:
+    case kInt8:
+    case kBool:
+    case kFloat8E4M3FN:
+    case kFloat8E4M3FNUZ:
+    case kFloat8E5M2:
+    case kFloat8E5M2FNUZ:
+      return 8;
+    case kUint16:
+    case kInt16:
+    case kFloat16:
+    case kBfloat16:
+      return 16;
+    case kInt64:
+    case kDouble:
+    case kUint64:
+    case kComplex64:
+      return 64;
+    case kComplex128:
+      return 128;
+    case kUint4:
+    case kInt4:
+    case kFloat4E2M1:
+      return 4;
+    default:
+      return 0;
   }
 }
 
 std::string_view DataTypeName(int32_t t) {
   static constexpr std::string_view kNames[] = {
-      "undefined", "float32", "uint8",  "int8",   "uint16",  "int16",     "int32",
-      "int64",     "string",  "bool",   "float16", "float64", "uint32",   "uint64",
-      "complex64", "complex128", "bfloat16", "float8e4m3fn", "float8e4m3fnuz", "float8e5m2",
-      "float8e5m2fnuz", "uint4", "int4", "float4e2m1"};
+      "undefined",      "float32",    "uint8",          "int8",       "uint16",   "int16",
+      "int32",          "int64",      "string",         "bool",       "float16",  "float64",
+      "uint32",         "uint64",     "complex64",      "complex128", "bfloat16", "float8e4m3fn",
+      "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4",      "int4",     "float4e2m1"};
   if (t >= 0 && static_cast<size_t>(t) < std::size(kNames)) return kNames[t];
   return "unknown";
 }

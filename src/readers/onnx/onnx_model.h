@@ -30,10 +30,30 @@ namespace calflops::onnx {
 
 /// TensorProto.DataType values.
 enum DataType : int32_t {
-  kUndefined = 0, kFloat = 1, kUint8 = 2, kInt8 = 3, kUint16 = 4, kInt16 = 5, kInt32 = 6,
-  kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11, kUint32 = 12, kUint64 = 13,
-  kComplex64 = 14, kComplex128 = 15, kBfloat16 = 16, kFloat8E4M3FN = 17, kFloat8E4M3FNUZ = 18,
-  kFloat8E5M2 = 19, kFloat8E5M2FNUZ = 20, kUint4 = 21, kInt4 = 22, kFloat4E2M1 = 23,
+  kUndefined = 0,
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kComplex64 = 14,
+  kComplex128 = 15,
+  kBfloat16 = 16,
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUint4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
 };
 bool IsFloating(int32_t t);
 bool IsInteger(int32_t t);  ///< integer or bool
@@ -58,13 +78,13 @@ struct Tensor {
   std::string_view name;
   int32_t data_type = kUndefined;
   std::vector<int64_t> dims;
-  bool external = false;       ///< data_location = EXTERNAL (the data file is never opened)
-  uint64_t data_offset = 0;    ///< file offset of raw_data (0 when absent)
-  uint64_t data_bytes = 0;     ///< length of raw_data
-  bool has_values = false;     ///< `ints` or `reals` holds every element
-  std::vector<int64_t> ints;   ///< integer and bool tensors
-  std::vector<double> reals;   ///< floating tensors
-  uint64_t offset = 0;         ///< file offset of the TensorProto
+  bool external = false;      ///< data_location = EXTERNAL (the data file is never opened)
+  uint64_t data_offset = 0;   ///< file offset of raw_data (0 when absent)
+  uint64_t data_bytes = 0;    ///< length of raw_data
+  bool has_values = false;    ///< `ints` or `reals` holds every element
+  std::vector<int64_t> ints;  ///< integer and bool tensors
+  std::vector<double> reals;  ///< floating tensors
+  uint64_t offset = 0;        ///< file offset of the TensorProto
 
   int64_t numel() const;  ///< product of dims (dims are validated, so this cannot overflow)
 };
@@ -72,9 +92,21 @@ struct Tensor {
 struct Graph;
 
 enum class AttrType : int32_t {
-  kUndefined = 0, kFloat = 1, kInt = 2, kString = 3, kTensor = 4, kGraph = 5, kFloats = 6,
-  kInts = 7, kStrings = 8, kTensors = 9, kGraphs = 10, kSparseTensor = 11, kSparseTensors = 12,
-  kTypeProto = 13, kTypeProtos = 14,
+  kUndefined = 0,
+  kFloat = 1,
+  kInt = 2,
+  kString = 3,
+  kTensor = 4,
+  kGraph = 5,
+  kFloats = 6,
+  kInts = 7,
+  kStrings = 8,
+  kTensors = 9,
+  kGraphs = 10,
+  kSparseTensor = 11,
+  kSparseTensors = 12,
+  kTypeProto = 13,
+  kTypeProtos = 14,
 };
 
 struct Attribute {
@@ -168,6 +200,8 @@ struct Model {
 };
 
 /// Canonical domain: "ai.onnx" -> "".
-inline std::string_view CanonicalDomain(std::string_view d) { return d == "ai.onnx" ? std::string_view() : d; }
+inline std::string_view CanonicalDomain(std::string_view d) {
+  return d == "ai.onnx" ? std::string_view() : d;
+}
 
 }  // namespace calflops::onnx

@@ -32,14 +32,19 @@ std::string_view PeekString(std::string_view msg, uint32_t number) {
       case 0:
         if (!ProtoReader::ReadVarint(msg, pos, v)) return {};
         break;
-      case 1: pos += 8; break;
-      case 5: pos += 4; break;
+      case 1:
+        pos += 8;
+        break;
+      case 5:
+        pos += 4;
+        break;
       case 2:
         if (!ProtoReader::ReadVarint(msg, pos, v) || v > msg.size() - pos) return {};
         if ((tag >> 3) == number) return msg.substr(pos, static_cast<size_t>(v));
         pos += static_cast<size_t>(v);
         break;
-      default: return {};
+      default:
+        return {};
     }
   }
   return {};
@@ -60,7 +65,9 @@ class Parser final : public ProtoErrors {
     throw BadInput(file_, Where() + "offset " + std::to_string(offset) + ": " + message);
   }
   /// An error about a whole message (no better offset than its start).
-  [[noreturn]] void FailAt(uint64_t offset, const std::string& message) const { Fail(offset, message); }
+  [[noreturn]] void FailAt(uint64_t offset, const std::string& message) const {
+    Fail(offset, message);
+  }
 
   std::string Where() const {
     std::string w;
@@ -113,9 +120,18 @@ class Parser final : public ProtoErrors {
     bool has_graph = false;
     while (r.Next(f)) {
       switch (f.number) {
-        case 1: r.Expect(f, WireType::kVarint, "ModelProto"); m.ir_version = static_cast<int64_t>(f.value); break;
-        case 2: r.Expect(f, WireType::kLen, "ModelProto"); m.producer_name = f.bytes; break;
-        case 3: r.Expect(f, WireType::kLen, "ModelProto"); m.producer_version = f.bytes; break;
+        case 1:
+          r.Expect(f, WireType::kVarint, "ModelProto");
+          m.ir_version = static_cast<int64_t>(f.value);
+          break;
+        case 2:
+          r.Expect(f, WireType::kLen, "ModelProto");
+          m.producer_name = f.bytes;
+          break;
+        case 3:
+          r.Expect(f, WireType::kLen, "ModelProto");
+          m.producer_version = f.bytes;
+          break;
         case 7:
           r.Expect(f, WireType::kLen, "ModelProto");
           if (has_graph) Fail(f.offset, "a second graph (ModelProto field 7)");
@@ -127,17 +143,22 @@ class Parser final : public ProtoErrors {
           m.opset_imports.push_back(ParseOpset(f, static_cast<int64_t>(m.opset_imports.size())));
           break;
         }
-        case 14: r.Expect(f, WireType::kLen, "ModelProto"); m.metadata.push_back(ParsePair(f)); break;
+        case 14:
+          r.Expect(f, WireType::kLen, "ModelProto");
+          m.metadata.push_back(ParsePair(f));
+          break;
         case 25: {
           r.Expect(f, WireType::kLen, "ModelProto");
           m.functions.push_back(ParseFunction(f, static_cast<int64_t>(m.functions.size())));
           break;
         }
-        default: break;  // doc_string, training_info, ... : not needed
+        default:
+          break;  // doc_string, training_info, ... : not needed
       }
     }
     if (all_.empty()) Fail(0, "empty file");
-    if (!has_graph) Fail(all_.size(), "no graph: ModelProto field 7 is missing (is this an ONNX model?)");
+    if (!has_graph)
+      Fail(all_.size(), "no graph: ModelProto field 7 is missing (is this an ONNX model?)");
     return m;
   }
 
@@ -164,22 +185,45 @@ class Parser final : public ProtoErrors {
                                std::to_string(kMaxOnnxRank));
           }
           break;
-        case 2: r.Expect(f, WireType::kVarint, "TensorProto"); t.data_type = static_cast<int32_t>(f.value); break;
-        case 4: float_data = Packed(r, f, WireType::kI32, float_data); break;
-        case 5: int32_data = Packed(r, f, WireType::kVarint, int32_data); break;
-        case 7: int64_data = Packed(r, f, WireType::kVarint, int64_data); break;
-        case 8: r.Expect(f, WireType::kLen, "TensorProto"); t.name = f.bytes; break;
+        case 2:
+          r.Expect(f, WireType::kVarint, "TensorProto");
+          t.data_type = static_cast<int32_t>(f.value);
+          break;
+        case 4:
+          float_data = Packed(r, f, WireType::kI32, float_data);
+          break;
+        case 5:
+          int32_data = Packed(r, f, WireType::kVarint, int32_data);
+          break;
+        case 7:
+          int64_data = Packed(r, f, WireType::kVarint, int64_data);
+          break;
+        case 8:
+          r.Expect(f, WireType::kLen, "TensorProto");
+          t.name = f.bytes;
+          break;
         case 9:
           r.Expect(f, WireType::kLen, "TensorProto");
           raw = f.bytes;
           t.data_offset = OffsetOf(f.bytes, bytes, offset);
           t.data_bytes = f.bytes.size();
           break;
-        case 10: double_data = Packed(r, f, WireType::kI64, double_data); break;
-        case 11: uint64_data = Packed(r, f, WireType::kVarint, uint64_data); break;
-        case 13: r.Expect(f, WireType::kLen, "TensorProto"); t.external = true; break;
-        case 14: r.Expect(f, WireType::kVarint, "TensorProto"); t.external = t.external || f.value == 1; break;
-        default: break;
+        case 10:
+          double_data = Packed(r, f, WireType::kI64, double_data);
+          break;
+        case 11:
+          uint64_data = Packed(r, f, WireType::kVarint, uint64_data);
+          break;
+        case 13:
+          r.Expect(f, WireType::kLen, "TensorProto");
+          t.external = true;
+          break;
+        case 14:
+          r.Expect(f, WireType::kVarint, "TensorProto");
+          t.external = t.external || f.value == 1;
+          break;
+        default:
+          break;
       }
     }
     int64_t numel = 1;
@@ -197,7 +241,8 @@ class Parser final : public ProtoErrors {
       if (need != raw.size()) {
         FailAt(t.data_offset, "raw_data holds " + std::to_string(raw.size()) + " bytes, but " +
                                   std::to_string(numel) + " elements of " +
-                                  std::string(DataTypeName(t.data_type)) + " need " + std::to_string(need));
+                                  std::string(DataTypeName(t.data_type)) + " need " +
+                                  std::to_string(need));
       }
     }
     if (t.external) return t;
@@ -227,9 +272,12 @@ class Parser final : public ProtoErrors {
 
   /// Accepts a packed (LEN) or a single unpacked element of a repeated scalar field; returns the
   /// packed payload, or records the unpacked element in a side list (rare: old writers).
-  std::string_view Packed(ProtoReader& r, const ProtoField& f, WireType element, std::string_view prev) {
+  std::string_view Packed(ProtoReader& r, const ProtoField& f, WireType element,
+                          std::string_view prev) {
     if (f.type == WireType::kLen) {
-      if (!prev.empty()) Fail(f.offset, "repeated field " + std::to_string(f.number) + " split into several packed runs");
+      if (!prev.empty())
+        Fail(f.offset,
+             "repeated field " + std::to_string(f.number) + " split into several packed runs");
       return f.bytes;
     }
     r.Expect(f, element, "TensorProto");
@@ -263,15 +311,18 @@ class Parser final : public ProtoErrors {
       uint64_t v = 0;
       size_t at = pos;
       if (!ProtoReader::ReadVarint(f.bytes, pos, v)) {
-        Fail(OffsetOf(f.bytes, msg, msg_offset) + at, "bad varint in packed field " + std::to_string(f.number));
+        Fail(OffsetOf(f.bytes, msg, msg_offset) + at,
+             "bad varint in packed field " + std::to_string(f.number));
       }
       out.push_back(static_cast<int64_t>(v));
-      if (out.size() > (1u << 24)) Fail(f.offset, "packed field " + std::to_string(f.number) + " is too long");
+      if (out.size() > (1u << 24))
+        Fail(f.offset, "packed field " + std::to_string(f.number) + " is too long");
     }
   }
 
-  void KeepInts(Tensor& t, int64_t numel, std::string_view raw, std::string_view i32, std::string_view i64,
-                std::string_view u64, std::string_view msg, uint64_t msg_offset) {
+  void KeepInts(Tensor& t, int64_t numel, std::string_view raw, std::string_view i32,
+                std::string_view i64, std::string_view u64, std::string_view msg,
+                uint64_t msg_offset) {
     auto n = static_cast<size_t>(numel);
     t.ints.reserve(n);
     if (!raw.empty()) {
@@ -304,25 +355,32 @@ class Parser final : public ProtoErrors {
         t.has_values = numel == 0;
         return;
       }
-      FailAt(msg_offset, "tensor data holds " + std::to_string(t.ints.size()) + " elements, dims say " +
-                             std::to_string(numel));
+      FailAt(msg_offset, "tensor data holds " + std::to_string(t.ints.size()) +
+                             " elements, dims say " + std::to_string(numel));
     }
     t.has_values = true;
   }
 
   static int64_t SignExtend(uint64_t u, int32_t type) {
     switch (type) {
-      case kInt8: return static_cast<int8_t>(u);
-      case kInt16: return static_cast<int16_t>(u);
-      case kInt32: return static_cast<int32_t>(u);
-      case kBool: return u != 0;
-      default: return static_cast<int64_t>(u);
+      case kInt8:
+        return static_cast<int8_t>(u);
+      case kInt16:
+        return static_cast<int16_t>(u);
+      case kInt32:
+        return static_cast<int32_t>(u);
+      case kBool:
+        return u != 0;
+      default:
+        return static_cast<int64_t>(u);
     }
   }
 
   static double Half(uint16_t h) {
     int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    double v = e == 0 ? std::ldexp(m, -24) : e == 31 ? (m ? NAN : INFINITY) : std::ldexp(m + 1024, e - 25);
+    double v = e == 0    ? std::ldexp(m, -24)
+               : e == 31 ? (m ? NAN : INFINITY)
+                         : std::ldexp(m + 1024, e - 25);
     return (h & 0x8000) ? -v : v;
   }
   static double Float(uint32_t u) {
@@ -331,23 +389,29 @@ class Parser final : public ProtoErrors {
     return x;
   }
 
-  void KeepReals(Tensor& t, int64_t numel, std::string_view raw, std::string_view f32, std::string_view f64,
-                 std::string_view i32, std::string_view /*msg*/, uint64_t msg_offset) {
+  void KeepReals(Tensor& t, int64_t numel, std::string_view raw, std::string_view f32,
+                 std::string_view f64, std::string_view i32, std::string_view /*msg*/,
+                 uint64_t msg_offset) {
     auto n = static_cast<size_t>(numel);
     auto convert = [&](uint64_t bits) -> double {
       switch (t.data_type) {
-        case kFloat: return Float(static_cast<uint32_t>(bits));
+        case kFloat:
+          return Float(static_cast<uint32_t>(bits));
         case kDouble: {
           double d;
           std::memcpy(&d, &bits, 8);
           return d;
         }
-        case kFloat16: return Half(static_cast<uint16_t>(bits));
-        case kBfloat16: return Float(static_cast<uint32_t>(bits) << 16);
-        default: return NAN;
+        case kFloat16:
+          return Half(static_cast<uint16_t>(bits));
+        case kBfloat16:
+          return Float(static_cast<uint32_t>(bits) << 16);
+        default:
+          return NAN;
       }
     };
-    if (t.data_type != kFloat && t.data_type != kDouble && t.data_type != kFloat16 && t.data_type != kBfloat16) {
+    if (t.data_type != kFloat && t.data_type != kDouble && t.data_type != kFloat16 &&
+        t.data_type != kBfloat16) {
       return;  // float8/float4: values never needed for shapes
     }
     if (!raw.empty()) {
@@ -376,8 +440,8 @@ class Parser final : public ProtoErrors {
     }
     if (t.reals.size() != n) {
       if (t.reals.empty()) return;  // no data (a declared-only tensor)
-      FailAt(msg_offset, "tensor data holds " + std::to_string(t.reals.size()) + " elements, dims say " +
-                             std::to_string(numel));
+      FailAt(msg_offset, "tensor data holds " + std::to_string(t.reals.size()) +
+                             " elements, dims say " + std::to_string(numel));
     }
     t.has_values = true;
   }
@@ -418,7 +482,8 @@ class Parser final : public ProtoErrors {
 
   Graph ParseGraph(const ProtoField& outer, int depth) {
     if (depth > kMaxGraphDepth) {
-      Fail(outer.offset, "subgraphs nested deeper than " + std::to_string(kMaxGraphDepth) + " levels");
+      Fail(outer.offset,
+           "subgraphs nested deeper than " + std::to_string(kMaxGraphDepth) + " levels");
     }
     Scope s(*this, Frame{Frame::kGraph, 0, outer.bytes});
     Graph g;
@@ -431,15 +496,24 @@ class Parser final : public ProtoErrors {
           r.Expect(f, WireType::kLen, "GraphProto");
           g.nodes.push_back(ParseNode(f, static_cast<int64_t>(g.nodes.size()), depth));
           break;
-        case 2: r.Expect(f, WireType::kLen, "GraphProto"); g.name = f.bytes; break;
+        case 2:
+          r.Expect(f, WireType::kLen, "GraphProto");
+          g.name = f.bytes;
+          break;
         case 5:
           r.Expect(f, WireType::kLen, "GraphProto");
           g.initializers.push_back(ParseTensorBytes(f.bytes, PayloadOffset(f),
                                                     static_cast<int64_t>(g.initializers.size()),
                                                     kMaxKeptInts, kMaxKeptReals));
           break;
-        case 11: r.Expect(f, WireType::kLen, "GraphProto"); g.inputs.push_back(ParseValueInfo(f, g.inputs.size())); break;
-        case 12: r.Expect(f, WireType::kLen, "GraphProto"); g.outputs.push_back(ParseValueInfo(f, g.outputs.size())); break;
+        case 11:
+          r.Expect(f, WireType::kLen, "GraphProto");
+          g.inputs.push_back(ParseValueInfo(f, g.inputs.size()));
+          break;
+        case 12:
+          r.Expect(f, WireType::kLen, "GraphProto");
+          g.outputs.push_back(ParseValueInfo(f, g.outputs.size()));
+          break;
         case 13:
           r.Expect(f, WireType::kLen, "GraphProto");
           g.value_info.push_back(ParseValueInfo(f, g.value_info.size()));
@@ -448,7 +522,8 @@ class Parser final : public ProtoErrors {
           r.Expect(f, WireType::kLen, "GraphProto");
           g.initializers.push_back(ParseSparse(f, static_cast<int64_t>(g.initializers.size())));
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return g;
@@ -479,7 +554,8 @@ class Parser final : public ProtoErrors {
     for (int64_t d : dims) {
       if (d < 0 || d > kMaxOnnxDim) FailAt(PayloadOffset(outer), "sparse dimension out of range");
     }
-    if (dims.size() > static_cast<size_t>(kMaxOnnxRank)) FailAt(PayloadOffset(outer), "sparse rank too large");
+    if (dims.size() > static_cast<size_t>(kMaxOnnxRank))
+      FailAt(PayloadOffset(outer), "sparse rank too large");
     t.dims = std::move(dims);
     t.offset = PayloadOffset(outer);
     return t;
@@ -493,18 +569,41 @@ class Parser final : public ProtoErrors {
     ProtoField f;
     while (r.Next(f)) {
       switch (f.number) {
-        case 1: r.Expect(f, WireType::kLen, "NodeProto"); n.inputs.push_back(f.bytes); break;
-        case 2: r.Expect(f, WireType::kLen, "NodeProto"); n.outputs.push_back(f.bytes); break;
-        case 3: r.Expect(f, WireType::kLen, "NodeProto"); n.name = f.bytes; break;
-        case 4: r.Expect(f, WireType::kLen, "NodeProto"); n.op_type = f.bytes; break;
+        case 1:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.inputs.push_back(f.bytes);
+          break;
+        case 2:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.outputs.push_back(f.bytes);
+          break;
+        case 3:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.name = f.bytes;
+          break;
+        case 4:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.op_type = f.bytes;
+          break;
         case 5:
           r.Expect(f, WireType::kLen, "NodeProto");
-          n.attributes.push_back(ParseAttribute(f, static_cast<int64_t>(n.attributes.size()), depth));
+          n.attributes.push_back(
+              ParseAttribute(f, static_cast<int64_t>(n.attributes.size()), depth));
           break;
-        case 7: r.Expect(f, WireType::kLen, "NodeProto"); n.domain = f.bytes; break;
-        case 8: r.Expect(f, WireType::kLen, "NodeProto"); n.overload = f.bytes; break;
-        case 9: r.Expect(f, WireType::kLen, "NodeProto"); n.metadata.push_back(ParsePair(f)); break;
-        default: break;
+        case 7:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.domain = f.bytes;
+          break;
+        case 8:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.overload = f.bytes;
+          break;
+        case 9:
+          r.Expect(f, WireType::kLen, "NodeProto");
+          n.metadata.push_back(ParsePair(f));
+          break;
+        default:
+          break;
       }
     }
     if (n.op_type.empty()) FailAt(n.offset, "node has no op_type");
@@ -521,8 +620,14 @@ class Parser final : public ProtoErrors {
     AttrType seen = AttrType::kUndefined;
     while (r.Next(f)) {
       switch (f.number) {
-        case 1: r.Expect(f, WireType::kLen, "AttributeProto"); a.name = f.bytes; break;
-        case 21: r.Expect(f, WireType::kLen, "AttributeProto"); a.ref_attr_name = f.bytes; break;
+        case 1:
+          r.Expect(f, WireType::kLen, "AttributeProto");
+          a.name = f.bytes;
+          break;
+        case 21:
+          r.Expect(f, WireType::kLen, "AttributeProto");
+          a.ref_attr_name = f.bytes;
+          break;
         case 20:
           r.Expect(f, WireType::kVarint, "AttributeProto");
           a.type = static_cast<AttrType>(static_cast<int32_t>(f.value));
@@ -535,11 +640,20 @@ class Parser final : public ProtoErrors {
           seen = AttrType::kFloat;
           break;
         }
-        case 3: r.Expect(f, WireType::kVarint, "AttributeProto"); a.i = static_cast<int64_t>(f.value); seen = AttrType::kInt; break;
-        case 4: r.Expect(f, WireType::kLen, "AttributeProto"); a.s = f.bytes; seen = AttrType::kString; break;
+        case 3:
+          r.Expect(f, WireType::kVarint, "AttributeProto");
+          a.i = static_cast<int64_t>(f.value);
+          seen = AttrType::kInt;
+          break;
+        case 4:
+          r.Expect(f, WireType::kLen, "AttributeProto");
+          a.s = f.bytes;
+          seen = AttrType::kString;
+          break;
         case 5:
           r.Expect(f, WireType::kLen, "AttributeProto");
-          a.t = std::make_shared<Tensor>(ParseTensorBytes(f.bytes, PayloadOffset(f), 0, kMaxKeptInts, kMaxKeptInts));
+          a.t = std::make_shared<Tensor>(
+              ParseTensorBytes(f.bytes, PayloadOffset(f), 0, kMaxKeptInts, kMaxKeptInts));
           seen = AttrType::kTensor;
           break;
         case 6:
@@ -549,7 +663,8 @@ class Parser final : public ProtoErrors {
           break;
         case 7:
           if (f.type == WireType::kLen) {
-            if (f.bytes.size() % 4 != 0) Fail(f.offset, "packed floats of " + std::to_string(f.bytes.size()) + " bytes");
+            if (f.bytes.size() % 4 != 0)
+              Fail(f.offset, "packed floats of " + std::to_string(f.bytes.size()) + " bytes");
             for (size_t i = 0; i < f.bytes.size(); i += 4) {
               float x;
               std::memcpy(&x, f.bytes.data() + i, 4);
@@ -573,14 +688,22 @@ class Parser final : public ProtoErrors {
           }
           seen = AttrType::kInts;
           break;
-        case 9: r.Expect(f, WireType::kLen, "AttributeProto"); a.strings.push_back(f.bytes); seen = AttrType::kStrings; break;
-        case 10: r.Expect(f, WireType::kLen, "AttributeProto"); seen = AttrType::kTensors; break;
+        case 9:
+          r.Expect(f, WireType::kLen, "AttributeProto");
+          a.strings.push_back(f.bytes);
+          seen = AttrType::kStrings;
+          break;
+        case 10:
+          r.Expect(f, WireType::kLen, "AttributeProto");
+          seen = AttrType::kTensors;
+          break;
         case 11:
           r.Expect(f, WireType::kLen, "AttributeProto");
           a.graphs.push_back(std::make_shared<Graph>(ParseGraph(f, depth + 1)));
           seen = AttrType::kGraphs;
           break;
-        default: break;
+        default:
+          break;
       }
     }
     if (!has_type) a.type = seen;  // IR version 1 files have no type field
@@ -621,7 +744,9 @@ class Parser final : public ProtoErrors {
         case 5:  // map_type
           r.Expect(f, WireType::kLen, "TypeProto");
           if (depth == 0) {
-            v.kind = f.number == 4 ? ValueKind::kSequence : f.number == 9 ? ValueKind::kOptional : ValueKind::kMap;
+            v.kind = f.number == 4   ? ValueKind::kSequence
+                     : f.number == 9 ? ValueKind::kOptional
+                                     : ValueKind::kMap;
           }
           if (f.number != 5) {
             ProtoReader inner(f.bytes, PayloadOffset(f), *this);
@@ -634,7 +759,8 @@ class Parser final : public ProtoErrors {
             }
           }
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -664,7 +790,8 @@ class Parser final : public ProtoErrors {
             if (x.number == 1) {
               dr.Expect(x, WireType::kVarint, "TensorShapeProto.Dimension");
               auto value = static_cast<int64_t>(x.value);
-              if (value > kMaxOnnxDim) Fail(x.offset, "dimension " + std::to_string(value) + " exceeds 2^53");
+              if (value > kMaxOnnxDim)
+                Fail(x.offset, "dimension " + std::to_string(value) + " exceeds 2^53");
               dim.value = value < 0 ? -1 : value;
             } else if (x.number == 2) {
               dr.Expect(x, WireType::kLen, "TensorShapeProto.Dimension");
@@ -685,10 +812,22 @@ class Parser final : public ProtoErrors {
     ProtoField f;
     while (r.Next(f)) {
       switch (f.number) {
-        case 1: r.Expect(f, WireType::kLen, "FunctionProto"); fn.name = f.bytes; break;
-        case 4: r.Expect(f, WireType::kLen, "FunctionProto"); fn.inputs.push_back(f.bytes); break;
-        case 5: r.Expect(f, WireType::kLen, "FunctionProto"); fn.outputs.push_back(f.bytes); break;
-        case 6: r.Expect(f, WireType::kLen, "FunctionProto"); fn.attribute_names.push_back(f.bytes); break;
+        case 1:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.name = f.bytes;
+          break;
+        case 4:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.inputs.push_back(f.bytes);
+          break;
+        case 5:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.outputs.push_back(f.bytes);
+          break;
+        case 6:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.attribute_names.push_back(f.bytes);
+          break;
         case 7:
           r.Expect(f, WireType::kLen, "FunctionProto");
           fn.nodes.push_back(ParseNode(f, static_cast<int64_t>(fn.nodes.size()), 1));
@@ -697,13 +836,21 @@ class Parser final : public ProtoErrors {
           r.Expect(f, WireType::kLen, "FunctionProto");
           fn.opset_imports.push_back(ParseOpset(f, static_cast<int64_t>(fn.opset_imports.size())));
           break;
-        case 10: r.Expect(f, WireType::kLen, "FunctionProto"); fn.domain = f.bytes; break;
+        case 10:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.domain = f.bytes;
+          break;
         case 11:
           r.Expect(f, WireType::kLen, "FunctionProto");
-          fn.attribute_defaults.push_back(ParseAttribute(f, static_cast<int64_t>(fn.attribute_defaults.size()), 1));
+          fn.attribute_defaults.push_back(
+              ParseAttribute(f, static_cast<int64_t>(fn.attribute_defaults.size()), 1));
           break;
-        case 13: r.Expect(f, WireType::kLen, "FunctionProto"); fn.overload = f.bytes; break;
-        default: break;
+        case 13:
+          r.Expect(f, WireType::kLen, "FunctionProto");
+          fn.overload = f.bytes;
+          break;
+        default:
+          break;
       }
     }
     return fn;
@@ -736,7 +883,8 @@ Model ReadOnnxFile(const std::string& path) {
   return ParseOnnx(f->bytes(), path, f);
 }
 
-Tensor ParseTensorProto(std::string_view bytes, const std::string& name, int64_t max_ints, int64_t max_reals) {
+Tensor ParseTensorProto(std::string_view bytes, const std::string& name, int64_t max_ints,
+                        int64_t max_reals) {
   Parser p(name, bytes);
   return p.ParseTensorBytes(bytes, 0, 0, max_ints, max_reals);
 }

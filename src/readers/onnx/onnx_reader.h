@@ -18,11 +18,12 @@ Model ReadOnnxFile(const std::string& path);
 
 /// Parses a model held in memory; `name` labels errors; `keep_alive` owns `bytes` (when null,
 /// the bytes are copied so the model never points into a buffer that goes away).
-Model ParseOnnx(std::string_view bytes, std::string name, std::shared_ptr<const void> keep_alive = nullptr);
+Model ParseOnnx(std::string_view bytes, std::string name,
+                std::shared_ptr<const void> keep_alive = nullptr);
 
 /// Parses one serialized TensorProto (the test-data files input_0.pb, output_0.pb), keeping
 /// values of integer tensors up to `max_ints` and floating tensors up to `max_reals` elements.
-Tensor ParseTensorProto(std::string_view bytes, const std::string& name, int64_t max_ints = kMaxKeptInts,
-                        int64_t max_reals = kMaxKeptReals);
+Tensor ParseTensorProto(std::string_view bytes, const std::string& name,
+                        int64_t max_ints = kMaxKeptInts, int64_t max_reals = kMaxKeptReals);
 
 }  // namespace calflops::onnx

@@ -87,9 +87,11 @@ TEST(OnnxReader, BadVarint) {
 }
 
 TEST(OnnxReader, LengthPastEnd) {
-  std::string bytes = Proto().Varint(1, 8).bytes() + "\x3a\x80\x80\x04";  // graph claims 65536 bytes
-  EXPECT_EQ(ErrorOf(bytes), "m.onnx: offset 2: field 7 claims 65536 bytes, but only 0 remain in the enclosing "
-                            "message (ends at offset 6)");
+  std::string bytes =
+      Proto().Varint(1, 8).bytes() + "\x3a\x80\x80\x04";  // graph claims 65536 bytes
+  EXPECT_EQ(ErrorOf(bytes),
+            "m.onnx: offset 2: field 7 claims 65536 bytes, but only 0 remain in the enclosing "
+            "message (ends at offset 6)");
 }
 
 TEST(OnnxReader, WrongWireType) {
@@ -97,11 +99,14 @@ TEST(OnnxReader, WrongWireType) {
   g.Message(1, Proto().Bytes(4, "Relu").Varint(3, 5));  // node name as a varint
   std::string msg = ErrorOf(ModelBytes(g));
   EXPECT_NE(msg.find("graph: node 0 (Relu): offset"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("field 3 of NodeProto is varint, expected length-delimited"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("field 3 of NodeProto is varint, expected length-delimited"),
+            std::string::npos)
+      << msg;
 }
 
 TEST(OnnxReader, GroupWireTypeRejected) {
-  EXPECT_EQ(ErrorOf("\x0b"), "m.onnx: offset 0: field 1 has wire type 3 (group), which ONNX does not use");
+  EXPECT_EQ(ErrorOf("\x0b"),
+            "m.onnx: offset 0: field 1 has wire type 3 (group), which ONNX does not use");
 }
 
 TEST(OnnxReader, AbsurdDims) {
@@ -119,8 +124,9 @@ TEST(OnnxReader, RawDataSizeMustMatchDims) {
   t.Bytes(9, std::string(40, '\0'));
   Proto g;
   g.Message(5, t);
-  EXPECT_NE(ErrorOf(ModelBytes(g)).find("raw_data holds 40 bytes, but 12 elements of float32 need 48"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(ModelBytes(g)).find("raw_data holds 40 bytes, but 12 elements of float32 need 48"),
+      std::string::npos);
 }
 
 TEST(OnnxReader, MissingGraph) {
@@ -144,7 +150,8 @@ TEST(OnnxReader, NestingLimit) {
     outer.Message(1, NodeProto("If", {"c"}, {"y"}, "", {attr}));
     g = outer;
   }
-  EXPECT_NE(ErrorOf(ModelBytes(g)).find("subgraphs nested deeper than 32 levels"), std::string::npos);
+  EXPECT_NE(ErrorOf(ModelBytes(g)).find("subgraphs nested deeper than 32 levels"),
+            std::string::npos);
 }
 
 TEST(OnnxGraph, CyclicGraph) {
@@ -157,7 +164,8 @@ TEST(OnnxGraph, CyclicGraph) {
     gi.Run();
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "m.onnx: graph is cyclic: node 0 'first' (Relu) depends on its own output");
+    EXPECT_EQ(std::string(e.what()),
+              "m.onnx: graph is cyclic: node 0 'first' (Relu) depends on its own output");
   }
 }
 
@@ -171,8 +179,9 @@ TEST(OnnxGraph, UnknownDomain) {
     gi.Run();
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "m.onnx: node 'n' (Foo): domain 'com.example' is not imported by the model (opset_import)");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "m.onnx: node 'n' (Foo): domain 'com.example' is not imported by the model (opset_import)");
   }
 }
 
@@ -198,7 +207,8 @@ TEST(OnnxReader, FileOver2GBReadsHeaderOnly) {
   Proto m_head = Proto().Varint(1, 8).Bytes(8, testing::Opset("", 17).bytes());
   m_head.Tag(7, 2);
   m_head.Raw(graph_prefix.size() + big);
-  auto path = std::filesystem::temp_directory_path() / ("calflops_big_" + std::to_string(::getpid()) + ".onnx");
+  auto path = std::filesystem::temp_directory_path() /
+              ("calflops_big_" + std::to_string(::getpid()) + ".onnx");
   {
     std::ofstream f(path, std::ios::binary);
     f << m_head.bytes() << graph_prefix;

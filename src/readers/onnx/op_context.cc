@@ -60,8 +60,8 @@ Shape ToShape(const TensorInfo& t) {
 Shape LowerContext::InShape(size_t i) const { return ToShape(ctx_.in(i)); }
 Shape LowerContext::OutShape(size_t i) const { return ToShape(ctx_.out(i)); }
 
-void LowerContext::Emit(OpKind kind, CallForm form, std::initializer_list<Shape> in, const Shape& out,
-                        int64_t attr, int64_t attr2) {
+void LowerContext::Emit(OpKind kind, CallForm form, std::initializer_list<Shape> in,
+                        const Shape& out, int64_t attr, int64_t attr2) {
   Op op;
   op.kind = kind;
   op.form = form;

@@ -34,7 +34,11 @@ class OpContext {
   OpContext(const Node& node, int64_t opset, std::span<const TensorInfo* const> inputs,
             std::vector<TensorInfo>& outputs, std::span<const Attribute> caller_attrs,
             SubgraphRunner* runner)
-      : node_(node), opset_(opset), inputs_(inputs), outputs_(outputs), caller_attrs_(caller_attrs),
+      : node_(node),
+        opset_(opset),
+        inputs_(inputs),
+        outputs_(outputs),
+        caller_attrs_(caller_attrs),
         runner_(runner) {}
 
   const Node& node() const { return node_; }
@@ -111,7 +115,7 @@ class LowerContext {
 };
 
 struct OnnxOp {
-  std::string_view domain;   ///< "" = ai.onnx
+  std::string_view domain;  ///< "" = ai.onnx
   std::string_view op_type;
   /// Output types, shapes and (for small tensors) values from the inputs and attributes.
   void (*infer)(OpContext&);

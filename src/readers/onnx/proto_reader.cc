@@ -4,12 +4,18 @@ namespace calflops::onnx {
 
 const char* WireTypeName(WireType t) {
   switch (t) {
-    case WireType::kVarint: return "varint";
-    case WireType::kI64: return "64-bit";
-    case WireType::kLen: return "length-delimited";
-    case WireType::kGroupStart: return "group start";
-    case WireType::kGroupEnd: return "group end";
-    case WireType::kI32: return "32-bit";
+    case WireType::kVarint:
+      return "varint";
+    case WireType::kI64:
+      return "64-bit";
+    case WireType::kLen:
+      return "length-delimited";
+    case WireType::kGroupStart:
+      return "group start";
+    case WireType::kGroupEnd:
+      return "group end";
+    case WireType::kI32:
+      return "32-bit";
   }
   return "unknown";
 }
@@ -59,7 +65,8 @@ bool ProtoReader::Next(ProtoField& f) {
                                    std::to_string(f.number));
       }
       f.value = 0;
-      for (size_t i = 0; i < n; ++i) f.value |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+      for (size_t i = 0; i < n; ++i)
+        f.value |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
       pos_ += n;
       break;
     }
@@ -67,8 +74,9 @@ bool ProtoReader::Next(ProtoField& f) {
       uint64_t len = Varint("length");
       uint64_t left = data_.size() - pos_;
       if (len > left) {
-        errors_.Fail(f.offset, "field " + std::to_string(f.number) + " claims " + std::to_string(len) +
-                                   " bytes, but only " + std::to_string(left) +
+        errors_.Fail(f.offset, "field " + std::to_string(f.number) + " claims " +
+                                   std::to_string(len) + " bytes, but only " +
+                                   std::to_string(left) +
                                    " remain in the enclosing message (ends at offset " +
                                    std::to_string(end_offset()) + ")");
       }
@@ -88,8 +96,8 @@ bool ProtoReader::Next(ProtoField& f) {
 
 void ProtoReader::Expect(const ProtoField& f, WireType t, const char* what) const {
   if (f.type != t) {
-    errors_.Fail(f.offset, std::string("field ") + std::to_string(f.number) + " of " + what + " is " +
-                               WireTypeName(f.type) + ", expected " + WireTypeName(t));
+    errors_.Fail(f.offset, std::string("field ") + std::to_string(f.number) + " of " + what +
+                               " is " + WireTypeName(f.type) + ", expected " + WireTypeName(t));
   }
 }
 

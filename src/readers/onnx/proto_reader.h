@@ -1,4 +1,5 @@
-// The protocol-buffer wire format, read in place (https://protobuf.dev/programming-guides/encoding/):
+// The protocol-buffer wire format, read in place
+// (https://protobuf.dev/programming-guides/encoding/):
 //
 //   message := field*
 //   field   := tag value,  tag = varint (field_number << 3 | wire_type)
@@ -19,7 +20,14 @@
 
 namespace calflops::onnx {
 
-enum class WireType : uint8_t { kVarint = 0, kI64 = 1, kLen = 2, kGroupStart = 3, kGroupEnd = 4, kI32 = 5 };
+enum class WireType : uint8_t {
+  kVarint = 0,
+  kI64 = 1,
+  kLen = 2,
+  kGroupStart = 3,
+  kGroupEnd = 4,
+  kI32 = 5
+};
 
 /// "varint", "64-bit", "length-delimited", ...
 const char* WireTypeName(WireType t);
@@ -71,7 +79,8 @@ class ProtoReader {
 };
 
 /// File offset of a view that lies inside a message read from `message` at `message_offset`.
-inline uint64_t OffsetOf(std::string_view inner, std::string_view message, uint64_t message_offset) {
+inline uint64_t OffsetOf(std::string_view inner, std::string_view message,
+                         uint64_t message_offset) {
   return message_offset + static_cast<uint64_t>(inner.data() - message.data());
 }
 

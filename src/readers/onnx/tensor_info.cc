@@ -85,7 +85,8 @@ std::string TensorInfo::ShapeString() const {
   return s + ")";
 }
 
-bool BroadcastDims(const std::vector<int64_t>& a, const std::vector<int64_t>& b, std::vector<int64_t>& out) {
+bool BroadcastDims(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                   std::vector<int64_t>& out) {
   size_t r = std::max(a.size(), b.size());
   out.assign(r, 1);
   for (size_t i = 0; i < r; ++i) {

@@ -52,7 +52,8 @@ struct TensorInfo {
 
 /// Right-aligned (numpy) broadcast of dims; an unknown dim broadcast against 1 or an unknown
 /// stays unknown, against a known d > 1 becomes d. Returns false when the shapes conflict.
-bool BroadcastDims(const std::vector<int64_t>& a, const std::vector<int64_t>& b, std::vector<int64_t>& out);
+bool BroadcastDims(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                   std::vector<int64_t>& out);
 
 /// Normalises a possibly negative axis against a rank; returns -1 when out of range.
 int NormalizeAxis(int64_t axis, int rank);

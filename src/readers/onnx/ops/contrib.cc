@@ -80,8 +80,10 @@ void SkipNormInfer(OpContext& c) {
   std::vector<int64_t> stat = x.dims;
   if (!stat.empty()) stat.back() = 1;
   for (size_t i = 1; i < c.num_outputs(); ++i) {
-    if (i == 3) SameShape(c, 0, 3);
-    else c.out(i) = TensorInfo::OfShape(kFloat, stat);
+    if (i == 3)
+      SameShape(c, 0, 3);
+    else
+      c.out(i) = TensorInfo::OfShape(kFloat, stat);
   }
 }
 
@@ -163,10 +165,11 @@ void LowerRotary(LowerContext& l) {
 // ---- attention ----
 
 /// Emits the attention kernel for q (B, N, Sq, H), k (B, Nkv, Sk, H), v (B, Nkv, Sk, Hv).
-void EmitAttention(LowerContext& l, int64_t b, int64_t n, int64_t sq, int64_t h, int64_t nkv, int64_t sk,
-                   int64_t hv, bool masked) {
-  l.Emit(OpKind::kAttention, CallForm::kUnhooked, {Shape{b, n, sq, h}, Shape{b, nkv, sk, h}, Shape{b, nkv, sk, hv}},
-         Shape{b, n, sq, hv}, masked);
+void EmitAttention(LowerContext& l, int64_t b, int64_t n, int64_t sq, int64_t h, int64_t nkv,
+                   int64_t sk, int64_t hv, bool masked) {
+  l.Emit(OpKind::kAttention, CallForm::kUnhooked,
+         {Shape{b, n, sq, h}, Shape{b, nkv, sk, h}, Shape{b, nkv, sk, hv}}, Shape{b, n, sq, hv},
+         masked);
 }
 
 /// com.microsoft Attention(input (B, S, D), weights (D, 3H or qkv sizes), bias, mask_index,
@@ -186,7 +189,8 @@ void MsAttentionInfer(OpContext& c) {
     const TensorInfo& past = c.in(4);
     int64_t p = past.rank_known && past.rank() == 5 ? past.dims[3] : 0;
     int64_t total = (p < 0 || s < 0) ? -1 : p + s;
-    c.out(1) = TensorInfo::OfShape(x.elem, {2, b, heads, total, qk_hidden < 0 ? -1 : qk_hidden / heads});
+    c.out(1) =
+        TensorInfo::OfShape(x.elem, {2, b, heads, total, qk_hidden < 0 ? -1 : qk_hidden / heads});
   }
 }
 
@@ -197,7 +201,8 @@ void LowerMsAttention(LowerContext& l) {
   int64_t heads = Heads(c, "num_heads", 1);
   std::vector<int64_t> sizes = c.Ints("qkv_hidden_sizes");
   int64_t qk = sizes.size() == 3 ? sizes[0] : w[1] / 3, v = sizes.size() == 3 ? sizes[2] : w[1] / 3;
-  l.Emit(OpKind::kLinear, CallForm::kFunctional, {x, Shape{w[1], w[0]}}, Shape{b, s, w[1]}, c.has(2));
+  l.Emit(OpKind::kLinear, CallForm::kFunctional, {x, Shape{w[1], w[0]}}, Shape{b, s, w[1]},
+         c.has(2));
   const TensorInfo& past = c.in(4);
   int64_t p = past.IsStatic() && past.rank() == 5 ? past.dims[3] : 0;
   bool masked = c.has(3) || c.Int("unidirectional", 0) != 0;
@@ -259,7 +264,8 @@ void LowerMha(LowerContext& l) {
   MhaDims d = ReadMha(c);
   if (c.has(3)) {
     Shape bias = l.InShape(3);
-    l.Emit(OpKind::kAdd, CallForm::kPyOperator, {Shape{d.b, d.s, bias[0]}, bias}, Shape{d.b, d.s, bias[0]});
+    l.Emit(OpKind::kAdd, CallForm::kPyOperator, {Shape{d.b, d.s, bias[0]}, bias},
+           Shape{d.b, d.s, bias[0]});
   }
   EmitAttention(l, d.b, d.heads, d.s, d.h, d.heads, d.l + d.past, d.hv, c.has(4) || c.has(5));
 }
@@ -363,7 +369,8 @@ void OnnxAttentionInfer(OpContext& c) {
 void LowerOnnxAttention(LowerContext& l) {
   const OpContext& c = l.ctx();
   OnnxAttentionDims d = ReadOnnxAttention(c);
-  EmitAttention(l, d.b, d.n, d.s, d.h, d.nkv, d.l + d.past, d.hv, c.has(3) || c.Int("is_causal", 0) != 0);
+  EmitAttention(l, d.b, d.n, d.s, d.h, d.nkv, d.l + d.past, d.hv,
+                c.has(3) || c.Int("is_causal", 0) != 0);
 }
 
 /// MatMulNBits(A (..., K), B packed (N, blocks, blob), scales, ...) with attributes K and N.

@@ -18,13 +18,15 @@ TensorInfo Merge(const TensorInfo& a, const TensorInfo& b) {
   m.elem = a.elem != kUndefined ? a.elem : b.elem;
   if (a.rank_known && b.rank_known && a.rank() == b.rank()) {
     m.rank_known = true;
-    for (size_t i = 0; i < a.dims.size(); ++i) m.dims.push_back(a.dims[i] == b.dims[i] ? a.dims[i] : -1);
+    for (size_t i = 0; i < a.dims.size(); ++i)
+      m.dims.push_back(a.dims[i] == b.dims[i] ? a.dims[i] : -1);
   }
   return m;
 }
 
 void SetOutputs(OpContext& c, const std::vector<TensorInfo>& values, size_t from = 0) {
-  for (size_t i = 0; i + from < values.size() && i < c.num_outputs(); ++i) c.out(i) = values[i + from];
+  for (size_t i = 0; i + from < values.size() && i < c.num_outputs(); ++i)
+    c.out(i) = values[i + from];
 }
 
 void IfInfer(OpContext& c) {
@@ -40,7 +42,8 @@ void IfInfer(OpContext& c) {
   }
   std::vector<TensorInfo> a = c.runner()->Run(*then_g, {}, 0);
   std::vector<TensorInfo> b = c.runner()->Run(*else_g, {}, 0);
-  for (size_t i = 0; i < c.num_outputs() && i < a.size() && i < b.size(); ++i) c.out(i) = Merge(a[i], b[i]);
+  for (size_t i = 0; i < c.num_outputs() && i < a.size() && i < b.size(); ++i)
+    c.out(i) = Merge(a[i], b[i]);
   c.Note("condition unknown: branches not counted");
 }
 

@@ -27,22 +27,45 @@ void SameFoldReal(OpContext& c) {
 
 void AbsInfer(OpContext& c) {
   SameShape(c);
-  FoldUnary(c, [](double x) { return std::fabs(x); }, [](int64_t x) { return x < 0 ? -x : x; });
+  FoldUnary(
+      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return x < 0 ? -x : x; });
 }
 void NegInfer(OpContext& c) {
   SameShape(c);
-  FoldUnary(c, [](double x) { return -x; }, [](int64_t x) { return -x; });
+  FoldUnary(
+      c, [](double x) { return -x; }, [](int64_t x) { return -x; });
 }
 void SignInfer(OpContext& c) {
   SameShape(c);
-  FoldUnary(c, [](double x) { return static_cast<double>((x > 0) - (x < 0)); },
-            [](int64_t x) { return static_cast<int64_t>((x > 0) - (x < 0)); });
+  FoldUnary(
+      c, [](double x) { return static_cast<double>((x > 0) - (x < 0)); },
+      [](int64_t x) { return static_cast<int64_t>((x > 0) - (x < 0)); });
 }
-void CeilInfer(OpContext& c) { SameShape(c); FoldUnary(c, [](double x) { return std::ceil(x); }, nullptr); }
-void FloorInfer(OpContext& c) { SameShape(c); FoldUnary(c, [](double x) { return std::floor(x); }, nullptr); }
-void RoundInfer(OpContext& c) { SameShape(c); FoldUnary(c, [](double x) { return std::nearbyint(x); }, nullptr); }
-void SqrtInfer(OpContext& c) { SameShape(c); FoldUnary(c, [](double x) { return std::sqrt(x); }, nullptr); }
-void ReciprocalInfer(OpContext& c) { SameShape(c); FoldUnary(c, [](double x) { return 1.0 / x; }, nullptr); }
+void CeilInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::ceil(x); }, nullptr);
+}
+void FloorInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::floor(x); }, nullptr);
+}
+void RoundInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::nearbyint(x); }, nullptr);
+}
+void SqrtInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::sqrt(x); }, nullptr);
+}
+void ReciprocalInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return 1.0 / x; }, nullptr);
+}
 void NotInfer(OpContext& c) {
   SameShape(c, 0, 0, kBool);
   FoldUnary(c, nullptr, [](int64_t x) { return static_cast<int64_t>(x == 0); });
@@ -50,7 +73,9 @@ void NotInfer(OpContext& c) {
 void BoolOut(OpContext& c) { SameShape(c, 0, 0, kBool); }
 void ReluInfer(OpContext& c) {
   SameShape(c);
-  FoldUnary(c, [](double x) { return x > 0 ? x : 0.0; }, [](int64_t x) { return x > 0 ? x : int64_t{0}; });
+  FoldUnary(
+      c, [](double x) { return x > 0 ? x : 0.0; },
+      [](int64_t x) { return x > 0 ? x : int64_t{0}; });
 }
 
 void IdentityInfer(OpContext& c) {
@@ -70,7 +95,8 @@ void CastTo(OpContext& c, int32_t to) {
   if (IsInteger(to)) {
     std::vector<int64_t> v = in.AsInts();
     if (to == kBool) {
-      for (size_t i = 0; i < v.size(); ++i) v[i] = in.reals.empty() ? v[i] != 0 : in.reals[i] != 0.0;
+      for (size_t i = 0; i < v.size(); ++i)
+        v[i] = in.reals.empty() ? v[i] != 0 : in.reals[i] != 0.0;
     }
     SetValues(out, v);
   } else if (IsFloating(to)) {
@@ -99,11 +125,12 @@ void ClipInfer(OpContext& c) {
       hi = c.in(2).RealAt(0);
     }
   }
-  FoldUnary(c, [lo, hi](double x) { return std::min(std::max(x, lo), hi); },
-            [lo, hi](int64_t x) {
-              double v = std::min(std::max(static_cast<double>(x), lo), hi);
-              return static_cast<int64_t>(v);
-            });
+  FoldUnary(
+      c, [lo, hi](double x) { return std::min(std::max(x, lo), hi); },
+      [lo, hi](int64_t x) {
+        double v = std::min(std::max(static_cast<double>(x), lo), hi);
+        return static_cast<int64_t>(v);
+      });
 }
 
 // Binary and variadic arithmetic.
@@ -126,22 +153,24 @@ void DivInfer(OpContext& c) {
 void ModInfer(OpContext& c) {
   BroadcastAll(c);
   bool fmod = c.Int("fmod", 0) != 0;
-  FoldBinary(c, [](double a, double b) { return std::fmod(a, b); },
-             [fmod](int64_t a, int64_t b) {
-               if (b == 0) return int64_t{0};
-               int64_t r = a % b;
-               if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // Python-style sign of divisor
-               return r;
-             });
+  FoldBinary(
+      c, [](double a, double b) { return std::fmod(a, b); },
+      [fmod](int64_t a, int64_t b) {
+        if (b == 0) return int64_t{0};
+        int64_t r = a % b;
+        if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // Python-style sign of divisor
+        return r;
+      });
 }
 void PowInfer(OpContext& c) {
   BroadcastAll(c, c.in(0).elem);
-  FoldBinary(c, [](double a, double b) { return std::pow(a, b); },
-             [](int64_t a, int64_t b) {
-               int64_t r = 1;
-               for (int64_t i = 0; i < b && i < 64; ++i) r *= a;
-               return r;
-             });
+  FoldBinary(
+      c, [](double a, double b) { return std::pow(a, b); },
+      [](int64_t a, int64_t b) {
+        int64_t r = 1;
+        for (int64_t i = 0; i < b && i < 64; ++i) r *= a;
+        return r;
+      });
 }
 void BitShiftInfer(OpContext& c) {
   BroadcastAll(c);
@@ -155,8 +184,9 @@ void BitShiftInfer(OpContext& c) {
 template <typename Cmp>
 void CompareInfer(OpContext& c) {
   BroadcastAll(c, kBool);
-  FoldBinary(c, [](double a, double b) { return static_cast<double>(Cmp()(a, b)); },
-             [](int64_t a, int64_t b) { return static_cast<int64_t>(Cmp()(a, b)); });
+  FoldBinary(
+      c, [](double a, double b) { return static_cast<double>(Cmp()(a, b)); },
+      [](int64_t a, int64_t b) { return static_cast<int64_t>(Cmp()(a, b)); });
 }
 void AndInfer(OpContext& c) {
   BroadcastAll(c, kBool);
@@ -168,14 +198,17 @@ void OrInfer(OpContext& c) {
 }
 void XorInfer(OpContext& c) {
   BroadcastAll(c, kBool);
-  FoldBinary(c, nullptr, [](int64_t a, int64_t b) { return static_cast<int64_t>((a != 0) != (b != 0)); });
+  FoldBinary(c, nullptr,
+             [](int64_t a, int64_t b) { return static_cast<int64_t>((a != 0) != (b != 0)); });
 }
 void BitwiseInfer(OpContext& c) { BroadcastAll(c); }
 
 void MaxInfer(OpContext& c) {
   BroadcastAll(c);
   if (c.num_inputs() == 2) {
-    FoldBinary(c, [](double a, double b) { return std::max(a, b); }, [](int64_t a, int64_t b) { return std::max(a, b); });
+    FoldBinary(
+        c, [](double a, double b) { return std::max(a, b); },
+        [](int64_t a, int64_t b) { return std::max(a, b); });
   } else if (c.num_inputs() == 1) {
     c.out(0) = c.in(0);
   }
@@ -183,7 +216,9 @@ void MaxInfer(OpContext& c) {
 void MinInfer(OpContext& c) {
   BroadcastAll(c);
   if (c.num_inputs() == 2) {
-    FoldBinary(c, [](double a, double b) { return std::min(a, b); }, [](int64_t a, int64_t b) { return std::min(a, b); });
+    FoldBinary(
+        c, [](double a, double b) { return std::min(a, b); },
+        [](int64_t a, int64_t b) { return std::min(a, b); });
   } else if (c.num_inputs() == 1) {
     c.out(0) = c.in(0);
   }
@@ -223,7 +258,10 @@ void WhereInfer(OpContext& c) {
     bool pick = cond.IntAt(at(cond, i)) != 0;
     const TensorInfo& src = pick ? x : y;
     size_t j = at(src, i);
-    if (IsInteger(out.elem)) ints.push_back(src.IntAt(j)); else reals.push_back(src.RealAt(j));
+    if (IsInteger(out.elem))
+      ints.push_back(src.IntAt(j));
+    else
+      reals.push_back(src.RealAt(j));
   }
   out.has_values = true;
   out.ints = std::move(ints);
@@ -236,7 +274,8 @@ void PReluInfer(OpContext& c) { SameShape(c); }
 
 void LowerGelu(LowerContext& l) {
   bool tanh = l.ctx().String("approximate", "none") == "tanh";
-  l.Emit(tanh ? OpKind::kGeluTanh : OpKind::kGelu, CallForm::kFunctional, {l.InShape(0)}, l.OutShape(0));
+  l.Emit(tanh ? OpKind::kGeluTanh : OpKind::kGelu, CallForm::kFunctional, {l.InShape(0)},
+         l.OutShape(0));
 }
 
 /// Mean of k inputs: k - 1 broadcast adds and one divide per output element.

@@ -26,11 +26,14 @@ void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
   if (bd.size() == 1) bd.push_back(1);
   int64_t ka = ad.back(), kb = bd[bd.size() - 2];
   if (ka >= 0 && kb >= 0 && ka != kb) {
-    c.Fail("matmul of " + a.ShapeString() + " and " + b.ShapeString() + ": inner dimensions differ");
+    c.Fail("matmul of " + a.ShapeString() + " and " + b.ShapeString() +
+           ": inner dimensions differ");
   }
   std::vector<int64_t> batch;
-  if (!BroadcastDims(std::vector<int64_t>(ad.begin(), ad.end() - 2), std::vector<int64_t>(bd.begin(), bd.end() - 2), batch)) {
-    c.Fail("matmul batch dimensions of " + a.ShapeString() + " and " + b.ShapeString() + " do not broadcast");
+  if (!BroadcastDims(std::vector<int64_t>(ad.begin(), ad.end() - 2),
+                     std::vector<int64_t>(bd.begin(), bd.end() - 2), batch)) {
+    c.Fail("matmul batch dimensions of " + a.ShapeString() + " and " + b.ShapeString() +
+           " do not broadcast");
   }
   out.rank_known = true;
   out.dims = batch;
@@ -40,7 +43,9 @@ void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
 
 void MatMulInfer(OpContext& c) { MatMulShapes(c, 0, 1, c.in(0).elem); }
 void MatMulIntegerInfer(OpContext& c) { MatMulShapes(c, 0, 1, kInt32); }
-void QLinearMatMulInfer(OpContext& c) { MatMulShapes(c, 0, 3, c.in(7).elem != kUndefined ? c.in(7).elem : kUint8); }
+void QLinearMatMulInfer(OpContext& c) {
+  MatMulShapes(c, 0, 3, c.in(7).elem != kUndefined ? c.in(7).elem : kUint8);
+}
 
 /// A matmul by a 2-D weight is a Linear layer in the source model; anything else is torch.matmul.
 void LowerMatMulAt(LowerContext& l, size_t a, size_t b) {
@@ -61,11 +66,13 @@ void GemmInfer(OpContext& c) {
   out = TensorInfo{};
   out.elem = a.elem;
   if (!a.rank_known || !b.rank_known) return;
-  if (a.rank() != 2 || b.rank() != 2) c.Fail("Gemm needs 2-D A and B, got " + a.ShapeString() + " and " + b.ShapeString());
+  if (a.rank() != 2 || b.rank() != 2)
+    c.Fail("Gemm needs 2-D A and B, got " + a.ShapeString() + " and " + b.ShapeString());
   bool ta = c.Int("transA", 0) != 0, tb = c.Int("transB", 0) != 0;
   int64_t m = ta ? a.dims[1] : a.dims[0], ka = ta ? a.dims[0] : a.dims[1];
   int64_t kb = tb ? b.dims[1] : b.dims[0], n = tb ? b.dims[0] : b.dims[1];
-  if (ka >= 0 && kb >= 0 && ka != kb) c.Fail("Gemm inner dimensions differ: " + std::to_string(ka) + " vs " + std::to_string(kb));
+  if (ka >= 0 && kb >= 0 && ka != kb)
+    c.Fail("Gemm inner dimensions differ: " + std::to_string(ka) + " vs " + std::to_string(kb));
   out.rank_known = true;
   out.dims = {m, n};
 }
@@ -76,7 +83,8 @@ void LowerGemm(LowerContext& l) {
   bool ta = c.Int("transA", 0) != 0, tb = c.Int("transB", 0) != 0;
   int64_t k = ta ? a[0] : a[1];
   bool bias = c.has(2);
-  l.Emit(OpKind::kLinear, CallForm::kFunctional, {Shape{y[0], k}, Shape{y[1], tb ? b[1] : b[0]}}, y, bias);
+  l.Emit(OpKind::kLinear, CallForm::kFunctional, {Shape{y[0], k}, Shape{y[1], tb ? b[1] : b[0]}}, y,
+         bias);
   (void)b;
   if (c.Float("alpha", 1.0f) != 1.0f) l.Emit(OpKind::kMul, CallForm::kTorch, {y}, y);
   if (bias && c.Float("beta", 1.0f) != 1.0f) l.Emit(OpKind::kMul, CallForm::kTorch, {y}, y);
@@ -105,7 +113,9 @@ bool ParseEinsum(const std::string& eq, const OpContext& c, std::vector<Term>& i
       start = i + 1;
     }
   }
-  if (parts.size() != c.num_inputs()) c.Fail("equation has " + std::to_string(parts.size()) + " operands, node has " + std::to_string(c.num_inputs()));
+  if (parts.size() != c.num_inputs())
+    c.Fail("equation has " + std::to_string(parts.size()) + " operands, node has " +
+           std::to_string(c.num_inputs()));
   auto strip = [](const std::string& s) {
     std::string r;
     for (char ch : s)
@@ -123,10 +133,12 @@ bool ParseEinsum(const std::string& eq, const OpContext& c, std::vector<Term>& i
     auto e = p.find("...");
     int named = static_cast<int>(p.size()) - (e == std::string::npos ? 0 : 3);
     if (e == std::string::npos && named != t.rank()) {
-      c.Fail("operand " + std::to_string(i) + " '" + p + "' does not match rank " + std::to_string(t.rank()));
+      c.Fail("operand " + std::to_string(i) + " '" + p + "' does not match rank " +
+             std::to_string(t.rank()));
     }
     if (e != std::string::npos) {
-      if (t.rank() < named) c.Fail("operand " + std::to_string(i) + " has too few dims for '" + p + "'");
+      if (t.rank() < named)
+        c.Fail("operand " + std::to_string(i) + " has too few dims for '" + p + "'");
       ellipsis_rank = std::max(ellipsis_rank, t.rank() - named);
     }
     stripped.push_back(p);
@@ -175,7 +187,8 @@ bool EinsumSizes(const OpContext& c, const std::vector<Term>& ins, std::map<char
       if (it == size.end() || it->second == 1 || it->second < 0) {
         if (it == size.end() || d != 1) size[ch] = d;
       } else if (d >= 0 && d != 1 && d != it->second) {
-        c.Fail(std::string("index '") + (ch < 32 ? '.' : ch) + "' has sizes " + std::to_string(it->second) + " and " + std::to_string(d));
+        c.Fail(std::string("index '") + (ch < 32 ? '.' : ch) + "' has sizes " +
+               std::to_string(it->second) + " and " + std::to_string(d));
       }
     }
   }
@@ -235,8 +248,10 @@ void LowerEinsum(LowerContext& l) {
     std::string batch, m, n, k, a_sum, b_sum;
     for (char ch : cur) {
       bool keep = has(later, ch);
-      if (has(next, ch)) (keep ? batch : k) += ch;
-      else (keep ? m : a_sum) += ch;
+      if (has(next, ch))
+        (keep ? batch : k) += ch;
+      else
+        (keep ? m : a_sum) += ch;
     }
     for (char ch : next) {
       if (has(cur, ch)) continue;
@@ -248,7 +263,8 @@ void LowerEinsum(LowerContext& l) {
     if (!b_sum.empty()) {
       l.Emit(OpKind::kSum, CallForm::kTorch, {Shape{prod(next)}}, Shape{prod(batch + n + k)});
     }
-    l.Emit(OpKind::kEinsum, CallForm::kTorch, {Shape{prod(batch), prod(m), prod(k)}, Shape{prod(batch), prod(k), prod(n)}},
+    l.Emit(OpKind::kEinsum, CallForm::kTorch,
+           {Shape{prod(batch), prod(m), prod(k)}, Shape{prod(batch), prod(k), prod(n)}},
            Shape{prod(batch), prod(m), prod(n)});
     cur = batch + m + n;
   }
@@ -281,12 +297,14 @@ void LowerCumSum(LowerContext& l) {
 
 void QuantizeInfer(OpContext& c) {
   int32_t elem = c.has(2) ? c.in(2).elem : kUint8;
-  if (c.attr("output_dtype") && c.Int("output_dtype", 0) != 0) elem = static_cast<int32_t>(c.Int("output_dtype", 0));
+  if (c.attr("output_dtype") && c.Int("output_dtype", 0) != 0)
+    elem = static_cast<int32_t>(c.Int("output_dtype", 0));
   SameShape(c, 0, 0, elem);
 }
 void DequantizeInfer(OpContext& c) {
   int32_t elem = c.in(1).elem != kUndefined ? c.in(1).elem : kFloat;
-  if (c.attr("output_dtype") && c.Int("output_dtype", 0) != 0) elem = static_cast<int32_t>(c.Int("output_dtype", 0));
+  if (c.attr("output_dtype") && c.Int("output_dtype", 0) != 0)
+    elem = static_cast<int32_t>(c.Int("output_dtype", 0));
   SameShape(c, 0, 0, elem);
 }
 void DynamicQuantizeInfer(OpContext& c) {
@@ -308,7 +326,8 @@ void DftInfer(OpContext& c) {
   out.elem = x.elem;
   if (!x.rank_known) return;
   int r = x.rank();
-  int64_t axis_attr = c.opset() >= 20 ? (c.in(2).has_values ? c.in(2).IntAt(0) : -2) : c.Int("axis", 1);
+  int64_t axis_attr =
+      c.opset() >= 20 ? (c.in(2).has_values ? c.in(2).IntAt(0) : -2) : c.Int("axis", 1);
   if (c.opset() >= 20 && c.has(2) && !c.in(2).has_values) return;
   int axis = NormalizeAxis(axis_attr, r - 1);  // the last dim holds real / imaginary parts
   if (axis < 0) c.Fail("axis out of range");

@@ -58,7 +58,8 @@ void RandomLikeInfer(OpContext& c) {
 void MultinomialInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
   int64_t batch = x.rank_known && x.rank() >= 1 ? x.dims[0] : -1;
-  c.out(0) = TensorInfo::OfShape(static_cast<int32_t>(c.Int("dtype", kInt32)), {batch, c.Int("sample_size", 1)});
+  c.out(0) = TensorInfo::OfShape(static_cast<int32_t>(c.Int("dtype", kInt32)),
+                                 {batch, c.Int("sample_size", 1)});
 }
 
 void NmsInfer(OpContext& c) { c.out(0) = TensorInfo::OfShape(kInt64, {-1, 3}); }
@@ -69,8 +70,9 @@ void StringNormalizerInfer(OpContext& c) {
   if (c.Ints("stopwords").empty() && c.attr("stopwords") == nullptr) {
     SameShape(c);
   } else {
-    c.out(0) = TensorInfo::OfShape(kString, x.rank_known && x.rank() == 2 ? std::vector<int64_t>{1, -1}
-                                                                          : std::vector<int64_t>{-1});
+    c.out(0) =
+        TensorInfo::OfShape(kString, x.rank_known && x.rank() == 2 ? std::vector<int64_t>{1, -1}
+                                                                   : std::vector<int64_t>{-1});
   }
 }
 
@@ -83,11 +85,13 @@ void TfIdfInfer(OpContext& c) {
     c.out(0).elem = kFloat;
     return;
   }
-  c.out(0) = TensorInfo::OfShape(kFloat, x.rank() == 1 ? std::vector<int64_t>{width}
-                                                       : std::vector<int64_t>{x.dims[0], width});
+  c.out(0) = TensorInfo::OfShape(
+      kFloat, x.rank() == 1 ? std::vector<int64_t>{width} : std::vector<int64_t>{x.dims[0], width});
 }
 
-void BernoulliInfer(OpContext& c) { SameShape(c, 0, 0, static_cast<int32_t>(c.Int("dtype", c.in(0).elem))); }
+void BernoulliInfer(OpContext& c) {
+  SameShape(c, 0, 0, static_cast<int32_t>(c.Int("dtype", c.in(0).elem)));
+}
 
 constexpr OnnxOp kOps[] = {
     {"", "NegativeLogLikelihoodLoss", LossInfer, NotCosted},

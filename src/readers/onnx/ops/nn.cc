@@ -32,10 +32,12 @@ Window ReadWindow(const OpContext& c, size_t spatial, const TensorInfo* weight) 
   if (w.pads.empty()) w.pads.assign(2 * spatial, 0);
   if (w.kernel.size() != spatial || w.strides.size() != spatial || w.dilations.size() != spatial ||
       w.pads.size() != 2 * spatial) {
-    c.Fail("kernel_shape, strides, dilations or pads do not match " + std::to_string(spatial) + " spatial dims");
+    c.Fail("kernel_shape, strides, dilations or pads do not match " + std::to_string(spatial) +
+           " spatial dims");
   }
   for (size_t i = 0; i < spatial; ++i) {
-    if (w.kernel[i] <= 0 || w.strides[i] <= 0 || w.dilations[i] <= 0) c.Fail("non-positive kernel, stride or dilation");
+    if (w.kernel[i] <= 0 || w.strides[i] <= 0 || w.dilations[i] <= 0)
+      c.Fail("non-positive kernel, stride or dilation");
   }
   return w;
 }
@@ -61,24 +63,28 @@ void ConvLike(OpContext& c, size_t x_at, size_t w_at, int32_t elem) {
   Window win = ReadWindow(c, spatial, &w);
   int64_t group = c.Int("group", 1);
   if (group <= 0) c.Fail("group must be positive");
-  if (w.rank_known && x.dims[1] >= 0 && w.rank() >= 2 && w.dims[1] >= 0 && x.dims[1] != MulDim(w.dims[1], group)) {
-    c.Fail("input channels " + std::to_string(x.dims[1]) + " != weight " + w.ShapeString() + " x group " +
-           std::to_string(group));
+  if (w.rank_known && x.dims[1] >= 0 && w.rank() >= 2 && w.dims[1] >= 0 &&
+      x.dims[1] != MulDim(w.dims[1], group)) {
+    c.Fail("input channels " + std::to_string(x.dims[1]) + " != weight " + w.ShapeString() +
+           " x group " + std::to_string(group));
   }
   out.rank_known = true;
   out.dims = {x.dims[0], w.rank_known && w.rank() >= 1 ? w.dims[0] : -1};
   for (size_t i = 0; i < spatial; ++i) {
-    out.dims.push_back(WindowOut(x.dims[2 + i], win.kernel[i], win.strides[i], win.dilations[i], win.pads[i],
-                                 win.pads[i + spatial], win.auto_pad, false));
+    out.dims.push_back(WindowOut(x.dims[2 + i], win.kernel[i], win.strides[i], win.dilations[i],
+                                 win.pads[i], win.pads[i + spatial], win.auto_pad, false));
   }
 }
 
 void ConvInfer(OpContext& c) { ConvLike(c, 0, 1, c.in(0).elem); }
 void ConvIntegerInfer(OpContext& c) { ConvLike(c, 0, 1, kInt32); }
-void QLinearConvInfer(OpContext& c) { ConvLike(c, 0, 3, c.in(7).elem != kUndefined ? c.in(7).elem : kUint8); }
+void QLinearConvInfer(OpContext& c) {
+  ConvLike(c, 0, 3, c.in(7).elem != kUndefined ? c.in(7).elem : kUint8);
+}
 
 void LowerConvAt(LowerContext& l, size_t x, size_t w, size_t b) {
-  l.Emit(OpKind::kConv, CallForm::kFunctional, {l.InShape(x), l.InShape(w)}, l.OutShape(0), l.ctx().has(b));
+  l.Emit(OpKind::kConv, CallForm::kFunctional, {l.InShape(x), l.InShape(w)}, l.OutShape(0),
+         l.ctx().has(b));
 }
 void LowerConv(LowerContext& l) { LowerConvAt(l, 0, 1, 2); }
 void LowerConvInteger(LowerContext& l) { LowerConvAt(l, 0, 1, 99); }
@@ -99,7 +105,8 @@ void ConvTransposeInfer(OpContext& c) {
   if (out_pad.empty()) out_pad.assign(spatial, 0);
   std::vector<int64_t> out_shape = c.Ints("output_shape");
   out.rank_known = true;
-  out.dims = {x.dims[0], w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1};
+  out.dims = {x.dims[0],
+              w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1};
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
     int64_t d;
@@ -111,10 +118,12 @@ void ConvTransposeInfer(OpContext& c) {
       d = MulDim(in, win.strides[i]);
     } else {
       const int64_t kLimit = int64_t{1} << 53;
-      if (std::abs(out_pad[i]) > kLimit || std::abs(win.pads[i]) > kLimit || std::abs(win.pads[i + spatial]) > kLimit) {
+      if (std::abs(out_pad[i]) > kLimit || std::abs(win.pads[i]) > kLimit ||
+          std::abs(win.pads[i + spatial]) > kLimit) {
         c.Fail("pads out of range");
       }
-      d = AddDim(MulDim(win.strides[i], std::max<int64_t>(in - 1, 0)), MulDim(win.kernel[i] - 1, win.dilations[i])) +
+      d = AddDim(MulDim(win.strides[i], std::max<int64_t>(in - 1, 0)),
+                 MulDim(win.kernel[i] - 1, win.dilations[i])) +
           out_pad[i] + 1;
       if (win.auto_pad != "VALID") d -= win.pads[i] + win.pads[i + spatial];
       if (d < 0) c.Fail("negative output size");
@@ -142,8 +151,8 @@ void PoolInfer(OpContext& c) {
   bool ceil = c.Int("ceil_mode", 0) != 0;
   std::vector<int64_t> dims = {x.dims[0], x.dims[1]};
   for (size_t i = 0; i < spatial; ++i) {
-    dims.push_back(WindowOut(x.dims[2 + i], win.kernel[i], win.strides[i], win.dilations[i], win.pads[i],
-                             win.pads[i + spatial], win.auto_pad, ceil));
+    dims.push_back(WindowOut(x.dims[2 + i], win.kernel[i], win.strides[i], win.dilations[i],
+                             win.pads[i], win.pads[i + spatial], win.auto_pad, ceil));
   }
   for (size_t i = 0; i < c.num_outputs(); ++i) {
     c.out(i).rank_known = true;
@@ -153,7 +162,8 @@ void PoolInfer(OpContext& c) {
 
 template <OpKind K>
 void LowerPool(LowerContext& l) {
-  l.Emit(K, CallForm::kFunctional, {l.InShape(0)}, l.OutShape(0), Prod(l.ctx().Ints("kernel_shape")));
+  l.Emit(K, CallForm::kFunctional, {l.InShape(0)}, l.OutShape(0),
+         Prod(l.ctx().Ints("kernel_shape")));
 }
 
 void GlobalPoolInfer(OpContext& c) {
@@ -192,7 +202,10 @@ void MaxUnpoolInfer(OpContext& c) {
   out.dims = {x.dims[0], x.dims[1]};
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
-    int64_t d = in < 0 ? -1 : AddDim(MulDim(std::max<int64_t>(in - 1, 0), win.strides[i]), win.kernel[i]) - win.pads[i] - win.pads[i + spatial];
+    int64_t d = in < 0
+                    ? -1
+                    : AddDim(MulDim(std::max<int64_t>(in - 1, 0), win.strides[i]), win.kernel[i]) -
+                          win.pads[i] - win.pads[i + spatial];
     if (in >= 0 && d < 0) c.Fail("negative output size");
     out.dims.push_back(d);
   }
@@ -205,7 +218,8 @@ void RoiPoolInfer(OpContext& c) {
   std::vector<int64_t> pooled = c.Ints("pooled_shape");
   int64_t n = rois.rank_known && rois.rank() >= 1 ? rois.dims[0] : -1;
   int64_t ch = x.rank_known && x.rank() >= 2 ? x.dims[1] : -1;
-  if (c.node().op_type == "RoiAlign") pooled = {c.Int("output_height", 1), c.Int("output_width", 1)};
+  if (c.node().op_type == "RoiAlign")
+    pooled = {c.Int("output_height", 1), c.Int("output_width", 1)};
   std::vector<int64_t> dims = {n, ch};
   dims.insert(dims.end(), pooled.begin(), pooled.end());
   out = TensorInfo::OfShape(x.elem, dims);
@@ -215,7 +229,8 @@ void RoiPoolInfer(OpContext& c) {
 
 void BatchNormInfer(OpContext& c) {
   SameShape(c);
-  for (size_t i = 1; i < c.num_outputs(); ++i) SameShape(c, 1, i);  // running / saved statistics: (C,)
+  for (size_t i = 1; i < c.num_outputs(); ++i)
+    SameShape(c, 1, i);  // running / saved statistics: (C,)
 }
 
 void LowerBatchNorm(LowerContext& l) {
@@ -242,7 +257,8 @@ void LowerLayerNorm(LowerContext& l) {
   int axis = NormalizeAxis(l.ctx().Int("axis", -1), x.rank());
   int64_t n = 1;
   for (int i = axis; i < x.rank(); ++i) n *= x[i];
-  l.Emit(OpKind::kLayerNorm, CallForm::kFunctional, {x}, l.OutShape(0), n, 1 | (l.ctx().has(2) ? 2 : 0));
+  l.Emit(OpKind::kLayerNorm, CallForm::kFunctional, {x}, l.OutShape(0), n,
+         1 | (l.ctx().has(2) ? 2 : 0));
 }
 
 /// InstanceNorm: per (n, c) over the spatial dims, scale and bias per channel.
@@ -277,11 +293,13 @@ void LowerMeanVarianceNorm(LowerContext& l) {
 void LowerLpNorm(LowerContext& l) {
   Shape x = l.InShape(0);
   int axis = NormalizeAxis(l.ctx().Int("axis", -1), x.rank());
-  l.Emit(OpKind::kLpNorm, CallForm::kFunctional, {x}, l.OutShape(0), axis >= 0 ? x[axis] : 1, l.ctx().Int("p", 2));
+  l.Emit(OpKind::kLpNorm, CallForm::kFunctional, {x}, l.OutShape(0), axis >= 0 ? x[axis] : 1,
+         l.ctx().Int("p", 2));
 }
 
 void LowerLrn(LowerContext& l) {
-  l.Emit(OpKind::kLrn, CallForm::kFunctional, {l.InShape(0)}, l.OutShape(0), l.ctx().Int("size", 1));
+  l.Emit(OpKind::kLrn, CallForm::kFunctional, {l.InShape(0)}, l.OutShape(0),
+         l.ctx().Int("size", 1));
 }
 
 /// Softmax-like normalisation size: opset < 13 coerces to 2-D at `axis` (default 1), later opsets
@@ -344,7 +362,8 @@ void ResizeInfer(OpContext& c) {
   } else if (c.has(scales_at) && c.in(scales_at).rank_known && c.in(scales_at).numel() != 0) {
     const TensorInfo& s = c.in(scales_at);
     if (!s.has_values) return;
-    for (size_t i = 0; i < std::max(s.ints.size(), s.reals.size()); ++i) scales.push_back(s.RealAt(i));
+    for (size_t i = 0; i < std::max(s.ints.size(), s.reals.size()); ++i)
+      scales.push_back(s.RealAt(i));
   }
   if (!upsample && c.opset() >= 11 && c.has(3) && !(c.in(3).rank_known && c.in(3).numel() == 0)) {
     sizes = IntsOf(c, 3);
@@ -360,7 +379,9 @@ void ResizeInfer(OpContext& c) {
   }
   out.dims = x.dims;
   if (sizes) {
-    if (sizes->size() != axes.size()) c.Fail("sizes has " + std::to_string(sizes->size()) + " entries for " + std::to_string(axes.size()) + " axes");
+    if (sizes->size() != axes.size())
+      c.Fail("sizes has " + std::to_string(sizes->size()) + " entries for " +
+             std::to_string(axes.size()) + " axes");
     std::string_view policy = c.String("keep_aspect_ratio_policy", "stretch");
     if (policy == "stretch") {
       for (size_t i = 0; i < axes.size(); ++i) out.dims[static_cast<size_t>(axes[i])] = (*sizes)[i];
@@ -380,17 +401,22 @@ void ResizeInfer(OpContext& c) {
     }
     return;
   }
-  if (scales.size() != axes.size()) c.Fail("scales has " + std::to_string(scales.size()) + " entries for " + std::to_string(axes.size()) + " axes");
+  if (scales.size() != axes.size())
+    c.Fail("scales has " + std::to_string(scales.size()) + " entries for " +
+           std::to_string(axes.size()) + " axes");
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t in = x.dims[static_cast<size_t>(axes[i])];
     double d = std::floor(static_cast<double>(in) * scales[i] + 1e-9);
-    if (in >= 0 && !(d >= 0 && d <= static_cast<double>(kMaxOnnxDim))) c.Fail("scale gives an absurd size");
+    if (in >= 0 && !(d >= 0 && d <= static_cast<double>(kMaxOnnxDim)))
+      c.Fail("scale gives an absurd size");
     out.dims[static_cast<size_t>(axes[i])] = in < 0 ? -1 : static_cast<int64_t>(d);
   }
 }
 
 int64_t Taps(std::string_view mode, int resized) {
-  int64_t base = (mode == "linear" || mode == "bilinear") ? 2 : (mode == "cubic" || mode == "bicubic") ? 4 : 0;
+  int64_t base = (mode == "linear" || mode == "bilinear") ? 2
+                 : (mode == "cubic" || mode == "bicubic") ? 4
+                                                          : 0;
   int64_t taps = base == 0 ? 0 : 1;
   for (int i = 0; i < resized && base; ++i) taps *= base;
   return taps;
@@ -400,7 +426,8 @@ void LowerResize(LowerContext& l) {
   Shape x = l.InShape(0), y = l.OutShape(0);
   int resized = 0;
   for (int i = 0; i < x.rank(); ++i) resized += x[i] != y[i];
-  l.Emit(OpKind::kResize, CallForm::kFunctional, {x}, y, Taps(l.ctx().String("mode", "nearest"), resized));
+  l.Emit(OpKind::kResize, CallForm::kFunctional, {x}, y,
+         Taps(l.ctx().String("mode", "nearest"), resized));
 }
 
 void GridSampleInfer(OpContext& c) {

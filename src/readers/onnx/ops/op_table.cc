@@ -13,7 +13,7 @@ namespace {
 
 using FamilyFn = std::span<const OnnxOp> (*)();
 constexpr FamilyFn kFamilies[] = {
-    ElementwiseOnnxOps, TensorOnnxOps,   NnOnnxOps,   MathOnnxOps, ReductionOnnxOps,
+    ElementwiseOnnxOps, TensorOnnxOps,      NnOnnxOps,       MathOnnxOps, ReductionOnnxOps,
     RnnOnnxOps,         ControlFlowOnnxOps, SequenceOnnxOps, MiscOnnxOps, ContribOnnxOps,
 };
 

@@ -16,7 +16,8 @@ TEST(OnnxOpTable, CompleteAndUnique) {
   std::set<std::string> seen;
   for (const OnnxOp& op : AllOnnxOps()) {
     EXPECT_NE(op.infer, nullptr) << op.op_type;
-    EXPECT_TRUE(seen.insert(std::string(op.domain) + ":" + std::string(op.op_type)).second) << op.op_type;
+    EXPECT_TRUE(seen.insert(std::string(op.domain) + ":" + std::string(op.op_type)).second)
+        << op.op_type;
   }
   EXPECT_GE(seen.size(), 180u);
   EXPECT_EQ(FindOnnxOp("ai.onnx", "Conv"), FindOnnxOp("", "Conv"));
@@ -54,8 +55,9 @@ Proto Ints64(const std::string& name, std::initializer_list<int64_t> v) {
 TEST(OnnxRules, MaxPoolCeilMode) {
   // 32 input, kernel 3, stride 2: floor -> 15, ceil -> 16.
   auto pool = [](int ceil) {
-    return Infer(NodeProto("MaxPool", {"x"}, {"y"}, "", {AttrInts("kernel_shape", {3, 3}), AttrInts("strides", {2, 2}),
-                                                         Attr("ceil_mode", ceil)}),
+    return Infer(NodeProto("MaxPool", {"x"}, {"y"}, "",
+                           {AttrInts("kernel_shape", {3, 3}), AttrInts("strides", {2, 2}),
+                            Attr("ceil_mode", ceil)}),
                  {Input("x", {1, 1, 32, 32})});
   };
   EXPECT_EQ(pool(0), (std::vector<int64_t>{1, 1, 15, 15}));
@@ -63,7 +65,8 @@ TEST(OnnxRules, MaxPoolCeilMode) {
 }
 
 TEST(OnnxRules, ReshapeInfersMinusOneAndCopiesZero) {
-  EXPECT_EQ(Infer(NodeProto("Reshape", {"x", "s"}, {"y"}), {Input("x", {2, 3, 4})}, 17, {Ints64("s", {0, -1})}),
+  EXPECT_EQ(Infer(NodeProto("Reshape", {"x", "s"}, {"y"}), {Input("x", {2, 3, 4})}, 17,
+                  {Ints64("s", {0, -1})}),
             (std::vector<int64_t>{2, 12}));
 }
 
@@ -76,7 +79,8 @@ TEST(OnnxRules, SliceNegativeStep) {
 
 TEST(OnnxRules, EinsumBatchedContraction) {
   Proto eq = Proto().Bytes(1, "equation").Varint(20, 3).Bytes(4, "bij,bjk->bik");
-  EXPECT_EQ(Infer(NodeProto("Einsum", {"a", "b"}, {"y"}, "", {eq}), {Input("a", {2, 3, 4}), Input("b", {2, 4, 5})}),
+  EXPECT_EQ(Infer(NodeProto("Einsum", {"a", "b"}, {"y"}, "", {eq}),
+                  {Input("a", {2, 3, 4}), Input("b", {2, 4, 5})}),
             (std::vector<int64_t>{2, 3, 5}));
 }
 

@@ -55,8 +55,10 @@ void ReduceInfer(OpContext& c) {
   out.rank_known = true;
   for (int i = 0; i < x.rank(); ++i) {
     bool reduced = std::find(axes->begin(), axes->end(), i) != axes->end();
-    if (!reduced) out.dims.push_back(x.dims[static_cast<size_t>(i)]);
-    else if (keep) out.dims.push_back(1);
+    if (!reduced)
+      out.dims.push_back(x.dims[static_cast<size_t>(i)]);
+    else if (keep)
+      out.dims.push_back(1);
   }
   // Fold reductions of small known tensors over every axis (shape arithmetic: ReduceProd of a
   // shape, ReduceMax of sizes).
@@ -64,14 +66,22 @@ void ReduceInfer(OpContext& c) {
     std::string_view op = c.node().op_type;
     size_t n = std::max(x.ints.size(), x.reals.size());
     if (n == 0) return;
-    double acc = op == "ReduceProd" ? 1 : op == "ReduceMax" ? -INFINITY : op == "ReduceMin" ? INFINITY : 0;
+    double acc = op == "ReduceProd"  ? 1
+                 : op == "ReduceMax" ? -INFINITY
+                 : op == "ReduceMin" ? INFINITY
+                                     : 0;
     for (size_t i = 0; i < n; ++i) {
       double v = x.RealAt(i);
-      if (op == "ReduceSum" || op == "ReduceMean") acc += v;
-      else if (op == "ReduceProd") acc *= v;
-      else if (op == "ReduceMax") acc = std::max(acc, v);
-      else if (op == "ReduceMin") acc = std::min(acc, v);
-      else return;
+      if (op == "ReduceSum" || op == "ReduceMean")
+        acc += v;
+      else if (op == "ReduceProd")
+        acc *= v;
+      else if (op == "ReduceMax")
+        acc = std::max(acc, v);
+      else if (op == "ReduceMin")
+        acc = std::min(acc, v);
+      else
+        return;
     }
     if (op == "ReduceMean") acc /= static_cast<double>(n);
     SetReals(out, {acc});
@@ -89,8 +99,10 @@ void ArgInfer(OpContext& c) {
   bool keep = c.Int("keepdims", 1) != 0;
   out.rank_known = true;
   for (int i = 0; i < x.rank(); ++i) {
-    if (i != axis) out.dims.push_back(x.dims[static_cast<size_t>(i)]);
-    else if (keep) out.dims.push_back(1);
+    if (i != axis)
+      out.dims.push_back(x.dims[static_cast<size_t>(i)]);
+    else if (keep)
+      out.dims.push_back(1);
   }
 }
 

@@ -23,8 +23,9 @@ void RecurrentInfer(OpContext& c) {
   }
   int32_t elem = x.elem;
   if (c.num_outputs() > 0) {
-    c.out(0) = TensorInfo::OfShape(elem, batch_first ? std::vector<int64_t>{batch, seq, dirs, hidden}
-                                                     : std::vector<int64_t>{seq, dirs, batch, hidden});
+    c.out(0) =
+        TensorInfo::OfShape(elem, batch_first ? std::vector<int64_t>{batch, seq, dirs, hidden}
+                                              : std::vector<int64_t>{seq, dirs, batch, hidden});
   }
   for (size_t i = 1; i < c.num_outputs(); ++i) {
     c.out(i) = TensorInfo::OfShape(elem, batch_first ? std::vector<int64_t>{batch, dirs, hidden}
@@ -38,7 +39,9 @@ void LowerRecurrent(LowerContext& l) {
   Shape x = l.InShape(0), w = l.InShape(1);
   if (c.Int("layout", 0) != 0) x = Shape{x[1], x[0], x[2]};
   int64_t h = w[1] / (K == OpKind::kLstm ? 4 : K == OpKind::kGru ? 3 : 1);
-  int64_t attr2 = K == OpKind::kLstm ? c.has(7) : K == OpKind::kGru ? c.Int("linear_before_reset", 0) : 0;
+  int64_t attr2 = K == OpKind::kLstm  ? c.has(7)
+                  : K == OpKind::kGru ? c.Int("linear_before_reset", 0)
+                                      : 0;
   l.Emit(K, CallForm::kFunctional, {x, w}, Shape{x[0], w[0], x[1], h}, c.has(3), attr2);
 }
 

@@ -31,8 +31,8 @@ void BroadcastAll(OpContext& c, int32_t elem) {
     }
     std::vector<int64_t> next;
     if (!BroadcastDims(dims, t.dims, next)) {
-      c.Fail("inputs of shapes " + TensorInfo::OfShape(0, dims).ShapeString() + " and " + t.ShapeString() +
-             " do not broadcast");
+      c.Fail("inputs of shapes " + TensorInfo::OfShape(0, dims).ShapeString() + " and " +
+             t.ShapeString() + " do not broadcast");
     }
     dims = std::move(next);
   }
@@ -46,7 +46,8 @@ std::optional<std::vector<int64_t>> IntsOf(const OpContext& c, size_t i) {
   return c.in(i).AsInts();
 }
 
-std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int rank, bool from_input) {
+std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int rank,
+                                         bool from_input) {
   std::vector<int64_t> axes;
   if (from_input) {
     if (!c.has(input)) return std::vector<int64_t>{};
@@ -58,7 +59,8 @@ std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int r
   }
   for (int64_t& a : axes) {
     int n = NormalizeAxis(a, rank);
-    if (n < 0) c.Fail("axis " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));
+    if (n < 0)
+      c.Fail("axis " + std::to_string(a) + " is out of range for rank " + std::to_string(rank));
     a = n;
   }
   return axes;
@@ -75,7 +77,8 @@ bool RankKnown(const OpContext& c, size_t i) { return c.in(i).rank_known; }
 namespace {
 
 /// Index into a broadcast operand for flat output index `flat`.
-size_t BroadcastIndex(size_t flat, const std::vector<int64_t>& out, const std::vector<int64_t>& in) {
+size_t BroadcastIndex(size_t flat, const std::vector<int64_t>& out,
+                      const std::vector<int64_t>& in) {
   size_t idx = 0, stride = 1;
   size_t rem = flat;
   std::vector<size_t> coord(out.size());
@@ -111,10 +114,16 @@ void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
     size_t ib = BroadcastIndex(static_cast<size_t>(i), out.dims, b.dims);
     if (int_in && integer) {
       int64_t v = integer(a.IntAt(ia), b.IntAt(ib));
-      if (int_out) ints.push_back(v); else reals.push_back(static_cast<double>(v));
+      if (int_out)
+        ints.push_back(v);
+      else
+        reals.push_back(static_cast<double>(v));
     } else {
       double v = real(a.RealAt(ia), b.RealAt(ib));
-      if (int_out) ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0); else reals.push_back(v);
+      if (int_out)
+        ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0);
+      else
+        reals.push_back(v);
     }
   }
   out.has_values = true;
@@ -128,17 +137,25 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
   const TensorInfo& a = c.in(0);
   if (!a.has_values || !out.IsStatic()) return;
   int64_t n = out.numel();
-  if (n < 0 || n > kMaxFoldElements || static_cast<size_t>(n) != std::max(a.ints.size(), a.reals.size())) return;
+  if (n < 0 || n > kMaxFoldElements ||
+      static_cast<size_t>(n) != std::max(a.ints.size(), a.reals.size()))
+    return;
   bool int_out = IsInteger(out.elem);
   std::vector<int64_t> ints;
   std::vector<double> reals;
   for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
     if (IsInteger(a.elem) && integer) {
       int64_t v = integer(a.IntAt(i));
-      if (int_out) ints.push_back(v); else reals.push_back(static_cast<double>(v));
+      if (int_out)
+        ints.push_back(v);
+      else
+        reals.push_back(static_cast<double>(v));
     } else if (real) {
       double v = real(a.RealAt(i));
-      if (int_out) ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0); else reals.push_back(v);
+      if (int_out)
+        ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0);
+      else
+        reals.push_back(v);
     } else {
       return;
     }
@@ -176,14 +193,16 @@ void NotCosted(LowerContext&) {}
 int64_t MulDim(int64_t a, int64_t b) {
   if (a < 0 || b < 0) return -1;
   int64_t r = 0;
-  if (__builtin_mul_overflow(a, b, &r) || r > (int64_t{1} << 62)) throw InferError{"dimension product overflows"};
+  if (__builtin_mul_overflow(a, b, &r) || r > (int64_t{1} << 62))
+    throw InferError{"dimension product overflows"};
   return r;
 }
 
 int64_t AddDim(int64_t a, int64_t b) {
   if (a < 0 || b < 0) return -1;
   int64_t r = 0;
-  if (__builtin_add_overflow(a, b, &r) || r > (int64_t{1} << 62)) throw InferError{"dimension sum overflows"};
+  if (__builtin_add_overflow(a, b, &r) || r > (int64_t{1} << 62))
+    throw InferError{"dimension sum overflows"};
   return r;
 }
 
@@ -193,7 +212,8 @@ int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, 
   if (stride <= 0) stride = 1;
   if (dilation <= 0) dilation = 1;
   const int64_t kLimit = int64_t{1} << 53;
-  if (kernel > kLimit || stride > kLimit || dilation > kLimit || std::abs(pad_begin) > kLimit || std::abs(pad_end) > kLimit) {
+  if (kernel > kLimit || stride > kLimit || dilation > kLimit || std::abs(pad_begin) > kLimit ||
+      std::abs(pad_end) > kLimit) {
     throw InferError{"kernel, stride, dilation or pads out of range"};
   }
   int64_t eff = MulDim(dilation, kernel - 1) + 1;

@@ -21,7 +21,8 @@ void BroadcastAll(OpContext& c, int32_t elem = kUndefined);
 std::optional<std::vector<int64_t>> IntsOf(const OpContext& c, size_t i);
 /// Axes from the `axes` attribute (older opsets) or input `input` (newer), normalised against
 /// `rank`; nullopt when the axes are an input whose contents are unknown.
-std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int rank, bool from_input);
+std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int rank,
+                                         bool from_input);
 /// The type of the first present input.
 int32_t ElemOf(const OpContext& c, size_t i = 0);
 /// Requires the rank of input i to be known; otherwise leaves the outputs unknown (returns false).
@@ -49,7 +50,8 @@ int64_t AddDim(int64_t a, int64_t b);
 int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_begin,
                   int64_t pad_end, std::string_view auto_pad, bool ceil_mode);
 
-// ---- lowering ------------------------------------------------------------------------------------
+// ---- lowering
+// ------------------------------------------------------------------------------------
 
 /// Marks an operator whose shapes we infer but whose arithmetic has no formula in the cost
 /// table (sorting, data-dependent selection): the report lists it as unsupported.

@@ -91,8 +91,10 @@ void SplitToSequenceInfer(OpContext& c) {
   s.dims = x.dims;
   int64_t len = x.dims[static_cast<size_t>(axis)];
   if (!c.has(1)) {
-    if (c.Int("keepdims", 1) != 0) s.dims[static_cast<size_t>(axis)] = 1;
-    else s.dims.erase(s.dims.begin() + axis);
+    if (c.Int("keepdims", 1) != 0)
+      s.dims[static_cast<size_t>(axis)] = 1;
+    else
+      s.dims.erase(s.dims.begin() + axis);
     s.seq_length = len;
   } else if (auto split = IntsOf(c, 1)) {
     if (c.in(1).rank() == 0) {
@@ -100,7 +102,8 @@ void SplitToSequenceInfer(OpContext& c) {
       s.dims[static_cast<size_t>(axis)] = (len >= 0 && k > 0 && len % k == 0) ? k : -1;
       s.seq_length = (len >= 0 && k > 0) ? (len + k - 1) / k : -1;
     } else {
-      bool same = std::all_of(split->begin(), split->end(), [&](int64_t v) { return v == (*split)[0]; });
+      bool same =
+          std::all_of(split->begin(), split->end(), [&](int64_t v) { return v == (*split)[0]; });
       s.dims[static_cast<size_t>(axis)] = same && !split->empty() ? (*split)[0] : -1;
       s.seq_length = static_cast<int64_t>(split->size());
     }
@@ -176,7 +179,8 @@ void OptionalHasElementInfer(OpContext& c) {
 
 void OptionalGetElementInfer(OpContext& c) {
   TensorInfo t = c.in(0);
-  if (t.kind == ValueKind::kOptional) t.kind = t.seq_length >= 0 ? ValueKind::kSequence : ValueKind::kTensor;
+  if (t.kind == ValueKind::kOptional)
+    t.kind = t.seq_length >= 0 ? ValueKind::kSequence : ValueKind::kTensor;
   t.optional_has = -1;
   c.out(0) = t;
 }

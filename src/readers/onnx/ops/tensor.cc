@@ -109,7 +109,8 @@ void ConstantOfShapeInfer(OpContext& c) {
   double fill = 0;
   if (const Attribute* a = c.attr("value"); a && a->t) {
     elem = a->t->data_type;
-    if (a->t->has_values) fill = a->t->reals.empty() ? static_cast<double>(a->t->ints.at(0)) : a->t->reals.at(0);
+    if (a->t->has_values)
+      fill = a->t->reals.empty() ? static_cast<double>(a->t->ints.at(0)) : a->t->reals.at(0);
   }
   out = TensorInfo{};
   out.elem = elem;
@@ -125,7 +126,8 @@ void ConstantOfShapeInfer(OpContext& c) {
     if (d < 0) c.Fail("negative dimension " + std::to_string(d) + " in the shape");
   out = TensorInfo::OfShape(elem, *shape);
   int64_t n = out.numel();
-  if (n >= 0 && n <= kMaxFoldElements) SetReals(out, std::vector<double>(static_cast<size_t>(n), fill));
+  if (n >= 0 && n <= kMaxFoldElements)
+    SetReals(out, std::vector<double>(static_cast<size_t>(n), fill));
 }
 
 // ---- Reshape family ----
@@ -156,7 +158,8 @@ void ReshapeInfer(OpContext& c) {
     int64_t& d = shape[i];
     if (d == 0 && !allowzero) {
       if (!in.rank_known || i >= in.dims.size()) {
-        if (in.rank_known) c.Fail("shape entry " + std::to_string(i) + " copies a dimension the input lacks");
+        if (in.rank_known)
+          c.Fail("shape entry " + std::to_string(i) + " copies a dimension the input lacks");
         d = -2;  // unknown copy
       } else {
         d = in.dims[i] < 0 ? -2 : in.dims[i];
@@ -179,19 +182,21 @@ void ReshapeInfer(OpContext& c) {
     int64_t total = in.numel();
     if (total >= 0 && known > 0) {
       if (total % known != 0) {
-        c.Fail("cannot reshape " + in.ShapeString() + " (" + std::to_string(total) + " elements) to " +
-               TensorInfo::OfShape(0, shape).ShapeString());
+        c.Fail("cannot reshape " + in.ShapeString() + " (" + std::to_string(total) +
+               " elements) to " + TensorInfo::OfShape(0, shape).ShapeString());
       }
       shape[static_cast<size_t>(infer_at)] = total / known;
     } else if (total == 0 && known == 0) {
       shape[static_cast<size_t>(infer_at)] = 0;
     }
   } else if (in.IsStatic() && known >= 0 && in.numel() != known) {
-    c.Fail("cannot reshape " + in.ShapeString() + " to " + TensorInfo::OfShape(0, shape).ShapeString());
+    c.Fail("cannot reshape " + in.ShapeString() + " to " +
+           TensorInfo::OfShape(0, shape).ShapeString());
   }
   out.rank_known = true;
   out.dims = shape;
-  if (in.has_values && out.IsStatic() && out.numel() == std::max<int64_t>(in.ints.size(), in.reals.size())) {
+  if (in.has_values && out.IsStatic() &&
+      out.numel() == std::max<int64_t>(in.ints.size(), in.reals.size())) {
     out.has_values = true;
     out.ints = in.ints;
     out.reals = in.reals;
@@ -199,7 +204,8 @@ void ReshapeInfer(OpContext& c) {
 }
 
 void PassValues(const TensorInfo& in, TensorInfo& out) {
-  if (in.has_values && out.IsStatic() && out.numel() == static_cast<int64_t>(std::max(in.ints.size(), in.reals.size()))) {
+  if (in.has_values && out.IsStatic() &&
+      out.numel() == static_cast<int64_t>(std::max(in.ints.size(), in.reals.size()))) {
     out.has_values = true;
     out.ints = in.ints;
     out.reals = in.reals;
@@ -242,7 +248,8 @@ void SqueezeInfer(OpContext& c) {
       if (d < 0) return;  // which dims are 1 is unknown
       if (d == 1) continue;
     } else if (listed) {
-      if (d > 1) c.Fail("cannot squeeze axis " + std::to_string(i) + " of size " + std::to_string(d));
+      if (d > 1)
+        c.Fail("cannot squeeze axis " + std::to_string(i) + " of size " + std::to_string(d));
       continue;
     }
     dims.push_back(d);
@@ -292,7 +299,8 @@ void TransposeInfer(OpContext& c) {
   if (perm.empty()) {
     for (int i = r - 1; i >= 0; --i) perm.push_back(i);
   }
-  if (static_cast<int>(perm.size()) != r) c.Fail("perm has " + std::to_string(perm.size()) + " entries for rank " + std::to_string(r));
+  if (static_cast<int>(perm.size()) != r)
+    c.Fail("perm has " + std::to_string(perm.size()) + " entries for rank " + std::to_string(r));
   std::vector<bool> seen(static_cast<size_t>(r), false);
   out.rank_known = true;
   for (int64_t p : perm) {
@@ -334,15 +342,16 @@ void ConcatInfer(OpContext& c) {
       sum = -1;
       continue;
     }
-    if (t.rank() != rank) c.Fail("inputs of ranks " + std::to_string(rank) + " and " + std::to_string(t.rank()));
+    if (t.rank() != rank)
+      c.Fail("inputs of ranks " + std::to_string(rank) + " and " + std::to_string(t.rank()));
     for (int k = 0; k < rank; ++k) {
       int64_t d = t.dims[static_cast<size_t>(k)];
       if (k == axis) {
         sum = (sum < 0 || d < 0) ? -1 : sum + d;
       } else if (d >= 0) {
         if (dims[static_cast<size_t>(k)] >= 0 && dims[static_cast<size_t>(k)] != d) {
-          c.Fail("inputs disagree on dimension " + std::to_string(k) + ": " + std::to_string(dims[static_cast<size_t>(k)]) +
-                 " vs " + std::to_string(d));
+          c.Fail("inputs disagree on dimension " + std::to_string(k) + ": " +
+                 std::to_string(dims[static_cast<size_t>(k)]) + " vs " + std::to_string(d));
         }
         dims[static_cast<size_t>(k)] = d;
       }
@@ -364,7 +373,10 @@ void ConcatInfer(OpContext& c) {
       int64_t chunk = t.numel() / std::max<int64_t>(outer, 1);
       for (int64_t j = 0; j < chunk; ++j) {
         size_t from = static_cast<size_t>(o * chunk + j);
-        if (IsInteger(out.elem)) v.ints.push_back(t.IntAt(from)); else v.reals.push_back(t.RealAt(from));
+        if (IsInteger(out.elem))
+          v.ints.push_back(t.IntAt(from));
+        else
+          v.reals.push_back(t.RealAt(from));
       }
     }
   }
@@ -402,15 +414,19 @@ void SplitInfer(OpContext& c) {
     if (k <= 0) c.Fail("num_outputs must be positive");
     if (len >= 0) {
       int64_t each = (len + k - 1) / k;  // the last chunk may be smaller (opset 18)
-      for (int64_t i = 0; i < k; ++i) parts.push_back(std::max<int64_t>(0, std::min(each, len - i * each)));
+      for (int64_t i = 0; i < k; ++i)
+        parts.push_back(std::max<int64_t>(0, std::min(each, len - i * each)));
     } else {
       parts.assign(static_cast<size_t>(k), -1);
     }
   }
-  if (parts.size() != n_out) c.Fail("split has " + std::to_string(parts.size()) + " parts for " + std::to_string(n_out) + " outputs");
+  if (parts.size() != n_out)
+    c.Fail("split has " + std::to_string(parts.size()) + " parts for " + std::to_string(n_out) +
+           " outputs");
   int64_t total = 0;
   for (int64_t p : parts) total = (p < 0 || total < 0) ? -1 : total + p;
-  if (len >= 0 && total >= 0 && total != len) c.Fail("split sizes sum to " + std::to_string(total) + ", axis has " + std::to_string(len));
+  if (len >= 0 && total >= 0 && total != len)
+    c.Fail("split sizes sum to " + std::to_string(total) + ", axis has " + std::to_string(len));
   int64_t start = 0;
   for (size_t i = 0; i < n_out; ++i) {
     TensorInfo& o = c.out(i);
@@ -464,7 +480,8 @@ void SliceInfer(OpContext& c) {
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
   }
   if (steps.empty()) steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size()) {
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
     c.Fail("starts, ends, axes and steps differ in length");
   }
   out.rank_known = true;
@@ -503,7 +520,8 @@ void SliceInfer(OpContext& c) {
       int64_t src = 0;
       for (int k = 0; k < r; ++k) {
         int64_t coord = (flat / os[static_cast<size_t>(k)]) % out.dims[static_cast<size_t>(k)];
-        src += (first[static_cast<size_t>(k)] + coord * step[static_cast<size_t>(k)]) * is[static_cast<size_t>(k)];
+        src += (first[static_cast<size_t>(k)] + coord * step[static_cast<size_t>(k)]) *
+               is[static_cast<size_t>(k)];
       }
       return src;
     });
@@ -569,7 +587,8 @@ void ExpandInfer(OpContext& c) {
   out.elem = in.elem;
   auto shape = IntsOf(c, 1);
   if (!shape || !in.rank_known) {
-    if (c.in(1).IsStatic() && c.in(1).rank() == 1 && in.rank_known && c.in(1).dims[0] <= kMaxOnnxRank) {
+    if (c.in(1).IsStatic() && c.in(1).rank() == 1 && in.rank_known &&
+        c.in(1).dims[0] <= kMaxOnnxRank) {
       out.rank_known = true;
       out.dims.assign(static_cast<size_t>(std::max<int64_t>(c.in(1).dims[0], in.rank())), -1);
     }
@@ -577,7 +596,8 @@ void ExpandInfer(OpContext& c) {
   }
   std::vector<int64_t> dims;
   if (!BroadcastDims(in.dims, *shape, dims)) {
-    c.Fail("cannot expand " + in.ShapeString() + " to " + TensorInfo::OfShape(0, *shape).ShapeString());
+    c.Fail("cannot expand " + in.ShapeString() + " to " +
+           TensorInfo::OfShape(0, *shape).ShapeString());
   }
   out.rank_known = true;
   out.dims = dims;
@@ -606,7 +626,9 @@ void TileInfer(OpContext& c) {
   out.dims.assign(in.dims.size(), -1);
   auto reps = IntsOf(c, 1);
   if (!reps) return;
-  if (reps->size() != in.dims.size()) c.Fail("repeats has " + std::to_string(reps->size()) + " entries for rank " + std::to_string(in.rank()));
+  if (reps->size() != in.dims.size())
+    c.Fail("repeats has " + std::to_string(reps->size()) + " entries for rank " +
+           std::to_string(in.rank()));
   for (size_t i = 0; i < in.dims.size(); ++i) {
     if ((*reps)[i] < 0) c.Fail("negative repeat");
     out.dims[i] = MulDim(in.dims[i], (*reps)[i]);
@@ -615,7 +637,8 @@ void TileInfer(OpContext& c) {
     auto os = Strides(out.dims), is = Strides(in.dims);
     Permute(in, out, [&](int64_t flat) {
       int64_t src = 0;
-      for (size_t k = 0; k < in.dims.size(); ++k) src += ((flat / os[k]) % out.dims[k] % in.dims[k]) * is[k];
+      for (size_t k = 0; k < in.dims.size(); ++k)
+        src += ((flat / os[k]) % out.dims[k] % in.dims[k]) * is[k];
       return src;
     });
   }
@@ -647,13 +670,16 @@ void PadInfer(OpContext& c) {
   } else {
     for (int i = 0; i < r; ++i) axes.push_back(i);
   }
-  if (pads.size() != 2 * axes.size()) c.Fail("pads has " + std::to_string(pads.size()) + " entries for " + std::to_string(axes.size()) + " axes");
+  if (pads.size() != 2 * axes.size())
+    c.Fail("pads has " + std::to_string(pads.size()) + " entries for " +
+           std::to_string(axes.size()) + " axes");
   out.dims = in.dims;
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t& d = out.dims[static_cast<size_t>(axes[i])];
     if (d >= 0) {
       int64_t v = AddDim(d, 0) + pads[i] + pads[i + axes.size()];
-      if (std::abs(pads[i]) > kMaxOnnxDim || std::abs(pads[i + axes.size()]) > kMaxOnnxDim || v < 0) {
+      if (std::abs(pads[i]) > kMaxOnnxDim || std::abs(pads[i + axes.size()]) > kMaxOnnxDim ||
+          v < 0) {
         c.Fail("pads out of range");
       }
       d = v;
@@ -732,9 +758,12 @@ void CompressInfer(OpContext& c) {
     kept = 0;
     auto v = cond.AsInts();
     const Attribute* a = c.attr("axis");
-    int64_t limit = a ? (NormalizeAxis(a->i, in.rank()) >= 0 ? in.dims[static_cast<size_t>(NormalizeAxis(a->i, in.rank()))] : -1)
+    int64_t limit = a ? (NormalizeAxis(a->i, in.rank()) >= 0
+                             ? in.dims[static_cast<size_t>(NormalizeAxis(a->i, in.rank()))]
+                             : -1)
                       : in.numel();
-    for (size_t i = 0; i < v.size() && (limit < 0 || static_cast<int64_t>(i) < limit); ++i) kept += v[i] != 0;
+    for (size_t i = 0; i < v.size() && (limit < 0 || static_cast<int64_t>(i) < limit); ++i)
+      kept += v[i] != 0;
   }
   out.rank_known = true;
   if (const Attribute* a = c.attr("axis")) {
@@ -761,7 +790,8 @@ void NonZeroInfer(OpContext& c) {
 
 void UniqueInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  for (size_t i = 0; i < c.num_outputs(); ++i) c.out(i) = TensorInfo::OfShape(i == 0 ? in.elem : kInt64, {-1});
+  for (size_t i = 0; i < c.num_outputs(); ++i)
+    c.out(i) = TensorInfo::OfShape(i == 0 ? in.elem : kInt64, {-1});
   if (c.attr("axis") == nullptr && in.has_values) {
     std::set<double> u;
     size_t total = std::max(in.ints.size(), in.reals.size());
