@@ -303,7 +303,8 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
     opset = OpsetOf(n.domain, opsets, n);
     op = FindOnnxOp(n.domain, n.op_type);
   }
-  std::vector<TensorInfo> outputs(n.outputs.size());
+  // Rules write output 0 unconditionally: a node declaring none still gets one slot (unused).
+  std::vector<TensorInfo> outputs(std::max<size_t>(n.outputs.size(), 1));
   Runner runner(*this, scope, multiplicity, top, depth, caller_attrs, opsets);
   OpContext ctx(n, opset, inputs, outputs, caller_attrs, &runner);
   std::string error;
@@ -324,6 +325,7 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
   // The file's own shape annotations fill what inference could not (never override it).
   if (!scope.declared.empty()) {
     for (size_t i = 0; i < outputs.size(); ++i) {
+      if (i >= n.outputs.size()) break;
       auto it = scope.declared.find(n.outputs[i]);
       if (it == scope.declared.end()) continue;
       TensorInfo decl = FromValueInfo(*it->second);

@@ -3,6 +3,7 @@
 // lowering to the shared Op records that the cost table (src/ops/) prices.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -50,7 +51,7 @@ class OpContext {
   bool has(size_t i) const { return i < inputs_.size() && inputs_[i] != nullptr; }
   /// Input i, or an unknown value when absent.
   const TensorInfo& in(size_t i) const;
-  size_t num_outputs() const { return outputs_.size(); }
+  size_t num_outputs() const { return std::min(outputs_.size(), node_.outputs.size()); }
   bool has_out(size_t i) const { return i < outputs_.size() && !node_.outputs[i].empty(); }
   TensorInfo& out(size_t i) { return outputs_[i]; }
   const TensorInfo& out(size_t i) const { return outputs_[i]; }
