@@ -2,17 +2,28 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/estimates.h"
+#include "analysis/weights.h"
+#include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
 #include "model/active_params.h"
 #include "model/error.h"
+#include "ops/autograd.h"
+#include "ops/traffic.h"
+#include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
 #include "report/json_report.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
+#include "report/weights_report.h"
 
 namespace calflops {
 namespace {
@@ -31,8 +42,12 @@ Workload MakeWorkload(const Options& o) {
     w.mode = Mode::kForward;
   } else if (o.mode == "generate") {
     w.mode = Mode::kGenerate;
+  } else if (o.mode == "train") {
+    w.mode = Mode::kForward;  // a training step runs the forward plan, then backward
+    w.train = true;
   } else {
-    throw Error(ExitCode::kUsage, "--mode", "unknown value '" + o.mode + "' (expected forward or generate)");
+    throw Error(ExitCode::kUsage, "--mode",
+                "unknown value '" + o.mode + "' (expected forward, generate or train)");
   }
   w.batch = o.batch;
   w.seq_len = o.seq_len;
@@ -45,6 +60,85 @@ Workload MakeWorkload(const Options& o) {
   return w;
 }
 
+TrainingOptions MakeTrainingOptions(const Options& o) {
+  TrainingOptions t;
+  auto r = ParseRecompute(o.recompute);
+  if (!r) {
+    throw Error(ExitCode::kUsage, "--recompute",
+                "unknown value '" + o.recompute + "' (expected none, selective or full)");
+  }
+  auto opt = ParseOptimizer(o.optimizer);
+  if (!opt) {
+    throw Error(ExitCode::kUsage, "--optimizer",
+                "unknown value '" + o.optimizer + "' (expected adamw, sgd or adafactor)");
+  }
+  if (o.zero < 0 || o.zero > 3) {
+    throw Error(ExitCode::kUsage, "--zero", "must be 0, 1, 2 or 3, got " + std::to_string(o.zero));
+  }
+  if (o.dp < 1 || o.dp > (int64_t{1} << 20)) {
+    throw Error(ExitCode::kUsage, "--dp", "must be in [1, 1048576], got " + std::to_string(o.dp));
+  }
+  t.recompute = *r;
+  t.optimizer = *opt;
+  t.zero = o.zero;
+  t.dp = o.dp;
+  return t;
+}
+
+/// A profile with everything estimated from it.
+struct Analysis {
+  bool built = false;  ///< an architecture was built: profile and estimates are set
+  Profile profile;
+  Workload workload;
+  std::optional<Hardware> hardware;
+  Estimates estimates;
+  // Weight files (a .gguf, .safetensors, index or directory):
+  std::optional<ModelSource> source;
+  std::optional<WeightsProfile> weights;
+  std::optional<WeightsComparison> comparison;
+  std::string note;  ///< why nothing was built
+
+  WeightsSection Section() const {
+    const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
+    return WeightsSection{*source->weights, *weights, comparison ? &*comparison : nullptr,
+                          c ? &c->raw() : nullptr, note};
+  }
+};
+
+std::optional<Hardware> LoadHardware(const Options& o) {
+  if (!o.hardware.empty() && !o.hardware_file.empty()) {
+    throw Error(ExitCode::kUsage, "--hardware-file", "give either --hardware or --hardware-file");
+  }
+  if (!o.hardware.empty()) return FindHardware(o.hardware);
+  if (!o.hardware_file.empty()) return LoadHardwareFile(o.hardware_file);
+  return std::nullopt;
+}
+
+std::optional<double> StepTime(const Options& o, const Workload& w) {
+  auto positive = [](const char* flag, double v) {
+    if (!(v > 0 && v < 1e12)) {
+      throw Error(ExitCode::kUsage, flag, "must be a positive number, got " + std::to_string(v));
+    }
+  };
+  if ((o.step_time || o.tokens_per_second) && !w.train) {
+    throw Error(ExitCode::kUsage, o.step_time ? "--step-time" : "--tokens-per-second",
+                "applies to --mode train");
+  }
+  if (o.step_time && o.tokens_per_second) {
+    throw Error(ExitCode::kUsage, "--tokens-per-second", "give either --step-time or --tokens-per-second");
+  }
+  if (o.step_time) {
+    positive("--step-time", *o.step_time);
+    return *o.step_time;
+  }
+  if (o.tokens_per_second) {
+    positive("--tokens-per-second", *o.tokens_per_second);
+    return static_cast<double>(w.batch * w.seq_len) / *o.tokens_per_second;
+  }
+  return std::nullopt;
+}
+
+/// Fills `a` in place: its estimates point at its hardware.
 /// "NAME=VALUE" -> {NAME, VALUE}; throws a usage error naming `flag`.
 std::pair<std::string, std::string> SplitAssignment(const std::string& s, const char* flag) {
   auto eq = s.find('=');
@@ -71,34 +165,73 @@ onnx::OnnxOptions MakeOnnxOptions(const Options& o) {
   return x;
 }
 
-std::unique_ptr<Architecture> BuildFor(const Options& o) {
-  if (onnx::IsOnnxModel(o.model)) return onnx::OnnxArchitecture::Load(o.model, MakeOnnxOptions(o));
-  if (!o.dims.empty() || !o.input_shapes.empty()) {
-    throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape", "applies to ONNX models only");
+/// --strict: ops counted as 0 are an error (exit 3).
+void CheckStrict(const Options& o, const Profile& p) {
+  if (!o.strict || p.uncosted.empty()) return;
+  std::string list;
+  for (const UncostedOp& u : p.uncosted) {
+    list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
   }
-  Config config = LoadModelConfig(o.model);
-  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-  return BuildArchitecture(config, b);
+  throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
 }
 
-Profile Run(const Options& o) {
+void Run(const Options& o, Analysis& a) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
     throw Error(ExitCode::kUsage, "--convention",
                 "unknown value '" + o.convention + "' (expected analytic or calflops)");
   }
-  Workload w = MakeWorkload(o);
-  ValidateWorkload(w);
-  auto arch = BuildFor(o);
-  Profile p = Analyze(*arch, w, *convention);
-  if (o.strict && !p.uncosted.empty()) {
-    std::string list;
-    for (const UncostedOp& u : p.uncosted) {
-      list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
-    }
-    throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
+  a.workload = MakeWorkload(o);
+  ValidateWorkload(a.workload);
+  TrainingOptions training = MakeTrainingOptions(o);
+  std::optional<double> step_time = StepTime(o, a.workload);
+  a.hardware = LoadHardware(o);
+  if (onnx::IsOnnxModel(o.model)) {  // a graph: its own reader, costed like any architecture
+    auto arch = onnx::OnnxArchitecture::Load(o.model, MakeOnnxOptions(o));
+    const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+    a.profile = Analyze(*arch, a.workload, *convention, hw);
+    CheckStrict(o, a.profile);
+    a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.built = true;
+    return;
   }
-  return p;
+  if (!o.dims.empty() || !o.input_shapes.empty()) {
+    throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape",
+                "applies to ONNX models only");
+  }
+  a.source = LoadModelSource(o.model, ReadOptions{.header_only = o.header_only});
+  const ModelSource& source = *a.source;
+  std::unique_ptr<Architecture> arch;
+  if (!source.config) {
+    a.note = "no FLOPs: " + source.no_config_reason;
+  } else if (o.weights_only) {
+    a.note = "no FLOPs: --weights-only";
+  } else {
+    Config config = *source.config;
+    if (!o.dtype.empty()) {
+      auto d = ParseDType(o.dtype);
+      if (!d || !(*d == DType::kF32 || *d == DType::kF16 || *d == DType::kBF16 ||
+                  *d == DType::kF64 || *d == DType::kF8E4M3 || *d == DType::kF8E5M2)) {
+        throw Error(ExitCode::kUsage, "--dtype",
+                    "unknown value '" + o.dtype +
+                        "' (expected a floating type: float32, bfloat16, float16, float64, "
+                        "float8_e4m3fn, float8_e5m2)");
+      }
+      config = config.With("torch_dtype", std::string(DTypeName(*d)));
+    }
+    BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
+    arch = BuildArchitecture(config, b);
+    const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+    a.profile = Analyze(*arch, a.workload, *convention, hw);
+    a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.built = true;
+  }
+  if (source.weights) {
+    a.weights = AnalyzeWeights(*source.weights);
+    if (arch) a.comparison = CompareWeights(*source.weights, arch->tree(), source.config->source());
+  } else if (o.weights_only) {
+    throw Error(ExitCode::kUsage, "--weights-only", o.model + " has no weight files");
+  }
 }
 
 }  // namespace
@@ -110,6 +243,14 @@ void WriteCostTable(std::ostream& out) {
   for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
 }
 
+void WritePerfOpTable(std::ostream& out) {
+  out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) {
+    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
+        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+  }
+}
+
 void WriteReport(const Options& o, std::ostream& out) {
   if (o.format != "text" && o.format != "json") {
     throw Error(ExitCode::kUsage, "--format", "unknown value '" + o.format + "' (expected text or json)");
@@ -117,24 +258,60 @@ void WriteReport(const Options& o, std::ostream& out) {
   if (o.precision < 0 || o.precision > 15) {
     throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(o.precision));
   }
-  Profile p = Run(o);
+  Analysis a;
+  Run(o, a);
   ReportOptions r{.precision = o.precision,
                   .unit = o.unit,
                   .bp_factor = o.bp_factor,
                   .detailed = o.detailed,
                   .model = o.model,
                   .attn_impl = o.attn_impl,
-                  .workload = MakeWorkload(o)};
+                  .workload = a.workload,
+                  .estimates = &a.estimates,
+                  .memory_detail = o.memory_detail};
   if (o.format == "json") {
-    WriteJsonReport(p, r, out);
+    auto weights = [&](JsonWriter& w) {
+      if (!a.weights) return;
+      w.Key("weights");
+      WriteWeightsJson(w, a.Section());
+    };
+    if (a.built) {
+      WriteJsonReport(a.profile, r, out, weights);
+    } else {
+      JsonWriter w(out);
+      w.BeginObject();
+      w.Key("schema_version").Int(kJsonSchemaVersion);
+      w.Key("model").String(o.model);
+      weights(w);
+      w.EndObject();
+    }
   } else {
-    WriteTextReport(p, r, out);
+    if (a.built) WriteTextReport(a.profile, r, out);
+    if (a.weights) WriteWeightsText(a.Section(), out);
   }
 }
 
 Totals Measure(const Options& o) {
-  Profile p = Run(o);
-  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value()};
+  Analysis a;
+  Run(o, a);
+  if (!a.built) throw Unsupported(o.model, a.note);
+  const Profile& p = a.profile;
+  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value(),
+                a.estimates.memory.peak.value()};
+}
+
+void WriteHardwareList(std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-14s %10s %12s %16s  %s\n", "name", "memory", "bandwidth",
+                "bf16 dense peak", "description");
+  out << line;
+  for (const Hardware& h : BuiltinHardware()) {
+    double peak = h.PeakFlops(DType::kBF16).value_or(0);
+    std::snprintf(line, sizeof line, "%-14s %6.0f GiB %7.0f GB/s %10.1f TFLOP/s  %s\n",
+                  h.name.c_str(), h.memory_bytes / 1073741824.0, h.bandwidth / 1e9, peak / 1e12,
+                  h.description.c_str());
+    out << line;
+  }
 }
 
 void WriteModelList(std::ostream& out) {

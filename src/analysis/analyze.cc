@@ -1,10 +1,26 @@
 #include "analysis/analyze.h"
 
+#include "analysis/perf_accumulator.h"
 #include "model/error.h"
 
 namespace calflops {
 
 namespace {
+
+/// Sends every op to two sinks.
+class TeeSink : public OpSink {
+ public:
+  TeeSink(OpSink& a, OpSink& b) : a_(a), b_(b) {}
+  void Emit(ModuleId module, const Op& op) override {
+    a_.Emit(module, op);
+    b_.Emit(module, op);
+  }
+
+ private:
+  OpSink& a_;
+  OpSink& b_;
+};
+
 void CheckRange(const char* what, int64_t v, int64_t min, int64_t max) {
   if (v < min || v > max) {
     throw BadInput("workload", std::string(what) + " is " + std::to_string(v) +
@@ -27,17 +43,24 @@ void ValidateWorkload(const Workload& w) {
   }
 }
 
-Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
+                const Hardware* hardware) {
   ValidateWorkload(w);
   Profile profile;
   profile.tree = arch.tree();
   profile.convention = c;
+  profile.activation_dtype = arch.dtype();
   profile.uncosted = arch.uncosted();
   CostAccumulator acc(profile.tree.size(), c);
-  Tracer tracer(acc, arch.dtype());
+  PerfAccumulator perf(profile.tree, PerfOptions{.hardware = hardware,
+                                                 .kv_cache = w.mode == Mode::kGenerate,
+                                                 .train = w.train});
+  TeeSink tee(acc, perf);
+  Tracer tracer(tee, arch.dtype());
   for (const ForwardCall& call : arch.Plan(w)) {
     arch.Forward(tracer, call);
     OpCost per_call = acc.Commit(call.repeat);
+    profile.perf.calls.push_back(perf.Commit(call.repeat));
     profile.calls.push_back(CallStats{.label = call.label,
                                       .repeat = call.repeat,
                                       .tokens = call.new_tokens,
@@ -47,6 +70,8 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c) {
                                       .flops = per_call.flops});
   }
   acc.Finish(profile);
+  perf.Finish(profile.perf);
+  if (w.mode == Mode::kGenerate) profile.kv_cache = arch.KvCache();
   return profile;
 }
 

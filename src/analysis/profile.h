@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "analysis/convention.h"
+#include "analysis/perf_profile.h"
+#include "model/kv_cache.h"
 #include "model/module_tree.h"
 
 namespace calflops {
@@ -32,6 +34,9 @@ struct Profile {
   Convention convention = Convention::kAnalytic;
   std::vector<ModuleStats> stats;  ///< indexed by ModuleId
   std::vector<CallStats> calls;
+  PerfProfile perf;                   ///< bytes, roofline, activations, backward
+  std::vector<KvCacheSpec> kv_cache;  ///< generate: what each layer caches (Architecture::KvCache)
+  DType activation_dtype = DType::kF32;
   /// Ops counted as 0 because the cost table cannot price them (graph inputs only).
   std::vector<UncostedOp> uncosted;
   const ModuleStats& total() const { return stats[0]; }

@@ -26,4 +26,40 @@ std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
   return calls;
 }
 
+namespace {
+
+/// Collects the fused attention ops of a probe call.
+class AttentionProbe : public OpSink {
+ public:
+  void Emit(ModuleId module, const Op& op) override {
+    if (op.kind != OpKind::kAttention) return;
+    const Shape& q = op.in[0];
+    const Shape& k = op.in[1];
+    const Shape& v = op.in[2];
+    if (k[2] <= q[2]) return;  // no cache: as many keys as queries (an encoder, a vision tower)
+    int64_t per_token = KvElements(k[1], k[3], v[1], v[3]);
+    for (auto& s : specs)
+      if (s.module == module) {
+        s.elements_per_token = KvElements(1, s.elements_per_token, 1, per_token);
+        return;
+      }
+    specs.push_back(KvCacheSpec{.module = module, .elements_per_token = per_token});
+  }
+  std::vector<KvCacheSpec> specs;
+};
+
+}  // namespace
+
+std::vector<KvCacheSpec> Architecture::KvCache() const {
+  AttentionProbe probe;
+  Tracer t(probe, dtype_);
+  Forward(t, ForwardCall{.label = "decode",
+                         .batch = 1,
+                         .new_tokens = 1,
+                         .past_tokens = 2,
+                         .logits_tokens = 1,
+                         .first = false});
+  return probe.specs;
+}
+
 }  // namespace calflops

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/kv_cache.h"
 #include "model/module_tree.h"
 #include "model/tracer.h"
 #include "model/workload.h"
@@ -53,6 +54,12 @@ class Architecture {
   virtual std::vector<ForwardCall> Plan(const Workload& w) const;
   /// Emits the ops of one call.
   virtual void Forward(Tracer& t, const ForwardCall& call) const = 0;
+  /// The KV cache each layer keeps during generation. Default: traced from one decode step
+  /// (batch 1, one new token after two cached ones); every fused attention op (Tracer::Attention)
+  /// whose keys outnumber its queries there is a cached layer keeping K and V in full. Override
+  /// to declare what the trace cannot show: a compressed latent (MLA), a sliding window, or the
+  /// cache of an eager attention written as matmuls.
+  virtual std::vector<KvCacheSpec> KvCache() const;
   /// Ops the forward pass executes that cannot be costed (counted as 0 and reported).
   const std::vector<UncostedOp>& uncosted() const { return uncosted_; }
 

@@ -9,15 +9,11 @@ Error OverflowError(const std::string& what) {
   return Error(ExitCode::kOverflow, "", "count overflow: " + what + " exceeds 2^128-1");
 }
 
-Count Count::FromSigned(int64_t v) {
-  if (v < 0) throw Error(ExitCode::kInternal, "", "negative count " + std::to_string(v));
-  return Count(static_cast<uint64_t>(v));
+void Count::NegativeError(int64_t v) {
+  throw Error(ExitCode::kInternal, "", "negative count " + std::to_string(v));
 }
 
-Count& Count::operator+=(Count o) {
-  if (__builtin_add_overflow(v_, o.v_, &v_)) throw OverflowError("sum");
-  return *this;
-}
+void Count::OverflowOn(const char* what) { throw OverflowError(what); }
 
 Count& Count::operator-=(Count o) {
   if (o.v_ > v_) throw Error(ExitCode::kInternal, "", "count underflow");
@@ -25,10 +21,6 @@ Count& Count::operator-=(Count o) {
   return *this;
 }
 
-Count& Count::operator*=(Count o) {
-  if (__builtin_mul_overflow(v_, o.v_, &v_)) throw OverflowError("product");
-  return *this;
-}
 
 std::string Count::ToString() const {
   if (v_ == 0) return "0";

@@ -22,7 +22,10 @@ class Count {
     return c;
   }
   /// From a signed value that must be non-negative (dimension products, sizes).
-  static Count FromSigned(int64_t v);
+  static Count FromSigned(int64_t v) {
+    if (v < 0) NegativeError(v);
+    return Count(static_cast<uint64_t>(v));
+  }
 
   constexpr u128 value() const { return v_; }
   double ToDouble() const { return static_cast<double>(v_); }
@@ -30,9 +33,16 @@ class Count {
   bool FitsU64() const { return v_ <= UINT64_MAX; }
   std::string ToString() const;
 
-  Count& operator+=(Count o);
+  // Inline: these run for every dimension of every op of every call.
+  Count& operator+=(Count o) {
+    if (__builtin_add_overflow(v_, o.v_, &v_)) OverflowOn("sum");
+    return *this;
+  }
   Count& operator-=(Count o);  ///< throws on underflow: counts never go negative
-  Count& operator*=(Count o);
+  Count& operator*=(Count o) {
+    if (__builtin_mul_overflow(v_, o.v_, &v_)) OverflowOn("product");
+    return *this;
+  }
   friend Count operator+(Count a, Count b) { return a += b; }
   friend Count operator-(Count a, Count b) { return a -= b; }
   friend Count operator*(Count a, Count b) { return a *= b; }
@@ -41,6 +51,8 @@ class Count {
   Count operator/(Count o) const { return FromU128(v_ / o.v_); }
 
  private:
+  [[noreturn]] static void NegativeError(int64_t v);
+  [[noreturn]] static void OverflowOn(const char* what);
   u128 v_ = 0;
 };
 

@@ -18,14 +18,23 @@ void Shape::push_back(int64_t d) {
 Count Shape::numel() const { return leading(0); }
 
 Count Shape::leading(int n) const {
+  // Fast path in 64 bits (every real shape); 128-bit checked arithmetic past that.
+  uint64_t p = 1;
+  int i = 0;
+  for (; i < rank_ - n; ++i) {
+    int64_t d = dims_[static_cast<size_t>(i)];
+    if (d < 0 || __builtin_mul_overflow(p, static_cast<uint64_t>(d), &p)) break;
+  }
+  if (i >= rank_ - n) return Count(p);
   Count c = 1;
-  for (int i = 0; i < rank_ - n; ++i) c *= Count::FromSigned(dims_[static_cast<size_t>(i)]);
+  for (i = 0; i < rank_ - n; ++i) c *= Count::FromSigned(dims_[static_cast<size_t>(i)]);
   return c;
 }
 
 Shape Shape::WithLast(int64_t d) const {
   Shape s = *this;
   s.dims_[static_cast<size_t>(rank_ - 1)] = d;
+  s.id_ = 0;  // a different tensor
   return s;
 }
 

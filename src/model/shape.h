@@ -1,5 +1,10 @@
 // Tensor shapes: a small fixed-capacity dimension list (no heap), with element counts and
 // broadcasting. Dimensions are validated by whoever creates them (readers, builders).
+//
+// A shape may also carry the identity of the tensor it describes (tensor_id): the Tracer stamps
+// every op output with a fresh id, so the memory analysis can tell that q_proj, k_proj and v_proj
+// read one tensor, when a tensor is last used, and what requires a gradient. Id 0 means "not
+// known" (a shape the architecture wrote out itself). Ids never affect equality or counts.
 #pragma once
 
 #include <array>
@@ -37,12 +42,25 @@ class Shape {
   /// "(1, 128, 4096)"
   std::string ToString() const;
 
+  /// Identity of the tensor (0 = unknown); see the file comment.
+  uint64_t tensor_id() const { return id_; }
+  void set_tensor_id(uint64_t id) { id_ = id; }
+
+  /// Compares dimensions only (not tensor ids).
   friend bool operator==(const Shape& a, const Shape& b);
 
  private:
   std::array<int64_t, kMaxRank> dims_{};
   int rank_ = 0;
+  uint64_t id_ = 0;
 };
+
+/// Tensor ids with this bit set name tensors that never require a gradient (constants, buffers
+/// and values computed from them only, integer inputs).
+inline constexpr uint64_t kConstantTensorBit = uint64_t{1} << 63;
+/// Tensor ids with this bit set name a module's own parameter used as an operand (RMSNorm's
+/// `self.weight * hidden`): weight traffic, not an activation, never saved for backward.
+inline constexpr uint64_t kParamTensorBit = uint64_t{1} << 62;
 
 /// Numpy/PyTorch broadcasting: dimensions aligned on the right, size-1 dimensions stretch.
 /// Throws if the shapes are incompatible.

@@ -10,6 +10,27 @@ Op Tracer::Make(OpKind kind, CallForm form) const {
   return op;
 }
 
+Shape Tracer::Emit(ModuleId m, Op& op) {
+  op.out.set_tensor_id(next_id_++);
+  sink_.Emit(m, op);
+  return op.out;
+}
+
+Shape Tracer::View(const Shape& of, Shape dims) {
+  dims.set_tensor_id(of.tensor_id());
+  return dims;
+}
+
+Shape Tracer::Constant(Shape dims) {
+  dims.set_tensor_id(next_id_++ | kConstantTensorBit);
+  return dims;
+}
+
+Shape Tracer::Weight(Shape dims) {
+  dims.set_tensor_id(next_id_++ | kParamTensorBit);
+  return dims;
+}
+
 Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
                      CallForm form) {
   if (x.rank() == 0 || x.back() != in) {
@@ -22,8 +43,7 @@ Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool b
   op.in[1] = Shape{out, in};
   op.out = x.WithLast(out);
   op.attr = bias;
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form) {
@@ -40,8 +60,7 @@ Shape Tracer::MatMul(ModuleId m, const Shape& a, const Shape& b, CallForm form) 
   if (a.back() != (b.rank() >= 2 ? b.back(1) : b.back())) {
     throw BadInput("", "matmul of " + a.ToString() + " and " + b.ToString());
   }
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::Conv(ModuleId m, const Shape& x, const Shape& weight, const Shape& out, bool bias) {
@@ -51,8 +70,7 @@ Shape Tracer::Conv(ModuleId m, const Shape& x, const Shape& weight, const Shape&
   op.in[1] = weight;
   op.out = out;
   op.attr = bias;
-  Emit(m, op);
-  return out;
+  return Emit(m, op);
 }
 
 Shape Tracer::Binary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form) {
@@ -61,8 +79,7 @@ Shape Tracer::Binary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, Ca
   op.in[0] = a;
   op.in[1] = b;
   op.out = Broadcast(a, b);
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
@@ -70,8 +87,7 @@ Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   op.n_in = 1;
   op.in[0] = a;
   op.out = a;
-  Emit(m, op);
-  return a;
+  return Emit(m, op);
 }
 
 Shape Tracer::IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b,
@@ -101,8 +117,7 @@ Shape Tracer::ReduceLast(ModuleId m, OpKind kind, const Shape& a, CallForm form)
   op.in[0] = a;
   op.out = a.WithLast(1);
   op.attr = a.back();
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::TopK(ModuleId m, const Shape& a, int64_t k, CallForm form) {
@@ -114,8 +129,7 @@ Shape Tracer::TopK(ModuleId m, const Shape& a, int64_t k, CallForm form) {
   op.in[0] = a;
   op.out = a.WithLast(k);
   op.attr = k;
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::Softmax(ModuleId m, const Shape& a, CallForm form) {
@@ -124,8 +138,7 @@ Shape Tracer::Softmax(ModuleId m, const Shape& a, CallForm form) {
   op.in[0] = a;
   op.out = a;
   op.attr = a.back();
-  Emit(m, op);
-  return a;
+  return Emit(m, op);
 }
 
 Shape Tracer::LayerNorm(ModuleId m, const Shape& a, bool weight, bool bias, CallForm form) {
@@ -135,8 +148,7 @@ Shape Tracer::LayerNorm(ModuleId m, const Shape& a, bool weight, bool bias, Call
   op.out = a;
   op.attr = a.back();
   op.attr2 = (weight ? 1 : 0) | (bias ? 2 : 0);
-  Emit(m, op);
-  return a;
+  return Emit(m, op);
 }
 
 Shape Tracer::Attention(ModuleId m, const Shape& q, const Shape& k, const Shape& v, bool masked,
@@ -148,8 +160,7 @@ Shape Tracer::Attention(ModuleId m, const Shape& q, const Shape& k, const Shape&
   op.in[2] = v;
   op.out = Shape{q[0], q[1], q[2], v[3]};
   op.attr = masked;
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 Shape Tracer::Embedding(ModuleId m, const Shape& ids, int64_t dim) {
@@ -158,8 +169,7 @@ Shape Tracer::Embedding(ModuleId m, const Shape& ids, int64_t dim) {
   op.in[0] = ids;
   op.out = ids;
   op.out.push_back(dim);
-  Emit(m, op);
-  return op.out;
+  return Emit(m, op);
 }
 
 }  // namespace calflops

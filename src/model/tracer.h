@@ -2,6 +2,12 @@
 // Python source executes them; each infers the output shape, emits one Op to the sink, charged to
 // the given module, and returns the output shape. The CallForm argument says how the source
 // invoked the op (see op.h), so conventions that depend on it can be reproduced.
+//
+// Every returned shape carries a fresh tensor id (shape.h). Pass returned shapes on as they are,
+// and use View() for a reshape / transpose / split of a tensor and Constant() for a tensor that
+// never needs a gradient (rotary tables, masks, buffers): the memory analysis then knows which
+// ops read the same tensor, when it dies, and what backward must differentiate. A shape written
+// out by hand (id 0) still works; it is treated as a tensor of unknown origin.
 #pragma once
 
 #include "model/op.h"
@@ -44,6 +50,13 @@ class Tracer {
   /// Embedding lookup: ids (...) -> (..., dim).
   Shape Embedding(ModuleId m, const Shape& ids, int64_t dim);
 
+  /// `dims` as a view of `of` (reshape, transpose, split, unsqueeze): the same tensor, no op.
+  static Shape View(const Shape& of, Shape dims);
+  /// A fresh tensor that never requires a gradient (a buffer, a table computed from buffers).
+  Shape Constant(Shape dims);
+  /// A module's own parameter used directly as an operand (`self.weight * hidden`).
+  Shape Weight(Shape dims);
+
   /// Emits an op whose shapes the caller already knows (graph formats such as ONNX), `times`
   /// times over.
   void Record(ModuleId m, const Op& op, int64_t times = 1) {
@@ -58,10 +71,12 @@ class Tracer {
 
  private:
   Op Make(OpKind kind, CallForm form) const;
-  void Emit(ModuleId m, const Op& op) { sink_.Emit(m, op); }
+  /// Stamps the output with a fresh tensor id, emits the op, returns the output.
+  Shape Emit(ModuleId m, Op& op);
 
   OpSink& sink_;
   DType dtype_;
+  uint64_t next_id_ = 1;
 };
 
 }  // namespace calflops

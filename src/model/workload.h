@@ -18,6 +18,9 @@ struct Workload {
   int64_t image_width = 0;
   int64_t images = 1;           ///< images per sample
   bool reencode_images = false; ///< transformers 4.45 legacy: vision tower runs at every step
+  /// Training step (--mode train): the forward plan, plus backward and training memory. Kept
+  /// apart from `mode` so that architectures planning by mode treat it as a forward.
+  bool train = false;
 };
 
 /// Upper bound on tokens or steps in a workload, so absurd requests fail before any work.

@@ -2,6 +2,7 @@
 
 #include "model/active_params.h"
 #include "report/json_writer.h"
+#include "report/perf_json.h"
 
 namespace calflops {
 namespace {
@@ -12,7 +13,7 @@ void WriteCounts(JsonWriter& w, const ModuleStats& s) {
   w.Key("flops").Number(s.flops);
 }
 
-void WriteModule(JsonWriter& w, const Profile& p, ModuleId id) {
+void WriteModule(JsonWriter& w, const Profile& p, const ReportOptions& o, ModuleId id) {
   const Module& m = p.tree[id];
   w.BeginObject();
   w.Key("path").String(p.tree.Path(id));
@@ -34,9 +35,10 @@ void WriteModule(JsonWriter& w, const Profile& p, ModuleId id) {
     }
     w.EndArray();
   }
+  WriteModulePerfJson(w, p, o, id);
   if (!m.children.empty()) {
     w.Key("children").BeginArray();
-    for (ModuleId c : m.children) WriteModule(w, p, c);
+    for (ModuleId c : m.children) WriteModule(w, p, o, c);
     w.EndArray();
   }
   w.EndObject();
@@ -55,7 +57,8 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
 
 }  // namespace
 
-void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out,
+                     const std::function<void(JsonWriter&)>& extra) {
   JsonWriter w(out);
   const Workload& wl = o.workload;
   w.BeginObject();
@@ -65,7 +68,7 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   w.Key("convention").String(ConventionName(p.convention));
   w.Key("attn_implementation").String(o.attn_impl);
   w.Key("workload").BeginObject();
-  w.Key("mode").String(wl.mode == Mode::kForward ? "forward" : "generate");
+  w.Key("mode").String(wl.train ? "train" : wl.mode == Mode::kForward ? "forward" : "generate");
   w.Key("batch_size").Int(wl.batch);
   if (wl.mode == Mode::kForward) {
     w.Key("seq_len").Int(wl.seq_len);
@@ -110,10 +113,12 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     w.EndObject();
   }
   w.EndArray();
+  WritePerfJson(w, p, o);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
-    WriteModule(w, p, p.tree.root());
+    WriteModule(w, p, o, p.tree.root());
   }
+  if (extra) extra(w);
   w.EndObject();
 }
 

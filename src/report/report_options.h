@@ -8,6 +8,8 @@
 
 namespace calflops {
 
+struct Estimates;
+
 struct ReportOptions {
   int precision = 2;                ///< totals lines and percentages (calflops output_precision)
   std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
@@ -16,6 +18,10 @@ struct ReportOptions {
   std::string model;                ///< as the user named it
   std::string attn_impl;            ///< "sdpa", ...
   Workload workload;
+  /// Memory, latency and training estimates (analysis/estimates.h); none: counts only, and the
+  /// text report has no "Memory usage" line.
+  const Estimates* estimates = nullptr;
+  bool memory_detail = false;  ///< text: the memory breakdown section
 };
 
 }  // namespace calflops

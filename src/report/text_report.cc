@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "report/number_format.h"
+#include "report/perf_text.h"
 
 namespace calflops {
 namespace {
@@ -107,6 +108,10 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
         << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
   }
   out << rule << "\n";
+  if (o.estimates) {
+    WritePerfSections(p, o, out);
+    WriteMemoryUsageLine(*o.estimates, out);
+  }
   // Ops the cost table cannot price are never silently zero.
   for (const UncostedOp& u : p.uncosted) {
     out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";

@@ -62,7 +62,9 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.batch = ParseInt("--batch-size", v); }},
     {"--seq-len", "S", "tokens per sequence in forward mode (default 128)",
      [](calflops::Options& o, const std::string& v) { o.seq_len = ParseInt("--seq-len", v); }},
-    {"--mode", "M", "forward (default) or generate: prefill, then one-token decode steps",
+    {"--mode", "M",
+     "forward (default), generate (prefill, then one-token decode steps) or train (forward + "
+     "backward)",
      [](calflops::Options& o, const std::string& v) { o.mode = v; }},
     {"--prompt-tokens", "P", "generate: prompt length (default: --seq-len)",
      [](calflops::Options& o, const std::string& v) {
@@ -94,6 +96,30 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.input_shapes.push_back(v); }},
     {"--strict", nullptr, "fail (exit 3) when some ops cannot be costed instead of counting them as 0",
      [](calflops::Options& o, const std::string&) { o.strict = true; }},
+    {"--dtype", "T", "parameter and activation dtype (default: the config's torch_dtype)",
+     [](calflops::Options& o, const std::string& v) { o.dtype = v; }},
+    {"--hardware", "NAME", "roofline latency and memory verdict on a bundled device (--list-hardware)",
+     [](calflops::Options& o, const std::string& v) { o.hardware = v; }},
+    {"--hardware-file", "FILE", "the same with a device profile file (format: docs/memory-and-latency.md)",
+     [](calflops::Options& o, const std::string& v) { o.hardware_file = v; }},
+    {"--memory-detail", nullptr, "print the memory breakdown section (weights, KV cache, activations)",
+     [](calflops::Options& o, const std::string&) { o.memory_detail = true; }},
+    {"--recompute", "R", "train: activation recomputation none (default), selective or full",
+     [](calflops::Options& o, const std::string& v) { o.recompute = v; }},
+    {"--optimizer", "O", "train: adamw (default), sgd (momentum) or adafactor",
+     [](calflops::Options& o, const std::string& v) { o.optimizer = v; }},
+    {"--zero", "Z", "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
+     [](calflops::Options& o, const std::string& v) {
+       o.zero = static_cast<int>(ParseInt("--zero", v));
+     }},
+    {"--dp", "N", "train: data-parallel ranks for --zero (default 1)",
+     [](calflops::Options& o, const std::string& v) { o.dp = ParseInt("--dp", v); }},
+    {"--step-time", "SEC", "train: measured seconds per step; with --hardware gives MFU",
+     [](calflops::Options& o, const std::string& v) { o.step_time = ParseDouble("--step-time", v); }},
+    {"--tokens-per-second", "TPS", "train: measured tokens per second (instead of --step-time)",
+     [](calflops::Options& o, const std::string& v) {
+       o.tokens_per_second = ParseDouble("--tokens-per-second", v);
+     }},
     {"--format", "F", "text (the calflops report, default) or json",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
@@ -105,10 +131,17 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.unit = v; }},
     {"--bp-factor", "F", "backward cost as a multiple of forward, for the fwd+bwd lines (default 2)",
      [](calflops::Options& o, const std::string& v) { o.bp_factor = ParseDouble("--bp-factor", v); }},
+    {"--weights-only", nullptr, "weight files: report what they hold, build no architecture",
+     [](calflops::Options& o, const std::string&) { o.weights_only = true; }},
+    {"--header-only", nullptr, "weight files: accept a missing or truncated data region (headers are all that is read)",
+     [](calflops::Options& o, const std::string&) { o.header_only = true; }},
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
+    {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},
+    {"--list-ops-perf", nullptr, "print bytes moved and backward per op (Markdown) and exit",
+     nullptr},
     {"--help", nullptr, "show this help and exit", nullptr},
     {"--version", nullptr, "print the version and exit", nullptr},
 };
@@ -117,7 +150,9 @@ void PrintHelp(std::ostream& out) {
   out << "usage: calflops MODEL [options]\n\n"
          "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
          "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
-         "holding one, or an .onnx file.\n\noptions:\n";
+         "(config.json and/or *.safetensors), a .safetensors file or index, or a .gguf file;\n"
+         "files are recognised by content. Weight files add a weights section (types, bytes,\n"
+         "bits per weight, comparison with the config) after the report.\n\noptions:\n";
   for (const Flag& f : kFlags) {
     std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
     out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";
@@ -166,6 +201,14 @@ int Main(int argc, char** argv) {
     }
     if (name == "--list-models") {
       calflops::WriteModelList(std::cout);
+      return 0;
+    }
+    if (name == "--list-hardware") {
+      calflops::WriteHardwareList(std::cout);
+      return 0;
+    }
+    if (name == "--list-ops-perf") {
+      calflops::WritePerfOpTable(std::cout);
       return 0;
     }
     if (name == "--list-ops") {

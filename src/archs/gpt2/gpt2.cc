@@ -110,6 +110,16 @@ class Gpt2 : public Architecture {
     }
   }
 
+  /// Every layer caches K and V of all heads (the layer_past tuple), whatever attention class.
+  std::vector<KvCacheSpec> KvCache() const override {
+    std::vector<KvCacheSpec> specs;
+    for (const Gpt2Block& b : blocks_) {
+      specs.push_back(
+          {.module = b.attn, .elements_per_token = KvElements(2 * p_.n_heads, p_.head_dim)});
+    }
+    return specs;
+  }
+
   /// The causal-LM plan, with logits over every prompt position at prefill.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     auto calls = Architecture::Plan(w);

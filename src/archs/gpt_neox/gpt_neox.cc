@@ -116,6 +116,16 @@ class GptNeox : public Architecture {
     }
   }
 
+  /// Every layer caches K and V of all heads, whatever attention class.
+  std::vector<KvCacheSpec> KvCache() const override {
+    std::vector<KvCacheSpec> specs;
+    for (const NeoxLayer& l : layers_) {
+      specs.push_back(
+          {.module = l.attn, .elements_per_token = KvElements(2 * p_.n_heads, p_.head_dim)});
+    }
+    return specs;
+  }
+
   /// The causal-LM plan, with logits over every prompt position at prefill.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     auto calls = Architecture::Plan(w);

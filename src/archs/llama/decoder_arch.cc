@@ -14,6 +14,10 @@ class DecoderForCausalLM : public Architecture {
   void Forward(Tracer& t, const ForwardCall& c) const override {
     block_.Forward(t, StepOf(c), c.logits_tokens);
   }
+  std::vector<KvCacheSpec> KvCache() const override {
+    auto specs = block_.model.KvCache();
+    return specs.empty() ? Architecture::KvCache() : specs;
+  }
 
  private:
   LlamaCausalLmBlock block_;
@@ -27,6 +31,10 @@ class DecoderModel : public Architecture {
     block_ = LlamaModelBlock::Build(tree_, tree_.root(), p, o.attn, dtype, hooks);
   }
   void Forward(Tracer& t, const ForwardCall& c) const override { block_.Forward(t, StepOf(c)); }
+  std::vector<KvCacheSpec> KvCache() const override {
+    auto specs = block_.KvCache();
+    return specs.empty() ? Architecture::KvCache() : specs;
+  }
 
  private:
   LlamaModelBlock block_;

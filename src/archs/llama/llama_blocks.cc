@@ -76,22 +76,25 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
 
 Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                    const DecoderStep& s) const {
+  // q, k, v as tensors (Tracer::View keeps their identity through views and slices).
+  Shape qo, ko;
   if (fused_qkv) {
-    qkv(t, x);  // q, k, v are slices of its output
+    qo = ko = qkv(t, x);  // q, k, v are slices of its output
   } else {
-    q(t, x);
-    k(t, x);
+    qo = q(t, x);
+    ko = k(t, x);
     v(t, x);
   }
-  if (q_norm) (*q_norm)(t, Shape{s.batch, s.tokens, n_heads, head_dim});  // before transpose
-  if (k_norm) (*k_norm)(t, Shape{s.batch, s.tokens, n_kv_heads, head_dim});
-  Shape qs{s.batch, n_heads, s.tokens, head_dim};
-  Shape ks{s.batch, n_kv_heads, s.tokens, head_dim};
+  if (q_norm) qo = (*q_norm)(t, Tracer::View(qo, Shape{s.batch, s.tokens, n_heads, head_dim}));
+  if (k_norm) ko = (*k_norm)(t, Tracer::View(ko, Shape{s.batch, s.tokens, n_kv_heads, head_dim}));
+  // view(...).transpose(1, 2) before the transpose-free norms above.
+  Shape qs = Tracer::View(qo, Shape{s.batch, n_heads, s.tokens, head_dim});
+  Shape ks = Tracer::View(ko, Shape{s.batch, n_kv_heads, s.tokens, head_dim});
   Shape c = rotary != kNoModule ? RotaryTables(t, rotary, s, head_dim, false) : cos;
-  ApplyRotary(t, id, qs, c);
+  qs = ApplyRotary(t, id, qs, c);
   ApplyRotary(t, id, ks, c);
-  kernel.Run(t, id, qs, n_kv_heads, head_dim, s);
-  return o(t, Shape{s.batch, s.tokens, n_heads * head_dim});
+  Shape out = kernel.Run(t, id, qs, n_kv_heads, head_dim, s);
+  return o(t, Tracer::View(out, Shape{s.batch, s.tokens, n_heads * head_dim}));
 }
 
 LlamaMlpBlock LlamaMlpBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
@@ -118,7 +121,7 @@ Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
   if (fused) {
     // up_states = gate_up_proj(x); gate, up = chunk(2); up * act(gate)
     Shape gu = gate_up(t, x);
-    Shape half = gu.WithLast(down.in);
+    Shape half = Tracer::View(gu, gu.WithLast(down.in));
     Shape g = act(t, half);
     return down(t, t.Binary(id, OpKind::kMul, half, g, kPyOperator));
   }
@@ -187,13 +190,27 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
 
 Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_given) const {
   Shape x{s.batch, s.tokens, embed.dim};
-  if (!embeds_given) x = embed(t, Shape{s.batch, s.tokens});
+  if (!embeds_given) x = embed(t, t.Constant(Shape{s.batch, s.tokens}));  // input_ids
   // Gemma: hidden_states * torch.tensor(hidden_size ** 0.5), a 0-d tensor.
   if (scale_embeddings) x = t.Binary(id, OpKind::kMul, x, Shape{}, kPyOperator);
   Shape emb{s.position_batch, s.tokens, rotary_dim};
   if (rotary != kNoModule) emb = RotaryTables(t, rotary, s, rotary_dim, rotary_scaled);
   for (const auto& l : layers) x = l.Forward(t, x, emb, s);
   return norm(t, x);
+}
+
+KvCacheSpec LlamaAttentionBlock::Cache() const {
+  return KvCacheSpec{.module = id, .elements_per_token = KvElements(2 * n_kv_heads, head_dim)};
+}
+
+std::vector<KvCacheSpec> LlamaModelBlock::KvCache() const {
+  std::vector<KvCacheSpec> specs;
+  for (const auto& l : layers) {
+    KvCacheSpec s = l.attn->Cache();
+    if (s.module == kNoModule) return {};  // not declared: the architecture traces it
+    specs.push_back(s);
+  }
+  return specs;
 }
 
 LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,

@@ -28,6 +28,9 @@ class SelfAttention {
   virtual ~SelfAttention() = default;
   virtual Shape Forward(Tracer& t, const Shape& x, const Shape& cos,
                         const DecoderStep& s) const = 0;
+  /// What this layer keeps in the KV cache per token (Architecture::KvCache); module kNoModule
+  /// when not declared, and the architecture traces the cache instead.
+  virtual KvCacheSpec Cache() const { return {}; }
 };
 
 /// A decoder layer's feed-forward half (gated MLP, mixture of experts): (..., hidden) -> same.
@@ -63,6 +66,8 @@ struct LlamaAttentionBlock : SelfAttention {
   static LlamaAttentionBlock Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                                    const LlamaParams& p, AttnImpl impl, DType dtype);
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override;
+  /// DynamicCache: K and V, kv heads x head dim each.
+  KvCacheSpec Cache() const override;
 };
 
 /// Gated MLP: down(act(gate(x)) * up(x)); gate and up fused into gate_up_proj for Phi3.
@@ -115,6 +120,8 @@ struct LlamaModelBlock {
                                DType dtype, const DecoderHooks& hooks = {});
   /// Runs the decoder; `embeds_given` skips embed_tokens (inputs_embeds passed by a wrapper).
   Shape Forward(Tracer& t, const DecoderStep& s, bool embeds_given = false) const;
+  /// Every layer's declared cache (SelfAttention::Cache); empty if a layer declares none.
+  std::vector<KvCacheSpec> KvCache() const;
 };
 
 struct LlamaCausalLmBlock {

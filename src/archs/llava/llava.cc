@@ -46,6 +46,11 @@ class Llava : public Architecture {
 
   std::vector<ForwardCall> Plan(const Workload& w) const override;
   void Forward(Tracer& t, const ForwardCall& c) const override;
+  /// The language model's cache (the vision tower keeps none), whatever the attention class.
+  std::vector<KvCacheSpec> KvCache() const override {
+    auto specs = lm_.model.KvCache();
+    return specs.empty() ? Architecture::KvCache() : specs;
+  }
 
  private:
   /// Crops the vision tower encodes per image, and feature vectors per image after merging.

@@ -34,6 +34,12 @@ MlaAttentionBlock MlaAttentionBlock::Build(ModuleTree& tree, ModuleId layer,
   return a;
 }
 
+KvCacheSpec MlaAttentionBlock::Cache() const {
+  return KvCacheSpec{.module = id,
+                     .elements_per_token = KvElements(dims.n_heads, dims.qk_head_dim(),
+                                                      dims.n_heads, dims.v_head_dim)};
+}
+
 Shape MlaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                  const DecoderStep& s) const {
   const MlaDims& d = dims;

@@ -41,6 +41,10 @@ struct MlaAttentionBlock : SelfAttention {
   static MlaAttentionBlock Build(ModuleTree& tree, ModuleId layer, const std::string& prefix,
                                  const MlaDims& dims, AttnImpl impl, DType dtype);
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override;
+  /// The cache as the HF / remote-code implementation keeps it: K (qk_head_dim) and V
+  /// (v_head_dim) of every head, after kv_b_proj; an engine caching the compressed latent keeps
+  /// kv_lora_rank + qk_rope_head_dim per token instead (docs/memory-and-latency.md).
+  KvCacheSpec Cache() const override;
 };
 
 }  // namespace calflops

@@ -20,7 +20,7 @@ Shape LlamaRmsNorm::operator()(Tracer& t, const Shape& x) const {
   var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);         // variance + eps
   var = t.Unary(id, OpKind::kRsqrt, var, kTorch);             // torch.rsqrt
   Shape h = t.Binary(id, OpKind::kMul, x, var, kPyOperator);  // hidden * rsqrt(...)
-  return t.Binary(id, OpKind::kMul, Shape{dim}, h, kPyOperator);  // self.weight * hidden
+  return t.Binary(id, OpKind::kMul, t.Weight(Shape{dim}), h, kPyOperator);  // self.weight * h
 }
 
 }  // namespace calflops

@@ -61,6 +61,11 @@ Config Config::Parse(std::string_view text, std::string source) {
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     throw BadInput(source, "invalid JSON at " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) +
                                ": " + detail);
+  } catch (const json::exception& e) {
+    // A number out of range ("1e999") is reported as out_of_range, not parse_error.
+    std::string what = e.what();
+    auto end = what.find("] ");
+    throw BadInput(source, "invalid JSON: " + (end == std::string::npos ? what : what.substr(end + 2)));
   }
   if (!j.is_object()) {
     throw BadInput(source, std::string("expected a JSON object, found ") + TypeName(j));

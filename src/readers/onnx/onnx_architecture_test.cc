@@ -287,21 +287,3 @@ TEST(OnnxModels, ContribAttentionCosted) {
 }  // namespace
 }  // namespace calflops::onnx
 
-namespace calflops::onnx {
-namespace {
-
-// Inputs that crashed fuzz/onnx_fuzz.cc once (tests/data/onnx/fuzz/): each must end in a result
-// or a located error.
-TEST(OnnxModels, FuzzRegressions) {
-  std::string dir = std::string(CALFLOPS_SOURCE_DIR) + "/tests/data/onnx/fuzz/";
-  for (const char* name : {"reshape_dim_product_overflow", "node_without_outputs"}) {
-    try {
-      auto arch = OnnxArchitecture::Load(dir + name, {});
-      Analyze(*arch, Workload{}, Convention::kAnalytic);
-    } catch (const Error&) {
-    }
-  }
-}
-
-}  // namespace
-}  // namespace calflops::onnx

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "model/error.h"
-#include "readers/onnx/mapped_file.h"
+#include "readers/file_bytes.h"
 #include "readers/onnx/proto_reader.h"
 
 namespace calflops::onnx {
@@ -879,8 +879,10 @@ Model ParseOnnx(std::string_view bytes, std::string name, std::shared_ptr<const 
 }
 
 Model ReadOnnxFile(const std::string& path) {
-  std::shared_ptr<const MappedFile> f = MappedFile::Open(path);
-  return ParseOnnx(f->bytes(), path, f);
+  RegularFileSize(path);  // "<path>: no such file" / "not a regular file"
+  auto f = std::make_shared<const MappedFile>(path);
+  std::span<const uint8_t> b = f->bytes();
+  return ParseOnnx(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), path, f);
 }
 
 Tensor ParseTensorProto(std::string_view bytes, const std::string& name, int64_t max_ints,

@@ -1,0 +1,394 @@
+#include "analysis/perf_accumulator.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ops/autograd.h"
+#include "ops/op_def.h"
+#include "ops/traffic.h"
+
+namespace calflops {
+namespace {
+
+bool IsKvInput(const Op& op, int i) { return op.kind == OpKind::kAttention && i >= 1; }
+
+/// An input that is the module's own parameter (Tracer::Weight), not an activation.
+bool IsParamInput(const Op& op, int i) {
+  return (op.in[static_cast<size_t>(i)].tensor_id() & kParamTensorBit) != 0;
+}
+
+bool IsContraction(OpKind k) {
+  return k == OpKind::kLinear || k == OpKind::kMatMul || k == OpKind::kConv ||
+         k == OpKind::kAttention;
+}
+
+Count Bytes(Count elements, int bytes_per_element) {
+  return elements * Count::FromSigned(bytes_per_element);
+}
+
+RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes) {
+  RooflineTime r;
+  double peak = hw.PeakFlops(dtype).value_or(0);
+  r.compute_s = peak > 0 ? flops.ToDouble() / peak : 0;
+  r.memory_s = hw.bandwidth > 0 ? bytes.ToDouble() / hw.bandwidth : 0;
+  r.time_s = std::max(r.compute_s, r.memory_s);
+  r.compute_bound_s = r.compute_s >= r.memory_s ? r.time_s : 0;
+  return r;
+}
+
+}  // namespace
+
+/// Maps tensor ids to the index of the op that produced them in the current call. The tracer
+/// hands out ids one by one, so a call's output ids are increasing and nearly contiguous: a
+/// dense table indexed by id - first id finds the producer; anything else falls back to a map.
+class TensorProducers {
+ public:
+  template <typename GetId>
+  TensorProducers(size_t n, GetId id) {
+    bool increasing = true;
+    uint64_t first = n ? id(0) : 0, prev = 0;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t v = id(i);
+      if (i > 0 && v <= prev) increasing = false;
+      prev = v;
+    }
+    if (increasing && n > 0 && prev - first < 4 * n + 64) {
+      base_ = first;
+      dense_.assign(static_cast<size_t>(prev - first + 1), -1);
+      for (size_t i = 0; i < n; ++i)
+        dense_[static_cast<size_t>(id(i) - first)] = static_cast<int>(i);
+    } else {
+      for (size_t i = 0; i < n; ++i) map_.emplace(id(i), i);
+    }
+  }
+  /// The producing op of tensor `id` if it came before op `before`, else -1.
+  int Of(uint64_t id, size_t before) const {
+    if (id == 0 || (id & (kConstantTensorBit | kParamTensorBit))) return -1;
+    int i = -1;
+    if (!dense_.empty()) {
+      if (id >= base_ && id - base_ < dense_.size()) i = dense_[static_cast<size_t>(id - base_)];
+    } else if (auto it = map_.find(id); it != map_.end()) {
+      i = static_cast<int>(it->second);
+    }
+    return i >= 0 && static_cast<size_t>(i) < before ? i : -1;
+  }
+  int Of(const Shape& s, size_t before) const { return Of(s.tensor_id(), before); }
+
+ private:
+  uint64_t base_ = 0;
+  std::vector<int> dense_;
+  std::unordered_map<uint64_t, size_t> map_;  ///< only if ids are not dense and increasing
+};
+
+PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& options)
+    : tree_(tree), options_(options) {
+  size_t n = tree.size();
+  weight_bytes_.assign(n, 0);
+  trainable_.assign(n, 0);
+  block_.assign(n, -1);
+  own_.assign(n, ModulePerf{});
+  pending_.assign(n, ModulePerf{});
+  is_touched_.assign(n, 0);
+  for (ModuleId m = 0; m < static_cast<ModuleId>(n); ++m) {
+    const Module& mod = tree[m];
+    auto i = static_cast<size_t>(m);
+    if (!mod.params.empty()) weight_bytes_[i] = DTypeBytes(mod.params.front().dtype);
+    for (const Param& p : mod.params) trainable_[i] |= p.trainable ? 1 : 0;
+    // A checkpointed block is a child of a ModuleList (the unit HF's gradient checkpointing and
+    // Megatron's full recomputation wrap); nested lists stay inside the outer block.
+    if (mod.parent != kNoModule) {
+      auto p = static_cast<size_t>(mod.parent);
+      block_[i] = block_[p] != -1 ? block_[p] : (tree[mod.parent].is_module_list ? m : -1);
+    }
+  }
+}
+
+void PerfAccumulator::Emit(ModuleId module, const Op& op) {
+  auto m = static_cast<size_t>(module);
+  const Count ab = Count::FromSigned(DTypeBytes(op.dtype));
+
+  // Bytes moved and roofline time.
+  OpTraffic t = GetTrafficDef(op.kind).count(op);
+  for (int k = 0; k < op.n_in && k < 3; ++k) {
+    if (IsWeightInput(op.kind, k) || !IsParamInput(op, k)) continue;
+    Count n = op.in[static_cast<size_t>(k)].numel();  // a parameter operand: weight traffic
+    t.act_read -= n;
+    t.weight_read += n;
+  }
+  Count wb = Count::FromSigned(weight_bytes_[m] ? weight_bytes_[m] : DTypeBytes(op.dtype));
+  Traffic bytes{.activation_read = t.act_read * ab + t.index_read * Count(8),
+                .weight_read = t.weight_read * wb,
+                .kv_read = t.kv_read * ab,
+                .written = t.act_write * ab + t.index_write * Count(8)};
+  Count flops = GetOpDef(op.kind).analytic(op).flops;
+  if (!is_touched_[m]) {
+    is_touched_[m] = 1;
+    touched_.push_back(module);
+  }
+  ModulePerf& pm = pending_[m];
+  pm.traffic += bytes;
+  pm.flops += flops;
+  call_.traffic += bytes;
+  call_.flops += flops;
+  if (options_.hardware) {
+    RooflineTime rt = Roofline(*options_.hardware, op.dtype, flops, bytes.total());
+    pm.roofline += rt;
+    call_.roofline += rt;
+  }
+
+  // What liveness needs.
+  Rec r{.module = module,
+        .n_in = op.n_in,
+        .live_inputs = 0,
+        .in_id = {},
+        .in_bytes = {},
+        .out_id = op.out.tensor_id(),
+        .out_bytes = op.out.numel() * ab};
+  for (int k = 0; k < op.n_in && k < 3; ++k) {
+    if (IsWeightInput(op.kind, k) || IsParamInput(op, k) ||
+        (options_.kv_cache && IsKvInput(op, k))) {
+      continue;
+    }
+    const Shape& s = op.in[static_cast<size_t>(k)];
+    r.live_inputs |= static_cast<uint8_t>(1u << k);
+    r.in_id[k] = s.tensor_id();
+    r.in_bytes[k] = s.numel() * ab;
+  }
+  recs_.push_back(r);
+  if (options_.train) ops_.push_back(op);
+}
+
+CallPerf PerfAccumulator::Commit(int64_t times) {
+  const Count reps = Count::FromSigned(times);
+  const size_t n = recs_.size();
+  TensorProducers producers(n, [this](size_t i) { return recs_[i].out_id; });
+
+  // Per-module figures of this call, `times` over.
+  for (ModuleId id : touched_) {
+    auto m = static_cast<size_t>(id);
+    ModulePerf& p = pending_[m];
+    own_[m].traffic += times == 1 ? p.traffic : p.traffic.Times(reps);
+    own_[m].flops += p.flops * reps;
+    own_[m].roofline += p.roofline.Times(static_cast<double>(times));
+    p = ModulePerf{};
+    is_touched_[m] = 0;
+  }
+  touched_.clear();
+
+  // Live activation bytes: a tensor produced in this call lives from its op to its last reader;
+  // a tensor of unknown origin only while the op reading it runs. KV-cache inputs are held by
+  // the cache, not counted here.
+  std::vector<int> producer(n * 3, -1);
+  std::vector<int> last(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const Rec& r = recs_[i];
+    for (int k = 0; k < r.n_in && k < 3; ++k) {
+      if (!(r.live_inputs & (1u << k))) continue;
+      int p = producers.Of(r.in_id[k], i);
+      producer[i * 3 + static_cast<size_t>(k)] = p;
+      if (p >= 0) last[static_cast<size_t>(p)] = static_cast<int>(i);
+    }
+  }
+  std::vector<Count> freed(n);
+  for (size_t p = 0; p < n; ++p)
+    if (last[p] > static_cast<int>(p)) freed[static_cast<size_t>(last[p])] += recs_[p].out_bytes;
+  Count live;
+  CallPerf call = call_;
+  for (size_t i = 0; i < n; ++i) {
+    const Rec& r = recs_[i];
+    Count current = live + r.out_bytes;
+    for (int k = 0; k < r.n_in && k < 3; ++k) {
+      if ((r.live_inputs & (1u << k)) && producer[i * 3 + static_cast<size_t>(k)] < 0)
+        current += r.in_bytes[k];
+    }
+    call.activation_peak = std::max(call.activation_peak, current);
+    auto& own = own_[static_cast<size_t>(r.module)].activation_peak;
+    own = std::max(own, current);
+    if (last[i] > static_cast<int>(i)) live += r.out_bytes;
+    live -= freed[i];
+  }
+
+  // A training step is one forward call (the forward plan); its backward is processed once.
+  if (options_.train) ProcessTraining(producers);
+  train_.forward_flops += call.flops * reps;
+  recs_.clear();
+  ops_.clear();
+  call_ = CallPerf{};
+  return call;
+}
+
+void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
+  has_train_ = true;
+  const size_t n = ops_.size();
+  const std::vector<Op>& outs = ops_;
+  auto out_bytes = [&](size_t i) { return recs_[i].out_bytes; };
+
+  // Checkpointed block instance of each op: consecutive ops in the same block.
+  std::vector<int> inst(n, -1);
+  int instances = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ModuleId b = block_[static_cast<size_t>(recs_[i].module)];
+    if (b == -1) continue;
+    bool same = i > 0 && inst[i - 1] >= 0 && block_[static_cast<size_t>(recs_[i - 1].module)] == b;
+    inst[i] = same ? inst[i - 1] : instances++;
+  }
+
+  // A saved tensor: produced tensors are keyed by their op, others get a unique key.
+  struct Item {
+    uint64_t key;
+    Count bytes;
+    size_t op;
+    bool sac_keep;  ///< kept by selective recomputation (a contraction output or statistic)
+  };
+  std::vector<Item> items;
+  uint64_t unique = uint64_t{1} << 62;
+  std::vector<uint8_t> rg(n, 0);
+  bool any = false;
+  const Hardware* hw = options_.hardware;
+
+  for (size_t i = 0; i < n; ++i) {
+    const Op& op = outs[i];
+    auto m = static_cast<size_t>(recs_[i].module);
+    GradNeeds g;
+    for (int k = 0; k < op.n_in; ++k) {
+      if (IsWeightInput(op.kind, k)) continue;
+      const Shape& s = op.in[static_cast<size_t>(k)];
+      bool need;
+      if (s.tensor_id() & kConstantTensorBit) {
+        need = false;
+      } else if (s.tensor_id() & kParamTensorBit) {
+        need = trainable_[m] != 0;
+      } else if (int p = producers.Of(s, i); p >= 0) {
+        need = rg[static_cast<size_t>(p)] != 0;
+      } else {
+        need = any;  // unknown origin: a raw input before any parameter, else a derived tensor
+      }
+      g.input[static_cast<size_t>(k)] = need;
+    }
+    g.weight = HasWeight(op) && trainable_[m];
+    rg[i] = g.any() ? 1 : 0;
+    any |= g.any();
+    if (!g.any()) continue;
+
+    const OpGradDef& def = GetGradDef(op.kind);
+    OpCost b = def.backward_cost(op, g);
+    own_[m].backward_macs += b.macs;
+    own_[m].backward_flops += b.flops;
+    train_.backward_macs += b.macs;
+    train_.backward_flops += b.flops;
+    if (hw) {
+      // Backward reads what forward read plus the incoming gradient and writes the gradients:
+      // taken as twice the forward's bytes.
+      int ab = DTypeBytes(op.dtype);
+      int wb = weight_bytes_[m] ? weight_bytes_[m] : ab;
+      OpTraffic t = GetTrafficDef(op.kind).count(op);
+      Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) + Bytes(t.weight_read, wb) +
+                    Bytes(t.index_read + t.index_write, 8);
+      train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes);
+    }
+
+    SavedSet s = def.saved_tensors(op, g);
+    for (int k = 0; k < op.n_in; ++k) {
+      if (!(s.inputs & (1u << k)) || IsParamInput(op, k)) continue;  // weights are not activations
+      const Shape& sh = op.in[static_cast<size_t>(k)];
+      int p = producers.Of(sh, i);
+      if (p >= 0) {
+        items.push_back({static_cast<uint64_t>(p), out_bytes(static_cast<size_t>(p)), i, false});
+      } else {
+        uint64_t id = sh.tensor_id();
+        uint64_t key = id != 0 ? (uint64_t{1} << 61) | (id & ~kConstantTensorBit) : unique++;
+        items.push_back({key, Bytes(sh.numel(), DTypeBytes(op.dtype)), i, false});
+      }
+    }
+    if (s.output) items.push_back({static_cast<uint64_t>(i), out_bytes(i), i, false});
+    bool stats_kept = op.kind == OpKind::kAttention;
+    if (s.f32_extra > Count(0)) items.push_back({unique++, Bytes(s.f32_extra, 4), i, stats_kept});
+    if (s.index_extra > Count(0)) items.push_back({unique++, Bytes(s.index_extra, 8), i, false});
+  }
+
+  // --recompute none: every saved tensor once; charged to the module of its first saver.
+  std::unordered_set<uint64_t> seen;
+  Count none;
+  for (const Item& it : items) {
+    if (!seen.insert(it.key).second) continue;
+    none += it.bytes;
+    own_[static_cast<size_t>(recs_[it.op].module)].saved_bytes += it.bytes;
+  }
+
+  // Block inputs: tensors read inside a block instance but produced outside it.
+  std::vector<Item> checkpoints;
+  for (size_t i = 0; i < n; ++i) {
+    if (inst[i] < 0) continue;
+    const Op& op = outs[i];
+    for (int k = 0; k < op.n_in; ++k) {
+      if (IsWeightInput(op.kind, k)) continue;
+      int p = producers.Of(op.in[static_cast<size_t>(k)], i);
+      if (p >= 0 && inst[static_cast<size_t>(p)] != inst[i]) {
+        checkpoints.push_back(
+            {static_cast<uint64_t>(p), out_bytes(static_cast<size_t>(p)), i, true});
+      }
+    }
+  }
+
+  // full: what ops outside blocks save, plus the blocks' inputs. selective (op-level selective
+  // checkpointing, as torchtitan's policy): also the outputs of contractions and attention
+  // inside blocks; pointwise work in blocks is recomputed.
+  auto total = [&](bool selective, std::vector<Count>* per_block_recomputed) {
+    std::unordered_set<uint64_t> kept;
+    Count bytes;
+    auto keep = [&](uint64_t key, Count b) {
+      if (kept.insert(key).second) bytes += b;
+    };
+    for (const Item& it : checkpoints) keep(it.key, it.bytes);
+    for (const Item& it : items) {
+      if (inst[it.op] < 0 || (selective && it.sac_keep)) keep(it.key, it.bytes);
+    }
+    if (selective) {
+      for (size_t i = 0; i < n; ++i)
+        if (inst[i] >= 0 && IsContraction(outs[i].kind) && rg[i]) keep(i, out_bytes(i));
+    }
+    if (per_block_recomputed) {
+      // Bytes a block recreates during its backward: what it saves under `none` and not here.
+      per_block_recomputed->assign(static_cast<size_t>(instances), Count(0));
+      std::unordered_set<uint64_t> counted;
+      for (const Item& it : items) {
+        if (inst[it.op] < 0 || kept.count(it.key) || !counted.insert(it.key).second) continue;
+        (*per_block_recomputed)[static_cast<size_t>(inst[it.op])] += it.bytes;
+      }
+    }
+    return bytes;
+  };
+  std::vector<Count> full_block, sel_block;
+  train_.saved_bytes[0] += none;
+  train_.saved_bytes[1] += total(true, &sel_block);
+  train_.saved_bytes[2] += total(false, &full_block);
+  for (Count c : sel_block) train_.recompute_peak[1] = std::max(train_.recompute_peak[1], c);
+  for (Count c : full_block) train_.recompute_peak[2] = std::max(train_.recompute_peak[2], c);
+  for (size_t i = 0; i < n; ++i) {
+    if (inst[i] < 0) continue;
+    Count f = GetOpDef(outs[i].kind).analytic(outs[i]).flops;
+    train_.recompute_flops[2] += f;
+    if (!IsContraction(outs[i].kind)) train_.recompute_flops[1] += f;
+  }
+}
+
+void PerfAccumulator::Finish(PerfProfile& perf) const {
+  perf.modules = own_;
+  for (auto id = static_cast<ModuleId>(tree_.size()) - 1; id > 0; --id) {
+    const ModulePerf& s = perf.modules[static_cast<size_t>(id)];
+    ModulePerf& p = perf.modules[static_cast<size_t>(tree_[id].parent)];
+    p.traffic += s.traffic;
+    p.flops += s.flops;
+    p.roofline += s.roofline;
+    p.activation_peak = std::max(p.activation_peak, s.activation_peak);
+    p.backward_macs += s.backward_macs;
+    p.backward_flops += s.backward_flops;
+    p.saved_bytes += s.saved_bytes;
+  }
+  perf.train = train_;
+  perf.has_roofline = options_.hardware != nullptr;
+  perf.has_train = has_train_;
+}
+
+}  // namespace calflops

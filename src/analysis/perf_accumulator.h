@@ -1,0 +1,67 @@
+// The second sink of a traced workload (beside CostAccumulator): for every op, the bytes it moves
+// (ops/traffic.h) and, with a hardware profile, its roofline time; for every call, the live
+// activation bytes over time; in training, which tensors need gradients, the backward FLOPs
+// (ops/autograd.h) and the tensors kept for backward under each recomputation policy.
+//
+// Tensor identity comes from the tensor ids the Tracer stamps on shapes (model/tracer.h): an
+// input whose id names an output of an earlier op in the same call is that tensor; any other
+// input is a tensor of unknown origin, live only while its op runs and, in training, assumed to
+// need a gradient once anything does (the model's raw inputs, read before any parameter, do not).
+#pragma once
+
+#include <vector>
+
+#include "analysis/hardware.h"
+#include "analysis/perf_profile.h"
+#include "model/op.h"
+
+namespace calflops {
+
+class TensorProducers;
+
+struct PerfOptions {
+  const Hardware* hardware = nullptr;  ///< roofline times when set
+  bool kv_cache = false;  ///< generate: attention's K and V inputs are the KV cache, held apart
+  bool train = false;     ///< requires-grad, backward FLOPs and saved tensors
+};
+
+class PerfAccumulator : public OpSink {
+ public:
+  PerfAccumulator(const ModuleTree& tree, const PerfOptions& options);
+  void Emit(ModuleId module, const Op& op) override;
+
+  /// Closes the current call, `times` identical calls, and returns its per-call figures.
+  CallPerf Commit(int64_t times);
+  /// Aggregates per-module figures bottom-up into `perf.modules`; fills train totals.
+  void Finish(PerfProfile& perf) const;
+
+ private:
+  /// What liveness needs of one op, computed once when it arrives.
+  struct Rec {
+    ModuleId module;
+    uint8_t n_in;
+    uint8_t live_inputs;  ///< bit k: in[k] is an activation held in memory (not a weight or cache)
+    uint64_t in_id[3];
+    Count in_bytes[3];
+    uint64_t out_id;
+    Count out_bytes;
+  };
+  void ProcessTraining(const TensorProducers& producers);
+
+  const ModuleTree& tree_;
+  PerfOptions options_;
+  std::vector<int> weight_bytes_;    ///< per module: bytes of its first parameter's dtype
+  std::vector<uint8_t> trainable_;   ///< per module: owns a trainable parameter
+  std::vector<ModuleId> block_;      ///< per module: checkpointed block it lies in, or -1
+  std::vector<ModulePerf> own_;      ///< committed own figures (not aggregated)
+  std::vector<Rec> recs_;            ///< the current call, one record per op
+  std::vector<Op> ops_;              ///< the current call's ops, kept in training only
+  std::vector<ModulePerf> pending_;  ///< the current call's per-module figures
+  std::vector<ModuleId> touched_;    ///< modules with pending figures, each once
+  std::vector<uint8_t> is_touched_;
+  CallPerf call_;  ///< the current call's totals
+  TrainPerf train_;
+  bool has_train_ = false;
+};
+
+}  // namespace calflops

@@ -1,0 +1,27 @@
+// The text report's sections beyond calflops: the memory breakdown (--memory-detail), roofline
+// latency (--hardware), the training step (--mode train), and the closing "Memory usage" line in
+// the shape of the seed report's last line.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "analysis/estimates.h"
+#include "analysis/profile.h"
+#include "report/report_options.h"
+
+namespace calflops {
+
+/// The optional sections, each closed by a 99-dash rule.
+void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& out);
+/// "\nMemory usage:\t<GiB, 3 decimals> GBytes", no trailing newline (the seed's last line).
+void WriteMemoryUsageLine(const Estimates& e, std::ostream& out);
+
+/// 1536 -> "1.50 KiB": binary prefixes, two decimals.
+std::string HumanBytes(Count bytes);
+/// 0.0123 -> "12.300 ms".
+std::string HumanSeconds(double s);
+/// 1.5e12 -> "1.5 T": SI prefixes, four significant digits.
+std::string HumanCount(double v);
+
+}  // namespace calflops
