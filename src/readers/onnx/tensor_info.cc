@@ -56,6 +56,7 @@ int64_t TensorInfo::numel() const {
 int64_t TensorInfo::IntAt(size_t i) const {
   if (!ints.empty()) return ints[i];
   double v = reals[i];
+  if (std::isnan(v)) return 0;
   if (!(std::fabs(v) < 9.2e18)) return v > 0 ? INT64_MAX : INT64_MIN;
   return static_cast<int64_t>(v);
 }

@@ -10,6 +10,20 @@ namespace {
 
 using namespace rules;  // NOLINT: the family's vocabulary
 
+// Integer contents are arbitrary int64 from the file: arithmetic wraps (two's complement, as
+// runtimes compute it) instead of overflowing.
+int64_t WrapAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+int64_t WrapSub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+int64_t WrapMul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+int64_t WrapNeg(int64_t a) { return WrapSub(0, a); }
+int64_t SafeDiv(int64_t a, int64_t b) { return b == 0 ? 0 : b == -1 ? WrapNeg(a) : a / b; }
+
 // ---- inference ----
 
 void Same(OpContext& c) { SameShape(c); }
@@ -129,26 +143,26 @@ void ClipInfer(OpContext& c) {
       c, [lo, hi](double x) { return std::min(std::max(x, lo), hi); },
       [lo, hi](int64_t x) {
         double v = std::min(std::max(static_cast<double>(x), lo), hi);
-        return static_cast<int64_t>(v);
+        return ToInt64(v);
       });
 }
 
 // Binary and variadic arithmetic.
 void AddInfer(OpContext& c) {
   BroadcastAll(c);
-  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), std::plus<int64_t>());
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
 }
 void SubInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::minus<double>(), std::minus<int64_t>());
+  FoldBinary(c, std::minus<double>(), WrapSub);
 }
 void MulInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::multiplies<double>(), std::multiplies<int64_t>());
+  FoldBinary(c, std::multiplies<double>(), WrapMul);
 }
 void DivInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::divides<double>(), [](int64_t a, int64_t b) { return b == 0 ? 0 : a / b; });
+  FoldBinary(c, std::divides<double>(), SafeDiv);
 }
 void ModInfer(OpContext& c) {
   BroadcastAll(c);
@@ -177,7 +191,7 @@ void BitShiftInfer(OpContext& c) {
   bool left = c.String("direction", "LEFT") == "LEFT";
   FoldBinary(c, nullptr, [left](int64_t a, int64_t b) {
     auto u = static_cast<uint64_t>(a);
-    return static_cast<int64_t>(b >= 64 ? 0 : left ? u << b : u >> b);
+    return static_cast<int64_t>((b < 0 || b >= 64) ? 0 : left ? u << b : u >> b);
   });
 }
 
@@ -225,7 +239,7 @@ void MinInfer(OpContext& c) {
 }
 void SumInfer(OpContext& c) {
   BroadcastAll(c);
-  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), std::plus<int64_t>());
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
   if (c.num_inputs() == 1) c.out(0) = c.in(0);
 }
 

@@ -121,7 +121,7 @@ void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
     } else {
       double v = real(a.RealAt(ia), b.RealAt(ib));
       if (int_out)
-        ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0);
+        ints.push_back(ToInt64(v));
       else
         reals.push_back(v);
     }
@@ -153,7 +153,7 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
     } else if (real) {
       double v = real(a.RealAt(i));
       if (int_out)
-        ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0);
+        ints.push_back(ToInt64(v));
       else
         reals.push_back(v);
     } else {
@@ -180,7 +180,7 @@ void SetReals(TensorInfo& t, const std::vector<double>& reals) {
   t.has_values = true;
   if (IsInteger(t.elem)) {
     t.ints.clear();
-    for (double v : reals) t.ints.push_back(std::isfinite(v) ? static_cast<int64_t>(v) : 0);
+    for (double v : reals) t.ints.push_back(ToInt64(v));
     t.reals.clear();
   } else {
     t.reals = reals;
@@ -189,6 +189,13 @@ void SetReals(TensorInfo& t, const std::vector<double>& reals) {
 }
 
 void NotCosted(LowerContext&) {}
+
+int64_t ToInt64(double v) {
+  if (std::isnan(v)) return 0;
+  if (v >= 9.2233720368547758e18) return INT64_MAX;
+  if (v <= -9.2233720368547758e18) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
 
 int64_t MulDim(int64_t a, int64_t b) {
   if (a < 0 || b < 0) return -1;

@@ -39,6 +39,9 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
 void SetValues(TensorInfo& t, const std::vector<int64_t>& ints);
 void SetReals(TensorInfo& t, const std::vector<double>& reals);
 
+/// A double as int64, saturating at the int64 range (NaN -> 0): contents are arbitrary.
+int64_t ToInt64(double v);
+
 /// a x b for dimensions: -1 when either is unknown; a product past 2^62 (absurd sizes from
 /// attributes or tensor contents) fails the node instead of overflowing.
 int64_t MulDim(int64_t a, int64_t b);

@@ -694,8 +694,9 @@ void RangeInfer(OpContext& c) {
   if (!s.has_values || !l.has_values || !d.has_values) return;
   double start = s.RealAt(0), limit = l.RealAt(0), delta = d.RealAt(0);
   if (delta == 0) c.Fail("delta is 0");
-  auto n = static_cast<int64_t>(std::max(std::ceil((limit - start) / delta), 0.0));
-  if (n > kMaxOnnxDim) c.Fail("range of " + std::to_string(n) + " elements");
+  double count = std::max(std::ceil((limit - start) / delta), 0.0);
+  if (!(count <= static_cast<double>(kMaxOnnxDim))) c.Fail("range of more than 2^53 elements");
+  auto n = static_cast<int64_t>(count);
   out.dims = {n};
   if (n <= kMaxFoldElements) {
     std::vector<double> v;
@@ -703,7 +704,10 @@ void RangeInfer(OpContext& c) {
     if (IsInteger(out.elem)) {
       std::vector<int64_t> iv;
       int64_t is = s.IntAt(0), id = d.IntAt(0);
-      for (int64_t i = 0; i < n; ++i) iv.push_back(is + i * id);
+      for (int64_t i = 0; i < n; ++i) {
+        iv.push_back(static_cast<int64_t>(static_cast<uint64_t>(is) +
+                                          static_cast<uint64_t>(i) * static_cast<uint64_t>(id)));
+      }
       SetValues(out, iv);
     } else {
       SetReals(out, v);
