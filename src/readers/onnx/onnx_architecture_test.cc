@@ -287,3 +287,36 @@ TEST(OnnxModels, ContribAttentionCosted) {
 }  // namespace
 }  // namespace calflops::onnx
 
+namespace calflops::onnx {
+namespace {
+
+TEST(OnnxModels, LstmAnalyticAndCalflops) {
+  using testing::Attr;
+  using testing::Input;
+  using testing::NodeProto;
+  using testing::Proto;
+  using testing::TensorDecl;
+  // LSTM(16 -> 32) over 8 steps of a batch of 2, with biases.
+  Proto g;
+  g.Message(11, Input("x", {8, 2, 16}));
+  g.Message(5, TensorDecl("W", kFloat, {1, 128, 16}));
+  g.Message(5, TensorDecl("R", kFloat, {1, 128, 32}));
+  g.Message(5, TensorDecl("B", kFloat, {1, 256}));
+  g.Message(
+      1, NodeProto("LSTM", {"x", "W", "R", "B"}, {"y"}, "/lstm/LSTM", {Attr("hidden_size", 32)}));
+  Model m = ParseOnnx(testing::ModelBytes(g), "t.onnx");
+  auto arch = OnnxArchitecture::Build(m, {});
+  Profile a = Analyze(*arch, Workload{}, Convention::kAnalytic);
+  // 16 steps x batch: 4H (I + H) MACs each; FLOPs 2 MACs + 22H + 8H (biases).
+  EXPECT_EQ(a.total().macs, Count(16 * 128 * 48));
+  EXPECT_EQ(a.total().flops, Count(2 * 16 * 128 * 48 + 16 * 30 * 32));
+  EXPECT_EQ(a.total().params, Count(128 * 16 + 128 * 32 + 256));
+  EXPECT_EQ(ClassOf(a, "lstm"), "LSTM");
+  // calflops-spec.md section 3.1: LSTM(16 -> 32) on (2, 8, 16) counts 201,728 FLOPs, 0 MACs.
+  Profile c = Analyze(*arch, Workload{}, Convention::kCalflops);
+  EXPECT_EQ(c.total().flops, Count(201'728));
+  EXPECT_EQ(c.total().macs, Count(0));
+}
+
+}  // namespace
+}  // namespace calflops::onnx
