@@ -9,6 +9,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/stored_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
@@ -221,9 +222,18 @@ void Run(const Options& o, Analysis& a) {
     }
     BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
     arch = BuildArchitecture(config, b);
+    // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
+    // --dtype asks for a dtype.
+    std::optional<StoredWeights> stored;
+    if (source.weights && o.dtype.empty()) {
+      stored = PriceFromFile(*source.weights, arch->tree(), source.weights->files.size() == 1
+                                                                ? source.weights->files[0].path
+                                                                : o.model);
+    }
     const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
     a.profile = Analyze(*arch, a.workload, *convention, hw);
     a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.estimates.memory.stored = std::move(stored);
     a.built = true;
   }
   if (source.weights) {

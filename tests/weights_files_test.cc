@@ -7,14 +7,21 @@
 
 #include <cstdio>
 #include <map>
+#include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "analysis/stored_weights.h"
+#include "analysis/weight_memory.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
+#include "calflops/calflops.h"
 #include "readers/gguf/gguf_reader.h"
 #include "readers/gguf/gguf_to_hf.h"
 #include "readers/model_source.h"
 #include "tests/writers/tiny_llama.h"
+#include "tests/writers/tiny_llama_sizes.h"
 
 namespace calflops {
 namespace {
@@ -22,41 +29,8 @@ namespace {
 using testing::GgufWriter;
 using testing::TempDir;
 using testing::TinyLlama;
+using namespace testing::tiny_llama_sizes;  // NOLINT: the arithmetic written out there
 namespace ids = testing;
-
-// Parameters of the tiny Llama (hidden 256, ffn 512, 2 layers, 4 heads, 2 KV heads of 64, vocab
-// 320), written out: embeddings, per layer q + k + v + o + gate + up + down + two norms, final
-// norm, untied head.
-constexpr uint64_t kEmbed = 320 * 256;
-constexpr uint64_t kLayer =
-    256 * 256 + 128 * 256 + 128 * 256 + 256 * 256 + 3 * (512 * 256) + 2 * 256;
-constexpr uint64_t kTinyParams = kEmbed + 2 * kLayer + 256 + 320 * 256;
-static_assert(kTinyParams == 1'344'768);
-
-// Bytes of the GGUF's tensors, rows x blocks per row x block bytes (ggml block sizes):
-// Q4_K 256/144, Q5_0 32/22, Q6_K 256/210, Q8_0 32/34, IQ4_XS 256/136, Q4_0 32/18, Q2_K 256/84,
-// IQ2_XS 256/74, Q3_K 256/110, F32 4 bytes, F16 and BF16 2 bytes.
-constexpr uint64_t kLayer0Bytes = 256 * 4           // attn_norm F32
-                                  + 256 * 1 * 144   // attn_q Q4_K: 256 rows of 256
-                                  + 128 * 8 * 22    // attn_k Q5_0: 128 rows of 8 blocks
-                                  + 128 * 1 * 210   // attn_v Q6_K
-                                  + 256 * 8 * 34    // attn_output Q8_0
-                                  + 256 * 4         // ffn_norm F32
-                                  + 512 * 1 * 136   // ffn_gate IQ4_XS
-                                  + 512 * 8 * 18    // ffn_up Q4_0
-                                  + 256 * 2 * 210;  // ffn_down Q6_K: 256 rows of 512
-constexpr uint64_t kLayer1Bytes = 256 * 4           // attn_norm F32
-                                  + 256 * 256 * 2   // attn_q BF16
-                                  + 128 * 8 * 34    // attn_k Q8_0
-                                  + 128 * 1 * 144   // attn_v Q4_K
-                                  + 256 * 256 * 2   // attn_output F16
-                                  + 256 * 4         // ffn_norm F32
-                                  + 512 * 1 * 84    // ffn_gate Q2_K
-                                  + 512 * 1 * 74    // ffn_up IQ2_XS
-                                  + 256 * 2 * 110;  // ffn_down Q3_K
-constexpr uint64_t kTinyGgufBytes = 320 * 144       // token_embd Q4_K
-                                    + kLayer0Bytes + kLayer1Bytes + 256 * 4  // output_norm F32
-                                    + 320 * 210;                             // output Q6_K
 
 void ExpectNoMismatch(const WeightsComparison& c, uint64_t matched) {
   EXPECT_EQ(c.matched, matched);
@@ -238,6 +212,43 @@ TEST(WeightsFiles, Llama3_8BShapedGgufHeaderQ4KM) {
   EXPECT_EQ(arch->tree().SubtreeParams()[0], Count(8'030'261'248));
   WeightsComparison c = CompareWeights(s, arch->tree(), "synth");
   ExpectNoMismatch(c, 291);
+
+  // The memory estimate prices the weights at those bytes (4.575 GiB, 4.89 bits per weight),
+  // not at the synthesized config's float16 (8,030,261,248 x 2 = 14.958 GiB).
+  StoredWeights st = PriceFromFile(s, arch->tree(), "synth");
+  EXPECT_EQ(st.matched_tensors, 291u);
+  EXPECT_EQ(st.unmatched_tensors, 0u);
+  EXPECT_EQ(ComputeWeightMemory(arch->tree()).total(), Count(expected));
+  EXPECT_EQ(expected, 4'912'898'048u);
+
+  // The report on the header-only file: Memory usage = those weights + the rest of the peak,
+  // which is the zoo llama-3-8b's (same shapes, 2-byte activations: bfloat16 vs float16).
+  TempDir dir;
+  Options o;
+  o.model = dir.Write("llama3.gguf", header);
+  o.header_only = true;
+  o.format = "json";
+  std::ostringstream json_out;
+  WriteReport(o, json_out);
+  nlohmann::json q = nlohmann::json::parse(json_out.str())["memory"];
+  Options zoo = o;
+  zoo.model = "llama-3-8b";
+  zoo.header_only = false;
+  std::ostringstream zoo_out;
+  WriteReport(zoo, zoo_out);
+  nlohmann::json z = nlohmann::json::parse(zoo_out.str())["memory"];
+  EXPECT_EQ(q["weights"].get<uint64_t>(), expected);
+  EXPECT_EQ(z["weights"].get<uint64_t>(), 2 * 8'030'261'248ull);
+  uint64_t rest = z["peak"].get<uint64_t>() - z["weights"].get<uint64_t>();
+  EXPECT_EQ(q["peak"].get<uint64_t>() - q["weights"].get<uint64_t>(), rest);
+  o.format = "text";
+  std::ostringstream text_out;
+  WriteReport(o, text_out);
+  char line[64];
+  std::snprintf(line, sizeof line, "Memory usage:\t%.3f GBytes\n",
+                static_cast<double>(expected + rest) / (1ull << 30));
+  EXPECT_NE(text_out.str().find(line), std::string::npos) << line;
+  EXPECT_NE(text_out.str().find("Memory usage:\t4.6"), std::string::npos);  // 4.575 + ~0.03
 }
 
 std::string RunCli(const std::string& args, int* rc) {
@@ -260,11 +271,16 @@ TEST(WeightsFiles, CliReportForGgufEqualsConfigReportPlusWeights) {
   ASSERT_EQ(rc, 0) << from_gguf;
   std::string from_config = RunCli(dir.Path("config.json") + " --seq-len 2048", &rc);
   ASSERT_EQ(rc, 0) << from_config;
-  // The calflops report is the builder's: identical to the one from config.json. The weights
-  // section follows after a blank line.
+  // The calflops report is the builder's: identical to the one from config.json up to its last
+  // line, "Memory usage", whose weights are the file's bytes (checked in the JSON below). The
+  // weights section follows after a blank line.
   ASSERT_GT(from_gguf.size(), from_config.size());
   std::string report = from_gguf.substr(0, from_config.size());
-  EXPECT_EQ(report, from_config);
+  size_t memory_line = from_config.rfind("Memory usage:\t");
+  ASSERT_NE(memory_line, std::string::npos);
+  EXPECT_EQ(report.substr(0, memory_line), from_config.substr(0, memory_line));
+  EXPECT_EQ(report.substr(memory_line, 14), "Memory usage:\t");
+  EXPECT_EQ(report.back(), '\n');
   EXPECT_EQ(from_config.back(), '\n');
   EXPECT_EQ(from_gguf.substr(from_config.size(), 2), "\n-");
   EXPECT_NE(from_gguf.find("Weights (from file headers)", from_config.size()), std::string::npos);
