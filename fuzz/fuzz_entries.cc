@@ -11,6 +11,8 @@
 #include "archs/arch_registry.h"
 #include "model/error.h"
 #include "readers/gguf/gguf_reader.h"
+#include "readers/onnx/onnx_architecture.h"
+#include "readers/onnx/onnx_reader.h"
 #include "readers/gguf/gguf_to_hf.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
@@ -86,6 +88,16 @@ int SafetensorsIndex(const uint8_t* data, size_t size) {
     TensorSet set =
         ReadSafetensorsIndexText(text, "fuzz.index.json", "/nonexistent-calflops-fuzz", {});
     Report(set, nullptr);
+  });
+}
+
+int Onnx(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    onnx::Model m = onnx::ParseOnnx(bytes, "fuzz.onnx");
+    auto arch = onnx::OnnxArchitecture::Build(m, {});
+    Analyze(*arch, Workload{}, Convention::kAnalytic);
+    Analyze(*arch, Workload{}, Convention::kCalflops);
   });
 }
 

@@ -13,5 +13,7 @@ namespace calflops::fuzz {
 int Gguf(const uint8_t* data, size_t size);
 int Safetensors(const uint8_t* data, size_t size);
 int SafetensorsIndex(const uint8_t* data, size_t size);
+/// ONNX: parse, shape inference, lowering and costing under both conventions.
+int Onnx(const uint8_t* data, size_t size);
 
 }  // namespace calflops::fuzz

@@ -19,6 +19,7 @@
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
+#include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
 #include "report/json_report.h"
 #include "report/number_format.h"
@@ -139,6 +140,42 @@ std::optional<double> StepTime(const Options& o, const Workload& w) {
 }
 
 /// Fills `a` in place: its estimates point at its hardware.
+/// "NAME=VALUE" -> {NAME, VALUE}; throws a usage error naming `flag`.
+std::pair<std::string, std::string> SplitAssignment(const std::string& s, const char* flag) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+    throw Error(ExitCode::kUsage, flag, "expected NAME=VALUE, got '" + s + "'");
+  }
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+onnx::OnnxOptions MakeOnnxOptions(const Options& o) {
+  onnx::OnnxOptions x;
+  x.batch = o.batch;
+  x.seq_len = o.seq_len;
+  for (const std::string& d : o.dims) {
+    auto [name, value] = SplitAssignment(d, "--dim");
+    std::vector<int64_t> v = onnx::ParseShapeSpec(value, "--dim");
+    if (v.size() != 1) throw Error(ExitCode::kUsage, "--dim", "expected NAME=N, got '" + d + "'");
+    x.dims[name] = v[0];
+  }
+  for (const std::string& s : o.input_shapes) {
+    auto [name, value] = SplitAssignment(s, "--input-shape");
+    x.input_shapes[name] = onnx::ParseShapeSpec(value, "--input-shape");
+  }
+  return x;
+}
+
+/// --strict: ops counted as 0 are an error (exit 3).
+void CheckStrict(const Options& o, const Profile& p) {
+  if (!o.strict || p.uncosted.empty()) return;
+  std::string list;
+  for (const UncostedOp& u : p.uncosted) {
+    list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
+  }
+  throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
+}
+
 void Run(const Options& o, Analysis& a) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
@@ -150,6 +187,19 @@ void Run(const Options& o, Analysis& a) {
   TrainingOptions training = MakeTrainingOptions(o);
   std::optional<double> step_time = StepTime(o, a.workload);
   a.hardware = LoadHardware(o);
+  if (onnx::IsOnnxModel(o.model)) {  // a graph: its own reader, costed like any architecture
+    auto arch = onnx::OnnxArchitecture::Load(o.model, MakeOnnxOptions(o));
+    const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+    a.profile = Analyze(*arch, a.workload, *convention, hw);
+    CheckStrict(o, a.profile);
+    a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.built = true;
+    return;
+  }
+  if (!o.dims.empty() || !o.input_shapes.empty()) {
+    throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape",
+                "applies to ONNX models only");
+  }
   a.source = LoadModelSource(o.model, ReadOptions{.header_only = o.header_only});
   const ModelSource& source = *a.source;
   std::unique_ptr<Architecture> arch;

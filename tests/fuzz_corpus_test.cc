@@ -34,5 +34,9 @@ TEST(FuzzCorpus, SafetensorsIndex) {
   EXPECT_GE(Replay("safetensors_index", fuzz::SafetensorsIndex), 5);
 }
 
+// Seeds: small fixtures, ONNX node tests with subgraphs and sequences, and inputs that once
+// crashed the ONNX fuzzer (a Reshape dim product overflow, a node without outputs).
+TEST(FuzzCorpus, Onnx) { EXPECT_GE(Replay("onnx", fuzz::Onnx), 10); }
+
 }  // namespace
 }  // namespace calflops

@@ -1,7 +1,7 @@
 // calflops: parameters, MACs and FLOPs of neural networks from their descriptions.
 //
 //   calflops::Options o;
-//   o.model = "llama-3-8b";  // zoo name, config.json, directory, .safetensors, index or .gguf
+//   o.model = "llama-3-8b";  // zoo name, config.json, directory, .safetensors, index, .gguf, .onnx
 //   o.seq_len = 128;
 //   calflops::WriteReport(o, std::cout);   // the calflops text report
 //   calflops::Totals t = calflops::Measure(o);
@@ -13,11 +13,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace calflops {
 
 struct Options {
-  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json] or .gguf file
+  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
   std::string model_class;              ///< transformers class ("" = config architectures[0])
   std::string convention = "analytic";  ///< "analytic" | "calflops"
   std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
@@ -45,6 +46,10 @@ struct Options {
   // weights files
   bool header_only = false;   ///< accept weight files whose data region is missing or truncated
   bool weights_only = false;  ///< report the weight files only; build no architecture
+  // graph inputs (ONNX)
+  std::vector<std::string> dims;          ///< "NAME=N": value of a symbolic dimension
+  std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input
+  bool strict = false;                    ///< ops that cannot be costed are an error (exit 3)
   // report
   std::string format = "text";  ///< "text" | "json"
   int precision = 2;

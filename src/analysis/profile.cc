@@ -2,8 +2,15 @@
 
 namespace calflops {
 
-void CostAccumulator::Emit(ModuleId module, const Op& op) {
+void CostAccumulator::Emit(ModuleId module, const Op& op) { Add(module, CostOf(op, convention_)); }
+
+void CostAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t times) {
   OpCost c = CostOf(op, convention_);
+  Count n = Count::FromSigned(times);
+  Add(module, OpCost{c.macs * n, c.flops * n});
+}
+
+void CostAccumulator::Add(ModuleId module, const OpCost& c) {
   if (pending_.empty()) {
     pending_.resize(own_.size());
     is_touched_.resize(own_.size());

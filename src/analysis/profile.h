@@ -37,6 +37,8 @@ struct Profile {
   PerfProfile perf;                   ///< bytes, roofline, activations, backward
   std::vector<KvCacheSpec> kv_cache;  ///< generate: what each layer caches (Architecture::KvCache)
   DType activation_dtype = DType::kF32;
+  /// Ops counted as 0 because the cost table cannot price them (graph inputs only).
+  std::vector<UncostedOp> uncosted;
   const ModuleStats& total() const { return stats[0]; }
 };
 
@@ -45,6 +47,7 @@ class CostAccumulator : public OpSink {
  public:
   CostAccumulator(size_t n_modules, Convention c) : own_(n_modules), convention_(c) {}
   void Emit(ModuleId module, const Op& op) override;
+  void EmitRepeated(ModuleId module, const Op& op, int64_t times) override;
 
   /// Adds the counts of everything emitted since the last call, `times` over, to the totals and
   /// returns the per-call sum.
@@ -57,6 +60,7 @@ class CostAccumulator : public OpSink {
   std::vector<OpCost> pending_;  ///< current call, per module
   std::vector<ModuleId> touched_;      ///< modules with pending counts, each listed once
   std::vector<uint8_t> is_touched_;
+  void Add(ModuleId module, const OpCost& c);
   Convention convention_;
 };
 

@@ -1,6 +1,7 @@
 #include "readers/model_source.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -177,5 +178,20 @@ Config LoadModelConfig(const std::string& model) {
   if (!s.config) throw Unsupported(model, "no architecture can be built: " + s.no_config_reason);
   return std::move(*s.config);
 }
+
+// --- ONNX (graph files) -----------------------------------------------------------------------
+bool onnx::IsOnnxModel(const std::string& model) {
+  auto dot = model.rfind('.');
+  if (dot != std::string::npos) {
+    std::string ext = model.substr(dot);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".onnx") return true;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(model, ec)) return false;
+  std::vector<uint8_t> first = ReadFileRange(model, 0, 1);
+  return !first.empty() && first[0] == 0x08;  // ModelProto field 1 (ir_version), varint
+}
+// ----------------------------------------------------------------------------------------------
 
 }  // namespace calflops

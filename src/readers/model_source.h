@@ -32,4 +32,13 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
 /// Loads the config a model argument names (a source without one is an error).
 Config LoadModelConfig(const std::string& model);
 
+// --- ONNX (graph files) -----------------------------------------------------------------------
+namespace onnx {
+/// True when the model argument names an ONNX file: a ".onnx" path, or an existing file whose
+/// first byte is a ModelProto's ir_version tag (0x08), which no other supported format starts
+/// with. ONNX files are read by readers/onnx (OnnxArchitecture), not through ModelSource.
+bool IsOnnxModel(const std::string& model);
+}  // namespace onnx
+// ----------------------------------------------------------------------------------------------
+
 }  // namespace calflops
