@@ -1,19 +1,38 @@
-# libFuzzer targets (clang only). Included from CMakeLists.txt when -DCALFLOPS_FUZZ=ON, before
-# any target is defined, so the library is built with coverage instrumentation, ASan and UBSan
-# and the fuzzers see inside the readers. scripts/fuzz-smoke.sh configures such a build.
-if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-  message(FATAL_ERROR "CALFLOPS_FUZZ=ON needs clang (libFuzzer): configure with "
+# libFuzzer targets, one per reader: fuzz/<reader>_fuzz.cc, whose body is a function in
+# fuzz/fuzz_entries.cc (the corpus replay test, tests/fuzz_corpus_test.cc, calls the same one).
+# Only with -DCALFLOPS_FUZZ=ON and clang; the library is then instrumented for coverage and built
+# with ASan + UBSan. scripts/fuzz-smoke.sh builds and runs them all; by hand:
+#   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCALFLOPS_FUZZ=ON -DCALFLOPS_BENCH=OFF
+#   cmake --build build-fuzz -j2 --target gguf_fuzz
+#   build-fuzz/gguf_fuzz -max_total_time=60 fuzz/corpus/gguf/
+# Included at the end of CMakeLists.txt, after calflops_lib exists.
+if(NOT CALFLOPS_FUZZ)
+  return()
+endif()
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "CALFLOPS_FUZZ needs clang (libFuzzer): configure with "
                       "-DCMAKE_CXX_COMPILER=clang++ (Debian: clang libclang-rt-14-dev)")
 endif()
-add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-                    -fno-omit-frame-pointer -gline-tables-only -D_GLIBCXX_ASSERTIONS)
-add_link_options(-fsanitize=address,undefined)
+
+# libstdc++ assertions bound-check the containers; line tables make sanitizer reports readable.
+set(CALFLOPS_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all
+    -fno-omit-frame-pointer -gline-tables-only -D_GLIBCXX_ASSERTIONS)
+target_compile_options(calflops_lib PRIVATE -fsanitize=fuzzer-no-link ${CALFLOPS_FUZZ_SANITIZERS})
+target_link_options(calflops_lib INTERFACE -fsanitize=address,undefined)
 
 # calflops_add_fuzzer(name source): the libFuzzer executable `name` from `source`, a file that
-# defines its target with CALFLOPS_FUZZ_TARGET (fuzz/fuzz_target.h).
+# defines LLVMFuzzerTestOneInput by calling its body in fuzz/fuzz_entries.cc.
 function(calflops_add_fuzzer name source)
-  add_executable(${name} ${source} ${CMAKE_SOURCE_DIR}/fuzz/fuzz_target.cc)
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/fuzz)
-  target_link_libraries(${name} PRIVATE calflops_lib)
+  add_executable(${name} ${source} ${CMAKE_SOURCE_DIR}/fuzz/fuzz_entries.cc)
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer ${CALFLOPS_FUZZ_SANITIZERS})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_libraries(${name} PRIVATE calflops_lib)
 endfunction()
+
+# One executable per fuzz/<reader>_fuzz.cc: a new reader adds its file, nothing here.
+file(GLOB FUZZ_TARGETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/*_fuzz.cc)
+foreach(src IN LISTS FUZZ_TARGETS)
+  get_filename_component(name ${src} NAME_WE)
+  calflops_add_fuzzer(${name} ${src})
+endforeach()

@@ -8,7 +8,11 @@ packages=(
   nlohmann-json3-dev        # JSON reading and ordered JSON output
   libgtest-dev              # unit tests
   libbenchmark-dev          # bench/ programs
+  libonnx-testdata          # ONNX node tests: the shape-inference conformance corpus
 )
+if [[ "${CALFLOPS_ONNX_FIXTURES:-0}" == 1 ]]; then
+  packages+=(python3-torch python3-torchvision python3-onnx)  # tests/onnx/make_fixtures.py
+fi
 if [[ "${CALFLOPS_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)   # libFuzzer and sanitizers
 fi

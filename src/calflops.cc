@@ -2,10 +2,16 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <memory>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/stored_weights.h"
+#include "analysis/weights.h"
+#include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
 #include "model/active_params.h"
 #include "model/error.h"
@@ -13,10 +19,12 @@
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
+#include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
 #include "report/json_report.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
+#include "report/weights_report.h"
 
 namespace calflops {
 namespace {
@@ -80,10 +88,22 @@ TrainingOptions MakeTrainingOptions(const Options& o) {
 
 /// A profile with everything estimated from it.
 struct Analysis {
+  bool built = false;  ///< an architecture was built: profile and estimates are set
   Profile profile;
   Workload workload;
   std::optional<Hardware> hardware;
   Estimates estimates;
+  // Weight files (a .gguf, .safetensors, index or directory):
+  std::optional<ModelSource> source;
+  std::optional<WeightsProfile> weights;
+  std::optional<WeightsComparison> comparison;
+  std::string note;  ///< why nothing was built
+
+  WeightsSection Section() const {
+    const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
+    return WeightsSection{*source->weights, *weights, comparison ? &*comparison : nullptr,
+                          c ? &c->raw() : nullptr, note};
+  }
 };
 
 std::optional<Hardware> LoadHardware(const Options& o) {
@@ -120,6 +140,42 @@ std::optional<double> StepTime(const Options& o, const Workload& w) {
 }
 
 /// Fills `a` in place: its estimates point at its hardware.
+/// "NAME=VALUE" -> {NAME, VALUE}; throws a usage error naming `flag`.
+std::pair<std::string, std::string> SplitAssignment(const std::string& s, const char* flag) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+    throw Error(ExitCode::kUsage, flag, "expected NAME=VALUE, got '" + s + "'");
+  }
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+onnx::OnnxOptions MakeOnnxOptions(const Options& o) {
+  onnx::OnnxOptions x;
+  x.batch = o.batch;
+  x.seq_len = o.seq_len;
+  for (const std::string& d : o.dims) {
+    auto [name, value] = SplitAssignment(d, "--dim");
+    std::vector<int64_t> v = onnx::ParseShapeSpec(value, "--dim");
+    if (v.size() != 1) throw Error(ExitCode::kUsage, "--dim", "expected NAME=N, got '" + d + "'");
+    x.dims[name] = v[0];
+  }
+  for (const std::string& s : o.input_shapes) {
+    auto [name, value] = SplitAssignment(s, "--input-shape");
+    x.input_shapes[name] = onnx::ParseShapeSpec(value, "--input-shape");
+  }
+  return x;
+}
+
+/// --strict: ops counted as 0 are an error (exit 3).
+void CheckStrict(const Options& o, const Profile& p) {
+  if (!o.strict || p.uncosted.empty()) return;
+  std::string list;
+  for (const UncostedOp& u : p.uncosted) {
+    list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
+  }
+  throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
+}
+
 void Run(const Options& o, Analysis& a) {
   auto convention = ParseConvention(o.convention);
   if (!convention) {
@@ -131,23 +187,61 @@ void Run(const Options& o, Analysis& a) {
   TrainingOptions training = MakeTrainingOptions(o);
   std::optional<double> step_time = StepTime(o, a.workload);
   a.hardware = LoadHardware(o);
-  Config config = LoadModelConfig(o.model);
-  if (!o.dtype.empty()) {
-    auto d = ParseDType(o.dtype);
-    if (!d || !(*d == DType::kF32 || *d == DType::kF16 || *d == DType::kBF16 ||
-                *d == DType::kF64 || *d == DType::kF8E4M3 || *d == DType::kF8E5M2)) {
-      throw Error(ExitCode::kUsage, "--dtype",
-                  "unknown value " + Quote(o.dtype) +
-                      " (expected a floating type: float32, bfloat16, float16, float64, "
-                      "float8_e4m3fn, float8_e5m2)");
-    }
-    config = config.With("torch_dtype", std::string(DTypeName(*d)));
+  if (onnx::IsOnnxModel(o.model)) {  // a graph: its own reader, costed like any architecture
+    auto arch = onnx::OnnxArchitecture::Load(o.model, MakeOnnxOptions(o));
+    const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+    a.profile = Analyze(*arch, a.workload, *convention, hw);
+    CheckStrict(o, a.profile);
+    a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.built = true;
+    return;
   }
-  BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-  auto arch = BuildArchitecture(config, b);
-  const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
-  a.profile = Analyze(*arch, a.workload, *convention, hw);
-  a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+  if (!o.dims.empty() || !o.input_shapes.empty()) {
+    throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape",
+                "applies to ONNX models only");
+  }
+  a.source = LoadModelSource(o.model, ReadOptions{.header_only = o.header_only});
+  const ModelSource& source = *a.source;
+  std::unique_ptr<Architecture> arch;
+  if (!source.config) {
+    a.note = "no FLOPs: " + source.no_config_reason;
+  } else if (o.weights_only) {
+    a.note = "no FLOPs: --weights-only";
+  } else {
+    Config config = *source.config;
+    if (!o.dtype.empty()) {
+      auto d = ParseDType(o.dtype);
+      if (!d || !(*d == DType::kF32 || *d == DType::kF16 || *d == DType::kBF16 ||
+                  *d == DType::kF64 || *d == DType::kF8E4M3 || *d == DType::kF8E5M2)) {
+        throw Error(ExitCode::kUsage, "--dtype",
+                    "unknown value " + Quote(o.dtype) +
+                        " (expected a floating type: float32, bfloat16, float16, float64, "
+                        "float8_e4m3fn, float8_e5m2)");
+      }
+      config = config.With("torch_dtype", std::string(DTypeName(*d)));
+    }
+    BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
+    arch = BuildArchitecture(config, b);
+    // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
+    // --dtype asks for a dtype.
+    std::optional<StoredWeights> stored;
+    if (source.weights && o.dtype.empty()) {
+      stored = PriceFromFile(*source.weights, arch->tree(), source.weights->files.size() == 1
+                                                                ? source.weights->files[0].path
+                                                                : o.model);
+    }
+    const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+    a.profile = Analyze(*arch, a.workload, *convention, hw);
+    a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
+    a.estimates.memory.stored = std::move(stored);
+    a.built = true;
+  }
+  if (source.weights) {
+    a.weights = AnalyzeWeights(*source.weights);
+    if (arch) a.comparison = CompareWeights(*source.weights, arch->tree(), source.config->source());
+  } else if (o.weights_only) {
+    throw Error(ExitCode::kUsage, "--weights-only", o.model + " has no weight files");
+  }
 }
 
 }  // namespace
@@ -194,15 +288,31 @@ void WriteReport(const Options& o, std::ostream& out) {
                   .estimates = &a.estimates,
                   .memory_detail = o.memory_detail};
   if (o.format == "json") {
-    WriteJsonReport(a.profile, r, out);
+    auto weights = [&](JsonWriter& w) {
+      if (!a.weights) return;
+      w.Key("weights");
+      WriteWeightsJson(w, a.Section());
+    };
+    if (a.built) {
+      WriteJsonReport(a.profile, r, out, weights);
+    } else {
+      JsonWriter w(out);
+      w.BeginObject();
+      w.Key("schema_version").Int(kJsonSchemaVersion);
+      w.Key("model").String(o.model);
+      weights(w);
+      w.EndObject();
+    }
   } else {
-    WriteTextReport(a.profile, r, out);
+    if (a.built) WriteTextReport(a.profile, r, out);
+    if (a.weights) WriteWeightsText(a.Section(), out);
   }
 }
 
 Totals Measure(const Options& o) {
   Analysis a;
   Run(o, a);
+  if (!a.built) throw Unsupported(o.model, a.note);
   const Profile& p = a.profile;
   return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value(),
                 a.estimates.memory.peak.value()};

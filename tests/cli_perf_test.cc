@@ -33,8 +33,9 @@ bool Contains(const std::string& s, const std::string& part) {
 TEST(cli_perf_test, report_ends_with_the_memory_usage_line) {
   Result r = RunCli("llama-3-8b --seq-len 128 --no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
-  // The seed's shape: the rule, a blank line, "Memory usage:\t<GiB> GBytes", no newline.
-  std::regex tail("-{99}\n\nMemory usage:\t[0-9]+\\.[0-9]{3} GBytes$");
+  // The seed's shape: the rule, a blank line, "Memory usage:\t<GiB> GBytes" (plus the newline the
+  // seed file lacks).
+  std::regex tail("-{99}\n\nMemory usage:\t[0-9]+\\.[0-9]{3} GBytes\n$");
   EXPECT_TRUE(std::regex_search(r.out, tail)) << r.out.substr(r.out.size() - 200);
 }
 

@@ -109,9 +109,16 @@ TEST(InputSafety, NeverOpensWeightFilesNextToTheConfig) {
 TEST(InputSafety, ConfigThatIsAPipeIsRefusedNotRead) {
   fs::path dir = FreshDir("calflops_config_pipe");
   ASSERT_EQ(mkfifo((dir / "config.json").c_str(), 0644), 0);
+  // Named directly: opened without waiting for a writer, then refused (this once hung).
+  CliRun file = Cli((dir / "config.json").string());
+  EXPECT_EQ(file.code, 2);
+  EXPECT_EQ(file.out, "calflops: " + (dir / "config.json").string() + ": not a regular file\n");
+  // Through its directory: not taken for a config at all.
   CliRun r = Cli(dir.string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + (dir / "config.json").string() + ": not a regular file\n");
+  EXPECT_EQ(r.out, "calflops: " + dir.string() +
+                       ": the directory holds no config.json, model.safetensors.index.json or "
+                       "*.safetensors\n");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // calflops: parameters, MACs and FLOPs of neural networks from their descriptions.
 //
 //   calflops::Options o;
-//   o.model = "llama-3-8b";            // zoo name, config.json path, or a directory holding one
+//   o.model = "llama-3-8b";  // zoo name, config.json, directory, .safetensors, index, .gguf, .onnx
 //   o.seq_len = 128;
 //   calflops::WriteReport(o, std::cout);   // the calflops text report
 //   calflops::Totals t = calflops::Measure(o);
@@ -13,11 +13,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace calflops {
 
 struct Options {
-  std::string model;                    ///< zoo name, config.json, or a directory
+  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
   std::string model_class;              ///< transformers class ("" = config architectures[0])
   std::string convention = "analytic";  ///< "analytic" | "calflops"
   std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
@@ -42,6 +43,13 @@ struct Options {
   int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
   bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
                                    ///< token, vision tower re-runs at every decode step
+  // weights files
+  bool header_only = false;   ///< accept weight files whose data region is missing or truncated
+  bool weights_only = false;  ///< report the weight files only; build no architecture
+  // graph inputs (ONNX)
+  std::vector<std::string> dims;          ///< "NAME=N": value of a symbolic dimension
+  std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input
+  bool strict = false;                    ///< ops that cannot be costed are an error (exit 3)
   // report
   std::string format = "text";  ///< "text" | "json"
   int precision = 2;
@@ -60,7 +68,7 @@ struct Totals {
 
 /// Analyses the model and writes the report in `options.format`.
 void WriteReport(const Options& options, std::ostream& out);
-/// Analyses the model and returns the root totals.
+/// Analyses the model and returns the root totals (an architecture must be buildable).
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.
 void WriteModelList(std::ostream& out);

@@ -169,6 +169,7 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
   profile.tree = arch.tree();
   profile.convention = c;
   profile.activation_dtype = arch.dtype();
+  profile.uncosted = arch.uncosted();
   CostAccumulator acc(profile.tree.size(), c);
   PerfAccumulator perf(profile.tree, PerfOptions{.hardware = hardware,
                                                  .kv_cache = w.mode == Mode::kGenerate,

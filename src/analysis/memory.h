@@ -11,11 +11,13 @@
 // float32 outside the traced ops.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/optimizer_state.h"
 #include "analysis/profile.h"
+#include "analysis/stored_weights.h"
 #include "analysis/weight_memory.h"
 #include "model/workload.h"
 
@@ -29,6 +31,8 @@ struct ModuleMemory {
 
 struct MemoryEstimate {
   WeightMemory weights;
+  /// Set when a weight file priced the parameters (analysis/stored_weights.h): what matched.
+  std::optional<StoredWeights> stored;
   Count kv_cache;          ///< generate: at the largest context of the workload
   int64_t kv_tokens = 0;   ///< that context
   Count activations;       ///< inference: peak live at the peak call; training: saved bytes

@@ -84,7 +84,8 @@ class TensorProducers {
 PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& options)
     : tree_(tree), options_(options) {
   size_t n = tree.size();
-  weight_bytes_.assign(n, 0);
+  weight_bytes_.assign(n, Count(0));
+  weight_elements_.assign(n, Count(0));
   trainable_.assign(n, 0);
   block_.assign(n, -1);
   own_.assign(n, ModulePerf{});
@@ -93,7 +94,19 @@ PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& opti
   for (ModuleId m = 0; m < static_cast<ModuleId>(n); ++m) {
     const Module& mod = tree[m];
     auto i = static_cast<size_t>(m);
-    if (!mod.params.empty()) weight_bytes_[i] = DTypeBytes(mod.params.front().dtype);
+    if (!mod.params.empty()) {
+      weight_bytes_[i] = Count::FromSigned(DTypeBytes(mod.params.front().dtype));
+      weight_elements_[i] = Count(1);
+    }
+    bool stored = false;
+    for (const Param& p : mod.params) stored |= p.has_stored();
+    if (stored) {
+      weight_bytes_[i] = weight_elements_[i] = Count(0);
+      for (const Param& p : mod.params) {
+        weight_bytes_[i] += p.bytes();
+        weight_elements_[i] += p.shape.numel();
+      }
+    }
     for (const Param& p : mod.params) trainable_[i] |= p.trainable ? 1 : 0;
     // A checkpointed block is a child of a ModuleList (the unit HF's gradient checkpointing and
     // Megatron's full recomputation wrap); nested lists stay inside the outer block.
@@ -102,6 +115,15 @@ PerfAccumulator::PerfAccumulator(const ModuleTree& tree, const PerfOptions& opti
       block_[i] = block_[p] != -1 ? block_[p] : (tree[mod.parent].is_module_list ? m : -1);
     }
   }
+}
+
+Count PerfAccumulator::WeightBytes(size_t m, Count elements, int fallback) const {
+  const Count& den = weight_elements_[m];
+  if (den == Count(0)) return elements * Count::FromSigned(fallback);
+  // Rounded up: a partial read (embedding rows) of a block-quantised tensor reads whole blocks.
+  Count num = elements * weight_bytes_[m];
+  Count q = num / den;
+  return q * den == num ? q : q + Count(1);
 }
 
 void PerfAccumulator::Emit(ModuleId module, const Op& op) {
@@ -116,9 +138,8 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
     t.act_read -= n;
     t.weight_read += n;
   }
-  Count wb = Count::FromSigned(weight_bytes_[m] ? weight_bytes_[m] : DTypeBytes(op.dtype));
   Traffic bytes{.activation_read = t.act_read * ab + t.index_read * Count(8),
-                .weight_read = t.weight_read * wb,
+                .weight_read = WeightBytes(m, t.weight_read, DTypeBytes(op.dtype)),
                 .kv_read = t.kv_read * ab,
                 .written = t.act_write * ab + t.index_write * Count(8)};
   Count flops = GetOpDef(op.kind).analytic(op).flops;
@@ -302,9 +323,9 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       // Backward reads what forward read plus the incoming gradient and writes the gradients:
       // taken as twice the forward's bytes.
       int ab = DTypeBytes(op.dtype);
-      int wb = weight_bytes_[m] ? weight_bytes_[m] : ab;
       OpTraffic t = GetTrafficDef(op.kind).count(op);
-      Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) + Bytes(t.weight_read, wb) +
+      Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) +
+                    WeightBytes(m, t.weight_read, ab) +
                     Bytes(t.index_read + t.index_write, 8);
       train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes);
     }

@@ -61,7 +61,16 @@ class PerfAccumulator : public OpSink {
 
   const ModuleTree& tree_;
   PerfOptions options_;
-  std::vector<int> weight_bytes_;    ///< per module: bytes of its first parameter's dtype
+  /// Bytes of `elements` weight elements read by an op of module `m` (ops/traffic.h counts
+  /// elements); `fallback` bytes each for a module without parameters.
+  Count WeightBytes(size_t m, Count elements, int fallback) const;
+
+  /// Per module, weight bytes per element as a fraction: the bytes of its first parameter's
+  /// dtype over 1, or, when a weight file priced its parameters (Param::stored_bytes), the
+  /// bytes of its own parameters over their elements (4.5 bits for Q4_K: 9 / 16). 0 / 0 when it
+  /// has no parameters.
+  std::vector<Count> weight_bytes_;
+  std::vector<Count> weight_elements_;
   std::vector<uint8_t> trainable_;   ///< per module: owns a trainable parameter
   std::vector<ModuleId> block_;      ///< per module: checkpointed block it lies in, or -1
   std::vector<ModulePerf> own_;      ///< committed own figures (not aggregated)

@@ -49,7 +49,16 @@ OpCost TotalOf(const CallCosts& costs) {
 }
 
 void CostAccumulator::Emit(ModuleId module, const Op& op) {
+  AddPending(module, CostOf(op, convention_));
+}
+
+void CostAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t times) {
   OpCost c = CostOf(op, convention_);
+  Count n = Count::FromSigned(times);
+  AddPending(module, OpCost{c.macs * n, c.flops * n});
+}
+
+void CostAccumulator::AddPending(ModuleId module, const OpCost& c) {
   if (pending_.empty()) {
     pending_.resize(own_.size());
     is_touched_.resize(own_.size());

@@ -48,6 +48,8 @@ struct Profile {
   PerfProfile perf;                   ///< bytes, roofline, activations, backward
   std::vector<KvCacheSpec> kv_cache;  ///< generate: what each layer caches (Architecture::KvCache)
   DType activation_dtype = DType::kF32;
+  /// Ops counted as 0 because the cost table cannot price them (graph inputs only).
+  std::vector<UncostedOp> uncosted;
   const ModuleStats& total() const { return stats[0]; }
   /// Forward calls the workload makes (the runs' repeats summed).
   int64_t CallCount() const;
@@ -66,6 +68,7 @@ class CostAccumulator : public OpSink {
  public:
   CostAccumulator(size_t n_modules, Convention c) : own_(n_modules), convention_(c) {}
   void Emit(ModuleId module, const Op& op) override;
+  void EmitRepeated(ModuleId module, const Op& op, int64_t times) override;
 
   /// The costs of everything emitted since the last take, per module; clears them.
   CallCosts TakeCall();
@@ -81,6 +84,7 @@ class CostAccumulator : public OpSink {
   std::vector<OpCost> pending_;  ///< current call, per module
   std::vector<ModuleId> touched_;      ///< modules with pending counts, each listed once
   std::vector<uint8_t> is_touched_;
+  void AddPending(ModuleId module, const OpCost& c);
   Convention convention_;
 };
 

@@ -12,9 +12,13 @@ WeightMemory ComputeWeightMemory(const ModuleTree& tree) {
   std::set<int32_t> storages;
   for (ModuleId m = 0; m < static_cast<ModuleId>(tree.size()); ++m) {
     for (const Param& p : tree[m].params) {
-      Count bytes = p.shape.numel() * Count::FromSigned(DTypeBytes(p.dtype));
+      Count bytes = p.bytes();
       if (storages.insert(p.storage).second) {
-        w.bytes_by_dtype[p.dtype] += bytes;
+        if (p.has_stored()) {
+          w.bytes_by_stored_type[p.stored_type] += bytes;
+        } else {
+          w.bytes_by_dtype[p.dtype] += bytes;
+        }
         if (p.trainable) w.trainable_elements += p.shape.numel();
       }
       for (ModuleId a = m; a != kNoModule; a = tree[a].parent) {

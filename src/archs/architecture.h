@@ -68,10 +68,13 @@ class Architecture {
   /// to declare what the trace cannot show: a compressed latent (MLA), a sliding window, or the
   /// cache of an eager attention written as matmuls.
   virtual std::vector<KvCacheSpec> KvCache() const;
+  /// Ops the forward pass executes that cannot be costed (counted as 0 and reported).
+  const std::vector<UncostedOp>& uncosted() const { return uncosted_; }
 
  protected:
   ModuleTree tree_;
   DType dtype_;
+  std::vector<UncostedOp> uncosted_;
 };
 
 }  // namespace calflops

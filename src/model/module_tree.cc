@@ -44,8 +44,12 @@ int32_t ModuleTree::AddParam(ModuleId m, std::string name, Shape shape, DType dt
     }
   }
   int32_t storage = tie_to >= 0 ? tie_to : next_storage_++;
-  (*this)[m].params.push_back(
-      Param{.name = std::move(name), .shape = shape, .dtype = dtype, .storage = storage});
+  Param p;
+  p.name = std::move(name);
+  p.shape = shape;
+  p.dtype = dtype;
+  p.storage = storage;
+  (*this)[m].params.push_back(std::move(p));
   return storage;
 }
 

@@ -29,6 +29,17 @@ struct Param {
   /// Parameters sharing a storage id are one tensor (tied weights) and are counted once.
   int32_t storage = -1;
   bool trainable = true;  ///< false for buffers-as-params or frozen weights
+  /// How a weight file stores this tensor, when one was read (analysis/stored_weights.h): its
+  /// storage type ("Q4_K", "BF16") and bytes, which then replace numel x DTypeBytes(dtype) in the
+  /// memory estimate and in the weight bytes each op reads. Empty: priced at `dtype`.
+  std::string stored_type;
+  Count stored_bytes;
+
+  bool has_stored() const { return !stored_type.empty(); }
+  /// Bytes in memory: the stored bytes when a file gave them, else numel x bytes of dtype.
+  Count bytes() const {
+    return has_stored() ? stored_bytes : shape.numel() * Count::FromSigned(DTypeBytes(dtype));
+  }
 };
 
 struct Module {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "model/dtype.h"
@@ -51,8 +52,60 @@ enum class OpKind : uint8_t {
   kRmsNorm,    ///< fused RMSNorm; attr2 bit 0: has weight
   // attention kernel (SDPA / flash): q (B,H,Sq,D), k (B,Hkv,Sk,D), v (B,Hkv,Sk,Dv); attr = mask
   kAttention,
+  // --- kinds below were added for graph inputs (ONNX); builders may use them too ---
+  // contractions
+  kConvTranspose,  ///< in[0] = (N, Cin, spatial...), in[1] = weight (Cin, Cout/groups, k...);
+                   ///< attr = bias, attr2 = groups
+  kEinsum,         ///< as a batched matmul: in[0] = (batch, m, k), in[1] = (batch, k, n)
+  // unary elementwise (in[0] -> out of the same shape)
+  kErf,
+  kLog,
+  kAbs,         ///< abs, sign
+  kRound,       ///< floor, ceil, round
+  kReciprocal,
+  kTrig,        ///< tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh
+  kClip,
+  kLeakyRelu,   ///< leaky_relu, prelu
+  kElu,         ///< elu, celu
+  kSelu,
+  kHardSigmoid,
+  kHardSwish,
+  kSoftplus,
+  kSoftsign,
+  kMish,
+  kShrink,
+  kQuantize,    ///< x / scale + zero_point, rounded and saturated
+  kDequantize,  ///< (x - zero_point) * scale
+  // binary elementwise with broadcasting (or unary logical not: in[1] absent)
+  kCompare,  ///< equal, less, greater, and, or, xor, not, min, max, mod, bitwise ops
+  // normalisations (size n of the normalised dimension(s) = attr)
+  kBatchNorm,   ///< in[0] = (N, C, ...) (inference form: running statistics); attr = C
+  kLogSoftmax,
+  kLpNorm,      ///< attr2 = p (1 or 2)
+  kLrn,         ///< in[0] = (N, C, ...); attr = size (channels summed per output)
+  // windows and resampling
+  kMaxPool,   ///< out = pooled output; attr = kernel elements (prod of kernel_shape)
+  kAvgPool,   ///< out = pooled output; attr = kernel elements
+  kLpPool,    ///< out = pooled output; attr = kernel elements
+  kResize,    ///< in[0] -> out; attr = input taps per output element (0 = nearest)
+  // reductions: in[0] -> out (reduced shape)
+  kReduceMax,  ///< max, min, argmax, argmin, hardmax rows
+  kProd,
+  kReduceL1,
+  kReduceL2,
+  kReduceSumSquare,
+  kReduceLogSum,
+  kReduceLogSumExp,
+  kCumSum,
+  // recurrent layers: in[0] = X (S, B, I), in[1] = W (D, G x H, I), out = Y (S, D, B, H);
+  // attr = bias; attr2 = LSTM peepholes / GRU linear_before_reset
+  kRnn,
+  kGru,
+  kLstm,
+  // rotary position embedding: in[0] = x; attr = rotated features per row, attr2 = row length
+  kRotaryEmbedding,
 };
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kAttention) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kRotaryEmbedding) + 1;
 
 /// How the model's source code invoked the op. Only the `calflops` convention looks at this:
 /// calflops sees an op only through the functions it patches.
@@ -79,6 +132,19 @@ class OpSink {
  public:
   virtual ~OpSink() = default;
   virtual void Emit(ModuleId module, const Op& op) = 0;
+  /// The same op executed `times` times (loop bodies); sinks that price ops override this to
+  /// price once.
+  virtual void EmitRepeated(ModuleId module, const Op& op, int64_t times) {
+    for (int64_t i = 0; i < times; ++i) Emit(module, op);
+  }
+};
+
+/// An op kind the cost table cannot price (or whose shapes stay unknown), counted as 0 and
+/// listed in the report: "unsupported: NonMaxSuppression x3 (counted as 0: no cost formula)".
+struct UncostedOp {
+  std::string op;      ///< "NonMaxSuppression", "com.microsoft:Foo"
+  int64_t count = 0;   ///< occurrences
+  std::string reason;  ///< "no cost formula", "shape unknown", ...
 };
 
 }  // namespace calflops

@@ -57,6 +57,16 @@ class Tracer {
   /// A module's own parameter used directly as an operand (`self.weight * hidden`).
   Shape Weight(Shape dims);
 
+  /// Emits an op whose shapes the caller already knows (graph formats such as ONNX), `times`
+  /// times over.
+  void Record(ModuleId m, const Op& op, int64_t times = 1) {
+    if (times == 1) {
+      sink_.Emit(m, op);
+    } else {
+      sink_.EmitRepeated(m, op, times);
+    }
+  }
+
   DType dtype() const { return dtype_; }
 
  private:

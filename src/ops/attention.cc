@@ -19,11 +19,19 @@ OpCost Attention(const Op& op) {
   return {macs, flops};
 }
 
+/// x cos + rotate_half(x) sin on the rotated features: 2 multiplies and 1 add each.
+OpCost Rotary(const Op& op) {
+  Count rows = op.in[0].numel() / Count::FromSigned(op.attr2);
+  return {0, 3 * rows * Count::FromSigned(op.attr)};
+}
+
 constexpr OpDef kDefs[] = {
     {OpKind::kAttention, "Attention",
      "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S if masked + "
      "B x H x Sq x (5 Sk - 2) (softmax)",
      Attention},
+    {OpKind::kRotaryEmbedding, "RotaryEmbedding",
+     "x cos + rotate_half(x) sin: FLOPs = 3 x rotated elements", Rotary},
 };
 
 }  // namespace

@@ -180,6 +180,58 @@ SavedSet AttentionSaved(const Op& op, const GradNeeds& g) {
   return {.inputs = 7, .output = true, .f32_extra = lse};
 }
 
+// ---- kinds added for graph inputs (ONNX)
+
+OpCost ConvTransposeBwd(const Op& op, const GradNeeds& g) {
+  Count m = GetOpDef(OpKind::kConvTranspose).analytic(op).macs;
+  Count macs = (g.input[0] ? m : Count(0)) + (g.weight ? m : Count(0));
+  return {macs, 2 * macs + ((g.weight && op.attr) ? N(op) : Count(0))};
+}
+
+/// Einsum records are batched matmuls (batch, m, k) x (batch, k, n).
+OpCost EinsumBwd(const Op& op, const GradNeeds& g) { return MatMulBwd(op, g); }
+
+/// Per input element of the op (pooling / reductions read more than they write).
+template <int k>
+OpCost PerInput(const Op& op, const GradNeeds& g) {
+  return {0, g.input[0] ? k * In(op, 0) : Count(0)};
+}
+
+/// dX = dY * scale / sqrt(var + eps): n; dW = sum(dY * x_hat): 3n; db = sum(dY): n.
+OpCost BatchNormBwd(const Op& op, const GradNeeds& g) {
+  return {0, (g.input[0] ? N(op) : Count(0)) + (g.weight ? 4 * N(op) : Count(0))};
+}
+
+/// Scatter-add of dY into the taps of each output: output elements x taps.
+OpCost ResizeBwd(const Op& op, const GradNeeds& g) {
+  return {0, g.input[0] ? N(op) * Count::FromSigned(op.attr) : Count(0)};
+}
+
+/// The reverse running sum: the forward's cost.
+OpCost CumSumBwd(const Op& op, const GradNeeds& g) {
+  return g.input[0] ? GetOpDef(OpKind::kCumSum).analytic(op) : OpCost{};
+}
+
+/// Backpropagation through time: the forward's contractions once per gradient needed (inputs and
+/// hidden states, weights), and the gate derivatives at about the forward's elementwise cost.
+OpCost RecurrentBwd(const Op& op, const GradNeeds& g) {
+  OpCost f = GetOpDef(op.kind).analytic(op);
+  Count macs = (g.input[0] ? f.macs : Count(0)) + (g.weight ? f.macs : Count(0));
+  Count pointwise = f.flops - 2 * f.macs;
+  return {macs, 2 * macs + (g.any() ? pointwise : Count(0))};
+}
+
+OpCost RotaryBwd(const Op& op, const GradNeeds& g) {
+  return g.input[0] ? GetOpDef(OpKind::kRotaryEmbedding).analytic(op) : OpCost{};
+}
+
+SavedSet InputAndOutput(const Op&, const GradNeeds& g) {
+  return {.inputs = static_cast<uint8_t>(g.any() ? 1 : 0), .output = g.any()};
+}
+SavedSet PoolIndices(const Op& op, const GradNeeds& g) {
+  return {.index_extra = g.input[0] ? op.out.numel() : Count(0)};
+}
+
 constexpr std::string_view kSaveNone = "nothing";
 constexpr std::string_view kSaveIn = "the input";
 constexpr std::string_view kSaveOut = "the output";
@@ -234,6 +286,66 @@ constexpr OpGradDef kDefs[] = {
      "= 2 MACs + 2 B H Sq Dv (rowsum dO*O) + 2S (dS) + S (scale); flash-attention's recompute of "
      "the scores is not counted",
      AttentionBwd, "q, K, V, the output, and the log-sum-exp per row (float32)", AttentionSaved},
+    // kinds added for graph inputs (ONNX)
+    {OpKind::kConvTranspose, "dX (a conv) and dW: each the forward's MACs; db: output elements",
+     ConvTransposeBwd, kSaveIn, Input0},
+    {OpKind::kEinsum, "as MatMul on the equivalent batched matmul", EinsumBwd,
+     "the other operand of each one needing a gradient", MatMulSaved},
+    {OpKind::kErf, "dY * 2/sqrt(pi) exp(-x^2): 5n", Unary<5>, kSaveIn, Input0},
+    {OpKind::kLog, "dY / x: n", Unary<1>, kSaveIn, Input0},
+    {OpKind::kAbs, "dY * sign(x): 2n (sign: 0)", Unary<2>, kSaveIn, Input0},
+    {OpKind::kRound, "0 (zero gradient almost everywhere)", Free, kSaveNone, Nothing},
+    {OpKind::kReciprocal, "-dY * y^2: 3n", Unary<3>, kSaveOut, Output},
+    {OpKind::kTrig, "dY times the derivative (about 4 operations): 4n", Unary<4>, kSaveIn, Input0},
+    {OpKind::kClip, "dY * (lo < x < hi): 3n", Unary<3>, kSaveIn, Input0},
+    {OpKind::kLeakyRelu, "dY * (x > 0 ? 1 : a): 2n", Unary<2>, kSaveIn, Input0},
+    {OpKind::kElu, "dY * (x > 0 ? 1 : y + a): 3n", Unary<3>, kSaveOut, Output},
+    {OpKind::kSelu, "dY * g (x > 0 ? 1 : y / g + a): 4n", Unary<4>, kSaveOut, Output},
+    {OpKind::kHardSigmoid, "dY * a inside the linear range: 3n", Unary<3>, kSaveIn, Input0},
+    {OpKind::kHardSwish, "dY * (2x + 3) / 6 inside the ramp: 5n", Unary<5>, kSaveIn, Input0},
+    {OpKind::kSoftplus, "dY * sigmoid(x): 5n", Unary<5>, kSaveIn, Input0},
+    {OpKind::kSoftsign, "dY / (1 + |x|)^2: 4n", Unary<4>, kSaveIn, Input0},
+    {OpKind::kMish, "dY * (tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)): 12n", Unary<12>, kSaveIn,
+     Input0},
+    {OpKind::kShrink, "dY * (|x| > lambda): 2n", Unary<2>, kSaveIn, Input0},
+    {OpKind::kQuantize, "straight-through: dY * (in range): n", Unary<1>, kSaveNone, Nothing},
+    {OpKind::kDequantize, "dY * scale: n", Unary<1>, kSaveNone, Nothing},
+    {OpKind::kCompare, "0 (no gradient)", Free, kSaveNone, Nothing},
+    {OpKind::kBatchNorm, "dX = dY * scale / std: n; dW = sum(dY x_hat): 3n; db: n", BatchNormBwd,
+     kSaveIn, Input0},
+    {OpKind::kLogSoftmax, "dY - exp(y) * sum(dY): rows x 3n", PerInput<3>, kSaveOut, Output},
+    {OpKind::kLpNorm, "(dY - y sum(dY y)) / norm: rows x 5n", PerInput<5>, "the input and the output",
+     InputAndOutput},
+    {OpKind::kLrn, "about the forward's cost again plus 2 per element: elements x (2 size + 5)",
+     Unary<7>, "the input and the output", InputAndOutput},
+    {OpKind::kMaxPool, "dY scattered to the argmax of each window: 0", Free,
+     "the argmax indices (int64)", PoolIndices},
+    {OpKind::kAvgPool, "dY / k spread over each window: input elements", PerInput<1>, kSaveNone,
+     Nothing},
+    {OpKind::kLpPool, "dY * |x|^(p-1) sign(x) / y^(p-1): 3 x input elements", PerInput<3>,
+     "the input and the output", InputAndOutput},
+    {OpKind::kResize, "dY scatter-added to each output's taps: output elements x taps", ResizeBwd,
+     kSaveNone, Nothing},
+    {OpKind::kReduceMax, "dY scattered to the selected positions: 0", Free,
+     "the selected indices (int64)", PoolIndices},
+    {OpKind::kProd, "dY * y / x: 2 x input elements", PerInput<2>, "the input and the output",
+     InputAndOutput},
+    {OpKind::kReduceL1, "dY * sign(x): 2 x input elements", PerInput<2>, kSaveIn, Input0},
+    {OpKind::kReduceL2, "dY * x / y: 2 x input elements", PerInput<2>, "the input and the output",
+     InputAndOutput},
+    {OpKind::kReduceSumSquare, "2 x dY: 2 x input elements", PerInput<2>, kSaveIn, Input0},
+    {OpKind::kReduceLogSum, "dY / sum: input elements", PerInput<1>, kSaveOut, Output},
+    {OpKind::kReduceLogSumExp, "dY * exp(x - y): 3 x input elements", PerInput<3>,
+     "the input and the output", InputAndOutput},
+    {OpKind::kCumSum, "the reverse running sum: the forward's cost", CumSumBwd, kSaveNone, Nothing},
+    {OpKind::kRnn, "the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+     RecurrentBwd, "the input and every hidden state", InputAndOutput},
+    {OpKind::kGru, "the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+     RecurrentBwd, "the input and every hidden state", InputAndOutput},
+    {OpKind::kLstm, "the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+     RecurrentBwd, "the input and every hidden and cell state", InputAndOutput},
+    {OpKind::kRotaryEmbedding, "the inverse rotation: the forward's cost", RotaryBwd, kSaveNone,
+     Nothing},
 };
 
 struct Table {
@@ -263,7 +375,9 @@ const OpGradDef& GetGradDef(OpKind kind) { return GetTable().defs[static_cast<si
 std::span<const OpGradDef> AllGradDefs() { return GetTable().defs; }
 
 bool IsWeightInput(OpKind kind, int input) {
-  return input == 1 && (kind == OpKind::kLinear || kind == OpKind::kConv);
+  return input == 1 && (kind == OpKind::kLinear || kind == OpKind::kConv ||
+                        kind == OpKind::kConvTranspose || kind == OpKind::kRnn ||
+                        kind == OpKind::kGru || kind == OpKind::kLstm);
 }
 
 bool HasWeight(const Op& op) {
@@ -271,6 +385,11 @@ bool HasWeight(const Op& op) {
     case OpKind::kLinear:
     case OpKind::kConv:
     case OpKind::kEmbedding:
+    case OpKind::kConvTranspose:
+    case OpKind::kBatchNorm:
+    case OpKind::kRnn:
+    case OpKind::kGru:
+    case OpKind::kLstm:
       return true;
     case OpKind::kLayerNorm:
       return (op.attr2 & 3) != 0;

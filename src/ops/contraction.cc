@@ -1,4 +1,4 @@
-// Contractions: Linear, MatMul, Conv.
+// Contractions: Linear, MatMul, Conv, ConvTranspose, Einsum.
 #include "ops/op_def.h"
 
 namespace calflops {
@@ -38,6 +38,19 @@ OpCost Conv(const Op& op) {
   return {macs, 2 * macs + (op.attr ? op.out.numel() : Count(0))};
 }
 
+OpCost ConvTranspose(const Op& op) {
+  // Each input element scatters into (Cout / groups) x prod(kernel) outputs: weight (Cin, ...).
+  Count per_in = op.in[1].numel() / Count::FromSigned(op.in[1][0]);
+  Count macs = op.in[0].numel() * per_in;
+  return {macs, 2 * macs + (op.attr ? op.out.numel() : Count(0))};
+}
+
+OpCost Einsum(const Op& op) {
+  Count macs = Count::FromSigned(op.in[0][0]) * Count::FromSigned(op.in[0][1]) *
+               Count::FromSigned(op.in[0][2]) * Count::FromSigned(op.in[1][2]);
+  return {macs, 2 * macs};
+}
+
 constexpr OpDef kDefs[] = {
     {OpKind::kLinear, "Linear",
      "MACs = rows x in x out (rows = input elements / in); FLOPs = 2 MACs + rows x out if bias",
@@ -48,6 +61,14 @@ constexpr OpDef kDefs[] = {
      "MACs = output elements x (Cin / groups) x prod(kernel); FLOPs = 2 MACs + output elements if "
      "bias",
      Conv},
+    {OpKind::kConvTranspose, "ConvTranspose",
+     "MACs = input elements x (Cout / groups) x prod(kernel); FLOPs = 2 MACs + output elements if "
+     "bias",
+     ConvTranspose},
+    {OpKind::kEinsum, "Einsum",
+     "as the batched matmul (batch, m, k) x (batch, k, n) of its index sizes: MACs = batch x m x k x "
+     "n; FLOPs = 2 MACs",
+     Einsum},
 };
 
 }  // namespace

@@ -4,7 +4,7 @@
 // FLOPs and MACs: a multiply-accumulate (MAC) is one multiply plus one add, so a contraction costs
 // FLOPs = 2 x MACs. Every other op counts FLOPs only (MACs 0): one FLOP per scalar arithmetic
 // operation or elementary function evaluation (add, sub, mul, div, negate, compare, exp, sqrt,
-// rsqrt, tanh, erf, sin, cos, pow).
+// rsqrt, tanh, erf, sin, cos, pow, log).
 #pragma once
 
 #include <span>
@@ -44,6 +44,8 @@ std::span<const OpDef> ReductionOps();
 std::span<const OpDef> NormalizationOps();
 std::span<const OpDef> AttentionOps();
 std::span<const OpDef> DataMovementOps();
+std::span<const OpDef> SpatialOps();
+std::span<const OpDef> RecurrentOps();
 
 /// MACs of numpy matmul a @ b (1-D operands promoted as numpy does; batch dims broadcast).
 Count MatMulMacs(const Shape& a, const Shape& b);

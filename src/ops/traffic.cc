@@ -56,6 +56,30 @@ OpTraffic Attention(const Op& op) {
   return {.act_read = In(op, 0), .kv_read = In(op, 1) + In(op, 2), .act_write = op.out.numel()};
 }
 
+OpTraffic ConvTranspose(const Op& op) {
+  Count cout = op.out.rank() >= 2 ? Count::FromSigned(op.out[1]) : Count(0);
+  return {.act_read = In(op, 0),
+          .weight_read = In(op, 1) + (op.attr ? cout : Count(0)),
+          .act_write = op.out.numel()};
+}
+
+OpTraffic BatchNorm(const Op& op) {
+  // Scale, bias, running mean and variance: 4 per channel.
+  return {.act_read = In(op, 0),
+          .weight_read = 4 * Count::FromSigned(op.attr),
+          .act_write = op.out.numel()};
+}
+
+OpTraffic Recurrent(const Op& op) {
+  // Input and recurrent weights (D x G H x I and D x G H x H) and biases, once per call.
+  const Shape& w = op.in[1];
+  Count gates_h = Count::FromSigned(w[1]);
+  Count dirs = Count::FromSigned(w[0]);
+  Count h = Count::FromSigned(op.out[3]);
+  Count weights = In(op, 1) + dirs * gates_h * h + (op.attr ? 2 * dirs * gates_h : Count(0));
+  return {.act_read = In(op, 0), .weight_read = weights, .act_write = op.out.numel()};
+}
+
 constexpr std::string_view kAll = "reads every input, writes the output";
 
 constexpr OpTrafficDef kDefs[] = {
@@ -93,6 +117,54 @@ constexpr OpTrafficDef kDefs[] = {
      "fused kernel: reads q, reads K and V once (KV-cache reads), writes the output; scores stay "
      "on chip",
      Attention},
+    // kinds added for graph inputs (ONNX)
+    {OpKind::kConvTranspose, "reads the input and the weight (+ bias) once, writes the output",
+     ConvTranspose},
+    {OpKind::kEinsum, "reads both operands, writes the output", AllInputs},
+    {OpKind::kErf, kAll, AllInputs},
+    {OpKind::kLog, kAll, AllInputs},
+    {OpKind::kAbs, kAll, AllInputs},
+    {OpKind::kRound, kAll, AllInputs},
+    {OpKind::kReciprocal, kAll, AllInputs},
+    {OpKind::kTrig, kAll, AllInputs},
+    {OpKind::kClip, kAll, AllInputs},
+    {OpKind::kLeakyRelu, kAll, AllInputs},
+    {OpKind::kElu, kAll, AllInputs},
+    {OpKind::kSelu, kAll, AllInputs},
+    {OpKind::kHardSigmoid, kAll, AllInputs},
+    {OpKind::kHardSwish, kAll, AllInputs},
+    {OpKind::kSoftplus, kAll, AllInputs},
+    {OpKind::kSoftsign, kAll, AllInputs},
+    {OpKind::kMish, kAll, AllInputs},
+    {OpKind::kShrink, kAll, AllInputs},
+    {OpKind::kQuantize, kAll, AllInputs},
+    {OpKind::kDequantize, kAll, AllInputs},
+    {OpKind::kCompare, kAll, AllInputs},
+    {OpKind::kBatchNorm, "reads the input and 4 statistics per channel, writes the output",
+     BatchNorm},
+    {OpKind::kLogSoftmax, kAll, AllInputs},
+    {OpKind::kLpNorm, kAll, AllInputs},
+    {OpKind::kLrn, kAll, AllInputs},
+    {OpKind::kMaxPool, "reads the input, writes the pooled output", AllInputs},
+    {OpKind::kAvgPool, "reads the input, writes the pooled output", AllInputs},
+    {OpKind::kLpPool, "reads the input, writes the pooled output", AllInputs},
+    {OpKind::kResize, "reads the input, writes the resized output", AllInputs},
+    {OpKind::kReduceMax, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kProd, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kReduceL1, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kReduceL2, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kReduceSumSquare, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kReduceLogSum, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kReduceLogSumExp, "reads the input, writes the reduced output", AllInputs},
+    {OpKind::kCumSum, kAll, AllInputs},
+    {OpKind::kRnn, "reads the sequence and the input and recurrent weights once, writes the states",
+     Recurrent},
+    {OpKind::kGru, "reads the sequence and the input and recurrent weights once, writes the states",
+     Recurrent},
+    {OpKind::kLstm, "reads the sequence and the input and recurrent weights once, writes the states",
+     Recurrent},
+    {OpKind::kRotaryEmbedding, "reads the input (cos / sin tables not counted), writes the output",
+     AllInputs},
 };
 
 struct Table {

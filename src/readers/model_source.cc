@@ -1,24 +1,199 @@
 #include "readers/model_source.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <span>
 
 #include "model/error.h"
+#include "readers/byte_reader.h"
+#include "readers/file_bytes.h"
+#include "readers/gguf/gguf_reader.h"
+#include "readers/gguf/gguf_to_hf.h"
+#include "readers/hf_config/config_json.h"
+#include "readers/safetensors/safetensors_index.h"
+#include "readers/safetensors/safetensors_reader.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
+namespace {
 
-Config LoadModelConfig(const std::string& model) {
+namespace fs = std::filesystem;
+
+constexpr uint64_t kSniffBytes = 64;
+
+bool IsFile(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+/// The config.json in the same directory as a weights file, if there is one.
+void AddConfigBeside(const std::string& path, ModelSource& s) {
+  fs::path c = fs::path(path).parent_path() / "config.json";
+  if (IsFile(c)) {
+    s.config = Config::Load(c.string());
+  } else {
+    s.no_config_reason = "no config.json beside " + path;
+  }
+}
+
+bool SniffJson(std::span<const uint8_t> prefix) {
+  size_t i = 0;
+  if (prefix.size() >= 3 && prefix[0] == 0xef && prefix[1] == 0xbb && prefix[2] == 0xbf)
+    i = 3;  // BOM
+  while (i < prefix.size() &&
+         (prefix[i] == ' ' || prefix[i] == '\n' || prefix[i] == '\r' || prefix[i] == '\t'))
+    ++i;
+  return i < prefix.size() && prefix[i] == '{';
+}
+
+ModelSource LoadGguf(const std::string& path, const ReadOptions& options) {
+  MappedFile file(path);
+  GgufFile g = ReadGguf(file.bytes(), file.bytes().size(), path, options);
+  ModelSource s;
+  s.format = "gguf";
+  s.weights = GgufTensorSet(g);
+  if (auto hf = SynthesizeHfConfig(g, &s.no_config_reason)) {
+    s.config = Config::Parse(hf->json, path + " (config synthesized from gguf metadata)");
+    MapGgufTensorNames(hf->model_type, *s.weights);
+  }
+  return s;
+}
+
+ModelSource LoadSafetensors(const std::string& path, const ReadOptions& options) {
+  ModelSource s;
+  s.format = "safetensors";
+  s.weights = ReadSafetensorsFile(path, options);
+  AddConfigBeside(path, s);
+  return s;
+}
+
+ModelSource LoadJson(const std::string& path, const ReadOptions& options) {
+  uint64_t size = RegularFileSize(path);
+  // An index can be larger than a config; each reader applies its own limit to its own kind.
+  if (size <= kMaxHeaderBytes) {
+    std::vector<uint8_t> bytes = ReadFileRange(path, 0, size);
+    // A streaming look for the key: building the document here would put up to kMaxHeaderBytes
+    // of arbitrary JSON in memory (tens of bytes per byte of "[[],[],...]") before any limit.
+    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (JsonHasTopLevelKey(text, "weight_map")) {
+      ModelSource s;
+      s.format = "safetensors";
+      s.weights = ReadSafetensorsIndex(path, options);
+      AddConfigBeside(path, s);
+      return s;
+    }
+  }
+  ModelSource s;
+  s.format = "config.json";
+  s.config = Config::Load(path);
+  return s;
+}
+
+struct Detector {
+  const char* name;
+  bool (*sniff)(std::span<const uint8_t> prefix);
+  ModelSource (*load)(const std::string& path, const ReadOptions& options);
+};
+
+// The one list of file formats, tried in order on the first bytes of the file.
+constexpr Detector kDetectors[] = {
+    {"gguf", LooksLikeGguf, LoadGguf},
+    {"safetensors", LooksLikeSafetensors, LoadSafetensors},
+    {"json (config.json or safetensors index)", SniffJson, LoadJson},
+};
+
+ModelSource LoadFile(const std::string& path, const ReadOptions& options) {
+  std::vector<uint8_t> prefix = ReadFileRange(path, 0, kSniffBytes);
+  for (const Detector& d : kDetectors) {
+    if (d.sniff(prefix)) return d.load(path, options);
+  }
+  std::string tried, head;
+  for (const Detector& d : kDetectors) tried += (tried.empty() ? "" : ", ") + std::string(d.name);
+  for (size_t i = 0; i < std::min<size_t>(prefix.size(), 8); ++i) {
+    char b[4];
+    std::snprintf(b, sizeof b, "%s%02x", i ? " " : "", prefix[i]);
+    head += b;
+  }
+  throw BadInput(path,
+                 "unknown model format (tried: " + tried + "); it starts with " +
+                     (prefix.empty() ? std::string("nothing (empty file)") : "bytes " + head));
+}
+
+ModelSource LoadDirectory(const std::string& dir, const ReadOptions& options) {
+  fs::path d(dir);
+  ModelSource s;
+  s.format = "safetensors";
+  bool has_config = IsFile(d / "config.json");
+  if (has_config) s.config = Config::Load((d / "config.json").string());
+  if (IsFile(d / "model.safetensors.index.json")) {
+    s.weights = ReadSafetensorsIndex((d / "model.safetensors.index.json").string(), options);
+  } else if (IsFile(d / "model.safetensors")) {
+    s.weights = ReadSafetensorsFile((d / "model.safetensors").string(), options);
+  } else {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      if (e.path().extension() == ".safetensors" && IsFile(e.path()))
+        files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (!files.empty()) s.weights = ReadSafetensorsFiles(files, options);
+  }
+  if (!s.weights) {
+    if (!has_config) {
+      throw BadInput(
+          dir, "the directory holds no config.json, model.safetensors.index.json or *.safetensors");
+    }
+    s.format = "config.json";
+  } else if (!has_config) {
+    s.no_config_reason = "no config.json in " + dir;
+  }
+  return s;
+}
+
+}  // namespace
+
+ModelSource LoadModelSource(const std::string& model, const ReadOptions& options) {
   if (const ZooEntry* z = FindZoo(model)) {
-    return Config::Parse(z->json, "zoo/" + std::string(z->name) + ".json");
+    ModelSource s;
+    s.format = "zoo";
+    s.config = Config::Parse(z->json, "zoo/" + std::string(z->name) + ".json");
+    return s;
   }
   std::error_code ec;
-  bool looks_like_path = model.find('/') != std::string::npos ||
-                         model.find('.') != std::string::npos || std::filesystem::exists(model, ec);
-  if (looks_like_path) return Config::Load(model);
+  if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
+  if (fs::exists(model, ec)) return LoadFile(model, options);
+  bool looks_like_path =
+      model.find('/') != std::string::npos || model.find('.') != std::string::npos;
+  if (looks_like_path) throw BadInput(model, "no such file");
   std::string hint;
   for (const auto& n : ClosestZooNames(model)) hint += std::string(hint.empty() ? "" : ", ") + n;
   throw BadInput(model, "not a file, a directory or a bundled model name (closest: " + hint +
                             "; see --list-models)");
 }
+
+Config LoadModelConfig(const std::string& model) {
+  ModelSource s = LoadModelSource(model);
+  if (!s.config) throw Unsupported(model, "no architecture can be built: " + s.no_config_reason);
+  return std::move(*s.config);
+}
+
+// --- ONNX (graph files) -----------------------------------------------------------------------
+bool onnx::IsOnnxModel(const std::string& model) {
+  auto dot = model.rfind('.');
+  if (dot != std::string::npos) {
+    std::string ext = model.substr(dot);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".onnx") return true;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(model, ec)) return false;
+  std::vector<uint8_t> first = ReadFileRange(model, 0, 1);
+  return !first.empty() && first[0] == 0x08;  // ModelProto field 1 (ir_version), varint
+}
+// ----------------------------------------------------------------------------------------------
 
 }  // namespace calflops

@@ -57,7 +57,8 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
 
 }  // namespace
 
-void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out,
+                     const std::function<void(JsonWriter&)>& extra) {
   JsonWriter w(out);
   const Workload& wl = o.workload;
   w.BeginObject();
@@ -103,11 +104,22 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     }
   }
   w.EndObject();
+  // Ops counted as 0 because they cannot be costed (graph inputs); empty for built models.
+  w.Key("unsupported").BeginArray();
+  for (const UncostedOp& u : p.uncosted) {
+    w.BeginObject();
+    w.Key("op").String(u.op);
+    w.Key("count").Int(u.count);
+    w.Key("reason").String(u.reason);
+    w.EndObject();
+  }
+  w.EndArray();
   WritePerfJson(w, p, o);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
     WriteModule(w, p, o, p.tree.root());
   }
+  if (extra) extra(w);
   w.EndObject();
 }
 

@@ -33,7 +33,23 @@ void WriteMemory(JsonWriter& w, const Estimates& e, const Workload& wl) {
   w.Key("weights").Number(m.weights.total());
   w.Key("weights_by_dtype").BeginObject();
   for (const auto& [dtype, bytes] : m.weights.bytes_by_dtype) w.Key(DTypeName(dtype)).Number(bytes);
+  for (const auto& [type, bytes] : m.weights.bytes_by_stored_type) w.Key(type).Number(bytes);
   w.EndObject();
+  if (m.stored) {
+    const StoredWeights& s = *m.stored;
+    w.Key("weights_from_file").BeginObject();
+    w.Key("source").String(s.source);
+    w.Key("matched_tensors").Int(static_cast<int64_t>(s.matched_tensors));
+    w.Key("matched_bytes").Number(s.matched_bytes);
+    w.Key("unmatched_tensors").Int(static_cast<int64_t>(s.unmatched_tensors));
+    w.Key("unmatched_bytes").Number(s.unmatched_bytes);
+    w.Key("unmatched").BeginArray();
+    for (const std::string& n : s.unmatched) w.String(n);
+    w.EndArray();
+    w.Key("dtype_priced_tensors").Int(static_cast<int64_t>(s.dtype_priced_tensors));
+    w.Key("dtype_priced_bytes").Number(s.dtype_priced_bytes);
+    w.EndObject();
+  }
   if (m.train) {
     const TrainingOptions& t = e.training_options;
     w.Key("recompute").String(RecomputeName(t.recompute));

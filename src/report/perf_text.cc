@@ -57,6 +57,25 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
   for (const auto& [dtype, bytes] : m.weights.bytes_by_dtype) {
     Line(out, "weights (" + std::string(DTypeName(dtype)) + "):", HumanBytes(bytes));
   }
+  for (const auto& [type, bytes] : m.weights.bytes_by_stored_type) {
+    Line(out, "weights (" + type + ", from the file):", HumanBytes(bytes));
+  }
+  if (m.stored) {
+    const StoredWeights& s = *m.stored;
+    Line(out, "file tensors priced:",
+         std::to_string(s.matched_tensors) + " (" + HumanBytes(s.matched_bytes) + ")");
+    if (s.unmatched_tensors > 0) {
+      std::string first = s.unmatched.front() + (s.unmatched.size() > 1 ? ", ..." : "");
+      Line(out, "file tensors not in the model:",
+           std::to_string(s.unmatched_tensors) + " (" + HumanBytes(s.unmatched_bytes) +
+               ", not counted: " + first + ")");
+    }
+    if (s.dtype_priced_tensors > 0) {
+      Line(out, "model tensors not in the file:",
+           std::to_string(s.dtype_priced_tensors) + " (" + HumanBytes(s.dtype_priced_bytes) +
+               " at their dtype)");
+    }
+  }
   if (m.train) {
     const TrainingOptions& t = e.training_options;
     std::string shard =
@@ -221,7 +240,7 @@ void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& o
 }
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {
-  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << " GBytes";
+  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << " GBytes\n";  // the seed file lacks the final newline; a terminal wants it
 }
 
 }  // namespace calflops

@@ -112,6 +112,10 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
     WritePerfSections(p, o, out);
     WriteMemoryUsageLine(*o.estimates, out);
   }
+  // Ops the cost table cannot price are never silently zero.
+  for (const UncostedOp& u : p.uncosted) {
+    out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";
+  }
 }
 
 }  // namespace calflops

@@ -91,6 +91,12 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.attn_impl = v; }},
     {"--model-class", "CLS", "transformers class to build (default: the config's architectures[0])",
      [](calflops::Options& o, const std::string& v) { o.model_class = v; }},
+    {"--dim", "NAME=N", "ONNX: value of a symbolic input dimension (repeatable), e.g. --dim batch=1",
+     [](calflops::Options& o, const std::string& v) { o.dims.push_back(v); }},
+    {"--input-shape", "NAME=AxB", "ONNX: shape of a graph input (repeatable), e.g. input_ids=1x128",
+     [](calflops::Options& o, const std::string& v) { o.input_shapes.push_back(v); }},
+    {"--strict", nullptr, "fail (exit 3) when some ops cannot be costed instead of counting them as 0",
+     [](calflops::Options& o, const std::string&) { o.strict = true; }},
     {"--dtype", "T", "parameter and activation dtype (default: the config's torch_dtype)",
      [](calflops::Options& o, const std::string& v) { o.dtype = v; }},
     {"--hardware", "NAME", "roofline latency and memory verdict on a bundled device (--list-hardware)",
@@ -130,6 +136,10 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.unit = v; }},
     {"--bp-factor", "F", "backward cost as a multiple of forward, for the fwd+bwd lines (default 2)",
      [](calflops::Options& o, const std::string& v) { o.bp_factor = ParseDouble("--bp-factor", v); }},
+    {"--weights-only", nullptr, "weight files: report what they hold, build no architecture",
+     [](calflops::Options& o, const std::string&) { o.weights_only = true; }},
+    {"--header-only", nullptr, "weight files: accept a missing or truncated data region (headers are all that is read)",
+     [](calflops::Options& o, const std::string&) { o.header_only = true; }},
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
@@ -145,8 +155,10 @@ const Flag kFlags[] = {
 void PrintHelp(std::ostream& out) {
   out << "usage: calflops MODEL [options]\n\n"
          "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
-         "MODEL is a bundled model name (see --list-models), a config.json, or a directory\n"
-         "holding one.\n\noptions:\n";
+         "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
+         "(config.json and/or *.safetensors), a .safetensors file or index, or a .gguf file;\n"
+         "files are recognised by content. Weight files add a weights section (types, bytes,\n"
+         "bits per weight, comparison with the config) after the report.\n\noptions:\n";
   for (const Flag& f : kFlags) {
     std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
     out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";

@@ -190,7 +190,44 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
   int64_t values_ = 0;
 };
 
+/// Looks for one key among the top-level members; keeps nothing.
+class TopLevelKeyFinder : public nlohmann::json_sax<json> {
+ public:
+  explicit TopLevelKeyFinder(std::string_view key) : key_(key) {}
+  bool found() const { return found_; }
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return ++depth_ <= kMaxJsonDepth; }
+  bool start_array(std::size_t) override { return depth_ > 0 && ++depth_ <= kMaxJsonDepth; }
+  bool end_object() override { return --depth_ >= 0; }
+  bool end_array() override { return --depth_ >= 0; }
+  bool key(string_t& k) override {
+    found_ = depth_ == 1 && k == key_;
+    return !found_;  // stop at the key
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  std::string_view key_;
+  int depth_ = 0;
+  bool found_ = false;
+};
+
 }  // namespace
+
+bool JsonHasTopLevelKey(std::string_view text, std::string_view key) {
+  TopLevelKeyFinder finder(key);
+  json::sax_parse(text.begin(), text.end(), &finder, json::input_format_t::json, false);
+  return finder.found();
+}
 
 const char* ConfigJsonTypeName(const json& j) {
   switch (j.type()) {

@@ -15,6 +15,11 @@ namespace calflops {
 ///   "<source>: key 'a.b[2]': <limit or duplicate>".
 nlohmann::json ParseConfigJson(std::string_view text, const std::string& source);
 
+/// Whether `text` is a JSON object with `key` among its own (top-level) members. Streams through
+/// the text without building it and stops at the key, at the first error, or past
+/// kMaxJsonDepth levels (false): a cheap sniff before choosing a reader.
+bool JsonHasTopLevelKey(std::string_view text, std::string_view key);
+
 /// "a string", "an integer", ... for type errors.
 const char* ConfigJsonTypeName(const nlohmann::json& j);
 

@@ -113,3 +113,22 @@ TEST(ConfigJson, IntegerKeysCheckFloatsBeforeConverting) {
 
 }  // namespace
 }  // namespace calflops
+
+namespace calflops {
+namespace {
+
+TEST(ConfigJson, TopLevelKeySniff) {
+  EXPECT_TRUE(JsonHasTopLevelKey(R"({"metadata": {}, "weight_map": {"a": "b"}})", "weight_map"));
+  EXPECT_FALSE(JsonHasTopLevelKey(R"({"x": {"weight_map": 1}})", "weight_map"));  // nested
+  EXPECT_FALSE(JsonHasTopLevelKey(R"([{"weight_map": 1}])", "weight_map"));       // not an object
+  EXPECT_FALSE(JsonHasTopLevelKey(R"({"a": 1,)", "weight_map"));                  // invalid
+  EXPECT_FALSE(JsonHasTopLevelKey("", "weight_map"));
+  // Stops at the key: what follows is never read, valid or not.
+  EXPECT_TRUE(JsonHasTopLevelKey(R"({"weight_map": {}, garbage)", "weight_map"));
+  // Too deep before the key: false, and the config reader reports the depth.
+  std::string deep = "{\"a\": " + std::string(100, '[') + std::string(100, ']') + ", \"weight_map\": 1}";
+  EXPECT_FALSE(JsonHasTopLevelKey(deep, "weight_map"));
+}
+
+}  // namespace
+}  // namespace calflops

@@ -1,0 +1,213 @@
+#include "fuzz/fuzz_entries.h"
+
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <streambuf>
+#include <string_view>
+
+#include "analysis/analyze.h"
+#include "analysis/estimates.h"
+#include "analysis/weights.h"
+#include "analysis/weights_compare.h"
+#include "archs/arch_registry.h"
+#include "model/error.h"
+#include "readers/gguf/gguf_reader.h"
+#include "readers/onnx/onnx_architecture.h"
+#include "readers/onnx/onnx_reader.h"
+#include "readers/gguf/gguf_to_hf.h"
+#include "readers/safetensors/safetensors_index.h"
+#include "readers/safetensors/safetensors_reader.h"
+#include "readers/hardware/hardware_reader.h"
+#include "readers/hf_config/config.h"
+#include "report/json_report.h"
+#include "report/json_writer.h"
+#include "report/text_report.h"
+#include "report/weights_report.h"
+
+namespace calflops::fuzz {
+namespace {
+
+/// Bigger models are valid but only slow the fuzzer down; the readers are what is fuzzed.
+constexpr int64_t kMaxFuzzLayers = 16;
+
+void Report(const TensorSet& set, const ModuleTree* model) {
+  WeightsProfile p = AnalyzeWeights(set);
+  std::optional<WeightsComparison> c;
+  if (model) c = CompareWeights(set, *model, "fuzz");
+  WeightsSection s{set, p, c ? &*c : nullptr, nullptr, "fuzz"};
+  std::ostringstream out;
+  JsonWriter w(out);
+  WriteWeightsJson(w, s);
+  WriteWeightsText(s, out);
+}
+
+template <typename F>
+int Guard(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    // Rejected input: the expected outcome, if the rejection is a proper one.
+    if (std::string problem = RejectionProblem(e); !problem.empty()) throw std::logic_error(problem);
+  }
+  return 0;
+}
+
+/// An output stream that formats and discards: report writers run in full.
+std::ostream& NullOut() {
+  class NullBuffer : public std::streambuf {
+   protected:
+    int overflow(int c) override { return c == traits_type::eof() ? 0 : c; }
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+  };
+  static NullBuffer buffer;
+  static std::ostream out(&buffer);
+  return out;
+}
+
+void Check(bool ok, const char* what) {
+  if (!ok) throw std::logic_error(what);
+}
+
+/// Folding a run of decode steps must give what replaying every step gives.
+void SameCounts(const Profile& a, const Profile& b) {
+  Check(a.stats.size() == b.stats.size(), "folded and replayed profiles differ in modules");
+  for (size_t i = 0; i < a.stats.size(); ++i) {
+    Check(a.stats[i].macs == b.stats[i].macs && a.stats[i].flops == b.stats[i].flops,
+          "folded generate differs from replayed generate");
+    Check(a.perf.modules[i].traffic.total() == b.perf.modules[i].traffic.total() &&
+              a.perf.modules[i].activation_peak == b.perf.modules[i].activation_peak,
+          "folded bytes or activations differ from replayed ones");
+  }
+  Check(a.CallCount() == b.CallCount(), "folded and replayed call counts differ");
+  int64_t last = a.CallCount() - 1;
+  Check(a.Call(last).macs == b.Call(last).macs && a.Call(last).flops == b.Call(last).flops,
+        "folded and replayed last calls differ");
+}
+
+/// Analyses `w`, estimates, and writes both reports.
+Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention c,
+                         const calflops::Hardware* hw) {
+  Profile p = Analyze(arch, w, c, hw);
+  Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
+  ReportOptions report;
+  report.model = "fuzz.json";
+  report.attn_impl = "sdpa";
+  report.workload = w;
+  report.estimates = &e;
+  WriteTextReport(p, report, NullOut());
+  WriteJsonReport(p, report, NullOut());
+  return p;
+}
+
+/// Bounded work per input keeps the config fuzzer fast: full-size models (DeepSeek-V3 has
+/// 75,000 modules) are built, but analysed by the unit tests, not here.
+constexpr size_t kMaxFuzzedModules = 5000;
+
+}  // namespace
+
+int Gguf(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    std::span<const uint8_t> bytes(data, size);
+    GgufFile f = ReadGguf(bytes, size, "fuzz.gguf", ReadOptions{.header_only = true});
+    TensorSet set = GgufTensorSet(f);
+    std::unique_ptr<Architecture> arch;
+    std::string why;
+    if (auto hf = SynthesizeHfConfig(f, &why)) {
+      MapGgufTensorNames(hf->model_type, set);
+      Config config = Config::Parse(hf->json, "fuzz.gguf (config)");
+      if (config.Int("num_hidden_layers", 0, 0, kMaxConfigDim) <= kMaxFuzzLayers) {
+        try {
+          arch = BuildArchitecture(config, BuildOptions{});
+          Workload w;
+          w.seq_len = 3;
+          Analyze(*arch, w, Convention::kAnalytic);
+        } catch (const Error&) {
+          arch.reset();  // e.g. an unregistered model_type or an overflowing count
+        }
+      }
+    }
+    Report(set, arch ? &arch->tree() : nullptr);
+  });
+}
+
+int Safetensors(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    TensorSet set = ReadSafetensors(std::span<const uint8_t>(data, size), size, "fuzz.safetensors",
+                                    ReadOptions{.header_only = true});
+    Report(set, nullptr);
+  });
+}
+
+int SafetensorsIndex(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    // No shard exists in this directory: the index itself is what is exercised.
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+    TensorSet set =
+        ReadSafetensorsIndexText(text, "fuzz.index.json", "/nonexistent-calflops-fuzz", {});
+    Report(set, nullptr);
+  });
+}
+
+int Onnx(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    onnx::Model m = onnx::ParseOnnx(bytes, "fuzz.onnx");
+    auto arch = onnx::OnnxArchitecture::Build(m, {});
+    Analyze(*arch, Workload{}, Convention::kAnalytic);
+    Analyze(*arch, Workload{}, Convention::kCalflops);
+  });
+}
+
+int ConfigJson(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    calflops::Config config = calflops::Config::Parse(bytes, "fuzz.json");
+    // The input's length picks the attention implementation, the convention and the device.
+    BuildOptions build;
+    build.attn = static_cast<AttnImpl>(size % 3);
+    Convention convention = (size / 3) % 2 == 0 ? Convention::kAnalytic : Convention::kCalflops;
+    const auto& devices = BuiltinHardware();
+    const calflops::Hardware* hw =
+        (size / 6) % 2 == 0 ? nullptr : &devices[(size / 12) % devices.size()];
+    auto arch = BuildArchitecture(config, build);
+    if (arch->tree().size() > kMaxFuzzedModules) return;
+
+    AnalyzeAndReport(*arch, Workload{.seq_len = 3}, convention, hw);
+    Workload generate{.mode = Mode::kGenerate, .prompt_tokens = 2, .max_new_tokens = 7};
+    Profile folded = AnalyzeAndReport(*arch, generate, convention, hw);
+    SameCounts(folded, Analyze(*arch, generate, convention, hw, RunCosting::kReplay));
+    AnalyzeAndReport(*arch, Workload{.seq_len = 2, .train = true}, convention, hw);
+  });
+}
+
+int HardwareProfile(const uint8_t* data, size_t size) {
+  static const auto tiny = BuildArchitecture(
+      calflops::Config::Parse(
+          R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 128,
+              "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+              "vocab_size": 100, "torch_dtype": "bfloat16"})",
+          "tiny.json"),
+      BuildOptions{});
+  return Guard([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    calflops::Hardware hw = ParseHardware(bytes, "fuzz-hardware.json");
+    AnalyzeAndReport(*tiny, Workload{.mode = Mode::kGenerate, .prompt_tokens = 3, .max_new_tokens = 9},
+                     Convention::kAnalytic, &hw);
+    AnalyzeAndReport(*tiny, Workload{.seq_len = 4, .train = true}, Convention::kAnalytic, &hw);
+  });
+}
+
+std::string RejectionProblem(const Error& e) {
+  std::string what = e.what();
+  if (e.code() == ExitCode::kInternal) return "internal error on an input: " + what;
+  if (e.code() == ExitCode::kOk) return "error with exit code 0: " + what;
+  if (what.empty()) return "empty error message";
+  if (what.find('\n') != std::string::npos || what.find('\r') != std::string::npos) {
+    return "error message is not one line: " + what;
+  }
+  return "";
+}
+
+}  // namespace calflops::fuzz

@@ -1,0 +1,391 @@
+// Elementwise operators: unary functions, binary and variadic arithmetic with broadcasting,
+// comparisons and logic, Where, Cast, Identity, Dropout. Shapes per docs/Operators.md; small
+// integer contents folded so shape arithmetic (Add / Mul / Div / Equal / Where) stays known.
+#include <cmath>
+
+#include "readers/onnx/ops/rules.h"
+
+namespace calflops::onnx {
+namespace {
+
+using namespace rules;  // NOLINT: the family's vocabulary
+
+// Integer contents are arbitrary int64 from the file: arithmetic wraps (two's complement, as
+// runtimes compute it) instead of overflowing.
+int64_t WrapAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+int64_t WrapSub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+int64_t WrapMul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+int64_t WrapNeg(int64_t a) { return WrapSub(0, a); }
+int64_t SafeDiv(int64_t a, int64_t b) { return b == 0 ? 0 : b == -1 ? WrapNeg(a) : a / b; }
+
+// ---- inference ----
+
+void Same(OpContext& c) { SameShape(c); }
+
+double Exp(double x) { return std::exp(x); }
+double Log(double x) { return std::log(x); }
+double Sin(double x) { return std::sin(x); }
+double Cos(double x) { return std::cos(x); }
+
+template <double (*F)(double)>
+void SameFoldReal(OpContext& c) {
+  SameShape(c);
+  FoldUnary(c, F, nullptr);
+}
+
+void AbsInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return x < 0 ? -x : x; });
+}
+void NegInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return -x; }, [](int64_t x) { return -x; });
+}
+void SignInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return static_cast<double>((x > 0) - (x < 0)); },
+      [](int64_t x) { return static_cast<int64_t>((x > 0) - (x < 0)); });
+}
+void CeilInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::ceil(x); }, nullptr);
+}
+void FloorInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::floor(x); }, nullptr);
+}
+void RoundInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::nearbyint(x); }, nullptr);
+}
+void SqrtInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return std::sqrt(x); }, nullptr);
+}
+void ReciprocalInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return 1.0 / x; }, nullptr);
+}
+void NotInfer(OpContext& c) {
+  SameShape(c, 0, 0, kBool);
+  FoldUnary(c, nullptr, [](int64_t x) { return static_cast<int64_t>(x == 0); });
+}
+void BoolOut(OpContext& c) { SameShape(c, 0, 0, kBool); }
+void ReluInfer(OpContext& c) {
+  SameShape(c);
+  FoldUnary(
+      c, [](double x) { return x > 0 ? x : 0.0; },
+      [](int64_t x) { return x > 0 ? x : int64_t{0}; });
+}
+
+void IdentityInfer(OpContext& c) {
+  c.out(0) = c.in(0);  // contents pass through too
+}
+
+void DropoutInfer(OpContext& c) {
+  c.out(0) = c.in(0);
+  if (c.has_out(1)) SameShape(c, 0, 1, kBool);
+}
+
+void CastTo(OpContext& c, int32_t to) {
+  const TensorInfo& in = c.in(0);
+  TensorInfo& out = c.out(0);
+  SameShape(c, 0, 0, to);
+  if (!in.has_values) return;
+  if (IsInteger(to)) {
+    std::vector<int64_t> v = in.AsInts();
+    if (to == kBool) {
+      for (size_t i = 0; i < v.size(); ++i)
+        v[i] = in.reals.empty() ? v[i] != 0 : in.reals[i] != 0.0;
+    }
+    SetValues(out, v);
+  } else if (IsFloating(to)) {
+    std::vector<double> r;
+    size_t n = std::max(in.ints.size(), in.reals.size());
+    for (size_t i = 0; i < n; ++i) r.push_back(in.RealAt(i));
+    SetReals(out, r);
+  }
+}
+void CastInfer(OpContext& c) { CastTo(c, static_cast<int32_t>(c.Int("to", kFloat))); }
+void CastLikeInfer(OpContext& c) { CastTo(c, c.in(1).elem); }
+
+void ClipInfer(OpContext& c) {
+  SameShape(c);
+  double lo = -INFINITY, hi = INFINITY;
+  if (c.opset() < 11) {
+    lo = c.Float("min", -INFINITY);
+    hi = c.Float("max", INFINITY);
+  } else {
+    if (c.has(1)) {
+      if (!c.in(1).has_values) return;
+      lo = c.in(1).RealAt(0);
+    }
+    if (c.has(2)) {
+      if (!c.in(2).has_values) return;
+      hi = c.in(2).RealAt(0);
+    }
+  }
+  FoldUnary(
+      c, [lo, hi](double x) { return std::min(std::max(x, lo), hi); },
+      [lo, hi](int64_t x) {
+        double v = std::min(std::max(static_cast<double>(x), lo), hi);
+        return ToInt64(v);
+      });
+}
+
+// Binary and variadic arithmetic.
+void AddInfer(OpContext& c) {
+  BroadcastAll(c);
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
+}
+void SubInfer(OpContext& c) {
+  BroadcastAll(c);
+  FoldBinary(c, std::minus<double>(), WrapSub);
+}
+void MulInfer(OpContext& c) {
+  BroadcastAll(c);
+  FoldBinary(c, std::multiplies<double>(), WrapMul);
+}
+void DivInfer(OpContext& c) {
+  BroadcastAll(c);
+  FoldBinary(c, std::divides<double>(), SafeDiv);
+}
+void ModInfer(OpContext& c) {
+  BroadcastAll(c);
+  bool fmod = c.Int("fmod", 0) != 0;
+  FoldBinary(
+      c, [](double a, double b) { return std::fmod(a, b); },
+      [fmod](int64_t a, int64_t b) {
+        if (b == 0) return int64_t{0};
+        int64_t r = a % b;
+        if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // Python-style sign of divisor
+        return r;
+      });
+}
+void PowInfer(OpContext& c) {
+  BroadcastAll(c, c.in(0).elem);
+  FoldBinary(
+      c, [](double a, double b) { return std::pow(a, b); },
+      [](int64_t a, int64_t b) {
+        int64_t r = 1;
+        for (int64_t i = 0; i < b && i < 64; ++i) r *= a;
+        return r;
+      });
+}
+void BitShiftInfer(OpContext& c) {
+  BroadcastAll(c);
+  bool left = c.String("direction", "LEFT") == "LEFT";
+  FoldBinary(c, nullptr, [left](int64_t a, int64_t b) {
+    auto u = static_cast<uint64_t>(a);
+    return static_cast<int64_t>((b < 0 || b >= 64) ? 0 : left ? u << b : u >> b);
+  });
+}
+
+template <typename Cmp>
+void CompareInfer(OpContext& c) {
+  BroadcastAll(c, kBool);
+  FoldBinary(
+      c, [](double a, double b) { return static_cast<double>(Cmp()(a, b)); },
+      [](int64_t a, int64_t b) { return static_cast<int64_t>(Cmp()(a, b)); });
+}
+void AndInfer(OpContext& c) {
+  BroadcastAll(c, kBool);
+  FoldBinary(c, nullptr, [](int64_t a, int64_t b) { return static_cast<int64_t>(a && b); });
+}
+void OrInfer(OpContext& c) {
+  BroadcastAll(c, kBool);
+  FoldBinary(c, nullptr, [](int64_t a, int64_t b) { return static_cast<int64_t>(a || b); });
+}
+void XorInfer(OpContext& c) {
+  BroadcastAll(c, kBool);
+  FoldBinary(c, nullptr,
+             [](int64_t a, int64_t b) { return static_cast<int64_t>((a != 0) != (b != 0)); });
+}
+void BitwiseInfer(OpContext& c) { BroadcastAll(c); }
+
+void MaxInfer(OpContext& c) {
+  BroadcastAll(c);
+  if (c.num_inputs() == 2) {
+    FoldBinary(
+        c, [](double a, double b) { return std::max(a, b); },
+        [](int64_t a, int64_t b) { return std::max(a, b); });
+  } else if (c.num_inputs() == 1) {
+    c.out(0) = c.in(0);
+  }
+}
+void MinInfer(OpContext& c) {
+  BroadcastAll(c);
+  if (c.num_inputs() == 2) {
+    FoldBinary(
+        c, [](double a, double b) { return std::min(a, b); },
+        [](int64_t a, int64_t b) { return std::min(a, b); });
+  } else if (c.num_inputs() == 1) {
+    c.out(0) = c.in(0);
+  }
+}
+void SumInfer(OpContext& c) {
+  BroadcastAll(c);
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
+  if (c.num_inputs() == 1) c.out(0) = c.in(0);
+}
+
+void WhereInfer(OpContext& c) {
+  BroadcastAll(c, c.in(1).elem != kUndefined ? c.in(1).elem : c.in(2).elem);
+  TensorInfo& out = c.out(0);
+  const TensorInfo &cond = c.in(0), &x = c.in(1), &y = c.in(2);
+  if (!cond.has_values || !x.has_values || !y.has_values || !out.IsStatic()) return;
+  int64_t n = out.numel();
+  if (n > kMaxFoldElements) return;
+  // Broadcast by reading each operand at the output coordinate.
+  auto at = [&](const TensorInfo& t, int64_t flat) {
+    size_t idx = 0, stride = 1;
+    int64_t rem = flat;
+    std::vector<int64_t> coord(out.dims.size());
+    for (size_t k = out.dims.size(); k-- > 0;) {
+      coord[k] = rem % out.dims[k];
+      rem /= out.dims[k];
+    }
+    size_t off = out.dims.size() - t.dims.size();
+    for (size_t k = t.dims.size(); k-- > 0;) {
+      idx += static_cast<size_t>(t.dims[k] == 1 ? 0 : coord[k + off]) * stride;
+      stride *= static_cast<size_t>(t.dims[k]);
+    }
+    return idx;
+  };
+  std::vector<int64_t> ints;
+  std::vector<double> reals;
+  for (int64_t i = 0; i < n; ++i) {
+    bool pick = cond.IntAt(at(cond, i)) != 0;
+    const TensorInfo& src = pick ? x : y;
+    size_t j = at(src, i);
+    if (IsInteger(out.elem))
+      ints.push_back(src.IntAt(j));
+    else
+      reals.push_back(src.RealAt(j));
+  }
+  out.has_values = true;
+  out.ints = std::move(ints);
+  out.reals = std::move(reals);
+}
+
+void PReluInfer(OpContext& c) { SameShape(c); }
+
+// ---- lowering ----
+
+void LowerGelu(LowerContext& l) {
+  bool tanh = l.ctx().String("approximate", "none") == "tanh";
+  l.Emit(tanh ? OpKind::kGeluTanh : OpKind::kGelu, CallForm::kFunctional, {l.InShape(0)},
+         l.OutShape(0));
+}
+
+/// Mean of k inputs: k - 1 broadcast adds and one divide per output element.
+void LowerMean(LowerContext& l) {
+  LowerBinary<OpKind::kAdd, CallForm::kTorch>(l);
+  l.Emit(OpKind::kDiv, CallForm::kTorch, {l.OutShape(0)}, l.OutShape(0));
+}
+
+void LowerPRelu(LowerContext& l) {
+  l.Emit(OpKind::kLeakyRelu, CallForm::kFunctional, {l.InShape(0), l.InShape(1)}, l.OutShape(0));
+}
+
+constexpr CallForm kF = CallForm::kFunctional;
+constexpr CallForm kT = CallForm::kTorch;
+constexpr CallForm kU = CallForm::kUnhooked;
+
+constexpr OnnxOp kOps[] = {
+    // unary math
+    {"", "Abs", AbsInfer, LowerUnary<OpKind::kAbs, kT>},
+    {"", "Neg", NegInfer, LowerUnary<OpKind::kNeg, kT>},
+    {"", "Sign", SignInfer, LowerUnary<OpKind::kAbs, kT>},
+    {"", "Ceil", CeilInfer, LowerUnary<OpKind::kRound, kT>},
+    {"", "Floor", FloorInfer, LowerUnary<OpKind::kRound, kT>},
+    {"", "Round", RoundInfer, LowerUnary<OpKind::kRound, kT>},
+    {"", "Sqrt", SqrtInfer, LowerUnary<OpKind::kSqrt, kT>},
+    {"", "Reciprocal", ReciprocalInfer, LowerUnary<OpKind::kReciprocal, kT>},
+    {"", "Exp", SameFoldReal<Exp>, LowerUnary<OpKind::kExp, kT>},
+    {"", "Log", SameFoldReal<Log>, LowerUnary<OpKind::kLog, kT>},
+    {"", "Sin", SameFoldReal<Sin>, LowerUnary<OpKind::kSin, kT>},
+    {"", "Cos", SameFoldReal<Cos>, LowerUnary<OpKind::kCos, kT>},
+    {"", "Tan", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Asin", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Acos", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Atan", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Sinh", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Cosh", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Asinh", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Acosh", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Atanh", Same, LowerUnary<OpKind::kTrig, kT>},
+    {"", "Erf", Same, LowerUnary<OpKind::kErf, kU>},
+    {"", "IsNaN", BoolOut, LowerUnary<OpKind::kCompare, kT>},
+    {"", "IsInf", BoolOut, LowerUnary<OpKind::kCompare, kT>},
+    {"", "Not", NotInfer, LowerUnary<OpKind::kCompare, kT>},
+    {"", "BitwiseNot", Same, LowerUnary<OpKind::kCompare, kT>},
+    // activations
+    {"", "Relu", ReluInfer, LowerUnary<OpKind::kRelu, kF>},
+    {"", "ThresholdedRelu", Same, LowerUnary<OpKind::kRelu, kF>},
+    {"", "LeakyRelu", Same, LowerUnary<OpKind::kLeakyRelu, kF>},
+    {"", "PRelu", PReluInfer, LowerPRelu},
+    {"", "Elu", Same, LowerUnary<OpKind::kElu, kF>},
+    {"", "Celu", Same, LowerUnary<OpKind::kElu, kF>},
+    {"", "Selu", Same, LowerUnary<OpKind::kSelu, kF>},
+    {"", "Sigmoid", Same, LowerUnary<OpKind::kSigmoid, kT>},
+    {"", "HardSigmoid", Same, LowerUnary<OpKind::kHardSigmoid, kF>},
+    {"", "HardSwish", Same, LowerUnary<OpKind::kHardSwish, kF>},
+    {"", "Tanh", Same, LowerUnary<OpKind::kTanh, kT>},
+    {"", "Softplus", Same, LowerUnary<OpKind::kSoftplus, kF>},
+    {"", "Softsign", Same, LowerUnary<OpKind::kSoftsign, kF>},
+    {"", "Mish", Same, LowerUnary<OpKind::kMish, kF>},
+    {"", "Gelu", Same, LowerGelu},
+    {"", "Shrink", Same, LowerUnary<OpKind::kShrink, kF>},
+    {"", "Clip", ClipInfer, LowerUnary<OpKind::kClip, kF>},
+    // arithmetic with broadcasting
+    {"", "Add", AddInfer, LowerBinary<OpKind::kAdd>},
+    {"", "Sub", SubInfer, LowerBinary<OpKind::kSub>},
+    {"", "Mul", MulInfer, LowerBinary<OpKind::kMul>},
+    {"", "Div", DivInfer, LowerBinary<OpKind::kDiv>},
+    {"", "Pow", PowInfer, LowerBinary<OpKind::kPow, kT>},
+    {"", "Mod", ModInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Sum", SumInfer, LowerBinary<OpKind::kAdd, kT>},
+    {"", "Mean", SumInfer, LowerMean},
+    {"", "Max", MaxInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Min", MinInfer, LowerBinary<OpKind::kCompare, kT>},
+    // comparisons and logic
+    {"", "Equal", CompareInfer<std::equal_to<>>, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Less", CompareInfer<std::less<>>, LowerBinary<OpKind::kCompare, kT>},
+    {"", "LessOrEqual", CompareInfer<std::less_equal<>>, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Greater", CompareInfer<std::greater<>>, LowerBinary<OpKind::kCompare, kT>},
+    {"", "GreaterOrEqual", CompareInfer<std::greater_equal<>>, LowerBinary<OpKind::kCompare, kT>},
+    {"", "And", AndInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Or", OrInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Xor", XorInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "BitShift", BitShiftInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "BitwiseAnd", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "BitwiseOr", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "BitwiseXor", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
+    // selection and conversion (no arithmetic)
+    {"", "Where", WhereInfer, nullptr},
+    {"", "Identity", IdentityInfer, nullptr},
+    {"", "Dropout", DropoutInfer, nullptr},
+    {"", "Cast", CastInfer, nullptr},
+    {"", "CastLike", CastLikeInfer, nullptr},
+};
+
+}  // namespace
+
+std::span<const OnnxOp> ElementwiseOnnxOps() { return kOps; }
+
+}  // namespace calflops::onnx
