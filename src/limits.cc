@@ -4,12 +4,17 @@
 #include <vector>
 
 #include "analysis/analyze.h"
+#include "archs/moe/sparse_moe_block.h"
 #include "calflops/calflops.h"
 #include "model/error.h"
 #include "model/module_tree.h"
 #include "model/shape.h"
 #include "model/workload.h"
+#include "readers/byte_reader.h"
+#include "readers/gguf/gguf_reader.h"
 #include "readers/hf_config/config.h"
+#include "readers/onnx/onnx_model.h"
+#include "readers/onnx/tensor_info.h"
 #include "report/report_options.h"
 
 namespace calflops {
@@ -37,7 +42,26 @@ std::vector<Limit> Limits() {
       {"kMaxModules", Num(kMaxModules), "modules of one model"},
       {"kMaxTensorElements", Num(kMaxTensorElements),
        "elements of one parameter tensor (dims product; PyTorch's int64 numel)"},
+      {"kMaxExpertsPerLayer", Num(kMaxExpertsPerLayer), "routed experts in one MoE layer"},
+      {"kMaxExpertsTotal", Num(kMaxExpertsTotal), "routed experts in a whole model"},
       {"kMaxRank", Num(kMaxRank), "dimensions of one tensor"},
+      {"kMaxHeaderBytes", Num(kMaxHeaderBytes),
+       "bytes of a safetensors JSON header or index, or of GGUF metadata + tensor infos"},
+      {"kMaxStringBytes", Num(kMaxStringBytes), "one GGUF metadata string"},
+      {"kMaxKeyBytes", Num(kMaxKeyBytes), "one GGUF metadata key"},
+      {"kMaxNameBytes", Num(kMaxNameBytes), "one tensor name (GGUF, safetensors)"},
+      {"kMaxArrayElements", Num(kMaxArrayElements), "elements of one GGUF metadata array"},
+      {"kMaxTensors", Num(kMaxTensors), "tensors in one file or sharded checkpoint"},
+      {"kMaxMetadataPairs", Num(kMaxMetadataPairs), "GGUF metadata key/value pairs"},
+      {"kMaxTensorRank", Num(kMaxTensorRank), "dimensions of a safetensors tensor"},
+      {"kMaxGgufDims", Num(kMaxGgufDims), "dimensions of a GGUF tensor"},
+      {"kMaxNestingDepth", Num(kMaxNestingDepth), "nesting of GGUF arrays of arrays"},
+      {"kMaxShards", Num(kMaxShards), "shards of one safetensors checkpoint"},
+      {"onnx::kMaxOnnxRank", Num(onnx::kMaxOnnxRank), "dimensions of one ONNX tensor"},
+      {"onnx::kMaxOnnxDim", Num(onnx::kMaxOnnxDim), "one ONNX dimension"},
+      {"onnx::kMaxGraphDepth", Num(onnx::kMaxGraphDepth), "nesting of ONNX subgraphs (If, Loop, Scan)"},
+      {"onnx::kMaxFoldElements", Num(onnx::kMaxFoldElements),
+       "elements of an ONNX tensor whose values shape inference computes"},
       {"kMaxTokens", Num(kMaxTokens),
        "--batch-size, --seq-len, --prompt-tokens, and prompt + new tokens"},
       {"kMaxSteps", Num(kMaxSteps), "--max-new-tokens (generation steps)"},
