@@ -2,26 +2,16 @@
 // one clear line with exit code 3, and --list-models shows the families with their counts.
 #include <gtest/gtest.h>
 
+#include "cli_util.h"
+
 #include <array>
 #include <cstdio>
 #include <string>
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(CALFLOPS_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+using cli::Result;
+using cli::RunCli;
 
 TEST(CliEncoders, GenerateOnAnEncoderIsAnError) {
   Result r = RunCli("bert-base-uncased --mode generate");

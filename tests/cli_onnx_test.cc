@@ -3,6 +3,8 @@
 // and make --strict fail with exit code 3; malformed files give one located line.
 #include <gtest/gtest.h>
 
+#include "cli_util.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -11,20 +13,8 @@
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(CALFLOPS_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+using cli::Result;
+using cli::RunCli;
 
 std::string Fixture(const std::string& name) {
   return std::string(CALFLOPS_SOURCE_DIR) + "/tests/data/onnx/" + name;

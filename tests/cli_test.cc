@@ -2,6 +2,8 @@
 // and a non-zero exit; the main job prints the calflops report.
 #include <gtest/gtest.h>
 
+#include "cli_util.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -10,20 +12,8 @@
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
-
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(CALFLOPS_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+using cli::Result;
+using cli::RunCli;
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
   auto dir = std::filesystem::temp_directory_path() / "calflops_cli_test";

@@ -2,26 +2,16 @@
 // one-line errors for bad values.
 #include <gtest/gtest.h>
 
+#include "cli_util.h"
+
 #include <array>
 #include <cstdio>
 #include <string>
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
-
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(CALFLOPS_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+using cli::Result;
+using cli::RunCli;
 
 TEST(CliVision, BadImageSize) {
   for (const char* v : {"360", "x640", "360x", "axb", "0x640", "360x-5"}) {
