@@ -86,7 +86,7 @@ class GraphInference {
   static bool Sane(TensorInfo& t);
 
   const Model& model_;
-  const InferOptions& options_;
+  InferOptions options_;  // a copy: callers pass temporaries
   NodeVisitor* visitor_;
   std::unique_ptr<Scope> main_;
   std::vector<size_t> order_;
