@@ -1,6 +1,7 @@
 #include "fuzz/fuzz_entries.h"
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
+#include "archs/moe/sparse_moe_block.h"
 #include "model/error.h"
 #include "readers/gguf/gguf_reader.h"
 #include "readers/onnx/onnx_architecture.h"
@@ -105,6 +107,54 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
 /// 75,000 modules) are built, but analysed by the unit tests, not here.
 constexpr size_t kMaxFuzzedModules = 5000;
 
+/// Layers are repetitions: a stack of 32 costs 10 to 30 times one of 1 to 4 and covers no more
+/// code, and the zoo seeds the fuzzer mutates have 24 to 126. Stacks deeper than 4 but within
+/// kMaxLayers are lowered to 1 to 4 layers (in the config and its text and vision configs, which
+/// get 2 where they leave it to a default); out-of-range counts and wrong types are left for the
+/// reader to refuse. Routed experts above 16 are lowered to 16 the same way.
+Config ShallowLayers(Config config) {
+  constexpr int64_t kFuzzLayers = 4, kFuzzExperts = 16;
+  nlohmann::json j = config.raw();
+  bool changed = false;
+  auto lower = [&](nlohmann::json& obj) {
+    if (!obj.is_object()) return;
+    for (const char* key : {"num_hidden_layers", "n_layer"}) {
+      auto it = obj.find(key);
+      if (it == obj.end() || !it->is_number_integer()) continue;
+      int64_t n = it->get<int64_t>();
+      if (n <= kFuzzLayers || n > kMaxLayers) continue;
+      *it = 1 + n % kFuzzLayers;
+      changed = true;
+    }
+    // Routed experts repeat too (Qwen3-MoE has 128 a layer); 16 stays above every top-k seeded.
+    for (const char* key : {"num_experts", "num_local_experts", "n_routed_experts"}) {
+      auto it = obj.find(key);
+      if (it == obj.end() || !it->is_number_integer()) continue;
+      int64_t n = it->get<int64_t>();
+      if (n <= kFuzzExperts || n > kMaxExpertsPerLayer) continue;
+      *it = kFuzzExperts;
+      changed = true;
+    }
+  };
+  lower(j);
+  if (j.is_object()) {
+    for (const char* sub : {"text_config", "vision_config"}) {
+      auto it = j.find(sub);
+      if (it == j.end()) continue;
+      lower(*it);
+      // Sub-configs often leave the depth to their class default (Llama's 32, CLIP's 12 or 24).
+      if (it->is_object() && !it->contains("num_hidden_layers")) {
+        (*it)["num_hidden_layers"] = 2;
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return config;
+  // (replace: a string the parser accepted must not make the dump throw.)
+  return Config::Parse(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       config.source());
+}
+
 }  // namespace
 
 int Gguf(const uint8_t* data, size_t size) {
@@ -163,7 +213,7 @@ int Onnx(const uint8_t* data, size_t size) {
 int ConfigJson(const uint8_t* data, size_t size) {
   return Guard([&] {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    calflops::Config config = calflops::Config::Parse(bytes, "fuzz.json");
+    calflops::Config config = ShallowLayers(calflops::Config::Parse(bytes, "fuzz.json"));
     // The input's length picks the attention implementation, the convention and the device.
     BuildOptions build;
     build.attn = static_cast<AttnImpl>(size % 3);

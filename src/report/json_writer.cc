@@ -6,25 +6,30 @@
 namespace calflops {
 
 std::string JsonWriter::Escape(std::string_view s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
+  std::string o;
+  o.reserve(s.size() + 2);
+  o += '"';
+  size_t run = 0;  // start of the run of characters copied as they are
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    o.append(s, run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': o += "\\\""; break;
       case '\\': o += "\\\\"; break;
       case '\n': o += "\\n"; break;
       case '\t': o += "\\t"; break;
       case '\r': o += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          o += b;
-        } else {
-          o += static_cast<char>(c);
-        }
+      default: {
+        char b[8];
+        std::snprintf(b, sizeof b, "\\u%04x", c);
+        o += b;
+      }
     }
   }
-  return o + "\"";
+  o.append(s, run, std::string_view::npos);
+  return o += '"';
 }
 
 void JsonWriter::Newline() {

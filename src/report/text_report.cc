@@ -11,12 +11,14 @@ namespace {
 /// PyTorch's _addindent: every line but the first gets `n` more spaces.
 std::string AddIndent(const std::string& s, int n) {
   std::string out;
-  std::string pad(static_cast<size_t>(n), ' ');
-  for (size_t i = 0; i < s.size(); ++i) {
-    out += s[i];
-    if (s[i] == '\n') out += pad;
+  out.reserve(s.size() + 16 * static_cast<size_t>(n));
+  // Copies line by line: reports of big models re-indent long strings at every level.
+  size_t start = 0;
+  for (size_t nl = s.find('\n'); nl != std::string::npos; nl = s.find('\n', start)) {
+    out.append(s, start, nl + 1 - start).append(static_cast<size_t>(n), ' ');
+    start = nl + 1;
   }
-  return out;
+  return out.append(s, start, std::string::npos);
 }
 
 std::string StatsItem(const Profile& p, ModuleId id, int precision) {
