@@ -4,6 +4,18 @@
 
 namespace calflops {
 
+std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
+  switch (impl) {
+    case AttnImpl::kEager:
+      return prefix + "Attention";
+    case AttnImpl::kSdpa:
+      return prefix + "SdpaAttention";
+    case AttnImpl::kFlashAttention2:
+      return prefix + "FlashAttention2";
+  }
+  return prefix + "Attention";
+}
+
 std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
   if (w.mode == Mode::kForward) {
     return {ForwardCall{.label = "forward",

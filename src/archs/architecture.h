@@ -16,6 +16,10 @@ namespace calflops {
 /// transformers' attn_implementation.
 enum class AttnImpl { kEager, kSdpa, kFlashAttention2 };
 
+/// transformers 4.45's attention class for an implementation: prefix + "Attention",
+/// "SdpaAttention" or "FlashAttention2" (LlamaSdpaAttention, GPT2FlashAttention2, ...).
+std::string AttentionClass(const std::string& prefix, AttnImpl impl);
+
 struct BuildOptions {
   AttnImpl attn = AttnImpl::kSdpa;  ///< transformers 4.45's default when torch >= 2.1.1
   std::string model_class;          ///< "" = config architectures[0]

@@ -9,31 +9,14 @@
 
 namespace calflops {
 
-LlamaParams GemmaParams(const Config& c, const LlamaParams& defaults) {
-  LlamaParams p = LlamaParams::FromConfig(c, defaults);
-  p.mlp_bias = false;
-  p.hidden_act = c.IsSet("hidden_activation") ? c.String("hidden_activation", "")
-                                              : std::string("gelu_pytorch_tanh");
-  p.act_where = c.Where("hidden_activation");
-  return p;
-}
-
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  LlamaParams d;  // GemmaConfig defaults
-  d.prefix = "Gemma";
-  d.vocab = 256000;
+  LlamaParams d = GemmaDefaults("Gemma");  // GemmaConfig defaults
   d.hidden = 3072;
   d.intermediate = 24576;
   d.n_layers = 28;
   d.n_heads = 16;
-  d.head_dim = 256;
-  d.tie_word_embeddings = true;
-  d.norm = NormStyle::kGemma;
-  d.scale_embeddings = true;
-  d.rotary = RotaryStyle::kPerAttention;
-  d.scale_scores_by_mul = true;
   return MakeDecoder(GemmaParams(c, d), cls, o, ConfigDType(c));
 }
 

@@ -19,21 +19,13 @@ std::optional<double> Softcap(const Config& c, const char* key, double fallback)
 }
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  LlamaParams d;  // Gemma2Config defaults
-  d.prefix = "Gemma2";
-  d.vocab = 256000;
+  LlamaParams d = GemmaDefaults("Gemma2");  // Gemma2Config defaults
   d.hidden = 2304;
   d.intermediate = 9216;
   d.n_layers = 26;
   d.n_heads = 8;
   d.n_kv_heads = 4;
-  d.head_dim = 256;
-  d.tie_word_embeddings = true;
-  d.norm = NormStyle::kGemma;
-  d.scale_embeddings = true;
   d.sandwich_norms = true;
-  d.rotary = RotaryStyle::kPerAttention;
-  d.scale_scores_by_mul = true;
   d.sdpa_mask_from = 0;  // Gemma2Model always builds a 4-D mask
   LlamaParams p = GemmaParams(c, d);
   p.attn_softcap = Softcap(c, "attn_logit_softcapping", 50.0);

@@ -3,12 +3,14 @@
 // fused c_attn, a GELU-new MLP and an output head tied to wte. The head runs over every position,
 // at prefill too: GPT-2 has no num_logits_to_keep in 4.45.
 #include "archs/arch_registry.h"
+#include "archs/full_logits_causal_lm.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/hf_conv1d.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
+#include "archs/nn/tied_head.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -65,10 +67,12 @@ struct Gpt2Block {
   int64_t layer = 0;
 };
 
-class Gpt2 : public Architecture {
+class Gpt2 : public FullLogitsCausalLm {
  public:
   Gpt2(const Gpt2Params& p, const std::string& cls, AttnImpl impl, DType dtype)
-      : Architecture(dtype), p_(p), impl_(impl) {
+      : FullLogitsCausalLm(dtype), p_(p), impl_(impl) {
+    cache_heads_ = p.n_heads;
+    cache_head_dim_ = p.head_dim;
     ModuleId root = tree_.root();
     tree_[root].class_name = cls;
     bool bare = cls == "GPT2Model";
@@ -79,15 +83,14 @@ class Gpt2 : public Architecture {
     BuildDropout(tree_, tr, "drop", p.embd_pdrop);
     ModuleId list = tree_.Add(tr, "h", "ModuleList");
     tree_[list].is_module_list = true;
-    const char* attn_cls = impl == AttnImpl::kEager  ? "GPT2Attention"
-                           : impl == AttnImpl::kSdpa ? "GPT2SdpaAttention"
-                                                     : "GPT2FlashAttention2";
+    std::string attn_cls = AttentionClass("GPT2", impl);
     for (int64_t i = 0; i < p.n_layers; ++i) {
       Gpt2Block b;
       b.layer = i;
       b.id = tree_.Add(list, std::to_string(i), "GPT2Block");
       b.ln_1 = LayerNorm::Build(tree_, b.id, "ln_1", p.hidden, p.eps, dtype);
       b.attn = tree_.Add(b.id, "attn", attn_cls);
+      cached_attn_.push_back(b.attn);
       b.c_attn = HfConv1D::Build(tree_, b.attn, "c_attn", 3 * p.hidden, p.hidden, dtype);
       b.attn_proj = HfConv1D::Build(tree_, b.attn, "c_proj", p.hidden, p.hidden, dtype);
       BuildDropout(tree_, b.attn, "attn_dropout", p.attn_pdrop);
@@ -101,30 +104,7 @@ class Gpt2 : public Architecture {
       blocks_.push_back(b);
     }
     ln_f_ = LayerNorm::Build(tree_, tr, "ln_f", p.hidden, p.eps, dtype);
-    if (!bare) {
-      lm_head_ = Linear::Build(tree_, root, "lm_head", p.hidden, p.vocab, false, dtype);
-      if (p.tie) {
-        tree_[lm_head_->id].params.clear();
-        tree_.AddParam(lm_head_->id, "weight", Shape{p.vocab, p.hidden}, dtype, wte_.storage);
-      }
-    }
-  }
-
-  /// Every layer caches K and V of all heads (the layer_past tuple), whatever attention class.
-  std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const Gpt2Block& b : blocks_) {
-      specs.push_back(
-          {.module = b.attn, .elements_per_token = KvElements(2 * p_.n_heads, p_.head_dim)});
-    }
-    return specs;
-  }
-
-  /// The causal-LM plan, with logits over every prompt position at prefill.
-  std::vector<ForwardCall> Plan(const Workload& w) const override {
-    auto calls = Architecture::Plan(w);
-    calls.front().logits_tokens = calls.front().new_tokens;
-    return calls;
+    if (!bare) lm_head_ = BuildOutputHead(tree_, root, "lm_head", wte_, p.tie, dtype);
   }
 
   void Forward(Tracer& t, const ForwardCall& c) const override {

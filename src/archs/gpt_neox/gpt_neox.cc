@@ -6,11 +6,13 @@
 #include <cmath>
 
 #include "archs/arch_registry.h"
+#include "archs/full_logits_causal_lm.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
+#include "archs/nn/tied_head.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -67,10 +69,12 @@ struct NeoxLayer {
   Activation act;
 };
 
-class GptNeox : public Architecture {
+class GptNeox : public FullLogitsCausalLm {
  public:
   GptNeox(const NeoxParams& p, const std::string& cls, AttnImpl impl, DType dtype)
-      : Architecture(dtype), p_(p), impl_(impl) {
+      : FullLogitsCausalLm(dtype), p_(p), impl_(impl) {
+    cache_heads_ = p.n_heads;
+    cache_head_dim_ = p.head_dim;
     ModuleId root = tree_.root();
     tree_[root].class_name = cls;
     bool bare = cls == "GPTNeoXModel";
@@ -79,9 +83,7 @@ class GptNeox : public Architecture {
     BuildDropout(tree_, m, "emb_dropout", p.hidden_dropout);
     ModuleId list = tree_.Add(m, "layers", "ModuleList");
     tree_[list].is_module_list = true;
-    const char* attn_cls = impl == AttnImpl::kEager  ? "GPTNeoXAttention"
-                           : impl == AttnImpl::kSdpa ? "GPTNeoXSdpaAttention"
-                                                     : "GPTNeoXFlashAttention2";
+    std::string attn_cls = AttentionClass("GPTNeoX", impl);
     for (int64_t i = 0; i < p.n_layers; ++i) {
       NeoxLayer l;
       l.id = tree_.Add(list, std::to_string(i), "GPTNeoXLayer");
@@ -91,6 +93,7 @@ class GptNeox : public Architecture {
       BuildDropout(tree_, l.id, "post_attention_dropout", p.hidden_dropout);
       BuildDropout(tree_, l.id, "post_mlp_dropout", p.hidden_dropout);
       l.attn = tree_.Add(l.id, "attention", attn_cls);
+      cached_attn_.push_back(l.attn);
       // Registered per layer but never called in 4.45: the model-level one computes cos / sin.
       tree_.Add(l.attn, "rotary_emb", "GPTNeoXRotaryEmbedding");
       l.qkv =
@@ -106,31 +109,7 @@ class GptNeox : public Architecture {
     }
     final_norm_ = LayerNorm::Build(tree_, m, "final_layer_norm", p.hidden, p.eps, dtype);
     rotary_ = tree_.Add(m, "rotary_emb", "GPTNeoXRotaryEmbedding");
-    if (!bare) {
-      embed_out_ = Linear::Build(tree_, root, "embed_out", p.hidden, p.vocab, false, dtype);
-      if (p.tie) {
-        tree_[embed_out_->id].params.clear();
-        tree_.AddParam(embed_out_->id, "weight", Shape{p.vocab, p.hidden}, dtype,
-                       embed_in_.storage);
-      }
-    }
-  }
-
-  /// Every layer caches K and V of all heads, whatever attention class.
-  std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const NeoxLayer& l : layers_) {
-      specs.push_back(
-          {.module = l.attn, .elements_per_token = KvElements(2 * p_.n_heads, p_.head_dim)});
-    }
-    return specs;
-  }
-
-  /// The causal-LM plan, with logits over every prompt position at prefill.
-  std::vector<ForwardCall> Plan(const Workload& w) const override {
-    auto calls = Architecture::Plan(w);
-    calls.front().logits_tokens = calls.front().new_tokens;
-    return calls;
+    if (!bare) embed_out_ = BuildOutputHead(tree_, root, "embed_out", embed_in_, p.tie, dtype);
   }
 
   void Forward(Tracer& t, const ForwardCall& c) const override {

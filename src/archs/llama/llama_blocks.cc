@@ -2,22 +2,11 @@
 
 #include "archs/nn/dropout.h"
 #include "archs/nn/gemma_rms_norm.h"
+#include "archs/nn/tied_head.h"
 
 namespace calflops {
 
 using enum CallForm;
-
-std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
-  switch (impl) {
-    case AttnImpl::kEager:
-      return prefix + "Attention";
-    case AttnImpl::kSdpa:
-      return prefix + "SdpaAttention";
-    case AttnImpl::kFlashAttention2:
-      return prefix + "FlashAttention2";
-  }
-  return prefix + "Attention";
-}
 
 RmsNormBlock RmsNormBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                                  const std::string& cls, int64_t dim, double eps, NormStyle style,
@@ -221,12 +210,7 @@ LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, cons
   b.final_softcap = p.final_softcap;
   ModuleId model = tree.Add(id, "model", p.prefix + "Model");
   b.model = LlamaModelBlock::Build(tree, model, p, impl, dtype, hooks);
-  b.lm_head = Linear::Build(tree, id, "lm_head", p.hidden, p.vocab, false, dtype);
-  if (p.tie_word_embeddings) {
-    // The head shares embed_tokens' weight: one tensor, counted once.
-    tree[b.lm_head.id].params.clear();
-    tree.AddParam(b.lm_head.id, "weight", Shape{p.vocab, p.hidden}, dtype, b.model.embed.storage);
-  }
+  b.lm_head = BuildOutputHead(tree, id, "lm_head", b.model.embed, p.tie_word_embeddings, dtype);
   return b;
 }
 

@@ -136,7 +136,4 @@ struct LlamaCausalLmBlock {
   Shape Forward(Tracer& t, const DecoderStep& s, int64_t logits, bool embeds_given = false) const;
 };
 
-/// Class name of the attention module for an implementation: LlamaSdpaAttention, ...
-std::string AttentionClass(const std::string& prefix, AttnImpl impl);
-
 }  // namespace calflops

@@ -30,18 +30,6 @@ LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, int64_t i, const Spar
 
 }  // namespace
 
-std::vector<bool> QwenSparseLayers(const Config& c, int64_t n_layers, int64_t n_experts) {
-  int64_t step = c.Int("decoder_sparse_step", 1, 1, kMaxLayers);
-  std::vector<int64_t> dense = c.Ints("mlp_only_layers");
-  std::sort(dense.begin(), dense.end());  // a long list must not cost layers x its length
-  std::vector<bool> sparse(static_cast<size_t>(n_layers));
-  for (int64_t i = 0; i < n_layers; ++i) {
-    bool listed = std::binary_search(dense.begin(), dense.end(), i);
-    sparse[static_cast<size_t>(i)] = !listed && n_experts > 0 && (i + 1) % step == 0;
-  }
-  return sparse;
-}
-
 void CheckExperts(const Config& c, const char* experts_key, int64_t experts, const char* k_key,
                   int64_t k, int64_t moe_layers) {
   if (experts > kMaxExpertsPerLayer) {

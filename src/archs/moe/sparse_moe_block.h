@@ -53,10 +53,6 @@ struct SparseMoeBlock : FeedForward {
 void RunRoutedExperts(Tracer& t, ModuleId block, const std::vector<LlamaMlpBlock>& experts,
                       int64_t tokens, int64_t k, int64_t hidden);
 
-/// Qwen2-MoE / Qwen3-MoE layer choice: layer i has the sparse block unless it is listed in
-/// mlp_only_layers, when num_experts > 0 and (i + 1) % decoder_sparse_step == 0.
-std::vector<bool> QwenSparseLayers(const Config& c, int64_t n_layers, int64_t n_experts);
-
 /// Reads and checks an expert count / top-k pair from a config.
 void CheckExperts(const Config& c, const char* experts_key, int64_t experts, const char* k_key,
                   int64_t k, int64_t moe_layers);

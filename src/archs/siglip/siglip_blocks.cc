@@ -83,9 +83,7 @@ std::vector<SiglipEncoderLayer> BuildSiglipEncoder(ModuleTree& tree, ModuleId pa
   ModuleId enc = tree.Add(parent, "encoder", "SiglipEncoder");
   ModuleId list = tree.Add(enc, "layers", "ModuleList");
   tree[list].is_module_list = true;
-  const char* attn_cls = impl == AttnImpl::kEager  ? "SiglipAttention"
-                         : impl == AttnImpl::kSdpa ? "SiglipSdpaAttention"
-                                                   : "SiglipFlashAttention2";
+  std::string attn_cls = AttentionClass("Siglip", impl);
   std::vector<SiglipEncoderLayer> layers;
   for (int64_t i = 0; i < p.n_layers; ++i) {
     SiglipEncoderLayer l;

@@ -54,6 +54,12 @@ class OpContext {
   size_t num_outputs() const { return std::min(outputs_.size(), node_.outputs.size()); }
   bool has_out(size_t i) const { return i < outputs_.size() && !node_.outputs[i].empty(); }
   TensorInfo& out(size_t i) { return outputs_[i]; }
+  /// Output i reset to an unknown value of element type `elem`: where a shape rule starts.
+  TensorInfo& ResetOut(size_t i, int32_t elem) {
+    outputs_[i] = TensorInfo{};
+    outputs_[i].elem = elem;
+    return outputs_[i];
+  }
   const TensorInfo& out(size_t i) const { return outputs_[i]; }
 
   /// Attribute lookup; function-body references (ref_attr_name) resolve to the caller's.

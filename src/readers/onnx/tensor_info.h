@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "readers/onnx/onnx_model.h"
@@ -36,6 +37,11 @@ struct TensorInfo {
   static TensorInfo Reals(int32_t elem, std::vector<int64_t> dims, std::vector<double> values);
   static TensorInfo FromTensor(const Tensor& t);
 
+  /// Makes the rank known, with these dimensions (-1 for unknown ones).
+  void SetShape(std::vector<int64_t> d) {
+    rank_known = true;
+    dims = std::move(d);
+  }
   int rank() const { return static_cast<int>(dims.size()); }
   /// Every dimension known.
   bool IsStatic() const;

@@ -44,9 +44,7 @@ void LowerBiasAdd(LowerContext& l) {
 void FusedMatMulInfer(OpContext& c) {
   const TensorInfo& a = c.in(0);
   const TensorInfo& b = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = a.elem;
+  TensorInfo& out = c.ResetOut(0, a.elem);
   if (!a.rank_known || !b.rank_known || a.rank() < 2 || b.rank() < 2) return;
   bool ta = c.Int("transA", 0) != 0, tb = c.Int("transB", 0) != 0;
   int64_t m = a.dims[a.dims.size() - (ta ? 1 : 2)], n = b.dims[b.dims.size() - (tb ? 2 : 1)];
@@ -55,8 +53,7 @@ void FusedMatMulInfer(OpContext& c) {
                      std::vector<int64_t>(b.dims.begin(), b.dims.end() - 2), batch)) {
     c.Fail("batch dimensions do not broadcast");
   }
-  out.rank_known = true;
-  out.dims = batch;
+  out.SetShape(batch);
   out.dims.push_back(m);
   out.dims.push_back(n);
 }
@@ -376,12 +373,9 @@ void LowerOnnxAttention(LowerContext& l) {
 /// MatMulNBits(A (..., K), B packed (N, blocks, blob), scales, ...) with attributes K and N.
 void MatMulNBitsInfer(OpContext& c) {
   const TensorInfo& a = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = a.elem;
+  TensorInfo& out = c.ResetOut(0, a.elem);
   if (!a.rank_known) return;
-  out.rank_known = true;
-  out.dims = a.dims;
+  out.SetShape(a.dims);
   if (!out.dims.empty()) out.dims.back() = c.Int("N", -1);
 }
 

@@ -16,9 +16,7 @@ using namespace rules;  // NOLINT
 void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
   const TensorInfo& a = c.in(a_at);
   const TensorInfo& b = c.in(b_at);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = elem;
+  TensorInfo& out = c.ResetOut(0, elem);
   if (!a.rank_known || !b.rank_known) return;
   if (a.rank() == 0 || b.rank() == 0) c.Fail("matmul of a scalar");
   std::vector<int64_t> ad = a.dims, bd = b.dims;
@@ -35,8 +33,7 @@ void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
     c.Fail("matmul batch dimensions of " + a.ShapeString() + " and " + b.ShapeString() +
            " do not broadcast");
   }
-  out.rank_known = true;
-  out.dims = batch;
+  out.SetShape(batch);
   if (a.rank() > 1) out.dims.push_back(ad[ad.size() - 2]);
   if (b.rank() > 1) out.dims.push_back(bd.back());
 }
@@ -62,9 +59,7 @@ void LowerQLinearMatMul(LowerContext& l) { LowerMatMulAt(l, 0, 3); }
 void GemmInfer(OpContext& c) {
   const TensorInfo& a = c.in(0);
   const TensorInfo& b = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = a.elem;
+  TensorInfo& out = c.ResetOut(0, a.elem);
   if (!a.rank_known || !b.rank_known) return;
   if (a.rank() != 2 || b.rank() != 2)
     c.Fail("Gemm needs 2-D A and B, got " + a.ShapeString() + " and " + b.ShapeString());
@@ -73,8 +68,7 @@ void GemmInfer(OpContext& c) {
   int64_t kb = tb ? b.dims[1] : b.dims[0], n = tb ? b.dims[0] : b.dims[1];
   if (ka >= 0 && kb >= 0 && ka != kb)
     c.Fail("Gemm inner dimensions differ: " + std::to_string(ka) + " vs " + std::to_string(kb));
-  out.rank_known = true;
-  out.dims = {m, n};
+  out.SetShape({m, n});
 }
 
 void LowerGemm(LowerContext& l) {
@@ -196,9 +190,7 @@ bool EinsumSizes(const OpContext& c, const std::vector<Term>& ins, std::map<char
 }
 
 void EinsumInfer(OpContext& c) {
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = ElemOf(c);
+  TensorInfo& out = c.ResetOut(0, ElemOf(c));
   std::vector<Term> ins;
   Term o;
   if (!ParseEinsum(std::string(c.String("equation", "")), c, ins, o)) return;
@@ -275,9 +267,7 @@ void LowerEinsum(LowerContext& l) {
 
 void DetInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known) return;
   if (x.rank() < 2) c.Fail("Det needs rank >= 2");
   out.rank_known = true;
@@ -321,9 +311,7 @@ void LowerDynamicQuantize(LowerContext& l) {
 
 void DftInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known) return;
   int r = x.rank();
   int64_t axis_attr =
@@ -331,8 +319,7 @@ void DftInfer(OpContext& c) {
   if (c.opset() >= 20 && c.has(2) && !c.in(2).has_values) return;
   int axis = NormalizeAxis(axis_attr, r - 1);  // the last dim holds real / imaginary parts
   if (axis < 0) c.Fail("axis out of range");
-  out.rank_known = true;
-  out.dims = x.dims;
+  out.SetShape(x.dims);
   out.dims.back() = 2;
   if (c.has(1) && !(c.in(1).rank_known && c.in(1).numel() == 0)) {
     if (!c.in(1).has_values) {
@@ -348,9 +335,7 @@ void DftInfer(OpContext& c) {
 
 void StftInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known || x.rank() < 2) return;
   int64_t step = c.in(1).has_values ? c.in(1).IntAt(0) : -1;
   int64_t frame = -1;
@@ -360,8 +345,7 @@ void StftInfer(OpContext& c) {
   int64_t frames = (step > 0 && frame > 0 && len >= 0) ? (len - frame) / step + 1 : -1;
   bool onesided = c.Int("onesided", 1) != 0;
   int64_t bins = frame < 0 ? -1 : onesided ? frame / 2 + 1 : frame;
-  out.rank_known = true;
-  out.dims = {x.dims[0], frames, bins, 2};
+  out.SetShape({x.dims[0], frames, bins, 2});
 }
 
 void WindowInfer(OpContext& c) {

@@ -52,9 +52,7 @@ int64_t Prod(const std::vector<int64_t>& v, size_t from = 0) {
 void ConvLike(OpContext& c, size_t x_at, size_t w_at, int32_t elem) {
   const TensorInfo& x = c.in(x_at);
   const TensorInfo& w = c.in(w_at);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = elem;
+  TensorInfo& out = c.ResetOut(0, elem);
   if (!x.rank_known || x.rank() < 3) {
     if (x.rank_known) c.Fail("input must have rank >= 3, got " + x.ShapeString());
     return;
@@ -68,8 +66,7 @@ void ConvLike(OpContext& c, size_t x_at, size_t w_at, int32_t elem) {
     c.Fail("input channels " + std::to_string(x.dims[1]) + " != weight " + w.ShapeString() +
            " x group " + std::to_string(group));
   }
-  out.rank_known = true;
-  out.dims = {x.dims[0], w.rank_known && w.rank() >= 1 ? w.dims[0] : -1};
+  out.SetShape({x.dims[0], w.rank_known && w.rank() >= 1 ? w.dims[0] : -1});
   for (size_t i = 0; i < spatial; ++i) {
     out.dims.push_back(WindowOut(x.dims[2 + i], win.kernel[i], win.strides[i], win.dilations[i],
                                  win.pads[i], win.pads[i + spatial], win.auto_pad, false));
@@ -93,9 +90,7 @@ void LowerQLinearConv(LowerContext& l) { LowerConvAt(l, 0, 3, 8); }
 void ConvTransposeInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
   const TensorInfo& w = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known || x.rank() < 3) return;
   size_t spatial = static_cast<size_t>(x.rank() - 2);
   Window win = ReadWindow(c, spatial, &w);
@@ -104,9 +99,8 @@ void ConvTransposeInfer(OpContext& c) {
   std::vector<int64_t> out_pad = c.Ints("output_padding");
   if (out_pad.empty()) out_pad.assign(spatial, 0);
   std::vector<int64_t> out_shape = c.Ints("output_shape");
-  out.rank_known = true;
-  out.dims = {x.dims[0],
-              w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1};
+  out.SetShape({x.dims[0],
+              w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1});
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
     int64_t d;
@@ -168,13 +162,10 @@ void LowerPool(LowerContext& l) {
 
 void GlobalPoolInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known) return;
   if (x.rank() < 2) c.Fail("input must have rank >= 2");
-  out.rank_known = true;
-  out.dims = {x.dims[0], x.dims[1]};
+  out.SetShape({x.dims[0], x.dims[1]});
   out.dims.resize(x.dims.size(), 1);
 }
 
@@ -188,9 +179,7 @@ void LowerGlobalPool(LowerContext& l) {
 
 void MaxUnpoolInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (auto shape = IntsOf(c, 2)) {
     out = TensorInfo::OfShape(x.elem, *shape);
     return;
@@ -198,8 +187,7 @@ void MaxUnpoolInfer(OpContext& c) {
   if (!x.rank_known || x.rank() < 3) return;
   size_t spatial = static_cast<size_t>(x.rank() - 2);
   Window win = ReadWindow(c, spatial, nullptr);
-  out.rank_known = true;
-  out.dims = {x.dims[0], x.dims[1]};
+  out.SetShape({x.dims[0], x.dims[1]});
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
     int64_t d = in < 0
@@ -346,9 +334,7 @@ void LowerHardmax(LowerContext& l) {
 
 void ResizeInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known) return;
   int r = x.rank();
   out.rank_known = true;
@@ -433,12 +419,9 @@ void LowerResize(LowerContext& l) {
 void GridSampleInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
   const TensorInfo& grid = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!grid.rank_known || grid.rank() < 3) return;
-  out.rank_known = true;
-  out.dims = {grid.dims[0], x.rank_known && x.rank() >= 2 ? x.dims[1] : -1};
+  out.SetShape({grid.dims[0], x.rank_known && x.rank() >= 2 ? x.dims[1] : -1});
   out.dims.insert(out.dims.end(), grid.dims.begin() + 1, grid.dims.end() - 1);
 }
 
@@ -449,9 +432,7 @@ void LowerGridSample(LowerContext& l) {
 }
 
 void AffineGridInfer(OpContext& c) {
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = c.in(0).elem;
+  TensorInfo& out = c.ResetOut(0, c.in(0).elem);
   auto size = IntsOf(c, 1);
   if (!size) return;
   if (size->size() < 3) c.Fail("size must hold N, C and spatial sizes");

@@ -33,9 +33,7 @@ std::optional<std::vector<int64_t>> ReducedAxes(const OpContext& c, int rank, bo
 
 void ReduceInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = x.elem;
+  TensorInfo& out = c.ResetOut(0, x.elem);
   if (!x.rank_known) return;
   bool keep = c.Int("keepdims", 1) != 0;
   bool noop = false;
@@ -90,9 +88,7 @@ void ReduceInfer(OpContext& c) {
 
 void ArgInfer(OpContext& c) {
   const TensorInfo& x = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = kInt64;
+  TensorInfo& out = c.ResetOut(0, kInt64);
   if (!x.rank_known) return;
   int axis = NormalizeAxis(c.Int("axis", 0), x.rank());
   if (axis < 0) c.Fail("axis out of range");

@@ -15,9 +15,7 @@ void SameShape(OpContext& c, size_t i, size_t o, int32_t elem) {
 }
 
 void BroadcastAll(OpContext& c, int32_t elem) {
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = elem != kUndefined ? elem : ElemOf(c);
+  TensorInfo& out = c.ResetOut(0, elem != kUndefined ? elem : ElemOf(c));
   std::vector<int64_t> dims;
   bool first = true;
   for (size_t i = 0; i < c.num_inputs(); ++i) {
@@ -37,8 +35,7 @@ void BroadcastAll(OpContext& c, int32_t elem) {
     dims = std::move(next);
   }
   if (first) return;
-  out.rank_known = true;
-  out.dims = std::move(dims);
+  out.SetShape(std::move(dims));
 }
 
 std::optional<std::vector<int64_t>> IntsOf(const OpContext& c, size_t i) {

@@ -115,16 +115,13 @@ void SplitToSequenceInfer(OpContext& c) {
 
 void ConcatFromSequenceInfer(OpContext& c) {
   const TensorInfo& s = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = s.elem;
+  TensorInfo& out = c.ResetOut(0, s.elem);
   if (!s.rank_known) return;
   bool new_axis = c.Int("new_axis", 0) != 0;
   int r = s.rank() + (new_axis ? 1 : 0);
   int axis = NormalizeAxis(c.Int("axis", 0), r);
   if (axis < 0) c.Fail("axis out of range");
-  out.rank_known = true;
-  out.dims = s.dims;
+  out.SetShape(s.dims);
   if (new_axis) {
     out.dims.insert(out.dims.begin() + axis, s.seq_length);
   } else {

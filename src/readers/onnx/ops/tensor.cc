@@ -134,9 +134,7 @@ void ConstantOfShapeInfer(OpContext& c) {
 
 void ReshapeInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   std::vector<int64_t> shape;
   if (c.opset() < 5) {
     shape = c.Ints("shape");
@@ -193,8 +191,7 @@ void ReshapeInfer(OpContext& c) {
     c.Fail("cannot reshape " + in.ShapeString() + " to " +
            TensorInfo::OfShape(0, shape).ShapeString());
   }
-  out.rank_known = true;
-  out.dims = shape;
+  out.SetShape(shape);
   if (in.has_values && out.IsStatic() &&
       out.numel() == std::max<int64_t>(in.ints.size(), in.reals.size())) {
     out.has_values = true;
@@ -214,9 +211,7 @@ void PassValues(const TensorInfo& in, TensorInfo& out) {
 
 void FlattenInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   int r = in.rank();
   int64_t axis = c.Int("axis", 1);
@@ -227,16 +222,13 @@ void FlattenInfer(OpContext& c) {
     int64_t& p = i < axis ? a : b;
     p = MulDim(p, in.dims[static_cast<size_t>(i)]);
   }
-  out.rank_known = true;
-  out.dims = {a, b};
+  out.SetShape({a, b});
   PassValues(in, out);
 }
 
 void SqueezeInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   auto axes = Axes(c, 1, in.rank(), c.opset() >= 13);
   if (!axes) return;
@@ -254,16 +246,13 @@ void SqueezeInfer(OpContext& c) {
     }
     dims.push_back(d);
   }
-  out.rank_known = true;
-  out.dims = dims;
+  out.SetShape(dims);
   PassValues(in, out);
 }
 
 void UnsqueezeInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   std::vector<int64_t> raw;
   if (c.opset() >= 13) {
@@ -283,16 +272,13 @@ void UnsqueezeInfer(OpContext& c) {
   std::vector<int64_t> dims;
   size_t k = 0;
   for (int i = 0; i < r; ++i) dims.push_back(at[static_cast<size_t>(i)] ? 1 : in.dims[k++]);
-  out.rank_known = true;
-  out.dims = dims;
+  out.SetShape(dims);
   PassValues(in, out);
 }
 
 void TransposeInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   int r = in.rank();
   std::vector<int64_t> perm = c.Ints("perm");
@@ -323,9 +309,7 @@ void TransposeInfer(OpContext& c) {
 }
 
 void ConcatInfer(OpContext& c) {
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = ElemOf(c);
+  TensorInfo& out = c.ResetOut(0, ElemOf(c));
   int rank = -1;
   for (size_t i = 0; i < c.num_inputs(); ++i) {
     if (c.has(i) && c.in(i).rank_known) rank = c.in(i).rank();
@@ -358,8 +342,7 @@ void ConcatInfer(OpContext& c) {
     }
   }
   dims[static_cast<size_t>(axis)] = sum;
-  out.rank_known = true;
-  out.dims = dims;
+  out.SetShape(dims);
   // Contents: concatenation along the axis (shape vectors are 1-D; any rank works).
   if (!out.IsStatic() || out.numel() > kMaxFoldElements) return;
   int64_t outer = 1;
@@ -443,9 +426,7 @@ void SplitInfer(OpContext& c) {
 
 void SliceInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   int r = in.rank();
   std::vector<int64_t> starts, ends, axes, steps;
@@ -484,8 +465,7 @@ void SliceInfer(OpContext& c) {
       steps.size() != starts.size()) {
     c.Fail("starts, ends, axes and steps differ in length");
   }
-  out.rank_known = true;
-  out.dims = in.dims;
+  out.SetShape(in.dims);
   std::vector<int64_t> first(static_cast<size_t>(r), 0), step(static_cast<size_t>(r), 1);
   for (size_t i = 0; i < starts.size(); ++i) {
     int ax = NormalizeAxis(axes[i], r);
@@ -531,9 +511,7 @@ void SliceInfer(OpContext& c) {
 void GatherInfer(OpContext& c) {
   const TensorInfo& data = c.in(0);
   const TensorInfo& idx = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = data.elem;
+  TensorInfo& out = c.ResetOut(0, data.elem);
   if (!data.rank_known || !idx.rank_known) return;
   int r = data.rank();
   int axis = NormalizeAxis(c.Int("axis", 0), r);
@@ -565,9 +543,7 @@ void GatherElementsInfer(OpContext& c) { SameShape(c, 1, 0, c.in(0).elem); }
 void GatherNdInfer(OpContext& c) {
   const TensorInfo& data = c.in(0);
   const TensorInfo& idx = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = data.elem;
+  TensorInfo& out = c.ResetOut(0, data.elem);
   if (!data.rank_known || !idx.rank_known || idx.rank() == 0) return;
   int64_t b = c.Int("batch_dims", 0);
   int64_t last = idx.dims.back();
@@ -582,9 +558,7 @@ void ScatterInfer(OpContext& c) { SameShape(c); }
 
 void ExpandInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   auto shape = IntsOf(c, 1);
   if (!shape || !in.rank_known) {
     if (c.in(1).IsStatic() && c.in(1).rank() == 1 && in.rank_known &&
@@ -599,8 +573,7 @@ void ExpandInfer(OpContext& c) {
     c.Fail("cannot expand " + in.ShapeString() + " to " +
            TensorInfo::OfShape(0, *shape).ShapeString());
   }
-  out.rank_known = true;
-  out.dims = dims;
+  out.SetShape(dims);
   if (SmallKnown(in, out)) {
     auto os = Strides(out.dims);
     auto is = Strides(in.dims);
@@ -618,9 +591,7 @@ void ExpandInfer(OpContext& c) {
 
 void TileInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   out.rank_known = true;
   out.dims.assign(in.dims.size(), -1);
@@ -646,9 +617,7 @@ void TileInfer(OpContext& c) {
 
 void PadInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   int r = in.rank();
   out.rank_known = true;
@@ -717,24 +686,19 @@ void RangeInfer(OpContext& c) {
 
 void OneHotInfer(OpContext& c) {
   const TensorInfo& idx = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = c.in(2).elem;
+  TensorInfo& out = c.ResetOut(0, c.in(2).elem);
   if (!idx.rank_known) return;
   int r = idx.rank() + 1;
   int axis = NormalizeAxis(c.Int("axis", -1), r);
   if (axis < 0) c.Fail("axis out of range");
   int64_t depth = c.in(1).has_values ? c.in(1).IntAt(0) : -1;
-  out.rank_known = true;
-  out.dims = idx.dims;
+  out.SetShape(idx.dims);
   out.dims.insert(out.dims.begin() + axis, depth);
 }
 
 void DepthToSpaceInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   if (in.rank() != 4) c.Fail("input must be 4-D");
   int64_t b = c.Int("blocksize", 1);
@@ -753,9 +717,7 @@ void DepthToSpaceInfer(OpContext& c) {
 void CompressInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
   const TensorInfo& cond = c.in(1);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   int64_t kept = -1;
   if (cond.has_values) {
@@ -854,14 +816,11 @@ void EyeLikeInfer(OpContext& c) {
 
 void CenterCropPadInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   if (!in.rank_known) return;
   auto shape = IntsOf(c, 1);
   auto axes = Axes(c, 0, in.rank(), false);
-  out.rank_known = true;
-  out.dims = in.dims;
+  out.SetShape(in.dims);
   if (!shape || !axes) {
     out.dims.assign(in.dims.size(), -1);
     return;
@@ -875,15 +834,12 @@ void CenterCropPadInfer(OpContext& c) {
 
 void Col2ImInfer(OpContext& c) {
   const TensorInfo& in = c.in(0);
-  TensorInfo& out = c.out(0);
-  out = TensorInfo{};
-  out.elem = in.elem;
+  TensorInfo& out = c.ResetOut(0, in.elem);
   auto image = IntsOf(c, 1), block = IntsOf(c, 2);
   if (!in.rank_known || !image || !block) return;
   int64_t prod = 1;
   for (int64_t b : *block) prod = MulDim(prod, std::max<int64_t>(b, 0));
-  out.rank_known = true;
-  out.dims = {in.dims[0], in.dims[1] < 0 || prod == 0 ? -1 : in.dims[1] / prod};
+  out.SetShape({in.dims[0], in.dims[1] < 0 || prod == 0 ? -1 : in.dims[1] / prod});
   out.dims.insert(out.dims.end(), image->begin(), image->end());
 }
 
