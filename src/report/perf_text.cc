@@ -144,8 +144,7 @@ void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream&
          HumanSeconds(l.first.time_s) + " (" + split(l.first) + ")");
   }
   Line(out, "memory:",
-       HumanBytes(Count(static_cast<uint64_t>(l.memory_bytes))) + " of " +
-           HumanBytes(Count(static_cast<uint64_t>(l.capacity_bytes))) + " (" +
+       HumanBytes(l.memory_bytes) + " of " + HumanBytes(l.capacity_bytes) + " (" +
            Percent(l.memory_bytes, l.capacity_bytes) + "): " + (l.fits ? "fits" : "does NOT fit"));
   out << "\n";
   char buf[512];
@@ -205,8 +204,9 @@ void WriteTrainingSection(const ReportOptions& o, std::ostream& out) {
 
 }  // namespace
 
-std::string HumanBytes(Count bytes) {
-  double b = bytes.ToDouble();
+std::string HumanBytes(Count bytes) { return HumanBytes(bytes.ToDouble()); }
+
+std::string HumanBytes(double b) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   int u = 0;
   while (b >= 1024 && u < 5) {

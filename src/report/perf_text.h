@@ -19,6 +19,8 @@ void WriteMemoryUsageLine(const Estimates& e, std::ostream& out);
 
 /// 1536 -> "1.50 KiB": binary prefixes, two decimals.
 std::string HumanBytes(Count bytes);
+/// Estimates are doubles and may exceed 2^64 bytes (a 10^17-parameter config): never cast them.
+std::string HumanBytes(double bytes);
 /// 0.0123 -> "12.300 ms".
 std::string HumanSeconds(double s);
 /// 1.5e12 -> "1.5 T": SI prefixes, four significant digits.
