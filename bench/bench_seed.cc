@@ -6,23 +6,11 @@
 #include <sstream>
 
 #include "calflops/calflops.h"
+#include "tests/seed_options.h"
 
 namespace {
 
-calflops::Options SeedOptions() {
-  calflops::Options o;
-  o.model = "llava-next-8b";
-  o.convention = "calflops";
-  o.attn_impl = "flash_attention_2";
-  o.mode = "generate";
-  o.prompt_tokens = 12;
-  o.image_height = 360;
-  o.image_width = 640;
-  o.max_new_tokens = 1024;
-  o.reencode_images = true;
-  o.precision = 4;
-  return o;
-}
+using calflops::seed::SeedOptions;
 
 void BM_SeedReport(benchmark::State& state) {
   calflops::Options o = SeedOptions();

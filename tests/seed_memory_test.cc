@@ -6,20 +6,12 @@
 #include <cmath>
 
 #include "calflops/calflops.h"
+#include "seed_options.h"
 
 namespace {
 
 calflops::Options SeedWorkload() {
-  calflops::Options o;
-  o.model = "llava-next-8b";
-  o.convention = "calflops";
-  o.attn_impl = "flash_attention_2";
-  o.mode = "generate";
-  o.prompt_tokens = 12;
-  o.image_height = 360;
-  o.image_width = 640;
-  o.max_new_tokens = 1024;
-  o.reencode_images = true;
+  calflops::Options o = calflops::seed::SeedOptions();
   o.dtype = "bfloat16";
   return o;
 }

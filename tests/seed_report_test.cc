@@ -16,6 +16,7 @@
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
 #include "readers/model_source.h"
+#include "seed_options.h"
 
 namespace calflops {
 namespace {
@@ -64,20 +65,7 @@ void ExpectMatchesSeed(const std::string& output) {
   }
 }
 
-Options SeedOptions() {
-  Options o;
-  o.model = "llava-next-8b";
-  o.convention = "calflops";
-  o.attn_impl = "flash_attention_2";
-  o.mode = "generate";
-  o.prompt_tokens = 12;
-  o.image_height = 360;
-  o.image_width = 640;
-  o.max_new_tokens = 1024;
-  o.reencode_images = true;
-  o.precision = 4;
-  return o;
-}
+using seed::SeedOptions;
 
 TEST(Seed, InProcessReportMatchesEveryLine) {
   std::ostringstream out;
