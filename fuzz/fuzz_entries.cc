@@ -112,28 +112,29 @@ constexpr size_t kMaxFuzzedModules = 5000;
 /// kMaxLayers are lowered to 1 to 4 layers (in the config and its text and vision configs, which
 /// get 2 where they leave it to a default); out-of-range counts and wrong types are left for the
 /// reader to refuse. Routed experts above 16 are lowered to 16 the same way.
+constexpr int64_t kFuzzLayers = 4, kFuzzExperts = 16;
+
 Config ShallowLayers(Config config) {
-  constexpr int64_t kFuzzLayers = 4, kFuzzExperts = 16;
   nlohmann::json j = config.raw();
   bool changed = false;
+  // Sets obj[key] to to(n) where it is an integer n in (above, max].
+  auto lower_key = [&](nlohmann::json& obj, const char* key, int64_t above, int64_t max,
+                       auto to) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_integer()) return;
+    int64_t n = it->get<int64_t>();
+    if (n <= above || n > max) return;
+    *it = to(n);
+    changed = true;
+  };
   auto lower = [&](nlohmann::json& obj) {
     if (!obj.is_object()) return;
     for (const char* key : {"num_hidden_layers", "n_layer"}) {
-      auto it = obj.find(key);
-      if (it == obj.end() || !it->is_number_integer()) continue;
-      int64_t n = it->get<int64_t>();
-      if (n <= kFuzzLayers || n > kMaxLayers) continue;
-      *it = 1 + n % kFuzzLayers;
-      changed = true;
+      lower_key(obj, key, kFuzzLayers, kMaxLayers, [](int64_t n) { return 1 + n % kFuzzLayers; });
     }
     // Routed experts repeat too (Qwen3-MoE has 128 a layer); 16 stays above every top-k seeded.
     for (const char* key : {"num_experts", "num_local_experts", "n_routed_experts"}) {
-      auto it = obj.find(key);
-      if (it == obj.end() || !it->is_number_integer()) continue;
-      int64_t n = it->get<int64_t>();
-      if (n <= kFuzzExperts || n > kMaxExpertsPerLayer) continue;
-      *it = kFuzzExperts;
-      changed = true;
+      lower_key(obj, key, kFuzzExperts, kMaxExpertsPerLayer, [](int64_t) { return kFuzzExperts; });
     }
   };
   lower(j);

@@ -41,11 +41,7 @@ TEST(PerfText, LatencySectionPrintsMemoryBeyond64Bits) {
                         "num_hidden_layers": 1, "torch_dtype": "bfloat16"})",
                     "huge.json"),
       BuildOptions{});
-  const Hardware* hw = nullptr;
-  for (const Hardware& d : BuiltinHardware()) {
-    if (d.name == "h100-sxm") hw = &d;
-  }
-  ASSERT_NE(hw, nullptr);
+  const Hardware* hw = &FindHardware("h100-sxm");
   Workload w{.seq_len = 3};
   Profile p = Analyze(*arch, w, Convention::kAnalytic, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, std::nullopt);

@@ -105,5 +105,30 @@ inline std::string ModelBytes(const Proto& graph, int64_t opset = 17) {
       .Message(8, Opset("", opset))
       .bytes();
 }
+/// A model importing the default domain at opset 17 and com.microsoft at version 1.
+inline std::string ContribModelBytes(const Proto& graph) {
+  return Proto()
+      .Varint(1, 8)
+      .Message(7, graph)
+      .Message(8, Opset("", 17))
+      .Message(8, Opset("com.microsoft", 1))
+      .bytes();
+}
+/// Graph inputs of a com.microsoft GroupQueryAttention with 4 query heads and 2 KV heads of 16
+/// over 4 new and 6 cached positions: q (1, 4, 64), k and v (1, 4, 32), past_k and past_v
+/// (1, 2, 6, 16); and the node, writing attn, present_k and present_v.
+inline void AddGqaInputs(Proto& g) {
+  g.Message(11, Input("q", {1, 4, 64}));
+  g.Message(11, Input("k", {1, 4, 32}));
+  g.Message(11, Input("v", {1, 4, 32}));
+  g.Message(11, Input("past_k", {1, 2, 6, 16}));
+  g.Message(11, Input("past_v", {1, 2, 6, 16}));
+}
+inline Proto GqaNode(const std::string& name) {
+  return NodeProto("GroupQueryAttention", {"q", "k", "v", "past_k", "past_v"},
+                   {"attn", "present_k", "present_v"}, name,
+                   {Attr("num_heads", 4), Attr("kv_num_heads", 2)})
+      .Bytes(7, "com.microsoft");
+}
 
 }  // namespace calflops::onnx::testing

@@ -10,7 +10,7 @@
 #include "archs/nn/hf_conv1d.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
-#include "archs/nn/tied_head.h"
+#include "archs/nn/output_head.h"
 #include "model/error.h"
 
 namespace calflops {

@@ -2,7 +2,7 @@
 
 #include "archs/nn/dropout.h"
 #include "archs/nn/gemma_rms_norm.h"
-#include "archs/nn/tied_head.h"
+#include "archs/nn/output_head.h"
 
 namespace calflops {
 

@@ -256,26 +256,10 @@ namespace calflops::onnx {
 namespace {
 
 TEST(OnnxModels, ContribAttentionCosted) {
-  using testing::Attr;
-  using testing::Input;
-  using testing::NodeProto;
-  using testing::Proto;
-  Proto g;
-  g.Message(11, Input("q", {1, 4, 64}));
-  g.Message(11, Input("k", {1, 4, 32}));
-  g.Message(11, Input("v", {1, 4, 32}));
-  g.Message(11, Input("past_k", {1, 2, 6, 16}));
-  g.Message(11, Input("past_v", {1, 2, 6, 16}));
-  g.Message(1, NodeProto("GroupQueryAttention", {"q", "k", "v", "past_k", "past_v"},
-                         {"attn", "present_k", "present_v"}, "/layers.0/attn/GroupQueryAttention",
-                         {Attr("num_heads", 4), Attr("kv_num_heads", 2)})
-                   .Bytes(7, "com.microsoft"));
-  std::string bytes = Proto()
-                          .Varint(1, 8)
-                          .Message(7, g)
-                          .Message(8, testing::Opset("", 17))
-                          .Message(8, testing::Opset("com.microsoft", 1))
-                          .bytes();
+  testing::Proto g;
+  testing::AddGqaInputs(g);
+  g.Message(1, testing::GqaNode("/layers.0/attn/GroupQueryAttention"));
+  std::string bytes = testing::ContribModelBytes(g);
   auto arch = OnnxArchitecture::Build(ParseOnnx(bytes, "t.onnx"), {});
   Profile p = Analyze(*arch, Workload{}, Convention::kAnalytic);
   EXPECT_TRUE(p.uncosted.empty());

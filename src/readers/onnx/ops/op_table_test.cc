@@ -110,30 +110,17 @@ namespace calflops::onnx {
 namespace {
 
 TEST(OnnxRules, ContribGroupQueryAttentionAndSkipLayerNorm) {
-  using testing::Attr;
   using testing::Input;
   using testing::NodeProto;
   using testing::Proto;
   Proto g;
-  g.Message(11, Input("q", {1, 4, 64}));
-  g.Message(11, Input("k", {1, 4, 32}));
-  g.Message(11, Input("v", {1, 4, 32}));
-  g.Message(11, Input("past_k", {1, 2, 6, 16}));
-  g.Message(11, Input("past_v", {1, 2, 6, 16}));
+  testing::AddGqaInputs(g);
   g.Message(11, Input("skip", {1, 4, 64}));
   g.Message(11, Input("gamma", {64}));
-  g.Message(1, NodeProto("GroupQueryAttention", {"q", "k", "v", "past_k", "past_v"},
-                         {"attn", "present_k", "present_v"}, "gqa",
-                         {Attr("num_heads", 4), Attr("kv_num_heads", 2)})
-                   .Bytes(7, "com.microsoft"));
+  g.Message(1, testing::GqaNode("gqa"));
   g.Message(1, NodeProto("SkipLayerNormalization", {"attn", "skip", "gamma"}, {"y"}, "sln")
                    .Bytes(7, "com.microsoft"));
-  std::string bytes = Proto()
-                          .Varint(1, 8)
-                          .Message(7, g)
-                          .Message(8, testing::Opset("", 17))
-                          .Message(8, testing::Opset("com.microsoft", 1))
-                          .bytes();
+  std::string bytes = testing::ContribModelBytes(g);
   Model m = ParseOnnx(bytes, "t.onnx");
   GraphInference gi(m, InferOptions{});
   gi.Run();

@@ -1,4 +1,4 @@
-#include "archs/nn/tied_head.h"
+#include "archs/nn/output_head.h"
 
 namespace calflops {
 
