@@ -46,8 +46,6 @@ const std::vector<ArchEntry>& Entries() {
 
 }  // namespace
 
-std::span<const ArchEntry> AllArchs() { return Entries(); }
-
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())
     if (e.model_type == model_type) return &e;

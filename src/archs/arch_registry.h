@@ -23,7 +23,6 @@ struct ArchEntry {
   ArchFactory make;
 };
 
-std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
 
 /// Builds the architecture a config describes: model_type picks the entry, options.model_class
