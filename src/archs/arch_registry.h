@@ -46,6 +46,8 @@ const ArchEntry& Phi3Arch();
 const ArchEntry& DeepseekV3Arch();
 const ArchEntry& BertArch();
 const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();
