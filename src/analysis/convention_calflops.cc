@@ -109,6 +109,13 @@ OpCost TorchOrOperator(const Op& op) {
       return AddOrMul(op);
     case OpKind::kEinsum:
       return Einsum(op);
+    case OpKind::kSelectiveScan: {
+      // MambaMixer.slow_forward as calflops' hooks see it: three Python `*` over (B, I, S, N)
+      // (A * delta, delta * B, * u), then per step `*` and `+` over (B, I, N) and torch.matmul
+      // (elements of the state x 1); torch.exp is unseen.
+      Count cells = Elems(op.in[0]) * Count::FromSigned(op.attr);
+      return {cells, 7 * cells};
+    }
     default:
       return {0, 0};
   }

@@ -25,6 +25,8 @@ constexpr EntryFn kArchs[] = {
     RobertaArch,
     DistilBertArch,
     XlmRobertaArch,
+    MambaArch,
+    BartArch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,

@@ -48,6 +48,8 @@ const ArchEntry& BertArch();
 const ArchEntry& RobertaArch();
 const ArchEntry& DistilBertArch();
 const ArchEntry& XlmRobertaArch();
+const ArchEntry& MambaArch();
+const ArchEntry& BartArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();

@@ -81,6 +81,17 @@ OpCost Unary(const Op& op, const GradNeeds& g) {
   return {0, g.input[0] ? k * N(op) : Count(0)};
 }
 
+// ---- state-space scan: the reverse recurrence dh = dA dh' + C dy, then per cell the products
+// for d(delta), dA, dB, dC and du: about twice the forward's work.
+OpCost ScanBwd(const Op& op, const GradNeeds& g) {
+  if (!g.any()) return {0, 0};
+  OpCost f = GetOpDef(OpKind::kSelectiveScan).analytic(op);
+  return {2 * f.macs, 2 * f.flops};
+}
+SavedSet ScanSaved(const Op&, const GradNeeds& g) {
+  return {.inputs = static_cast<uint8_t>(g.any() ? 7 : 0)};
+}
+
 // ---- reductions, normalisations, attention
 
 OpCost MeanBwd(const Op& op, const GradNeeds& g) {
@@ -346,6 +357,9 @@ constexpr OpGradDef kDefs[] = {
      RecurrentBwd, "the input and every hidden and cell state", InputAndOutput},
     {OpKind::kRotaryEmbedding, "the inverse rotation: the forward's cost", RotaryBwd, kSaveNone,
      Nothing},
+    {OpKind::kSelectiveScan,
+     "the reverse scan: gradients of u, delta, B, C and the state, twice the forward's cost",
+     ScanBwd, "u, delta and B (C alike)", ScanSaved},
 };
 
 struct Table {

@@ -46,6 +46,7 @@ std::span<const OpDef> AttentionOps();
 std::span<const OpDef> DataMovementOps();
 std::span<const OpDef> SpatialOps();
 std::span<const OpDef> RecurrentOps();
+std::span<const OpDef> StateSpaceOps();
 
 /// MACs of numpy matmul a @ b (1-D operands promoted as numpy does; batch dims broadcast).
 Count MatMulMacs(const Shape& a, const Shape& b);

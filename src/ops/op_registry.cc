@@ -11,7 +11,7 @@ namespace {
 using FamilyFn = std::span<const OpDef> (*)();
 constexpr FamilyFn kFamilies[] = {
     ContractionOps, ElementwiseOps, ReductionOps, NormalizationOps, AttentionOps, DataMovementOps,
-    SpatialOps,     RecurrentOps,
+    SpatialOps,     RecurrentOps,   StateSpaceOps,
 };
 
 struct Table {

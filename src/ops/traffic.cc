@@ -80,6 +80,11 @@ OpTraffic Recurrent(const Op& op) {
   return {.act_read = In(op, 0), .weight_read = weights, .act_write = op.out.numel()};
 }
 
+OpTraffic Scan(const Op& op) {
+  // u and delta, then B and C (two tensors of in[2]'s shape); A and D are read by other ops.
+  return {.act_read = In(op, 0) + In(op, 1) + 2 * In(op, 2), .act_write = op.out.numel()};
+}
+
 constexpr std::string_view kAll = "reads every input, writes the output";
 
 constexpr OpTrafficDef kDefs[] = {
@@ -165,6 +170,8 @@ constexpr OpTrafficDef kDefs[] = {
      Recurrent},
     {OpKind::kRotaryEmbedding, "reads the input (cos / sin tables not counted), writes the output",
      AllInputs},
+    {OpKind::kSelectiveScan,
+     "reads u, delta, B and C once, writes y; the state stays on chip (the fused kernel)", Scan},
 };
 
 struct Table {
