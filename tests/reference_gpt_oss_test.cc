@@ -32,8 +32,8 @@ void Check(const TinyGptOssConfig& c, AttnImpl impl, int64_t batch, int64_t prom
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
   Counter::Get().Reset();
   TinyGptOss model(c);
-  model.Forward(batch, prompt, steps > 0 ? 1 : prompt);
-  for (int64_t i = 0; i < steps; ++i) model.Forward(batch, 1, 1);
+  model.Forward(batch, prompt, steps > 0 ? 1 : prompt, steps > 0);
+  for (int64_t i = 0; i < steps; ++i) model.Forward(batch, 1, 1, true);
   ASSERT_GT(p.total().flops, Count(0));
   reference::ExpectModulesMatch(p);
   for (const auto& [path, counts] : Counter::Get().own()) {

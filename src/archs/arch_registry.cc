@@ -19,9 +19,6 @@ constexpr EntryFn kArchs[] = {
     Qwen3MoeArch,
     GemmaArch,
     Gemma2Arch,
-    Gemma3TextArch,
-    Gemma3Arch,
-    GptOssArch,
     Phi3Arch,
     DeepseekV3Arch,
     BertArch,
@@ -36,6 +33,9 @@ constexpr EntryFn kArchs[] = {
     ClipTextArch,
     LlavaArch,
     LlavaNextArch,
+    Gemma3TextArch,
+    Gemma3Arch,
+    GptOssArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -157,7 +157,7 @@ Tensor TinyGptOss::Moe(const Tensor& x) {
   return out.Reshape({b, s, hd});
 }
 
-Tensor TinyGptOss::Forward(int64_t batch, int64_t tokens, int64_t logits) {
+Tensor TinyGptOss::Forward(int64_t batch, int64_t tokens, int64_t logits, bool generate) {
   std::vector<int64_t> ids;
   for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % c_.vocab);
   Tensor x;
@@ -170,13 +170,15 @@ Tensor TinyGptOss::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     {
       Scope r("rotary_emb");
       int64_t half = c_.head_dim / 2;
-      Tensor inv({1, half, 1});
-      for (int64_t i = 0; i < half; ++i) inv.at(i) = 1.0 / std::pow(150000.0, 2.0 * i / c_.head_dim);
-      Tensor pos({1, 1, tokens});
-      for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
+      int64_t pb = generate ? batch : 1;
+      Tensor inv({pb, half, 1});
+      for (int64_t i = 0; i < pb * half; ++i)
+        inv.at(i) = 1.0 / std::pow(150000.0, 2.0 * static_cast<double>(i % half) / c_.head_dim);
+      Tensor pos({pb, 1, tokens});
+      for (int64_t i = 0; i < pb * tokens; ++i) pos.at(i) = static_cast<double>(past_ + i % tokens);
       Tensor freqs = MatMul(inv, pos).Transpose(1, 2);  // emb = freqs: no cat
-      cos_ = WithScalar(Map(freqs, Cos), 1.3, Mul).Reshape({1, 1, tokens, half});
-      sin_ = WithScalar(Map(freqs, Sin), 1.3, Mul).Reshape({1, 1, tokens, half});
+      cos_ = WithScalar(Map(freqs, Cos), 1.3, Mul).Reshape({pb, 1, tokens, half});
+      sin_ = WithScalar(Map(freqs, Sin), 1.3, Mul).Reshape({pb, 1, tokens, half});
     }
     Scope layers("layers");
     for (int64_t li = 0; li < c_.layers; ++li) {

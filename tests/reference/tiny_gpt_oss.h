@@ -23,7 +23,8 @@ struct TinyGptOssConfig {
 class TinyGptOss {
  public:
   explicit TinyGptOss(const TinyGptOssConfig& c, unsigned seed = 1);
-  Tensor Forward(int64_t batch, int64_t tokens, int64_t logits);
+  /// One call; generate() passes position_ids of shape (batch, tokens), a bare forward (1, tokens).
+  Tensor Forward(int64_t batch, int64_t tokens, int64_t logits, bool generate);
 
  private:
   Tensor W(std::vector<int64_t> shape) { return Tensor::Random(std::move(shape), rng_); }
