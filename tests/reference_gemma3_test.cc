@@ -45,18 +45,20 @@ void CheckForward(const TinyGemma3Config& c, const char* attn, int64_t batch, in
   ExpectReferencePathsExist(p);
 }
 
-void CheckGenerate(const TinyGemma3Config& c, const char* attn, int64_t prompt, int64_t steps) {
+void CheckGenerate(const TinyGemma3Config& c, const char* attn, int64_t prompt, int64_t steps,
+                   int64_t batch = 1) {
   SCOPED_TRACE(std::string("gemma3_text generate ") + attn);
   auto arch = Build(c.ToJson(), attn);
   Workload w;
   w.mode = Mode::kGenerate;
+  w.batch = batch;
   w.prompt_tokens = prompt;
   w.max_new_tokens = steps + 1;
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
   Counter::Get().Reset();
   TinyGemma3 model(c, attn, {"model"});
-  model.Forward(1, prompt, 1);
-  for (int64_t i = 0; i < steps; ++i) model.Forward(1, 1, 1);
+  model.Forward(batch, prompt, 1, true);
+  for (int64_t i = 0; i < steps; ++i) model.Forward(batch, 1, 1, true);
   reference::ExpectModulesMatch(p);
   ExpectReferencePathsExist(p);
 }
@@ -72,6 +74,7 @@ TEST(ReferenceGemma3, TextGenerateWithSlidingCache) {
   CheckGenerate(c, "sdpa", 2, 6);   // the cache fills to the window mid-run
   CheckGenerate(c, "sdpa", 5, 3);   // prompt longer than the window
   CheckGenerate(c, "eager", 3, 3);
+  CheckGenerate(c, "sdpa", 3, 2, /*batch=*/2);
   c.window = 5;
   c.sliding = {true, true, false};
   CheckGenerate(c, "sdpa", 1, 7);
@@ -97,8 +100,8 @@ void CheckVlm(const TinyGemma3VlmConfig& c, const char* attn, int64_t batch, int
   Counter::Get().Reset();
   TinyGemma3Vlm model(c, attn);
   int64_t merged = prompt - images + images * c.tokens_per_image;
-  model.Forward(batch, merged, images, steps > 0 ? 1 : merged);
-  for (int64_t i = 0; i < steps; ++i) model.Forward(batch, 1, 0, 1);
+  model.Forward(batch, merged, images, steps > 0 ? 1 : merged, steps > 0);
+  for (int64_t i = 0; i < steps; ++i) model.Forward(batch, 1, 0, 1, true);
   ASSERT_GT(p.total().flops, Count(0));
   reference::ExpectModulesMatch(p);
   ExpectReferencePathsExist(p);
@@ -114,6 +117,7 @@ TEST(ReferenceGemma3, VisionLanguageGenerate) {
   TinyGemma3VlmConfig c;
   CheckVlm(c, "sdpa", 1, 3, 1, 3);
   CheckVlm(c, "sdpa", 1, 2, 0, 2);  // text only: no tower, no projector
+  CheckVlm(c, "eager", 2, 3, 1, 2);
 }
 
 }  // namespace

@@ -29,20 +29,21 @@ Tensor Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
 }
 
 /// Gemma3RotaryEmbedding.forward over positions past .. past + tokens - 1.
-void Tables(const char* name, int64_t past, int64_t tokens, int64_t dim, double base, Tensor& cos,
-            Tensor& sin) {
+void Tables(const char* name, int64_t past, int64_t tokens, int64_t pb, int64_t dim, double base,
+            Tensor& cos, Tensor& sin) {
   Scope s(name);
-  Tensor inv({1, dim / 2, 1});
-  for (int64_t i = 0; i < dim / 2; ++i)
-    inv.at(i) = 1.0 / std::pow(base, 2.0 * static_cast<double>(i) / static_cast<double>(dim));
-  Tensor pos({1, 1, tokens});
-  for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past + i);
+  Tensor inv({pb, dim / 2, 1});
+  for (int64_t i = 0; i < pb * (dim / 2); ++i)
+    inv.at(i) = 1.0 / std::pow(base, 2.0 * static_cast<double>(i % (dim / 2)) /
+                                         static_cast<double>(dim));
+  Tensor pos({pb, 1, tokens});
+  for (int64_t i = 0; i < pb * tokens; ++i) pos.at(i) = static_cast<double>(past + i % tokens);
   Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
   Tensor emb = Cat({freqs, freqs}, 2);
   cos = WithScalar(Map(emb, Cos), 1.0, Mul);  // * attention_scaling
   sin = WithScalar(Map(emb, Sin), 1.0, Mul);
-  cos = cos.Reshape({1, 1, tokens, dim});
-  sin = sin.Reshape({1, 1, tokens, dim});
+  cos = cos.Reshape({pb, 1, tokens, dim});
+  sin = sin.Reshape({pb, 1, tokens, dim});
 }
 
 }  // namespace
@@ -138,13 +139,13 @@ Tensor TinyGemma3::Embed(int64_t batch, int64_t tokens) {
   return Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
 }
 
-Tensor TinyGemma3::Decode(const Tensor& embeds) {
-  int64_t tokens = embeds.dim(1);
+Tensor TinyGemma3::Decode(const Tensor& embeds, bool generate) {
+  int64_t tokens = embeds.dim(1), pb = generate ? embeds.dim(0) : 1;
   Tensor x = embeds;
   {
     PathScope m(path_);
-    Tables("rotary_emb", past_, tokens, c_.head_dim, 1e6, cos_g_, sin_g_);
-    Tables("rotary_emb_local", past_, tokens, c_.head_dim, 1e4, cos_l_, sin_l_);
+    Tables("rotary_emb", past_, tokens, pb, c_.head_dim, 1e6, cos_g_, sin_g_);
+    Tables("rotary_emb_local", past_, tokens, pb, c_.head_dim, 1e4, cos_l_, sin_l_);
     {
       Scope layers("layers");
       for (int64_t li = 0; li < c_.layers; ++li) {
@@ -179,8 +180,8 @@ Tensor TinyGemma3::Head(const Tensor& h, int64_t logits) {
   return Linear(h.Slice(1, tokens - logits, tokens), W({c_.vocab, c_.hidden}), nullptr);
 }
 
-Tensor TinyGemma3::Forward(int64_t batch, int64_t tokens, int64_t logits) {
-  return Head(Decode(Embed(batch, tokens)), logits);
+Tensor TinyGemma3::Forward(int64_t batch, int64_t tokens, int64_t logits, bool generate) {
+  return Head(Decode(Embed(batch, tokens), generate), logits);
 }
 
 std::string TinyGemma3VlmConfig::ToJson() const {
@@ -198,7 +199,8 @@ std::string TinyGemma3VlmConfig::ToJson() const {
 TinyGemma3Vlm::TinyGemma3Vlm(const TinyGemma3VlmConfig& c, std::string attn)
     : c_(c), vision_(c.vision), text_(c.text, std::move(attn), {"model", "language_model"}) {}
 
-Tensor TinyGemma3Vlm::Forward(int64_t batch, int64_t tokens, int64_t images, int64_t logits) {
+Tensor TinyGemma3Vlm::Forward(int64_t batch, int64_t tokens, int64_t images, int64_t logits,
+                              bool generate) {
   Tensor x = text_.Embed(batch, tokens);
   if (images > 0) {
     Scope model("model");
@@ -236,7 +238,7 @@ Tensor TinyGemma3Vlm::Forward(int64_t batch, int64_t tokens, int64_t images, int
     }
     MatMul(normed, Tensor::Random({e, c_.text.hidden}, rng_));  // features, scattered into x
   }
-  return text_.Head(text_.Decode(x), logits);
+  return text_.Head(text_.Decode(x, generate), logits);
 }
 
 }  // namespace reference

@@ -33,9 +33,10 @@ class TinyGemma3 {
   /// embed_tokens on ids (with its scale), charged under the model path.
   Tensor Embed(int64_t batch, int64_t tokens);
   /// The decoder on given embeddings: one call of `tokens` new positions after the cached ones.
-  Tensor Decode(const Tensor& embeds);
+  /// generate() passes position_ids of shape (batch, tokens); a bare forward builds (1, tokens).
+  Tensor Decode(const Tensor& embeds, bool generate = false);
   /// Gemma3ForCausalLM: embed, decode, lm_head over the last `logits` positions.
-  Tensor Forward(int64_t batch, int64_t tokens, int64_t logits);
+  Tensor Forward(int64_t batch, int64_t tokens, int64_t logits, bool generate = false);
   /// lm_head (tied to embed_tokens) on the last `logits` positions of `h`.
   Tensor Head(const Tensor& h, int64_t logits);
 
@@ -73,7 +74,8 @@ class TinyGemma3Vlm {
   TinyGemma3Vlm(const TinyGemma3VlmConfig& c, std::string attn);
   /// One call: `tokens` merged positions (images already expanded), `images` per sequence
   /// encoded in this call, the head over the last `logits` positions.
-  Tensor Forward(int64_t batch, int64_t tokens, int64_t images, int64_t logits);
+  Tensor Forward(int64_t batch, int64_t tokens, int64_t images, int64_t logits,
+                 bool generate = false);
 
  private:
   TinyGemma3VlmConfig c_;
