@@ -8,8 +8,9 @@ How it sees the model (works in torch 1.13 and 2.x; only APIs present in both ar
     forward pre-hook / hook pair (torch.nn.modules.module.register_module_forward_pre_hook) keeps
     the stack of running modules, so each call is charged to the innermost one;
   * by default the parameters and buffers are swapped in place for meta tensors (no weight
-    memory, no compute) and restored afterwards; when the forward fails on meta tensors (an op
-    with no meta kernel, data-dependent control flow) it runs again on the real weights.
+    memory, no compute) and restored afterwards; when the forward fails on meta tensors it runs
+    again on fake tensors (CPU tensors the forward creates itself mix in), then on the real
+    weights (an op with no meta kernel, data-dependent control flow).
 """
 
 import dis
@@ -111,6 +112,41 @@ class MetaWeights:
             # RNNs keep their own list of the weight tensors (no _init_flat_weights in 1.13).
             if isinstance(m, nn.RNNBase) and hasattr(m, "_flat_weights_names"):
                 m._flat_weights = [getattr(m, n, None) for n in m._flat_weights_names]
+
+
+class FakeWeights(MetaWeights):
+    """The same swap with fake tensors (torch._subclasses.fake_tensor, 1.13 and 2.x): shapes and
+    devices as the real ones, meta storage underneath. Used when the meta run fails because the
+    forward mixes in tensors it creates on the CPU (torch.arange(n) without a device)."""
+
+    def __init__(self, model):
+        super().__init__(model)
+        from torch._subclasses.fake_tensor import FakeTensorMode
+        self.mode = FakeTensorMode()
+
+    def __enter__(self):
+        memo = {}
+        for m in self.model.modules():
+            for store in (m._parameters, m._buffers):
+                for k, t in list(store.items()):
+                    if t is None:
+                        continue
+                    new = memo.get(id(t))
+                    if new is None:
+                        new = memo[id(t)] = self.mode.from_tensor(t)
+                    self.saved.append((store, k, t))
+                    store[k] = new
+        self._refresh()
+        return self
+
+    def convert(self, x):
+        if isinstance(x, torch.Tensor):
+            return self.mode.from_tensor(x)
+        if isinstance(x, (list, tuple)):
+            return type(x)(self.convert(y) for y in x)
+        if isinstance(x, dict):
+            return {k: self.convert(v) for k, v in x.items()}
+        return x
 
 
 def to_meta(x):

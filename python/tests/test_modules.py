@@ -229,3 +229,63 @@ def test_unsupported_listed_and_strict():
     assert "unsupported: torch.einsum x1" in p.to_text()
     with pytest.raises(calflops.UnsupportedOpsError, match="torch.einsum"):
         calflops.profile(UsesEinsum(), input_shape=(2, 4), strict=True)
+
+
+# --- fallback modes -------------------------------------------------------------------------------
+class MakesCpuTensor(nn.Module):
+    """torch.arange without a device: a CPU tensor that meta tensors cannot mix with."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return self.lin(x) + torch.arange(x.shape[-1])
+
+
+class DataDependent(nn.Module):
+    """Python control flow on a value: needs real tensors."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 8)
+
+    def forward(self, x):
+        y = self.lin(x)
+        return y * 2 if bool(y.sum() > -1e30) else y
+
+
+@pytest.mark.parametrize("cls,modes", [(MakesCpuTensor, ["fake"]),
+                                       (DataDependent, ["fake", "real"])])
+def test_fallback_modes(cls, modes):
+    m = cls()
+    p = calflops.profile(m, args=[torch.randn(3, 8)])
+    assert p.mode in modes  # torch 1.13's fake tensors answer bool() (2.x raises: real)
+    assert p.macs == 3 * 8 * 8
+    assert all(q.device.type == "cpu" and type(q) is nn.Parameter for q in m.parameters())
+    assert calflops.profile(cls(), args=[torch.randn(3, 8)], mode="real").macs == 3 * 8 * 8
+
+
+# --- calflops' options ----------------------------------------------------------------------------
+def test_calflops_options():
+    m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    f, mac, p = counts(m, input_shape=(3, 4), include_backPropagation=True, compute_bp_factor=2.0)
+    macs = 3 * 4 * 8 + 3 * 8 * 2
+    assert mac == 3.0 * macs and isinstance(mac, float)
+    s = calflops.calculate_flops(m, input_shape=(3, 4), print_results=False, output_unit="K",
+                                 output_precision=3)
+    assert s[1] == "%s KMACs" % format(round(macs / 1e3, 3), "g")
+    # ignore_modules: the ignored module's work goes to its parent; totals unchanged
+    prof = calflops.profile(m, input_shape=(3, 4), ignore_modules=[nn.ReLU])
+    assert prof.module("1").flops == 0
+    assert prof.flops == calflops.profile(m, input_shape=(3, 4)).flops
+
+
+def test_is_sparse_counts_nonzero_weights():
+    m = nn.Linear(4, 4, bias=False)
+    with torch.no_grad():
+        m.weight.zero_()
+        m.weight[0, :2] = 1.0  # 2 of 16 entries non-zero
+    flops, macs, params = counts(m, input_shape=(1, 4), is_sparse=True, convention="calflops")
+    assert params == 2
+    assert macs == 16 * 2 / 16
