@@ -289,3 +289,31 @@ def test_is_sparse_counts_nonzero_weights():
     flops, macs, params = counts(m, input_shape=(1, 4), is_sparse=True, convention="calflops")
     assert params == 2
     assert macs == 16 * 2 / 16
+
+
+class TinyGenerator(nn.Module):
+    """generate(): a prefill over the prompt, then one-token steps (no cache), as
+    calflops' forward_mode="generate" sees a model's generate()."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 8)
+        self.head = nn.Linear(8, 10, bias=False)
+
+    def forward(self, ids):
+        return self.head(self.emb(ids))
+
+    def generate(self, ids, steps=3):
+        for _ in range(steps):
+            logits = self(ids)
+            ids = torch.cat([ids, logits[:, -1:].argmax(-1)], dim=1)
+        return ids
+
+
+def test_generate_per_call_figures():
+    p = calflops.profile(TinyGenerator(), args=[torch.zeros(1, 4, dtype=torch.long)],
+                         forward_mode="generate")
+    # three calls over 4, 5 and 6 tokens; the head is 8 x 10 per token
+    assert [c[1] for c in p.calls] == [4 * 80, 5 * 80, 6 * 80]
+    assert p.macs == 15 * 80
+    assert [c[0] for c in p.calls] == ["call 0", "call 1", "call 2"]
