@@ -598,7 +598,7 @@ RULES = {
     "F.normalize": normalize,
     "F.embedding": embedding, "torch.embedding": embedding,
     "F.interpolate": interpolate, "F.upsample": interpolate,
-    "F.scaled_dot_product_attention": sdpa, "torch._scaled_dot_product_attention": sdpa,
+    "F.scaled_dot_product_attention": sdpa, "F._scaled_dot_product_attention": sdpa,
     "torch._native_multi_head_attention": native_mha,
     "F.multi_head_attention_forward": mha_forward,
     "torch._transformer_encoder_layer_fwd": encoder_layer_fwd,
