@@ -61,6 +61,9 @@ class Profile:
         self.flops = int(result["flops"])
         self.memory_bytes = int(result["memory_bytes"])
         self.unsupported = [tuple(u) for u in result["unsupported"]]
+        # (label, macs, flops) per forward call of the root module: one for a forward,
+        # one per step for generate ("call 0" is the prefill)
+        self.calls = [(label, int(m), int(f)) for label, m, f in result["calls"]]
         self.modules = [ModuleProfile(paths[i], tree[i][2], int(p), int(m), int(f))
                         for i, (p, m, f) in enumerate(result["modules"])]
 

@@ -114,7 +114,7 @@ def _analyze(model, rec, convention, precision, unit, bp_factor, detailed, stric
     options = {"convention": convention, "precision": precision, "unit": unit,
                "bp_factor": float(bp_factor), "detailed": detailed,
                "model": type(model).__name__, "generate": forward_mode == "generate",
-               "batch": batch, "seq_len": seq,
+               "batch": batch, "seq_len": seq, "call_starts": rec.calls(),
                "dtype": str(p.dtype).replace("torch.", "") if p is not None else "float32"}
     return _core.analyze(rec.tree, rec.ops, uncosted, options)
 

@@ -218,6 +218,7 @@ class Recorder:
     def reset(self):
         self.stack = [0]
         self.ops = []
+        self.call_starts = []  # first op of each forward call of the root (generate: per step)
         self.uncosted = {}
         self.failed_at = None
 
@@ -226,6 +227,8 @@ class Recorder:
         idx = self.index.get(id(module))
         if idx is None or (self.ignore_types and type(module) in self.ignore_types):
             idx = self.stack[-1]
+        elif idx == 0 and len(self.stack) == 1:
+            self.call_starts.append(len(self.ops))
         self.stack.append(idx)
 
     def _post(self, module, inputs, output):
@@ -295,6 +298,15 @@ class Recorder:
             parts.append(name)
             idx = parent
         return ".".join(reversed(parts)) or "(root)"
+
+    def calls(self):
+        """Increasing op indices where the root's forward calls begin; the first is 0 (ops before
+        the first call, e.g. generate()'s own set-up, belong to it)."""
+        starts = [0]
+        for s in self.call_starts[1:]:
+            if s > starts[-1] and s <= len(self.ops):
+                starts.append(s)
+        return starts
 
     def uncosted_list(self):
         return [(k, n, r) for (k, r), n in sorted(self.uncosted.items())]

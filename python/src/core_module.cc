@@ -149,7 +149,10 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   }
   std::string model = get("model", std::string("module"));
   DType dtype = ToDType(get("dtype", std::string("float32")));
-  RecordedArchitecture arch(ToTree(modules), ToOps(ops), std::move(unc), dtype, model);
+  std::vector<size_t> starts;
+  if (options.contains("call_starts")) starts = options["call_starts"].cast<std::vector<size_t>>();
+  RecordedArchitecture arch(ToTree(modules), ToOps(ops), std::move(unc), dtype, model,
+                            std::move(starts));
 
   Workload w;
   w.mode = get("generate", false) ? Mode::kGenerate : Mode::kForward;
@@ -198,6 +201,12 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
     unsupported.append(py::make_tuple(u.op, u.count, u.reason));
   }
   result["unsupported"] = unsupported;
+  py::list calls;  // (label, macs, flops) per recorded forward call
+  for (int64_t i = 0; i < profile.CallCount(); ++i) {
+    CallStats c = profile.Call(i);
+    calls.append(py::make_tuple(c.label, U128(c.macs.value()), U128(c.flops.value())));
+  }
+  result["calls"] = calls;
   return result;
 }
 

@@ -47,3 +47,29 @@ def test_bad_tree_and_options():
         _core.analyze(_tree() + [(5, "x", "ReLU", "", False, False, [])], [], [], {})
     with pytest.raises(calflops.Error, match="convention"):
         _core.analyze(_tree(), [], [], {"convention": "fvcore"})
+
+
+def test_calculate_flops_hf_native_config_path(capsys):
+    # The bundled Llama-3-8B config: 8,030,261,248 parameters (Meta's published count).
+    flops, macs, params = calflops.calculate_flops_hf("llama-3-8b", print_results=False,
+                                                      output_as_string=False)
+    assert params == 8_030_261_248
+    # every weight but the embedding table (128,256 x 4,096) multiplies each of the 128 tokens
+    assert macs >= (params - 128_256 * 4_096) * 128
+    flops, macs, params, text = calflops.calculate_flops_hf(
+        "llama-3-8b", input_shape=(1, 64), return_results=True)
+    assert params == "8.03 B"
+    assert "Calculate Flops Results" in text and text == capsys.readouterr().out
+    with pytest.raises(calflops.Error, match="no-such-model"):
+        calflops.calculate_flops_hf("no-such-model", print_results=False)
+
+
+def test_import_needs_no_torch():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['torch'] = None\n"  # any 'import torch' now fails
+            "import calflops\n"
+            "print(calflops.flops_to_string(8.21e9))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "8.21 GFLOPS"

@@ -59,5 +59,26 @@ TEST(RecordedArchitecture, RejectsAnOpOutsideTheTree) {
   }
 }
 
+TEST(RecordedArchitecture, EachRecordedCallIsOneCall) {
+  // generate(): two root calls, the Linear in the first, the ReLU in the second.
+  auto arch = [](std::vector<size_t> starts) {
+    RecordedArchitecture m = Mlp();
+    ModuleTree tree = m.tree();
+    Op linear{.kind = OpKind::kLinear, .form = CallForm::kFunctional, .n_in = 2,
+              .in = {Shape{3, 4}, Shape{8, 4}, Shape{}}, .out = Shape{3, 8}, .attr = 1};
+    Op act{.kind = OpKind::kRelu, .form = CallForm::kFunctional, .n_in = 1,
+           .in = {Shape{3, 8}, Shape{}, Shape{}}, .out = Shape{3, 8}};
+    return RecordedArchitecture(std::move(tree), {{1, linear}, {2, act}}, {}, DType::kF32, "gen",
+                                std::move(starts));
+  };
+  Profile p = Analyze(arch({0, 1}), Workload{}, Convention::kAnalytic);
+  ASSERT_EQ(p.CallCount(), 2);
+  EXPECT_EQ(p.Call(0).macs, Count(96));
+  EXPECT_EQ(p.Call(1).flops, Count(24));
+  EXPECT_EQ(p.total().flops, Count(2 * 96 + 24 + 24));
+  EXPECT_THROW(arch({0, 3}), Error);  // past the last op
+  EXPECT_THROW(arch({0, 1, 1}), Error);  // not increasing
+}
+
 }  // namespace
 }  // namespace calflops
