@@ -413,10 +413,10 @@ def mha_forward(c):
     heads = int(c.arg(4, "num_heads"))
     in_w, in_b = c.arg(5, "in_proj_weight"), c.arg(6, "in_proj_bias")
     out_w, out_b = c.arg(11, "out_proj_weight"), c.arg(12, "out_proj_bias")
-    need_weights = c.arg(14, "need_weights", True)
-    mask = c.arg(15, "attn_mask")
-    separate = c.arg(16, "use_separate_proj_weight", False)
-    kpm = c.arg(13, "key_padding_mask")
+    need_weights = c.arg(15, "need_weights", True)
+    mask = c.arg(16, "attn_mask")
+    separate = c.arg(17, "use_separate_proj_weight", False)
+    kpm = c.arg(14, "key_padding_mask")
     qs, ks, vs = shape(q), shape(k), shape(v)
     if len(qs) == 2:
         qs, ks, vs = (qs[0], 1, qs[1]), (ks[0], 1, ks[1]), (vs[0], 1, vs[1])
@@ -424,8 +424,8 @@ def mha_forward(c):
     fn = FORM["functional"]
     dt = dtype_name(q)
     if separate:
-        for x, w in ((qs, c.arg(17, "q_proj_weight")), (ks, c.arg(18, "k_proj_weight")),
-                     (vs, c.arg(19, "v_proj_weight"))):
+        for x, w in ((qs, c.arg(18, "q_proj_weight")), (ks, c.arg(19, "k_proj_weight")),
+                     (vs, c.arg(20, "v_proj_weight"))):
             ws = shape(w)
             c.emit("Linear", [x, ws], x[:-1] + (ws[0],), attr=_is_tensor(in_b), form=fn, dtype=dt)
     else:
@@ -598,7 +598,7 @@ RULES = {
     "F.normalize": normalize,
     "F.embedding": embedding, "torch.embedding": embedding,
     "F.interpolate": interpolate, "F.upsample": interpolate,
-    "F.scaled_dot_product_attention": sdpa, "torch._scaled_dot_product_attention": sdpa,
+    "F.scaled_dot_product_attention": sdpa, "F._scaled_dot_product_attention": sdpa,
     "torch._native_multi_head_attention": native_mha,
     "F.multi_head_attention_forward": mha_forward,
     "torch._transformer_encoder_layer_fwd": encoder_layer_fwd,

@@ -62,3 +62,14 @@ def test_calculate_flops_hf_native_config_path(capsys):
     assert "Calculate Flops Results" in text and text == capsys.readouterr().out
     with pytest.raises(calflops.Error, match="no-such-model"):
         calflops.calculate_flops_hf("no-such-model", print_results=False)
+
+
+def test_import_needs_no_torch():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['torch'] = None\n"  # any 'import torch' now fails
+            "import calflops\n"
+            "print(calflops.flops_to_string(8.21e9))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "8.21 GFLOPS"

@@ -317,3 +317,35 @@ def test_generate_per_call_figures():
     assert [c[1] for c in p.calls] == [4 * 80, 5 * 80, 6 * 80]
     assert p.macs == 15 * 80
     assert [c[0] for c in p.calls] == ["call 0", "call 1", "call 2"]
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_cross_attention_separate_projections(masked):
+    mha = nn.MultiheadAttention(16, 2, kdim=8, vdim=8)  # kdim != embed_dim: q/k/v_proj_weight
+    q, kv = torch.randn(5, 2, 16), torch.randn(7, 2, 8)  # (L, N, E), (S, N, kdim)
+    kw = {"attn_mask": torch.zeros(5, 7)} if masked else {}
+    p = calflops.profile(mha, args=[q, kv, kv], kwargs=kw)
+    scores = 2 * 2 * 5 * 7 * 8  # N x heads x L x S x head_dim, for q k^T and again for x v
+    assert p.macs == 5 * 2 * 16 * 16 + 2 * (7 * 2 * 8 * 16) + 2 * scores + 5 * 2 * 16 * 16
+    assert p.unsupported == []
+
+
+class Sdpa(nn.Module):
+    """The fused attention function: torch >= 2's public one, torch 1.13's private one."""
+
+    def forward(self, q, k, v):
+        if hasattr(F, "scaled_dot_product_attention"):
+            return F.scaled_dot_product_attention(q, k, v)
+        return F._scaled_dot_product_attention(q, k, v)[0]
+
+
+F = torch.nn.functional
+
+
+def test_fused_sdpa_counted():
+    q, k = torch.randn(2, 3, 5, 8), torch.randn(2, 3, 7, 8)
+    p = calflops.profile(Sdpa(), args=[q, k, k])
+    scores = 2 * 3 * 5 * 7
+    assert p.macs == scores * 8 * 2
+    # analytic: 2 MACs, a scale per score, softmax 5 x 7 - 2 per row (2 x 3 x 5 rows)
+    assert p.flops == 2 * p.macs + scores + 2 * 3 * 5 * (5 * 7 - 2)
