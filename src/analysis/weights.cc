@@ -77,20 +77,40 @@ WeightsProfile AnalyzeWeights(const TensorSet& set) {
   std::stable_sort(order.begin(), order.end(), [](const TensorInfo* a, const TensorInfo* b) {
     return NaturalLess(a->tree_name(), b->tree_name());
   });
+  // Consecutive tensors (in this order) share their leading module components: only the
+  // components past the shared prefix are looked up (10^6 tensors took seconds otherwise).
   std::unordered_map<std::string, size_t> index;
+  std::string_view last;      // the previous tensor's module path
+  std::vector<size_t> chain;  // its modules, outermost first
   for (const TensorInfo* t : order) {
-    std::string module = ParentPath(t->tree_name());
-    if (module.empty()) continue;
-    // Every prefix of the module path, outermost first.
-    size_t pos = 0;
-    for (int depth = 1;; ++depth) {
-      size_t dot = module.find('.', pos);
-      auto [it, added] = index.emplace(module.substr(0, dot), p.modules.size());
-      if (added) p.modules.push_back(ModuleWeights{it->first, depth, {}});
-      p.modules[it->second].stats.Add(*t);
-      if (dot == std::string::npos) break;
+    std::string_view name = t->tree_name();
+    size_t end = name.rfind('.');
+    if (end == std::string_view::npos || end == 0) continue;
+    std::string_view module = name.substr(0, end);
+    // Components of `module` equal to the previous path's: keep their chain entries.
+    size_t keep = 0, pos = 0;
+    for (;;) {
+      size_t dot = std::min(module.find('.', pos), module.size());
+      if (keep >= chain.size() || dot > last.size() || module.substr(0, dot) != last.substr(0, dot) ||
+          (dot < last.size() && last[dot] != '.')) {
+        break;
+      }
+      ++keep;
+      if (dot == module.size()) break;
       pos = dot + 1;
     }
+    chain.resize(keep);
+    pos = 0;
+    for (size_t k = 0; k < keep; ++k) pos = std::min(module.find('.', pos), module.size()) + 1;
+    for (int depth = static_cast<int>(keep) + 1; pos <= module.size(); ++depth) {
+      size_t dot = std::min(module.find('.', pos), module.size());
+      auto [it, added] = index.emplace(std::string(module.substr(0, dot)), p.modules.size());
+      if (added) p.modules.push_back(ModuleWeights{it->first, depth, {}});
+      chain.push_back(it->second);
+      pos = dot + 1;
+    }
+    for (size_t id : chain) p.modules[id].stats.Add(*t);
+    last = module;
   }
   return p;
 }

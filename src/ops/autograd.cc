@@ -87,11 +87,13 @@ OpCost MeanBwd(const Op& op, const GradNeeds& g) {
   return {0, g.input[0] ? In(op, 0) : Count(0)};  // dY / n, broadcast
 }
 
-Count Rows(const Op& op) { return In(op, 0) / Count::FromSigned(op.attr); }
-Count Width(const Op& op) { return Count::FromSigned(op.attr); }
+/// Rows of `attr` elements; zero-width rows (an empty tensor) are no rows, never a division by 0.
+Count Rows(const Op& op) { return op.attr <= 0 ? Count(0) : In(op, 0) / Count::FromSigned(op.attr); }
+Count Width(const Op& op) { return Count::FromSigned(op.attr < 0 ? 0 : op.attr); }
 
 OpCost SoftmaxBwd(const Op& op, const GradNeeds& g) {
   if (!g.input[0]) return {0, 0};
+  if (Width(op) == Count(0)) return {0, 0};
   return {0, Rows(op) * (4 * Width(op) - 1)};  // y * (dY - sum(dY * y)): mul, sum, sub, mul
 }
 
