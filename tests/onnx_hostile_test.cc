@@ -18,6 +18,7 @@ namespace calflops::onnx::testing {
 namespace {
 
 namespace fs = std::filesystem;
+using u128 = unsigned __int128;
 constexpr int32_t kFloat = 1, kInt64 = 7, kBool = 9;
 
 /// An int64 initializer holding `values` (packed int64_data).
@@ -42,9 +43,9 @@ struct Timed {
   cli::Result r;
   double seconds;
 };
-Timed Run(const std::string& args) {
+Timed RunTimed(const std::string& args) {
   auto start = std::chrono::steady_clock::now();
-  cli::Result r = cli::RunCli("timeout 60 " + std::string() + args);
+  cli::Result r = cli::RunCli(args);
   return {r, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 cli::Result Cli(const std::string& args) { return cli::RunCli(args); }
@@ -143,13 +144,13 @@ TEST(OnnxHostile, LoopTripCountsCountInClosedForm) {
   for (int64_t trips : {int64_t{3}, int64_t{10'000'000}, int64_t{1} << 62}) {
     std::string p = Write("loop_" + std::to_string(trips), LoopModel(trips));
     auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(Flops(p), static_cast<u128>(4) * static_cast<u128>(trips)) << trips;
+    EXPECT_TRUE(Flops(p) == static_cast<u128>(4) * static_cast<u128>(trips)) << trips;
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     EXPECT_LT(s, 2.0) << trips;  // was 4 s and 1.8 GB at 10^7, a hang at 2^62
   }
   // With a device profile (the perf sink) and in training mode (its backward) too.
   std::string p = Write("loop_big", LoopModel(int64_t{1} << 62));
-  Timed t = Run(p + " --hardware h100-sxm --mode train --format json");
+  Timed t = RunTimed(p + " --hardware h100-sxm --mode train --format json");
   EXPECT_EQ(t.r.code, 0) << t.r.out;
   EXPECT_LT(t.seconds, 5.0);
 }
@@ -179,7 +180,7 @@ TEST(OnnxHostile, NestedTripCountsBeyondInt64AreACountOverflow) {
   g.Message(5, Int64Init("trips", {}, {int64_t{1} << 62}));
   g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "outer", {GraphAttr("body", body)}));
   g.Message(12, Output("y"));
-  Timed t = Run(Write("loop_nested", ModelBytes(g)));
+  Timed t = RunTimed(Write("loop_nested", ModelBytes(g)));
   EXPECT_EQ(t.r.code, 4) << t.r.out;
   EXPECT_LT(t.seconds, 5.0);
 }
@@ -199,7 +200,7 @@ TEST(OnnxHostile, ScanLengthCountsInClosedForm) {
   g.Message(12, Output("final"));
   std::string p = Write("scan_2pow50", ModelBytes(g));
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(Flops(p), static_cast<u128>(4) << 50);
+  EXPECT_TRUE(Flops(p) == static_cast<u128>(4) << 50);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
 }
 
@@ -237,13 +238,13 @@ std::string FunctionModel(const std::vector<Proto>& functions, const std::string
 
 TEST(OnnxHostile, FunctionsExpandLinearlyUpToTheLimit) {
   // F_0 adds (4 FLOPs); F_k calls F_(k-1) twice: F_10 costs 4 x 2^10 FLOPs.
-  std::vector<Proto> fs;
-  fs.push_back(Function("F0", ""));
-  for (int k = 1; k <= 10; ++k) fs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
-  EXPECT_EQ(Flops(Write("functions_10", FunctionModel(fs, "F10"))), u128{4} << 10);
+  std::vector<Proto> funcs;
+  funcs.push_back(Function("F0", ""));
+  for (int k = 1; k <= 10; ++k) funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  EXPECT_TRUE(Flops(Write("functions_10", FunctionModel(funcs, "F10"))) == u128{4} << 10);
   // F_40 would be 2^40 calls: refused at the node-inference limit, quickly.
-  for (int k = 11; k <= 40; ++k) fs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
-  Timed t = Run(Write("functions_40", FunctionModel(fs, "F30")));
+  for (int k = 11; k <= 40; ++k) funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  Timed t = RunTimed(Write("functions_40", FunctionModel(funcs, "F30")));
   EXPECT_EQ(t.r.code, 2) << t.r.out;
   EXPECT_NE(t.r.out.find("node inferences"), std::string::npos) << t.r.out;
   EXPECT_LT(t.seconds, 20.0);

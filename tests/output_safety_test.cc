@@ -158,7 +158,7 @@ TEST(OutputSafety, WritesThroughATemporaryFileAndKeepsTheMode) {
 
 TEST(OutputSafety, AFailedRunWritesNothing) {
   fs::path d = Fresh("failed");
-  std::ofstream(d / "config.json") << R"({"model_type": "llama"})";
+  std::ofstream(d / "config.json") << R"({"model_type": "llama", "hidden_size": -1})";
   cli::Result r = cli::RunCli((d / "config.json").string() + " --output " + (d / "out.txt").string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_FALSE(fs::exists(d / "out.txt"));

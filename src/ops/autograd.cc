@@ -178,7 +178,8 @@ SavedSet RmsNormSaved(const Op& op, const GradNeeds& g) {
 SavedSet AttentionSaved(const Op& op, const GradNeeds& g) {
   if (!g.any()) return {};
   const Shape& q = op.in[0];
-  Count lse = q.numel() / Count::FromSigned(q[3]);  // B x H x Sq log-sum-exp
+  // B x H x Sq log-sum-exp (head size 0: an empty q, nothing kept)
+  Count lse = q[3] <= 0 ? Count(0) : q.numel() / Count::FromSigned(q[3]);
   return {.inputs = 7, .output = true, .f32_extra = lse};
 }
 
