@@ -74,9 +74,12 @@ WeightsProfile AnalyzeWeights(const TensorSet& set) {
       [](const DtypeWeights& a, const DtypeWeights& b) { return a.stats.bytes > b.stats.bytes; });
 
   // Sorted names visit every module after its parent and before the next sibling.
-  std::stable_sort(order.begin(), order.end(), [](const TensorInfo* a, const TensorInfo* b) {
+  auto natural = [](const TensorInfo* a, const TensorInfo* b) {
     return NaturalLess(a->tree_name(), b->tree_name());
-  });
+  };
+  if (!std::is_sorted(order.begin(), order.end(), natural)) {
+    std::stable_sort(order.begin(), order.end(), natural);
+  }
   // In this order a module's tensors are contiguous (names compare component by component), so
   // a module path that differs from the previous tensor's past their shared leading components
   // is new: no lookup (a hash map of every prefix took seconds for 10^6 tensors).

@@ -12,8 +12,9 @@ Count N(const Op& op) { return op.out.numel(); }
 Count In(const Op& op, int i) { return op.in[static_cast<size_t>(i)].numel(); }
 bool Binary(const Op& op) { return op.n_in >= 2; }
 
-/// Summing a broadcast gradient back to an operand's shape: one add per extra element.
-Count Reduce(const Op& op, int i) { return N(op) - In(op, i); }
+/// Summing a broadcast gradient back to an operand's shape: one add per extra element. An
+/// operand larger than the output (size 1 broadcast to an empty dimension) needs none.
+Count Reduce(const Op& op, int i) { return N(op) > In(op, i) ? N(op) - In(op, i) : Count(0); }
 
 // ---- contractions
 

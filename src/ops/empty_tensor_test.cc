@@ -29,6 +29,13 @@ std::vector<Op> EmptyOps(OpKind kind) {
         op.attr = attr;
         op.attr2 = attr;
         ops.push_back(op);
+        // An operand of ones broadcast onto the empty output: larger than the output.
+        Shape ones;
+        for (int i = 0; i < rank; ++i) ones.push_back(1);
+        op.in = {ones, s, ones};
+        ops.push_back(op);
+        op.in = {s, ones, s};
+        ops.push_back(op);
       }
     }
   }

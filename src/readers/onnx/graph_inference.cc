@@ -53,8 +53,10 @@ class GraphInference::Runner final : public SubgraphRunner {
     int64_t m = 0;
     if (__builtin_mul_overflow(multiplicity_, times, &m)) {
       // Nested trip counts beyond 2^63 - 1 executions: a count overflow, never a saturation.
-      throw OverflowError("executions of subgraph '" + std::string(g.name) + "' (" +
-                          std::to_string(multiplicity_) + " x " + std::to_string(times) + ")");
+      throw Error(ExitCode::kOverflow, gi_.model_.file,
+                  "count overflow: a subgraph runs " + std::to_string(multiplicity_) + " x " +
+                      std::to_string(times) +
+                      " times (nested trip counts multiply), more than 2^63 - 1 executions");
     }
     gi_.RunGraph(g, child, m, top_, depth_ + 1, caller_attrs_, opsets_, false);
     std::vector<TensorInfo> outs;

@@ -214,9 +214,13 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
   // The data region holds the tensors back to back from offset 0, in some order.
   std::vector<const Entry*> order;
   for (const auto& e : entries) order.push_back(&e);
-  std::stable_sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {
+  auto by_offsets = [](const Entry* a, const Entry* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
-  });
+  };
+  // Writers usually list tensors in data order: then there is nothing to sort.
+  if (!std::is_sorted(order.begin(), order.end(), by_offsets)) {
+    std::stable_sort(order.begin(), order.end(), by_offsets);
+  }
   uint64_t expected = 0;
   const Entry* prev = nullptr;
   uint64_t data_bytes = file_size - data_start;
@@ -254,8 +258,10 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
     s.tensors.push_back(std::move(e.info));
   }
   // File order = data order, as the format lays tensors out.
-  std::stable_sort(s.tensors.begin(), s.tensors.end(),
-                   [](const TensorInfo& a, const TensorInfo& b) { return a.offset < b.offset; });
+  auto by_offset = [](const TensorInfo& a, const TensorInfo& b) { return a.offset < b.offset; };
+  if (!std::is_sorted(s.tensors.begin(), s.tensors.end(), by_offset)) {
+    std::stable_sort(s.tensors.begin(), s.tensors.end(), by_offset);
+  }
   s.files[0].tensors = s.tensors.size();
   return s;
 }
