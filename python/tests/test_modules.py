@@ -179,6 +179,10 @@ def test_profile_object_and_formats():
     d = p.to_dict()
     assert d["convention"] == "analytic"
     assert "Calculate Flops Results" in p.to_text()
+    assert {"text", "json"} <= set(p.formats)  # the CLI's writers (report/format_registry.h)
+    assert p.to("json") == p.to_json()
+    with pytest.raises(ValueError, match="unknown format"):
+        p.to("docx")
 
 
 # --- bad input ------------------------------------------------------------------------------------
