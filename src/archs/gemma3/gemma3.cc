@@ -27,6 +27,17 @@ struct Gemma3Params {
   bool tie = true;
 
   static Gemma3Params FromConfig(const Config& c) {
+    // The towers this class builds: another text or vision model is not what transformers
+    // would load here either.
+    for (auto [key, want] : {std::pair{"text_config", "gemma3_text"},
+                             std::pair{"vision_config", "siglip_vision_model"}}) {
+      Config sub = c.Sub(key);
+      std::string type = sub.String("model_type", want);
+      if (type != want) {
+        throw Unsupported(sub.Where("model_type"),
+                          "is " + Quote(type) + ": gemma3 builds a " + want + " here");
+      }
+    }
     Gemma3Params p;
     p.text = ReadGemma3Text(c.Sub("text_config"));
     p.vision = SiglipTowerParams::Vision(c.Sub("vision_config"));

@@ -1,3 +1,6 @@
+#include <nlohmann/json.hpp>
+
+#include "model/error.h"
 #include "zoo_util.h"
 
 namespace calflops::testing {
@@ -52,6 +55,47 @@ TEST(Gemma3, ImageCostsOnceAtPrefill) {
   // The conv: 4096 patches x 1152 outputs x 3 x 14 x 14 MACs, once.
   EXPECT_EQ(StatsAt(p, "model.vision_tower.vision_model.embeddings.patch_embedding").macs,
             Count(4096ull * 1152 * 3 * 14 * 14));
+}
+
+TEST(Gemma3, BadConfigsNameTheKey) {
+  Config base = LoadModelConfig("gemma-3-12b-it");
+  auto expect_error = [](const Config& c, const std::string& where, ExitCode code) {
+    try {
+      BuildArchitecture(c, BuildOptions{});
+      ADD_FAILURE() << "no error for " << where;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+      EXPECT_EQ(e.code(), code) << e.what();
+    }
+  };
+  expect_error(base.With("mm_tokens_per_image", 200), "key 'mm_tokens_per_image'",
+               ExitCode::kBadInput);  // 64 x 64 patches do not pool to 200 tokens
+  expect_error(base.With("text_config", nlohmann::json{{"model_type", "llama"}}),
+               "key 'text_config.model_type'", ExitCode::kUnsupported);
+  expect_error(base.With("vision_config", nlohmann::json{{"model_type", "clip_vision_model"}}),
+               "key 'vision_config.model_type'", ExitCode::kUnsupported);
+  Config text = LoadModelConfig("gemma-3-1b-it");
+  expect_error(text.With("layer_types", nlohmann::json::array({"sliding_attention"})),
+               "key 'layer_types'", ExitCode::kBadInput);  // 1 entry for 26 layers
+  expect_error(text.With("layer_types", nlohmann::json::array({"local"})), "key 'layer_types'",
+               ExitCode::kBadInput);
+  Config oss = LoadModelConfig("gpt-oss-120b");
+  expect_error(oss.With("num_experts_per_tok", 200), "key 'num_experts_per_tok'",
+               ExitCode::kBadInput);
+  expect_error(oss.With("layer_types", nlohmann::json::array({"full_attention"})),
+               "key 'layer_types'", ExitCode::kBadInput);
+}
+
+TEST(Gemma3, ImageSizeIsNotModelled) {
+  auto arch = ZooArch("gemma-3-12b-it");
+  Workload w;
+  w.images = 1;
+  w.seq_len = 10;
+  w.image_height = w.image_width = 448;
+  EXPECT_THROW(Analyze(*arch, w, Convention::kAnalytic), Error);
+  w.image_height = w.image_width = 0;
+  w.images = 11;  // more placeholders than prompt tokens
+  EXPECT_THROW(Analyze(*arch, w, Convention::kAnalytic), Error);
 }
 
 }  // namespace
