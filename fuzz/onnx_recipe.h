@@ -26,7 +26,9 @@ class RecipeBytes {
   explicit RecipeBytes(std::span<const uint8_t> b) : b_(b) {}
   uint8_t Next() { return at_ < b_.size() ? b_[at_++] : 0; }
   template <size_t N>
-  int64_t Pick(const int64_t (&table)[N]) { return table[Next() % N]; }
+  int64_t Pick(const int64_t (&table)[N]) {
+    return table[Next() % N];
+  }
 
  private:
   std::span<const uint8_t> b_;
@@ -44,11 +46,11 @@ using onnx::testing::Proto;
 constexpr int32_t kFloat = 1, kInt64 = 7, kBool = 9;
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-constexpr int64_t kDims[] = {0, 1, 2, 3, 4, 8, 64, int64_t{1} << 20, int64_t{1} << 50,
-                             int64_t{1} << 53};
+constexpr int64_t kDims[] = {
+    0, 1, 2, 3, 4, 8, 64, int64_t{1} << 20, int64_t{1} << 50, int64_t{1} << 53};
 constexpr int64_t kInts[] = {kMin, -1, 0, 1, 2, 7, -7, 63, 64, kMax, int64_t{1} << 62};
-constexpr int64_t kTrips[] = {0, 1, 3, -1, int64_t{1} << 31, int64_t{1} << 52,
-                              int64_t{1} << 62, kMax};
+constexpr int64_t kTrips[] = {0,   1, 3, -1, int64_t{1} << 31, int64_t{1} << 52, int64_t{1} << 62,
+                              kMax};
 
 inline Proto Int64Init(const std::string& name, std::initializer_list<int64_t> dims,
                        std::initializer_list<int64_t> values) {
@@ -70,7 +72,8 @@ inline Proto LoopBody(RecipeBytes& r, int depth) {
   b.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}));
   if (depth > 0 && r.Next() % 2) {
     b.Message(5, Int64Init("n", {}, {r.Pick(kTrips)}));
-    b.Message(1, NodeProto("Loop", {"n", "", "v"}, {"v_out"}, "", {GraphAttr("body", LoopBody(r, depth - 1))}));
+    b.Message(1, NodeProto("Loop", {"n", "", "v"}, {"v_out"}, "",
+                           {GraphAttr("body", LoopBody(r, depth - 1))}));
   } else {
     b.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}));
   }
@@ -111,7 +114,8 @@ inline std::string OnnxFromRecipe(std::span<const uint8_t> bytes) {
     shape.Message(1, Proto().Varint(1, static_cast<uint64_t>(dims.back())));
   }
   Proto g;
-  g.Message(11, Proto().Bytes(1, "x").Message(2, Proto().Message(1, Proto().Varint(1, kFloat).Message(2, shape))));
+  g.Message(11, Proto().Bytes(1, "x").Message(
+                    2, Proto().Message(1, Proto().Varint(1, kFloat).Message(2, shape))));
   std::vector<Proto> functions;
   bool contrib = false;
   std::string cur = "x";
@@ -120,26 +124,42 @@ inline std::string OnnxFromRecipe(std::span<const uint8_t> bytes) {
     std::string n = std::to_string(k), out = "v" + n;
     uint8_t kind = r.Next() % 12;
     switch (kind) {
-      case 0: case 1: {  // integer folding over extreme values
+      case 0:
+      case 1: {  // integer folding over extreme values
         const char* ops[] = {"Mod", "Div", "Pow", "Sub", "Mul", "BitShift"};
         std::string op = ops[r.Next() % 6];
         g.Message(5, Int64Init("a" + n, {1}, {r.Pick(kInts)}));
         g.Message(5, Int64Init("b" + n, {1}, {r.Pick(kInts)}));
         Proto node = NodeProto(op, {"a" + n, "b" + n}, {"i" + n}, "", {});
         if (op == "Mod") node.Message(5, Attr("fmod", r.Next() % 2));
-        if (op == "BitShift") node.Message(5, Proto().Bytes(1, "direction").Varint(20, 3).Bytes(4, r.Next() % 2 ? "LEFT" : "RIGHT"));
+        if (op == "BitShift")
+          node.Message(5, Proto()
+                              .Bytes(1, "direction")
+                              .Varint(20, 3)
+                              .Bytes(4, r.Next() % 2 ? "LEFT" : "RIGHT"));
         g.Message(1, node);
         const char* unary[] = {"Abs", "Neg", "Sign"};
         g.Message(1, NodeProto(unary[r.Next() % 3], {"i" + n}, {"u" + n}));
         g.Message(12, Out("u" + n));
         continue;
       }
-      case 2: case 3: case 4: case 5: case 6: {  // normalisations
-        const char* norms[] = {"LayerNormalization", "LpNormalization", "MeanVarianceNormalization",
-                               "InstanceNormalization", "GroupNormalization", "RMSNormalization",
-                               "SkipLayerNormalization", "SimplifiedLayerNormalization",
-                               "SkipSimplifiedLayerNormalization", "EmbedLayerNormalization",
-                               "Softmax", "LogSoftmax"};
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 6: {  // normalisations
+        const char* norms[] = {"LayerNormalization",
+                               "LpNormalization",
+                               "MeanVarianceNormalization",
+                               "InstanceNormalization",
+                               "GroupNormalization",
+                               "RMSNormalization",
+                               "SkipLayerNormalization",
+                               "SimplifiedLayerNormalization",
+                               "SkipSimplifiedLayerNormalization",
+                               "EmbedLayerNormalization",
+                               "Softmax",
+                               "LogSoftmax"};
         std::string op = norms[r.Next() % 12];
         int64_t c = r.Pick(kDims);
         g.Message(5, FloatDecl("s" + n, c)).Message(5, FloatDecl("b" + n, c));
@@ -158,7 +178,8 @@ inline std::string OnnxFromRecipe(std::span<const uint8_t> bytes) {
         g.Message(1, node);
         break;
       }
-      case 7: case 8: {  // Loop: a trip count from the table, or computed from x's shape
+      case 7:
+      case 8: {  // Loop: a trip count from the table, or computed from x's shape
         if (r.Next() % 2) {
           g.Message(5, Int64Init("t" + n, {}, {r.Pick(kTrips)}));
         } else {

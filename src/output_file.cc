@@ -73,9 +73,9 @@ void RefuseInputAsOutput(const std::string& output, const std::vector<InputFile>
       std::string what = in.extension.empty()
                              ? "is an input of this run" +
                                    (in.path == output ? std::string() : ": " + Quote(in.path, 256))
-                                              : "would be read as an input by this run (every " +
-                                                    Quote("*" + in.extension) + " file in " +
-                                                    Quote(in.path, 256) + ")";
+                             : "would be read as an input by this run (every " +
+                                   Quote("*" + in.extension) + " file in " + Quote(in.path, 256) +
+                                   ")";
       throw Error(ExitCode::kUsage, "--output", Quote(output, 256) + " " + what);
     }
   }
@@ -94,7 +94,8 @@ void WriteOutputFile(const std::string& output, std::string_view contents,
     WriteAll(f.fd, contents, output);
     return;
   }
-  std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".calflops-XXXXXX")).string();
+  std::string tmp =
+      (target.parent_path() / ("." + target.filename().string() + ".calflops-XXXXXX")).string();
   Fd f{::mkstemp(tmp.data())};
   if (f.fd < 0) throw CannotWrite(output, std::strerror(errno));
   try {

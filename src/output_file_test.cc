@@ -25,7 +25,8 @@ std::string Read(const fs::path& p) {
 }
 
 void WriteSafetensors(const fs::path& p, const std::string& tensor) {
-  std::string header = R"({")" + tensor + R"(": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})";
+  std::string header =
+      R"({")" + tensor + R"(": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})";
   uint64_t n = header.size();
   std::ofstream f(p, std::ios::binary);
   f.write(reinterpret_cast<const char*>(&n), 8);

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <regex>
-#include <sys/stat.h>
 
 #include "cli_util.h"
 #include "tests/writers/gguf_writer.h"
@@ -36,21 +36,25 @@ void ExpectNoControls(const std::string& s) {
 
 TEST(HostileCli, HardwareDescriptionEscapesAreEscaped) {
   TempDir d;
-  std::string hw = d.Write("hw.json",
-                           R"({"name": "x", "description": "a\u001b[2Jb\u009b31mc\u0007", "memory_gib": 80,
+  std::string hw =
+      d.Write("hw.json",
+              R"({"name": "x", "description": "a\u001b[2Jb\u009b31mc\u0007", "memory_gib": 80,
                                "memory_bandwidth_gb_s": 3000, "peak_tflops": {"float32": 60}, "source": "s"})");
   for (std::string fmt : {"text", "json"}) {
     cli::Result r = RunCli("tinyllama-1.1b --hardware-file " + hw + " --format " + fmt);
     ASSERT_EQ(r.code, 0) << r.out;
     ExpectNoControls(r.out);
-    if (fmt == "text") EXPECT_NE(r.out.find("a\\x1b[2Jb\\u009b31mc\\x07"), std::string::npos) << r.out;
+    if (fmt == "text")
+      EXPECT_NE(r.out.find("a\\x1b[2Jb\\u009b31mc\\x07"), std::string::npos) << r.out;
   }
 }
 
 TEST(HostileCli, GgufArchitectureEscapesAreEscaped) {
   TempDir d;
   GgufWriter w;
-  w.Str("general.architecture", "ll\x1b]0;owned\x07" "ama");
+  w.Str("general.architecture",
+        "ll\x1b]0;owned\x07"
+        "ama");
   w.Tensor("blk.0.attn_q.weight", {4, 4}, kF16);
   std::string p = d.Write("evil.gguf", w.File());
   for (std::string fmt : {"text", "json"}) {
@@ -93,15 +97,18 @@ TEST(HostileCli, ZeroStageIsCheckedBeforeNarrowing) {
 TEST(HostileCli, ImageSidesShareOneCap) {
   // ViT and SigLIP capped image_size at 2^20; CLIP did not, and 2^32 with patch 1 wrapped.
   TempDir d;
-  for (std::string model : {"clip-vit-large-patch14-336", "vit-base-patch16-224", "siglip-so400m"}) {
+  for (std::string model :
+       {"clip-vit-large-patch14-336", "vit-base-patch16-224", "siglip-so400m"}) {
     std::ifstream in(std::string(CALFLOPS_SOURCE_DIR) + "/zoo/" + model + ".json");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text = std::regex_replace(text, std::regex(R"("image_size": [0-9]+)"), R"("image_size": 4294967296)");
+    text = std::regex_replace(text, std::regex(R"("image_size": [0-9]+)"),
+                              R"("image_size": 4294967296)");
     text = std::regex_replace(text, std::regex(R"("patch_size": [0-9]+)"), R"("patch_size": 1)");
     cli::Result r = RunCli(d.Write(model + ".json", text));
     EXPECT_EQ(r.code, 2) << model << ": " << r.out;
     EXPECT_NE(r.out.find("image_size': is 4294967296, expected an integer in [1, 1048576]"),
-              std::string::npos) << r.out;
+              std::string::npos)
+        << r.out;
   }
   cli::Result r = RunCli("vit-base-patch16-224 --image-size 1048577x224");
   EXPECT_EQ(r.code, 2) << r.out;
@@ -127,7 +134,8 @@ TEST(HostileCli, HardwareFileThatIsADirectoryIsNamedAsGiven) {
   std::ofstream(d.Path("profiles/config.json")) << "{}";
   cli::Result r = RunCli("tinyllama-1.1b --hardware-file " + d.Path("profiles"));
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + d.Path("profiles") + ": is a directory, expected a device profile file\n");
+  EXPECT_EQ(r.out, "calflops: " + d.Path("profiles") +
+                       ": is a directory, expected a device profile file\n");
 }
 
 TEST(HostileCli, NonFilesNamedLikeInputsAreNamedAsWhatTheyAre) {
@@ -141,7 +149,8 @@ TEST(HostileCli, NonFilesNamedLikeInputsAreNamedAsWhatTheyAre) {
   const Case cases[] = {
       {"fifo", [](const fs::path& p) { ASSERT_EQ(mkfifo(p.c_str(), 0644), 0); },
        "is not a regular file (a FIFO, socket or device)"},
-      {"directory", [](const fs::path& p) { fs::create_directories(p); }, "is a directory, expected a file"},
+      {"directory", [](const fs::path& p) { fs::create_directories(p); },
+       "is a directory, expected a file"},
       {"link loop", [](const fs::path& p) { fs::create_symlink(p.filename(), p); },
        "is a link that cannot be followed: Too many levels of symbolic links"},
       {"dev zero", [](const fs::path& p) { fs::create_symlink("/dev/zero", p); },

@@ -82,9 +82,12 @@ struct NormCase {
 TEST(OnnxHostile, NormalisationsOverAZeroSizeAxisCostNothing) {
   // Every normalisation over x of shape (1, 8, 0): the axis normalised over is empty.
   const NormCase cases[] = {
-      {"LayerNormalization", "", 17, 2},   {"LpNormalization", "", 17, 0},
-      {"MeanVarianceNormalization", "", 17, 0}, {"InstanceNormalization", "", 17, 2},
-      {"GroupNormalization", "", 18, 2},   {"RMSNormalization", "", 23, 1},
+      {"LayerNormalization", "", 17, 2},
+      {"LpNormalization", "", 17, 0},
+      {"MeanVarianceNormalization", "", 17, 0},
+      {"InstanceNormalization", "", 17, 2},
+      {"GroupNormalization", "", 18, 2},
+      {"RMSNormalization", "", 23, 1},
       {"SkipLayerNormalization", "com.microsoft", 17, 3},
       {"SimplifiedLayerNormalization", "", 17, 1},
       {"SkipSimplifiedLayerNormalization", "com.microsoft", 17, 2},
@@ -171,8 +174,8 @@ TEST(OnnxHostile, NestedTripCountsBeyondInt64AreACountOverflow) {
   body.Message(11, Input("v", {4}));
   body.Message(5, Int64Init("n2", {}, {int64_t{1} << 62}));
   body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
-  body.Message(1, NodeProto("Loop", {"n2", "", "v"}, {"v_out"}, "inner",
-                            {GraphAttr("body", inner_body)}));
+  body.Message(
+      1, NodeProto("Loop", {"n2", "", "v"}, {"v_out"}, "inner", {GraphAttr("body", inner_body)}));
   body.Message(12, Output("cond_out"));
   body.Message(12, Output("v_out"));
   Proto g;
@@ -231,7 +234,8 @@ std::string FunctionModel(const std::vector<Proto>& functions, const std::string
   call.Bytes(7, "local");
   g.Message(1, call);
   g.Message(12, Output("y"));
-  Proto m = Proto().Varint(1, 8).Message(7, g).Message(8, Opset("", 17)).Message(8, Opset("local", 1));
+  Proto m =
+      Proto().Varint(1, 8).Message(7, g).Message(8, Opset("", 17)).Message(8, Opset("local", 1));
   for (const Proto& f : functions) m.Message(25, f);
   return m.bytes();
 }
@@ -240,10 +244,12 @@ TEST(OnnxHostile, FunctionsExpandLinearlyUpToTheLimit) {
   // F_0 adds (4 FLOPs); F_k calls F_(k-1) twice: F_10 costs 4 x 2^10 FLOPs.
   std::vector<Proto> funcs;
   funcs.push_back(Function("F0", ""));
-  for (int k = 1; k <= 10; ++k) funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  for (int k = 1; k <= 10; ++k)
+    funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
   EXPECT_TRUE(Flops(Write("functions_10", FunctionModel(funcs, "F10"))) == u128{4} << 10);
   // F_40 would be 2^40 calls: refused at the node-inference limit, quickly.
-  for (int k = 11; k <= 40; ++k) funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  for (int k = 11; k <= 40; ++k)
+    funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
   Timed t = RunTimed(Write("functions_40", FunctionModel(funcs, "F30")));
   EXPECT_EQ(t.r.code, 2) << t.r.out;
   EXPECT_NE(t.r.out.find("node inferences"), std::string::npos) << t.r.out;

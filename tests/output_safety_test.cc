@@ -34,7 +34,8 @@ std::string Read(const fs::path& p) {
 
 /// A safetensors file with one float32 tensor of 2 elements.
 void WriteSafetensors(const fs::path& p, const std::string& tensor = "w") {
-  std::string header = R"({")" + tensor + R"(": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})";
+  std::string header =
+      R"({")" + tensor + R"(": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})";
   uint64_t n = header.size();
   std::ofstream f(p, std::ios::binary);
   f.write(reinterpret_cast<const char*>(&n), 8);
@@ -61,8 +62,9 @@ void ExpectRefused(const std::string& args, const fs::path& victim) {
 TEST(OutputSafety, TheWeightFileItself) {
   fs::path d = Fresh("weights");
   WriteSafetensors(d / "model.safetensors");
-  ExpectRefused((d / "model.safetensors").string() + " --output " + (d / "model.safetensors").string(),
-                d / "model.safetensors");
+  ExpectRefused(
+      (d / "model.safetensors").string() + " --output " + (d / "model.safetensors").string(),
+      d / "model.safetensors");
 }
 
 TEST(OutputSafety, TheConfigReadBesideAWeightFile) {
@@ -159,7 +161,8 @@ TEST(OutputSafety, WritesThroughATemporaryFileAndKeepsTheMode) {
 TEST(OutputSafety, AFailedRunWritesNothing) {
   fs::path d = Fresh("failed");
   std::ofstream(d / "config.json") << R"({"model_type": "llama", "hidden_size": -1})";
-  cli::Result r = cli::RunCli((d / "config.json").string() + " --output " + (d / "out.txt").string());
+  cli::Result r =
+      cli::RunCli((d / "config.json").string() + " --output " + (d / "out.txt").string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_FALSE(fs::exists(d / "out.txt"));
 }
