@@ -113,6 +113,7 @@ class GptOssMlp : public FeedForward {
     tree.AddParam(m->router_, "weight", Shape{e, hd}, dtype);
     tree.AddParam(m->router_, "bias", Shape{e}, dtype);
     m->experts_ = tree.Add(m->id_, "experts", "GptOssExperts");
+    tree[m->experts_].active_children = static_cast<int32_t>(g.top_k);  // k of E slices per token
     tree.AddParam(m->experts_, "gate_up_proj", Shape{e, hd, 2 * f}, dtype);
     tree.AddParam(m->experts_, "gate_up_proj_bias", Shape{e, 2 * f}, dtype);
     tree.AddParam(m->experts_, "down_proj", Shape{e, f, hd}, dtype);
