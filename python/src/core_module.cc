@@ -16,7 +16,7 @@
 #include "model/error.h"
 #include "ops/op_def.h"
 #include "readers/live/recorded_architecture.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
 
@@ -126,8 +126,9 @@ std::string U128(unsigned __int128 v) {
   return s;
 }
 
-/// Analyses the records and writes the requested formats. Returns a dict: "text" (the calflops
-/// report, no estimates), "text_full" (with memory), "json", and the root totals as decimal
+/// Analyses the records and writes the reports. Returns a dict: "text" (the calflops report, no
+/// estimates: what calculate_flops prints), "formats" (every registered format, with the
+/// estimates), per-module and per-call figures, and the root totals as decimal
 /// strings (Python ints are built from them: counts may exceed 64 bits).
 py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py::list& uncosted,
                  const py::dict& options) {
@@ -177,13 +178,15 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   std::ostringstream text;
   WriteTextReport(report, r, text);
   result["text"] = text.str();
+  // Every registered format (report/format_registry.h), with the estimates, as the CLI writes it.
   report.estimates = &estimates;
-  std::ostringstream full;
-  WriteTextReport(report, r, full);
-  result["text_full"] = full.str();
-  std::ostringstream json;
-  WriteJsonReport(report, r, json);
-  result["json"] = json.str();
+  py::dict formats;
+  for (const ReportFormat& f : AllReportFormats()) {
+    std::ostringstream out;
+    f.write(report, r, out);
+    formats[py::str(std::string(f.name))] = out.str();
+  }
+  result["formats"] = formats;
   const ModuleStats& t = profile.total();
   result["params"] = U128(t.params.value());
   result["macs"] = U128(t.macs.value());

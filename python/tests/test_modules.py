@@ -179,6 +179,10 @@ def test_profile_object_and_formats():
     d = p.to_dict()
     assert d["convention"] == "analytic"
     assert "Calculate Flops Results" in p.to_text()
+    assert {"text", "json"} <= set(p.formats)  # the CLI's writers (report/format_registry.h)
+    assert p.to("json") == p.to_json()
+    with pytest.raises(ValueError, match="unknown format"):
+        p.to("docx")
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -217,18 +221,43 @@ def test_calflops_argument_checks():
 class UsesEinsum(nn.Module):
     def __init__(self):
         super().__init__()
-        self.w = nn.Parameter(torch.zeros(4, 4))
+        self.w = nn.Parameter(torch.zeros(16, 32))
 
     def forward(self, x):
-        return torch.einsum("bi,ij->bj", x, self.w)
+        return torch.einsum("bij,jk->bik", x, self.w)
+
+
+def test_einsum():
+    assert counts(UsesEinsum(), input_shape=(2, 8, 16))[1] == 2 * 8 * 16 * 32
+    # batched: b and h batch, d contracted
+    q, k = torch.randn(2, 3, 5, 8), torch.randn(2, 3, 7, 8)
+    p = calflops.profile(Einsum2(), args=[q, k])
+    assert p.macs == 2 * 3 * 5 * 7 * 8
+    # calflops: numpy's einsum_path count printed with 4 significant digits (16,384 -> 16,380),
+    # MACs 0; real calflops HEAD on this module: (16380, 0, 512) (docs/python.md)
+    assert counts(UsesEinsum(), input_shape=(2, 8, 16), convention="calflops") == (16380, 0, 512)
+
+
+class Einsum2(nn.Module):
+    def forward(self, q, k):
+        return torch.einsum("bhqd,bhkd->bhqk", q, k)
+
+
+class UsesBilinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bil = nn.Bilinear(4, 4, 2)
+
+    def forward(self, x):
+        return self.bil(x, x)
 
 
 def test_unsupported_listed_and_strict():
-    p = calflops.profile(UsesEinsum(), input_shape=(2, 4))
-    assert [u[0] for u in p.unsupported] == ["torch.einsum"]
-    assert "unsupported: torch.einsum x1" in p.to_text()
-    with pytest.raises(calflops.UnsupportedOpsError, match="torch.einsum"):
-        calflops.profile(UsesEinsum(), input_shape=(2, 4), strict=True)
+    p = calflops.profile(UsesBilinear(), input_shape=(2, 4))
+    assert [u[0] for u in p.unsupported] == ["torch.bilinear"]
+    assert "unsupported: torch.bilinear x1 (counted as 0: no cost rule)" in p.to_text()
+    with pytest.raises(calflops.UnsupportedOpsError, match="torch.bilinear"):
+        calflops.profile(UsesBilinear(), input_shape=(2, 4), strict=True)
 
 
 # --- fallback modes -------------------------------------------------------------------------------
