@@ -409,3 +409,12 @@ def test_transformer_tokenizer_inputs():
     assert macs == 2 * 5 * 8 * 3
     _, macs, _ = counts(TokenModel(), transformer_tokenizer=FakeTokenizer())  # default (1, 128)
     assert macs == 128 * 8 * 3
+
+
+@pytest.mark.parametrize("cls,gates", [(nn.RNNCell, 1), (nn.GRUCell, 3), (nn.LSTMCell, 4)])
+def test_recurrent_cells(cls, gates):
+    x = torch.randn(2, 16)
+    _, macs, _ = counts(cls(16, 32), args=[x])
+    assert macs == 2 * gates * 32 * (16 + 32)
+    if cls is nn.RNNCell:  # calflops' hook: RNNCell(16, 32) on (2, 16) counts 6,208 (spec)
+        assert counts(cls(16, 32), args=[x], convention="calflops")[:2] == (6_208, 0)
