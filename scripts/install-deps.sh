@@ -9,6 +9,7 @@ packages=(
   libgtest-dev              # unit tests
   libbenchmark-dev          # bench/ programs
   libonnx-testdata          # ONNX node tests: the shape-inference conformance corpus
+  libcurl4-openssl-dev      # the Hugging Face Hub client (src/readers/hub/)
 )
 if [[ "${CALFLOPS_ONNX_FIXTURES:-0}" == 1 ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx)  # tests/onnx/make_fixtures.py

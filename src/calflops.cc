@@ -9,6 +9,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
@@ -18,6 +19,7 @@
 #include "ops/autograd.h"
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
+#include "readers/hf_config/quantization_config.h"
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
@@ -98,6 +100,7 @@ struct Analysis {
   std::optional<WeightsProfile> weights;
   std::optional<WeightsComparison> comparison;
   std::string note;  ///< why nothing was built
+  std::vector<std::string> notes;  ///< one line each: how the config was read
 
   WeightsSection Section() const {
     const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
@@ -218,10 +221,10 @@ void Run(const Options& o, Analysis& a) {
                         " (expected a floating type: float32, bfloat16, float16, float64, "
                         "float8_e4m3fn, float8_e5m2)");
       }
-      config = config.With("torch_dtype", std::string(DTypeName(*d)));
+      config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*d)));
     }
     BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-    arch = BuildArchitecture(config, b);
+    arch = BuildArchitecture(config, b, &a.notes);
     // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
     // --dtype asks for a dtype.
     std::optional<StoredWeights> stored;
@@ -230,10 +233,18 @@ void Run(const Options& o, Analysis& a) {
                                                                 ? source.weights->files[0].path
                                                                 : o.model);
     }
+    // Otherwise at the bytes the config's quantization_config stores them in.
+    std::optional<QuantizedWeights> quantized;
+    if (!stored && o.dtype.empty()) {
+      std::string note;
+      if (auto q = ReadQuantizationConfig(config, &note)) quantized = PriceQuantized(*q, arch->tree());
+      if (!note.empty()) a.notes.push_back(note);
+    }
     const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
     a.profile = Analyze(*arch, a.workload, *convention, hw);
     a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
     a.estimates.memory.stored = std::move(stored);
+    a.estimates.memory.quantized = std::move(quantized);
     a.built = true;
   }
   if (source.weights) {
@@ -286,7 +297,8 @@ void WriteReport(const Options& o, std::ostream& out) {
                   .attn_impl = o.attn_impl,
                   .workload = a.workload,
                   .estimates = &a.estimates,
-                  .memory_detail = o.memory_detail};
+                  .memory_detail = o.memory_detail,
+                  .notes = a.notes};
   if (o.format == "json") {
     auto weights = [&](JsonWriter& w) {
       if (!a.weights) return;

@@ -67,6 +67,11 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
   w.Key("class").String(p.tree[p.tree.root()].class_name);
   w.Key("convention").String(ConventionName(p.convention));
   w.Key("attn_implementation").String(o.attn_impl);
+  if (!o.notes.empty()) {
+    w.Key("notes").BeginArray();
+    for (const std::string& n : o.notes) w.String(n);
+    w.EndArray();
+  }
   w.Key("workload").BeginObject();
   w.Key("mode").String(wl.train ? "train" : wl.mode == Mode::kForward ? "forward" : "generate");
   w.Key("batch_size").Int(wl.batch);

@@ -1,6 +1,9 @@
 #include "report/perf_text.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "model/error.h"
 
 namespace calflops {
 namespace {
@@ -237,6 +240,19 @@ void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& o
   if (o.memory_detail) WriteMemorySection(p, o, out);
   if (o.estimates->latency) WriteLatencySection(p, o, out);
   if (o.estimates->training) WriteTrainingSection(o, out);
+}
+
+void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {
+  out << "quantization: " << q.description << " (quantization_config): " << q.quantized_tensors
+      << " weights in " << HumanBytes(q.quantized_bytes) << " (" << HumanBytes(q.quantized_dtype_bytes)
+      << " unquantized)";
+  if (!q.unquantized.empty()) {
+    out << "; left unquantized: ";
+    size_t shown = std::min<size_t>(q.unquantized.size(), 8);
+    for (size_t i = 0; i < shown; ++i) out << (i ? ", " : "") << OneLine(q.unquantized[i], 200);
+    if (shown < q.unquantized.size()) out << ", ... (" << q.unquantized.size() - shown << " more)";
+  }
+  out << "\n";
 }
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/workload.h"
 
@@ -25,6 +26,9 @@ struct ReportOptions {
   /// text report has no "Memory usage" line.
   const Estimates* estimates = nullptr;
   bool memory_detail = false;  ///< text: the memory breakdown section
+  /// One line each on how the input was read (a model_type taken from architectures, a
+  /// quantization method not priced): text after the totals, JSON "notes".
+  std::vector<std::string> notes;
 };
 
 }  // namespace calflops

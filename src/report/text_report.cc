@@ -113,7 +113,9 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
   if (o.estimates) {
     WritePerfSections(p, o, out);
     WriteMemoryUsageLine(*o.estimates, out);
+    if (o.estimates->memory.quantized) WriteQuantizationLine(*o.estimates->memory.quantized, out);
   }
+  for (const std::string& n : o.notes) out << "note: " << n << "\n";
   // Ops the cost table cannot price are never silently zero.
   for (const UncostedOp& u : p.uncosted) {
     out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";
