@@ -28,9 +28,8 @@
 #include "readers/hub/hub_name.h"
 #include "readers/hub/http_headers.h"
 #include "analysis/quantized_weights.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/json_writer.h"
-#include "report/text_report.h"
 #include "report/weights_report.h"
 
 namespace calflops::fuzz {
@@ -98,13 +97,9 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
                          const calflops::Hardware* hw) {
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
-  ReportOptions report;
-  report.model = "fuzz.json";
-  report.attn_impl = "sdpa";
-  report.workload = w;
-  report.estimates = &e;
-  WriteTextReport(p, report, NullOut());
-  WriteJsonReport(p, report, NullOut());
+  ReportModel report{
+      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e};
+  for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
   return p;
 }
 

@@ -19,7 +19,7 @@
 #include "readers/hub/http_headers.h"
 #include "readers/onnx/onnx_model.h"
 #include "readers/onnx/tensor_info.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 namespace {

@@ -25,6 +25,8 @@ constexpr EntryFn kArchs[] = {
     DeepseekV3Arch,
     BertArch,
     RobertaArch,
+    DistilBertArch,
+    XlmRobertaArch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,
@@ -35,6 +37,9 @@ constexpr EntryFn kArchs[] = {
     ClipTextArch,
     LlavaArch,
     LlavaNextArch,
+    Gemma3TextArch,
+    Gemma3Arch,
+    GptOssArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
@@ -47,8 +52,6 @@ const std::vector<ArchEntry>& Entries() {
 }
 
 }  // namespace
-
-std::span<const ArchEntry> AllArchs() { return Entries(); }
 
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())

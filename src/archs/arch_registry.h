@@ -24,7 +24,6 @@ struct ArchEntry {
   ArchFactory make;
 };
 
-std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
 
 /// The entry whose classes include `cls` ("GPT2LMHeadModel" -> gpt2), or null.
@@ -55,10 +54,15 @@ const ArchEntry& Qwen3Arch();
 const ArchEntry& Qwen3MoeArch();
 const ArchEntry& GemmaArch();
 const ArchEntry& Gemma2Arch();
+const ArchEntry& Gemma3TextArch();
+const ArchEntry& Gemma3Arch();
+const ArchEntry& GptOssArch();
 const ArchEntry& Phi3Arch();
 const ArchEntry& DeepseekV3Arch();
 const ArchEntry& BertArch();
 const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();

@@ -69,7 +69,8 @@ std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
   return s + "\n)";
 }
 
-void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  const Profile& p = *r.profile;
   const ModuleStats& t = p.total();
   auto line = [&out](const std::string& label, const std::string& value) {
     char buf[512];
@@ -110,12 +111,12 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
         << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
   }
   out << rule << "\n";
-  if (o.estimates) {
-    WritePerfSections(p, o, out);
-    WriteMemoryUsageLine(*o.estimates, out);
-    if (o.estimates->memory.quantized) WriteQuantizationLine(*o.estimates->memory.quantized, out);
+  if (r.estimates) {
+    WritePerfSections(r, o, out);
+    WriteMemoryUsageLine(*r.estimates, out);
+    if (r.estimates->memory.quantized) WriteQuantizationLine(*r.estimates->memory.quantized, out);
   }
-  for (const std::string& n : o.notes) out << "note: " << n << "\n";
+  for (const std::string& n : r.notes) out << "note: " << n << "\n";
   // Ops the cost table cannot price are never silently zero.
   for (const UncostedOp& u : p.uncosted) {
     out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";
