@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/weight_memory.h"
 #include "archs/arch_registry.h"
 #include "model/error.h"
@@ -136,6 +138,18 @@ TEST(QuantizedWeights, DeepseekV3Fp8ByHand) {
   EXPECT_EQ(q.quantized_bytes, Count(3 * dense + 58 * moe));
   EXPECT_EQ(q.unquantized, std::vector<std::string>{"lm_head"});
   EXPECT_EQ(q.description, "fp8 e4m3, 128x128 blocks");
+}
+
+TEST(QuantizedWeights, GptOss120bCheckpointSize) {
+  // OpenAI's gpt-oss model card: the 120b checkpoint is 60.8 GiB (MXFP4 experts, the rest
+  // bfloat16). The zoo config names no dtype; the checkpoint's is bfloat16.
+  Config c = LoadModelConfig("gpt-oss-120b").With("dtype", "bfloat16");
+  auto arch = BuildArchitecture(c, BuildOptions{});
+  QuantizedWeights q = PriceQuantized(*ReadQuantizationConfig(c, nullptr), arch->tree());
+  EXPECT_EQ(q.quantized_tensors, 36u * 2);  // gate_up_proj and down_proj of each layer
+  EXPECT_TRUE(q.unquantized.empty());  // the excluded modules hold no expert tensors
+  double gib = ComputeWeightMemory(arch->tree()).total().ToDouble() / (1ull << 30);
+  EXPECT_NEAR(gib, 60.8, 0.05);
 }
 
 TEST(QuantizationConfigReader, MalformedValues) {
