@@ -53,13 +53,13 @@ TEST(ArchRegistry, MissingModelTypeTakenFromArchitectures) {
   EXPECT_EQ(Params(*arch), 124'439'808u);
   EXPECT_EQ(notes, std::vector<std::string>{"old.json: no model_type; built as GPT2LMHeadModel "
                                             "(model_type gpt2), the config's architectures[0]"});
-  j["architectures"] = {"MambaForCausalLM"};
+  j["architectures"] = {"RwkvForCausalLM"};
   try {
     BuildArchitecture(Config::Parse(j.dump(), "old.json"), BuildOptions{});
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "old.json: key 'model_type': is missing, and architectures[0] "
-                           "'MambaForCausalLM' is no class we build: cannot tell the architecture");
+                           "'RwkvForCausalLM' is no class we build: cannot tell the architecture");
   }
 }
 
