@@ -16,7 +16,7 @@
 #include "model/active_params.h"
 #include "model/error.h"
 #include "ops/autograd.h"
-#include "ops/traffic.h"
+#include "ops/op_def.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
@@ -255,8 +255,8 @@ void WriteCostTable(std::ostream& out) {
 void WritePerfOpTable(std::ostream& out) {
   out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
   for (const OpDef& d : AllOpDefs()) {
-    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
-        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+    out << "| " << d.name << " | " << d.traffic.formula << " | " << d.grad.backward << " | "
+        << d.grad.saved << " |\n";
   }
 }
 
