@@ -12,8 +12,11 @@ namespace calflops::formulas {
 inline Count OutElems(const Op& op) { return op.out.numel(); }
 inline Count InElems(const Op& op, int i = 0) { return op.in[static_cast<size_t>(i)].numel(); }
 inline bool Binary(const Op& op) { return op.n_in >= 2; }
-/// Summing a broadcast gradient back to an operand's shape: one add per extra element.
-inline Count BroadcastSum(const Op& op, int i) { return OutElems(op) - InElems(op, i); }
+/// Summing a broadcast gradient back to an operand's shape: one add per extra element. An
+/// operand larger than the output (size 1 broadcast to an empty dimension) needs none.
+inline Count BroadcastSum(const Op& op, int i) {
+  return OutElems(op) > InElems(op, i) ? OutElems(op) - InElems(op, i) : Count(0);
+}
 
 // ---- bytes moved
 
