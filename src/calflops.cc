@@ -22,7 +22,7 @@
 #include "model/printable.h"
 #include "output_file.h"
 #include "ops/autograd.h"
-#include "ops/traffic.h"
+#include "ops/op_def.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/quantization_config.h"
 #include "readers/model_source.h"
@@ -274,8 +274,8 @@ void WriteCostTable(std::ostream& out) {
 void WritePerfOpTable(std::ostream& out) {
   out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
   for (const OpDef& d : AllOpDefs()) {
-    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
-        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+    out << "| " << d.name << " | " << d.traffic.formula << " | " << d.grad.backward << " | "
+        << d.grad.saved << " |\n";
   }
 }
 
