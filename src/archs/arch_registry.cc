@@ -48,6 +48,16 @@ const std::vector<ArchEntry>& Entries() {
 
 std::span<const ArchEntry> AllArchs() { return Entries(); }
 
+std::span<const GgufMapping> GgufMappings() {
+  static const std::vector<GgufMapping> mappings = [] {
+    std::vector<GgufMapping> v;
+    for (const auto& e : Entries())
+      if (e.gguf) v.push_back(*e.gguf);
+    return v;
+  }();
+  return mappings;
+}
+
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())
     if (e.model_type == model_type) return &e;

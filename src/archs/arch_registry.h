@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "archs/architecture.h"
+#include "readers/gguf/gguf_mapping.h"
 #include "readers/hf_config/config.h"
 
 namespace calflops {
@@ -21,10 +22,20 @@ struct ArchEntry {
   std::string_view family;                   ///< one-line description for --list-models
   std::span<const std::string_view> classes; ///< transformers classes it builds
   ArchFactory make;
+  const GgufMapping* gguf = nullptr;  ///< how a .gguf of this family maps to it, if it can
 };
 
 std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
+
+/// The GGUF mappings of every registered family, in registry order.
+std::span<const GgufMapping> GgufMappings();
+
+/// `o` with the registered families' GGUF mappings, so a .gguf file gets a config.
+inline ReadOptions WithGgufMappings(ReadOptions o = {}) {
+  o.gguf_mappings = GgufMappings();
+  return o;
+}
 
 /// Builds the architecture a config describes: model_type picks the entry, options.model_class
 /// (default: architectures[0], else the entry's first class) picks the class.

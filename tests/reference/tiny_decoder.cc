@@ -1,5 +1,7 @@
 #include "reference/tiny_decoder.h"
 
+#include "reference/cases.h"
+
 #include <cmath>
 #include <initializer_list>
 
@@ -395,6 +397,70 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
   }
   return out;
+}
+
+std::vector<ReferenceCase> DecoderFamilyCases() {
+  auto make = [](std::string name, const TinyDecoderConfig& c) {
+    return ReferenceCase{.name = std::move(name),
+                         .model_type = c.model_type,
+                         .config_json = c.ToJson(),
+                         .run = [c](const std::string& attn, const calflops::Workload& w) {
+                           TinyDecoder model(c, attn);
+                           RunDecoderWorkload(model, w);
+                         }};
+  };
+  auto family = [](const char* type) {
+    TinyDecoderConfig c;
+    c.model_type = type;
+    return c;
+  };
+  std::vector<ReferenceCase> cases;
+  TinyDecoderConfig mistral = family("mistral");
+  mistral.sliding_window = 4;  // decode steps from context 4 on get an explicit SDPA mask
+  cases.push_back(make("mistral sliding window", mistral));
+  cases.push_back(make("qwen2", family("qwen2")));
+  TinyDecoderConfig qwen3 = family("qwen3");
+  qwen3.head_dim = 6;
+  cases.push_back(make("qwen3", qwen3));
+  TinyDecoderConfig gemma = family("gemma");
+  gemma.head_dim = 6;
+  cases.push_back(make("gemma", gemma));
+  TinyDecoderConfig gemma2 = family("gemma2");
+  gemma2.head_dim = 8;
+  cases.push_back(make("gemma2", gemma2));
+  TinyDecoderConfig phi3 = family("phi3");
+  phi3.kv_heads = 4;
+  cases.push_back(make("phi3", phi3));
+  TinyDecoderConfig mixtral = family("mixtral");
+  mixtral.experts = 4;
+  mixtral.top_k = 2;
+  mixtral.moe_intermediate = mixtral.intermediate;
+  cases.push_back(make("mixtral", mixtral));
+  TinyDecoderConfig qwen2_moe = family("qwen2_moe");
+  qwen2_moe.experts = 5;
+  qwen2_moe.top_k = 2;
+  qwen2_moe.moe_intermediate = 8;
+  qwen2_moe.shared_intermediate = 12;
+  qwen2_moe.layers = 3;
+  qwen2_moe.mlp_only_layers = {1};
+  cases.push_back(make("qwen2_moe", qwen2_moe));
+  TinyDecoderConfig qwen3_moe = family("qwen3_moe");
+  qwen3_moe.experts = 6;
+  qwen3_moe.top_k = 4;
+  qwen3_moe.moe_intermediate = 8;
+  qwen3_moe.decoder_sparse_step = 2;
+  cases.push_back(make("qwen3_moe", qwen3_moe));
+  TinyDecoderConfig deepseek = family("deepseek_v3");
+  deepseek.layers = 3;
+  deepseek.experts = 8;
+  deepseek.top_k = 3;
+  deepseek.n_group = 4;
+  deepseek.topk_group = 2;
+  deepseek.moe_intermediate = 6;
+  deepseek.n_shared = 2;
+  deepseek.kv_heads = 4;
+  cases.push_back(make("deepseek_v3", deepseek));
+  return cases;
 }
 
 }  // namespace reference

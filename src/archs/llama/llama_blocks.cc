@@ -1,6 +1,5 @@
 #include "archs/llama/llama_blocks.h"
 
-#include "archs/nn/dropout.h"
 #include "archs/nn/gemma_rms_norm.h"
 #include "archs/nn/output_head.h"
 
@@ -54,11 +53,13 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
                           p.rotary_cls.empty() ? p.prefix + "RotaryEmbedding" : p.rotary_cls);
     if (p.rotary == RotaryStyle::kPerAttention) a.rotary = r;
   }
-  if (p.qk_norm) {
-    a.q_norm = RmsNormBlock::Build(tree, a.id, "q_norm", p.prefix + "RMSNorm", p.head_dim,
-                                   p.rms_eps, p.norm, dtype);
-    a.k_norm = RmsNormBlock::Build(tree, a.id, "k_norm", p.prefix + "RMSNorm", p.head_dim,
-                                   p.rms_eps, p.norm, dtype);
+  a.qk_norm = p.qk_norm;
+  if (p.qk_norm != QkNorm::kNone) {
+    bool full = p.qk_norm == QkNorm::kFull;
+    a.q_norm = RmsNormBlock::Build(tree, a.id, "q_norm", p.prefix + "RMSNorm",
+                                   full ? p.q_dim() : p.head_dim, p.rms_eps, p.norm, dtype);
+    a.k_norm = RmsNormBlock::Build(tree, a.id, "k_norm", p.prefix + "RMSNorm",
+                                   full ? p.kv_dim() : p.head_dim, p.rms_eps, p.norm, dtype);
   }
   return a;
 }
@@ -74,8 +75,13 @@ Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
     ko = k(t, x);
     v(t, x);
   }
-  if (q_norm) qo = (*q_norm)(t, Tracer::View(qo, Shape{s.batch, s.tokens, n_heads, head_dim}));
-  if (k_norm) ko = (*k_norm)(t, Tracer::View(ko, Shape{s.batch, s.tokens, n_kv_heads, head_dim}));
+  if (qk_norm == QkNorm::kFull) {  // over the projection, before the view
+    qo = (*q_norm)(t, qo);
+    ko = (*k_norm)(t, ko);
+  } else if (qk_norm == QkNorm::kPerHead) {
+    qo = (*q_norm)(t, Tracer::View(qo, Shape{s.batch, s.tokens, n_heads, head_dim}));
+    ko = (*k_norm)(t, Tracer::View(ko, Shape{s.batch, s.tokens, n_kv_heads, head_dim}));
+  }
   // view(...).transpose(1, 2) before the transpose-free norms above.
   Shape qs = Tracer::View(qo, Shape{s.batch, n_heads, s.tokens, head_dim});
   Shape ks = Tracer::View(ko, Shape{s.batch, n_kv_heads, s.tokens, head_dim});
@@ -121,10 +127,14 @@ Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
 
 Shape LlamaDecoderLayerBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                       const DecoderStep& s) const {
-  Shape h = attn->Forward(t, input_norm(t, x), cos, s);
-  if (pre_ff_norm) h = post_norm(t, h);               // Gemma2 normalises the attention output
+  using enum NormPlacement;
+  Shape h = attn->Forward(t, input_norm ? (*input_norm)(t, x) : x, cos, s);
+  if (placement != kPre) h = post_norm(t, h);         // the attention output is normalised
   h = t.Binary(id, OpKind::kAdd, x, h, kPyOperator);  // residual
-  Shape m = mlp->Forward(t, pre_ff_norm ? (*pre_ff_norm)(t, h) : post_norm(t, h));
+  Shape in = h;
+  if (placement == kPre) in = post_norm(t, h);
+  if (placement == kSandwich) in = (*pre_ff_norm)(t, h);
+  Shape m = mlp->Forward(t, in);
   if (post_ff_norm) m = (*post_ff_norm)(t, m);
   return t.Binary(id, OpKind::kAdd, h, m, kPyOperator);  // residual
 }
@@ -136,7 +146,7 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   m.rotary_dim = hooks.rotary_dim > 0 ? hooks.rotary_dim : p.head_dim;
   m.scale_embeddings = p.scale_embeddings;
   m.embed = Embedding::Build(tree, id, "embed_tokens", p.vocab, p.hidden, p.pad_token_id, dtype);
-  if (p.phi3_dropouts) BuildDropout(tree, id, "embed_dropout", p.embd_pdrop);
+  if (hooks.after_embedding) hooks.after_embedding(tree, id);
   ModuleId list = tree.Add(id, "layers", "ModuleList");
   tree[list].is_module_list = true;
   std::string norm_cls = p.prefix + "RMSNorm";
@@ -158,16 +168,19 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
       l.mlp = std::make_shared<LlamaMlpBlock>(
           LlamaMlpBlock::Build(tree, l.id, "mlp", p.prefix + "MLP", p.intermediate, p, dtype));
     }
-    l.input_norm = norm(l.id, "input_layernorm");
-    if (p.sandwich_norms) {
+    // Registration order: input_layernorm, [Gemma2's pre/post_feedforward], [hooked modules],
+    // post_attention_layernorm, [OLMo2's post_feedforward].
+    l.placement = p.placement;
+    if (p.placement != NormPlacement::kPost) l.input_norm = norm(l.id, "input_layernorm");
+    if (p.placement == NormPlacement::kSandwich) {
       l.pre_ff_norm = norm(l.id, "pre_feedforward_layernorm");
       l.post_ff_norm = norm(l.id, "post_feedforward_layernorm");
     }
-    if (p.phi3_dropouts) {
-      BuildDropout(tree, l.id, "resid_attn_dropout", p.resid_pdrop);
-      BuildDropout(tree, l.id, "resid_mlp_dropout", p.resid_pdrop);
-    }
+    if (hooks.before_post_norm) hooks.before_post_norm(tree, l.id);
     l.post_norm = norm(l.id, "post_attention_layernorm");
+    if (p.placement == NormPlacement::kPost) {
+      l.post_ff_norm = norm(l.id, "post_feedforward_layernorm");
+    }
     m.layers.push_back(std::move(l));
   }
   m.norm = norm(id, "norm");

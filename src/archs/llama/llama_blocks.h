@@ -57,7 +57,8 @@ struct LlamaAttentionBlock : SelfAttention {
   ModuleId id = kNoModule;
   Linear q, k, v, qkv, o;  ///< qkv when fused (Phi3), else q, k, v
   bool fused_qkv = false;
-  std::optional<RmsNormBlock> q_norm, k_norm;  ///< Qwen3
+  std::optional<RmsNormBlock> q_norm, k_norm;  ///< QkNorm::kPerHead or kFull
+  QkNorm qk_norm = QkNorm::kNone;
   ModuleId rotary = kNoModule;  ///< per-attention rotary_emb that computes its own tables
   AttentionKernel kernel;
   int64_t n_heads = 0, n_kv_heads = 0, head_dim = 0;
@@ -94,14 +95,20 @@ struct DecoderHooks {
   std::function<std::shared_ptr<const FeedForward>(ModuleTree&, ModuleId layer, int64_t i)>
       feed_forward;
   int64_t rotary_dim = 0;  ///< dimension of the rotary tables; 0 = head_dim
+  /// Registers a family's extra modules with no cost of their own (Phi3's Dropouts): under the
+  /// model after embed_tokens, and under each layer before post_attention_layernorm.
+  std::function<void(ModuleTree&, ModuleId model)> after_embedding;
+  std::function<void(ModuleTree&, ModuleId layer)> before_post_norm;
 };
 
 struct LlamaDecoderLayerBlock {
   ModuleId id = kNoModule;
   std::shared_ptr<const SelfAttention> attn;
   std::shared_ptr<const FeedForward> mlp;
-  RmsNormBlock input_norm, post_norm;  ///< input_layernorm, post_attention_layernorm
-  std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< Gemma2's sandwich norms
+  std::optional<RmsNormBlock> input_norm;  ///< input_layernorm (absent when kPost)
+  RmsNormBlock post_norm;                  ///< post_attention_layernorm
+  std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< pre_/post_feedforward_layernorm
+  NormPlacement placement = NormPlacement::kPre;
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const;
 };
 

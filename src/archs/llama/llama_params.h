@@ -25,6 +25,20 @@ enum class NormStyle {
   kGemma,  ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
 };
 
+/// Where a decoder layer normalises (the layer's registration order follows it).
+enum class NormPlacement {
+  kPre,       ///< Llama: x + attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x))
+  kSandwich,  ///< Gemma2: pre- and post-norms around attention and MLP (four norms)
+  kPost,      ///< OLMo2: x + post_attention_layernorm(attn(x)), x + post_feedforward_layernorm(mlp(x))
+};
+
+/// Normalisation of the query and key projections before RoPE.
+enum class QkNorm {
+  kNone,
+  kPerHead,  ///< Qwen3: RMSNorm over head_dim on each head (q_norm, k_norm)
+  kFull,     ///< OLMo2: RMSNorm over the whole projection (heads x head_dim) before the view
+};
+
 struct LlamaParams {
   std::string prefix = "Llama";  ///< class-name prefix: LlamaAttention, MistralAttention, ...
   int64_t hidden = 4096;
@@ -48,14 +62,12 @@ struct LlamaParams {
   RotaryStyle rotary = RotaryStyle::kModel;
   NormStyle norm = NormStyle::kLlama;
   bool attn_class_per_impl = true;   ///< LlamaSdpaAttention / ...; false: one class (newer code)
-  bool qk_norm = false;              ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
+  QkNorm qk_norm = QkNorm::kNone;
   bool fused_qkv = false;            ///< Phi3: one qkv_proj
   bool fused_gate_up = false;        ///< Phi3: one gate_up_proj
   bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
   bool scale_embeddings = false;     ///< Gemma: embeddings * sqrt(hidden)
-  bool sandwich_norms = false;       ///< Gemma2: norm after attention and around the MLP
-  bool phi3_dropouts = false;        ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
-  double embd_pdrop = 0.0, resid_pdrop = 0.0;
+  NormPlacement placement = NormPlacement::kPre;
   std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
   std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)
   /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
