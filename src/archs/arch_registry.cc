@@ -23,6 +23,8 @@ constexpr EntryFn kArchs[] = {
     DeepseekV3Arch,
     BertArch,
     RobertaArch,
+    DistilBertArch,
+    XlmRobertaArch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,

@@ -25,6 +25,7 @@ struct ArchEntry {
   const GgufMapping* gguf = nullptr;  ///< how a .gguf of this family maps to it, if it can
 };
 
+/// Every registered entry, in list order (the registry walk in tests/families_test.cc).
 std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
 
@@ -58,6 +59,8 @@ const ArchEntry& Phi3Arch();
 const ArchEntry& DeepseekV3Arch();
 const ArchEntry& BertArch();
 const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();
