@@ -21,9 +21,8 @@
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/number_format.h"
-#include "report/text_report.h"
 #include "report/weights_report.h"
 
 namespace calflops {
@@ -262,8 +261,10 @@ void WritePerfOpTable(std::ostream& out) {
 }
 
 void WriteReport(const Options& o, std::ostream& out) {
-  if (o.format != "text" && o.format != "json") {
-    throw Error(ExitCode::kUsage, "--format", "unknown value " + Quote(o.format) + " (expected text or json)");
+  const ReportFormat* format = FindReportFormat(o.format);
+  if (!format) {
+    throw Error(ExitCode::kUsage, "--format",
+                "unknown value " + Quote(o.format) + " (expected " + ReportFormatNames() + ")");
   }
   if (o.precision < 0 || o.precision > 15) {
     throw Error(ExitCode::kUsage, "--precision", "must be in [0, 15], got " + std::to_string(o.precision));
@@ -278,35 +279,26 @@ void WriteReport(const Options& o, std::ostream& out) {
   }
   Analysis a;
   Run(o, a);
-  ReportOptions r{.precision = o.precision,
-                  .unit = o.unit,
-                  .bp_factor = o.bp_factor,
-                  .detailed = o.detailed,
-                  .model = o.model,
-                  .attn_impl = o.attn_impl,
-                  .workload = a.workload,
-                  .estimates = &a.estimates,
-                  .memory_detail = o.memory_detail};
-  if (o.format == "json") {
-    auto weights = [&](JsonWriter& w) {
-      if (!a.weights) return;
-      w.Key("weights");
-      WriteWeightsJson(w, a.Section());
-    };
-    if (a.built) {
-      WriteJsonReport(a.profile, r, out, weights);
-    } else {
-      JsonWriter w(out);
-      w.BeginObject();
-      w.Key("schema_version").Int(kJsonSchemaVersion);
-      w.Key("model").String(o.model);
-      weights(w);
-      w.EndObject();
-    }
-  } else {
-    if (a.built) WriteTextReport(a.profile, r, out);
-    if (a.weights) WriteWeightsText(a.Section(), out);
-  }
+  std::optional<WeightsSection> weights;
+  if (a.weights) weights.emplace(a.Section());
+  ReportModel report{.model = o.model,
+                     .attn_impl = o.attn_impl,
+                     .workload = a.workload,
+                     .profile = a.built ? &a.profile : nullptr,
+                     .estimates = a.built ? &a.estimates : nullptr,
+                     .weights = weights ? &*weights : nullptr};
+  ReportOptions display{.precision = o.precision,
+                        .unit = o.unit,
+                        .bp_factor = o.bp_factor,
+                        .detailed = o.detailed,
+                        .memory_detail = o.memory_detail};
+  format->write(report, display, out);
+}
+
+std::vector<std::string> ReportFormats() {
+  std::vector<std::string> names;
+  for (const ReportFormat& f : AllReportFormats()) names.emplace_back(f.name);
+  return names;
 }
 
 Totals Measure(const Options& o) {

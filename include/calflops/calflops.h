@@ -51,7 +51,7 @@ struct Options {
   std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input
   bool strict = false;                    ///< ops that cannot be costed are an error (exit 3)
   // report
-  std::string format = "text";  ///< "text" | "json"
+  std::string format = "text";  ///< one of ReportFormats()
   int precision = 2;
   std::optional<std::string> unit;
   double bp_factor = 2.0;
@@ -68,6 +68,8 @@ struct Totals {
 
 /// Analyses the model and writes the report in `options.format`.
 void WriteReport(const Options& options, std::ostream& out);
+/// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
+std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.

@@ -173,17 +173,16 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   }
   r.bp_factor = get("bp_factor", 2.0);
   r.detailed = get("detailed", true);
-  r.model = model;
-  r.workload = w;
+  ReportModel report{.model = model, .workload = w, .profile = &profile};
   std::ostringstream text;
-  WriteTextReport(profile, r, text);
+  WriteTextReport(report, r, text);
   result["text"] = text.str();
-  r.estimates = &estimates;
+  report.estimates = &estimates;
   std::ostringstream full;
-  WriteTextReport(profile, r, full);
+  WriteTextReport(report, r, full);
   result["text_full"] = full.str();
   std::ostringstream json;
-  WriteJsonReport(profile, r, json);
+  WriteJsonReport(report, r, json);
   result["json"] = json.str();
   const ModuleStats& t = profile.total();
   result["params"] = U128(t.params.value());
