@@ -1,5 +1,6 @@
 // The registry of architectures: one ArchEntry per config `model_type`, listed explicitly in
-// arch_registry.cc. A new architecture = one file defining its entry + one line in that list.
+// arch_registry.cc. A new architecture = one file defining its entry + its line in that list
+// (declared there too, so that adding a family recompiles only the registry and the family).
 #pragma once
 
 #include <memory>
@@ -45,34 +46,5 @@ std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const Buil
 /// The parameter dtype a config declares (torch_dtype), float32 when absent.
 DType ConfigDType(const Config& config);
 
-// Entries, one per architecture file.
-const ArchEntry& LlamaArch();
-const ArchEntry& MistralArch();
-const ArchEntry& MixtralArch();
-const ArchEntry& Qwen2Arch();
-const ArchEntry& Qwen2MoeArch();
-const ArchEntry& Qwen3Arch();
-const ArchEntry& Qwen3MoeArch();
-const ArchEntry& GemmaArch();
-const ArchEntry& Gemma2Arch();
-const ArchEntry& Gemma3TextArch();
-const ArchEntry& Gemma3Arch();
-const ArchEntry& GptOssArch();
-const ArchEntry& Phi3Arch();
-const ArchEntry& DeepseekV3Arch();
-const ArchEntry& BertArch();
-const ArchEntry& RobertaArch();
-const ArchEntry& DistilBertArch();
-const ArchEntry& XlmRobertaArch();
-const ArchEntry& ViTArch();
-const ArchEntry& Gpt2Arch();
-const ArchEntry& GptNeoxArch();
-const ArchEntry& SiglipArch();
-const ArchEntry& SiglipVisionArch();
-const ArchEntry& ClipArch();
-const ArchEntry& ClipVisionArch();
-const ArchEntry& ClipTextArch();
-const ArchEntry& LlavaArch();
-const ArchEntry& LlavaNextArch();
 
 }  // namespace calflops

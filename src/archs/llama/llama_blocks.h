@@ -57,6 +57,7 @@ struct LlamaAttentionBlock : SelfAttention {
   ModuleId id = kNoModule;
   Linear q, k, v, qkv, o;  ///< qkv when fused (Phi3), else q, k, v
   bool fused_qkv = false;
+  std::optional<double> clip_qkv;  ///< OLMo
   std::optional<RmsNormBlock> q_norm, k_norm;  ///< QkNorm::kPerHead or kFull
   QkNorm qk_norm = QkNorm::kNone;
   ModuleId rotary = kNoModule;  ///< per-attention rotary_emb that computes its own tables
@@ -106,9 +107,10 @@ struct LlamaDecoderLayerBlock {
   std::shared_ptr<const SelfAttention> attn;
   std::shared_ptr<const FeedForward> mlp;
   std::optional<RmsNormBlock> input_norm;  ///< input_layernorm (absent when kPost)
-  RmsNormBlock post_norm;                  ///< post_attention_layernorm
+  RmsNormBlock post_norm;                  ///< post_attention_layernorm (absent when kParallel)
   std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< pre_/post_feedforward_layernorm
   NormPlacement placement = NormPlacement::kPre;
+  bool residual_multiplier = false;  ///< Granite: residual + h * m
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const;
 };
 
@@ -122,6 +124,7 @@ struct LlamaModelBlock {
   bool rotary_scaled = true;
   bool rotary_half = false;  ///< GPT-OSS: tables without the cat (RotaryHalfTables)
   bool scale_embeddings = false;
+  bool embedding_multiplier = false;  ///< Granite: inputs_embeds * a Python float
   bool scale_in_embedding = false;  ///< the scale is the embedding module's own op
   int64_t rotary_dim = 0;
 
@@ -139,6 +142,8 @@ struct LlamaCausalLmBlock {
   LlamaModelBlock model;
   Linear lm_head;
   std::optional<double> final_softcap;
+  bool logits_divisor = false;     ///< Granite: logits / logits_scaling
+  bool logits_multiplier = false;  ///< Cohere: logits * logit_scale
 
   static LlamaCausalLmBlock Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,
                                   AttnImpl impl, DType dtype, const DecoderHooks& hooks = {});

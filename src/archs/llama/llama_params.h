@@ -24,6 +24,9 @@ enum class RotaryStyle {
 enum class NormStyle {
   kLlama,  ///< weight * (x * rsqrt(mean(x^2) + eps))
   kGemma,  ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
+  kLayerNormNoParams,  ///< OLMo: F.layer_norm(x, None, None): no weight, no bias
+  kLayerNorm,          ///< nn.LayerNorm: weight and bias (StarCoder2)
+  kCohere,             ///< CohereLayerNorm: weight * ((x - mean) * rsqrt(var + eps)), no bias
 };
 
 /// Where a decoder layer normalises (the layer's registration order follows it).
@@ -31,6 +34,7 @@ enum class NormPlacement {
   kPre,       ///< Llama: x + attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x))
   kSandwich,  ///< Gemma2: pre- and post-norms around attention and MLP (four norms)
   kPost,      ///< OLMo2: x + post_attention_layernorm(attn(x)), x + post_feedforward_layernorm(mlp(x))
+  kParallel,  ///< Cohere: one input_layernorm, x + attn(n) + mlp(n)
 };
 
 /// Normalisation of the query and key projections before RoPE.
@@ -58,6 +62,7 @@ struct LlamaParams {
   std::string hidden_act = "silu";
   std::string act_where;   ///< config location of the activation key, for errors
   std::string rotary_cls;  ///< rotary_emb class; "" = <prefix>RotaryEmbedding
+  std::string norm_cls;    ///< norm class; "" = <prefix>RMSNorm
 
   // How the family departs from Llama (defaults = Llama 4.45).
   RotaryStyle rotary = RotaryStyle::kModel;
@@ -69,8 +74,15 @@ struct LlamaParams {
   bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
   bool scale_embeddings = false;     ///< Gemma: embeddings * sqrt(hidden)
   NormPlacement placement = NormPlacement::kPre;
+  std::optional<double> clip_qkv;       ///< OLMo: q, k, v clamp_(-clip, clip) after projection
   std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
   std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)
+  // muP-style multipliers (Granite), each one scalar op per element where it applies.
+  std::optional<double> embedding_multiplier;  ///< inputs_embeds * m
+  std::optional<double> residual_multiplier;   ///< residual + sublayer_output * m
+  std::optional<double> logits_divisor;        ///< logits / d
+  std::optional<double> logits_multiplier;     ///< logits * m (Cohere's logit_scale)
+  bool full_logits = false;  ///< forward has no num_logits_to_keep: the head sees every position
   /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
   /// tokens: Mistral's sliding window; 0 for Gemma2 (always a 4-D mask).
   std::optional<int64_t> sdpa_mask_from;

@@ -138,6 +138,7 @@ void MapGgufTensorNames(const GgufMapping& m, TensorSet& tensors) {
     }
     if (n == "token_embd.weight") t.model_name = "model.embed_tokens.weight";
     if (n == "output_norm.weight") t.model_name = "model.norm.weight";
+    if (n == "output_norm.bias") t.model_name = "model.norm.bias";
     if (n == "output.weight") t.model_name = "lm_head.weight";
     if (n.rfind("blk.", 0) != 0) continue;
     // blk.<layer>.<base>[.<expert>].<param>

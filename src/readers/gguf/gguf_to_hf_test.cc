@@ -208,6 +208,42 @@ TEST(GgufToHf, UnmappedArchitectureIsNoConfig) {
   EXPECT_EQ(why.find("llama", why.find("llama") + 1), std::string::npos) << why;
 }
 
+GgufWriter Minimal(const std::string& arch) {
+  GgufWriter w;
+  w.Str("general.architecture", arch)
+      .U32(arch + ".embedding_length", 64)
+      .U32(arch + ".block_count", 2)
+      .U32(arch + ".attention.head_count", 4)
+      .U32(arch + ".vocab_size", 100);
+  return w;
+}
+
+TEST(GgufToHf, FamilyKeysComeFromTheFamilyMapping) {
+  GgufWriter g = Minimal("granite");
+  g.F32("granite.embedding_scale", 12.0f)
+      .F32("granite.residual_scale", 0.22f)
+      .F32("granite.attention.scale", 0.0078125f)
+      .F32("granite.logit_scale", 16.0f);
+  json c = Synth(g);
+  EXPECT_EQ(c["model_type"], "granite");
+  EXPECT_EQ(c["embedding_multiplier"].get<double>(), 12.0);
+  EXPECT_EQ(c["residual_multiplier"].get<double>(), 0.22);
+  EXPECT_EQ(c["attention_multiplier"].get<double>(), 0.0078125);
+  EXPECT_EQ(c["logits_scaling"].get<double>(), 16.0);
+
+  GgufWriter o = Minimal("olmo");
+  o.F32("olmo.attention.clamp_kqv", 8.0f);
+  EXPECT_EQ(Synth(o)["clip_qkv"].get<double>(), 8.0);
+  EXPECT_EQ(Synth(Minimal("olmo2"))["architectures"][0], "Olmo2ForCausalLM");
+
+  GgufWriter s = Minimal("starcoder2");
+  s.F32("starcoder2.attention.layer_norm_epsilon", 1e-5f);
+  json sc = Synth(s);
+  EXPECT_EQ(sc["norm_epsilon"].get<double>(), 1e-05);
+  EXPECT_EQ(sc["use_bias"], false);  // no blk.0.attn_q.bias tensor
+  EXPECT_EQ(sc["hidden_act"], "gelu_pytorch_tanh");
+}
+
 TEST(GgufToHf, MappingsLiveWithTheirFamilies) {
   // Every mapping belongs to a registered family, under its own model_type.
   for (const GgufMapping& m : GgufMappings()) {
