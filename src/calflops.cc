@@ -2,6 +2,8 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <iostream>
+#include <sstream>
 #include <memory>
 #include <optional>
 
@@ -15,6 +17,9 @@
 #include "archs/arch_registry.h"
 #include "model/active_params.h"
 #include "model/error.h"
+#include "model/input_files.h"
+#include "model/printable.h"
+#include "output_file.h"
 #include "ops/autograd.h"
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
@@ -243,6 +248,9 @@ void Run(const Options& o, Analysis& a) {
   }
 }
 
+void WriteReportUnescaped(const Options& o, std::ostream& out);
+std::string RenderReport(const Options& o);
+
 }  // namespace
 
 const char* Version() { return "0.1.0"; }
@@ -260,7 +268,36 @@ void WritePerfOpTable(std::ostream& out) {
   }
 }
 
-void WriteReport(const Options& o, std::ostream& out) {
+namespace {
+
+/// The report, rendered whole and then escaped once: no writer can let a terminal escape from
+/// the input through (JSON escapes its strings itself; this changes nothing there). One buffer:
+/// a 10^6-tensor weights report is hundreds of megabytes.
+std::string RenderReport(const Options& o) {
+  std::ostringstream text;
+  WriteReportUnescaped(o, text);
+  std::string s = std::move(text).str();
+  if (IsPrintableText(s)) return s;
+  return PrintableText(s);
+}
+
+}  // namespace
+
+void WriteReport(const Options& o, std::ostream& out) { out << RenderReport(o); }
+
+void WriteReportTo(const Options& o, const std::string& output) {
+  InputFileLog inputs;
+  std::string report = RenderReport(o);
+  if (output.empty()) {
+    std::cout << report;
+  } else {
+    WriteOutputFile(output, report, inputs.files());
+  }
+}
+
+namespace {
+
+void WriteReportUnescaped(const Options& o, std::ostream& out) {
   const ReportFormat* format = FindReportFormat(o.format);
   if (!format) {
     throw Error(ExitCode::kUsage, "--format",
@@ -294,6 +331,8 @@ void WriteReport(const Options& o, std::ostream& out) {
                         .memory_detail = o.memory_detail};
   format->write(report, display, out);
 }
+
+}  // namespace
 
 std::vector<std::string> ReportFormats() {
   std::vector<std::string> names;

@@ -73,16 +73,27 @@ class Profile:
                 return m
         raise KeyError(path)
 
+    @property
+    def formats(self):
+        """The report formats the CLI has (its --format values)."""
+        return sorted(self._r["formats"])
+
+    def to(self, fmt):
+        """The report in one of `formats`, written by the CLI's writer for it."""
+        if fmt not in self._r["formats"]:
+            raise ValueError("unknown format %r (expected one of %s)" % (fmt, ", ".join(self.formats)))
+        return self._r["formats"][fmt]
+
     def to_text(self, estimates=True):
         """The calflops text report (with the memory line and sections when `estimates`)."""
-        return self._r["text_full" if estimates else "text"]
+        return self.to("text") if estimates else self._r["text"]
 
     def to_json(self):
         """The JSON report (docs/json-schema.md), exact integers."""
-        return self._r["json"]
+        return self.to("json")
 
     def to_dict(self):
-        return _json.loads(self._r["json"])
+        return _json.loads(self.to_json())
 
     def __repr__(self):
         return "Profile(params=%d, macs=%d, flops=%d, mode=%r, convention=%r)" % (

@@ -492,6 +492,18 @@ def recurrent(kind, gates):
     return rule
 
 
+def recurrent_cell(kind, gates):
+    """torch.lstm_cell / gru_cell / rnn_tanh_cell / rnn_relu_cell (nn.LSTMCell, nn.GRUCell,
+    nn.RNNCell): (input, hx, w_ih, w_hh, b_ih, b_hh), one step."""
+    def rule(c):
+        x, w_ih = _t(c, 0, "input"), _t(c, 2, "w_ih")
+        s, w = shape(x), shape(w_ih)
+        batch = s[0] if len(s) == 2 else 1
+        c.emit(kind, [(1, batch, w[1]), (1, w[0], w[1])], (1, 1, batch, w[0] // gates),
+               attr=_is_tensor(c.arg(4, "b_ih")), dtype=dtype_name(x))
+    return rule
+
+
 def reduce(kind):
     def rule(c):
         x = _t(c, 0, "input")
@@ -530,6 +542,38 @@ def var_or_std(c):
     c.emit("Mean", [s], o)
     if c.key.endswith("std"):
         c.emit("Sqrt", [o], o)
+
+
+def einsum(c):
+    """torch.einsum with two operands, as the batched matmul it is: labels in both inputs and the
+    output are batch, in both inputs only contracted (k), in one input only m or n."""
+    eq = c.args[0] if c.args else c.kwargs.get("equation")
+    ops = list(c.args[1:])
+    if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
+        ops = list(ops[0])
+    if not isinstance(eq, str) or len(ops) != 2 or not all(_is_tensor(o) for o in ops):
+        raise Unsupported("einsum other than two tensor operands")
+    eq = eq.replace(" ", "")
+    if "..." in eq:
+        raise Unsupported("einsum with an ellipsis")
+    lhs, arrow, out = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != 2:
+        raise Unsupported("einsum equation")
+    a, b = terms
+    if not arrow:  # implicit output: the labels that appear once, in alphabetical order
+        out = "".join(sorted(l for l in set(a + b) if (a + b).count(l) == 1))
+    dims = {}
+    for labels, t in zip((a, b), ops):
+        if len(labels) != t.dim():
+            raise Unsupported("einsum equation does not match the operand ranks")
+        for l, d in zip(labels, t.shape):
+            dims[l] = int(d)
+    sa, sb, so = set(a), set(b), set(out)
+    prod = lambda ls: _numel([dims[l] for l in ls])  # noqa: E731
+    batch, k = prod(sa & sb & so), prod((sa & sb) - so)
+    m, n = prod(sa - sb), prod(sb - sa)
+    c.emit("Einsum", [(batch, m, k), (batch, k, n)], shape(c.out()))
 
 
 def free(c):
@@ -601,9 +645,13 @@ RULES = {
     "F.scaled_dot_product_attention": sdpa, "F._scaled_dot_product_attention": sdpa,
     "torch._native_multi_head_attention": native_mha,
     "F.multi_head_attention_forward": mha_forward,
+    "torch.einsum": einsum,
     "torch._transformer_encoder_layer_fwd": encoder_layer_fwd,
     "torch.lstm": recurrent("LSTM", 4), "torch.gru": recurrent("GRU", 3),
     "torch.rnn_tanh": recurrent("RNN", 1), "torch.rnn_relu": recurrent("RNN", 1),
+    "torch.lstm_cell": recurrent_cell("LSTM", 4), "torch.gru_cell": recurrent_cell("GRU", 3),
+    "torch.rnn_tanh_cell": recurrent_cell("RNN", 1),
+    "torch.rnn_relu_cell": recurrent_cell("RNN", 1),
     "F.gelu": gelu, "torch.gelu": gelu, "Tensor.gelu": gelu,
     "Tensor.__add__": _ADD, "Tensor.__radd__": _ADD, "Tensor.__iadd__": _ADD,
     "Tensor.__sub__": _SUB, "Tensor.__isub__": _SUB, "Tensor.__rsub__": reflected("Sub"),

@@ -16,7 +16,7 @@
 #include "model/error.h"
 #include "ops/op_def.h"
 #include "readers/live/recorded_architecture.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
 
@@ -31,8 +31,8 @@ Shape ToShape(const py::handle& h, const char* what) {
   Shape s;
   for (const py::handle& d : h) {
     if (s.rank() == kMaxRank) {
-      throw BadInput(kSource, std::string(what) + ": more than " + std::to_string(kMaxRank) +
-                                  " dimensions");
+      throw BadInput(kSource,
+                     std::string(what) + ": more than " + std::to_string(kMaxRank) + " dimensions");
     }
     int64_t v = d.cast<int64_t>();
     if (v < 0) throw BadInput(kSource, std::string(what) + ": negative dimension");
@@ -126,11 +126,12 @@ std::string U128(unsigned __int128 v) {
   return s;
 }
 
-/// Analyses the records and writes the requested formats. Returns a dict: "text" (the calflops
-/// report, no estimates), "text_full" (with memory), "json", and the root totals as decimal
+/// Analyses the records and writes the reports. Returns a dict: "text" (the calflops report, no
+/// estimates: what calculate_flops prints), "formats" (every registered format, with the
+/// estimates), per-module and per-call figures, and the root totals as decimal
 /// strings (Python ints are built from them: counts may exceed 64 bits).
 py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py::list& uncosted,
-                 const py::dict& options) {
+                         const py::dict& options) {
   auto get = [&](const char* k, auto def) {
     using T = decltype(def);
     return options.contains(k) && !options[k].is_none() ? options[k].cast<T>() : def;
@@ -144,8 +145,8 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   std::vector<UncostedOp> unc;
   for (const py::handle& u : uncosted) {
     auto t = u.cast<py::tuple>();
-    unc.push_back(UncostedOp{t[0].cast<std::string>(), t[1].cast<int64_t>(),
-                             t[2].cast<std::string>()});
+    unc.push_back(
+        UncostedOp{t[0].cast<std::string>(), t[1].cast<int64_t>(), t[2].cast<std::string>()});
   }
   std::string model = get("model", std::string("module"));
   DType dtype = ToDType(get("dtype", std::string("float32")));
@@ -177,13 +178,15 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   std::ostringstream text;
   WriteTextReport(report, r, text);
   result["text"] = text.str();
+  // Every registered format (report/format_registry.h), with the estimates, as the CLI writes it.
   report.estimates = &estimates;
-  std::ostringstream full;
-  WriteTextReport(report, r, full);
-  result["text_full"] = full.str();
-  std::ostringstream json;
-  WriteJsonReport(report, r, json);
-  result["json"] = json.str();
+  py::dict formats;
+  for (const ReportFormat& f : AllReportFormats()) {
+    std::ostringstream out;
+    f.write(report, r, out);
+    formats[py::str(std::string(f.name))] = out.str();
+  }
+  result["formats"] = formats;
   const ModuleStats& t = profile.total();
   result["params"] = U128(t.params.value());
   result["macs"] = U128(t.macs.value());
@@ -191,8 +194,8 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   result["memory_bytes"] = U128(estimates.memory.peak.value());
   py::list per_module;
   for (const ModuleStats& s : profile.stats) {
-    per_module.append(py::make_tuple(U128(s.params.value()), U128(s.macs.value()),
-                                     U128(s.flops.value())));
+    per_module.append(
+        py::make_tuple(U128(s.params.value()), U128(s.macs.value()), U128(s.flops.value())));
   }
   result["modules"] = per_module;
   py::list unsupported;
@@ -217,25 +220,44 @@ py::dict AnalyzeNative(const py::dict& o) {
     auto k = item.first.cast<std::string>();
     const py::handle& v = item.second;
     if (v.is_none()) continue;
-    if (k == "model") opt.model = v.cast<std::string>();
-    else if (k == "model_class") opt.model_class = v.cast<std::string>();
-    else if (k == "convention") opt.convention = v.cast<std::string>();
-    else if (k == "attn_impl") opt.attn_impl = v.cast<std::string>();
-    else if (k == "mode") opt.mode = v.cast<std::string>();
-    else if (k == "batch") opt.batch = v.cast<int64_t>();
-    else if (k == "seq_len") opt.seq_len = v.cast<int64_t>();
-    else if (k == "prompt_tokens") opt.prompt_tokens = v.cast<int64_t>();
-    else if (k == "max_new_tokens") opt.max_new_tokens = v.cast<int64_t>();
-    else if (k == "dtype") opt.dtype = v.cast<std::string>();
-    else if (k == "strict") opt.strict = v.cast<bool>();
-    else if (k == "precision") opt.precision = v.cast<int>();
-    else if (k == "unit") opt.unit = v.cast<std::string>();
-    else if (k == "bp_factor") opt.bp_factor = v.cast<double>();
-    else if (k == "detailed") opt.detailed = v.cast<bool>();
-    else if (k == "format") opt.format = v.cast<std::string>();
-    else if (k == "input_shapes") opt.input_shapes = v.cast<std::vector<std::string>>();
-    else if (k == "dims") opt.dims = v.cast<std::vector<std::string>>();
-    else throw Error(ExitCode::kUsage, k, "unknown option");
+    if (k == "model")
+      opt.model = v.cast<std::string>();
+    else if (k == "model_class")
+      opt.model_class = v.cast<std::string>();
+    else if (k == "convention")
+      opt.convention = v.cast<std::string>();
+    else if (k == "attn_impl")
+      opt.attn_impl = v.cast<std::string>();
+    else if (k == "mode")
+      opt.mode = v.cast<std::string>();
+    else if (k == "batch")
+      opt.batch = v.cast<int64_t>();
+    else if (k == "seq_len")
+      opt.seq_len = v.cast<int64_t>();
+    else if (k == "prompt_tokens")
+      opt.prompt_tokens = v.cast<int64_t>();
+    else if (k == "max_new_tokens")
+      opt.max_new_tokens = v.cast<int64_t>();
+    else if (k == "dtype")
+      opt.dtype = v.cast<std::string>();
+    else if (k == "strict")
+      opt.strict = v.cast<bool>();
+    else if (k == "precision")
+      opt.precision = v.cast<int>();
+    else if (k == "unit")
+      opt.unit = v.cast<std::string>();
+    else if (k == "bp_factor")
+      opt.bp_factor = v.cast<double>();
+    else if (k == "detailed")
+      opt.detailed = v.cast<bool>();
+    else if (k == "format")
+      opt.format = v.cast<std::string>();
+    else if (k == "input_shapes")
+      opt.input_shapes = v.cast<std::vector<std::string>>();
+    else if (k == "dims")
+      opt.dims = v.cast<std::vector<std::string>>();
+    else
+      throw Error(ExitCode::kUsage, k, "unknown option");
   }
   py::dict result;
   std::ostringstream out;
@@ -268,11 +290,15 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   m.def("version", &Version);
-  m.def("op_kinds", [] {
-    py::dict d;
-    for (const OpDef& def : AllOpDefs()) d[py::str(std::string(def.name))] = static_cast<int>(def.kind);
-    return d;
-  }, "Op kind names of the cost table (src/ops/) -> OpKind values");
+  m.def(
+      "op_kinds",
+      [] {
+        py::dict d;
+        for (const OpDef& def : AllOpDefs())
+          d[py::str(std::string(def.name))] = static_cast<int>(def.kind);
+        return d;
+      },
+      "Op kind names of the cost table (src/ops/) -> OpKind values");
   m.def("call_forms", [] {
     py::dict d;
     d["functional"] = static_cast<int>(CallForm::kFunctional);
@@ -284,16 +310,28 @@ PYBIND11_MODULE(_core, m) {
   m.def("analyze", &AnalyzeRecorded, py::arg("modules"), py::arg("ops"), py::arg("uncosted"),
         py::arg("options"));
   m.def("analyze_native", &AnalyzeNative, py::arg("options"));
-  m.def("number_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return NumberToString(num, unit, precision);
-  }, py::arg("num"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("flops_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return FlopsToString(num, unit, precision);
-  }, py::arg("flops"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("macs_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return MacsToString(num, unit, precision);
-  }, py::arg("macs"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("params_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return ParamsToString(num, unit, precision);
-  }, py::arg("params_num"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "number_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return NumberToString(num, unit, precision);
+      },
+      py::arg("num"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "flops_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return FlopsToString(num, unit, precision);
+      },
+      py::arg("flops"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "macs_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return MacsToString(num, unit, precision);
+      },
+      py::arg("macs"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "params_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return ParamsToString(num, unit, precision);
+      },
+      py::arg("params_num"), py::arg("units") = py::none(), py::arg("precision") = 2);
 }

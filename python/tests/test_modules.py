@@ -179,6 +179,10 @@ def test_profile_object_and_formats():
     d = p.to_dict()
     assert d["convention"] == "analytic"
     assert "Calculate Flops Results" in p.to_text()
+    assert {"text", "json"} <= set(p.formats)  # the CLI's writers (report/format_registry.h)
+    assert p.to("json") == p.to_json()
+    with pytest.raises(ValueError, match="unknown format"):
+        p.to("docx")
 
 
 # --- bad input ------------------------------------------------------------------------------------
@@ -217,18 +221,43 @@ def test_calflops_argument_checks():
 class UsesEinsum(nn.Module):
     def __init__(self):
         super().__init__()
-        self.w = nn.Parameter(torch.zeros(4, 4))
+        self.w = nn.Parameter(torch.zeros(16, 32))
 
     def forward(self, x):
-        return torch.einsum("bi,ij->bj", x, self.w)
+        return torch.einsum("bij,jk->bik", x, self.w)
+
+
+def test_einsum():
+    assert counts(UsesEinsum(), input_shape=(2, 8, 16))[1] == 2 * 8 * 16 * 32
+    # batched: b and h batch, d contracted
+    q, k = torch.randn(2, 3, 5, 8), torch.randn(2, 3, 7, 8)
+    p = calflops.profile(Einsum2(), args=[q, k])
+    assert p.macs == 2 * 3 * 5 * 7 * 8
+    # calflops: numpy's einsum_path count printed with 4 significant digits (16,384 -> 16,380),
+    # MACs 0; real calflops HEAD on this module: (16380, 0, 512) (docs/python.md)
+    assert counts(UsesEinsum(), input_shape=(2, 8, 16), convention="calflops") == (16380, 0, 512)
+
+
+class Einsum2(nn.Module):
+    def forward(self, q, k):
+        return torch.einsum("bhqd,bhkd->bhqk", q, k)
+
+
+class UsesBilinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bil = nn.Bilinear(4, 4, 2)
+
+    def forward(self, x):
+        return self.bil(x, x)
 
 
 def test_unsupported_listed_and_strict():
-    p = calflops.profile(UsesEinsum(), input_shape=(2, 4))
-    assert [u[0] for u in p.unsupported] == ["torch.einsum"]
-    assert "unsupported: torch.einsum x1" in p.to_text()
-    with pytest.raises(calflops.UnsupportedOpsError, match="torch.einsum"):
-        calflops.profile(UsesEinsum(), input_shape=(2, 4), strict=True)
+    p = calflops.profile(UsesBilinear(), input_shape=(2, 4))
+    assert [u[0] for u in p.unsupported] == ["torch.bilinear"]
+    assert "unsupported: torch.bilinear x1 (counted as 0: no cost rule)" in p.to_text()
+    with pytest.raises(calflops.UnsupportedOpsError, match="torch.bilinear"):
+        calflops.profile(UsesBilinear(), input_shape=(2, 4), strict=True)
 
 
 # --- fallback modes -------------------------------------------------------------------------------
@@ -349,3 +378,43 @@ def test_fused_sdpa_counted():
     assert p.macs == scores * 8 * 2
     # analytic: 2 MACs, a scale per score, softmax 5 x 7 - 2 per row (2 x 3 x 5 rows)
     assert p.flops == 2 * p.macs + scores + 2 * 3 * 5 * (5 * 7 - 2)
+
+
+class FakeTokenizer:
+    """What generate_transformer_input uses of a transformers tokenizer."""
+
+    pad_token_id = 0
+
+    def encode_plus(self, text, add_special_tokens=True, **kw):
+        return {"input_ids": [101, 102], "token_type_ids": [0, 0], "attention_mask": [1, 1]}
+
+
+class TokenModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(200, 8)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
+        assert attention_mask.shape == token_type_ids.shape == position_ids.shape
+        return self.head(self.emb(input_ids))
+
+
+def test_transformer_tokenizer_inputs():
+    ids = calflops.generate_transformer_input(FakeTokenizer(), (2, 5), "cpu")
+    assert ids["input_ids"].tolist() == [[101, 102, 0, 0, 0]] * 2
+    assert ids["attention_mask"].tolist() == [[1, 1, 0, 0, 0]] * 2
+    assert ids["position_ids"].tolist() == [[0, 1, 2, 3, 4]] * 2
+    _, macs, _ = counts(TokenModel(), input_shape=(2, 5), transformer_tokenizer=FakeTokenizer())
+    assert macs == 2 * 5 * 8 * 3
+    _, macs, _ = counts(TokenModel(), transformer_tokenizer=FakeTokenizer())  # default (1, 128)
+    assert macs == 128 * 8 * 3
+
+
+@pytest.mark.parametrize("cls,gates", [(nn.RNNCell, 1), (nn.GRUCell, 3), (nn.LSTMCell, 4)])
+def test_recurrent_cells(cls, gates):
+    x = torch.randn(2, 16)
+    _, macs, _ = counts(cls(16, 32), args=[x])
+    assert macs == 2 * gates * 32 * (16 + 32)
+    if cls is nn.RNNCell:  # calflops' hook: RNNCell(16, 32) on (2, 16) counts 6,208 (spec)
+        assert counts(cls(16, 32), args=[x], convention="calflops")[:2] == (6_208, 0)

@@ -1,5 +1,9 @@
 // The calflops command line: parses arguments from one option table, calls the library, writes
 // the report. Exit codes: model/error.h ExitCode.
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,11 +38,16 @@ int64_t ParseInt(const char* flag, const std::string& v) {
 }
 
 double ParseDouble(const char* flag, const std::string& v) {
-  try {
-    size_t used = 0;
-    double x = std::stod(v, &used);
-    if (used == v.size()) return x;
-  } catch (...) {
+  // strtod, not stod: stod throws on underflow, so 1e-320 (a number, merely tiny) would read as
+  // "not a number". Overflow is reported as what it is; each flag then checks its own range.
+  errno = 0;
+  char* end = nullptr;
+  double x = v.empty() || std::isspace(static_cast<unsigned char>(v[0])) ? 0 : std::strtod(v.c_str(), &end);
+  if (end && end == v.c_str() + v.size()) {
+    if (errno == ERANGE && std::isinf(x)) {
+      throw Error(ExitCode::kUsage, flag, "number out of range, got " + calflops::Quote(v));
+    }
+    return x;
   }
   throw Error(ExitCode::kUsage, flag, "expected a number, got " + calflops::Quote(v));
 }
@@ -111,7 +120,9 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.optimizer = v; }},
     {"--zero", "Z", "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
      [](calflops::Options& o, const std::string& v) {
-       o.zero = static_cast<int>(ParseInt("--zero", v));
+       int64_t z = ParseInt("--zero", v);  // checked before narrowing: 2^32 + 3 is not 3
+       if (z < 0 || z > 3) throw Error(ExitCode::kUsage, "--zero", "must be 0, 1, 2 or 3, got " + v);
+       o.zero = static_cast<int>(z);
      }},
     {"--dp", "N", "train: data-parallel ranks for --zero (default 1)",
      [](calflops::Options& o, const std::string& v) { o.dp = ParseInt("--dp", v); }},
@@ -170,17 +181,6 @@ const Flag* FindFlag(const std::string& name) {
   for (const Flag& f : kFlags)
     if (name == f.name) return &f;
   return nullptr;
-}
-
-/// The tool never writes to its input: --output naming the model file itself is refused.
-void RefuseToOverwriteInput(const std::string& model, const std::string& output) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path input = model;
-  if (fs::is_directory(input, ec)) input /= "config.json";
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-    throw Error(ExitCode::kUsage, "--output", calflops::Quote(output, 256) + " is the input file");
-  }
 }
 
 int Main(int argc, char** argv) {
@@ -248,15 +248,7 @@ int Main(int argc, char** argv) {
                                                                std::to_string(positional.size()));
   }
   o.model = positional[0];
-  if (!output.empty()) RefuseToOverwriteInput(o.model, output);
-  std::ostringstream report;
-  calflops::WriteReport(o, report);
-  if (output.empty()) {
-    std::cout << report.str();
-  } else {
-    std::ofstream f(output, std::ios::binary);
-    if (!f || !(f << report.str())) throw Error(ExitCode::kBadInput, output, "cannot write");
-  }
+  calflops::WriteReportTo(o, output);  // never over an input (src/output_file.h)
   return 0;
 }
 

@@ -27,6 +27,17 @@ struct Gemma3Params {
   bool tie = true;
 
   static Gemma3Params FromConfig(const Config& c) {
+    // The towers this class builds: another text or vision model is not what transformers
+    // would load here either.
+    for (auto [key, want] : {std::pair{"text_config", "gemma3_text"},
+                             std::pair{"vision_config", "siglip_vision_model"}}) {
+      Config sub = c.Sub(key);
+      std::string type = sub.String("model_type", want);
+      if (type != want) {
+        throw Unsupported(sub.Where("model_type"),
+                          "is " + Quote(type) + ": gemma3 builds a " + want + " here");
+      }
+    }
     Gemma3Params p;
     p.text = ReadGemma3Text(c.Sub("text_config"));
     p.vision = SiglipTowerParams::Vision(c.Sub("vision_config"));
@@ -105,8 +116,8 @@ std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
                                        std::to_string(p_.vision.image) +
                                        " pixels; pan-and-scan crops are not modelled");
   }
-  Count merged = Count::FromSigned(prompt - n) +
-                 Count::FromSigned(n) * Count::FromSigned(p_.tokens_per_image);
+  Count merged =
+      Count::FromSigned(prompt - n) + Count::FromSigned(n) * Count::FromSigned(p_.tokens_per_image);
   if (merged > Count::FromSigned(kMaxTokens)) {
     throw BadInput("workload", "the merged sequence of " + merged.ToString() +
                                    " tokens is above the limit of " + std::to_string(kMaxTokens));
@@ -170,8 +181,7 @@ void Gemma3::Forward(Tracer& t, const ForwardCall& c) const {
   }
 }
 
-std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls,
-                                   const BuildOptions& o) {
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
   return std::make_unique<Gemma3>(Gemma3Params::FromConfig(c), cls, o, ConfigDType(c));
 }
 
@@ -180,7 +190,8 @@ constexpr std::string_view kClasses[] = {"Gemma3ForConditionalGeneration"};
 }  // namespace
 
 const ArchEntry& Gemma3Arch() {
-  static const ArchEntry e{"gemma3", "Gemma 3 vision-language: SigLIP tower + pooled projector + Gemma 3",
+  static const ArchEntry e{"gemma3",
+                           "Gemma 3 vision-language: SigLIP tower + pooled projector + Gemma 3",
                            kClasses, Make};
   return e;
 }

@@ -24,7 +24,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }  // namespace
 
 const ReportFormat& JsonFormat() {
-  static const ReportFormat f{"json", "the same figures as exact integers (docs/json-schema.md)", Write};
+  static const ReportFormat f{"json", "the same figures as exact integers (docs/json-schema.md)",
+                              Write};
   return f;
 }
 
