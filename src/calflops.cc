@@ -11,6 +11,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
@@ -23,6 +24,7 @@
 #include "ops/autograd.h"
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
+#include "readers/hf_config/quantization_config.h"
 #include "readers/model_source.h"
 #include "readers/onnx/onnx_architecture.h"
 #include "readers/zoo/zoo.h"
@@ -102,6 +104,7 @@ struct Analysis {
   std::optional<WeightsProfile> weights;
   std::optional<WeightsComparison> comparison;
   std::string note;  ///< why nothing was built
+  std::vector<std::string> notes;  ///< one line each: how the config was read
 
   WeightsSection Section() const {
     const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
@@ -222,10 +225,10 @@ void Run(const Options& o, Analysis& a) {
                         " (expected a floating type: float32, bfloat16, float16, float64, "
                         "float8_e4m3fn, float8_e5m2)");
       }
-      config = config.With("torch_dtype", std::string(DTypeName(*d)));
+      config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*d)));
     }
     BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-    arch = BuildArchitecture(config, b);
+    arch = BuildArchitecture(config, b, &a.notes);
     // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
     // --dtype asks for a dtype.
     std::optional<StoredWeights> stored;
@@ -234,10 +237,18 @@ void Run(const Options& o, Analysis& a) {
                                                                 ? source.weights->files[0].path
                                                                 : o.model);
     }
+    // Otherwise at the bytes the config's quantization_config stores them in.
+    std::optional<QuantizedWeights> quantized;
+    if (!stored && o.dtype.empty()) {
+      std::string note;
+      if (auto q = ReadQuantizationConfig(config, &note)) quantized = PriceQuantized(*q, arch->tree());
+      if (!note.empty()) a.notes.push_back(note);
+    }
     const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
     a.profile = Analyze(*arch, a.workload, *convention, hw);
     a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
     a.estimates.memory.stored = std::move(stored);
+    a.estimates.memory.quantized = std::move(quantized);
     a.built = true;
   }
   if (source.weights) {
@@ -323,7 +334,8 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
                      .workload = a.workload,
                      .profile = a.built ? &a.profile : nullptr,
                      .estimates = a.built ? &a.estimates : nullptr,
-                     .weights = weights ? &*weights : nullptr};
+                     .weights = weights ? &*weights : nullptr,
+                     .notes = a.notes};
   ReportOptions display{.precision = o.precision,
                         .unit = o.unit,
                         .bp_factor = o.bp_factor,

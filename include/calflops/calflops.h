@@ -27,7 +27,7 @@ struct Options {
   int64_t seq_len = 128;
   int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
   int64_t max_new_tokens = 1;  ///< generate: tokens produced
-  std::string dtype;           ///< parameter and activation dtype ("" = the config's torch_dtype)
+  std::string dtype;           ///< parameter and activation dtype ("" = the config's dtype or torch_dtype)
   // hardware and training (docs/memory-and-latency.md)
   std::string hardware;        ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
   std::string hardware_file;   ///< a hardware profile file in the same format

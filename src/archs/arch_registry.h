@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archs/architecture.h"
 #include "readers/gguf/gguf_mapping.h"
@@ -30,6 +31,9 @@ struct ArchEntry {
 std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
 
+/// The entry whose classes include `cls` ("GPT2LMHeadModel" -> gpt2), or null.
+const ArchEntry* FindArchByClass(std::string_view cls);
+
 /// The GGUF mappings of every registered family, in registry order.
 std::span<const GgufMapping> GgufMappings();
 
@@ -40,11 +44,18 @@ inline ReadOptions WithGgufMappings(ReadOptions o = {}) {
 }
 
 /// Builds the architecture a config describes: model_type picks the entry, options.model_class
-/// (default: architectures[0], else the entry's first class) picks the class.
-std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const BuildOptions& options);
+/// (default: architectures[0], else the entry's first class) picks the class. A config without
+/// model_type (early GPT-2 checkpoints), or with one we do not know whose architectures[0] is a
+/// class we build (Kimi-K2's "kimi_k2" is DeepseekV3ForCausalLM), is built as that class's
+/// model_type, and a one-line note saying so is appended to `notes` when given.
+std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const BuildOptions& options,
+                                                std::vector<std::string>* notes = nullptr);
 
-/// The parameter dtype a config declares (torch_dtype), float32 when absent.
+/// The parameter dtype a config declares: "dtype" (transformers >= 4.56 writes it), else
+/// "torch_dtype" (earlier versions), float32 when neither is set.
 DType ConfigDType(const Config& config);
 
+/// The key ConfigDType reads from: "dtype" when set, else "torch_dtype".
+std::string_view ConfigDTypeKey(const Config& config);
 
 }  // namespace calflops

@@ -20,6 +20,7 @@
 #include "readers/hf_config/config_json.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
+#include "readers/hub/hub_source.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
@@ -199,6 +200,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
   NoteInputFile(model);
   if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
   if (fs::exists(model, ec)) return LoadFile(model, options);
+  // ORG/NAME[@REV] or a huggingface.co URL: the Hugging Face cache, then the Hub.
+  if (auto hub_name = hub::ParseHubName(model)) return hub::LoadHubModel(*hub_name, options);
   bool looks_like_path =
       model.find('/') != std::string::npos || model.find('.') != std::string::npos;
   if (looks_like_path) throw BadInput(model, "no such file");

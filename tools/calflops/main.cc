@@ -106,7 +106,7 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) { o.input_shapes.push_back(v); }},
     {"--strict", nullptr, "fail (exit 3) when some ops cannot be costed instead of counting them as 0",
      [](calflops::Options& o, const std::string&) { o.strict = true; }},
-    {"--dtype", "T", "parameter and activation dtype (default: the config's torch_dtype)",
+    {"--dtype", "T", "parameter and activation dtype (default: the config's dtype or torch_dtype)",
      [](calflops::Options& o, const std::string& v) { o.dtype = v; }},
     {"--hardware", "NAME", "roofline latency and memory verdict on a bundled device (--list-hardware)",
      [](calflops::Options& o, const std::string& v) { o.hardware = v; }},
@@ -166,10 +166,21 @@ const Flag kFlags[] = {
 void PrintHelp(std::ostream& out) {
   out << "usage: calflops MODEL [options]\n\n"
          "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
-         "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
-         "(config.json and/or *.safetensors), a .safetensors file or index, or a .gguf file;\n"
-         "files are recognised by content. Weight files add a weights section (types, bytes,\n"
-         "bits per weight, comparison with the config) after the report.\n\noptions:\n";
+         "MODEL is one of (files are recognised by content, not extension):\n"
+         "  NAME                a bundled model (see --list-models)\n"
+         "  ORG/NAME[@REV]      a Hugging Face Hub model, also https://huggingface.co/ORG/NAME:\n"
+         "                      the local Hugging Face cache first (HF_HUB_CACHE, HF_HOME), then\n"
+         "                      the Hub (HF_ENDPOINT), which downloads config.json into that cache\n"
+         "                      and reads the safetensors headers by Range requests (never the\n"
+         "                      weights); HF_TOKEN or `huggingface-cli login` for gated repos;\n"
+         "                      HF_HUB_OFFLINE=1 never touches the network\n"
+         "  config.json         a Hugging Face config (any file name)\n"
+         "  DIR                 config.json and/or *.safetensors\n"
+         "  .safetensors        a file, or model.safetensors.index.json for shards\n"
+         "  .gguf               GGUF v2/v3 (its metadata is the config)\n"
+         "  .onnx               an ONNX model of any architecture (--dim, --input-shape)\n"
+         "Weight files add a weights section (types, bytes, bits per weight, comparison with the\n"
+         "config) after the report.\n\noptions:\n";
   for (const Flag& f : kFlags) {
     std::string left = std::string("  ") + f.name + (f.arg ? std::string(" ") + f.arg : "");
     out << left << std::string(left.size() < 24 ? 24 - left.size() : 1, ' ') << f.help << "\n";
