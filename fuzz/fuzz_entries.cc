@@ -167,8 +167,8 @@ int Gguf(const uint8_t* data, size_t size) {
     TensorSet set = GgufTensorSet(f);
     std::unique_ptr<Architecture> arch;
     std::string why;
-    if (auto hf = SynthesizeHfConfig(f, &why)) {
-      MapGgufTensorNames(hf->model_type, set);
+    if (auto hf = SynthesizeHfConfig(f, GgufMappings(), &why)) {
+      MapGgufTensorNames(*hf->mapping, set);
       Config config = Config::Parse(hf->json, "fuzz.gguf (config)");
       if (config.Int("num_hidden_layers", 0, 0, kMaxConfigDim) <= kMaxFuzzLayers) {
         try {

@@ -207,7 +207,7 @@ void Run(const Options& o, Analysis& a) {
     throw Error(ExitCode::kUsage, !o.dims.empty() ? "--dim" : "--input-shape",
                 "applies to ONNX models only");
   }
-  a.source = LoadModelSource(o.model, ReadOptions{.header_only = o.header_only});
+  a.source = LoadModelSource(o.model, WithGgufMappings({.header_only = o.header_only}));
   const ModelSource& source = *a.source;
   std::unique_ptr<Architecture> arch;
   if (!source.config) {

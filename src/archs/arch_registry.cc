@@ -7,6 +7,44 @@
 #include "model/error.h"
 
 namespace calflops {
+
+// Entries, one per architecture file (defined there).
+const ArchEntry& LlamaArch();
+const ArchEntry& MistralArch();
+const ArchEntry& MixtralArch();
+const ArchEntry& Qwen2Arch();
+const ArchEntry& Qwen2MoeArch();
+const ArchEntry& Qwen3Arch();
+const ArchEntry& Qwen3MoeArch();
+const ArchEntry& GemmaArch();
+const ArchEntry& Gemma2Arch();
+const ArchEntry& Gemma3TextArch();
+const ArchEntry& Gemma3Arch();
+const ArchEntry& GptOssArch();
+const ArchEntry& Phi3Arch();
+const ArchEntry& DeepseekV3Arch();
+const ArchEntry& BertArch();
+const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
+const ArchEntry& ViTArch();
+const ArchEntry& Gpt2Arch();
+const ArchEntry& GptNeoxArch();
+const ArchEntry& SiglipArch();
+const ArchEntry& SiglipVisionArch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
+const ArchEntry& Olmo2Arch();
+const ArchEntry& OlmoArch();
+const ArchEntry& GraniteArch();
+const ArchEntry& Starcoder2Arch();
+const ArchEntry& CohereArch();
+const ArchEntry& MambaArch();
+const ArchEntry& BartArch();
+
 namespace {
 
 using EntryFn = const ArchEntry& (*)();
@@ -42,6 +80,11 @@ constexpr EntryFn kArchs[] = {
     Gemma3TextArch,
     Gemma3Arch,
     GptOssArch,
+    Olmo2Arch,
+    OlmoArch,
+    GraniteArch,
+    Starcoder2Arch,
+    CohereArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
@@ -54,6 +97,18 @@ const std::vector<ArchEntry>& Entries() {
 }
 
 }  // namespace
+
+std::span<const ArchEntry> AllArchs() { return Entries(); }
+
+std::span<const GgufMapping> GgufMappings() {
+  static const std::vector<GgufMapping> mappings = [] {
+    std::vector<GgufMapping> v;
+    for (const auto& e : Entries())
+      if (e.gguf) v.push_back(*e.gguf);
+    return v;
+  }();
+  return mappings;
+}
 
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())

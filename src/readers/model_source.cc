@@ -73,9 +73,9 @@ ModelSource LoadGguf(const std::string& path, const ReadOptions& options) {
   ModelSource s;
   s.format = "gguf";
   s.weights = GgufTensorSet(g);
-  if (auto hf = SynthesizeHfConfig(g, &s.no_config_reason)) {
+  if (auto hf = SynthesizeHfConfig(g, options.gguf_mappings, &s.no_config_reason)) {
     s.config = Config::Parse(hf->json, path + " (config synthesized from gguf metadata)");
-    MapGgufTensorNames(hf->model_type, *s.weights);
+    MapGgufTensorNames(*hf->mapping, *s.weights);
   }
   return s;
 }
@@ -211,8 +211,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
                             "; see --list-models)");
 }
 
-Config LoadModelConfig(const std::string& model) {
-  ModelSource s = LoadModelSource(model);
+Config LoadModelConfig(const std::string& model, const ReadOptions& options) {
+  ModelSource s = LoadModelSource(model, options);
   if (!s.config) throw Unsupported(model, "no architecture can be built: " + s.no_config_reason);
   return std::move(*s.config);
 }
