@@ -9,12 +9,13 @@ const ReportFormat& TextFormat();
 const ReportFormat& JsonFormat();
 const ReportFormat& MarkdownFormat();
 const ReportFormat& CsvFormat();
+const ReportFormat& HtmlFormat();
 
 namespace {
 
 using EntryFn = const ReportFormat& (*)();
 /// The one list of formats; a new format adds its entry here.
-constexpr EntryFn kFormats[] = {TextFormat, JsonFormat, MarkdownFormat, CsvFormat};
+constexpr EntryFn kFormats[] = {TextFormat, JsonFormat, MarkdownFormat, CsvFormat, HtmlFormat};
 
 const std::vector<ReportFormat>& Entries() {
   static const std::vector<ReportFormat> entries = [] {
