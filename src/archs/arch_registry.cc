@@ -42,6 +42,7 @@ const ArchEntry& OlmoArch();
 const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
+const ArchEntry& FalconArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -85,6 +86,7 @@ constexpr EntryFn kArchs[] = {
     GraniteArch,
     Starcoder2Arch,
     CohereArch,
+    FalconArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
