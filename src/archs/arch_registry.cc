@@ -43,6 +43,7 @@ const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
 const ArchEntry& FalconArch();
+const ArchEntry& PhiArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -87,6 +88,7 @@ constexpr EntryFn kArchs[] = {
     Starcoder2Arch,
     CohereArch,
     FalconArch,
+    PhiArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

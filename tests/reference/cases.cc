@@ -20,6 +20,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
       LlamaCases,
       DecoderFamilyCases,
       FalconCases,
+      PhiCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {
