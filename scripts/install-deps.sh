@@ -12,6 +12,7 @@ packages=(
   libcurl4-openssl-dev      # the Hugging Face Hub client (src/readers/hub/)
   python3-dev pybind11-dev  # the Python package's extension (python/)
   python3-pytest python3-torch python3-torchvision  # python/tests (run by make test)
+  chromium                  # the HTML report's browser test (tests/html/)
 )
 if [[ "${CALFLOPS_ONNX_FIXTURES:-0}" == 1 ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx)  # tests/onnx/make_fixtures.py

@@ -42,6 +42,8 @@ const ArchEntry& OlmoArch();
 const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
+const ArchEntry& FalconArch();
+const ArchEntry& PhiArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -85,6 +87,8 @@ constexpr EntryFn kArchs[] = {
     GraniteArch,
     Starcoder2Arch,
     CohereArch,
+    FalconArch,
+    PhiArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -19,6 +19,8 @@ std::vector<ReferenceCase> AllReferenceCases() {
   constexpr CasesFn kFamilies[] = {
       LlamaCases,
       DecoderFamilyCases,
+      FalconCases,
+      PhiCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

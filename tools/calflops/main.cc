@@ -132,7 +132,7 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) {
        o.tokens_per_second = ParseDouble("--tokens-per-second", v);
      }},
-    {"--format", "F", "text (the calflops report, default) or json",
+    {"--format", "F", "text (the calflops report, default), json, markdown, csv or html",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
     {"--precision", "P", "decimals of the totals lines and percentages (default 2)",
