@@ -87,7 +87,9 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
     w.Key("image_height").Int(wl.image_height);
     w.Key("image_width").Int(wl.image_width);
   }
+  if (!p.calls.empty() && p.calls.front().images > 0) w.Key("images").Int(p.calls.front().images);
   if (wl.reencode_images) w.Key("reencode_images").Bool(true);
+  w.Key("dtype").String(DTypeName(p.activation_dtype));
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
