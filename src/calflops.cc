@@ -228,24 +228,47 @@ void Run(const Options& o, Analysis& a) {
       config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*d)));
     }
     BuildOptions b{.attn = ParseAttnImpl(o.attn_impl), .model_class = o.model_class};
-    arch = BuildArchitecture(config, b, &a.notes);
-    // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
-    // --dtype asks for a dtype.
-    std::optional<StoredWeights> stored;
-    if (source.weights && o.dtype.empty()) {
-      stored = PriceFromFile(*source.weights, arch->tree(), source.weights->files.size() == 1
-                                                                ? source.weights->files[0].path
-                                                                : o.model);
+    // Identical routed experts built and traced once (BuildOptions::routed_tokens) for the
+    // writers that print repeats folded (text, JSON) when no weight file names tensors.
+    if ((o.format == "text" || o.format == "json") && !o.expand && !source.weights) {
+      std::vector<std::string> unused;
+      b.routed_tokens.emplace();
+      b.routed_tokens = PlannedRoutedTokens(*BuildArchitecture(config, b, &unused), a.workload);
     }
-    // Otherwise at the bytes the config's quantization_config stores them in.
+    std::vector<std::string> notes = a.notes;
+    std::optional<StoredWeights> stored;
     std::optional<QuantizedWeights> quantized;
-    if (!stored && o.dtype.empty()) {
-      std::string note;
-      if (auto q = ReadQuantizationConfig(config, &note)) quantized = PriceQuantized(*q, arch->tree());
-      if (!note.empty()) a.notes.push_back(note);
+    auto build_and_analyze = [&] {
+      a.notes = notes;
+      arch = BuildArchitecture(config, b, &a.notes);
+      // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype),
+      // unless --dtype asks for a dtype.
+      if (source.weights && o.dtype.empty()) {
+        stored = PriceFromFile(*source.weights, arch->tree(), source.weights->files.size() == 1
+                                                                  ? source.weights->files[0].path
+                                                                  : o.model);
+      }
+      // Otherwise at the bytes the config's quantization_config stores them in.
+      if (!stored && o.dtype.empty()) {
+        std::string note;
+        if (auto q = ReadQuantizationConfig(config, &note)) {
+          quantized = PriceQuantized(*q, arch->tree());
+        }
+        if (!note.empty()) a.notes.push_back(note);
+      }
+      const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+      a.profile = Analyze(*arch, a.workload, *convention, hw);
+    };
+    try {
+      build_and_analyze();
+    } catch (const Error& e) {
+      // A call routed a token count the plan did not show (an internal error, reported by
+      // RunRoutedExperts): every expert on its own, as without the shortcut.
+      if (e.code() != ExitCode::kInternal || !b.routed_tokens) throw;
+      b.routed_tokens.reset();
+      build_and_analyze();
     }
     const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
-    a.profile = Analyze(*arch, a.workload, *convention, hw);
     a.estimates = Estimate(a.profile, a.workload, training, hw, step_time);
     a.estimates.memory.stored = std::move(stored);
     a.estimates.memory.quantized = std::move(quantized);

@@ -33,12 +33,14 @@ TrainingState ComputeTrainingState(const ModuleTree& tree, Count weight_bytes,
   Count grad_bytes, optimizer_elems, master_elems;
   bool any_narrow = false;
   std::set<int32_t> seen;
+  std::vector<int64_t> mult = tree.Multiplicities();  // repeated modules: every copy counts
   for (ModuleId m = 0; m < static_cast<ModuleId>(tree.size()); ++m) {
+    const Count copies = Count::FromSigned(mult[static_cast<size_t>(m)]);
     for (const Param& p : tree[m].params) {
       if (!p.trainable || !seen.insert(p.storage).second) continue;
-      Count n = p.shape.numel();
+      Count n = p.shape.numel() * copies;
       grad_bytes += n * Count::FromSigned(DTypeBytes(p.dtype));
-      optimizer_elems += OptimizerElements(o.optimizer, p.shape);
+      optimizer_elems += OptimizerElements(o.optimizer, p.shape) * copies;
       bool narrow = DTypeBytes(p.dtype) < 4;
       any_narrow |= narrow;
       if (narrow) master_elems += n;

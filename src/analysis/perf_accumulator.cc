@@ -404,7 +404,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
     }
     if (selective) {
       for (size_t i = 0; i < n; ++i)
-        if (inst[i] >= 0 && IsContraction(outs[i].kind) && rg[i]) keep(i, out_bytes(i));
+        if (inst[i] >= 0 && IsContraction(outs[i].kind) && rg[i]) keep(i, out_bytes(i) * times_[i]);
     }
     if (per_block_recomputed) {
       // Bytes a block recreates during its backward: what it saves under `none` and not here.
@@ -433,16 +433,37 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
 
 void PerfAccumulator::Finish(PerfProfile& perf) const {
   perf.modules = own_;
+  // A module standing for n modules (Module::repeat) received its ops n times over: one copy's
+  // figures are those over n (liveness saw one execution: peaks stay); the parent adds `repeat`.
+  std::vector<int64_t> mult = tree_.Multiplicities();
+  for (size_t id = 0; id < mult.size(); ++id) {
+    if (mult[id] == 1) continue;
+    ModulePerf& s = perf.modules[id];
+    Count n = Count::FromSigned(mult[id]);
+    s.traffic = {s.traffic.activation_read / n, s.traffic.weight_read / n, s.traffic.kv_read / n,
+                 s.traffic.written / n};
+    s.flops = s.flops / n;
+    s.roofline = s.roofline.Times(1.0 / static_cast<double>(mult[id]));
+    s.backward_macs = s.backward_macs / n;
+    s.backward_flops = s.backward_flops / n;
+    s.saved_bytes = s.saved_bytes / n;
+  }
   for (auto id = static_cast<ModuleId>(tree_.size()) - 1; id > 0; --id) {
     const ModulePerf& s = perf.modules[static_cast<size_t>(id)];
     ModulePerf& p = perf.modules[static_cast<size_t>(tree_[id].parent)];
-    p.traffic += s.traffic;
-    p.flops += s.flops;
-    p.roofline += s.roofline;
+    int64_t r = tree_[id].repeat;
+    if (r == 1) {
+      p.traffic += s.traffic;
+      p.roofline += s.roofline;
+    } else {
+      p.traffic += s.traffic.Times(Count::FromSigned(r));
+      p.roofline += s.roofline.Times(static_cast<double>(r));
+    }
+    p.flops += s.flops * Count::FromSigned(r);
     p.activation_peak = std::max(p.activation_peak, s.activation_peak);
-    p.backward_macs += s.backward_macs;
-    p.backward_flops += s.backward_flops;
-    p.saved_bytes += s.saved_bytes;
+    p.backward_macs += s.backward_macs * Count::FromSigned(r);
+    p.backward_flops += s.backward_flops * Count::FromSigned(r);
+    p.saved_bytes += s.saved_bytes * Count::FromSigned(r);
   }
   perf.train = train_;
   perf.has_roofline = options_.hardware != nullptr;

@@ -98,17 +98,23 @@ OpCost CostAccumulator::Commit(int64_t times) {
 void CostAccumulator::Finish(Profile& profile) const {
   const ModuleTree& tree = profile.tree;
   std::vector<Count> params = tree.SubtreeParams();
+  // A module that stands for n modules (Module::repeat) received its ops n times over: its
+  // figures are those totals over n, and its parent counts them `repeat` times.
+  std::vector<int64_t> mult = tree.Multiplicities();
   profile.stats.assign(tree.size(), ModuleStats{});
   for (auto id = static_cast<ModuleId>(tree.size()) - 1; id >= 0; --id) {
-    auto& s = profile.stats[static_cast<size_t>(id)];
-    s.params = params[static_cast<size_t>(id)];
-    s.macs += own_[static_cast<size_t>(id)].macs;
-    s.flops += own_[static_cast<size_t>(id)].flops;
+    auto i = static_cast<size_t>(id);
+    auto& s = profile.stats[i];
+    s.params = params[i];
+    Count n = Count::FromSigned(mult[i]);
+    s.macs += n == Count(1) ? own_[i].macs : own_[i].macs / n;
+    s.flops += n == Count(1) ? own_[i].flops : own_[i].flops / n;
     ModuleId parent = tree[id].parent;
     if (parent != kNoModule) {
       auto& ps = profile.stats[static_cast<size_t>(parent)];
-      ps.macs += s.macs;
-      ps.flops += s.flops;
+      Count r = Count::FromSigned(tree[id].repeat);
+      ps.macs += s.macs * r;
+      ps.flops += s.flops * r;
     }
   }
 }

@@ -121,6 +121,7 @@ QuantizedWeights PriceQuantized(const QuantizationConfig& q, ModuleTree& tree) {
       if (p.storage >= 0) ++storage_uses[p.storage];
   std::unordered_set<std::string> listed;
   const std::string type = q.quant_method + " (quantization_config)";
+  std::vector<int64_t> mult = tree.Multiplicities();  // repeated modules: every copy counts
   for (size_t id = 0; id < tree.size(); ++id) {
     auto m = static_cast<ModuleId>(id);
     Module& mod = tree[m];
@@ -143,11 +144,12 @@ QuantizedWeights PriceQuantized(const QuantizationConfig& q, ModuleTree& tree) {
       // Linear weights are [out, in], Conv1D ones [in, out], fused experts [E, in, out].
       int input_dim = conv1d ? 0 : linear ? p.shape.rank() - 1 : p.shape.rank() - 2;
       Count bytes = QuantizedBytes(q, p.shape, input_dim);
-      r.quantized_dtype_bytes += p.bytes();
+      const Count copies = Count::FromSigned(mult[id]);
+      r.quantized_dtype_bytes += p.bytes() * copies;
       p.stored_type = type;
       p.stored_bytes = bytes;
-      ++r.quantized_tensors;
-      r.quantized_bytes += bytes;
+      r.quantized_tensors += static_cast<uint64_t>(mult[id]);
+      r.quantized_bytes += bytes * copies;
     }
   }
   return r;

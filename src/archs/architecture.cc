@@ -4,6 +4,12 @@
 
 namespace calflops {
 
+std::vector<int64_t> PlannedRoutedTokens(const Architecture& arch, const Workload& w) {
+  std::vector<int64_t> tokens;
+  for (const ForwardCall& c : arch.Plan(w)) tokens.push_back(c.batch * c.new_tokens);
+  return tokens;
+}
+
 std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
   switch (impl) {
     case AttnImpl::kEager:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ std::string AttentionClass(const std::string& prefix, AttnImpl impl);
 struct BuildOptions {
   AttnImpl attn = AttnImpl::kSdpa;  ///< transformers 4.45's default when torch >= 2.1.1
   std::string model_class;          ///< "" = config architectures[0]
+  /// Routed experts (ModuleLists of identical experts): unset, every expert is a module of its
+  /// own, as PyTorch builds them. Set to the token count each planned call sends through the
+  /// MoE layers (batch x new tokens), experts that receive the same load in all of those calls
+  /// are built and traced once, as one module standing for all of them (Module::repeat): the
+  /// same figures, in time and memory that grow with distinct experts, not with experts x
+  /// layers. Consumers that address tensors by name (weight files) need it unset.
+  std::optional<std::vector<int64_t>> routed_tokens;
 };
 
 /// One forward call of the model, or a run of `repeat` calls. In a run, call i (0-based) has
@@ -49,6 +57,12 @@ struct ForwardCall {
   bool legacy_merge = false;  ///< transformers 4.45 legacy path: the model itself expands the
                               ///< <image> placeholders (index glue in its forward)
 };
+
+class Architecture;
+
+/// BuildOptions::routed_tokens for a workload: the tokens (batch x new tokens) each call of
+/// `arch`'s plan sends through the language model.
+std::vector<int64_t> PlannedRoutedTokens(const Architecture& arch, const Workload& w);
 
 class Architecture {
  public:

@@ -1,5 +1,7 @@
 #include "model/active_params.h"
 
+#include <algorithm>
+
 namespace calflops {
 
 Count ActiveParams(const ModuleTree& tree) {
@@ -18,8 +20,13 @@ Count ActiveParams(const ModuleTree& tree) {
       }
       continue;
     }
-    for (size_t i = k; i < m.children.size(); ++i) {
-      inactive += sub[static_cast<size_t>(m.children[i])];
+    // Children beyond the first k are idle; a repeated child stands for `repeat` positions.
+    int64_t pos = 0;
+    for (ModuleId c : m.children) {
+      int64_t r = tree[c].repeat;
+      int64_t idle = pos + r - std::max<int64_t>(pos, static_cast<int64_t>(k));
+      if (idle > 0) inactive += sub[static_cast<size_t>(c)] * Count::FromSigned(idle);
+      pos += r;
     }
   }
   return sub[0] - inactive;

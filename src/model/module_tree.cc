@@ -97,7 +97,7 @@ std::vector<Count> ModuleTree::SubtreeParams() const {
       sum += p.shape.numel();
     }
     for (ModuleId c : m.children) {
-      sum += total[static_cast<size_t>(c)];
+      sum += total[static_cast<size_t>(c)] * Count::FromSigned((*this)[c].repeat);
       for (int32_t s : tied[static_cast<size_t>(c)]) {
         if (!seen.insert(s).second) sum -= storage_numel[static_cast<size_t>(s)];
       }
@@ -105,6 +105,22 @@ std::vector<Count> ModuleTree::SubtreeParams() const {
     total[static_cast<size_t>(id)] = sum;
   }
   return total;
+}
+
+std::vector<int64_t> ModuleTree::Multiplicities() const {
+  std::vector<int64_t> mult(size(), 1);
+  // Parents come before their children.
+  for (size_t id = 1; id < size(); ++id) {
+    const Module& m = modules_[id];
+    mult[id] = mult[static_cast<size_t>(m.parent)] * m.repeat;
+  }
+  return mult;
+}
+
+bool ModuleTree::HasRepeats() const {
+  for (const Module& m : modules_)
+    if (m.repeat != 1) return true;
+  return false;
 }
 
 }  // namespace calflops

@@ -56,6 +56,12 @@ struct Module {
   /// The class overrides __repr__ (transformers' Conv1D): printed as "Class(extra_repr)" with no
   /// calflops stats, because calflops injects them through extra_repr.
   bool custom_repr = false;
+  /// This module stands for `repeat` identical consecutive siblings named name, name + 1, ...
+  /// (ModuleList entries: routed experts with the same token load), built and traced once.
+  /// Its subtree's parameters and per-module figures are those of one of them; everything that
+  /// sums over the tree counts them `repeat` times (Multiplicities()). Ops charged inside it are
+  /// emitted `repeat` times over (Tracer::Repeat), so the accumulators' totals are exact.
+  int32_t repeat = 1;
 };
 
 class ModuleTree {
@@ -79,8 +85,14 @@ class ModuleTree {
   /// Finds a module by dotted path; kNoModule when absent.
   ModuleId Find(const std::string& path) const;
 
-  /// Trainable parameters of each module's subtree, each tensor counted once per subtree.
+  /// Trainable parameters of each module's subtree, each tensor counted once per subtree (a
+  /// repeated module's subtree: one copy; its parent counts it `repeat` times).
   std::vector<Count> SubtreeParams() const;
+  /// Per module, how many modules of the full model it stands for: the product of `repeat` over
+  /// it and its ancestors (1 everywhere in a tree without repeats).
+  std::vector<int64_t> Multiplicities() const;
+  /// Whether some module has repeat > 1.
+  bool HasRepeats() const;
 
  private:
   std::vector<Module> modules_;

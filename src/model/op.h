@@ -135,11 +135,9 @@ class OpSink {
  public:
   virtual ~OpSink() = default;
   virtual void Emit(ModuleId module, const Op& op) = 0;
-  /// The same op executed `times` times (loop bodies); sinks that price ops override this to
-  /// price once.
-  virtual void EmitRepeated(ModuleId module, const Op& op, int64_t times) {
-    for (int64_t i = 0; i < times; ++i) Emit(module, op);
-  }
+  /// The same op executed `times` times in a row (loop bodies, identical experts): priced once
+  /// and scaled, so a trip count of 2^62 costs one call.
+  virtual void EmitRepeated(ModuleId module, const Op& op, int64_t times) = 0;
 };
 
 /// An op kind the cost table cannot price (or whose shapes stay unknown), counted as 0 and

@@ -12,7 +12,11 @@ Op Tracer::Make(OpKind kind, CallForm form) const {
 
 Shape Tracer::Emit(ModuleId m, Op& op) {
   op.out.set_tensor_id(next_id_++);
-  sink_.Emit(m, op);
+  if (repeat_ == 1) {
+    sink_.Emit(m, op);
+  } else {
+    sink_.EmitRepeated(m, op, repeat_);
+  }
   return op.out;
 }
 

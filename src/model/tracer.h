@@ -64,12 +64,28 @@ class Tracer {
   /// Emits an op whose shapes the caller already knows (graph formats such as ONNX), `times`
   /// times over.
   void Record(ModuleId m, const Op& op, int64_t times = 1) {
+    times *= repeat_;
     if (times == 1) {
       sink_.Emit(m, op);
     } else {
       sink_.EmitRepeated(m, op, times);
     }
   }
+
+  /// While alive, every op is emitted `times` times over (nested scopes multiply): the trace of
+  /// one module that stands for `times` identical siblings (Module::repeat), run one after the
+  /// other as a loop body is.
+  class Repeat {
+   public:
+    Repeat(Tracer& t, int64_t times) : t_(t), saved_(t.repeat_) { t_.repeat_ *= times; }
+    ~Repeat() { t_.repeat_ = saved_; }
+    Repeat(const Repeat&) = delete;
+    Repeat& operator=(const Repeat&) = delete;
+
+   private:
+    Tracer& t_;
+    int64_t saved_;
+  };
 
   DType dtype() const { return dtype_; }
 
@@ -81,6 +97,7 @@ class Tracer {
   OpSink& sink_;
   DType dtype_;
   uint64_t next_id_ = 1;
+  int64_t repeat_ = 1;  ///< Repeat scopes' product
 };
 
 }  // namespace calflops

@@ -14,6 +14,9 @@ namespace {
 struct Recorder : OpSink {
   std::vector<Op> ops;
   void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
+  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
+    for (int64_t i = 0; i < times; ++i) Emit(m, op);
+  }
 };
 
 TEST(tracer_test, outputs_get_fresh_ids_and_views_keep_them) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/active_params.h"
+#include "model/error.h"
 #include "report/json_writer.h"
 #include "report/perf_json.h"
 #include "report/weights_report.h"
@@ -44,7 +45,8 @@ bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_name
   const Module& y = p.tree[b];
   const ModuleStats& sx = p.stats[static_cast<size_t>(a)];
   const ModuleStats& sy = p.stats[static_cast<size_t>(b)];
-  if ((compare_names && x.name != y.name) || x.class_name != y.class_name ||
+  if ((compare_names && (x.name != y.name || x.repeat != y.repeat)) ||
+      x.class_name != y.class_name ||
       x.extra_repr != y.extra_repr || sx.params != sy.params || sx.macs != sy.macs ||
       sx.flops != sy.flops || x.params.size() != y.params.size() ||
       x.children.size() != y.children.size() || !SamePerf(r, a, b)) {
@@ -96,13 +98,19 @@ void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, Mo
     // As the text report (PyTorch's ModuleList repr) does: a run of identical entries of a
     // ModuleList is written once with its count, unless --expand asks for every module.
     const bool fold = m.is_module_list && !o.expand;
+    // A child standing for several (Module::repeat) is that many entries.
     for (size_t i = 0; i < m.children.size();) {
+      int64_t entries = p.tree[m.children[i]].repeat;
       size_t j = i + 1;
       while (fold && j < m.children.size() &&
              SameSubtree(r, m.children[i], m.children[j], false)) {
+        entries += p.tree[m.children[j]].repeat;
         ++j;
       }
-      WriteModule(w, r, o, m.children[i], static_cast<int64_t>(j - i));
+      if (!fold && entries > 1) {
+        throw Error(ExitCode::kInternal, "--expand", "the module tree was built with repeats");
+      }
+      WriteModule(w, r, o, m.children[i], entries);
       i = j;
     }
     w.EndArray();

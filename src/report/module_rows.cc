@@ -1,5 +1,7 @@
 #include "report/module_rows.h"
 
+#include "model/error.h"
+
 namespace calflops {
 
 std::vector<ModuleRow> ModuleRows(const ModuleTree& tree) {
@@ -10,6 +12,10 @@ std::vector<ModuleRow> ModuleRows(const ModuleTree& tree) {
   while (!stack.empty()) {
     ModuleRow row = stack.back();
     stack.pop_back();
+    // One row per module: a tree built with repeats (Module::repeat) is for text and JSON only.
+    if (tree[row.id].repeat != 1) {
+      throw Error(ExitCode::kInternal, "", "per-module rows of a tree built with repeats");
+    }
     rows.push_back(row);
     const std::vector<ModuleId>& children = tree[row.id].children;
     for (auto it = children.rbegin(); it != children.rend(); ++it)

@@ -49,7 +49,9 @@ void WalkModules(const ModuleTree& tree, ModuleId id, int depth, int max_depth, 
   const Module& m = tree[id];
   if (m.is_module_list && !m.children.empty()) {
     ModuleId first = m.children.front();
-    row(first, depth, static_cast<int>(m.children.size()));
+    int64_t entries = 0;  // a child standing for several (Module::repeat) counts as many
+    for (ModuleId c : m.children) entries += tree[c].repeat;
+    row(first, depth, static_cast<int>(entries));
     if (depth < max_depth)
       for (ModuleId c : tree[first].children) WalkModules(tree, c, depth + 1, max_depth, row);
     return;

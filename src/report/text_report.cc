@@ -43,21 +43,29 @@ std::string StatsItem(const Profile& p, ModuleId id, int precision) {
 
 std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
   if (m.children.empty()) return m.class_name + "()";
-  std::vector<std::string> reprs;
-  for (ModuleId c : m.children) reprs.push_back(ModuleRepr(p, c, precision));
+  // PyTorch's ModuleList repr: runs of equal entries printed once with their index range. A
+  // child standing for several (Module::repeat) is that many equal entries.
+  std::vector<std::pair<std::string, int64_t>> reprs;  // (repr, entries)
+  for (ModuleId c : m.children) {
+    std::string r = ModuleRepr(p, c, precision);
+    if (!reprs.empty() && reprs.back().first == r) {
+      reprs.back().second += p.tree[c].repeat;
+    } else {
+      reprs.emplace_back(std::move(r), p.tree[c].repeat);
+    }
+  }
   std::string body;
-  size_t start = 0;
-  for (size_t i = 1; i <= reprs.size(); ++i) {
-    if (i < reprs.size() && reprs[i] == reprs[start]) continue;
+  int64_t start = 0;
+  for (const auto& [repr, n] : reprs) {
     std::string local = "(" + std::to_string(start);
-    if (i - 1 != start) {
-      local += "-" + std::to_string(i - 1) + "): " + std::to_string(i - start) + " x ";
+    if (n > 1) {
+      local += "-" + std::to_string(start + n - 1) + "): " + std::to_string(n) + " x ";
     } else {
       local += "): ";
     }
-    local += reprs[start];
+    local += repr;
     body += "\n  " + AddIndent(local, 2);
-    start = i;
+    start += n;
   }
   return m.class_name + "(" + body + "\n)";
 }

@@ -96,10 +96,11 @@ class DeepseekV2Moe : public FeedForward {
     ModuleId list = tree.Add(id_, "experts", "ModuleList");
     tree[list].is_module_list = true;
     tree[list].active_children = static_cast<int32_t>(spec.top_k);
-    for (int64_t i = 0; i < spec.n_experts; ++i) {
-      experts_.push_back(LlamaMlpBlock::Build(tree, list, std::to_string(i), "DeepseekV2MLP",
-                                              spec.expert_intermediate, p, dtype));
-    }
+    runs_ = PlanExpertRuns(p, spec.top_k, spec.n_experts);
+    experts_ = BuildExpertRuns(tree, runs_, [&](const std::string& name) {
+      return LlamaMlpBlock::Build(tree, list, name, "DeepseekV2MLP", spec.expert_intermediate, p,
+                                  dtype);
+    });
     gate_ = tree.Add(id_, "gate", "DeepseekV2MoEGate");
     tree.AddParam(gate_, "weight", Shape{spec.n_experts, p.hidden}, dtype);
     shared_ = LlamaMlpBlock::Build(tree, id_, "shared_experts", "DeepseekV2MLP",
@@ -120,7 +121,7 @@ class DeepseekV2Moe : public FeedForward {
     }
     Shape w = t.TopK(gate_, scores, spec_.top_k, kTorch);
     t.Scalar(gate_, OpKind::kMul, w, kPyOperator);  // * routed_scaling_factor
-    RunRoutedExperts(t, id_, experts_, tokens, spec_.top_k, hidden);
+    RunRoutedExperts(t, id_, experts_, runs_, tokens, spec_.top_k, hidden);
     Shape s = shared_.Forward(t, x);
     return t.Binary(id_, OpKind::kAdd, x, s, kPyOperator);  // + shared_experts(residuals)
   }
@@ -129,6 +130,7 @@ class DeepseekV2Moe : public FeedForward {
   MoeSpec spec_;
   ModuleId id_ = kNoModule, gate_ = kNoModule;
   std::vector<LlamaMlpBlock> experts_;
+  std::vector<ExpertRun> runs_;
   LlamaMlpBlock shared_;
 };
 
@@ -180,6 +182,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
   LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
   mla.hidden = p.hidden;
   mla.n_heads = p.n_heads;
   int64_t first_dense = c.Int("first_k_dense_replace", 0, 0, kMaxLayers);

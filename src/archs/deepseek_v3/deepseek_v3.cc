@@ -49,6 +49,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
   LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
   p.mlp_bias = false;
   mla.hidden = p.hidden;
   mla.n_heads = p.n_heads;

@@ -95,6 +95,9 @@ struct LlamaParams {
   /// Cache lengths at which some layer's cost changes slope (a sliding-window cache that stops
   /// growing): Architecture::CostBreakpoints.
   std::vector<int64_t> cost_breakpoints;
+  /// BuildOptions::routed_tokens: set, routed experts whose token load is equal in every call
+  /// are built as one module (Module::repeat); unset, one module per expert.
+  std::optional<std::vector<int64_t>> routed_tokens;
 
   int64_t q_dim() const { return n_heads * head_dim; }
   int64_t kv_dim() const { return n_kv_heads * head_dim; }

@@ -20,6 +20,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.rms_eps = 1e-5;
   d.rotary = RotaryStyle::kCached;
   LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
   p.qkv_bias = p.o_bias = p.mlp_bias = false;
   SparseMoeSpec moe{.name = "block_sparse_moe",
                     .cls = "MixtralSparseMoeBlock",

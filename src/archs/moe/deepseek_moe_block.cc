@@ -15,10 +15,11 @@ DeepseekMoeBlock DeepseekMoeBlock::Build(ModuleTree& tree, ModuleId parent,
   ModuleId list = tree.Add(b.id, "experts", "ModuleList");
   tree[list].is_module_list = true;
   tree[list].active_children = static_cast<int32_t>(spec.top_k);
-  for (int64_t i = 0; i < spec.n_experts; ++i) {
-    b.experts.push_back(LlamaMlpBlock::Build(tree, list, std::to_string(i), spec.prefix + "MLP",
-                                             spec.expert_intermediate, p, dtype));
-  }
+  b.runs = PlanExpertRuns(p, spec.top_k, spec.n_experts);
+  b.experts = BuildExpertRuns(tree, b.runs, [&](const std::string& name) {
+    return LlamaMlpBlock::Build(tree, list, name, spec.prefix + "MLP", spec.expert_intermediate,
+                                p, dtype);
+  });
   b.gate = tree.Add(b.id, "gate", spec.prefix + "TopkRouter");
   tree.AddParam(b.gate, "weight", Shape{spec.n_experts, p.hidden}, dtype);
   // Upstream transformers registers the correction bias as a buffer; DeepSeek's own modeling
@@ -49,7 +50,7 @@ Shape DeepseekMoeBlock::Forward(Tracer& t, const Shape& x) const {
     w = t.Binary(gate, OpKind::kDiv, w, sum, kPyOperator);
   }
   t.Scalar(gate, OpKind::kMul, w, kPyOperator);  // * routed_scaling_factor
-  RunRoutedExperts(t, id, experts, tokens, k, hidden);
+  RunRoutedExperts(t, id, experts, runs, tokens, k, hidden);
   Shape s = shared.Forward(t, x);
   return t.Binary(id, OpKind::kAdd, x, s, kPyOperator);
 }

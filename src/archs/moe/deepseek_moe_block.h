@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "archs/llama/llama_blocks.h"
+#include "archs/moe/expert_load.h"
 
 namespace calflops {
 
@@ -29,7 +30,8 @@ struct DeepseekMoeSpec {
 
 struct DeepseekMoeBlock : FeedForward {
   ModuleId id = kNoModule;
-  std::vector<LlamaMlpBlock> experts;
+  std::vector<LlamaMlpBlock> experts;  ///< one per run (ExpertRun), each Module::repeat experts
+  std::vector<ExpertRun> runs;
   ModuleId gate = kNoModule;  ///< DeepseekV3TopkRouter: weight (E, hidden), score bias (E)
   LlamaMlpBlock shared;
   DeepseekMoeSpec spec;

@@ -17,6 +17,20 @@ namespace calflops {
 /// Tokens routed to each of `experts` experts when `tokens` tokens pick `k` each (k <= experts).
 std::vector<int64_t> ExpertLoad(int64_t tokens, int64_t k, int64_t experts);
 
+/// A run of consecutive experts built as one module (Module::repeat): experts first ..
+/// first + count - 1.
+struct ExpertRun {
+  int64_t first = 0;
+  int64_t count = 1;
+};
+
+/// Runs of experts whose load is the same in each call when the calls route `tokens[i]` tokens
+/// with top-`k` of `experts`: loads only step down after expert (T k mod E) - 1. An empty
+/// `tokens` gives one run of all experts.
+std::vector<ExpertRun> ExpertRuns(const std::vector<int64_t>& tokens, int64_t k, int64_t experts);
+/// One run per expert.
+std::vector<ExpertRun> SingleExperts(int64_t experts);
+
 /// The expert of token t's j-th pick under the same assumption (for reference tests).
 int64_t AssignedExpert(int64_t token, int64_t j, int64_t k, int64_t experts);
 

@@ -10,9 +10,8 @@ using enum CallForm;
 
 namespace {
 
-LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, int64_t i, const SparseMoeSpec& spec,
-                          const LlamaParams& p, DType dtype) {
-  std::string name = std::to_string(i);
+LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, const std::string& name,
+                          const SparseMoeSpec& spec, const LlamaParams& p, DType dtype) {
   if (!spec.mixtral_names) {
     return LlamaMlpBlock::Build(tree, list, name, spec.expert_cls, spec.expert_intermediate, p,
                                 dtype);
@@ -59,9 +58,10 @@ SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const Sp
   ModuleId list = tree.Add(b.id, "experts", "ModuleList");
   tree[list].is_module_list = true;
   tree[list].active_children = static_cast<int32_t>(spec.top_k);
-  for (int64_t i = 0; i < spec.n_experts; ++i) {
-    b.experts.push_back(BuildExpert(tree, list, i, spec, p, dtype));
-  }
+  b.runs = PlanExpertRuns(p, spec.top_k, spec.n_experts);
+  b.experts = BuildExpertRuns(tree, b.runs, [&](const std::string& name) {
+    return BuildExpert(tree, list, name, spec, p, dtype);
+  });
   if (spec.shared_intermediate > 0) {
     b.shared_expert = LlamaMlpBlock::Build(tree, b.id, "shared_expert", spec.expert_cls,
                                            spec.shared_intermediate, p, dtype);
@@ -71,13 +71,28 @@ SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const Sp
   return b;
 }
 
+std::vector<ExpertRun> PlanExpertRuns(const LlamaParams& p, int64_t k, int64_t experts) {
+  return p.routed_tokens ? ExpertRuns(*p.routed_tokens, k, experts) : SingleExperts(experts);
+}
+
 void RunRoutedExperts(Tracer& t, ModuleId block, const std::vector<LlamaMlpBlock>& experts,
-                      int64_t tokens, int64_t k, int64_t hidden) {
-  auto n_experts = static_cast<int64_t>(experts.size());
+                      const std::vector<ExpertRun>& runs, int64_t tokens, int64_t k,
+                      int64_t hidden) {
+  int64_t n_experts = runs.empty() ? 0 : runs.back().first + runs.back().count;
   std::vector<int64_t> load = ExpertLoad(tokens, k, n_experts);
   for (size_t e = 0; e < experts.size(); ++e) {
-    int64_t n = load[e];
+    const ExpertRun& run = runs[e];
+    int64_t n = load[static_cast<size_t>(run.first)];
+    // Loads never rise with the index: equal ends mean an equal run.
+    if (load[static_cast<size_t>(run.first + run.count - 1)] != n) {
+      throw Error(ExitCode::kInternal, "",
+                  "experts " + std::to_string(run.first) + "-" +
+                      std::to_string(run.first + run.count - 1) +
+                      " were built as one module but get different loads from " +
+                      std::to_string(tokens) + " tokens");
+    }
     if (n == 0) continue;  // an expert with no tokens computes nothing
+    Tracer::Repeat each(t, run.count);  // the run's experts, one after the other
     Shape y = experts[e].Forward(t, Shape{n, hidden});
     y = t.Binary(block, OpKind::kMul, y, Shape{n, 1}, kPyOperator);  // * routing weight
     t.Binary(block, OpKind::kAdd, y, y, kUnhooked);                  // index_add_ into the output
@@ -95,7 +110,7 @@ Shape SparseMoeBlock::Forward(Tracer& t, const Shape& x) const {
     Shape sum = t.ReduceLast(id, OpKind::kSum, w, kTorch);  // routing_weights.sum(-1)
     w = t.Binary(id, OpKind::kDiv, w, sum, kPyOperator);    // /=
   }
-  RunRoutedExperts(t, id, experts, tokens, top_k, hidden);
+  RunRoutedExperts(t, id, experts, runs, tokens, top_k, hidden);
   if (shared_expert) {
     Shape s = shared_expert->Forward(t, flat);
     Shape g = (*shared_expert_gate)(t, flat);

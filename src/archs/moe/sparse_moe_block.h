@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "archs/llama/llama_blocks.h"
+#include "archs/moe/expert_load.h"
 
 namespace calflops {
 
@@ -36,7 +37,8 @@ struct SparseMoeSpec {
 struct SparseMoeBlock : FeedForward {
   ModuleId id = kNoModule;
   Linear gate;
-  std::vector<LlamaMlpBlock> experts;
+  std::vector<LlamaMlpBlock> experts;  ///< one per run (ExpertRun), each Module::repeat experts
+  std::vector<ExpertRun> runs;
   int64_t top_k = 0;
   bool norm_topk_prob = true;
   std::optional<LlamaMlpBlock> shared_expert;
@@ -50,8 +52,28 @@ struct SparseMoeBlock : FeedForward {
 /// Runs the routed experts on their tokens and combines them, as the transformers loop does:
 /// per expert with tokens, expert(x[tokens]) * routing weight, index_add_ into the output.
 /// Charges the weighting and the accumulation to `block`.
+/// `experts[i]` stands for the experts of `runs[i]` (their loads must be equal in this call: an
+/// internal error otherwise), traced once and emitted runs[i].count times over.
 void RunRoutedExperts(Tracer& t, ModuleId block, const std::vector<LlamaMlpBlock>& experts,
-                      int64_t tokens, int64_t k, int64_t hidden);
+                      const std::vector<ExpertRun>& runs, int64_t tokens, int64_t k,
+                      int64_t hidden);
+
+/// The runs of experts a MoE list is built as: p.routed_tokens set, ExpertRuns; else one each.
+std::vector<ExpertRun> PlanExpertRuns(const LlamaParams& p, int64_t k, int64_t experts);
+
+/// Builds the experts of `list` for `runs`: build(name) makes one, named by its first index;
+/// it gets Module::repeat = the run's length.
+template <typename BuildOne>
+std::vector<LlamaMlpBlock> BuildExpertRuns(ModuleTree& tree, const std::vector<ExpertRun>& runs,
+                                           BuildOne&& build) {
+  std::vector<LlamaMlpBlock> out;
+  out.reserve(runs.size());
+  for (const ExpertRun& r : runs) {
+    out.push_back(build(std::to_string(r.first)));
+    tree[out.back().id].repeat = static_cast<int32_t>(r.count);
+  }
+  return out;
+}
 
 /// Reads and checks an expert count / top-k pair from a config.
 void CheckExperts(const Config& c, const char* experts_key, int64_t experts, const char* k_key,

@@ -12,6 +12,9 @@ namespace {
 struct Capture : OpSink {
   std::vector<Op> ops;
   void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
+  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
+    for (int64_t i = 0; i < times; ++i) Emit(m, op);
+  }
 };
 
 TEST(HfConv1D, ReprOverrideAndAddmm) {

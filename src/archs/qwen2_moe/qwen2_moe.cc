@@ -20,6 +20,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_layers = 24;
   d.n_heads = 16;
   LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
   p.qkv_bias = true;  // hard-coded, as in Qwen2
   p.o_bias = p.mlp_bias = false;
   QwenMoeDefaults moe{

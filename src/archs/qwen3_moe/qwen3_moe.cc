@@ -20,6 +20,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_kv_heads = 4;
   d.head_dim = 0;  // Qwen3MoeConfig has no head_dim default: hidden / heads
   LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
   p.mlp_bias = false;
   QwenMoeDefaults moe{.experts = 128, .top_k = 8, .expert_intermediate = 768};
   DType dtype = ConfigDType(c);

@@ -2,6 +2,7 @@
 
 #include "readers/file_bytes.h"
 #include "readers/onnx/onnx_parser.h"
+#include "readers/onnx/sparse_image.h"
 
 namespace calflops::onnx {
 
@@ -21,9 +22,9 @@ Model ParseOnnx(std::string_view bytes, std::string name, std::shared_ptr<const 
 
 Model ReadOnnxFile(const std::string& path) {
   RegularFileSize(path);  // "<path>: no such file" / "not a regular file"
-  auto f = std::make_shared<const MappedFile>(path);
-  std::span<const uint8_t> b = f->bytes();
-  return ParseOnnx(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), path, f);
+  // The structure only: tensor payloads stay unread (readers/onnx/sparse_image.h).
+  auto f = std::make_shared<const SparseImage>(path);
+  return ParseOnnx(f->bytes(), path, f);
 }
 
 Tensor ParseTensorProto(std::string_view bytes, const std::string& name, int64_t max_ints,
