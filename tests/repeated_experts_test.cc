@@ -14,6 +14,7 @@
 #include "analysis/estimates.h"
 #include "analysis/quantized_weights.h"
 #include "archs/arch_registry.h"
+#include "archs/moe/expert_load.h"
 #include "model/active_params.h"
 #include "model/error.h"
 #include "readers/hf_config/quantization_config.h"
@@ -65,7 +66,7 @@ std::vector<Family> Families() {
          return j;
        }()},
       {"gpt-oss-120b", with({{"num_local_experts", 8}, {"num_experts_per_tok", 3},
-                             {"sliding_window", 4},
+                             {"sliding_window", 4}, {"pad_token_id", 0},
                              {"layer_types", {"sliding_attention", "full_attention"}}})},
   };
 }
@@ -103,8 +104,12 @@ Rendered Render(const Config& c, const Run& run, bool repeats) {
   Profile p = Analyze(*arch, run.w, run.convention, run.hw);
   Estimates e = Estimate(p, run.w, run.training, run.hw, std::nullopt);
   e.memory.quantized = quantized;
-  ReportModel r{.model = "m", .attn_impl = "sdpa", .workload = run.w, .profile = &p,
-                .estimates = &e};
+  ReportModel r;
+  r.model = "m";
+  r.attn_impl = "sdpa";
+  r.workload = run.w;
+  r.profile = &p;
+  r.estimates = &e;
   Rendered out;
   std::ostringstream text, json;
   ReportOptions o;

@@ -132,9 +132,13 @@ class GptOssMlp : public FeedForward {
     Shape top = t.TopK(router_, logits, k_, kTorch);
     t.Softmax(router_, top, kFunctional);  // scatter_ into zeros: a copy
     // Experts, routed: each expert's tokens through its slice of the fused parameters.
+    // Experts of equal load run the same ops: each run of them is traced once and emitted
+    // run.count times over (one after the other, as the loop runs them).
     std::vector<int64_t> load = ExpertLoad(tokens, k_, e_);
-    for (int64_t n : load) {
+    for (const ExpertRun& run : ExpertRuns({tokens}, k_, e_)) {
+      int64_t n = load[static_cast<size_t>(run.first)];
       if (n == 0) continue;
+      Tracer::Repeat each(t, run.count);
       Shape gu =
           t.MatMul(experts_, Shape{n, hidden_}, t.Weight(Shape{hidden_, 2 * f_}), kPyOperator);
       gu = t.Binary(experts_, OpKind::kAdd, gu, Shape{2 * f_}, kPyOperator);  // + bias
