@@ -2,6 +2,7 @@
 
 #include "model/active_params.h"
 #include "report/json_writer.h"
+#include "report/module_rows.h"
 #include "report/perf_json.h"
 #include "report/weights_report.h"
 
@@ -14,7 +15,8 @@ void WriteCounts(JsonWriter& w, const ModuleStats& s) {
   w.Key("flops").Number(s.flops);
 }
 
-void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id) {
+/// `shown` (null = all): --depth and --top (report/module_rows.h).
+void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id, const std::vector<bool>* shown) {
   const Profile& p = *r.profile;
   const Module& m = p.tree[id];
   w.BeginObject();
@@ -38,9 +40,12 @@ void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id) {
     w.EndArray();
   }
   WriteModulePerfJson(w, r, id);
-  if (!m.children.empty()) {
+  bool any = false;
+  for (ModuleId c : m.children) any |= !shown || (*shown)[static_cast<size_t>(c)];
+  if (any) {
     w.Key("children").BeginArray();
-    for (ModuleId c : m.children) WriteModule(w, r, c);
+    for (ModuleId c : m.children)
+      if (!shown || (*shown)[static_cast<size_t>(c)]) WriteModule(w, r, c, shown);
     w.EndArray();
   }
   w.EndObject();
@@ -126,7 +131,12 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   WritePerfJson(w, r);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
-    WriteModule(w, r, p.tree.root());
+    if (o.max_depth < 0 && o.top <= 0) {
+      WriteModule(w, r, p.tree.root(), nullptr);
+    } else {
+      const std::vector<bool> shown = ShownModules(p, o);
+      WriteModule(w, r, p.tree.root(), &shown);
+    }
   }
   if (r.weights) {
     w.Key("weights");
