@@ -44,6 +44,7 @@ const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
 const ArchEntry& FalconArch();
 const ArchEntry& PhiArch();
+const ArchEntry& DeepseekV2Arch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -89,6 +90,7 @@ constexpr EntryFn kArchs[] = {
     CohereArch,
     FalconArch,
     PhiArch,
+    DeepseekV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {
