@@ -44,6 +44,8 @@ const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
 const ArchEntry& FalconArch();
 const ArchEntry& PhiArch();
+const ArchEntry& DeepseekV2Arch();
+const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -89,6 +91,8 @@ constexpr EntryFn kArchs[] = {
     CohereArch,
     FalconArch,
     PhiArch,
+    DeepseekV2Arch,
+    ModernBertArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -153,6 +153,8 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string&) { o.header_only = true; }},
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
+    {"--expand", nullptr, "JSON: list every module (default: identical ModuleList entries once, with a \"repeat\" count)",
+     [](calflops::Options& o, const std::string&) { o.expand = true; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
     {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},

@@ -95,7 +95,7 @@ TEST(CsvFormat, WeightFilesOnlyWriteTheHeaderRow) {
 TEST(CsvFormat, Llama3RowsAgreeWithPublishedCountsAndJson) {
   auto csv = cli::RunCli("llama-3-8b --seq-len 128 --format csv");
   ASSERT_EQ(csv.code, 0) << csv.out;
-  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json");
+  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json --expand");  // every module
   ASSERT_EQ(json.code, 0) << json.out;
   auto j = nlohmann::json::parse(json.out);
   auto rows = Records(csv.out);

@@ -58,7 +58,7 @@ TEST(MarkdownFormat, NamesCannotBreakTheTable) {
 TEST(MarkdownFormat, Llama3HeaderAndModuleTable) {
   auto md = cli::RunCli("llama-3-8b --seq-len 128 --format markdown");
   ASSERT_EQ(md.code, 0) << md.out;
-  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json");
+  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json --expand");  // every module
   ASSERT_EQ(json.code, 0) << json.out;
   auto j = nlohmann::json::parse(json.out);
   const std::string& s = md.out;
