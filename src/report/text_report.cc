@@ -41,47 +41,66 @@ std::string StatsItem(const Profile& p, ModuleId id, int precision) {
          Percentage(s.flops, t.flops, precision) + "% FLOPs";
 }
 
-std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
+bool Shown(const std::vector<bool>* shown, ModuleId id) {
+  return !shown || (*shown)[static_cast<size_t>(id)];
+}
+
+std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
+                           const std::vector<bool>* shown) {
+  const Module& m = p.tree[id];
   if (m.children.empty()) return m.class_name + "()";
-  // PyTorch's ModuleList repr: runs of equal entries printed once with their index range. A
-  // child standing for several (Module::repeat) is that many equal entries.
-  std::vector<std::pair<std::string, int64_t>> reprs;  // (repr, entries)
+  // PyTorch's ModuleList repr: (index, entries, repr) of the children shown, runs of consecutive
+  // equal ones collapsed. A child standing for several (Module::repeat) is that many entries.
+  struct Entry {
+    int64_t first;
+    int64_t n;
+    std::string repr;
+  };
+  std::vector<Entry> reprs;
+  int64_t index = 0;
   for (ModuleId c : m.children) {
-    std::string r = ModuleRepr(p, c, precision);
-    if (!reprs.empty() && reprs.back().first == r) {
-      reprs.back().second += p.tree[c].repeat;
-    } else {
-      reprs.emplace_back(std::move(r), p.tree[c].repeat);
+    int64_t r = p.tree[c].repeat;
+    if (Shown(shown, c)) {
+      std::string s = ModuleRepr(p, c, precision, shown);
+      if (!reprs.empty() && reprs.back().repr == s && reprs.back().first + reprs.back().n == index) {
+        reprs.back().n += r;
+      } else {
+        reprs.push_back({index, r, std::move(s)});
+      }
     }
+    index += r;
   }
+  if (reprs.empty()) return m.class_name + "(" + StatsItem(p, id, precision) + ")";  // cut by --depth
   std::string body;
-  int64_t start = 0;
-  for (const auto& [repr, n] : reprs) {
-    std::string local = "(" + std::to_string(start);
-    if (n > 1) {
-      local += "-" + std::to_string(start + n - 1) + "): " + std::to_string(n) + " x ";
+  for (const Entry& e : reprs) {
+    std::string local = "(" + std::to_string(e.first);
+    if (e.n > 1) {
+      local += "-" + std::to_string(e.first + e.n - 1) + "): " + std::to_string(e.n) + " x ";
     } else {
       local += "): ";
     }
-    local += repr;
+    local += e.repr;
     body += "\n  " + AddIndent(local, 2);
-    start += n;
   }
   return m.class_name + "(" + body + "\n)";
 }
 
 }  // namespace
 
-std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
+std::string ModuleRepr(const Profile& p, ModuleId id, int precision,
+                       const std::vector<bool>* shown) {
   const Module& m = p.tree[id];
-  if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  if (m.is_module_list) return ModuleListRepr(p, id, precision, shown);
   if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
   std::string extra = StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
-  if (m.children.empty()) return m.class_name + "(" + extra + ")";
+  bool any = false;
+  for (ModuleId c : m.children) any |= Shown(shown, c);
+  if (!any) return m.class_name + "(" + extra + ")";
   std::string s = m.class_name + "(\n  " + extra;
   for (ModuleId c : m.children) {
-    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision), 2);
+    if (!Shown(shown, c)) continue;
+    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision, shown), 2);
   }
   return s + "\n)";
 }
@@ -144,7 +163,13 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
            "they make up the difference between a parent's MACs and the sum of its submodules'.\n"
         << "2. Number of floating-point operations is a theoretical estimation, thus FLOPS "
            "computed using that could be larger than the maximum system throughput.\n\n"
-        << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
+        << (o.max_depth < 0 && o.top <= 0
+                ? ModuleRepr(p, p.tree.root(), o.precision)
+                : [&] {
+                    const std::vector<bool> shown = ShownModules(p, o);
+                    return ModuleRepr(p, p.tree.root(), o.precision, &shown);
+                  }())
+        << "\n";
   }
   out << rule << "\n";
   if (r.estimates) {

@@ -21,6 +21,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
       DecoderFamilyCases,
       FalconCases,
       PhiCases,
+      ModernBertCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {
