@@ -3,20 +3,25 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps configure build bench clean
 
 deps:
 	./scripts/install-deps.sh
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+# Everything: the CLI, the static and shared libraries, the tests, the generated docs.
+build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The main job: the calflops report for Llama-3-8B (batch 1, 128 tokens) from the bundled config.
-run: build
+# Builds the CLI and the libraries it links only, not the tests.
+run: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target calflops
 	$(BUILD_DIR)/calflops llama-3-8b
 
-# Every test.
+# Every test (ctest: the test binary's cases, the layer check, the install + example build).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 

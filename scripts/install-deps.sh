@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make            # toolchain
   nlohmann-json3-dev        # JSON reading and ordered JSON output
+  libcli11-dev              # the command line parser (tools/calflops)
   libgtest-dev              # unit tests
   libbenchmark-dev          # bench/ programs
   libonnx-testdata          # ONNX node tests: the shape-inference conformance corpus

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "readers/hf_config/config.h"
 
 namespace calflops {

@@ -21,6 +21,10 @@ struct Workload {
   /// Training step (--mode train): the forward plan, plus backward and training memory. Kept
   /// apart from `mode` so that architectures planning by mode treat it as a forward.
   bool train = false;
+
+  /// The prompt length of a generation: prompt_tokens, or seq_len when it is 0. The one place
+  /// this default is computed.
+  int64_t Prompt() const { return prompt_tokens > 0 ? prompt_tokens : seq_len; }
 };
 
 /// Upper bound on tokens or steps in a workload, so absurd requests fail before any work.

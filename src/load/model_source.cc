@@ -1,4 +1,4 @@
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 #include <algorithm>
 #include <cctype>
