@@ -25,7 +25,7 @@ BENCHMARK(BM_SeedReport)->Unit(benchmark::kMillisecond);
 // The same 1,024 calls under the analytic convention, totals only.
 void BM_SeedAnalyticTotals(benchmark::State& state) {
   calflops::Options o = SeedOptions();
-  o.convention = "analytic";
+  o.convention = calflops::Convention::kAnalytic;
   for (auto _ : state) benchmark::DoNotOptimize(calflops::Measure(o).flops);
 }
 BENCHMARK(BM_SeedAnalyticTotals)->Unit(benchmark::kMillisecond);

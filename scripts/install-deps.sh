@@ -10,6 +10,8 @@ packages=(
   libgtest-dev              # unit tests
   libbenchmark-dev          # bench/ programs
   libonnx-testdata          # ONNX node tests: the shape-inference conformance corpus
+  python3-dev pybind11-dev  # the Python package's extension (python/)
+  python3-pytest python3-torch python3-torchvision  # python/tests (run by make test)
 )
 if [[ "${CALFLOPS_ONNX_FIXTURES:-0}" == 1 ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx)  # tests/onnx/make_fixtures.py

@@ -23,6 +23,7 @@ Profile Analyzed(const std::string& json, AttnImpl impl, const Workload& w) {
 
 struct BertCase {
   bool roberta;
+  bool xlm;
   const char* cls;
   AttnImpl impl;
 };
@@ -33,6 +34,7 @@ TEST_P(ReferenceBert, ForwardMatchesModuleByModule) {
   const BertCase& k = GetParam();
   reference::TinyBertConfig c;
   c.roberta = k.roberta;
+  c.xlm = k.xlm;
   c.cls = k.cls;
   Workload w;
   w.batch = 2;
@@ -47,13 +49,16 @@ TEST_P(ReferenceBert, ForwardMatchesModuleByModule) {
 
 INSTANTIATE_TEST_SUITE_P(
     Classes, ReferenceBert,
-    ::testing::Values(BertCase{false, "BertModel", AttnImpl::kSdpa},
-                      BertCase{false, "BertModel", AttnImpl::kEager},
-                      BertCase{false, "BertForMaskedLM", AttnImpl::kSdpa},
-                      BertCase{false, "BertForSequenceClassification", AttnImpl::kEager},
-                      BertCase{true, "RobertaModel", AttnImpl::kSdpa},
-                      BertCase{true, "RobertaForMaskedLM", AttnImpl::kEager},
-                      BertCase{true, "RobertaForSequenceClassification", AttnImpl::kSdpa}),
+    ::testing::Values(BertCase{false, false, "BertModel", AttnImpl::kSdpa},
+                      BertCase{false, false, "BertModel", AttnImpl::kEager},
+                      BertCase{false, false, "BertForMaskedLM", AttnImpl::kSdpa},
+                      BertCase{false, false, "BertForSequenceClassification", AttnImpl::kEager},
+                      BertCase{true, false, "RobertaModel", AttnImpl::kSdpa},
+                      BertCase{true, false, "RobertaForMaskedLM", AttnImpl::kEager},
+                      BertCase{true, false, "RobertaForSequenceClassification", AttnImpl::kSdpa},
+                      BertCase{true, true, "XLMRobertaModel", AttnImpl::kEager},
+                      BertCase{true, true, "XLMRobertaForMaskedLM", AttnImpl::kSdpa},
+                      BertCase{true, true, "XLMRobertaForSequenceClassification", AttnImpl::kEager}),
     [](const ::testing::TestParamInfo<BertCase>& i) {
       return std::string(i.param.cls) + (i.param.impl == AttnImpl::kEager ? "_eager" : "_sdpa");
     });

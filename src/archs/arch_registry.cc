@@ -23,6 +23,8 @@ constexpr EntryFn kArchs[] = {
     DeepseekV3Arch,
     BertArch,
     RobertaArch,
+    DistilBertArch,
+    XlmRobertaArch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,
@@ -45,8 +47,6 @@ const std::vector<ArchEntry>& Entries() {
 }
 
 }  // namespace
-
-std::span<const ArchEntry> AllArchs() { return Entries(); }
 
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())

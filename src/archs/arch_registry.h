@@ -23,7 +23,6 @@ struct ArchEntry {
   ArchFactory make;
 };
 
-std::span<const ArchEntry> AllArchs();
 const ArchEntry* FindArch(std::string_view model_type);
 
 /// Builds the architecture a config describes: model_type picks the entry, options.model_class
@@ -47,6 +46,8 @@ const ArchEntry& Phi3Arch();
 const ArchEntry& DeepseekV3Arch();
 const ArchEntry& BertArch();
 const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
 const ArchEntry& ViTArch();
 const ArchEntry& Gpt2Arch();
 const ArchEntry& GptNeoxArch();

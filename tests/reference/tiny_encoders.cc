@@ -24,7 +24,7 @@ Tensor FirstToken(const Tensor& x) { return x.Slice(1, 0, 1).Reshape({x.dim(0), 
 
 std::string TinyBertConfig::ToJson() const {
   return std::string("{\"architectures\": [\"") + cls + "\"], \"model_type\": \"" +
-         (roberta ? "roberta" : "bert") + "\", \"hidden_size\": " + std::to_string(hidden) +
+         (xlm ? "xlm-roberta" : roberta ? "roberta" : "bert") + "\", \"hidden_size\": " + std::to_string(hidden) +
          ", \"intermediate_size\": " + std::to_string(intermediate) +
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"num_attention_heads\": " + std::to_string(heads) +
@@ -68,7 +68,7 @@ TinyBert::TinyBert(const TinyBertConfig& c, unsigned seed) : c_(c) {
 
 void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
   const auto& c = c_;
-  std::string prefix = c.roberta ? "Roberta" : "Bert";
+  std::string prefix = c.prefix();
   bool bare = c.cls == prefix + "Model";
   bool mlm = c.cls == prefix + "ForMaskedLM";
   bool pooler = bare || (!mlm && !c.roberta);

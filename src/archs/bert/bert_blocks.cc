@@ -8,13 +8,14 @@ namespace calflops {
 
 using enum CallForm;
 
-BertParams BertParams::FromConfig(const Config& c, bool roberta) {
+BertParams BertParams::FromConfig(const Config& c, bool roberta, const std::string& prefix) {
   BertParams p;
   p.roberta = roberta;
-  p.prefix = roberta ? "Roberta" : "Bert";
+  p.prefix = !prefix.empty() ? prefix : roberta ? "Roberta" : "Bert";
   EncoderParams d;  // BertConfig and RobertaConfig share these defaults
   p.enc = EncoderParams::FromConfig(c, d);
-  p.vocab = c.Int("vocab_size", roberta ? 50265 : 30522, 1, kMaxConfigDim);
+  // XLMRobertaConfig keeps BertConfig's 30522; RobertaConfig says 50265.
+  p.vocab = c.Int("vocab_size", p.prefix == "Roberta" ? 50265 : 30522, 1, kMaxConfigDim);
   p.max_positions = c.Int("max_position_embeddings", 512, 1, kMaxConfigDim);
   p.where_positions = c.Where("max_position_embeddings");
   p.type_vocab = c.Int("type_vocab_size", 2, 1, kMaxConfigDim);
@@ -120,7 +121,7 @@ MaskedLmHead MaskedLmHead::Build(ModuleTree& tree, ModuleId parent, const BertPa
   int64_t e = p.enc.hidden;
   ModuleId decoder_parent;
   if (p.roberta) {
-    h.id = tree.Add(parent, "lm_head", "RobertaLMHead");
+    h.id = tree.Add(parent, "lm_head", p.prefix + "LMHead");
     h.dense = Linear::Build(tree, h.id, "dense", e, e, true, dtype);
     h.norm = LayerNorm::Build(tree, h.id, "layer_norm", e, p.enc.layer_norm_eps, dtype);
     decoder_parent = h.id;
@@ -163,7 +164,7 @@ SequenceClassificationHead SequenceClassificationHead::Build(ModuleTree& tree, M
   h.roberta = p.roberta;
   int64_t e = p.enc.hidden;
   if (p.roberta) {
-    h.id = tree.Add(parent, "classifier", "RobertaClassificationHead");
+    h.id = tree.Add(parent, "classifier", p.prefix + "ClassificationHead");
     h.dense = Linear::Build(tree, h.id, "dense", e, e, true, dtype);
     BuildDropout(tree, h.id, "dropout", p.classifier_dropout);
     h.out = Linear::Build(tree, h.id, "out_proj", e, p.num_labels, true, dtype);
@@ -214,9 +215,10 @@ class BertFamily : public EncoderArchitecture {
 }  // namespace
 
 std::unique_ptr<Architecture> MakeBertFamily(const Config& c, const std::string& cls,
-                                             const BuildOptions& o, bool roberta) {
+                                             const BuildOptions& o, bool roberta,
+                                             const std::string& prefix) {
   CheckEncoderAttnImpl(o.attn, cls);
-  return std::make_unique<BertFamily>(BertParams::FromConfig(c, roberta), cls, o.attn,
+  return std::make_unique<BertFamily>(BertParams::FromConfig(c, roberta, prefix), cls, o.attn,
                                       ConfigDType(c));
 }
 

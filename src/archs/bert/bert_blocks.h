@@ -15,7 +15,7 @@ namespace calflops {
 struct BertParams {
   EncoderParams enc;
   bool roberta = false;
-  std::string prefix = "Bert";  ///< "Bert" or "Roberta"
+  std::string prefix = "Bert";  ///< "Bert", "Roberta" or "XLMRoberta"
   int64_t vocab = 30522;
   int64_t max_positions = 512;
   int64_t type_vocab = 2;
@@ -27,7 +27,7 @@ struct BertParams {
 
   /// BertConfig / RobertaConfig keys with their 4.45 defaults. Rejects what the builders do not
   /// model (relative position embeddings, decoder or cross-attention configurations).
-  static BertParams FromConfig(const Config& c, bool roberta);
+  static BertParams FromConfig(const Config& c, bool roberta, const std::string& prefix = "");
   /// Longest sequence the position table takes (RoBERTa's positions start at padding_idx + 1).
   int64_t MaxTokens() const;
 };
@@ -80,8 +80,10 @@ struct SequenceClassificationHead {
   Shape Forward(Tracer& t, int64_t batch) const;
 };
 
-/// Builds one of the four classes for bert / roberta (shared by both registry entries).
+/// Builds one of the classes for bert / roberta / xlm-roberta (shared by their registry
+/// entries); `prefix` names the classes ("XLMRoberta"), "" = "Bert" or "Roberta".
 std::unique_ptr<Architecture> MakeBertFamily(const Config& c, const std::string& cls,
-                                             const BuildOptions& o, bool roberta);
+                                             const BuildOptions& o, bool roberta,
+                                             const std::string& prefix = "");
 
 }  // namespace calflops

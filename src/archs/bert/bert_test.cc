@@ -55,6 +55,37 @@ TEST(Bert, PublishedParameterCounts) {
   EXPECT_EQ(Params(*Build(c.With("vocab_size", 21128), "BertModel")), chinese);
 }
 
+TEST(Bert, XlmRobertaParameterCounts) {
+  Config c = LoadModelConfig("xlm-roberta-large");
+  // xlm-roberta-large: word 250002 x 1024, position 514 x 1024, token type 1 x 1024, LayerNorm;
+  // per layer 4 (1024^2 + 1024) + (1024 x 4096 + 4096) + (4096 x 1024 + 1024) + 2 x 2 x 1024.
+  uint64_t emb = 250002ull * 1024 + 514 * 1024 + 1024 + 2 * 1024;
+  uint64_t layer = 4 * (1024ull * 1024 + 1024) + (1024ull * 4096 + 4096) +
+                   (4096ull * 1024 + 1024) + 4 * 1024;
+  uint64_t pooler = 1024ull * 1024 + 1024;
+  EXPECT_EQ(emb + 24 * layer + pooler, 559'890'432u);
+  EXPECT_EQ(Params(*Build(c, "XLMRobertaModel")), emb + 24 * layer + pooler);
+  // XLMRobertaForMaskedLM (the checkpoint's class; model card: 561M): no pooler; lm_head dense,
+  // layer_norm and the 250002 decoder bias (decoder weight tied to the word embedding).
+  uint64_t mlm = emb + 24 * layer + (1024ull * 1024 + 1024) + 2 * 1024 + 250002;
+  EXPECT_EQ(mlm, 560'142'482u);
+  EXPECT_EQ(Params(*Build(c, "XLMRobertaForMaskedLM")), mlm);
+  // A published exact figure for a fine-tuned sibling: an XLMRobertaForSequenceClassification
+  // of this shape with 8194 positions and one label is stated as 567,755,777 parameters.
+  Config r = c.With("max_position_embeddings", 8194).With("num_labels", 1);
+  EXPECT_EQ(Params(*Build(r, "XLMRobertaForSequenceClassification")), 567'755'777u);
+  auto arch = Build(c, "XLMRobertaForMaskedLM");
+  const ModuleTree& t = arch->tree();
+  EXPECT_EQ(t[t.Find("lm_head")].class_name, "XLMRobertaLMHead");
+  EXPECT_EQ(t[t.Find("roberta.encoder.layer.0.attention.self")].class_name,
+            "XLMRobertaSdpaSelfAttention");
+  // XLMRobertaConfig's vocab_size default is BERT's 30522, not RoBERTa's 50265.
+  nlohmann::json j = c.raw();
+  j.erase("vocab_size");
+  uint64_t small = Params(*Build(Config::Parse(j.dump(), "x.json"), "XLMRobertaModel"));
+  EXPECT_EQ(small, emb + 24 * layer + pooler - (250002ull - 30522) * 1024);
+}
+
 TEST(Bert, HeadParameters) {
   Config c = LoadModelConfig("bert-base-uncased");
   uint64_t bert = 109'482'240;

@@ -2,8 +2,9 @@
 // libonnx-testdata (/usr/share/libonnx-testdata/data/node/*): each test is one node with inputs
 // and expected outputs as TensorProto files. We bind the test's inputs (contents of small
 // integer inputs and of tiny floating inputs, as initializers would carry them), infer without
-// the file's own output shapes, and compare every output's dims with output_N.pb. The rate must
-// stay >= 95%; every miss is listed in docs/onnx-conformance.md.
+// the file's own output shapes, and compare every output's dims with output_N.pb. The number of
+// matches may not fall below the count measured and documented in docs/onnx-conformance.md
+// (raise kMeasuredMatches with the doc when it improves), and every miss must be listed there.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* kCorpus = "/usr/share/libonnx-testdata/data/node";
+/// Matches measured on Debian 12's libonnx-testdata (1.12): 892 of 911 (97.9 %).
+constexpr int kMeasuredMatches = 892;
 
 std::string Slurp(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -93,6 +96,8 @@ TEST(OnnxConformance, NodeTestsShapeMatchRate) {
   std::sort(dirs.begin(), dirs.end());
   int match = 0, miss = 0, na = 0;
   std::string misses;
+  const std::string doc = Slurp(fs::path(CALFLOPS_SOURCE_DIR) / "docs" / "onnx-conformance.md");
+  ASSERT_FALSE(doc.empty()) << "docs/onnx-conformance.md missing";
   for (const fs::path& d : dirs) {
     std::string why;
     Outcome r;
@@ -107,13 +112,15 @@ TEST(OnnxConformance, NodeTestsShapeMatchRate) {
     if (r == Outcome::kMiss) {
       ++miss;
       misses += "  " + d.filename().string() + ": " + why + "\n";
+      EXPECT_NE(doc.find("`" + d.filename().string() + "`"), std::string::npos)
+          << d.filename().string() << " misses but is not listed in docs/onnx-conformance.md";
     }
   }
   double rate = 100.0 * match / std::max(1, match + miss);
   std::cout << "libonnx-testdata node tests: " << match << " of " << (match + miss) << " match ("
             << rate << "%), " << na << " without tensor outputs\n"
             << misses;
-  EXPECT_GE(rate, 95.0);
+  EXPECT_GE(match, kMeasuredMatches) << "shape inference regressed on the ONNX node tests";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "model/py_format.h"
 #include "readers/onnx/graph_inference.h"
 #include "readers/onnx/module_scopes.h"
+#include "readers/onnx/onnx_leaf_class.h"
 #include "readers/onnx/onnx_reader.h"
 #include "readers/onnx/ops/rules.h"
 
@@ -101,19 +102,6 @@ std::string RoleName(std::string_view op, size_t input) {
     return input < 4 ? kNames[input] : "";
   }
   return "";
-}
-
-std::string IntsRepr(const std::vector<int64_t>& v) { return PyTupleRepr(v); }
-
-/// A float32 attribute as Python prints the float the model was built with: the shortest decimal
-/// that rounds to the same float32 (1e-05, not 9.999999747378752e-06).
-std::string Float32Repr(float f) {
-  char buf[32];
-  for (int p = 1; p <= 9; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, static_cast<double>(f));
-    if (std::strtof(buf, nullptr) == f) break;
-  }
-  return PyFloatRepr(std::strtod(buf, nullptr));
 }
 
 }  // namespace
@@ -414,7 +402,7 @@ class OnnxBuilder final : public NodeVisitor {
       return;  // nodes inside subgraphs: not the leaf's own
     int contractions = leaf_.count(m) ? leaf_[m].contractions : 0;
     if (v.node.op_type == "MatMul" || v.node.op_type == "Gemm") ++contractions;
-    if (!leaf_.count(m) || Rank(v.node.op_type) < Rank(leaf_[m].op)) {
+    if (!leaf_.count(m) || LeafRank(v.node.op_type) < LeafRank(leaf_[m].op)) {
       LeafInfo info;
       info.op = std::string(v.node.op_type);
       info.node = &v.node;
@@ -427,144 +415,6 @@ class OnnxBuilder final : public NodeVisitor {
     leaf_[m].contractions = contractions;
   }
 
-  /// Lower ranks name the class first: a module with a Conv and a Relu is a Conv2d.
-  static int Rank(std::string_view op) {
-    static const char* kOrder[] = {"Conv",
-                                   "ConvTranspose",
-                                   "Gemm",
-                                   "MatMul",
-                                   "LSTM",
-                                   "GRU",
-                                   "RNN",
-                                   "BatchNormalization",
-                                   "LayerNormalization",
-                                   "GroupNormalization",
-                                   "InstanceNormalization",
-                                   "Gather",
-                                   "MaxPool",
-                                   "AveragePool",
-                                   "GlobalAveragePool",
-                                   "GlobalMaxPool",
-                                   "Softmax",
-                                   "LogSoftmax",
-                                   "Relu",
-                                   "Gelu",
-                                   "Erf",
-                                   "Sigmoid",
-                                   "Tanh",
-                                   "HardSwish",
-                                   "HardSigmoid",
-                                   "LeakyRelu",
-                                   "Clip",
-                                   "Resize",
-                                   "Upsample",
-                                   "Flatten",
-                                   "Dropout",
-                                   "Identity"};
-    for (size_t i = 0; i < std::size(kOrder); ++i)
-      if (op == kOrder[i]) return static_cast<int>(i);
-    return 1000;
-  }
-
-  struct LeafInfo {
-    std::string op;
-    const Node* node = nullptr;
-    std::vector<int64_t> x, w;
-    bool w_initializer = false;
-    bool has_bias = false;
-    int contractions = 0;  ///< MatMul / Gemm nodes in the module (a Linear has one)
-  };
-
-  std::string Ints(const Node& n, const char* name, size_t spatial, int64_t fallback) const {
-    const Attribute* a = n.Attr(name);
-    std::vector<int64_t> v = a ? a->ints : std::vector<int64_t>(spatial, fallback);
-    v.resize(spatial, fallback);
-    return IntsRepr(v);
-  }
-
-  /// Class name and PyTorch-style extra_repr of a leaf from its dominant node.
-  std::pair<std::string, std::string> LeafClass(ModuleId m) {
-    auto it = leaf_.find(m);
-    if (it == leaf_.end()) return {"Module", ""};
-    const LeafInfo& l = it->second;
-    const Node& n = *l.node;
-    std::string op = l.op;
-    size_t spatial = l.x.size() >= 2 ? l.x.size() - 2 : 0;
-    std::string nd = std::to_string(spatial) + "d";
-    if ((op == "Conv" || op == "ConvTranspose") && l.w.size() >= 3) {
-      const Attribute* ga = n.Attr("group");
-      int64_t group = ga ? ga->i : 1;
-      int64_t in = op == "Conv" ? l.w[1] * group : l.w[0];
-      int64_t out = op == "Conv" ? l.w[0] : l.w[1] * group;
-      std::vector<int64_t> k(l.w.begin() + 2, l.w.end());
-      std::string r = std::to_string(in) + ", " + std::to_string(out) +
-                      ", kernel_size=" + IntsRepr(k) +
-                      ", stride=" + Ints(n, "strides", k.size(), 1);
-      const Attribute* pads = n.Attr("pads");
-      if (pads &&
-          std::any_of(pads->ints.begin(), pads->ints.end(), [](int64_t p) { return p != 0; })) {
-        r += ", padding=" +
-             IntsRepr(std::vector<int64_t>(pads->ints.begin(),
-                                           pads->ints.begin() + static_cast<long>(k.size())));
-      }
-      const Attribute* dil = n.Attr("dilations");
-      if (dil &&
-          std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
-        r += ", dilation=" + IntsRepr(dil->ints);
-      }
-      if (group != 1) r += ", groups=" + std::to_string(group);
-      if (!l.has_bias) r += ", bias=False";
-      return {(op == "Conv" ? "Conv" : "ConvTranspose") + std::to_string(k.size()) + "d", r};
-    }
-    if (op == "Gemm" && l.w.size() == 2 && l.contractions == 1) {
-      const Attribute* tb = n.Attr("transB");
-      bool t = tb && tb->i != 0;
-      int64_t in = t ? l.w[1] : l.w[0], out = t ? l.w[0] : l.w[1];
-      return {"Linear", "in_features=" + std::to_string(in) + ", out_features=" +
-                            std::to_string(out) + ", bias=" + PyBool(l.has_bias)};
-    }
-    if (op == "MatMul" && l.w_initializer && l.w.size() == 2 && l.contractions == 1) {
-      bool bias = false;  // MatMul + Add of a 1-D weight in the same module
-      for (const Param& p : arch_.tree_[m].params)
-        bias = bias || (p.shape.rank() == 1 && p.shape[0] == l.w[1]);
-      return {"Linear", "in_features=" + std::to_string(l.w[0]) +
-                            ", out_features=" + std::to_string(l.w[1]) + ", bias=" + PyBool(bias)};
-    }
-    if (op == "LayerNormalization" && !l.w.empty()) {
-      const Attribute* eps = n.Attr("epsilon");
-      return {"LayerNorm", IntsRepr(l.w) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) +
-                               ", elementwise_affine=True"};
-    }
-    if (op == "BatchNormalization" && l.x.size() >= 2) {
-      const Attribute* eps = n.Attr("epsilon");
-      return {"BatchNorm" + std::to_string(std::max<size_t>(1, spatial)) + "d",
-              std::to_string(l.x[1]) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) +
-                  ", momentum=0.1, affine=True, track_running_stats=True"};
-    }
-    if (op == "Gather" && l.x.size() == 2) {
-      return {"Embedding", std::to_string(l.x[0]) + ", " + std::to_string(l.x[1])};
-    }
-    if (op == "LSTM" || op == "GRU" || op == "RNN") return {op, ""};
-    if (op == "GroupNormalization") return {"GroupNorm", ""};
-    if (op == "InstanceNormalization") return {"InstanceNorm" + nd, ""};
-    if (op == "MaxPool") return {"MaxPool" + nd, ""};
-    if (op == "AveragePool") return {"AvgPool" + nd, ""};
-    if (op == "GlobalAveragePool") return {"AdaptiveAvgPool" + nd, ""};
-    if (op == "GlobalMaxPool") return {"AdaptiveMaxPool" + nd, ""};
-    if (op == "Softmax") return {"Softmax", ""};
-    if (op == "Relu") return {"ReLU", ""};
-    if (op == "Gelu" || op == "Erf") return {"GELU", ""};
-    if (op == "Sigmoid") return {"Sigmoid", ""};
-    if (op == "Tanh") return {"Tanh", ""};
-    if (op == "HardSwish") return {"Hardswish", ""};
-    if (op == "HardSigmoid") return {"Hardsigmoid", ""};
-    if (op == "LeakyRelu") return {"LeakyReLU", ""};
-    if (op == "Clip") return {"ReLU6", ""};
-    if (op == "Resize" || op == "Upsample") return {"Upsample", ""};
-    if (op == "Flatten") return {"Flatten", ""};
-    if (op == "Dropout") return {"Dropout", ""};
-    return {"Module", ""};
-  }
 
   void NameClasses() {
     ModuleTree& t = arch_.tree_;
@@ -583,7 +433,9 @@ class OnnxBuilder final : public NodeVisitor {
         continue;
       }
       if (leaf) {
-        auto [cls, repr] = LeafClass(id);
+        auto it = leaf_.find(id);
+        auto [cls, repr] = it == leaf_.end() ? std::pair<std::string, std::string>{"Module", ""}
+                                             : LeafClass(it->second, m.params);
         if (m.class_name.empty()) m.class_name = cls;
         if (cls == m.class_name) m.extra_repr = repr;
         continue;

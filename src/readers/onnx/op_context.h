@@ -134,10 +134,14 @@ struct OnnxOp {
 const OnnxOp* FindOnnxOp(std::string_view domain, std::string_view op_type);
 /// Every rule, in table order.
 std::span<const OnnxOp> AllOnnxOps();
+/// The first "domain:op_type" that `ops` lists twice (default-domain aliases folded), or "".
+std::string DuplicateOnnxOp(std::span<const OnnxOp> ops);
 
 // Family tables (ops/<family>.cc), listed once in ops/op_table.cc.
 std::span<const OnnxOp> ElementwiseOnnxOps();
-std::span<const OnnxOp> TensorOnnxOps();
+std::span<const OnnxOp> ShapeOnnxOps();
+std::span<const OnnxOp> LayoutOnnxOps();
+std::span<const OnnxOp> IndexingOnnxOps();
 std::span<const OnnxOp> NnOnnxOps();
 std::span<const OnnxOp> MathOnnxOps();
 std::span<const OnnxOp> ReductionOnnxOps();

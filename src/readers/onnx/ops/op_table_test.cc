@@ -13,16 +13,28 @@ namespace calflops::onnx {
 namespace {
 
 TEST(OnnxOpTable, CompleteAndUnique) {
-  std::set<std::string> seen;
-  for (const OnnxOp& op : AllOnnxOps()) {
-    EXPECT_NE(op.infer, nullptr) << op.op_type;
-    EXPECT_TRUE(seen.insert(std::string(op.domain) + ":" + std::string(op.op_type)).second)
-        << op.op_type;
-  }
-  EXPECT_GE(seen.size(), 180u);
+  for (const OnnxOp& op : AllOnnxOps()) EXPECT_NE(op.infer, nullptr) << op.op_type;
+  EXPECT_EQ(DuplicateOnnxOp(AllOnnxOps()), "");
+  EXPECT_GE(AllOnnxOps().size(), 180u);
   EXPECT_EQ(FindOnnxOp("ai.onnx", "Conv"), FindOnnxOp("", "Conv"));
   EXPECT_NE(FindOnnxOp("com.microsoft", "GroupQueryAttention"), nullptr);
   EXPECT_EQ(FindOnnxOp("", "NoSuchOp"), nullptr);
+}
+
+void NoInfer(OpContext&) {}
+
+TEST(OnnxOpTable, DuplicateCheckFindsRepeats) {
+  // The check the table runs at start-up, on lists with a repeat: it must name the repeat, also
+  // when one entry spells the default domain "ai.onnx" and the other "".
+  const OnnxOp twice[] = {{"", "Relu", NoInfer, nullptr},
+                          {"", "Abs", NoInfer, nullptr},
+                          {"", "Relu", NoInfer, nullptr}};
+  EXPECT_EQ(DuplicateOnnxOp(twice), ":Relu");
+  const OnnxOp alias[] = {{"", "Conv", NoInfer, nullptr}, {"ai.onnx", "Conv", NoInfer, nullptr}};
+  EXPECT_EQ(DuplicateOnnxOp(alias), ":Conv");
+  const OnnxOp distinct[] = {{"", "Relu", NoInfer, nullptr},
+                             {"com.microsoft", "Relu", NoInfer, nullptr}};
+  EXPECT_EQ(DuplicateOnnxOp(distinct), "");
 }
 
 using testing::Attr;

@@ -69,8 +69,6 @@ int32_t ElemOf(const OpContext& c, size_t i) {
   return kUndefined;
 }
 
-bool RankKnown(const OpContext& c, size_t i) { return c.in(i).rank_known; }
-
 namespace {
 
 /// Index into a broadcast operand for flat output index `flat`.
@@ -229,6 +227,24 @@ int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, 
   // ceil_mode: the last window must start inside the input or left padding (PyTorch / ONNX rule).
   if (ceil_mode && (out - 1) * stride >= in + pad_begin) --out;
   return out;
+}
+
+std::vector<int64_t> Strides(const std::vector<int64_t>& dims) {
+  std::vector<int64_t> s(dims.size(), 1);
+  for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
+  return s;
+}
+
+void PushElement(TensorInfo& dst, const TensorInfo& src, size_t from) {
+  if (!src.ints.empty()) {
+    dst.ints.push_back(src.ints[from]);
+  } else {
+    dst.reals.push_back(src.reals[from]);
+  }
+}
+
+bool SmallKnown(const TensorInfo& in, const TensorInfo& out) {
+  return in.has_values && out.IsStatic() && out.numel() <= kMaxFoldElements;
 }
 
 }  // namespace calflops::onnx::rules

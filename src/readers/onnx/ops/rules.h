@@ -25,8 +25,6 @@ std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int r
                                          bool from_input);
 /// The type of the first present input.
 int32_t ElemOf(const OpContext& c, size_t i = 0);
-/// Requires the rank of input i to be known; otherwise leaves the outputs unknown (returns false).
-bool RankKnown(const OpContext& c, size_t i);
 
 /// Folds an elementwise function over known contents, with broadcasting, when the result is
 /// small. Integer results when the output type is integer.
@@ -52,6 +50,30 @@ int64_t AddDim(int64_t a, int64_t b);
 /// -1 when the input size is unknown.
 int64_t WindowOut(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t pad_begin,
                   int64_t pad_end, std::string_view auto_pad, bool ceil_mode);
+
+// ---- contents of data-movement ops -------------------------------------------------------------
+
+/// Row-major strides of `dims` (in elements).
+std::vector<int64_t> Strides(const std::vector<int64_t>& dims);
+/// Copies contents element `from` of `src` to the end of `dst`'s contents.
+void PushElement(TensorInfo& dst, const TensorInfo& src, size_t from);
+/// `in`'s contents are known and `out` is static and small enough to fold.
+bool SmallKnown(const TensorInfo& in, const TensorInfo& out);
+
+/// Contents of `out` gathered from `in` by a function of the output flat index.
+template <typename F>
+void Permute(const TensorInfo& in, TensorInfo& out, F source_index) {
+  if (!SmallKnown(in, out)) return;
+  int64_t n = out.numel();
+  out.ints.clear();
+  out.reals.clear();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t j = source_index(i);
+    if (j < 0) return;
+    PushElement(out, in, static_cast<size_t>(j));
+  }
+  out.has_values = true;
+}
 
 // ---- lowering
 // ------------------------------------------------------------------------------------

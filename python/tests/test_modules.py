@@ -1,0 +1,231 @@
+"""Small modules whose counts are written out by hand: transformer encoder (slow and fused
+paths), recurrent layers, tied weights, the report format, bad input."""
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+
+import calflops  # noqa: E402
+
+
+def counts(model, **kw):
+    kw.setdefault("print_results", False)
+    kw.setdefault("output_as_string", False)
+    return calflops.calculate_flops(model, **kw)
+
+
+# --- nn.TransformerEncoder ------------------------------------------------------------------------
+D, HEADS, FF, B, L = 64, 4, 128, 2, 10
+
+
+def layer_macs():
+    rows = B * L
+    in_proj = rows * D * 3 * D
+    scores = B * HEADS * L * L * (D // HEADS)  # q k^T; attention x v is the same again
+    out_proj = rows * D * D
+    ffn = rows * D * FF * 2
+    return in_proj + 2 * scores + out_proj + ffn
+
+
+def encoder():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(D, HEADS, FF, batch_first=True)
+    return nn.TransformerEncoder(layer, 2).eval()
+
+
+@pytest.mark.parametrize("mode", ["meta", "real"])
+def test_transformer_encoder_eval(mode):
+    enc = encoder()
+    x = torch.randn(B, L, D)
+    with torch.no_grad():  # eval + no grad: where torch takes its fused fast path
+        _, macs, params = counts(enc, args=[x], mode=mode)
+    assert macs == 2 * layer_macs()
+    per_layer = 3 * D * D + 3 * D + D * D + D + D * FF + FF + FF * D + D + 4 * D
+    assert params == 2 * per_layer
+
+
+def test_transformer_encoder_calflops_convention():
+    # calflops HEAD run on this encoder under torch 1.13 (docs/python.md): the projections and
+    # the FFN only (q k^T and attention x v run in torch.bmm, which calflops does not patch).
+    flops, macs, params = counts(encoder(), args=[torch.randn(B, L, D)], convention="calflops")
+    assert (flops, macs, params) == (2_648_640, 1_310_720, 66_944)
+
+
+class FusedEncoderLayer(nn.Module):
+    """Calls torch's fused encoder-layer kernel directly, as TransformerEncoderLayer's fast path
+    does: its work must be counted, not dropped."""
+
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x):
+        l = self.layer
+        a = l.self_attn
+        return torch._transformer_encoder_layer_fwd(
+            x, a.embed_dim, a.num_heads, a.in_proj_weight, a.in_proj_bias, a.out_proj.weight,
+            a.out_proj.bias, False, l.norm_first, l.norm1.eps, l.norm1.weight, l.norm1.bias,
+            l.norm2.weight, l.norm2.bias, l.linear1.weight, l.linear1.bias, l.linear2.weight,
+            l.linear2.bias, None)
+
+
+class FusedMha(nn.Module):
+    def __init__(self, mha):
+        super().__init__()
+        self.mha = mha
+
+    def forward(self, x):
+        a = self.mha
+        return torch._native_multi_head_attention(
+            x, x, x, a.embed_dim, a.num_heads, a.in_proj_weight, a.in_proj_bias, a.out_proj.weight,
+            a.out_proj.bias, None, False)[0]
+
+
+def test_fused_encoder_layer_counted():
+    layer = encoder().layers[0]
+    x = torch.randn(B, L, D)
+    with torch.no_grad():
+        fused = calflops.profile(FusedEncoderLayer(layer).eval(), args=[x], mode="real")
+        slow = calflops.profile(layer, args=[x], mode="real")
+    assert fused.macs == layer_macs() == slow.macs
+    assert fused.flops == slow.flops
+
+
+def test_fused_mha_counted():
+    mha = nn.MultiheadAttention(D, HEADS, batch_first=True).eval()
+    x = torch.randn(B, L, D)
+    with torch.no_grad():
+        p = calflops.profile(FusedMha(mha), args=[x], mode="real")
+    rows = B * L
+    assert p.macs == rows * D * 3 * D + 2 * B * HEADS * L * L * (D // HEADS) + rows * D * D
+    assert p.unsupported == []
+
+
+# --- recurrent layers -----------------------------------------------------------------------------
+def test_lstm():
+    m = nn.LSTM(16, 32, num_layers=2)
+    x = torch.randn(8, 2, 16)  # (S, B, I)
+    flops, macs, _ = counts(m, args=[x])
+    steps = 8 * 2
+    assert macs == steps * (4 * 32 * (16 + 32) + 4 * 32 * (32 + 32))
+    # calflops' hook, per layer 2|W_ih| - G + 2|W_hh| - G + 10H + biases, x S x B; MACs 0.
+    # Spec value for one layer LSTM(16->32) on (2, 8, 16): 201,728.
+    one = nn.LSTM(16, 32)
+    cf_flops, cf_macs, _ = counts(one, args=[torch.randn(2, 8, 16)], convention="calflops")
+    assert (cf_flops, cf_macs) == (201_728, 0)
+
+
+def test_gru_bidirectional():
+    m = nn.GRU(16, 32, bidirectional=True, batch_first=True)
+    x = torch.randn(2, 8, 16)  # (B, S, I)
+    _, macs, params = counts(m, args=[x])
+    assert macs == 2 * 8 * 2 * 3 * 32 * (16 + 32)
+    assert params == 2 * (3 * 32 * 16 + 3 * 32 * 32 + 2 * 3 * 32)
+    cf_flops, cf_macs, _ = counts(m, args=[x], convention="calflops")
+    g, h = 96, 32
+    per = 2 * g * 16 - g + 2 * g * h - g + 7 * h + 2 * g
+    assert (cf_flops, cf_macs) == (per * 2 * 8 * 2, 0)
+
+
+# --- tied weights ---------------------------------------------------------------------------------
+class TiedLM(nn.Module):
+    def __init__(self, vocab=100, dim=16):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+        self.head = nn.Linear(dim, vocab, bias=False)
+        self.head.weight = self.embed.weight
+
+    def forward(self, ids):
+        return self.head(self.embed(ids))
+
+
+def test_tied_weights_counted_once():
+    ids = torch.zeros(2, 7, dtype=torch.long)
+    p = calflops.profile(TiedLM(), args=[ids])
+    assert p.params == 100 * 16
+    assert p.module("head").params == 100 * 16
+    assert p.macs == 2 * 7 * 16 * 100
+    # calflops HEAD on the same module (docs/python.md): 44,800 FLOPs, 22,400 MACs, 1,600 params.
+    assert counts(TiedLM(), args=[ids], convention="calflops") == (44_800, 22_400, 1_600)
+
+
+# --- the report -----------------------------------------------------------------------------------
+def test_report_format(capsys):
+    m = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU())
+    flops, macs, params = calflops.calculate_flops(m, input_shape=(1, 3, 8, 8),
+                                                   convention="calflops")
+    out = capsys.readouterr().out.split("\n")
+    assert out[1] == "-" * 37 + " Calculate Flops Results " + "-" * 37
+    # conv: 8 x 64 outputs x 27 MACs; FLOPs 2 MACs + bias (calflops: Cout x N x out); ReLU 512.
+    conv_macs = 8 * 64 * 27
+    assert macs == calflops.macs_to_string(conv_macs)
+    assert flops == calflops.flops_to_string(2 * conv_macs + 512 + 512)
+    assert params == calflops.params_to_string(8 * 27 + 8)
+    assert "{:<70}  {:<8}".format("fwd MACs: ", macs) in out
+    assert any(line.startswith("  (0): Conv2d(224 = 100% Params, 13.82 KMACs = 100% MACs")
+               for line in out)
+
+
+def test_profile_object_and_formats():
+    m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    p = calflops.profile(m, input_shape=(3, 4))
+    assert p.mode == "meta"
+    assert p.macs == 3 * 4 * 8 + 3 * 8 * 2
+    assert [x.path for x in p.modules] == ["", "0", "1", "2"]
+    assert p.module("2").macs == 3 * 8 * 2
+    d = p.to_dict()
+    assert d["convention"] == "analytic"
+    assert "Calculate Flops Results" in p.to_text()
+
+
+# --- bad input ------------------------------------------------------------------------------------
+class Fails(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.inner(x.reshape(5, 7))
+
+
+def test_forward_failing_everywhere_names_module_and_op():
+    with pytest.raises(calflops.TraceError, match=r"module \(root\) \(Fails\), op Tensor.reshape"):
+        calflops.profile(Fails(), input_shape=(2, 4))
+
+
+def test_arguments_that_do_not_fit_forward():
+    with pytest.raises(TypeError):
+        counts(nn.Linear(4, 4), args=[torch.zeros(1, 4), torch.zeros(1, 4)])
+
+
+def test_calflops_argument_checks():
+    with pytest.raises(AssertionError, match="must be a PyTorch module"):
+        counts("not a module", input_shape=(1, 4))
+    with pytest.raises(AssertionError, match="input_shape must be a tuple"):
+        counts(nn.Linear(4, 4), input_shape=[1, 4])
+    with pytest.raises(AssertionError, match="args and kwargs must be empty"):
+        counts(nn.Linear(4, 4), input_shape=(1, 4), args=[torch.zeros(1, 4)])
+    with pytest.raises(NotImplementedError):
+        counts(nn.Linear(4, 4), input_shape=(1, 4), forward_mode="backward")
+    with pytest.raises(ValueError, match="convention"):
+        counts(nn.Linear(4, 4), input_shape=(1, 4), convention="fvcore")
+
+
+class UsesEinsum(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(4, 4))
+
+    def forward(self, x):
+        return torch.einsum("bi,ij->bj", x, self.w)
+
+
+def test_unsupported_listed_and_strict():
+    p = calflops.profile(UsesEinsum(), input_shape=(2, 4))
+    assert [u[0] for u in p.unsupported] == ["torch.einsum"]
+    assert "unsupported: torch.einsum x1" in p.to_text()
+    with pytest.raises(calflops.UnsupportedOpsError, match="torch.einsum"):
+        calflops.profile(UsesEinsum(), input_shape=(2, 4), strict=True)
