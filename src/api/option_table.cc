@@ -367,18 +367,14 @@ uint32_t ModeBit(RunMode mode) {
 }
 
 std::string DescribeKinds(uint32_t kinds) {
+  std::vector<const char*> names;
+  for (auto [bit, name] : {std::pair{kTextDecoder, "text decoders"}, {kEncoder, "text encoders"},
+                           {kVision, "image encoders"}, {kVisionLanguage, "vision-language models"},
+                           {kOnnx, "ONNX graphs"}, {kWeightFile, "weight files"}})
+    if (kinds & bit) names.push_back(name);
   std::string s;
-  auto add = [&](uint32_t bit, const char* name) {
-    if (!(kinds & bit)) return;
-    s += s.empty() ? "" : " and ";
-    s += name;
-  };
-  add(kTextDecoder, "text decoders");
-  add(kEncoder, "text encoders");
-  add(kVision, "image encoders");
-  add(kVisionLanguage, "vision-language models");
-  add(kOnnx, "ONNX graphs");
-  add(kWeightFile, "weight files");
+  for (size_t i = 0; i < names.size(); ++i)
+    s += std::string(i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return s.empty() ? "no model" : s;
 }
 
