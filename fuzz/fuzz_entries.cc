@@ -23,9 +23,8 @@
 #include "readers/safetensors/safetensors_reader.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/json_writer.h"
-#include "report/text_report.h"
 #include "report/weights_report.h"
 
 namespace calflops::fuzz {
@@ -93,13 +92,9 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
                          const calflops::Hardware* hw) {
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
-  ReportOptions report;
-  report.model = "fuzz.json";
-  report.attn_impl = "sdpa";
-  report.workload = w;
-  report.estimates = &e;
-  WriteTextReport(p, report, NullOut());
-  WriteJsonReport(p, report, NullOut());
+  ReportModel report{
+      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e};
+  for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
   return p;
 }
 

@@ -61,7 +61,7 @@ struct Options {
   std::map<std::string, std::vector<int64_t>, std::less<>> input_shapes;  ///< graph input shapes
   bool strict = false;  ///< ops that cannot be costed are an error (exit 3)
   // report
-  std::string format = "text";  ///< a writer's name: "text" | "json"
+  std::string format = "text";  ///< one of ReportFormats()
   int precision = 2;
   std::optional<Unit> unit;
   double bp_factor = 2.0;
@@ -85,6 +85,8 @@ struct Totals {
 void ValidateOptions(const Options& options);
 /// Analyses the model and writes the report in `options.format`.
 void WriteReport(const Options& options, std::ostream& out);
+/// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
+std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).
 Totals Measure(const Options& options);
 /// The bundled zoo, one line per model: name, model_type, parameters.

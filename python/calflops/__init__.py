@@ -61,6 +61,9 @@ class Profile:
         self.flops = int(result["flops"])
         self.memory_bytes = int(result["memory_bytes"])
         self.unsupported = [tuple(u) for u in result["unsupported"]]
+        # (label, macs, flops) per forward call of the root module: one for a forward,
+        # one per step for generate ("call 0" is the prefill)
+        self.calls = [(label, int(m), int(f)) for label, m, f in result["calls"]]
         self.modules = [ModuleProfile(paths[i], tree[i][2], int(p), int(m), int(f))
                         for i, (p, m, f) in enumerate(result["modules"])]
 
@@ -70,16 +73,27 @@ class Profile:
                 return m
         raise KeyError(path)
 
+    @property
+    def formats(self):
+        """The report formats the CLI has (its --format values)."""
+        return sorted(self._r["formats"])
+
+    def to(self, fmt):
+        """The report in one of `formats`, written by the CLI's writer for it."""
+        if fmt not in self._r["formats"]:
+            raise ValueError("unknown format %r (expected one of %s)" % (fmt, ", ".join(self.formats)))
+        return self._r["formats"][fmt]
+
     def to_text(self, estimates=True):
         """The calflops text report (with the memory line and sections when `estimates`)."""
-        return self._r["text_full" if estimates else "text"]
+        return self.to("text") if estimates else self._r["text"]
 
     def to_json(self):
         """The JSON report (docs/json-schema.md), exact integers."""
-        return self._r["json"]
+        return self.to("json")
 
     def to_dict(self):
-        return _json.loads(self._r["json"])
+        return _json.loads(self.to_json())
 
     def __repr__(self):
         return "Profile(params=%d, macs=%d, flops=%d, mode=%r, convention=%r)" % (

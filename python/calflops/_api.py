@@ -63,15 +63,15 @@ def _materialise(args, kwargs, device):
 
 def trace(model, args, kwargs, forward_mode, ignore_modules, mode):
     """Records the forward (meta tensors first, then real ones); returns (recorder, mode)."""
-    if mode not in ("auto", "meta", "real"):
-        raise ValueError("mode must be 'auto', 'meta' or 'real', got %r" % (mode,))
+    if mode not in ("auto", "meta", "fake", "real"):
+        raise ValueError("mode must be 'auto', 'meta', 'fake' or 'real', got %r" % (mode,))
     rec = _recorder.Recorder(model, ignore_modules)
     target = model.generate if forward_mode == "generate" else model
     p = _first_param(model)
     device = p.device if p is not None else torch.device("cpu")
     attempts = []
-    for m in (("meta", "real") if mode == "auto" else (mode,)):
-        if m == "real" and device.type == "meta":
+    for m in (("meta", "fake", "real") if mode == "auto" else (mode,)):
+        if m != "meta" and device.type == "meta":
             continue  # an empty model has no real weights to fall back on
         try:
             if m == "meta":
@@ -79,6 +79,12 @@ def trace(model, args, kwargs, forward_mode, ignore_modules, mode):
                     a, k = _materialise(args, kwargs, "meta")
                     a, k = _recorder.to_meta(a), _recorder.to_meta(k)
                     rec.run(lambda: target(*a, **k))
+            elif m == "fake":
+                with _recorder.FakeWeights(model) as fw:
+                    a, k = _materialise(args, kwargs, device)
+                    a, k = fw.convert(a), fw.convert(k)
+                    with fw.mode:
+                        rec.run(lambda: target(*a, **k))
             else:
                 a, k = _materialise(args, kwargs, device)
                 rec.run(lambda: target(*a, **k))
@@ -108,7 +114,7 @@ def _analyze(model, rec, convention, precision, unit, bp_factor, detailed, stric
     options = {"convention": convention, "precision": precision, "unit": unit,
                "bp_factor": float(bp_factor), "detailed": detailed,
                "model": type(model).__name__, "generate": forward_mode == "generate",
-               "batch": batch, "seq_len": seq,
+               "batch": batch, "seq_len": seq, "call_starts": rec.calls(),
                "dtype": str(p.dtype).replace("torch.", "") if p is not None else "float32"}
     return _core.analyze(rec.tree, rec.ops, uncosted, options)
 

@@ -413,10 +413,10 @@ def mha_forward(c):
     heads = int(c.arg(4, "num_heads"))
     in_w, in_b = c.arg(5, "in_proj_weight"), c.arg(6, "in_proj_bias")
     out_w, out_b = c.arg(11, "out_proj_weight"), c.arg(12, "out_proj_bias")
-    need_weights = c.arg(14, "need_weights", True)
-    mask = c.arg(15, "attn_mask")
-    separate = c.arg(16, "use_separate_proj_weight", False)
-    kpm = c.arg(13, "key_padding_mask")
+    need_weights = c.arg(15, "need_weights", True)
+    mask = c.arg(16, "attn_mask")
+    separate = c.arg(17, "use_separate_proj_weight", False)
+    kpm = c.arg(14, "key_padding_mask")
     qs, ks, vs = shape(q), shape(k), shape(v)
     if len(qs) == 2:
         qs, ks, vs = (qs[0], 1, qs[1]), (ks[0], 1, ks[1]), (vs[0], 1, vs[1])
@@ -424,8 +424,8 @@ def mha_forward(c):
     fn = FORM["functional"]
     dt = dtype_name(q)
     if separate:
-        for x, w in ((qs, c.arg(17, "q_proj_weight")), (ks, c.arg(18, "k_proj_weight")),
-                     (vs, c.arg(19, "v_proj_weight"))):
+        for x, w in ((qs, c.arg(18, "q_proj_weight")), (ks, c.arg(19, "k_proj_weight")),
+                     (vs, c.arg(20, "v_proj_weight"))):
             ws = shape(w)
             c.emit("Linear", [x, ws], x[:-1] + (ws[0],), attr=_is_tensor(in_b), form=fn, dtype=dt)
     else:
@@ -532,6 +532,38 @@ def var_or_std(c):
         c.emit("Sqrt", [o], o)
 
 
+def einsum(c):
+    """torch.einsum with two operands, as the batched matmul it is: labels in both inputs and the
+    output are batch, in both inputs only contracted (k), in one input only m or n."""
+    eq = c.args[0] if c.args else c.kwargs.get("equation")
+    ops = list(c.args[1:])
+    if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
+        ops = list(ops[0])
+    if not isinstance(eq, str) or len(ops) != 2 or not all(_is_tensor(o) for o in ops):
+        raise Unsupported("einsum other than two tensor operands")
+    eq = eq.replace(" ", "")
+    if "..." in eq:
+        raise Unsupported("einsum with an ellipsis")
+    lhs, arrow, out = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != 2:
+        raise Unsupported("einsum equation")
+    a, b = terms
+    if not arrow:  # implicit output: the labels that appear once, in alphabetical order
+        out = "".join(sorted(l for l in set(a + b) if (a + b).count(l) == 1))
+    dims = {}
+    for labels, t in zip((a, b), ops):
+        if len(labels) != t.dim():
+            raise Unsupported("einsum equation does not match the operand ranks")
+        for l, d in zip(labels, t.shape):
+            dims[l] = int(d)
+    sa, sb, so = set(a), set(b), set(out)
+    prod = lambda ls: _numel([dims[l] for l in ls])  # noqa: E731
+    batch, k = prod(sa & sb & so), prod((sa & sb) - so)
+    m, n = prod(sa - sb), prod(sb - sa)
+    c.emit("Einsum", [(batch, m, k), (batch, k, n)], shape(c.out()))
+
+
 def free(c):
     """Moves, views, selects or creates data: no arithmetic."""
 
@@ -598,9 +630,10 @@ RULES = {
     "F.normalize": normalize,
     "F.embedding": embedding, "torch.embedding": embedding,
     "F.interpolate": interpolate, "F.upsample": interpolate,
-    "F.scaled_dot_product_attention": sdpa, "torch._scaled_dot_product_attention": sdpa,
+    "F.scaled_dot_product_attention": sdpa, "F._scaled_dot_product_attention": sdpa,
     "torch._native_multi_head_attention": native_mha,
     "F.multi_head_attention_forward": mha_forward,
+    "torch.einsum": einsum,
     "torch._transformer_encoder_layer_fwd": encoder_layer_fwd,
     "torch.lstm": recurrent("LSTM", 4), "torch.gru": recurrent("GRU", 3),
     "torch.rnn_tanh": recurrent("RNN", 1), "torch.rnn_relu": recurrent("RNN", 1),

@@ -8,8 +8,9 @@ How it sees the model (works in torch 1.13 and 2.x; only APIs present in both ar
     forward pre-hook / hook pair (torch.nn.modules.module.register_module_forward_pre_hook) keeps
     the stack of running modules, so each call is charged to the innermost one;
   * by default the parameters and buffers are swapped in place for meta tensors (no weight
-    memory, no compute) and restored afterwards; when the forward fails on meta tensors (an op
-    with no meta kernel, data-dependent control flow) it runs again on the real weights.
+    memory, no compute) and restored afterwards; when the forward fails on meta tensors it runs
+    again on fake tensors (CPU tensors the forward creates itself mix in), then on the real
+    weights (an op with no meta kernel, data-dependent control flow).
 """
 
 import dis
@@ -113,6 +114,41 @@ class MetaWeights:
                 m._flat_weights = [getattr(m, n, None) for n in m._flat_weights_names]
 
 
+class FakeWeights(MetaWeights):
+    """The same swap with fake tensors (torch._subclasses.fake_tensor, 1.13 and 2.x): shapes and
+    devices as the real ones, meta storage underneath. Used when the meta run fails because the
+    forward mixes in tensors it creates on the CPU (torch.arange(n) without a device)."""
+
+    def __init__(self, model):
+        super().__init__(model)
+        from torch._subclasses.fake_tensor import FakeTensorMode
+        self.mode = FakeTensorMode()
+
+    def __enter__(self):
+        memo = {}
+        for m in self.model.modules():
+            for store in (m._parameters, m._buffers):
+                for k, t in list(store.items()):
+                    if t is None:
+                        continue
+                    new = memo.get(id(t))
+                    if new is None:
+                        new = memo[id(t)] = self.mode.from_tensor(t)
+                    self.saved.append((store, k, t))
+                    store[k] = new
+        self._refresh()
+        return self
+
+    def convert(self, x):
+        if isinstance(x, torch.Tensor):
+            return self.mode.from_tensor(x)
+        if isinstance(x, (list, tuple)):
+            return type(x)(self.convert(y) for y in x)
+        if isinstance(x, dict):
+            return {k: self.convert(v) for k, v in x.items()}
+        return x
+
+
 def to_meta(x):
     if isinstance(x, torch.Tensor):
         return x if x.device.type == "meta" else torch.empty_like(x, device="meta")
@@ -182,6 +218,7 @@ class Recorder:
     def reset(self):
         self.stack = [0]
         self.ops = []
+        self.call_starts = []  # first op of each forward call of the root (generate: per step)
         self.uncosted = {}
         self.failed_at = None
 
@@ -190,6 +227,8 @@ class Recorder:
         idx = self.index.get(id(module))
         if idx is None or (self.ignore_types and type(module) in self.ignore_types):
             idx = self.stack[-1]
+        elif idx == 0 and len(self.stack) == 1:
+            self.call_starts.append(len(self.ops))
         self.stack.append(idx)
 
     def _post(self, module, inputs, output):
@@ -259,6 +298,15 @@ class Recorder:
             parts.append(name)
             idx = parent
         return ".".join(reversed(parts)) or "(root)"
+
+    def calls(self):
+        """Increasing op indices where the root's forward calls begin; the first is 0 (ops before
+        the first call, e.g. generate()'s own set-up, belong to it)."""
+        starts = [0]
+        for s in self.call_starts[1:]:
+            if s > starts[-1] and s <= len(self.ops):
+                starts.append(s)
+        return starts
 
     def uncosted_list(self):
         return [(k, n, r) for (k, r), n in sorted(self.uncosted.items())]

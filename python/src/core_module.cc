@@ -17,7 +17,7 @@
 #include "model/error.h"
 #include "ops/op_def.h"
 #include "readers/live/recorded_architecture.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/number_format.h"
 #include "report/text_report.h"
 
@@ -127,8 +127,9 @@ std::string U128(unsigned __int128 v) {
   return s;
 }
 
-/// Analyses the records and writes the requested formats. Returns a dict: "text" (the calflops
-/// report, no estimates), "text_full" (with memory), "json", and the root totals as decimal
+/// Analyses the records and writes the reports. Returns a dict: "text" (the calflops report, no
+/// estimates: what calculate_flops prints), "formats" (every registered format, with the
+/// estimates), per-module and per-call figures, and the root totals as decimal
 /// strings (Python ints are built from them: counts may exceed 64 bits).
 py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py::list& uncosted,
                  const py::dict& options) {
@@ -150,7 +151,10 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   }
   std::string model = get("model", std::string("module"));
   DType dtype = ToDType(get("dtype", std::string("float32")));
-  RecordedArchitecture arch(ToTree(modules), ToOps(ops), std::move(unc), dtype, model);
+  std::vector<size_t> starts;
+  if (options.contains("call_starts")) starts = options["call_starts"].cast<std::vector<size_t>>();
+  RecordedArchitecture arch(ToTree(modules), ToOps(ops), std::move(unc), dtype, model,
+                            std::move(starts));
 
   Workload w;
   w.mode = get("generate", false) ? Mode::kGenerate : Mode::kForward;
@@ -171,18 +175,19 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   }
   r.bp_factor = get("bp_factor", 2.0);
   r.detailed = get("detailed", true);
-  r.model = model;
-  r.workload = w;
+  ReportModel report{.model = model, .workload = w, .profile = &profile};
   std::ostringstream text;
-  WriteTextReport(profile, r, text);
+  WriteTextReport(report, r, text);
   result["text"] = text.str();
-  r.estimates = &estimates;
-  std::ostringstream full;
-  WriteTextReport(profile, r, full);
-  result["text_full"] = full.str();
-  std::ostringstream json;
-  WriteJsonReport(profile, r, json);
-  result["json"] = json.str();
+  // Every registered format (report/format_registry.h), with the estimates, as the CLI writes it.
+  report.estimates = &estimates;
+  py::dict formats;
+  for (const ReportFormat& f : AllReportFormats()) {
+    std::ostringstream out;
+    f.write(report, r, out);
+    formats[py::str(std::string(f.name))] = out.str();
+  }
+  result["formats"] = formats;
   const ModuleStats& t = profile.total();
   result["params"] = U128(t.params.value());
   result["macs"] = U128(t.macs.value());
@@ -199,6 +204,12 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
     unsupported.append(py::make_tuple(u.op, u.count, u.reason));
   }
   result["unsupported"] = unsupported;
+  py::list calls;  // (label, macs, flops) per recorded forward call
+  for (int64_t i = 0; i < profile.CallCount(); ++i) {
+    CallStats c = profile.Call(i);
+    calls.append(py::make_tuple(c.label, U128(c.macs.value()), U128(c.flops.value())));
+  }
+  result["calls"] = calls;
   return result;
 }
 

@@ -68,3 +68,21 @@ def test_vit_b_16():
     attention = 12 * 2 * (12 * 197 * 197 * 64)
     assert macs == linear_and_conv + attention
     assert _run(m, convention="calflops") == (33_728_914_704, 16_848_500_736, 86_567_656)
+
+
+def test_resnet50_report_matches_calflops(resnet50, capsys):
+    """data/resnet50_calflops_head.txt is what calflops (GitHub HEAD 29ca584) printed for this
+    call under torch 1.13 (bench/python/calflops_reference.py's setup). Identical line for line
+    except the FLOPs percentages: HEAD divides each module's MACs by the total FLOPs there (the
+    bug fixed in calflops 0.3.1), we print FLOPs / total FLOPs."""
+    import os
+    import re
+    calflops.calculate_flops(resnet50, input_shape=(1, 3, 224, 224), convention="calflops")
+    ours = capsys.readouterr().out
+    with open(os.path.join(os.path.dirname(__file__), "data", "resnet50_calflops_head.txt")) as f:
+        theirs = f.read()
+    strip = lambda s: re.sub(r"[0-9.]+% FLOPs", "% FLOPs", s)  # noqa: E731
+    assert strip(ours) == strip(theirs)
+    assert len(ours.splitlines()) == 224
+    assert "  (conv1): Conv2d(9.41 K = 0.04% Params, 118.01 MMACs = 2.89% MACs, " \
+           "236.03 MFLOPS = 2.87% FLOPs, 3, 64, kernel_size=(7, 7)" in ours

@@ -21,9 +21,8 @@
 #include "calflops/option_table.h"
 #include "load/source.h"
 #include "readers/zoo/zoo.h"
-#include "report/json_report.h"
+#include "report/format_registry.h"
 #include "report/number_format.h"
-#include "report/text_report.h"
 #include "report/weights_report.h"
 
 namespace calflops {
@@ -170,36 +169,28 @@ void WritePerfOpTable(std::ostream& out) {
 void WriteReport(const Options& o, std::ostream& out) {
   Analysis a;
   Run(o, a);
-  ReportOptions r{.precision = o.precision,
-                  .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit))
-                                 : std::nullopt,
-                  .bp_factor = o.bp_factor,
-                  .detailed = o.detailed,
-                  .model = o.model,
-                  .attn_impl = std::string(NameOf(kAttnImplNames, o.attn_impl)),
-                  .workload = a.workload,
-                  .estimates = &a.estimates,
-                  .memory_detail = o.memory_detail};
-  if (o.format == "json") {
-    auto weights = [&](JsonWriter& w) {
-      if (!a.weights) return;
-      w.Key("weights");
-      WriteWeightsJson(w, a.Section());
-    };
-    if (a.built) {
-      WriteJsonReport(a.profile, r, out, weights);
-    } else {
-      JsonWriter w(out);
-      w.BeginObject();
-      w.Key("schema_version").Int(kJsonSchemaVersion);
-      w.Key("model").String(o.model);
-      weights(w);
-      w.EndObject();
-    }
-  } else {
-    if (a.built) WriteTextReport(a.profile, r, out);
-    if (a.weights) WriteWeightsText(a.Section(), out);
-  }
+  const ReportFormat* format = FindReportFormat(o.format);  // checked by ValidateOptions
+  std::optional<WeightsSection> weights;
+  if (a.weights) weights.emplace(a.Section());
+  ReportModel report{.model = o.model,
+                     .attn_impl = std::string(NameOf(kAttnImplNames, o.attn_impl)),
+                     .workload = a.workload,
+                     .profile = a.built ? &a.profile : nullptr,
+                     .estimates = a.built ? &a.estimates : nullptr,
+                     .weights = weights ? &*weights : nullptr};
+  ReportOptions display{.precision = o.precision,
+                        .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit))
+                                       : std::nullopt,
+                        .bp_factor = o.bp_factor,
+                        .detailed = o.detailed,
+                        .memory_detail = o.memory_detail};
+  format->write(report, display, out);
+}
+
+std::vector<std::string> ReportFormats() {
+  std::vector<std::string> names;
+  for (const ReportFormat& f : AllReportFormats()) names.emplace_back(f.name);
+  return names;
 }
 
 Totals Measure(const Options& o) {

@@ -15,7 +15,7 @@
 #include "readers/hf_config/config.h"
 #include "readers/onnx/onnx_model.h"
 #include "readers/onnx/tensor_info.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 namespace {

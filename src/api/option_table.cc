@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "model/error.h"
-#include "report/report_options.h"
+#include "report/format_registry.h"
 
 namespace calflops {
 namespace {
@@ -99,6 +99,13 @@ constexpr size_t kMaxGraphRank = 16;
 void CheckShape(const std::vector<int64_t>& dims) {
   if (dims.size() > kMaxGraphRank) throw BadValue{"too many dimensions"};
   for (int64_t d : dims) Range(d, 0, kMaxGraphDim);
+}
+
+/// The writers' names (the format registry's list).
+std::vector<std::string_view> FormatNames() {
+  std::vector<std::string_view> names;
+  for (const ReportFormat& f : AllReportFormats()) names.push_back(f.name);
+  return names;
 }
 
 template <auto M>
@@ -282,12 +289,15 @@ const std::vector<OptionSpec>& Table() {
        .check = [](const Options& o) { if (o.tokens_per_second) Positive(*o.tokens_per_second); },
        .is_set = Set<&Options::tokens_per_second>},
       {.name = "format", .short_name = 'f', .value_name = "F",
-       .help = "text (the calflops report, default) or json", .choices = {"text", "json"},
+       .help = "the report's format: text (the calflops report, default), json, ... "
+               "(report/format_registry.cc)",
+       .choices = FormatNames(),
        .parse = [](Options& o, std::string_view v) { o.format = std::string(v); },
        .check =
            [](const Options& o) {
-             if (o.format != "text" && o.format != "json")
-               throw BadValue{"unknown value " + Quote(o.format) + " (expected text or json)"};
+             if (!FindReportFormat(o.format))
+               throw BadValue{"unknown value " + Quote(o.format) + " (expected " +
+                              ReportFormatNames() + ")"};
            },
        .is_set = Set<&Options::format>},
       {.name = "precision", .value_name = "P",

@@ -35,6 +35,9 @@ constexpr EntryFn kArchs[] = {
     ClipTextArch,
     LlavaArch,
     LlavaNextArch,
+    Gemma3TextArch,
+    Gemma3Arch,
+    GptOssArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

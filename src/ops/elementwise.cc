@@ -12,6 +12,9 @@ OpCost PerElement(const Op& op) {
   return {0, kFlopsPerElement * op.out.numel()};
 }
 
+/// Two compares per element, one when the op has a single bound (attr = 1).
+OpCost Clip(const Op& op) { return {0, (op.attr == 1 ? 1 : 2) * op.out.numel()}; }
+
 constexpr OpDef kDefs[] = {
     {OpKind::kAdd, "Add", "FLOPs = elements of the broadcast output", PerOutput},
     {OpKind::kSub, "Sub", "FLOPs = elements of the broadcast output", PerOutput},
@@ -42,7 +45,10 @@ constexpr OpDef kDefs[] = {
     {OpKind::kReciprocal, "Reciprocal", "FLOPs = elements", PerElement<1>},
     {OpKind::kTrig, "Trig", "tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh: FLOPs = elements",
      PerElement<1>},
-    {OpKind::kClip, "Clip", "min(max(x, lo), hi): FLOPs = 2 x elements", PerElement<2>},
+    {OpKind::kClip, "Clip",
+     "min(max(x, lo), hi): FLOPs = 2 x elements; 1 x elements with one bound open (attr = 1: "
+     "torch.clamp(x, max=hi))",
+     Clip},
     {OpKind::kLeakyRelu, "LeakyRelu", "x < 0 ? a x : x (also PRelu): FLOPs = 2 x elements",
      PerElement<2>},
     {OpKind::kElu, "Elu", "x < 0 ? a (exp(x) - 1) : x (also Celu): FLOPs = 4 x elements",

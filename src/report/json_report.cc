@@ -3,6 +3,7 @@
 #include "model/active_params.h"
 #include "report/json_writer.h"
 #include "report/perf_json.h"
+#include "report/weights_report.h"
 
 namespace calflops {
 namespace {
@@ -13,7 +14,8 @@ void WriteCounts(JsonWriter& w, const ModuleStats& s) {
   w.Key("flops").Number(s.flops);
 }
 
-void WriteModule(JsonWriter& w, const Profile& p, const ReportOptions& o, ModuleId id) {
+void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id) {
+  const Profile& p = *r.profile;
   const Module& m = p.tree[id];
   w.BeginObject();
   w.Key("path").String(p.tree.Path(id));
@@ -35,10 +37,10 @@ void WriteModule(JsonWriter& w, const Profile& p, const ReportOptions& o, Module
     }
     w.EndArray();
   }
-  WriteModulePerfJson(w, p, o, id);
+  WriteModulePerfJson(w, r, id);
   if (!m.children.empty()) {
     w.Key("children").BeginArray();
-    for (ModuleId c : m.children) WriteModule(w, p, o, c);
+    for (ModuleId c : m.children) WriteModule(w, r, c);
     w.EndArray();
   }
   w.EndObject();
@@ -57,16 +59,16 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
 
 }  // namespace
 
-void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out,
-                     const std::function<void(JsonWriter&)>& extra) {
+void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  const Profile& p = *r.profile;
   JsonWriter w(out);
-  const Workload& wl = o.workload;
+  const Workload& wl = r.workload;
   w.BeginObject();
   w.Key("schema_version").Int(kJsonSchemaVersion);
-  w.Key("model").String(o.model);
+  w.Key("model").String(r.model);
   w.Key("class").String(p.tree[p.tree.root()].class_name);
   w.Key("convention").String(ConventionName(p.convention));
-  w.Key("attn_implementation").String(o.attn_impl);
+  w.Key("attn_implementation").String(r.attn_impl);
   w.Key("workload").BeginObject();
   w.Key("mode").String(wl.train ? "train" : wl.mode == Mode::kForward ? "forward" : "generate");
   w.Key("batch_size").Int(wl.batch);
@@ -114,12 +116,15 @@ void WriteJsonReport(const Profile& p, const ReportOptions& o, std::ostream& out
     w.EndObject();
   }
   w.EndArray();
-  WritePerfJson(w, p, o);
+  WritePerfJson(w, r);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
-    WriteModule(w, p, o, p.tree.root());
+    WriteModule(w, r, p.tree.root());
   }
-  if (extra) extra(w);
+  if (r.weights) {
+    w.Key("weights");
+    WriteWeightsJson(w, *r.weights);
+  }
   w.EndObject();
 }
 

@@ -2,19 +2,18 @@
 // exact integers. Schema: docs/json-schema.md.
 #pragma once
 
-#include <functional>
 #include <ostream>
 
 #include "analysis/profile.h"
 #include "report/json_writer.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 
 inline constexpr int kJsonSchemaVersion = 1;
 
-/// `extra`, when set, writes further keys of the top-level object (the "weights" section).
-void WriteJsonReport(const Profile& profile, const ReportOptions& options, std::ostream& out,
-                     const std::function<void(JsonWriter&)>& extra = nullptr);
+/// The report of a built architecture (`report.profile` set), with the "weights" key last when
+/// the model has weight files.
+void WriteJsonReport(const ReportModel& report, const ReportOptions& options, std::ostream& out);
 
 }  // namespace calflops

@@ -17,12 +17,9 @@ namespace {
 nlohmann::json Report(const std::string& model, Workload w) {
   auto arch = BuildArchitecture(LoadModelConfig(model), BuildOptions{});
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
-  ReportOptions o;
-  o.model = model;
-  o.attn_impl = "sdpa";
-  o.workload = w;
+  ReportModel r{.model = model, .attn_impl = "sdpa", .workload = w, .profile = &p};
   std::ostringstream out;
-  WriteJsonReport(p, o, out);
+  WriteJsonReport(r, ReportOptions{}, out);
   return nlohmann::json::parse(out.str());
 }
 

@@ -132,16 +132,17 @@ void WriteTraining(JsonWriter& w, const Profile& p, const Estimates& e) {
 
 }  // namespace
 
-void WriteModulePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o, ModuleId id) {
-  if (!o.estimates || static_cast<size_t>(id) >= p.perf.modules.size()) return;
+void WriteModulePerfJson(JsonWriter& w, const ReportModel& r, ModuleId id) {
+  const Profile& p = *r.profile;
+  if (!r.estimates || static_cast<size_t>(id) >= p.perf.modules.size()) return;
   const ModulePerf& mp = p.perf.modules[static_cast<size_t>(id)];
-  const ModuleMemory& mm = o.estimates->memory.modules[static_cast<size_t>(id)];
+  const ModuleMemory& mm = r.estimates->memory.modules[static_cast<size_t>(id)];
   w.Key("bytes");
   WriteTraffic(w, mp.traffic, mp.flops);
   w.Key("memory").BeginObject();
   w.Key("weights").Number(mm.weights);
   w.Key("kv_cache").Number(mm.kv_cache);
-  w.Key(o.estimates->memory.train ? "saved_activations" : "activations_peak")
+  w.Key(r.estimates->memory.train ? "saved_activations" : "activations_peak")
       .Number(mm.activations);
   w.EndObject();
   if (p.perf.has_roofline) {
@@ -154,9 +155,10 @@ void WriteModulePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o
   }
 }
 
-void WritePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o) {
-  if (!o.estimates) return;
-  const Estimates& e = *o.estimates;
+void WritePerfJson(JsonWriter& w, const ReportModel& r) {
+  const Profile& p = *r.profile;
+  if (!r.estimates) return;
+  const Estimates& e = *r.estimates;
   Traffic total;
   Count flops;
   for (const RunPerf& run : p.perf.calls) {
@@ -166,7 +168,7 @@ void WritePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o) {
   w.Key("bytes");
   WriteTraffic(w, total, flops);
   w.Key("memory");
-  WriteMemory(w, e, o.workload);
+  WriteMemory(w, e, r.workload);
   if (e.latency) {
     w.Key("latency");
     WriteLatency(w, e);

@@ -4,13 +4,13 @@
 
 #include "analysis/profile.h"
 #include "report/json_writer.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 
 /// Fields added to one module's object (nothing without estimates).
-void WriteModulePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o, ModuleId id);
+void WriteModulePerfJson(JsonWriter& w, const ReportModel& r, ModuleId id);
 /// Top-level objects (nothing without estimates).
-void WritePerfJson(JsonWriter& w, const Profile& p, const ReportOptions& o);
+void WritePerfJson(JsonWriter& w, const ReportModel& r);
 
 }  // namespace calflops

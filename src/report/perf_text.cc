@@ -50,8 +50,9 @@ std::string RowName(const ModuleTree& tree, ModuleId id, int depth, int count) {
   return std::string(static_cast<size_t>(2 * depth), ' ') + name;
 }
 
-void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& out) {
-  const Estimates& e = *o.estimates;
+void WriteMemorySection(const ReportModel& r, std::ostream& out) {
+  const Profile& p = *r.profile;
+  const Estimates& e = *r.estimates;
   const MemoryEstimate& m = e.memory;
   Header(out, "Memory Estimate");
   for (const auto& [dtype, bytes] : m.weights.bytes_by_dtype) {
@@ -93,7 +94,7 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
     if (m.kv_tokens > 0) {
       Line(out,
            "kv cache (" + std::to_string(m.kv_tokens) + " tokens x " +
-               std::to_string(o.workload.batch) + "):",
+               std::to_string(r.workload.batch) + "):",
            HumanBytes(m.kv_cache));
     }
     Line(out, "activations (peak live, " + m.peak_at + "):", HumanBytes(m.activations));
@@ -114,8 +115,9 @@ void WriteMemorySection(const Profile& p, const ReportOptions& o, std::ostream& 
   out << std::string(99, '-') << "\n";
 }
 
-void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream& out) {
-  const Estimates& e = *o.estimates;
+void WriteLatencySection(const ReportModel& r, std::ostream& out) {
+  const Profile& p = *r.profile;
+  const Estimates& e = *r.estimates;
   const Hardware& hw = *e.hardware;
   const LatencyEstimate& l = *e.latency;
   Header(out, "Roofline Latency: " + hw.name);
@@ -127,7 +129,7 @@ void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream&
     return std::string(t.Bound()) + "-bound; compute " + HumanSeconds(t.compute_s) + ", memory " +
            HumanSeconds(t.memory_s);
   };
-  const Workload& w = o.workload;
+  const Workload& w = r.workload;
   if (l.generate) {
     int64_t prompt = w.Prompt();
     Line(out, "prefill (" + std::to_string(prompt) + " tokens x " + std::to_string(w.batch) + "):",
@@ -163,14 +165,14 @@ void WriteLatencySection(const Profile& p, const ReportOptions& o, std::ostream&
   out << std::string(99, '-') << "\n";
 }
 
-void WriteTrainingSection(const ReportOptions& o, std::ostream& out) {
-  const Estimates& e = *o.estimates;
+void WriteTrainingSection(const ReportModel& r, std::ostream& out) {
+  const Estimates& e = *r.estimates;
   const TrainingEstimate& t = *e.training;
   const TrainingOptions& to = e.training_options;
   Header(out, "Training Step");
   Line(out, "tokens per step:",
-       std::to_string(t.tokens) + " (batch " + std::to_string(o.workload.batch) + " x " +
-           std::to_string(o.workload.seq_len) + ")");
+       std::to_string(t.tokens) + " (batch " + std::to_string(r.workload.batch) + " x " +
+           std::to_string(r.workload.seq_len) + ")");
   Line(out, "forward FLOPs (analytic):", HumanCount(t.forward_flops.ToDouble()) + "FLOPs");
   Line(out, "backward FLOPs (per op):",
        HumanCount(t.backward_flops.ToDouble()) + "FLOPs (" +
@@ -232,11 +234,11 @@ std::string HumanCount(double v) {
   return Format("%.4g ", v) + prefixes[i];
 }
 
-void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& out) {
-  if (!o.estimates) return;
-  if (o.memory_detail) WriteMemorySection(p, o, out);
-  if (o.estimates->latency) WriteLatencySection(p, o, out);
-  if (o.estimates->training) WriteTrainingSection(o, out);
+void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  if (!r.estimates) return;
+  if (o.memory_detail) WriteMemorySection(r, out);
+  if (r.estimates->latency) WriteLatencySection(r, out);
+  if (r.estimates->training) WriteTrainingSection(r, out);
 }
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {

@@ -8,12 +8,12 @@
 
 #include "analysis/estimates.h"
 #include "analysis/profile.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 
 /// The optional sections, each closed by a 99-dash rule.
-void WritePerfSections(const Profile& p, const ReportOptions& o, std::ostream& out);
+void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostream& out);
 /// "\nMemory usage:\t<GiB, 3 decimals> GBytes", no trailing newline (the seed's last line).
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out);
 

@@ -12,7 +12,7 @@
 #include "archs/arch_registry.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 #include "report/text_report.h"
 
 namespace calflops {
@@ -50,13 +50,10 @@ TEST(PerfText, LatencySectionPrintsMemoryBeyond64Bits) {
   double weights = 2.0 * (7.0 * h * h + 2.0 * 1000.0 * h);
   EXPECT_GT(weights, std::ldexp(1.0, 64));
   EXPECT_GE(e.latency->memory_bytes, weights);
-  ReportOptions o;
-  o.model = "huge.json";
-  o.attn_impl = "sdpa";
-  o.workload = w;
-  o.estimates = &e;
+  ReportModel r{
+      .model = "huge.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e};
   std::ostringstream out;
-  WriteTextReport(p, o, out);
+  WriteTextReport(r, ReportOptions{}, out);
   // 7 x 2^63 bytes = 7 x 2^13 PiB = 57344 PiB, plus the small rest.
   EXPECT_NE(out.str().find("memory:"), std::string::npos);
   EXPECT_NE(out.str().find("5734"), std::string::npos) << out.str().substr(0, 4000);

@@ -69,7 +69,8 @@ std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
   return s + "\n)";
 }
 
-void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out) {
+void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  const Profile& p = *r.profile;
   const ModuleStats& t = p.total();
   auto line = [&out](const std::string& label, const std::string& value) {
     char buf[512];
@@ -110,9 +111,9 @@ void WriteTextReport(const Profile& p, const ReportOptions& o, std::ostream& out
         << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
   }
   out << rule << "\n";
-  if (o.estimates) {
-    WritePerfSections(p, o, out);
-    WriteMemoryUsageLine(*o.estimates, out);
+  if (r.estimates) {
+    WritePerfSections(r, o, out);
+    WriteMemoryUsageLine(*r.estimates, out);
   }
   // Ops the cost table cannot price are never silently zero.
   for (const UncostedOp& u : p.uncosted) {

@@ -5,11 +5,12 @@
 #include <ostream>
 
 #include "analysis/profile.h"
-#include "report/report_options.h"
+#include "report/report_model.h"
 
 namespace calflops {
 
-void WriteTextReport(const Profile& profile, const ReportOptions& options, std::ostream& out);
+/// The report of a built architecture (`report.profile` set).
+void WriteTextReport(const ReportModel& report, const ReportOptions& options, std::ostream& out);
 
 /// The tree part alone: str(model) with calflops' stats in each module's extra_repr.
 std::string ModuleRepr(const Profile& profile, ModuleId id, int precision);

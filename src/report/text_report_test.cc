@@ -56,7 +56,7 @@ TEST(TextReport, HeaderTotalsAndRules) {
   ReportOptions o;
   o.detailed = false;
   std::ostringstream out;
-  WriteTextReport(p, o, out);
+  WriteTextReport(ReportModel{.profile = &p}, o, out);
   std::string s = out.str();
   EXPECT_EQ(s.substr(0, 101), "\n" + std::string(37, '-') + " Calculate Flops Results " +
                                   std::string(37, '-') + "\n");

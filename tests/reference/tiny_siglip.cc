@@ -161,6 +161,7 @@ Tensor TinySiglip::Vision(int64_t b) {
   }
   x = Encoder(vision_layers_, x);
   x = Norm("post_layernorm", x, vlnw_, vlnb_);
+  if (!c_.vision_head) return x;
   Scope head("head");
   Tensor a;
   {

@@ -16,6 +16,7 @@ struct TinySiglipConfig {
   std::string cls = "SiglipModel";  ///< or SiglipVisionModel / SiglipTextModel
   int64_t hidden = 16, intermediate = 24, layers = 2, heads = 4, vocab = 40, max_positions = 6;
   int64_t image = 8, patch = 4, channels = 3;
+  bool vision_head = true;  ///< vision_use_head (false: Gemma 3's tower ends at post_layernorm)
   std::string ToJson() const;
 };
 
@@ -23,6 +24,9 @@ class TinySiglip {
  public:
   explicit TinySiglip(const TinySiglipConfig& c, unsigned seed = 1);
   void Forward(int64_t text_batch, int64_t tokens, int64_t images);
+  /// The vision transformer ("vision_model") on `b` images: pooled (B, E), or the
+  /// last_hidden_state (B, N, E) without the head.
+  Tensor Vision(int64_t b);
 
  private:
   struct Layer {
@@ -31,7 +35,6 @@ class TinySiglip {
   std::vector<Layer> MakeLayers(std::mt19937& rng);
   Tensor Encoder(const std::vector<Layer>& layers, Tensor x);
   Tensor Text(int64_t b, int64_t s);
-  Tensor Vision(int64_t b);
   TinySiglipConfig c_;
   std::vector<Layer> text_layers_, vision_layers_;
   Tensor tok_, tpos_, tlnw_, tlnb_, thead_, theadb_;

@@ -6,8 +6,9 @@ namespace {
 /// SDPA gets a mask tensor (one more FLOP per score) from a context length on (Mistral's sliding
 /// window): the cost steps there.
 std::vector<int64_t> MaskBreakpoints(const LlamaParams& p, AttnImpl impl, const ForwardCall& run) {
-  if (impl != AttnImpl::kSdpa || !p.sdpa_mask_from) return {};
-  return {*p.sdpa_mask_from - run.new_tokens};
+  std::vector<int64_t> cuts = p.cost_breakpoints;
+  if (impl == AttnImpl::kSdpa && p.sdpa_mask_from) cuts.push_back(*p.sdpa_mask_from - run.new_tokens);
+  return cuts;
 }
 
 class DecoderForCausalLM : public Architecture {
@@ -40,7 +41,7 @@ class DecoderModel : public Architecture {
  public:
   DecoderModel(const LlamaParams& p, const BuildOptions& o, DType dtype, const DecoderHooks& hooks)
       : Architecture(dtype), params_(p), impl_(o.attn) {
-    tree_[tree_.root()].class_name = p.prefix + "Model";
+    tree_[tree_.root()].class_name = p.model_cls.empty() ? p.prefix + "Model" : p.model_cls;
     block_ = LlamaModelBlock::Build(tree_, tree_.root(), p, o.attn, dtype, hooks);
   }
   void Forward(Tracer& t, const ForwardCall& c) const override { block_.Forward(t, StepOf(c)); }

@@ -135,7 +135,12 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   m.id = id;
   m.rotary_dim = hooks.rotary_dim > 0 ? hooks.rotary_dim : p.head_dim;
   m.scale_embeddings = p.scale_embeddings;
+  m.rotary_half = p.rotary_half_tables;
   m.embed = Embedding::Build(tree, id, "embed_tokens", p.vocab, p.hidden, p.pad_token_id, dtype);
+  if (!p.embed_cls.empty()) {
+    tree[m.embed.id].class_name = p.embed_cls;
+    m.scale_in_embedding = true;
+  }
   if (p.phi3_dropouts) BuildDropout(tree, id, "embed_dropout", p.embd_pdrop);
   ModuleId list = tree.Add(id, "layers", "ModuleList");
   tree[list].is_module_list = true;
@@ -173,6 +178,7 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   m.norm = norm(id, "norm");
   if (p.rotary == RotaryStyle::kModel || p.rotary == RotaryStyle::kModelOnly) {
     m.rotary = tree.Add(id, "rotary_emb", p.prefix + "RotaryEmbedding");
+    if (p.local_rotary) m.rotary_local = tree.Add(id, "rotary_emb_local", p.prefix + "RotaryEmbedding");
   }
   return m;
 }
@@ -181,9 +187,20 @@ Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_give
   Shape x{s.batch, s.tokens, embed.dim};
   if (!embeds_given) x = embed(t, t.Constant(Shape{s.batch, s.tokens}));  // input_ids
   // Gemma: hidden_states * torch.tensor(hidden_size ** 0.5), a 0-d tensor.
-  if (scale_embeddings) x = t.Binary(id, OpKind::kMul, x, Shape{}, kPyOperator);
+  // Gemma3TextScaledWordEmbedding: the same product, in the embedding's own forward (so a
+  // wrapper that passes inputs_embeds has already run it).
+  if (scale_embeddings && !scale_in_embedding) {
+    x = t.Binary(id, OpKind::kMul, x, Shape{}, kPyOperator);
+  } else if (scale_embeddings && !embeds_given) {
+    x = t.Binary(embed.id, OpKind::kMul, x, Shape{}, kPyOperator);
+  }
   Shape emb{s.position_batch, s.tokens, rotary_dim};
-  if (rotary != kNoModule) emb = RotaryTables(t, rotary, s, rotary_dim, rotary_scaled);
+  if (rotary != kNoModule) {
+    emb = rotary_half ? RotaryHalfTables(t, rotary, s, rotary_dim, rotary_scaled)
+                      : RotaryTables(t, rotary, s, rotary_dim, rotary_scaled);
+  }
+  // Gemma3: global and local tables have the same shape; each layer picks one.
+  if (rotary_local != kNoModule) RotaryTables(t, rotary_local, s, rotary_dim, rotary_scaled);
   for (const auto& l : layers) x = l.Forward(t, x, emb, s);
   return norm(t, x);
 }
@@ -208,7 +225,7 @@ LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, cons
   LlamaCausalLmBlock b;
   b.id = id;
   b.final_softcap = p.final_softcap;
-  ModuleId model = tree.Add(id, "model", p.prefix + "Model");
+  ModuleId model = tree.Add(id, "model", p.model_cls.empty() ? p.prefix + "Model" : p.model_cls);
   b.model = LlamaModelBlock::Build(tree, model, p, impl, dtype, hooks);
   b.lm_head = BuildOutputHead(tree, id, "lm_head", b.model.embed, p.tie_word_embeddings, dtype);
   return b;

@@ -111,8 +111,11 @@ struct LlamaModelBlock {
   std::vector<LlamaDecoderLayerBlock> layers;
   RmsNormBlock norm;
   ModuleId rotary = kNoModule;  ///< model-level rotary_emb that computes the tables, if any
+  ModuleId rotary_local = kNoModule;  ///< Gemma3's rotary_emb_local (same shapes, own base)
   bool rotary_scaled = true;
+  bool rotary_half = false;  ///< GPT-OSS: tables without the cat (RotaryHalfTables)
   bool scale_embeddings = false;
+  bool scale_in_embedding = false;  ///< the scale is the embedding module's own op
   int64_t rotary_dim = 0;
 
   /// Builds the modules under `id` (already created with the model's class name).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "readers/hf_config/config.h"
 
@@ -61,6 +62,15 @@ struct LlamaParams {
   /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
   /// tokens: Mistral's sliding window; 0 for Gemma2 (always a 4-D mask).
   std::optional<int64_t> sdpa_mask_from;
+  std::string model_cls;     ///< the bare decoder's class; "" = <prefix>Model (Gemma3TextModel)
+  /// Gemma3: embed_tokens is this class and applies the sqrt(hidden) scale in its own forward
+  /// (Gemma3TextScaledWordEmbedding); "" = a plain Embedding (scaled by the model, if at all).
+  std::string embed_cls;
+  bool local_rotary = false;  ///< Gemma3: a second model-level table set, rotary_emb_local
+  bool rotary_half_tables = false;  ///< GPT-OSS: emb = freqs (no cat): tables head_dim / 2 wide
+  /// Cache lengths at which some layer's cost changes slope (a sliding-window cache that stops
+  /// growing): Architecture::CostBreakpoints.
+  std::vector<int64_t> cost_breakpoints;
 
   int64_t q_dim() const { return n_heads * head_dim; }
   int64_t kv_dim() const { return n_kv_heads * head_dim; }

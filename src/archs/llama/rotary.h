@@ -18,6 +18,10 @@ struct DecoderStep {
 /// shape of cos: (position batch, tokens, dim).
 Shape RotaryTables(Tracer& t, ModuleId m, const DecoderStep& s, int64_t dim, bool scaled);
 
+/// GPT-OSS's RotaryEmbedding.forward: the same product, but emb = freqs (no torch.cat), so cos
+/// and sin are `dim / 2` wide. Returns the shape of cos: (position batch, tokens, dim / 2).
+Shape RotaryHalfTables(Tracer& t, ModuleId m, const DecoderStep& s, int64_t dim, bool scaled);
+
 /// apply_rotary_pos_emb for one of q / k: (x * cos) + (rotate_half(x) * sin), cos (pb, S, D)
 /// unsqueezed at dim 1; x (B, H, S, D).
 Shape ApplyRotary(Tracer& t, ModuleId m, const Shape& x, const Shape& cos);

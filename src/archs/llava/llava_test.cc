@@ -25,6 +25,20 @@ const Module& At(const Architecture& a, const std::string& path) {
   return a.tree()[id == kNoModule ? 0 : id];
 }
 
+// llava-1.5-7b-hf: Vicuna-7B (Llama-2-7B shapes) with a 32,064-token vocabulary, CLIP
+// ViT-L/14-336, the two-layer projector; the Hub's 7.06B.
+TEST(Llava, ParameterCountWithArithmetic) {
+  auto arch = Build(LoadModelConfig("llava-1.5-7b"));
+  uint64_t vision = 303'507'456;  // CLIP ViT-L/14-336 (clip_test.cc)
+  uint64_t projector = 1024ull * 4096 + 4096 + 4096ull * 4096 + 4096;
+  // Llama-2-7B: 32 layers of 4 x 4096^2 attention, 3 x 4096 x 11008 MLP, two norms; untied head.
+  uint64_t layer = 4 * 4096ull * 4096 + 3 * 4096ull * 11008 + 2 * 4096;
+  uint64_t lm = 2 * 32064ull * 4096 + 32 * layer + 4096;
+  EXPECT_EQ(lm, 6'738'415'616u + 2 * 64 * 4096);  // Llama-2-7B's published count + 64 rows x 2
+  EXPECT_EQ(vision + projector + lm, 7'063'427'072u);
+  EXPECT_EQ(arch->tree().SubtreeParams()[0], Count(7'063'427'072u));
+}
+
 // llama3-llava-next-8b: 8,355,276,800 parameters (the seed's 8.36 B, the checkpoint's total).
 TEST(LlavaNext, ParameterCountWithArithmetic) {
   auto arch = Build(LoadModelConfig("llava-next-8b"));

@@ -6,8 +6,18 @@ namespace calflops {
 
 RecordedArchitecture::RecordedArchitecture(ModuleTree tree, std::vector<RecordedOp> ops,
                                            std::vector<UncostedOp> uncosted, DType dtype,
-                                           const std::string& source)
-    : Architecture(dtype), ops_(std::move(ops)) {
+                                           const std::string& source,
+                                           std::vector<size_t> call_starts)
+    : Architecture(dtype), ops_(std::move(ops)), starts_(std::move(call_starts)) {
+  if (starts_.empty() || starts_[0] != 0) starts_.insert(starts_.begin(), 0);
+  for (size_t i = 1; i < starts_.size(); ++i) {
+    if (starts_[i] <= starts_[i - 1] || starts_[i] > ops_.size()) {
+      throw Error(ExitCode::kBadInput, source,
+                  "call " + std::to_string(i) + " starts at op " + std::to_string(starts_[i]) +
+                      ": call starts must increase and stay within the " +
+                      std::to_string(ops_.size()) + " ops");
+    }
+  }
   tree_ = std::move(tree);
   uncosted_ = std::move(uncosted);
   for (size_t i = 0; i < ops_.size(); ++i) {
@@ -24,16 +34,31 @@ RecordedArchitecture::RecordedArchitecture(ModuleTree tree, std::vector<Recorded
 }
 
 std::vector<ForwardCall> RecordedArchitecture::Plan(const Workload& w) const {
-  ForwardCall c;
-  c.kind = w.mode == Mode::kGenerate ? CallKind::kPrefill : CallKind::kForward;
-  c.batch = w.batch;
-  c.new_tokens = w.seq_len;
-  c.logits_tokens = w.seq_len;
-  return {c};
+  std::vector<ForwardCall> calls;
+  for (size_t i = 0; i < starts_.size(); ++i) {
+    ForwardCall c;
+    c.kind = i == 0 ? CallKind::kForward : CallKind::kDecode;
+    c.label = starts_.size() == 1 ? "" : "call " + std::to_string(i);  // display only
+    c.replay = static_cast<int64_t>(i);
+    c.batch = w.batch;
+    c.new_tokens = w.seq_len;
+    c.logits_tokens = w.seq_len;
+    c.first = i == 0;
+    calls.push_back(c);
+  }
+  return calls;
 }
 
-void RecordedArchitecture::Forward(Tracer& t, const ForwardCall& /*call*/) const {
-  for (const RecordedOp& r : ops_) t.Record(r.module, r.op);
+void RecordedArchitecture::Forward(Tracer& t, const ForwardCall& call) const {
+  size_t begin = 0, end = ops_.size();
+  if (starts_.size() > 1 && call.replay >= 0) {
+    auto i = static_cast<size_t>(call.replay);
+    if (i < starts_.size()) {
+      begin = starts_[i];
+      end = i + 1 < starts_.size() ? starts_[i + 1] : ops_.size();
+    }
+  }
+  for (size_t i = begin; i < end; ++i) t.Record(ops_[i].module, ops_[i].op);
 }
 
 }  // namespace calflops

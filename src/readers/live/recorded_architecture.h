@@ -19,17 +19,21 @@ struct RecordedOp {
 class RecordedArchitecture final : public Architecture {
  public:
   /// Takes the tree and the records; throws a located Error (`source` names the model) if an op
-  /// names a module outside the tree.
+  /// names a module outside the tree or the call starts are not increasing op indices.
+  /// `call_starts`: index of the first op of each recorded forward call of the root module
+  /// (generate() makes one per step); empty = one call.
   RecordedArchitecture(ModuleTree tree, std::vector<RecordedOp> ops,
-                       std::vector<UncostedOp> uncosted, DType dtype, const std::string& source);
+                       std::vector<UncostedOp> uncosted, DType dtype, const std::string& source,
+                       std::vector<size_t> call_starts = {});
 
-  /// One call: the recorded one (a recording has no notion of generation steps; a generate
-  /// recording holds every step's ops).
+  /// The recorded calls, labelled "call 0", "call 1", ... (one call: "forward"), each replaying
+  /// its own records (ForwardCall::replay); a synthetic call (replay -1) replays every record.
   std::vector<ForwardCall> Plan(const Workload& w) const override;
   void Forward(Tracer& t, const ForwardCall& call) const override;
 
  private:
   std::vector<RecordedOp> ops_;
+  std::vector<size_t> starts_;  ///< first op of each call; starts_[0] == 0
 };
 
 }  // namespace calflops

@@ -1,0 +1,42 @@
+#include "report/format_registry.h"
+
+#include <vector>
+
+namespace calflops {
+
+// Entries, one per file in report/formats/.
+const ReportFormat& TextFormat();
+const ReportFormat& JsonFormat();
+
+namespace {
+
+using EntryFn = const ReportFormat& (*)();
+/// The one list of formats; a new format adds its entry here.
+constexpr EntryFn kFormats[] = {TextFormat, JsonFormat};
+
+const std::vector<ReportFormat>& Entries() {
+  static const std::vector<ReportFormat> entries = [] {
+    std::vector<ReportFormat> v;
+    for (EntryFn f : kFormats) v.push_back(f());
+    return v;
+  }();
+  return entries;
+}
+
+}  // namespace
+
+std::span<const ReportFormat> AllReportFormats() { return Entries(); }
+
+const ReportFormat* FindReportFormat(std::string_view name) {
+  for (const ReportFormat& f : Entries())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+std::string ReportFormatNames() {
+  std::string s;
+  for (const ReportFormat& f : Entries()) s += (s.empty() ? "" : ", ") + std::string(f.name);
+  return s;
+}
+
+}  // namespace calflops

@@ -1,0 +1,32 @@
+// --format json: exact integers for every figure (schema: docs/json-schema.md). Without an
+// architecture (weight files only) the object holds the header and the "weights" key.
+#include "report/format_registry.h"
+#include "report/json_report.h"
+#include "report/json_writer.h"
+#include "report/weights_report.h"
+
+namespace calflops {
+namespace {
+
+void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  if (r.profile) return WriteJsonReport(r, o, out);
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("schema_version").Int(kJsonSchemaVersion);
+  w.Key("model").String(r.model);
+  if (r.weights) {
+    w.Key("weights");
+    WriteWeightsJson(w, *r.weights);
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+const ReportFormat& JsonFormat() {
+  static const ReportFormat f{"json", "the same figures as exact integers (docs/json-schema.md)",
+                              Write};
+  return f;
+}
+
+}  // namespace calflops

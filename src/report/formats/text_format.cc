@@ -1,0 +1,23 @@
+// --format text: the calflops report (calflops-spec.md section 2), our sections after it
+// (memory, latency, training: report/perf_text.h), the unsupported ops, and the weight files'
+// block (report/weights_report.h).
+#include "report/format_registry.h"
+#include "report/text_report.h"
+#include "report/weights_report.h"
+
+namespace calflops {
+namespace {
+
+void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  if (r.profile) WriteTextReport(r, o, out);
+  if (r.weights) WriteWeightsText(*r.weights, out);
+}
+
+}  // namespace
+
+const ReportFormat& TextFormat() {
+  static const ReportFormat f{"text", "the calflops report (default)", Write};
+  return f;
+}
+
+}  // namespace calflops
