@@ -102,7 +102,7 @@ class RunCoster {
               const Sample& last, const CallPerf& total) {
     OpCost f = TotalOf(first.costs), l = TotalOf(last.costs);
     int64_t context = run.past_tokens + start * run.past_step + run.new_tokens;
-    profile_.calls.push_back(CallStats{.label = run.label.empty() ? std::string(CallKindName(run.kind)) : run.label,
+    profile_.calls.push_back(CallStats{.label = run.display.empty() ? std::string(CallKindName(run.kind)) : run.display,
                                        .repeat = n,
                                        .tokens = run.new_tokens,
                                        .context = context,

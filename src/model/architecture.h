@@ -32,7 +32,7 @@ std::string_view CallKindName(CallKind k);
 /// past_tokens + i * past_step tokens cached: a generation's decode steps are one run.
 struct ForwardCall {
   CallKind kind = CallKind::kForward;
-  std::string label;          ///< display only, never branched on ("" = CallKindName(kind))
+  std::string display;        ///< display only, never branched on ("" = CallKindName(kind))
   int64_t replay = -1;        ///< a recorded architecture's call to replay (-1: all records)
   int64_t repeat = 1;         ///< calls in this run
   int64_t past_step = 0;      ///< cache growth from one call of the run to the next (0: identical)

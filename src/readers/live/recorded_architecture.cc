@@ -38,7 +38,7 @@ std::vector<ForwardCall> RecordedArchitecture::Plan(const Workload& w) const {
   for (size_t i = 0; i < starts_.size(); ++i) {
     ForwardCall c;
     c.kind = i == 0 ? CallKind::kForward : CallKind::kDecode;
-    c.label = starts_.size() == 1 ? "" : "call " + std::to_string(i);  // display only
+    c.display = starts_.size() == 1 ? "" : "call " + std::to_string(i);
     c.replay = static_cast<int64_t>(i);
     c.batch = w.batch;
     c.new_tokens = w.seq_len;
