@@ -1,5 +1,7 @@
 #include "fuzz/fuzz_entries.h"
 
+#include "fuzz/onnx_recipe.h"
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -198,11 +200,22 @@ int SafetensorsIndex(const uint8_t* data, size_t size) {
 
 int Onnx(const uint8_t* data, size_t size) {
   return Guard([&] {
-    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    // A recipe (fuzz/onnx_recipe.h) becomes a well-formed model whose structure the bytes pick.
+    std::string built;
+    bool recipe = size > 0 && data[0] == kRecipeMagic;
+    if (recipe) built = OnnxFromRecipe(std::span<const uint8_t>(data + 1, size - 1));
+    std::string_view bytes = recipe ? std::string_view(built)
+                                    : std::string_view(reinterpret_cast<const char*>(data), size);
     onnx::Model m = onnx::ParseOnnx(bytes, "fuzz.onnx");
     auto arch = onnx::OnnxArchitecture::Build(m, {});
     Analyze(*arch, Workload{}, Convention::kAnalytic);
     Analyze(*arch, Workload{}, Convention::kCalflops);
+    if (recipe) {
+      // Loops reach every sink: the device's perf figures and a training step's backward.
+      const auto& devices = BuiltinHardware();
+      AnalyzeAndReport(*arch, Workload{.train = size % 2 == 0}, Convention::kAnalytic,
+                       &devices[size % devices.size()]);
+    }
   });
 }
 

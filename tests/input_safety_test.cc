@@ -83,7 +83,7 @@ TEST(InputSafety, NeverWritesToItsInputs) {
   // --output naming the input itself is refused before anything is written.
   CliRun r = Cli((dir / "config.json").string() + " --output " + (dir / "config.json").string());
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "calflops: --output: '" + (dir / "config.json").string() + "' is the input file\n");
+  EXPECT_EQ(r.out, "calflops: --output: '" + (dir / "config.json").string() + "' is an input of this run\n");
   CliRun viadir = Cli(dir.string() + " --output " + (dir / "config.json").string());
   EXPECT_EQ(viadir.code, 1) << viadir.out;
   EXPECT_TRUE(Snapshot(dir) == before);
@@ -113,12 +113,11 @@ TEST(InputSafety, ConfigThatIsAPipeIsRefusedNotRead) {
   CliRun file = Cli((dir / "config.json").string());
   EXPECT_EQ(file.code, 2);
   EXPECT_EQ(file.out, "calflops: " + (dir / "config.json").string() + ": not a regular file\n");
-  // Through its directory: not taken for a config at all.
+  // Through its directory: named as what it is, not taken for an absent config (issue 16).
   CliRun r = Cli(dir.string());
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + dir.string() +
-                       ": the directory holds no config.json, model.safetensors.index.json or "
-                       "*.safetensors\n");
+  EXPECT_EQ(r.out, "calflops: " + (dir / "config.json").string() +
+                       ": is not a regular file (a FIFO, socket or device)\n");
 }
 
 }  // namespace

@@ -71,8 +71,8 @@ TEST(ReferenceGemma3, TextForward) {
 
 TEST(ReferenceGemma3, TextGenerateWithSlidingCache) {
   TinyGemma3Config c;  // window 3: sliding layers keep 2 tokens, get an SDPA mask at 3 keys
-  CheckGenerate(c, "sdpa", 2, 6);   // the cache fills to the window mid-run
-  CheckGenerate(c, "sdpa", 5, 3);   // prompt longer than the window
+  CheckGenerate(c, "sdpa", 2, 6);  // the cache fills to the window mid-run
+  CheckGenerate(c, "sdpa", 5, 3);  // prompt longer than the window
   CheckGenerate(c, "eager", 3, 3);
   CheckGenerate(c, "sdpa", 3, 2, /*batch=*/2);
   c.window = 5;

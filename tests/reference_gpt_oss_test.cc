@@ -14,8 +14,7 @@ using reference::Counter;
 using reference::TinyGptOss;
 using reference::TinyGptOssConfig;
 
-void Check(const TinyGptOssConfig& c, AttnImpl impl, int64_t batch, int64_t prompt,
-           int64_t steps) {
+void Check(const TinyGptOssConfig& c, AttnImpl impl, int64_t batch, int64_t prompt, int64_t steps) {
   SCOPED_TRACE("gpt_oss prompt " + std::to_string(prompt) + " steps " + std::to_string(steps));
   BuildOptions o;
   o.attn = impl;

@@ -83,8 +83,14 @@ struct Totals {
 /// Checks the options' values (ranges, combinations) and the mode's: the first check of
 /// WriteReport and Measure, exposed for front ends that want to fail before loading anything.
 void ValidateOptions(const Options& options);
-/// Analyses the model and writes the report in `options.format`.
+/// Analyses the model and writes the report in `options.format`. Names from the input are
+/// printed with control characters escaped (model/printable.h).
 void WriteReport(const Options& options, std::ostream& out);
+/// Writes the report to the file `output` ("" = standard output), never to a file the run reads
+/// or would read (the model, a config beside weights, shards, a hardware profile: a usage error),
+/// through a temporary file renamed over it. Either way control characters from the input are
+/// escaped (what WriteReport writes is printable text).
+void WriteReportTo(const Options& options, const std::string& output);
 /// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
 std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).

@@ -492,6 +492,18 @@ def recurrent(kind, gates):
     return rule
 
 
+def recurrent_cell(kind, gates):
+    """torch.lstm_cell / gru_cell / rnn_tanh_cell / rnn_relu_cell (nn.LSTMCell, nn.GRUCell,
+    nn.RNNCell): (input, hx, w_ih, w_hh, b_ih, b_hh), one step."""
+    def rule(c):
+        x, w_ih = _t(c, 0, "input"), _t(c, 2, "w_ih")
+        s, w = shape(x), shape(w_ih)
+        batch = s[0] if len(s) == 2 else 1
+        c.emit(kind, [(1, batch, w[1]), (1, w[0], w[1])], (1, 1, batch, w[0] // gates),
+               attr=_is_tensor(c.arg(4, "b_ih")), dtype=dtype_name(x))
+    return rule
+
+
 def reduce(kind):
     def rule(c):
         x = _t(c, 0, "input")
@@ -637,6 +649,9 @@ RULES = {
     "torch._transformer_encoder_layer_fwd": encoder_layer_fwd,
     "torch.lstm": recurrent("LSTM", 4), "torch.gru": recurrent("GRU", 3),
     "torch.rnn_tanh": recurrent("RNN", 1), "torch.rnn_relu": recurrent("RNN", 1),
+    "torch.lstm_cell": recurrent_cell("LSTM", 4), "torch.gru_cell": recurrent_cell("GRU", 3),
+    "torch.rnn_tanh_cell": recurrent_cell("RNN", 1),
+    "torch.rnn_relu_cell": recurrent_cell("RNN", 1),
     "F.gelu": gelu, "torch.gelu": gelu, "Tensor.gelu": gelu,
     "Tensor.__add__": _ADD, "Tensor.__radd__": _ADD, "Tensor.__iadd__": _ADD,
     "Tensor.__sub__": _SUB, "Tensor.__isub__": _SUB, "Tensor.__rsub__": reflected("Sub"),

@@ -32,8 +32,8 @@ Shape ToShape(const py::handle& h, const char* what) {
   Shape s;
   for (const py::handle& d : h) {
     if (s.rank() == kMaxRank) {
-      throw BadInput(kSource, std::string(what) + ": more than " + std::to_string(kMaxRank) +
-                                  " dimensions");
+      throw BadInput(kSource,
+                     std::string(what) + ": more than " + std::to_string(kMaxRank) + " dimensions");
     }
     int64_t v = d.cast<int64_t>();
     if (v < 0) throw BadInput(kSource, std::string(what) + ": negative dimension");
@@ -132,7 +132,7 @@ std::string U128(unsigned __int128 v) {
 /// estimates), per-module and per-call figures, and the root totals as decimal
 /// strings (Python ints are built from them: counts may exceed 64 bits).
 py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py::list& uncosted,
-                 const py::dict& options) {
+                         const py::dict& options) {
   auto get = [&](const char* k, auto def) {
     using T = decltype(def);
     return options.contains(k) && !options[k].is_none() ? options[k].cast<T>() : def;
@@ -146,8 +146,8 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   std::vector<UncostedOp> unc;
   for (const py::handle& u : uncosted) {
     auto t = u.cast<py::tuple>();
-    unc.push_back(UncostedOp{t[0].cast<std::string>(), t[1].cast<int64_t>(),
-                             t[2].cast<std::string>()});
+    unc.push_back(
+        UncostedOp{t[0].cast<std::string>(), t[1].cast<int64_t>(), t[2].cast<std::string>()});
   }
   std::string model = get("model", std::string("module"));
   DType dtype = ToDType(get("dtype", std::string("float32")));
@@ -195,8 +195,8 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
   result["memory_bytes"] = U128(estimates.memory.peak.value());
   py::list per_module;
   for (const ModuleStats& s : profile.stats) {
-    per_module.append(py::make_tuple(U128(s.params.value()), U128(s.macs.value()),
-                                     U128(s.flops.value())));
+    per_module.append(
+        py::make_tuple(U128(s.params.value()), U128(s.macs.value()), U128(s.flops.value())));
   }
   result["modules"] = per_module;
   py::list unsupported;
@@ -279,11 +279,15 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   m.def("version", &Version);
-  m.def("op_kinds", [] {
-    py::dict d;
-    for (const OpDef& def : AllOpDefs()) d[py::str(std::string(def.name))] = static_cast<int>(def.kind);
-    return d;
-  }, "Op kind names of the cost table (src/ops/) -> OpKind values");
+  m.def(
+      "op_kinds",
+      [] {
+        py::dict d;
+        for (const OpDef& def : AllOpDefs())
+          d[py::str(std::string(def.name))] = static_cast<int>(def.kind);
+        return d;
+      },
+      "Op kind names of the cost table (src/ops/) -> OpKind values");
   m.def("call_forms", [] {
     py::dict d;
     d["functional"] = static_cast<int>(CallForm::kFunctional);
@@ -295,16 +299,28 @@ PYBIND11_MODULE(_core, m) {
   m.def("analyze", &AnalyzeRecorded, py::arg("modules"), py::arg("ops"), py::arg("uncosted"),
         py::arg("options"));
   m.def("analyze_native", &AnalyzeNative, py::arg("options"));
-  m.def("number_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return NumberToString(num, unit, precision);
-  }, py::arg("num"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("flops_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return FlopsToString(num, unit, precision);
-  }, py::arg("flops"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("macs_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return MacsToString(num, unit, precision);
-  }, py::arg("macs"), py::arg("units") = py::none(), py::arg("precision") = 2);
-  m.def("params_to_string", [](double num, std::optional<std::string> unit, int precision) {
-    return ParamsToString(num, unit, precision);
-  }, py::arg("params_num"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "number_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return NumberToString(num, unit, precision);
+      },
+      py::arg("num"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "flops_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return FlopsToString(num, unit, precision);
+      },
+      py::arg("flops"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "macs_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return MacsToString(num, unit, precision);
+      },
+      py::arg("macs"), py::arg("units") = py::none(), py::arg("precision") = 2);
+  m.def(
+      "params_to_string",
+      [](double num, std::optional<std::string> unit, int precision) {
+        return ParamsToString(num, unit, precision);
+      },
+      py::arg("params_num"), py::arg("units") = py::none(), py::arg("precision") = 2);
 }

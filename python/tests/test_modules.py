@@ -378,3 +378,43 @@ def test_fused_sdpa_counted():
     assert p.macs == scores * 8 * 2
     # analytic: 2 MACs, a scale per score, softmax 5 x 7 - 2 per row (2 x 3 x 5 rows)
     assert p.flops == 2 * p.macs + scores + 2 * 3 * 5 * (5 * 7 - 2)
+
+
+class FakeTokenizer:
+    """What generate_transformer_input uses of a transformers tokenizer."""
+
+    pad_token_id = 0
+
+    def encode_plus(self, text, add_special_tokens=True, **kw):
+        return {"input_ids": [101, 102], "token_type_ids": [0, 0], "attention_mask": [1, 1]}
+
+
+class TokenModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(200, 8)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
+        assert attention_mask.shape == token_type_ids.shape == position_ids.shape
+        return self.head(self.emb(input_ids))
+
+
+def test_transformer_tokenizer_inputs():
+    ids = calflops.generate_transformer_input(FakeTokenizer(), (2, 5), "cpu")
+    assert ids["input_ids"].tolist() == [[101, 102, 0, 0, 0]] * 2
+    assert ids["attention_mask"].tolist() == [[1, 1, 0, 0, 0]] * 2
+    assert ids["position_ids"].tolist() == [[0, 1, 2, 3, 4]] * 2
+    _, macs, _ = counts(TokenModel(), input_shape=(2, 5), transformer_tokenizer=FakeTokenizer())
+    assert macs == 2 * 5 * 8 * 3
+    _, macs, _ = counts(TokenModel(), transformer_tokenizer=FakeTokenizer())  # default (1, 128)
+    assert macs == 128 * 8 * 3
+
+
+@pytest.mark.parametrize("cls,gates", [(nn.RNNCell, 1), (nn.GRUCell, 3), (nn.LSTMCell, 4)])
+def test_recurrent_cells(cls, gates):
+    x = torch.randn(2, 16)
+    _, macs, _ = counts(cls(16, 32), args=[x])
+    assert macs == 2 * gates * 32 * (16 + 32)
+    if cls is nn.RNNCell:  # calflops' hook: RNNCell(16, 32) on (2, 16) counts 6,208 (spec)
+        assert counts(cls(16, 32), args=[x], convention="calflops")[:2] == (6_208, 0)

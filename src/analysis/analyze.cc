@@ -1,4 +1,5 @@
 #include "analysis/analyze.h"
+#include "model/image_limits.h"
 
 #include <algorithm>
 
@@ -17,6 +18,12 @@ class TeeSink : public OpSink {
   void Emit(ModuleId module, const Op& op) override {
     a_.Emit(module, op);
     b_.Emit(module, op);
+  }
+  /// Loop bodies: both sinks count `times` executions in closed form (a trip count of 2^62 is
+  /// one call, not 2^62).
+  void EmitRepeated(ModuleId module, const Op& op, int64_t times) override {
+    a_.EmitRepeated(module, op, times);
+    b_.EmitRepeated(module, op, times);
   }
 
  private:
@@ -147,8 +154,8 @@ void ValidateWorkload(const Workload& w) {
   CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
   CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
   CheckRange("--images", w.images, 0, 1 << 16);
-  CheckRange("--image-size height", w.image_height, 0, 1 << 20);
-  CheckRange("--image-size width", w.image_width, 0, 1 << 20);
+  CheckRange("--image-size height", w.image_height, 0, kMaxImageSide);
+  CheckRange("--image-size width", w.image_width, 0, kMaxImageSide);
   if ((w.image_height == 0) != (w.image_width == 0)) {
     throw BadInput("workload", "--image-size needs both a height and a width");
   }

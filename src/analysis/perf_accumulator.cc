@@ -126,7 +126,9 @@ Count PerfAccumulator::WeightBytes(size_t m, Count elements, int fallback) const
   return q * den == num ? q : q + Count(1);
 }
 
-void PerfAccumulator::Emit(ModuleId module, const Op& op) {
+void PerfAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t repeats) {
+  if (repeats <= 0) return;
+  const Count times = Count::FromSigned(repeats);
   auto m = static_cast<size_t>(module);
   const Count ab = Count::FromSigned(DTypeBytes(op.dtype));
 
@@ -143,6 +145,10 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
                 .kv_read = t.kv_read * ab,
                 .written = t.act_write * ab + t.index_write * Count(8)};
   Count flops = GetOpDef(op.kind).analytic(op).flops;
+  if (repeats != 1) {
+    bytes = bytes.Times(times);
+    flops *= times;
+  }
   if (!is_touched_[m]) {
     is_touched_[m] = 1;
     touched_.push_back(module);
@@ -177,7 +183,10 @@ void PerfAccumulator::Emit(ModuleId module, const Op& op) {
     r.in_bytes[k] = s.numel() * ab;
   }
   recs_.push_back(r);
-  if (options_.train) ops_.push_back(op);
+  if (options_.train) {
+    ops_.push_back(op);
+    times_.push_back(times);
+  }
 }
 
 PerfAccumulator::Call PerfAccumulator::TakeCall() {
@@ -239,6 +248,7 @@ PerfAccumulator::Call PerfAccumulator::TakeCall() {
   if (options_.train) ProcessTraining(producers);
   recs_.clear();
   ops_.clear();
+  times_.clear();
   call_ = CallPerf{};
   return out;
 }
@@ -315,6 +325,9 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
 
     const OpGradDef& def = GetGradDef(op.kind);
     OpCost b = def.backward_cost(op, g);
+    const Count times = times_[i];
+    b.macs *= times;
+    b.flops *= times;
     own_[m].backward_macs += b.macs;
     own_[m].backward_flops += b.flops;
     train_.backward_macs += b.macs;
@@ -327,7 +340,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) +
                     WeightBytes(m, t.weight_read, ab) +
                     Bytes(t.index_read + t.index_write, 8);
-      train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes);
+      train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes * times);
     }
 
     SavedSet s = def.saved_tensors(op, g);
@@ -335,18 +348,22 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       if (!(s.inputs & (1u << k)) || IsParamInput(op, k)) continue;  // weights are not activations
       const Shape& sh = op.in[static_cast<size_t>(k)];
       int p = producers.Of(sh, i);
+      // Every execution of a loop body saves its own copy.
       if (p >= 0) {
-        items.push_back({static_cast<uint64_t>(p), out_bytes(static_cast<size_t>(p)), i, false});
+        items.push_back(
+            {static_cast<uint64_t>(p), out_bytes(static_cast<size_t>(p)) * times_[static_cast<size_t>(p)], i, false});
       } else {
         uint64_t id = sh.tensor_id();
         uint64_t key = id != 0 ? (uint64_t{1} << 61) | (id & ~kConstantTensorBit) : unique++;
-        items.push_back({key, Bytes(sh.numel(), DTypeBytes(op.dtype)), i, false});
+        items.push_back({key, Bytes(sh.numel(), DTypeBytes(op.dtype)) * times, i, false});
       }
     }
-    if (s.output) items.push_back({static_cast<uint64_t>(i), out_bytes(i), i, false});
+    if (s.output) items.push_back({static_cast<uint64_t>(i), out_bytes(i) * times, i, false});
     bool stats_kept = op.kind == OpKind::kAttention;
-    if (s.f32_extra > Count(0)) items.push_back({unique++, Bytes(s.f32_extra, 4), i, stats_kept});
-    if (s.index_extra > Count(0)) items.push_back({unique++, Bytes(s.index_extra, 8), i, false});
+    if (s.f32_extra > Count(0))
+      items.push_back({unique++, Bytes(s.f32_extra, 4) * times, i, stats_kept});
+    if (s.index_extra > Count(0))
+      items.push_back({unique++, Bytes(s.index_extra, 8) * times, i, false});
   }
 
   // --recompute none: every saved tensor once; charged to the module of its first saver.
@@ -409,7 +426,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
   for (Count c : full_block) train_.recompute_peak[2] = std::max(train_.recompute_peak[2], c);
   for (size_t i = 0; i < n; ++i) {
     if (inst[i] < 0) continue;
-    Count f = GetOpDef(outs[i].kind).analytic(outs[i]).flops;
+    Count f = GetOpDef(outs[i].kind).analytic(outs[i]).flops * times_[i];
     train_.recompute_flops[2] += f;
     if (!IsContraction(outs[i].kind)) train_.recompute_flops[1] += f;
   }

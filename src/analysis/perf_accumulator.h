@@ -29,7 +29,11 @@ struct PerfOptions {
 class PerfAccumulator : public OpSink {
  public:
   PerfAccumulator(const ModuleTree& tree, const PerfOptions& options);
-  void Emit(ModuleId module, const Op& op) override;
+  void Emit(ModuleId module, const Op& op) override { EmitRepeated(module, op, 1); }
+  /// A loop body's op run `times` times, in closed form: bytes, FLOPs, time and (training)
+  /// backward and saved bytes scale by `times`; liveness sees one execution (the body's tensors
+  /// of one iteration are live at a time).
+  void EmitRepeated(ModuleId module, const Op& op, int64_t times) override;
 
   /// The figures of one traced call: per module (touched ones, by id) and in total.
   struct Call {
@@ -76,6 +80,7 @@ class PerfAccumulator : public OpSink {
   std::vector<ModulePerf> own_;      ///< committed own figures (not aggregated)
   std::vector<Rec> recs_;            ///< the current call, one record per op
   std::vector<Op> ops_;              ///< the current call's ops, kept in training only
+  std::vector<Count> times_;         ///< with ops_: executions of each (loop bodies: > 1)
   std::vector<ModulePerf> pending_;  ///< the current call's per-module figures
   std::vector<ModuleId> touched_;    ///< modules with pending figures, each once
   std::vector<uint8_t> is_touched_;

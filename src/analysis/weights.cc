@@ -74,23 +74,45 @@ WeightsProfile AnalyzeWeights(const TensorSet& set) {
       [](const DtypeWeights& a, const DtypeWeights& b) { return a.stats.bytes > b.stats.bytes; });
 
   // Sorted names visit every module after its parent and before the next sibling.
-  std::stable_sort(order.begin(), order.end(), [](const TensorInfo* a, const TensorInfo* b) {
+  auto natural = [](const TensorInfo* a, const TensorInfo* b) {
     return NaturalLess(a->tree_name(), b->tree_name());
-  });
-  std::unordered_map<std::string, size_t> index;
+  };
+  if (!std::is_sorted(order.begin(), order.end(), natural)) {
+    std::stable_sort(order.begin(), order.end(), natural);
+  }
+  // In this order a module's tensors are contiguous (names compare component by component), so
+  // a module path that differs from the previous tensor's past their shared leading components
+  // is new: no lookup (a hash map of every prefix took seconds for 10^6 tensors).
+  std::string_view last;      // the previous tensor's module path
+  std::vector<size_t> chain;  // its modules, outermost first
   for (const TensorInfo* t : order) {
-    std::string module = ParentPath(t->tree_name());
-    if (module.empty()) continue;
-    // Every prefix of the module path, outermost first.
-    size_t pos = 0;
-    for (int depth = 1;; ++depth) {
-      size_t dot = module.find('.', pos);
-      auto [it, added] = index.emplace(module.substr(0, dot), p.modules.size());
-      if (added) p.modules.push_back(ModuleWeights{it->first, depth, {}});
-      p.modules[it->second].stats.Add(*t);
-      if (dot == std::string::npos) break;
+    std::string_view name = t->tree_name();
+    size_t end = name.rfind('.');
+    if (end == std::string_view::npos || end == 0) continue;
+    std::string_view module = name.substr(0, end);
+    // Components of `module` equal to the previous path's: keep their chain entries.
+    size_t keep = 0, pos = 0;
+    for (;;) {
+      size_t dot = std::min(module.find('.', pos), module.size());
+      if (keep >= chain.size() || dot > last.size() || module.substr(0, dot) != last.substr(0, dot) ||
+          (dot < last.size() && last[dot] != '.')) {
+        break;
+      }
+      ++keep;
+      if (dot == module.size()) break;
       pos = dot + 1;
     }
+    chain.resize(keep);
+    pos = 0;
+    for (size_t k = 0; k < keep; ++k) pos = std::min(module.find('.', pos), module.size()) + 1;
+    for (int depth = static_cast<int>(keep) + 1; pos <= module.size(); ++depth) {
+      size_t dot = std::min(module.find('.', pos), module.size());
+      chain.push_back(p.modules.size());
+      p.modules.push_back(ModuleWeights{std::string(module.substr(0, dot)), depth, {}});
+      pos = dot + 1;
+    }
+    for (size_t id : chain) p.modules[id].stats.Add(*t);
+    last = module;
   }
   return p;
 }

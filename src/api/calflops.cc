@@ -2,6 +2,8 @@
 #include "calflops/calflops.h"
 
 #include <cstdio>
+#include <iostream>
+#include <sstream>
 #include <memory>
 #include <optional>
 
@@ -15,6 +17,9 @@
 #include "archs/arch_registry.h"
 #include "model/active_params.h"
 #include "model/error.h"
+#include "model/input_files.h"
+#include "model/printable.h"
+#include "api/output_file.h"
 #include "ops/autograd.h"
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
@@ -166,7 +171,9 @@ void WritePerfOpTable(std::ostream& out) {
   }
 }
 
-void WriteReport(const Options& o, std::ostream& out) {
+namespace {
+
+void WriteReportUnescaped(const Options& o, std::ostream& out) {
   Analysis a;
   Run(o, a);
   const ReportFormat* format = FindReportFormat(o.format);  // checked by ValidateOptions
@@ -185,6 +192,31 @@ void WriteReport(const Options& o, std::ostream& out) {
                         .detailed = o.detailed,
                         .memory_detail = o.memory_detail};
   format->write(report, display, out);
+}
+
+/// The report, rendered whole and then escaped once: no writer can let a terminal escape from
+/// the input through (JSON escapes its strings itself; this changes nothing there). One buffer:
+/// a 10^6-tensor weights report is hundreds of megabytes.
+std::string RenderReport(const Options& o) {
+  std::ostringstream text;
+  WriteReportUnescaped(o, text);
+  std::string s = std::move(text).str();
+  if (IsPrintableText(s)) return s;
+  return PrintableText(s);
+}
+
+}  // namespace
+
+void WriteReport(const Options& o, std::ostream& out) { out << RenderReport(o); }
+
+void WriteReportTo(const Options& o, const std::string& output) {
+  InputFileLog inputs;
+  std::string report = RenderReport(o);
+  if (output.empty()) {
+    std::cout << report;
+  } else {
+    WriteOutputFile(output, report, inputs.files());
+  }
 }
 
 std::vector<std::string> ReportFormats() {

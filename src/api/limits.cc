@@ -1,5 +1,6 @@
 // The named limits in one table: `calflops --list-limits` prints it and docs/limits.md embeds it
 // (a test keeps the two equal). A reader that adds a limit adds its row here.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -7,12 +8,15 @@
 #include "archs/moe/sparse_moe_block.h"
 #include "calflops/calflops.h"
 #include "model/error.h"
+#include "model/image_limits.h"
 #include "model/module_tree.h"
 #include "model/shape.h"
 #include "model/workload.h"
 #include "readers/byte_reader.h"
 #include "readers/gguf/gguf_reader.h"
+#include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
+#include "readers/onnx/graph_inference.h"
 #include "readers/onnx/onnx_model.h"
 #include "readers/onnx/tensor_info.h"
 #include "report/report_model.h"
@@ -27,6 +31,11 @@ struct Limit {
 };
 
 std::string Num(u128 v) { return Count::FromU128(v).ToString(); }
+std::string Range(double lo, double hi) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.6g .. %.6g", lo, hi);
+  return b;
+}
 
 std::vector<Limit> Limits() {
   return {
@@ -60,8 +69,20 @@ std::vector<Limit> Limits() {
       {"onnx::kMaxOnnxRank", Num(onnx::kMaxOnnxRank), "dimensions of one ONNX tensor"},
       {"onnx::kMaxOnnxDim", Num(onnx::kMaxOnnxDim), "one ONNX dimension"},
       {"onnx::kMaxGraphDepth", Num(onnx::kMaxGraphDepth), "nesting of ONNX subgraphs (If, Loop, Scan)"},
+      {"onnx::kMaxInferredNodes", Num(onnx::kMaxInferredNodes),
+       "ONNX node inferences: main-graph nodes, subgraph bodies once per node, function bodies "
+       "once per call (trip counts multiply costs, never work)"},
       {"onnx::kMaxFoldElements", Num(onnx::kMaxFoldElements),
        "elements of an ONNX tensor whose values shape inference computes"},
+      {"kMaxImageSide", Num(kMaxImageSide),
+       "pixels on one side of an image: image_size, patch_size, --image-size, "
+       "image_grid_pinpoints"},
+      {"kMinMemoryGib .. kMaxMemoryGib", Range(kMinMemoryGib, kMaxMemoryGib),
+       "a device profile's memory_gib (one byte and up)"},
+      {"kMinBandwidthGbS .. kMaxBandwidthGbS", Range(kMinBandwidthGbS, kMaxBandwidthGbS),
+       "a device profile's memory_bandwidth_gb_s (one byte per second and up)"},
+      {"kMinPeakTflops .. kMaxPeakTflops", Range(kMinPeakTflops, kMaxPeakTflops),
+       "a device profile's peak_tflops (one FLOP per second and up)"},
       {"kMaxTokens", Num(kMaxTokens),
        "--batch-size, --seq-len, --prompt-tokens, and prompt + new tokens"},
       {"kMaxSteps", Num(kMaxSteps), "--max-new-tokens (generation steps)"},

@@ -5,7 +5,10 @@
 // (analysis/analyze.h; exit code 2, as bad input), which the API runs before loading the model.
 #include "calflops/option_table.h"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 
 #include "model/error.h"
@@ -29,12 +32,15 @@ int64_t Int(std::string_view v) {
 }
 
 double Real(std::string_view v) {
+  // strtod, not stod: stod throws on underflow, so 1e-320 (a number, merely tiny) would read as
+  // "not a number". Overflow is reported as what it is; each option then checks its own range.
   std::string s(v);
-  try {
-    size_t used = 0;
-    double x = std::stod(s, &used);
-    if (used == s.size()) return x;
-  } catch (...) {
+  errno = 0;
+  char* end = nullptr;
+  double x = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? 0 : std::strtod(s.c_str(), &end);
+  if (end && end == s.c_str() + s.size()) {
+    if (errno == ERANGE && std::isinf(x)) throw BadValue{"number out of range, got " + Quote(v)};
+    return x;
   }
   throw BadValue{"expected a number, got " + Quote(v)};
 }
@@ -262,7 +268,12 @@ const std::vector<OptionSpec>& Table() {
       {.name = "zero", .value_name = "Z",
        .help = "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
        .kinds = kAnyArchitecture, .modes = kTrainMode,
-       .parse = [](Options& o, std::string_view v) { o.zero = static_cast<int>(std::clamp<int64_t>(Int(v), -1, 4)); },
+       .parse =
+           [](Options& o, std::string_view v) {
+             int64_t z = Int(v);  // checked before narrowing: 2^32 + 3 is not 3
+             if (z < 0 || z > 3) throw BadValue{"must be 0, 1, 2 or 3, got " + std::string(v)};
+             o.zero = static_cast<int>(z);
+           },
        .check = [](const Options& o) { Range(o.zero, 0, 3); },
        .is_set = Set<&Options::zero>},
       {.name = "dp", .value_name = "N",

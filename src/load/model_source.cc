@@ -1,6 +1,10 @@
 #include "load/model_source.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +12,7 @@
 #include <span>
 
 #include "model/error.h"
+#include "model/input_files.h"
 #include "readers/byte_reader.h"
 #include "readers/file_bytes.h"
 #include "readers/gguf/gguf_reader.h"
@@ -24,9 +29,21 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t kSniffBytes = 64;
 
+/// Whether a file the tool looks for is there. Noted as an input whatever the answer (--output
+/// may not create it either). Something by that name that is not a regular file (a directory,
+/// FIFO, device, broken or looping link) is an error, never silently absent.
 bool IsFile(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
+  NoteInputFile(p.string());
+  struct stat st;
+  if (::lstat(p.c_str(), &st) != 0) return false;  // nothing by that name
+  if (::stat(p.c_str(), &st) != 0) {
+    throw BadInput(p.string(), std::string("is a link that cannot be followed: ") + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw BadInput(p.string(), S_ISDIR(st.st_mode) ? "is a directory, expected a file"
+                                                   : "is not a regular file (a FIFO, socket or device)");
+  }
+  return true;
 }
 
 /// The config.json in the same directory as a weights file, if there is one.
@@ -107,6 +124,20 @@ constexpr Detector kDetectors[] = {
 
 ModelSource LoadFile(const std::string& path, const ReadOptions& options) {
   std::vector<uint8_t> prefix = ReadFileRange(path, 0, kSniffBytes);
+  // JSON may start with any amount of whitespace: when the whole prefix is whitespace, append the
+  // first byte that is not (read in blocks, never past the config limit), for SniffJson to see.
+  auto is_ws = [](uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; };
+  if (prefix.size() == kSniffBytes && std::all_of(prefix.begin(), prefix.end(), is_ws)) {
+    for (uint64_t at = kSniffBytes; at < kMaxConfigBytes; at += 65536) {
+      std::vector<uint8_t> block = ReadFileRange(path, at, 65536);
+      auto it = std::find_if_not(block.begin(), block.end(), is_ws);
+      if (it != block.end()) {
+        prefix.push_back(*it);
+        break;
+      }
+      if (block.size() < 65536) break;
+    }
+  }
   for (const Detector& d : kDetectors) {
     if (d.sniff(prefix)) return d.load(path, options);
   }
@@ -134,9 +165,10 @@ ModelSource LoadDirectory(const std::string& dir, const ReadOptions& options) {
     s.weights = ReadSafetensorsFile((d / "model.safetensors").string(), options);
   } else {
     std::vector<std::string> files;
+    NoteInputFile(d.string(), ".safetensors");  // a scan: any *.safetensors here would be read
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(d, ec)) {
-      if (e.path().extension() == ".safetensors" && IsFile(e.path()))
+      if (e.path().extension() == ".safetensors" && IsFile(e.path()))  // throws for a non-file
         files.push_back(e.path().string());
     }
     std::sort(files.begin(), files.end());
@@ -164,6 +196,7 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
     return s;
   }
   std::error_code ec;
+  NoteInputFile(model);
   if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
   if (fs::exists(model, ec)) return LoadFile(model, options);
   bool looks_like_path =

@@ -59,13 +59,15 @@ namespace {
 /// Collects the fused attention ops of a probe call.
 class AttentionProbe : public OpSink {
  public:
-  void Emit(ModuleId module, const Op& op) override {
-    if (op.kind != OpKind::kAttention) return;
+  void Emit(ModuleId module, const Op& op) override { EmitRepeated(module, op, 1); }
+  /// A loop body's attention, `times` executions with a cache each: counted in closed form.
+  void EmitRepeated(ModuleId module, const Op& op, int64_t times) override {
+    if (op.kind != OpKind::kAttention || times <= 0) return;
     const Shape& q = op.in[0];
     const Shape& k = op.in[1];
     const Shape& v = op.in[2];
     if (k[2] <= q[2]) return;  // no cache: as many keys as queries (an encoder, a vision tower)
-    int64_t per_token = KvElements(k[1], k[3], v[1], v[3]);
+    int64_t per_token = KvElements(times, KvElements(k[1], k[3], v[1], v[3]), 0, 0);
     for (auto& s : specs)
       if (s.module == module) {
         s.elements_per_token = KvElements(1, s.elements_per_token, 1, per_token);

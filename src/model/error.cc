@@ -1,12 +1,10 @@
 #include "model/error.h"
+#include "model/printable.h"
 
 #include <cstdio>
 
 namespace calflops {
-namespace {
 
-/// Length of the well-formed UTF-8 sequence starting at s[i], or 0 (RFC 3629: no overlong
-/// forms, no surrogates, nothing above U+10FFFF).
 size_t Utf8Length(std::string_view s, size_t i) {
   auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = at(i);
@@ -22,12 +20,28 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return n;
 }
 
-void AppendEscaped(std::string& out, std::string_view s) {
+namespace {
+
+/// `keep_layout`: newlines and tabs pass (a report's lines), everything else as below.
+void AppendEscaped(std::string& out, std::string_view s, bool keep_layout = false) {
   for (size_t i = 0; i < s.size(); ++i) {
     char ch = s[i];
     auto c = static_cast<unsigned char>(ch);
+    if (keep_layout && (c == '\n' || c == '\t')) {
+      out += ch;
+      continue;
+    }
     if (c >= 0x80) {
-      if (size_t n = Utf8Length(s, i)) {
+      size_t n = Utf8Length(s, i);
+      if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        // U+0080..U+009F: the C1 controls (CSI is U+009B), escaped like the C0 ones.
+        char b[8];
+        std::snprintf(b, sizeof b, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+        out += b;
+        ++i;
+        continue;
+      }
+      if (n) {
         out.append(s.substr(i, n));
         i += n - 1;
         continue;
@@ -50,6 +64,26 @@ void AppendEscaped(std::string& out, std::string_view s) {
 }
 
 }  // namespace
+
+bool IsPrintableText(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c == '\n' || c == '\t') continue;
+    size_t n = c >= 0x80 ? Utf8Length(s, i) : 0;
+    if (n == 0 || (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)) return false;
+    i += n - 1;
+  }
+  return true;
+}
+
+std::string PrintableText(std::string_view s) {
+  if (IsPrintableText(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  AppendEscaped(out, s, true);
+  return out;
+}
 
 std::string OneLine(std::string_view s, size_t max_bytes) {
   std::string out;

@@ -14,13 +14,16 @@ OpCost Attention(const Op& op) {
   Count sk = Count::FromSigned(v[2]), dv = Count::FromSigned(v[3]);
   Count scores = b * h * sq * sk;
   Count macs = scores * d + scores * dv;
-  Count flops = 2 * macs + scores /* scale */ + b * h * sq * (5 * sk - 2) /* softmax */;
+  // No keys (Sk = 0): no scores, no softmax; "5 Sk - 2" must not go below 0.
+  Count softmax = sk == Count(0) ? Count(0) : b * h * sq * (5 * sk - 2);
+  Count flops = 2 * macs + scores /* scale */ + softmax;
   if (op.attr) flops += scores;  // additive mask
   return {macs, flops};
 }
 
 /// x cos + rotate_half(x) sin on the rotated features: 2 multiplies and 1 add each.
 OpCost Rotary(const Op& op) {
+  if (op.attr2 <= 0) return {0, 0};  // zero-width rows: an empty tensor
   Count rows = op.in[0].numel() / Count::FromSigned(op.attr2);
   return {0, 3 * rows * Count::FromSigned(op.attr)};
 }

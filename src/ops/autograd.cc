@@ -12,8 +12,9 @@ Count N(const Op& op) { return op.out.numel(); }
 Count In(const Op& op, int i) { return op.in[static_cast<size_t>(i)].numel(); }
 bool Binary(const Op& op) { return op.n_in >= 2; }
 
-/// Summing a broadcast gradient back to an operand's shape: one add per extra element.
-Count Reduce(const Op& op, int i) { return N(op) - In(op, i); }
+/// Summing a broadcast gradient back to an operand's shape: one add per extra element. An
+/// operand larger than the output (size 1 broadcast to an empty dimension) needs none.
+Count Reduce(const Op& op, int i) { return N(op) > In(op, i) ? N(op) - In(op, i) : Count(0); }
 
 // ---- contractions
 
@@ -87,11 +88,13 @@ OpCost MeanBwd(const Op& op, const GradNeeds& g) {
   return {0, g.input[0] ? In(op, 0) : Count(0)};  // dY / n, broadcast
 }
 
-Count Rows(const Op& op) { return In(op, 0) / Count::FromSigned(op.attr); }
-Count Width(const Op& op) { return Count::FromSigned(op.attr); }
+/// Rows of `attr` elements; zero-width rows (an empty tensor) are no rows, never a division by 0.
+Count Rows(const Op& op) { return op.attr <= 0 ? Count(0) : In(op, 0) / Count::FromSigned(op.attr); }
+Count Width(const Op& op) { return Count::FromSigned(op.attr < 0 ? 0 : op.attr); }
 
 OpCost SoftmaxBwd(const Op& op, const GradNeeds& g) {
   if (!g.input[0]) return {0, 0};
+  if (Width(op) == Count(0)) return {0, 0};
   return {0, Rows(op) * (4 * Width(op) - 1)};  // y * (dY - sum(dY * y)): mul, sum, sub, mul
 }
 
@@ -176,7 +179,8 @@ SavedSet RmsNormSaved(const Op& op, const GradNeeds& g) {
 SavedSet AttentionSaved(const Op& op, const GradNeeds& g) {
   if (!g.any()) return {};
   const Shape& q = op.in[0];
-  Count lse = q.numel() / Count::FromSigned(q[3]);  // B x H x Sq log-sum-exp
+  // B x H x Sq log-sum-exp (head size 0: an empty q, nothing kept)
+  Count lse = q[3] <= 0 ? Count(0) : q.numel() / Count::FromSigned(q[3]);
   return {.inputs = 7, .output = true, .f32_extra = lse};
 }
 

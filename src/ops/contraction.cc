@@ -33,14 +33,15 @@ OpCost MatMul(const Op& op) {
 
 OpCost Conv(const Op& op) {
   // Each output element reads Cin/groups x prod(kernel) weights = numel(weight) / Cout.
-  Count per_out = op.in[1].numel() / Count::FromSigned(op.in[1][0]);
+  // A weight with no output channels (Cout = 0) is empty: nothing per output, no division by 0.
+  Count per_out = op.in[1][0] <= 0 ? Count(0) : op.in[1].numel() / Count::FromSigned(op.in[1][0]);
   Count macs = op.out.numel() * per_out;
   return {macs, 2 * macs + (op.attr ? op.out.numel() : Count(0))};
 }
 
 OpCost ConvTranspose(const Op& op) {
   // Each input element scatters into (Cout / groups) x prod(kernel) outputs: weight (Cin, ...).
-  Count per_in = op.in[1].numel() / Count::FromSigned(op.in[1][0]);
+  Count per_in = op.in[1][0] <= 0 ? Count(0) : op.in[1].numel() / Count::FromSigned(op.in[1][0]);
   Count macs = op.in[0].numel() * per_in;
   return {macs, 2 * macs + (op.attr ? op.out.numel() : Count(0))};
 }

@@ -4,19 +4,23 @@
 namespace calflops {
 namespace {
 
+/// a - b, or 0: a reduction over an empty axis has more outputs than inputs (ReduceSum of a
+/// (4, 0) tensor gives four zeros) and costs nothing.
+Count Minus(Count a, Count b) { return a > b ? a - b : Count(0); }
+
 /// Mean of n values: n - 1 adds and one divide = n FLOPs per output, so input elements in all.
 OpCost Mean(const Op& op) { return {0, op.in[0].numel()}; }
 
 /// Sum of n values: n - 1 adds per output.
-OpCost Sum(const Op& op) { return {0, op.in[0].numel() - op.out.numel()}; }
+OpCost Sum(const Op& op) { return {0, Minus(op.in[0].numel(), op.out.numel())}; }
 
 Count In(const Op& op) { return op.in[0].numel(); }
 Count Out(const Op& op) { return op.out.numel(); }
 
 /// n - 1 compares (or multiplies) per output.
-OpCost PairwisePerOutput(const Op& op) { return {0, In(op) - Out(op)}; }
+OpCost PairwisePerOutput(const Op& op) { return {0, Minus(In(op), Out(op))}; }
 /// One elementwise op per input, then n - 1 adds per output.
-OpCost MapThenSum(const Op& op) { return {0, 2 * In(op) - Out(op)}; }
+OpCost MapThenSum(const Op& op) { return {0, Minus(2 * In(op), Out(op))}; }
 /// ReduceL2: square, add, sqrt per output.
 OpCost L2(const Op& op) { return {0, 2 * In(op)}; }
 /// ReduceLogSum: n - 1 adds and one log per output.
@@ -35,7 +39,7 @@ OpCost TopK(const Op& op) {
   Count n = Count::FromSigned(op.in[0].back());
   Count k = Count::FromSigned(op.attr);
   Count rows = op.in[0].leading(1);
-  if (k == Count(0)) return {0, 0};
+  if (k == Count(0) || k > n) return {0, 0};  // k > n: no such selection (an empty axis)
   return {0, rows * (k * (2 * n - k - 1) / 2)};
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "model/error.h"
+#include "model/input_files.h"
 
 namespace calflops {
 namespace {
@@ -25,6 +26,7 @@ int OpenRegular(const std::string& path, uint64_t* size) {
   // O_NONBLOCK: opening a named pipe (or a terminal) for reading would otherwise wait for a
   // writer forever, before the S_ISREG check below could refuse it. It changes nothing for the
   // reads of a regular file.
+  NoteInputFile(path);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) throw BadInput(path, "no such file");

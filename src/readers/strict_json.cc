@@ -1,5 +1,7 @@
 #include "readers/strict_json.h"
 
+#include <functional>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -94,12 +96,22 @@ class StrictSax {
 
 }  // namespace
 
-json ParseStrictJson(std::string_view text, const std::string& source, uint64_t base_offset) {
-  json result;
-  StrictSax sax(result, text, source, base_offset);
+namespace {
+
+void RefuseNul(std::string_view text, const std::string& source, uint64_t base_offset) {
+  // nlohmann's lexer takes a NUL byte for the end of the input: bytes after one would be ignored.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw BadInput(source + ": offset " + std::to_string(base_offset + nul),
+                   "invalid JSON: a NUL byte, which JSON text never holds");
+  }
+}
+
+/// Runs `parse` and turns nlohmann's exceptions into located bad-input errors.
+template <class Parse>
+void Located(std::string_view text, const std::string& source, uint64_t base_offset, Parse parse) {
+  RefuseNul(text, source, base_offset);
   try {
-    json::sax_parse(text.begin(), text.end(), &sax);
-    return result;
+    parse();
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
@@ -114,6 +126,121 @@ json ParseStrictJson(std::string_view text, const std::string& source, uint64_t 
     throw BadInput(source,
                    "invalid JSON: " + (end == std::string::npos ? what : what.substr(end + 2)));
   }
+}
+
+/// A top-level object member by member: each member's value is built (StrictSax, so nested
+/// keys are checked) and handed over, then dropped. `top_object` ends false when the text is
+/// not an object; members are then not reported.
+class MemberSax {
+ public:
+  MemberSax(std::string_view text, const std::string& source, uint64_t base_offset,
+            const std::function<void(std::string& key, json& value)>& member)
+      : text_(text), source_(source), base_(base_offset), member_(member) {}
+
+  bool top_object = false;
+
+  bool null() { return Scalar([&](StrictSax& s) { return s.null(); }); }
+  bool boolean(bool v) { return Scalar([&](StrictSax& s) { return s.boolean(v); }); }
+  bool number_integer(json::number_integer_t v) {
+    return Scalar([&](StrictSax& s) { return s.number_integer(v); });
+  }
+  bool number_unsigned(json::number_unsigned_t v) {
+    return Scalar([&](StrictSax& s) { return s.number_unsigned(v); });
+  }
+  bool number_float(json::number_float_t v, const std::string& str) {
+    return Scalar([&](StrictSax& s) { return s.number_float(v, str); });
+  }
+  bool string(std::string& v) { return Scalar([&](StrictSax& s) { return s.string(v); }); }
+  bool binary(json::binary_t& v) { return Scalar([&](StrictSax& s) { return s.binary(v); }); }
+  bool start_object(std::size_t n) {
+    if (depth_++ == 0) {
+      top_object = true;
+      return true;
+    }
+    if (depth_ == 2) Begin();
+    return sax_->start_object(n);
+  }
+  bool key(std::string& k) {
+    if (depth_ == 1) {
+      key_ = std::move(k);
+      return true;
+    }
+    return sax_->key(k);
+  }
+  bool end_object() {
+    if (--depth_ == 0) return true;
+    bool ok = sax_->end_object();
+    if (depth_ == 1) End();
+    return ok;
+  }
+  bool start_array(std::size_t n) {
+    if (depth_++ == 0) return false;  // not an object: the caller reports it
+    if (depth_ == 2) Begin();
+    return sax_->start_array(n);
+  }
+  bool end_array() {
+    --depth_;
+    bool ok = sax_->end_array();
+    if (depth_ == 1) End();
+    return ok;
+  }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& e) {
+    throw e;
+  }
+
+ private:
+  template <class F>
+  bool Scalar(F f) {
+    if (depth_ == 0) return false;  // a scalar document: not an object
+    if (depth_ == 1) {
+      Begin();
+      bool ok = f(*sax_);
+      End();
+      return ok;
+    }
+    return f(*sax_);
+  }
+  void Begin() {
+    value_ = json();
+    sax_.emplace(value_, text_, source_, base_);
+  }
+  void End() {
+    sax_.reset();
+    member_(key_, value_);
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  uint64_t base_;
+  const std::function<void(std::string&, json&)>& member_;
+  int depth_ = 0;
+  std::string key_;
+  json value_;
+  std::optional<StrictSax> sax_;
+};
+
+}  // namespace
+
+json ParseStrictJson(std::string_view text, const std::string& source, uint64_t base_offset) {
+  json result;
+  Located(text, source, base_offset, [&] {
+    StrictSax sax(result, text, source, base_offset);
+    json::sax_parse(text.begin(), text.end(), &sax);
+  });
+  return result;
+}
+
+bool ForEachStrictJsonMember(std::string_view text, const std::string& source,
+                             uint64_t base_offset,
+                             const std::function<void(std::string& key, json& value)>& member) {
+  bool top_object = false;
+  Located(text, source, base_offset, [&] {
+    MemberSax sax(text, source, base_offset, member);
+    json::sax_parse(text.begin(), text.end(), &sax);
+    top_object = sax.top_object;
+  });
+  return top_object;
 }
 
 }  // namespace calflops

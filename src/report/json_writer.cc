@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "model/printable.h"
+
 namespace calflops {
 
 std::string JsonWriter::Escape(std::string_view s) {
@@ -12,9 +14,21 @@ std::string JsonWriter::Escape(std::string_view s) {
   size_t run = 0;  // start of the run of characters copied as they are
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') continue;
+    size_t n = c >= 0x80 ? Utf8Length(s, i) : 0;
+    bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (n && !c1) {  // well-formed UTF-8 that is not a C1 control: as it is
+      i += n - 1;
+      continue;
+    }
     o.append(s, run, i - run);
-    run = i + 1;
+    run = i + (c1 ? 2 : 1);
+    if (c1) c = static_cast<unsigned char>(s[i + 1]);
+    if (c1) ++i;
+    if (c >= 0x80 && !c1) {  // not UTF-8: JSON text cannot carry the byte
+      o += "\\ufffd";
+      continue;
+    }
     switch (c) {
       case '"': o += "\\\""; break;
       case '\\': o += "\\\\"; break;

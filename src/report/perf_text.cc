@@ -1,13 +1,25 @@
 #include "report/perf_text.h"
 
+#include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace calflops {
 namespace {
 
+/// printf of one double, for display. Whatever the inputs (a valid but absurd device profile,
+/// a huge workload), a figure prints in a few characters: fixed notation ("%.3f") switches to
+/// "%.3e" from 10^15 on, and a value that is not finite prints as "n/a", never "inf" or "-nan".
 std::string Format(const char* fmt, double v) {
+  if (!std::isfinite(v)) return "n/a";
+  std::string f = fmt;
+  if (std::fabs(v) >= 1e15) {
+    auto at = f.find("%.");
+    auto conv = f.find('f', at);
+    if (at != std::string::npos && conv != std::string::npos) f.replace(at, conv + 1 - at, "%.3e");
+  }
   char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
+  std::snprintf(buf, sizeof buf, f.c_str(), v);
   return buf;
 }
 
@@ -157,9 +169,10 @@ void WriteLatencySection(const ReportModel& r, std::ostream& out) {
     if (mp.roofline.time_s <= 0) return;
     Count bytes = mp.traffic.total();
     double ai = bytes > Count(0) ? mp.flops.ToDouble() / bytes.ToDouble() : 0;
-    std::snprintf(buf, sizeof buf, "%-58s %12s %8s %10.1f\n",
+    std::snprintf(buf, sizeof buf, "%-58s %12s %8s %10s\n",
                   RowName(p.tree, id, depth, count).c_str(),
-                  HumanSeconds(mp.roofline.time_s).c_str(), mp.roofline.Bound(), ai);
+                  HumanSeconds(mp.roofline.time_s).c_str(), mp.roofline.Bound(),
+                  Format("%.1f", ai).c_str());
     out << buf;
   });
   out << std::string(99, '-') << "\n";

@@ -34,8 +34,8 @@ void Tables(const char* name, int64_t past, int64_t tokens, int64_t pb, int64_t 
   Scope s(name);
   Tensor inv({pb, dim / 2, 1});
   for (int64_t i = 0; i < pb * (dim / 2); ++i)
-    inv.at(i) = 1.0 / std::pow(base, 2.0 * static_cast<double>(i % (dim / 2)) /
-                                         static_cast<double>(dim));
+    inv.at(i) =
+        1.0 / std::pow(base, 2.0 * static_cast<double>(i % (dim / 2)) / static_cast<double>(dim));
   Tensor pos({pb, 1, tokens});
   for (int64_t i = 0; i < pb * tokens; ++i) pos.at(i) = static_cast<double>(past + i % tokens);
   Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
@@ -52,7 +52,8 @@ std::string TinyGemma3Config::Keys() const {
   auto i = [](int64_t v) { return std::to_string(v); };
   std::string types;
   for (bool s : sliding)
-    types += std::string(types.empty() ? "" : ", ") + (s ? "\"sliding_attention\"" : "\"full_attention\"");
+    types += std::string(types.empty() ? "" : ", ") +
+             (s ? "\"sliding_attention\"" : "\"full_attention\"");
   return "\"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
          ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
          ", \"num_key_value_heads\": " + i(kv_heads) + ", \"head_dim\": " + i(head_dim) +
@@ -188,12 +189,13 @@ std::string TinyGemma3VlmConfig::ToJson() const {
   auto i = [](int64_t v) { return std::to_string(v); };
   const TinySiglipConfig& v = vision;
   return "{\"architectures\": [\"Gemma3ForConditionalGeneration\"], \"model_type\": \"gemma3\", "
-         "\"mm_tokens_per_image\": " + i(tokens_per_image) + ", \"text_config\": {" + text.Keys() +
+         "\"mm_tokens_per_image\": " +
+         i(tokens_per_image) + ", \"text_config\": {" + text.Keys() +
          "}, \"vision_config\": {\"hidden_size\": " + i(v.hidden) +
-         ", \"intermediate_size\": " + i(v.intermediate) + ", \"num_hidden_layers\": " +
-         i(v.layers) + ", \"num_attention_heads\": " + i(v.heads) + ", \"image_size\": " +
-         i(v.image) + ", \"patch_size\": " + i(v.patch) + ", \"num_channels\": " + i(v.channels) +
-         ", \"vision_use_head\": false}}";
+         ", \"intermediate_size\": " + i(v.intermediate) +
+         ", \"num_hidden_layers\": " + i(v.layers) + ", \"num_attention_heads\": " + i(v.heads) +
+         ", \"image_size\": " + i(v.image) + ", \"patch_size\": " + i(v.patch) +
+         ", \"num_channels\": " + i(v.channels) + ", \"vision_use_head\": false}}";
 }
 
 TinyGemma3Vlm::TinyGemma3Vlm(const TinyGemma3VlmConfig& c, std::string attn)
@@ -233,8 +235,8 @@ Tensor TinyGemma3Vlm::Forward(int64_t batch, int64_t tokens, int64_t images, int
     {
       Scope norm("mm_soft_emb_norm");
       Tensor var = Map(WithScalar(MeanLast(Binary(pooled, pooled, Mul)), 1e-6, Add), Rsqrt);
-      normed = Binary(Binary(pooled, var, Mul),
-                      WithScalar(Tensor::Random({e}, rng_), 1.0, Add), Mul);
+      normed =
+          Binary(Binary(pooled, var, Mul), WithScalar(Tensor::Random({e}, rng_), 1.0, Add), Mul);
     }
     MatMul(normed, Tensor::Random({e, c_.text.hidden}, rng_));  // features, scattered into x
   }

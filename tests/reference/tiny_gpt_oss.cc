@@ -37,9 +37,11 @@ std::string TinyGptOssConfig::ToJson() const {
   auto i = [](int64_t v) { return std::to_string(v); };
   std::string types;
   for (int64_t l = 0; l < layers; ++l)
-    types += std::string(l ? ", " : "") + (l % 2 == 0 ? "\"sliding_attention\"" : "\"full_attention\"");
+    types +=
+        std::string(l ? ", " : "") + (l % 2 == 0 ? "\"sliding_attention\"" : "\"full_attention\"");
   return "{\"architectures\": [\"GptOssForCausalLM\"], \"model_type\": \"gpt_oss\", "
-         "\"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
+         "\"hidden_size\": " +
+         i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
          ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
          ", \"num_key_value_heads\": " + i(kv_heads) + ", \"head_dim\": " + i(head_dim) +
          ", \"vocab_size\": " + i(vocab) + ", \"num_local_experts\": " + i(experts) +

@@ -2,10 +2,7 @@
 // (calflops/option_table.h), the library analyses, a writer writes. Exit codes: ExitCode.
 #include <CLI/CLI.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,17 +18,6 @@ using calflops::ExitCode;
 
 std::string Names(char short_name, std::string_view name) {
   return (short_name ? std::string("-") + short_name + "," : "") + "--" + std::string(name);
-}
-
-/// The tool never writes to its input: --output naming the model file itself is refused.
-void RefuseToOverwriteInput(const std::string& model, const std::string& output) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path input = model;
-  if (fs::is_directory(input, ec)) input /= "config.json";
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-    throw Error(ExitCode::kUsage, "--output", calflops::Quote(output, 256) + " is the input file");
-  }
 }
 
 /// --help, --list-models, ...: prints and exits.
@@ -105,15 +91,7 @@ int Main(int argc, char** argv) {
                                                                std::to_string(positional.size()));
   }
   o.model = positional[0];
-  if (!output.empty()) RefuseToOverwriteInput(o.model, output);
-  std::ostringstream report;
-  calflops::WriteReport(o, report);
-  if (output.empty()) {
-    std::cout << report.str();
-  } else {
-    std::ofstream f(output, std::ios::binary);
-    if (!f || !(f << report.str())) throw Error(ExitCode::kBadInput, output, "cannot write");
-  }
+  calflops::WriteReportTo(o, output);  // never over an input (src/api/output_file.h)
   return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "archs/clip/clip_params.h"
+#include "model/image_limits.h"
 
 #include "model/error.h"
 
@@ -33,8 +34,8 @@ ClipVisionParams ClipVisionParams::FromConfig(const Config& c, const ClipVisionP
   ClipVisionParams p = defaults;
   ReadEncoder(c, p.enc);
   p.channels = c.Int("num_channels", p.channels, 1, kMaxConfigDim);
-  p.image_size = c.Int("image_size", p.image_size, 1, kMaxConfigDim);
-  p.patch = c.Int("patch_size", p.patch, 1, kMaxConfigDim);
+  p.image_size = c.Int("image_size", p.image_size, 1, kMaxImageSide);
+  p.patch = c.Int("patch_size", p.patch, 1, kMaxImageSide);
   p.where = c.Where("image_size");
   if (p.patch > p.image_size) {
     throw BadInput(c.Where("patch_size"), "is " + std::to_string(p.patch) +

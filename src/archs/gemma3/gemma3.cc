@@ -117,8 +117,8 @@ std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
                                        std::to_string(p_.vision.image) +
                                        " pixels; pan-and-scan crops are not modelled");
   }
-  Count merged = Count::FromSigned(prompt - n) +
-                 Count::FromSigned(n) * Count::FromSigned(p_.tokens_per_image);
+  Count merged =
+      Count::FromSigned(prompt - n) + Count::FromSigned(n) * Count::FromSigned(p_.tokens_per_image);
   if (merged > Count::FromSigned(kMaxTokens)) {
     throw BadInput("workload", "the merged sequence of " + merged.ToString() +
                                    " tokens is above the limit of " + std::to_string(kMaxTokens));
@@ -182,8 +182,7 @@ void Gemma3::Forward(Tracer& t, const ForwardCall& c) const {
   }
 }
 
-std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls,
-                                   const BuildOptions& o) {
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
   return std::make_unique<Gemma3>(Gemma3Params::FromConfig(c), cls, o, ConfigDType(c));
 }
 
@@ -192,7 +191,8 @@ constexpr std::string_view kClasses[] = {"Gemma3ForConditionalGeneration"};
 }  // namespace
 
 const ArchEntry& Gemma3Arch() {
-  static const ArchEntry e{"gemma3", "Gemma 3 vision-language: SigLIP tower + pooled projector + Gemma 3",
+  static const ArchEntry e{"gemma3",
+                           "Gemma 3 vision-language: SigLIP tower + pooled projector + Gemma 3",
                            kClasses, Make};
   return e;
 }

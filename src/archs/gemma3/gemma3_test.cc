@@ -15,8 +15,8 @@ TEST(Gemma3, PublishedParameterCount) {
   uint64_t text = 262208ull * 3840 + 48 * layer + 3840;
   // SigLIP so400m at 896 / 14 (64 x 64 = 4096 patches), no pooling head: patch conv, positions,
   // 27 layers of q/k/v/out (with biases), fc1/fc2 (with biases), two LayerNorms; post_layernorm.
-  uint64_t vlayer = 4 * (1152ull * 1152 + 1152) + (1152ull * 4304 + 4304) +
-                    (4304ull * 1152 + 1152) + 4 * 1152;
+  uint64_t vlayer =
+      4 * (1152ull * 1152 + 1152) + (1152ull * 4304 + 4304) + (4304ull * 1152 + 1152) + 4 * 1152;
   uint64_t vision = (3ull * 14 * 14 * 1152 + 1152) + 4096ull * 1152 + 27 * vlayer + 2 * 1152;
   // Projector: mm_input_projection_weight 1152 x 3840 and the 1152-wide mm_soft_emb_norm.
   uint64_t projector = 1152ull * 3840 + 1152;

@@ -23,9 +23,8 @@ constexpr std::string_view kClasses[] = {"Gemma3ForCausalLM", "Gemma3TextModel"}
 }  // namespace
 
 const ArchEntry& Gemma3TextArch() {
-  static const ArchEntry e{"gemma3_text",
-                           "Gemma 3 text decoder (q/k norms, 5:1 sliding/global layers)",
-                           kClasses, Make};
+  static const ArchEntry e{
+      "gemma3_text", "Gemma 3 text decoder (q/k norms, 5:1 sliding/global layers)", kClasses, Make};
   return e;
 }
 

@@ -6,8 +6,8 @@ namespace {
 TEST(Gemma3Text, PublishedParameterCount) {
   // gemma-3-1b-it: 4 heads x 256 = 1024 wide q, 1 KV head (256); MLP 3 x 1152 x 6912; four
   // 1152-wide norms and the 256-wide q_norm / k_norm per layer; tied 262144 x 1152 embedding.
-  uint64_t layer = 1152ull * 1024 + 2 * 1152ull * 256 + 1024ull * 1152 + 3 * 1152ull * 6912 +
-                   4 * 1152 + 2 * 256;
+  uint64_t layer =
+      1152ull * 1024 + 2 * 1152ull * 256 + 1024ull * 1152 + 3 * 1152ull * 6912 + 4 * 1152 + 2 * 256;
   uint64_t total = 262144ull * 1152 + 26 * layer + 1152;
   // keras-hub's gemma3_1b / gemma3_instruct_1b presets publish 999,885,952.
   EXPECT_EQ(total, 999'885'952u);

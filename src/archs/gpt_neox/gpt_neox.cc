@@ -14,6 +14,8 @@
 #include "archs/nn/linear.h"
 #include "archs/nn/output_head.h"
 #include "model/error.h"
+#include "model/py_format.h"
+#include "model/py_format.h"
 
 namespace calflops {
 namespace {
@@ -39,7 +41,7 @@ struct NeoxParams {
     p.head_dim = p.hidden / p.n_heads;
     double pct = c.Float("rotary_pct", 0.25);
     if (!(pct >= 0.0 && pct <= 1.0)) {
-      throw BadInput(c.Where("rotary_pct"), "is " + std::to_string(pct) + ", expected [0, 1]");
+      throw BadInput(c.Where("rotary_pct"), "is " + PyFloatRepr(pct) + ", expected [0, 1]");
     }
     // int(head_size * rotary_pct), as GPTNeoXAttention computes rotary_ndims.
     p.rotary_dims = static_cast<int64_t>(static_cast<double>(p.head_dim) * pct);

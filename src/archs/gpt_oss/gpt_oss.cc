@@ -38,8 +38,7 @@ struct GptOssShape {
 class GptOssAttention : public SelfAttention {
  public:
   static std::shared_ptr<GptOssAttention> Build(ModuleTree& tree, ModuleId layer,
-                                                const LlamaParams& p, int64_t window,
-                                                DType dtype) {
+                                                const LlamaParams& p, int64_t window, DType dtype) {
     auto a = std::make_shared<GptOssAttention>();
     a->id_ = tree.Add(layer, "self_attn", "GptOssAttention");
     a->q_ = Linear::Build(tree, a->id_, "q_proj", p.hidden, p.q_dim(), p.qkv_bias, dtype);
@@ -66,7 +65,7 @@ class GptOssAttention : public SelfAttention {
     int64_t total = past + n;
     // eager_attention_forward: repeat_kv is free.
     Shape scores = t.MatMul(id_, q, Shape{b, h, d, total}, kTorch);
-    scores = t.Scalar(id_, OpKind::kMul, scores, kPyOperator);                     // * scaling
+    scores = t.Scalar(id_, OpKind::kMul, scores, kPyOperator);                         // * scaling
     scores = t.Binary(id_, OpKind::kAdd, scores, Shape{b, 1, n, total}, kPyOperator);  // + mask
     Shape combined{b, h, n, total + 1};  // torch.cat([scores, sinks expanded], -1)
     Shape max = t.ReduceLast(id_, OpKind::kReduceMax, combined, kTorch);
@@ -113,6 +112,7 @@ class GptOssMlp : public FeedForward {
     tree.AddParam(m->router_, "weight", Shape{e, hd}, dtype);
     tree.AddParam(m->router_, "bias", Shape{e}, dtype);
     m->experts_ = tree.Add(m->id_, "experts", "GptOssExperts");
+    tree[m->experts_].active_children = static_cast<int32_t>(g.top_k);  // k of E slices per token
     tree.AddParam(m->experts_, "gate_up_proj", Shape{e, hd, 2 * f}, dtype);
     tree.AddParam(m->experts_, "gate_up_proj_bias", Shape{e, 2 * f}, dtype);
     tree.AddParam(m->experts_, "down_proj", Shape{e, f, hd}, dtype);
@@ -135,8 +135,8 @@ class GptOssMlp : public FeedForward {
     std::vector<int64_t> load = ExpertLoad(tokens, k_, e_);
     for (int64_t n : load) {
       if (n == 0) continue;
-      Shape gu = t.MatMul(experts_, Shape{n, hidden_}, t.Weight(Shape{hidden_, 2 * f_}),
-                          kPyOperator);
+      Shape gu =
+          t.MatMul(experts_, Shape{n, hidden_}, t.Weight(Shape{hidden_, 2 * f_}), kPyOperator);
       gu = t.Binary(experts_, OpKind::kAdd, gu, Shape{2 * f_}, kPyOperator);  // + bias
       Shape gate{n, f_}, up{n, f_};  // gate_up[..., ::2], [..., 1::2]
       Clamp(t, gate, 1);             // clamp(max=limit)
@@ -148,8 +148,8 @@ class GptOssMlp : public FeedForward {
       Shape gated = t.Binary(experts_, OpKind::kMul, up1, glu, kPyOperator);
       Shape out = t.MatMul(experts_, gated, t.Weight(Shape{f_, hidden_}), kPyOperator);
       out = t.Binary(experts_, OpKind::kAdd, out, Shape{hidden_}, kPyOperator);  // + bias
-      out = t.Binary(experts_, OpKind::kMul, out, Shape{n, 1}, kPyOperator);  // * routing weight
-      t.Binary(experts_, OpKind::kAdd, out, out, kUnhooked);  // index_add_
+      out = t.Binary(experts_, OpKind::kMul, out, Shape{n, 1}, kPyOperator);     // * routing weight
+      t.Binary(experts_, OpKind::kAdd, out, out, kUnhooked);                     // index_add_
     }
     return x;
   }
@@ -232,9 +232,9 @@ constexpr std::string_view kClasses[] = {"GptOssForCausalLM", "GptOssModel"};
 }  // namespace
 
 const ArchEntry& GptOssArch() {
-  static const ArchEntry e{"gpt_oss",
-                           "GPT-OSS MoE decoder (attention sinks, sliding/full layers, fused experts)",
-                           kClasses, Make};
+  static const ArchEntry e{
+      "gpt_oss", "GPT-OSS MoE decoder (attention sinks, sliding/full layers, fused experts)",
+      kClasses, Make};
   return e;
 }
 

@@ -7,7 +7,8 @@ namespace {
 /// window): the cost steps there.
 std::vector<int64_t> MaskBreakpoints(const LlamaParams& p, AttnImpl impl, const ForwardCall& run) {
   std::vector<int64_t> cuts = p.cost_breakpoints;
-  if (impl == AttnImpl::kSdpa && p.sdpa_mask_from) cuts.push_back(*p.sdpa_mask_from - run.new_tokens);
+  if (impl == AttnImpl::kSdpa && p.sdpa_mask_from)
+    cuts.push_back(*p.sdpa_mask_from - run.new_tokens);
   return cuts;
 }
 

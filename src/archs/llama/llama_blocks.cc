@@ -178,7 +178,8 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   m.norm = norm(id, "norm");
   if (p.rotary == RotaryStyle::kModel || p.rotary == RotaryStyle::kModelOnly) {
     m.rotary = tree.Add(id, "rotary_emb", p.prefix + "RotaryEmbedding");
-    if (p.local_rotary) m.rotary_local = tree.Add(id, "rotary_emb_local", p.prefix + "RotaryEmbedding");
+    if (p.local_rotary)
+      m.rotary_local = tree.Add(id, "rotary_emb_local", p.prefix + "RotaryEmbedding");
   }
   return m;
 }

@@ -149,7 +149,14 @@ void Llava::Forward(Tracer& t, const ForwardCall& c) const {
   if (c.images > 0) {
     auto [crops, features] = CropsAndFeatures(c.image_height, c.image_width);
     (void)features;
-    const int64_t n_crops = c.batch * c.images * crops;
+    // batch (2^40) x images (2^16) x crops (2^40) can pass int64: checked, and bounded.
+    Count n = Count::FromSigned(c.batch) * Count::FromSigned(c.images) * Count::FromSigned(crops);
+    if (n > Count::FromSigned(kMaxTokens)) {
+      throw BadInput("workload", "the vision tower would encode " + n.ToString() +
+                                     " crops in one call, above the limit of " +
+                                     std::to_string(kMaxTokens));
+    }
+    const auto n_crops = static_cast<int64_t>(n.value());
     // vision_tower(pixel_values, output_hidden_states=True): every layer and post_layernorm run;
     // hidden_states[vision_feature_layer][:, 1:] is a view.
     vision_.Forward(t, n_crops);

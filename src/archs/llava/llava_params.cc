@@ -1,4 +1,5 @@
 #include "archs/llava/llava_params.h"
+#include "model/image_limits.h"
 
 #include "model/error.h"
 
@@ -55,7 +56,7 @@ LlavaParams LlavaParams::FromConfig(const Config& c, bool next) {
                         "4.45");
     }
     p.pinpoints_where = c.Where("image_grid_pinpoints");
-    auto pairs = c.IntPairs("image_grid_pinpoints");
+    auto pairs = c.IntPairs("image_grid_pinpoints", 1, kMaxImageSide);
     if (!c.IsSet("image_grid_pinpoints")) {
       pairs = {{336, 672}, {672, 336}, {672, 672}, {1008, 336}, {336, 1008}};
     }

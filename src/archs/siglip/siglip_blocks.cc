@@ -1,4 +1,5 @@
 #include "archs/siglip/siglip_blocks.h"
+#include "model/image_limits.h"
 
 #include "model/error.h"
 
@@ -37,8 +38,8 @@ SiglipTowerParams SiglipTowerParams::Text(const Config& c) {
 SiglipTowerParams SiglipTowerParams::Vision(const Config& c) {
   SiglipTowerParams p = Common(c, SiglipTowerParams{});
   p.channels = c.Int("num_channels", 3, 1, 1 << 16);
-  p.image = c.Int("image_size", 224, 1, 1 << 20);
-  p.patch = c.Int("patch_size", 16, 1, 1 << 20);
+  p.image = c.Int("image_size", 224, 1, kMaxImageSide);
+  p.patch = c.Int("patch_size", 16, 1, kMaxImageSide);
   if (p.patch > p.image) {
     throw BadInput(
         c.Where("patch_size"),

@@ -2,6 +2,7 @@
 // a Conv2d patch embedding, a class token and learned positions, then pre-norm encoder layers
 // shared with BERT (encoder_layer.h), a final LayerNorm, and the pooler or the classifier.
 #include "archs/arch_registry.h"
+#include "model/image_limits.h"
 #include "archs/encoder/encoder_architecture.h"
 #include "archs/encoder/encoder_layer.h"
 #include "archs/nn/conv2d.h"
@@ -20,8 +21,8 @@ class ViT : public EncoderArchitecture {
     d.hidden_dropout = 0.0;
     d.attention_dropout = 0.0;
     EncoderParams p = EncoderParams::FromConfig(c, d);
-    int64_t image = c.Int("image_size", 224, 1, 1 << 20);
-    int64_t patch = c.Int("patch_size", 16, 1, 1 << 20);
+    int64_t image = c.Int("image_size", 224, 1, kMaxImageSide);
+    int64_t patch = c.Int("patch_size", 16, 1, kMaxImageSide);
     int64_t channels = c.Int("num_channels", 3, 1, 1 << 16);
     if (patch > image) {
       throw BadInput(

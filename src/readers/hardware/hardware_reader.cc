@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "model/error.h"
@@ -33,13 +34,15 @@ bool Contains(const std::array<std::string_view, N>& a, std::string_view x) {
   return false;
 }
 
-/// A required number in (0, max].
-double Positive(const Config& c, std::string_view key, double max) {
+/// A required number in [min, max]. The lower bounds are one byte, one byte per second and one
+/// FLOP per second: below them, times and shares computed from the profile leave the range of a
+/// double (1e-300 GB/s gave 63-digit latencies, 4.9e-324 a NaN).
+double Positive(const Config& c, std::string_view key, double min, double max) {
   if (!c.IsSet(key)) throw BadInput(c.Where(key), "is missing (required)");
   double v = c.Float(key, 0);
-  if (!(v > 0 && v <= max)) {
+  if (!(v >= min && v <= max)) {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "is %g, expected a number in (0, %g]", v, max);
+    std::snprintf(buf, sizeof buf, "is %.6g, expected a number in [%g, %g]", v, min, max);
     throw BadInput(c.Where(key), buf);
   }
   return v;
@@ -69,8 +72,8 @@ Hardware ParseHardware(std::string_view text, const std::string& source) {
     if (!ok) throw BadInput(c.Where("name"), "'" + h.name + "' may hold only a-z 0-9 . _ -");
   }
   h.description = c.String("description", h.name);
-  h.memory_bytes = Positive(c, "memory_gib", 1e6) * 1073741824.0;
-  h.bandwidth = Positive(c, "memory_bandwidth_gb_s", 1e6) * 1e9;
+  h.memory_bytes = Positive(c, "memory_gib", kMinMemoryGib, kMaxMemoryGib) * 1073741824.0;
+  h.bandwidth = Positive(c, "memory_bandwidth_gb_s", kMinBandwidthGbS, kMaxBandwidthGbS) * 1e9;
   h.source = RequiredString(c, "source");
   if (!c.IsSet("peak_tflops")) throw BadInput(c.Where("peak_tflops"), "is missing (required)");
   Config peaks = c.Sub("peak_tflops");
@@ -78,7 +81,7 @@ Hardware ParseHardware(std::string_view text, const std::string& source) {
     if (!Contains(kDtypes, key)) {
       throw BadInput(peaks.Where(key), "is not a dtype (expected " + Join(kDtypes) + ")");
     }
-    h.peak_flops[key] = Positive(peaks, key, 1e7) * 1e12;
+    h.peak_flops[key] = Positive(peaks, key, kMinPeakTflops, kMaxPeakTflops) * 1e12;
   }
   if (!h.peak_flops.count("float32")) {
     throw BadInput(peaks.Where("float32"), "is missing (required: the fallback peak)");
@@ -88,6 +91,11 @@ Hardware ParseHardware(std::string_view text, const std::string& source) {
 
 Hardware LoadHardwareFile(const std::string& path) {
   // Config::Load reads, size-checks and parses; re-parse its text through the checks above.
+  // It would take a directory's config.json: a profile is a file, named as given.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw BadInput(path, "is a directory, expected a device profile file");
+  }
   Config c = Config::Load(path);
   return ParseHardware(c.raw().dump(), c.source());
 }

@@ -22,6 +22,16 @@
 
 namespace calflops {
 
+/// Bounds of a device profile's numbers (docs/limits.md): from one byte, one byte per second and
+/// one FLOP per second up to far beyond any device, so that every time, rate and share derived
+/// from a profile is a finite double that prints in a few digits.
+inline constexpr double kMinMemoryGib = 1.0 / 1073741824;  ///< one byte
+inline constexpr double kMaxMemoryGib = 1e6;
+inline constexpr double kMinBandwidthGbS = 1e-9;  ///< one byte per second
+inline constexpr double kMaxBandwidthGbS = 1e6;
+inline constexpr double kMinPeakTflops = 1e-12;  ///< one FLOP per second
+inline constexpr double kMaxPeakTflops = 1e7;
+
 struct HardwareFile {
   std::string_view name;  ///< file name without .json
   std::string_view json;

@@ -55,9 +55,10 @@ TEST(hardware_reader_test, errors_name_the_file_and_the_place) {
   EXPECT_EQ(Error(R"({"name": "x", "memory_gib": 1, "memory_bandwidth_gb_s": "fast",
                      "peak_tflops": {"float32": 1}, "source": "s"})"),
             "my.json: key 'memory_bandwidth_gb_s': is a string, expected a number");
+  // The lower bound is one byte: 2^-30 GiB = 9.31323e-10 (printed with %g).
   EXPECT_EQ(Error(R"({"name": "x", "memory_gib": -1, "memory_bandwidth_gb_s": 1,
                      "peak_tflops": {"float32": 1}, "source": "s"})"),
-            "my.json: key 'memory_gib': is -1, expected a number in (0, 1e+06]");
+            "my.json: key 'memory_gib': is -1, expected a number in [9.31323e-10, 1e+06]");
   EXPECT_EQ(Error(R"({"name": "x", "memory_gib": 1, "memory_bandwidth_gb_s": 1,
                      "peak_tflops": {"float32": 1, "bf16": 2}, "source": "s"})"),
             "my.json: key 'peak_tflops.bf16': is not a dtype (expected float32, tf32, bfloat16, "

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/error.h"
+#include "model/input_files.h"
 #include "model/py_format.h"
 #include "readers/hf_config/config_json.h"
 
@@ -31,7 +32,9 @@ Config Config::Parse(std::string_view text, std::string source) {
 Config Config::Load(const std::string& path) {
   fs::path p(path);
   std::error_code ec;
+  NoteInputFile(path);
   if (fs::is_directory(p, ec)) p /= "config.json";
+  NoteInputFile(p.string());
   if (!fs::exists(p, ec)) throw BadInput(p.string(), "no such file");
   if (!fs::is_regular_file(p, ec)) throw BadInput(p.string(), "not a regular file");
   auto size = fs::file_size(p, ec);

@@ -1,5 +1,6 @@
 #include "readers/hf_config/config_json.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <utility>
@@ -252,6 +253,15 @@ json ParseConfigJson(std::string_view text, const std::string& source) {
     throw BadInput(source,
                    "invalid JSON at line 1, column 1: starts with a UTF-8 byte-order mark, which "
                    "JSON does not allow (Python's json, hence transformers, rejects it too)");
+  }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would parse;
+  // JSON text never holds one raw (inside a string it must be escaped).
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    size_t line_start = text.rfind('\n', nul == 0 ? 0 : nul - 1);
+    size_t column = line_start == std::string_view::npos || nul == 0 ? nul + 1 : nul - line_start;
+    throw BadInput(source, "invalid JSON at line " + std::to_string(line) + ", column " +
+                               std::to_string(column) + ": a NUL byte, which JSON text never holds");
   }
   LimitedDomBuilder builder(text, source);
   // Errors are thrown by the handler; strict: nothing may follow the value.

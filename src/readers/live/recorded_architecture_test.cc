@@ -18,10 +18,17 @@ RecordedArchitecture Mlp(std::vector<RecordedOp> extra = {}) {
   tree.AddParam(lin, "weight", Shape{8, 4}, DType::kF32);
   tree.AddParam(lin, "bias", Shape{8}, DType::kF32);
   ModuleId relu = tree.Add(0, "1", "ReLU");
-  Op linear{.kind = OpKind::kLinear, .form = CallForm::kFunctional, .n_in = 2,
-            .in = {Shape{3, 4}, Shape{8, 4}, Shape{}}, .out = Shape{3, 8}, .attr = 1};
-  Op act{.kind = OpKind::kRelu, .form = CallForm::kFunctional, .n_in = 1,
-         .in = {Shape{3, 8}, Shape{}, Shape{}}, .out = Shape{3, 8}};
+  Op linear{.kind = OpKind::kLinear,
+            .form = CallForm::kFunctional,
+            .n_in = 2,
+            .in = {Shape{3, 4}, Shape{8, 4}, Shape{}},
+            .out = Shape{3, 8},
+            .attr = 1};
+  Op act{.kind = OpKind::kRelu,
+         .form = CallForm::kFunctional,
+         .n_in = 1,
+         .in = {Shape{3, 8}, Shape{}, Shape{}},
+         .out = Shape{3, 8}};
   std::vector<RecordedOp> ops = {{lin, linear}, {relu, act}};
   ops.insert(ops.end(), extra.begin(), extra.end());
   return RecordedArchitecture(std::move(tree), std::move(ops), {}, DType::kF32, "mlp");
@@ -38,8 +45,11 @@ TEST(RecordedArchitecture, ReplaysRecordsIntoTheCostTable) {
 
 TEST(RecordedArchitecture, CalflopsConventionUsesTheCallForm) {
   // calflops: F.linear ignores the bias (2 MACs), ReLU counts its input elements.
-  Op unhooked{.kind = OpKind::kMatMul, .form = CallForm::kUnhooked, .n_in = 2,
-              .in = {Shape{3, 8}, Shape{8, 2}, Shape{}}, .out = Shape{3, 2}};
+  Op unhooked{.kind = OpKind::kMatMul,
+              .form = CallForm::kUnhooked,
+              .n_in = 2,
+              .in = {Shape{3, 8}, Shape{8, 2}, Shape{}},
+              .out = Shape{3, 2}};
   Profile p = Analyze(Mlp({{0, unhooked}}), Workload{}, Convention::kCalflops);
   EXPECT_EQ(p.total().macs, Count(96));
   EXPECT_EQ(p.total().flops, Count(2 * 96 + 24));
@@ -64,10 +74,17 @@ TEST(RecordedArchitecture, EachRecordedCallIsOneCall) {
   auto arch = [](std::vector<size_t> starts) {
     RecordedArchitecture m = Mlp();
     ModuleTree tree = m.tree();
-    Op linear{.kind = OpKind::kLinear, .form = CallForm::kFunctional, .n_in = 2,
-              .in = {Shape{3, 4}, Shape{8, 4}, Shape{}}, .out = Shape{3, 8}, .attr = 1};
-    Op act{.kind = OpKind::kRelu, .form = CallForm::kFunctional, .n_in = 1,
-           .in = {Shape{3, 8}, Shape{}, Shape{}}, .out = Shape{3, 8}};
+    Op linear{.kind = OpKind::kLinear,
+              .form = CallForm::kFunctional,
+              .n_in = 2,
+              .in = {Shape{3, 4}, Shape{8, 4}, Shape{}},
+              .out = Shape{3, 8},
+              .attr = 1};
+    Op act{.kind = OpKind::kRelu,
+           .form = CallForm::kFunctional,
+           .n_in = 1,
+           .in = {Shape{3, 8}, Shape{}, Shape{}},
+           .out = Shape{3, 8}};
     return RecordedArchitecture(std::move(tree), {{1, linear}, {2, act}}, {}, DType::kF32, "gen",
                                 std::move(starts));
   };
@@ -76,7 +93,7 @@ TEST(RecordedArchitecture, EachRecordedCallIsOneCall) {
   EXPECT_EQ(p.Call(0).macs, Count(96));
   EXPECT_EQ(p.Call(1).flops, Count(24));
   EXPECT_EQ(p.total().flops, Count(2 * 96 + 24 + 24));
-  EXPECT_THROW(arch({0, 3}), Error);  // past the last op
+  EXPECT_THROW(arch({0, 3}), Error);     // past the last op
   EXPECT_THROW(arch({0, 1, 1}), Error);  // not increasing
 }
 

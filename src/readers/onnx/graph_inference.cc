@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "model/count.h"
 #include "model/error.h"
 
 namespace calflops::onnx {
@@ -38,7 +39,11 @@ class GraphInference::Runner final : public SubgraphRunner {
 
   std::vector<TensorInfo> Run(const Graph& g, const std::vector<TensorInfo>& inputs,
                               int64_t times) override {
-    if (depth_ + 1 > kMaxGraphDepth) throw InferError{"subgraphs nested too deeply"};
+    // Structure beyond a limit is bad input, never a silently uncosted node.
+    if (depth_ + 1 > kMaxGraphDepth) {
+      throw BadInput(gi_.model_.file, "subgraphs and function calls nested more than " +
+                                          std::to_string(kMaxGraphDepth) + " deep (limit)");
+    }
     Scope child;
     child.parent = &scope_;
     for (size_t i = 0; i < g.inputs.size(); ++i) {
@@ -46,7 +51,13 @@ class GraphInference::Runner final : public SubgraphRunner {
           i < inputs.size() ? inputs[i] : gi_.FromValueInfo(g.inputs[i]);
     }
     int64_t m = 0;
-    if (__builtin_mul_overflow(multiplicity_, times, &m)) m = INT64_MAX;
+    if (__builtin_mul_overflow(multiplicity_, times, &m)) {
+      // Nested trip counts beyond 2^63 - 1 executions: a count overflow, never a saturation.
+      throw Error(ExitCode::kOverflow, gi_.model_.file,
+                  "count overflow: a subgraph runs " + std::to_string(multiplicity_) + " x " +
+                      std::to_string(times) +
+                      " times (nested trip counts multiply), more than 2^63 - 1 executions");
+    }
     gi_.RunGraph(g, child, m, top_, depth_ + 1, caller_attrs_, opsets_, false);
     std::vector<TensorInfo> outs;
     for (const ValueInfo& o : g.outputs) {
@@ -279,6 +290,10 @@ int64_t GraphInference::OpsetOf(std::string_view domain, const std::vector<Opset
 void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int64_t multiplicity,
                                size_t top, int depth, std::span<const Attribute> caller_attrs,
                                const std::vector<OpsetImport>* opsets) {
+  if (++inferred_ > kMaxInferredNodes) {
+    throw BadInput(model_.file, NodeWhere(n) + ": more than " + std::to_string(kMaxInferredNodes) +
+                                    " node inferences (functions and subgraphs expanded; limit)");
+  }
   std::vector<const TensorInfo*> inputs;
   inputs.reserve(n.inputs.size());
   for (std::string_view in : n.inputs) {
@@ -360,8 +375,16 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
 void GraphInference::CallFunction(const Function& f, const Node& n, OpContext& ctx,
                                   int64_t multiplicity, size_t top, int depth,
                                   std::span<const Attribute> caller_attrs) {
-  if (depth + 1 > kMaxGraphDepth)
-    throw InferError{"function calls nested too deeply (recursive function?)"};
+  // ONNX forbids recursion; a cycle would otherwise run to the depth limit.
+  if (std::find(calling_.begin(), calling_.end(), &f) != calling_.end()) {
+    throw BadInput(model_.file, NodeWhere(n) + ": function '" + std::string(f.name) +
+                                    "' calls itself (directly or through other functions); ONNX "
+                                    "functions may not recurse");
+  }
+  if (depth + 1 > kMaxGraphDepth) {
+    throw BadInput(model_.file, NodeWhere(n) + ": subgraphs and function calls nested more than " +
+                                    std::to_string(kMaxGraphDepth) + " deep (limit)");
+  }
   // The callee sees the call's attributes (references resolved) and its declared defaults.
   std::vector<Attribute> attrs;
   for (const Attribute& a : n.attributes) {
@@ -386,6 +409,11 @@ void GraphInference::CallFunction(const Function& f, const Node& n, OpContext& c
   g.name = f.name;
   g.nodes = f.nodes;
   const std::vector<OpsetImport>* opsets = f.opset_imports.empty() ? nullptr : &f.opset_imports;
+  calling_.push_back(&f);
+  struct Pop {
+    std::vector<const Function*>& v;
+    ~Pop() { v.pop_back(); }
+  } pop{calling_};
   RunGraph(g, body, multiplicity, top, depth + 1, attrs, opsets, false);
   for (size_t i = 0; i < f.outputs.size() && i < ctx.num_outputs(); ++i) {
     if (const TensorInfo* t = body.Find(f.outputs[i])) ctx.out(i) = *t;

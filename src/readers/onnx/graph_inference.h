@@ -19,6 +19,13 @@
 
 namespace calflops::onnx {
 
+/// Node inferences in one model: the main graph's nodes, plus every subgraph body once per
+/// If / Loop / Scan node (a trip count multiplies costs, never work) and every function body
+/// once per call. Functions that call each other twice per level would otherwise expand
+/// exponentially (2^40 calls from a few hundred bytes). 2^18: ten times the largest exported
+/// graphs we know of (unrolled decoders of some 20,000 nodes).
+inline constexpr int64_t kMaxInferredNodes = int64_t{1} << 18;
+
 struct InferOptions {
   /// Values of symbolic dimensions (dim_param), e.g. {"batch", 1}.
   std::map<std::string, int64_t, std::less<>> dims;
@@ -90,6 +97,8 @@ class GraphInference {
   NodeVisitor* visitor_;
   std::unique_ptr<Scope> main_;
   std::vector<size_t> order_;
+  int64_t inferred_ = 0;                  ///< node inferences so far (kMaxInferredNodes)
+  std::vector<const Function*> calling_;  ///< functions being called, outermost first
 };
 
 }  // namespace calflops::onnx

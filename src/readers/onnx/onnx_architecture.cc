@@ -467,7 +467,14 @@ std::unique_ptr<OnnxArchitecture> OnnxArchitecture::Build(const Model& model,
                                                           const OnnxOptions& options) {
   std::unique_ptr<OnnxArchitecture> arch(new OnnxArchitecture());
   OnnxBuilder b(model, options, *arch);
-  b.Build();
+  try {
+    b.Build();
+  } catch (const Error& e) {
+    // Every bad-input error about the graph names the file, also those raised below the reader
+    // (the module tree refusing a parameter); usage errors name their flag instead.
+    if (e.code() == ExitCode::kUsage || e.where().rfind(model.file, 0) == 0) throw;
+    throw Error(e.code(), model.file, e.what());
+  }
   return arch;
 }
 

@@ -301,8 +301,14 @@ Tensor Parser::ParseSparse(const ProtoField& outer, int64_t index) {
       }
     }
   }
+  // The same bounds as a dense tensor's: each dim, and their product (a sparse initializer of
+  // (2^53, 2^53) once reached the module tree and failed there without naming the file).
+  int64_t numel = 1;
   for (int64_t d : dims) {
     if (d < 0 || d > kMaxOnnxDim) FailAt(PayloadOffset(outer), "sparse dimension out of range");
+    if (__builtin_mul_overflow(numel, d, &numel) || numel > kMaxNumel) {
+      FailAt(PayloadOffset(outer), "sparse dims hold more than 2^62 elements");
+    }
   }
   if (dims.size() > static_cast<size_t>(kMaxOnnxRank))
     FailAt(PayloadOffset(outer), "sparse rank too large");

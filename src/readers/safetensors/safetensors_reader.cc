@@ -1,6 +1,9 @@
 #include "readers/safetensors/safetensors_reader.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 #include "readers/byte_reader.h"
 #include "readers/file_bytes.h"
@@ -34,6 +37,12 @@ class HeaderParser {
   Entry ParseEntry(const std::string& name, const json& v) {
     Entry e;
     auto where = [&] { return Where(name); };
+    if (name.size() > kMaxNameBytes) {
+      throw BadInput(source_ + ": tensor at offset " +
+                         std::to_string(KeyOffset(text_, name, kPrefixBytes)),
+                     "name of " + std::to_string(name.size()) + " bytes, above the limit of " +
+                         std::to_string(kMaxNameBytes));
+    }
     e.info.name = name;
     if (!v.is_object()) {
       throw BadInput(where(), std::string("is ") + JsonTypeName(v) +
@@ -140,24 +149,29 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
   }
   r.set_context("header");
   auto text = r.ReadBytes(n);
-  json header = ParseStrictJson(text, source, kPrefixBytes);
-  if (!header.is_object()) {
-    r.FailAt(kPrefixBytes,
-             std::string("the header is ") + JsonTypeName(header) + ", expected a JSON object");
-  }
-  if (header.size() > kMaxTensors + 1) {
-    r.FailAt(kPrefixBytes, std::to_string(header.size()) + " entries exceed the limit of " +
-                               std::to_string(kMaxTensors) + " tensors");
-  }
-
   TensorSet s;
   s.format = "safetensors";
   uint64_t data_start = kPrefixBytes + n;
   s.files.push_back(TensorFile{source, file_size, data_start, 0});
   HeaderParser p(text, source);
   std::vector<Entry> entries;
-  for (const auto& [name, v] : header.items()) {
+  size_t members = 0;
+  bool metadata_seen = false;
+  // Member by member: each tensor's entry is checked and kept as an Entry, its JSON dropped.
+  bool is_object = ForEachStrictJsonMember(text, source, kPrefixBytes, [&](std::string& name, json& v) {
+    if (++members > kMaxTensors + 1) {
+      r.FailAt(kPrefixBytes, "more than " + std::to_string(kMaxTensors + 1) +
+                                 " entries exceed the limit of " + std::to_string(kMaxTensors) +
+                                 " tensors");
+    }
     if (name == "__metadata__") {
+      if (metadata_seen) {
+        uint64_t first = KeyOffset(text, name, 0);
+        throw BadInput(source + ": key '__metadata__' at offset " +
+                           std::to_string(KeyOffset(text, name, kPrefixBytes, first + 1)),
+                       "duplicate key");
+      }
+      metadata_seen = true;
       if (!v.is_object()) {
         throw BadInput(source + ": key '__metadata__' at offset " +
                            std::to_string(KeyOffset(text, name, kPrefixBytes)),
@@ -173,17 +187,40 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
       s.facts.emplace_back("metadata_entries", std::to_string(v.size()));
       if (auto f = v.find("format"); f != v.end())
         s.facts.emplace_back("metadata.format", f->get<std::string>());
-      continue;
+      return;
     }
     entries.push_back(p.ParseEntry(name, v));
+  });
+  if (!is_object) {
+    json header = ParseStrictJson(text, source, kPrefixBytes);  // for the error's wording
+    r.FailAt(kPrefixBytes,
+             std::string("the header is ") + JsonTypeName(header) + ", expected a JSON object");
+  }
+  // A repeated tensor name (the top level is not checked while streaming).
+  {
+    std::unordered_set<std::string_view> names;
+    names.reserve(entries.size());
+    for (const Entry& e : entries) {
+      if (!names.insert(e.info.name).second) {
+        uint64_t first = KeyOffset(text, e.info.name, 0);
+        uint64_t second = KeyOffset(text, e.info.name, kPrefixBytes, static_cast<size_t>(first) + 1);
+        throw BadInput(source + ": key " + QuoteName(e.info.name) + " at offset " +
+                           std::to_string(second),
+                       "duplicate key");
+      }
+    }
   }
 
   // The data region holds the tensors back to back from offset 0, in some order.
   std::vector<const Entry*> order;
   for (const auto& e : entries) order.push_back(&e);
-  std::stable_sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {
+  auto by_offsets = [](const Entry* a, const Entry* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
-  });
+  };
+  // Writers usually list tensors in data order: then there is nothing to sort.
+  if (!std::is_sorted(order.begin(), order.end(), by_offsets)) {
+    std::stable_sort(order.begin(), order.end(), by_offsets);
+  }
   uint64_t expected = 0;
   const Entry* prev = nullptr;
   uint64_t data_bytes = file_size - data_start;
@@ -221,8 +258,10 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
     s.tensors.push_back(std::move(e.info));
   }
   // File order = data order, as the format lays tensors out.
-  std::stable_sort(s.tensors.begin(), s.tensors.end(),
-                   [](const TensorInfo& a, const TensorInfo& b) { return a.offset < b.offset; });
+  auto by_offset = [](const TensorInfo& a, const TensorInfo& b) { return a.offset < b.offset; };
+  if (!std::is_sorted(s.tensors.begin(), s.tensors.end(), by_offset)) {
+    std::stable_sort(s.tensors.begin(), s.tensors.end(), by_offset);
+  }
   s.files[0].tensors = s.tensors.size();
   return s;
 }

@@ -116,7 +116,7 @@ void LowerRmsNorm(LowerContext& l) {
   Shape x = l.InShape(0);
   int axis = NormalizeAxis(l.ctx().Int("axis", -1), x.rank());
   int64_t n = 1;
-  for (int i = axis; i < x.rank(); ++i) n *= x[i];
+  for (int i = axis; i < x.rank(); ++i) n = MulDim(n, x[i]);
   l.Emit(OpKind::kRmsNorm, CallForm::kUnhooked, {x}, l.OutShape(0), n, 1);
 }
 

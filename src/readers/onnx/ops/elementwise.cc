@@ -23,6 +23,25 @@ int64_t WrapMul(int64_t a, int64_t b) {
 }
 int64_t WrapNeg(int64_t a) { return WrapSub(0, a); }
 int64_t SafeDiv(int64_t a, int64_t b) { return b == 0 ? 0 : b == -1 ? WrapNeg(a) : a / b; }
+/// Mod: a % -1 is 0 for every a (INT64_MIN % -1 traps on x86: SIGFPE); x % 0 folds to 0.
+/// `fmod`: C's sign (the dividend's); else Python's (the divisor's).
+int64_t SafeMod(int64_t a, int64_t b, bool fmod) {
+  if (b == 0 || b == -1) return 0;
+  int64_t r = a % b;
+  if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // |r| < |b|: cannot overflow
+  return r;
+}
+int64_t WrapAbs(int64_t a) { return a < 0 ? WrapNeg(a) : a; }
+/// a^b by squaring in wrapping arithmetic (b < 0 folds to 0, as integer Pow truncates).
+int64_t WrapPow(int64_t a, int64_t b) {
+  if (b < 0) return a == 1 ? 1 : a == -1 ? (b % 2 ? -1 : 1) : 0;
+  int64_t r = 1;
+  for (; b > 0; b >>= 1) {
+    if (b & 1) r = WrapMul(r, a);
+    a = WrapMul(a, a);
+  }
+  return r;
+}
 
 // ---- inference ----
 
@@ -42,12 +61,12 @@ void SameFoldReal(OpContext& c) {
 void AbsInfer(OpContext& c) {
   SameShape(c);
   FoldUnary(
-      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return x < 0 ? -x : x; });
+      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return WrapAbs(x); });
 }
 void NegInfer(OpContext& c) {
   SameShape(c);
   FoldUnary(
-      c, [](double x) { return -x; }, [](int64_t x) { return -x; });
+      c, [](double x) { return -x; }, [](int64_t x) { return WrapNeg(x); });
 }
 void SignInfer(OpContext& c) {
   SameShape(c);
@@ -169,22 +188,13 @@ void ModInfer(OpContext& c) {
   bool fmod = c.Int("fmod", 0) != 0;
   FoldBinary(
       c, [](double a, double b) { return std::fmod(a, b); },
-      [fmod](int64_t a, int64_t b) {
-        if (b == 0) return int64_t{0};
-        int64_t r = a % b;
-        if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // Python-style sign of divisor
-        return r;
-      });
+      [fmod](int64_t a, int64_t b) { return SafeMod(a, b, fmod); });
 }
 void PowInfer(OpContext& c) {
   BroadcastAll(c, c.in(0).elem);
   FoldBinary(
       c, [](double a, double b) { return std::pow(a, b); },
-      [](int64_t a, int64_t b) {
-        int64_t r = 1;
-        for (int64_t i = 0; i < b && i < 64; ++i) r *= a;
-        return r;
-      });
+      [](int64_t a, int64_t b) { return WrapPow(a, b); });
 }
 void BitShiftInfer(OpContext& c) {
   BroadcastAll(c);

@@ -173,7 +173,7 @@ template <OpKind K>
 void LowerGlobalPool(LowerContext& l) {
   Shape x = l.InShape(0);
   int64_t window = 1;
-  for (int i = 2; i < x.rank(); ++i) window *= x[i];
+  for (int i = 2; i < x.rank(); ++i) window = MulDim(window, x[i]);
   l.Emit(K, CallForm::kFunctional, {x}, l.OutShape(0), window);
 }
 
@@ -244,7 +244,7 @@ void LowerLayerNorm(LowerContext& l) {
   Shape x = l.InShape(0);
   int axis = NormalizeAxis(l.ctx().Int("axis", -1), x.rank());
   int64_t n = 1;
-  for (int i = axis; i < x.rank(); ++i) n *= x[i];
+  for (int i = axis; i < x.rank(); ++i) n = MulDim(n, x[i]);
   l.Emit(OpKind::kLayerNorm, CallForm::kFunctional, {x}, l.OutShape(0), n,
          1 | (l.ctx().has(2) ? 2 : 0));
 }
@@ -253,7 +253,7 @@ void LowerLayerNorm(LowerContext& l) {
 void LowerInstanceNorm(LowerContext& l) {
   Shape x = l.InShape(0);
   int64_t n = 1;
-  for (int i = 2; i < x.rank(); ++i) n *= x[i];
+  for (int i = 2; i < x.rank(); ++i) n = MulDim(n, x[i]);
   l.Emit(OpKind::kLayerNorm, CallForm::kFunctional, {x}, l.OutShape(0), n, 3);
 }
 
@@ -262,7 +262,7 @@ void LowerGroupNorm(LowerContext& l) {
   Shape x = l.InShape(0);
   int64_t groups = std::max<int64_t>(1, l.ctx().Int("num_groups", 1));
   int64_t n = x.rank() >= 2 ? x[1] / groups : 1;
-  for (int i = 2; i < x.rank(); ++i) n *= x[i];
+  for (int i = 2; i < x.rank(); ++i) n = MulDim(n, x[i]);
   l.Emit(OpKind::kLayerNorm, CallForm::kFunctional, {x}, l.OutShape(0), n, 3);
 }
 
@@ -273,7 +273,7 @@ void LowerMeanVarianceNorm(LowerContext& l) {
   int64_t n = 1;
   for (int64_t a : axes) {
     int k = NormalizeAxis(a, x.rank());
-    if (k >= 0) n *= x[k];
+    if (k >= 0) n = MulDim(n, x[k]);
   }
   l.Emit(OpKind::kLayerNorm, CallForm::kTorch, {x}, l.OutShape(0), n, 0);
 }
@@ -297,7 +297,7 @@ int64_t SoftmaxN(const OpContext& c, const Shape& x) {
   if (c.opset() < 13) {
     int axis = NormalizeAxis(c.Int("axis", 1), x.rank());
     int64_t n = 1;
-    for (int i = std::max(axis, 0); i < x.rank(); ++i) n *= x[i];
+    for (int i = std::max(axis, 0); i < x.rank(); ++i) n = MulDim(n, x[i]);
     return n;
   }
   int axis = NormalizeAxis(c.Int("axis", -1), x.rank());

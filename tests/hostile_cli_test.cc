@@ -1,0 +1,175 @@
+// Hostile inputs outside ONNX (issue 16, classes 5-9): what the CLI prints for names carrying
+// terminal escapes, device profiles at their smallest, and the minor list (whitespace before a
+// config, tiny numbers on the command line, things named config.json that are not files).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+
+#include "cli_util.h"
+#include "tests/writers/gguf_writer.h"
+#include "tests/writers/temp_dir.h"
+
+namespace calflops::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using cli::RunCli;
+
+constexpr const char* kTiny =
+    R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100})";
+
+/// No raw control character (other than newline) anywhere in `s`.
+void ExpectNoControls(const std::string& s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    EXPECT_FALSE((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) << "raw byte " << int(c);
+  }
+  EXPECT_EQ(s.find("\xc2\x9b"), std::string::npos) << "raw C1 CSI";
+}
+
+// ---- 7. control characters from inputs never reach stdout raw ----
+
+TEST(HostileCli, HardwareDescriptionEscapesAreEscaped) {
+  TempDir d;
+  std::string hw =
+      d.Write("hw.json",
+              R"({"name": "x", "description": "a\u001b[2Jb\u009b31mc\u0007", "memory_gib": 80,
+                               "memory_bandwidth_gb_s": 3000, "peak_tflops": {"float32": 60}, "source": "s"})");
+  for (std::string fmt : {"text", "json"}) {
+    cli::Result r = RunCli("tinyllama-1.1b --hardware-file " + hw + " --format " + fmt);
+    ASSERT_EQ(r.code, 0) << r.out;
+    ExpectNoControls(r.out);
+    if (fmt == "text")
+      EXPECT_NE(r.out.find("a\\x1b[2Jb\\u009b31mc\\x07"), std::string::npos) << r.out;
+  }
+}
+
+TEST(HostileCli, GgufArchitectureEscapesAreEscaped) {
+  TempDir d;
+  GgufWriter w;
+  w.Str("general.architecture",
+        "ll\x1b]0;owned\x07"
+        "ama");
+  w.Tensor("blk.0.attn_q.weight", {4, 4}, kF16);
+  std::string p = d.Write("evil.gguf", w.File());
+  for (std::string fmt : {"text", "json"}) {
+    cli::Result r = RunCli(p + " --header-only --format " + fmt);
+    EXPECT_EQ(r.code, 0) << r.out;
+    ExpectNoControls(r.out);
+  }
+}
+
+// ---- 8. the smallest device profile prints short, finite figures ----
+
+TEST(HostileCli, TinyDeviceValuesPrintShortFiniteFigures) {
+  TempDir d;
+  // The bounds themselves: one byte of memory, one byte and one FLOP per second.
+  std::string hw = d.Write("hw.json", R"({"name": "slow", "memory_gib": 9.31323e-10,
+      "memory_bandwidth_gb_s": 1e-9, "peak_tflops": {"float32": 1e-12, "bfloat16": 1e-12},
+      "source": "s"})");
+  for (std::string args : {" --mode generate --max-new-tokens 1000 --memory-detail",
+                           " --mode train --step-time 1", " --format json"}) {
+    cli::Result r = RunCli("llama-3.1-70b --hardware-file " + hw + args);
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("inf"), std::string::npos) << r.out;
+    // No figure runs to 17 digits or more (63 were printed); JSON keeps doubles at full precision.
+    if (args.find("json") == std::string::npos) {
+      EXPECT_FALSE(std::regex_search(r.out, std::regex("[0-9]{17}"))) << r.out;
+    }
+  }
+}
+
+// ---- 5. values narrowed or capped before use ----
+
+TEST(HostileCli, ZeroStageIsCheckedBeforeNarrowing) {
+  // 2^32 + 3 once became stage 3.
+  cli::Result r = RunCli("tinyllama-1.1b --mode train --zero 4294967299");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "calflops: --zero: must be 0, 1, 2 or 3, got 4294967299\n");
+}
+
+TEST(HostileCli, ImageSidesShareOneCap) {
+  // ViT and SigLIP capped image_size at 2^20; CLIP did not, and 2^32 with patch 1 wrapped.
+  TempDir d;
+  for (std::string model :
+       {"clip-vit-large-patch14-336", "vit-base-patch16-224", "siglip-so400m"}) {
+    std::ifstream in(std::string(CALFLOPS_SOURCE_DIR) + "/zoo/" + model + ".json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text = std::regex_replace(text, std::regex(R"("image_size": [0-9]+)"),
+                              R"("image_size": 4294967296)");
+    text = std::regex_replace(text, std::regex(R"("patch_size": [0-9]+)"), R"("patch_size": 1)");
+    cli::Result r = RunCli(d.Write(model + ".json", text));
+    EXPECT_EQ(r.code, 2) << model << ": " << r.out;
+    EXPECT_NE(r.out.find("image_size': is 4294967296, expected an integer in [1, 1048576]"),
+              std::string::npos)
+        << r.out;
+  }
+  cli::Result r = RunCli("vit-base-patch16-224 --image-size 1048577x224");
+  EXPECT_EQ(r.code, 2) << r.out;
+}
+
+// ---- 9. the minor list ----
+
+TEST(HostileCli, AnyAmountOfLeadingWhitespaceIsStillJson) {
+  TempDir d;
+  cli::Result r = RunCli(d.Write("config.json", std::string(100000, ' ') + "\n\t" + kTiny));
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
+TEST(HostileCli, TinyNumbersAreNumbers) {
+  // 1e-320 is subnormal: a number, in range for --bp-factor ([0, 1000]).
+  cli::Result r = RunCli("tinyllama-1.1b --bp-factor 1e-320 --no-detail");
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
+TEST(HostileCli, HardwareFileThatIsADirectoryIsNamedAsGiven) {
+  TempDir d;
+  fs::create_directories(d.Path("profiles"));
+  std::ofstream(d.Path("profiles/config.json")) << "{}";
+  cli::Result r = RunCli("tinyllama-1.1b --hardware-file " + d.Path("profiles"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "calflops: " + d.Path("profiles") +
+                       ": is a directory, expected a device profile file\n");
+}
+
+TEST(HostileCli, NonFilesNamedLikeInputsAreNamedAsWhatTheyAre) {
+  // The rule: a name the tool looks for that exists but is not a regular file is an error
+  // naming it, never "absent" (a FIFO, a directory, a link loop, /dev/zero, a dangling link).
+  struct Case {
+    const char* what;
+    std::function<void(const fs::path&)> make;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"fifo", [](const fs::path& p) { ASSERT_EQ(mkfifo(p.c_str(), 0644), 0); },
+       "is not a regular file (a FIFO, socket or device)"},
+      {"directory", [](const fs::path& p) { fs::create_directories(p); },
+       "is a directory, expected a file"},
+      {"link loop", [](const fs::path& p) { fs::create_symlink(p.filename(), p); },
+       "is a link that cannot be followed: Too many levels of symbolic links"},
+      {"dev zero", [](const fs::path& p) { fs::create_symlink("/dev/zero", p); },
+       "is not a regular file (a FIFO, socket or device)"},
+      {"dangling", [](const fs::path& p) { fs::create_symlink("nowhere", p); },
+       "is a link that cannot be followed: No such file or directory"},
+  };
+  for (const Case& c : cases) {
+    for (std::string name : {"config.json", "model.safetensors", "shard.safetensors"}) {
+      SCOPED_TRACE(std::string(c.what) + " as " + name);
+      TempDir d;
+      fs::path p = d.Path(name);
+      c.make(p);
+      cli::Result r = RunCli(d.Path(""));
+      EXPECT_EQ(r.code, 2) << r.out;
+      EXPECT_EQ(r.out, "calflops: " + p.string() + ": " + c.message + "\n");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace calflops::testing

@@ -1,0 +1,298 @@
+// Hostile ONNX graphs (issue 16, classes 1-3 and 7): constant folding that would trap, norms over
+// zero-size axes, loops whose trip counts are astronomically large, functions that expand
+// exponentially or recurse, and names carrying terminal escapes. Each must give a report or one
+// clear line, quickly, whatever the numbers.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "calflops/calflops.h"
+#include "cli_util.h"
+#include "onnx/proto_builder.h"
+
+namespace calflops::onnx::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using u128 = unsigned __int128;
+constexpr int32_t kFloat = 1, kInt64 = 7, kBool = 9;
+
+/// An int64 initializer holding `values` (packed int64_data).
+Proto Int64Init(const std::string& name, std::initializer_list<int64_t> dims,
+                std::initializer_list<int64_t> values) {
+  return Proto().Packed(1, dims).Varint(2, kInt64).Packed(7, values).Bytes(8, name);
+}
+Proto GraphAttr(const std::string& name, const Proto& g) {
+  return Proto().Bytes(1, name).Varint(20, 5).Message(6, g);
+}
+Proto Output(const std::string& name) { return Proto().Bytes(1, name); }
+
+std::string Write(const std::string& name, const std::string& bytes) {
+  fs::path dir = fs::temp_directory_path() / "calflops_onnx_hostile";
+  fs::create_directories(dir);
+  fs::path p = dir / (name + ".onnx");
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p.string();
+}
+
+struct Timed {
+  cli::Result r;
+  double seconds;
+};
+Timed RunTimed(const std::string& args) {
+  auto start = std::chrono::steady_clock::now();
+  cli::Result r = cli::RunCli(args);
+  return {r, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+}
+cli::Result Cli(const std::string& args) { return cli::RunCli(args); }
+
+u128 Flops(const std::string& path) {
+  Options o;
+  o.model = path;
+  return Measure(o).flops;
+}
+
+// ---- 1. folding and norms that used to raise SIGFPE ----
+
+TEST(OnnxHostile, ModOfInt64MinByMinusOneFolds) {
+  for (int fmod : {0, 1}) {
+    Proto g;
+    g.Message(5, Int64Init("a", {1}, {std::numeric_limits<int64_t>::min()}));
+    g.Message(5, Int64Init("b", {1}, {-1}));
+    g.Message(1, NodeProto("Mod", {"a", "b"}, {"m"}, "mod", {Attr("fmod", fmod)}));
+    g.Message(1, NodeProto("Add", {"m", "m"}, {"y"}, "add"));
+    g.Message(12, Output("y"));
+    std::string p = Write("mod_min_" + std::to_string(fmod), ModelBytes(g));
+    cli::Result r = Cli(p + " --format json");
+    EXPECT_EQ(r.code, 0) << r.out;  // was SIGFPE (INT64_MIN % -1 traps on x86)
+  }
+}
+
+struct NormCase {
+  const char* op;
+  const char* domain;
+  int64_t opset;
+  int inputs;  ///< x plus this many (1, 8, 0)-compatible parameters
+};
+
+TEST(OnnxHostile, NormalisationsOverAZeroSizeAxisCostNothing) {
+  // Every normalisation over x of shape (1, 8, 0): the axis normalised over is empty.
+  const NormCase cases[] = {
+      {"LayerNormalization", "", 17, 2},
+      {"LpNormalization", "", 17, 0},
+      {"MeanVarianceNormalization", "", 17, 0},
+      {"InstanceNormalization", "", 17, 2},
+      {"GroupNormalization", "", 18, 2},
+      {"RMSNormalization", "", 23, 1},
+      {"SkipLayerNormalization", "com.microsoft", 17, 3},
+      {"SimplifiedLayerNormalization", "", 17, 1},
+      {"SkipSimplifiedLayerNormalization", "com.microsoft", 17, 2},
+  };
+  for (const NormCase& c : cases) {
+    SCOPED_TRACE(c.op);
+    Proto g;
+    g.Message(11, Input("x", {1, 8, 0}));
+    std::vector<std::string> ins = {"x"};
+    if (std::string(c.op).rfind("Skip", 0) == 0) {
+      g.Message(11, Input("skip", {1, 8, 0}));
+      ins.push_back("skip");
+    }
+    for (int i = 0; i < c.inputs - (ins.size() > 1 ? 1 : 0); ++i) {
+      std::string n = "p" + std::to_string(i);
+      g.Message(5, TensorDecl(n, kFloat, {0}));
+      ins.push_back(n);
+    }
+    Proto node;
+    for (const auto& i : ins) node.Bytes(1, i);
+    node.Bytes(2, "y").Bytes(3, "norm").Bytes(4, c.op);
+    if (*c.domain) node.Bytes(7, c.domain);
+    if (std::string(c.op) == "GroupNormalization") node.Message(5, Attr("num_groups", 1));
+    g.Message(1, node);
+    g.Message(12, Output("y"));
+    Proto m = Proto().Varint(1, 8).Message(7, g).Message(8, Opset("", c.opset));
+    if (*c.domain) m.Message(8, Opset(c.domain, 1));
+    std::string p = Write(std::string("norm_") + c.op, m.bytes());
+    cli::Result r = Cli(p + " --format json");
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_NE(r.out.find("\"flops\": 0"), std::string::npos) << r.out;
+  }
+}
+
+// ---- 2. loops counted in closed form ----
+
+/// Loop with trip count `trips` whose body adds the carried (4,) vector to itself.
+std::string LoopModel(int64_t trips) {
+  Proto body;
+  body.Message(11, Input("i", {}, kInt64));
+  body.Message(11, Input("cond", {}, kBool));
+  body.Message(11, Input("v", {4}));
+  body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
+  body.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}, "double"));
+  body.Message(12, Output("cond_out"));
+  body.Message(12, Output("v_out"));
+  Proto g;
+  g.Message(11, Input("x", {4}));
+  g.Message(5, Int64Init("trips", {}, {trips}));
+  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "loop", {GraphAttr("body", body)}));
+  g.Message(12, Output("y"));
+  return ModelBytes(g);
+}
+
+TEST(OnnxHostile, LoopTripCountsCountInClosedForm) {
+  // 4 adds per iteration; 2^62 iterations is one multiplication, not 2^62 steps.
+  for (int64_t trips : {int64_t{3}, int64_t{10'000'000}, int64_t{1} << 62}) {
+    std::string p = Write("loop_" + std::to_string(trips), LoopModel(trips));
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(Flops(p) == static_cast<u128>(4) * static_cast<u128>(trips)) << trips;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(s, 2.0) << trips;  // was 4 s and 1.8 GB at 10^7, a hang at 2^62
+  }
+  // With a device profile (the perf sink) and in training mode (its backward) too.
+  std::string p = Write("loop_big", LoopModel(int64_t{1} << 62));
+  Timed t = RunTimed(p + " --hardware h100-sxm --mode train --format json");
+  EXPECT_EQ(t.r.code, 0) << t.r.out;
+  EXPECT_LT(t.seconds, 5.0);
+}
+
+TEST(OnnxHostile, NestedTripCountsBeyondInt64AreACountOverflow) {
+  // A Loop of 2^62 whose body is a Loop of 2^62: 2^124 executions do not fit the multiplicity.
+  Proto inner_body;
+  inner_body.Message(11, Input("j", {}, kInt64));
+  inner_body.Message(11, Input("c", {}, kBool));
+  inner_body.Message(11, Input("w", {4}));
+  inner_body.Message(1, NodeProto("Identity", {"c"}, {"c_out"}, "keep2"));
+  inner_body.Message(1, NodeProto("Add", {"w", "w"}, {"w_out"}, "double2"));
+  inner_body.Message(12, Output("c_out"));
+  inner_body.Message(12, Output("w_out"));
+  Proto body;
+  body.Message(11, Input("i", {}, kInt64));
+  body.Message(11, Input("cond", {}, kBool));
+  body.Message(11, Input("v", {4}));
+  body.Message(5, Int64Init("n2", {}, {int64_t{1} << 62}));
+  body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
+  body.Message(
+      1, NodeProto("Loop", {"n2", "", "v"}, {"v_out"}, "inner", {GraphAttr("body", inner_body)}));
+  body.Message(12, Output("cond_out"));
+  body.Message(12, Output("v_out"));
+  Proto g;
+  g.Message(11, Input("x", {4}));
+  g.Message(5, Int64Init("trips", {}, {int64_t{1} << 62}));
+  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "outer", {GraphAttr("body", body)}));
+  g.Message(12, Output("y"));
+  Timed t = RunTimed(Write("loop_nested", ModelBytes(g)));
+  EXPECT_EQ(t.r.code, 4) << t.r.out;
+  EXPECT_LT(t.seconds, 5.0);
+}
+
+TEST(OnnxHostile, ScanLengthCountsInClosedForm) {
+  // Scan over the 2^50 rows of a (2^50, 4) input, adding each row to a (4,) state.
+  Proto body;
+  body.Message(11, Input("s", {4}));
+  body.Message(11, Input("row", {4}));
+  body.Message(1, NodeProto("Add", {"s", "row"}, {"s_out"}, "acc"));
+  body.Message(12, Output("s_out"));
+  Proto g;
+  g.Message(11, Input("init", {4}));
+  g.Message(11, Input("xs", {int64_t{1} << 50, 4}));
+  g.Message(1, NodeProto("Scan", {"init", "xs"}, {"final"}, "scan",
+                         {GraphAttr("body", body), Attr("num_scan_inputs", 1)}));
+  g.Message(12, Output("final"));
+  std::string p = Write("scan_2pow50", ModelBytes(g));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Flops(p) == static_cast<u128>(4) << 50);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+}
+
+// ---- 3. functions ----
+
+/// FunctionProto `name` in domain "local": y = callee(callee(x)) or, for the leaf, y = x + x.
+Proto Function(const std::string& name, const std::string& callee) {
+  Proto f;
+  f.Bytes(1, name).Bytes(4, "x").Bytes(5, "y");
+  if (callee.empty()) {
+    f.Message(7, NodeProto("Add", {"x", "x"}, {"y"}));
+  } else {
+    Proto a = NodeProto(callee, {"x"}, {"t"});
+    a.Bytes(7, "local");
+    Proto b = NodeProto(callee, {"t"}, {"y"});
+    b.Bytes(7, "local");
+    f.Message(7, a).Message(7, b);
+  }
+  f.Message(9, Opset("", 17)).Message(9, Opset("local", 1));
+  f.Bytes(10, "local");
+  return f;
+}
+
+std::string FunctionModel(const std::vector<Proto>& functions, const std::string& entry) {
+  Proto g;
+  g.Message(11, Input("x", {4}));
+  Proto call = NodeProto(entry, {"x"}, {"y"}, "call");
+  call.Bytes(7, "local");
+  g.Message(1, call);
+  g.Message(12, Output("y"));
+  Proto m =
+      Proto().Varint(1, 8).Message(7, g).Message(8, Opset("", 17)).Message(8, Opset("local", 1));
+  for (const Proto& f : functions) m.Message(25, f);
+  return m.bytes();
+}
+
+TEST(OnnxHostile, FunctionsExpandLinearlyUpToTheLimit) {
+  // F_0 adds (4 FLOPs); F_k calls F_(k-1) twice: F_10 costs 4 x 2^10 FLOPs.
+  std::vector<Proto> funcs;
+  funcs.push_back(Function("F0", ""));
+  for (int k = 1; k <= 10; ++k)
+    funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  EXPECT_TRUE(Flops(Write("functions_10", FunctionModel(funcs, "F10"))) == u128{4} << 10);
+  // F_40 would be 2^40 calls: refused at the node-inference limit, quickly.
+  for (int k = 11; k <= 40; ++k)
+    funcs.push_back(Function("F" + std::to_string(k), "F" + std::to_string(k - 1)));
+  Timed t = RunTimed(Write("functions_40", FunctionModel(funcs, "F30")));
+  EXPECT_EQ(t.r.code, 2) << t.r.out;
+  EXPECT_NE(t.r.out.find("node inferences"), std::string::npos) << t.r.out;
+  EXPECT_LT(t.seconds, 20.0);
+}
+
+TEST(OnnxHostile, RecursiveFunctionsAreBadInputEvenWithoutStrict) {
+  // R calls itself; A calls B calls A.
+  Proto r;
+  r.Bytes(1, "R").Bytes(4, "x").Bytes(5, "y");
+  Proto self = NodeProto("R", {"x"}, {"y"});
+  self.Bytes(7, "local");
+  r.Message(7, self).Message(9, Opset("local", 1)).Bytes(10, "local");
+  for (const std::string& extra : {"", " --strict"}) {
+    cli::Result out = Cli(Write("recursive", FunctionModel({r}, "R")) + extra);
+    EXPECT_EQ(out.code, 2) << out.out;
+    EXPECT_NE(out.out.find("function 'R' calls itself"), std::string::npos) << out.out;
+  }
+  std::vector<Proto> ab = {Function("A", "B"), Function("B", "A")};
+  cli::Result out = Cli(Write("mutual", FunctionModel(ab, "A")));
+  EXPECT_EQ(out.code, 2) << out.out;
+  EXPECT_NE(out.out.find("calls itself"), std::string::npos) << out.out;
+}
+
+// ---- 7. names from the file never reach the terminal raw ----
+
+TEST(OnnxHostile, ControlCharactersInNamesAreEscapedOnStdout) {
+  Proto g;
+  Proto shape;
+  shape.Message(1, Proto().Bytes(2, "b\x1b[2Jatch"));  // dim_param with an escape sequence
+  shape.Message(1, Proto().Varint(1, 4));
+  Proto tensor = Proto().Varint(1, kFloat).Message(2, shape);
+  g.Message(11, Proto().Bytes(1, "x").Message(2, Proto().Message(1, tensor)));
+  g.Message(1, NodeProto("Evil\x1b]0;pwned\x07Op", {"x"}, {"y"}, "n\x1b[31mode"));
+  g.Message(12, Output("y"));
+  std::string p = Write("escapes", ModelBytes(g));
+  for (std::string fmt : {"text", "json"}) {
+    cli::Result r = Cli(p + " --format " + fmt);
+    EXPECT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << fmt << ": raw ESC on stdout";
+    EXPECT_EQ(r.out.find('\x07'), std::string::npos) << fmt << ": raw BEL on stdout";
+  }
+}
+
+}  // namespace
+}  // namespace calflops::onnx::testing
