@@ -41,7 +41,9 @@ TEST(CliOptions, OptionOutsideItsModelIsAnError) {
             "image encoders and vision-language models\n");
   r = RunCli("vit-base-patch16-224 --seq-len 64");
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out.rfind("calflops: --seq-len: does not apply to vit-base-patch16-224 (image encoders)", 0), 0u)
+  EXPECT_EQ(r.out.rfind(
+                "calflops: --seq-len: does not apply to vit-base-patch16-224 (image encoders)", 0),
+            0u)
       << r.out;
   r = RunCli("bert-base-uncased --mode generate");
   EXPECT_EQ(r.code, 1);
@@ -77,7 +79,8 @@ TEST(CliOptions, ShortOptionsAreTheLongOnes) {
   ASSERT_EQ(s.code, 0) << s.out;
   EXPECT_EQ(s.out, l.out);
   EXPECT_NE(s.out.find("\"prompt_tokens\": 16"), std::string::npos) << s.out;
-  EXPECT_EQ(RunCli("llama-3-8b --batch-size=2 --no-detail").out, RunCli("llama-3-8b -b 2 --no-detail").out);
+  EXPECT_EQ(RunCli("llama-3-8b --batch-size=2 --no-detail").out,
+            RunCli("llama-3-8b -b 2 --no-detail").out);
 }
 
 TEST(CliOptions, MistypedOptionGetsASuggestion) {
@@ -91,7 +94,8 @@ TEST(CliOptions, MistypedOptionGetsASuggestion) {
 }
 
 TEST(CliOptions, BadValuesNameTheOption) {
-  EXPECT_EQ(RunCli("llama-3-8b -b x").out, "calflops: --batch-size: expected an integer, got 'x'\n");
+  EXPECT_EQ(RunCli("llama-3-8b -b x").out,
+            "calflops: --batch-size: expected an integer, got 'x'\n");
   EXPECT_EQ(RunCli("llama-3-8b --convention exact").out,
             "calflops: --convention: unknown value 'exact' (expected analytic or calflops)\n");
   EXPECT_EQ(RunCli("llama-3-8b --mode train --recompute some").out,

@@ -26,7 +26,8 @@ namespace calflops {
 /// table (calflops/option_table.h); an option that does not apply to the model or the mode is
 /// an error, never ignored.
 struct Options {
-  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
+  std::string
+      model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
   std::string model_class;  ///< transformers class ("" = config architectures[0])
   Convention convention = Convention::kAnalytic;
   AttnImpl attn_impl = AttnImpl::kSdpa;
@@ -39,20 +40,20 @@ struct Options {
   int64_t max_new_tokens = 1;            ///< generate: tokens produced, the prefill's included
   std::optional<DType> dtype;  ///< parameter and activation dtype (unset: the config's torch_dtype)
   // hardware and training (docs/memory-and-latency.md)
-  std::string hardware;        ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
-  std::string hardware_file;   ///< a hardware profile file in the same format
-  Recompute recompute = Recompute::kNone;  ///< train
-  Optimizer optimizer = Optimizer::kAdamW; ///< train
-  int zero = 0;                ///< train: ZeRO stage 0-3
-  int64_t dp = 1;              ///< train: data-parallel ranks
+  std::string hardware;       ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
+  std::string hardware_file;  ///< a hardware profile file in the same format
+  Recompute recompute = Recompute::kNone;   ///< train
+  Optimizer optimizer = Optimizer::kAdamW;  ///< train
+  int zero = 0;                             ///< train: ZeRO stage 0-3
+  int64_t dp = 1;                           ///< train: data-parallel ranks
   std::optional<double> step_time;          ///< train: measured seconds per step, for MFU
   std::optional<double> tokens_per_second;  ///< train: measured throughput, for MFU
   // vision inputs
   int64_t image_height = 0;  ///< original image size (0 = the model's native size)
   int64_t image_width = 0;
-  int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
-  bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
-                                   ///< token, vision tower re-runs at every decode step
+  int64_t images = 1;            ///< images per sequence (each is one <image> prompt token)
+  bool reencode_images = false;  ///< transformers 4.45 legacy generate: unexpanded <image>
+                                 ///< token, vision tower re-runs at every decode step
   // weights files
   bool header_only = false;   ///< accept weight files whose data region is missing or truncated
   bool weights_only = false;  ///< report the weight files only; build no architecture

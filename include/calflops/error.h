@@ -12,10 +12,10 @@ namespace calflops {
 /// Exit codes of the command-line tool, one per class of failure (docs/hardening.md).
 enum class ExitCode : int {
   kOk = 0,
-  kUsage = 1,       ///< bad command line
-  kBadInput = 2,    ///< unreadable or invalid model file, config or workload
-  kUnsupported = 3, ///< valid input we cannot cost (only with --strict) or unknown architecture
-  kOverflow = 4,    ///< a count does not fit in 128 bits
+  kUsage = 1,        ///< bad command line
+  kBadInput = 2,     ///< unreadable or invalid model file, config or workload
+  kUnsupported = 3,  ///< valid input we cannot cost (only with --strict) or unknown architecture
+  kOverflow = 4,     ///< a count does not fit in 128 bits
   kInternal = 5,
 };
 

@@ -29,7 +29,19 @@ enum class Optimizer : uint8_t {
   kAdafactor,  ///< factored second moment: rows + columns per matrix, no first moment
 };
 /// Element types of parameters and activations.
-enum class DType : uint8_t { kF32, kF16, kBF16, kF64, kF8E4M3, kF8E5M2, kI64, kI32, kI8, kU8, kBool };
+enum class DType : uint8_t {
+  kF32,
+  kF16,
+  kBF16,
+  kF64,
+  kF8E4M3,
+  kF8E5M2,
+  kI64,
+  kI32,
+  kI8,
+  kU8,
+  kBool
+};
 /// The totals' unit prefix (--unit; calflops' output_unit).
 enum class Unit : uint8_t { kT, kG, kM, kK, kMilli, kMicro };
 
@@ -42,14 +54,15 @@ enum ModelKind : uint32_t {
   kOnnx = 1u << 4,            ///< an ONNX graph
   kWeightFile = 1u << 5,      ///< weight files (.gguf, .safetensors) are read
 };
-inline constexpr uint32_t kAnyArchitecture = kTextDecoder | kEncoder | kVision | kVisionLanguage | kOnnx;
+inline constexpr uint32_t kAnyArchitecture =
+    kTextDecoder | kEncoder | kVision | kVisionLanguage | kOnnx;
 inline constexpr uint32_t kAnyModel = kAnyArchitecture | kWeightFile;
-
 
 inline constexpr std::pair<Convention, std::string_view> kConventionNames[] = {
     {Convention::kAnalytic, "analytic"}, {Convention::kCalflops, "calflops"}};
 inline constexpr std::pair<AttnImpl, std::string_view> kAttnImplNames[] = {
-    {AttnImpl::kEager, "eager"}, {AttnImpl::kSdpa, "sdpa"},
+    {AttnImpl::kEager, "eager"},
+    {AttnImpl::kSdpa, "sdpa"},
     {AttnImpl::kFlashAttention2, "flash_attention_2"}};
 inline constexpr std::pair<RunMode, std::string_view> kRunModeNames[] = {
     {RunMode::kForward, "forward"}, {RunMode::kGenerate, "generate"}, {RunMode::kTrain, "train"}};
@@ -59,9 +72,8 @@ inline constexpr std::pair<Optimizer, std::string_view> kOptimizerNames[] = {
     {Optimizer::kAdamW, "adamw"}, {Optimizer::kSgd, "sgd"}, {Optimizer::kAdafactor, "adafactor"}};
 /// The dtypes --dtype accepts: floating types, as PyTorch spells them.
 inline constexpr std::pair<DType, std::string_view> kFloatDTypeNames[] = {
-    {DType::kF32, "float32"},        {DType::kBF16, "bfloat16"},   {DType::kF16, "float16"},
-    {DType::kF64, "float64"},        {DType::kF8E4M3, "float8_e4m3fn"},
-    {DType::kF8E5M2, "float8_e5m2"}};
+    {DType::kF32, "float32"}, {DType::kBF16, "bfloat16"},        {DType::kF16, "float16"},
+    {DType::kF64, "float64"}, {DType::kF8E4M3, "float8_e4m3fn"}, {DType::kF8E5M2, "float8_e5m2"}};
 inline constexpr std::pair<Unit, std::string_view> kUnitNames[] = {
     {Unit::kT, "T"}, {Unit::kG, "G"},     {Unit::kM, "M"},
     {Unit::kK, "K"}, {Unit::kMilli, "m"}, {Unit::kMicro, "u"}};

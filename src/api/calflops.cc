@@ -3,9 +3,9 @@
 
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -14,17 +14,17 @@
 #include "analysis/stored_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
+#include "api/output_file.h"
 #include "archs/arch_registry.h"
+#include "calflops/option_table.h"
+#include "load/source.h"
 #include "model/active_params.h"
 #include "model/error.h"
 #include "model/input_files.h"
 #include "model/printable.h"
-#include "api/output_file.h"
 #include "ops/autograd.h"
 #include "ops/traffic.h"
 #include "readers/hardware/hardware_reader.h"
-#include "calflops/option_table.h"
-#include "load/source.h"
 #include "readers/zoo/zoo.h"
 #include "report/format_registry.h"
 #include "report/number_format.h"
@@ -58,7 +58,8 @@ Workload MakeWorkload(const Options& o, int64_t seq_len) {
 }
 
 TrainingOptions MakeTrainingOptions(const Options& o) {
-  return TrainingOptions{.recompute = o.recompute, .optimizer = o.optimizer, .zero = o.zero, .dp = o.dp};
+  return TrainingOptions{
+      .recompute = o.recompute, .optimizer = o.optimizer, .zero = o.zero, .dp = o.dp};
 }
 
 LoadOptions MakeLoadOptions(const Options& o) {
@@ -115,7 +116,8 @@ void CheckStrict(const Options& o, const Profile& p) {
   if (!o.strict || p.uncosted.empty()) return;
   std::string list;
   for (const UncostedOp& u : p.uncosted) {
-    list += (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
+    list +=
+        (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
   }
   throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
 }
@@ -142,13 +144,15 @@ void Run(const Options& o, Analysis& a) {
     }
     a.profile = Analyze(*m.arch, a.workload, o.convention, hw);
     CheckStrict(o, a.profile);
-    a.estimates = Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
+    a.estimates =
+        Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
     a.estimates.memory.stored = std::move(stored);
     a.built = true;
   }
   if (a.source && a.source->weights) {
     a.weights = AnalyzeWeights(*a.source->weights);
-    if (m.arch) a.comparison = CompareWeights(*a.source->weights, m.arch->tree(), a.source->config->source());
+    if (m.arch)
+      a.comparison = CompareWeights(*a.source->weights, m.arch->tree(), a.source->config->source());
   } else if (o.weights_only) {
     throw Error(ExitCode::kUsage, "--weights-only", o.model + " has no weight files");
   }
@@ -185,12 +189,12 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
                      .profile = a.built ? &a.profile : nullptr,
                      .estimates = a.built ? &a.estimates : nullptr,
                      .weights = weights ? &*weights : nullptr};
-  ReportOptions display{.precision = o.precision,
-                        .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit))
-                                       : std::nullopt,
-                        .bp_factor = o.bp_factor,
-                        .detailed = o.detailed,
-                        .memory_detail = o.memory_detail};
+  ReportOptions display{
+      .precision = o.precision,
+      .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit)) : std::nullopt,
+      .bp_factor = o.bp_factor,
+      .detailed = o.detailed,
+      .memory_detail = o.memory_detail};
   format->write(report, display, out);
 }
 

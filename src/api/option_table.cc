@@ -8,8 +8,8 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 
 #include "model/error.h"
 #include "report/format_registry.h"
@@ -37,7 +37,9 @@ double Real(std::string_view v) {
   std::string s(v);
   errno = 0;
   char* end = nullptr;
-  double x = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? 0 : std::strtod(s.c_str(), &end);
+  double x = s.empty() || std::isspace(static_cast<unsigned char>(s[0]))
+                 ? 0
+                 : std::strtod(s.c_str(), &end);
   if (end && end == s.c_str() + s.size()) {
     if (errno == ERANGE && std::isinf(x)) throw BadValue{"number out of range, got " + Quote(v)};
     return x;
@@ -126,39 +128,55 @@ void Positive(double v) {
 
 const std::vector<OptionSpec>& Table() {
   static const std::vector<OptionSpec> table = {
-      {.name = "batch-size", .short_name = 'b', .value_name = "B",
-       .help = "sequences per forward call (default 1)", .kinds = kAnyArchitecture,
+      {.name = "batch-size",
+       .short_name = 'b',
+       .value_name = "B",
+       .help = "sequences per forward call (default 1)",
+       .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view v) { o.batch = Int(v); },
        .is_set = Set<&Options::batch>},
-      {.name = "seq-len", .short_name = 's', .value_name = "S",
+      {.name = "seq-len",
+       .short_name = 's',
+       .value_name = "S",
        .help = "tokens per sequence (default 128, capped at the model's text positions); the "
                "prompt length in generate mode unless --prompt-tokens",
        .kinds = kTextDecoder | kEncoder | kVisionLanguage | kOnnx,
        .parse = [](Options& o, std::string_view v) { o.seq_len = Int(v); },
        .is_set = Set<&Options::seq_len>},
-      {.name = "mode", .short_name = 'm', .value_name = "M",
+      {.name = "mode",
+       .short_name = 'm',
+       .value_name = "M",
        .help = "forward (default), generate (prefill, then one-token decode steps; text decoders "
                "and vision-language models) or train (forward + backward)",
-       .kinds = kAnyArchitecture, .choices = Names(kRunModeNames),
+       .kinds = kAnyArchitecture,
+       .choices = Names(kRunModeNames),
        .parse = [](Options& o, std::string_view v) { o.mode = Choice(kRunModeNames, v); },
        .is_set = Set<&Options::mode>},
-      {.name = "prompt-tokens", .short_name = 'p', .value_name = "P",
+      {.name = "prompt-tokens",
+       .short_name = 'p',
+       .value_name = "P",
        .help = "generate: prompt length (default: the sequence length)",
-       .kinds = kTextDecoder | kVisionLanguage, .modes = kGenerateMode,
+       .kinds = kTextDecoder | kVisionLanguage,
+       .modes = kGenerateMode,
        .parse = [](Options& o, std::string_view v) { o.prompt_tokens = Int(v); },
        .is_set = Set<&Options::prompt_tokens>},
-      {.name = "max-new-tokens", .short_name = 'n', .value_name = "N",
+      {.name = "max-new-tokens",
+       .short_name = 'n',
+       .value_name = "N",
        .help = "generate: tokens to produce, the prefill's included (default 1)",
-       .kinds = kTextDecoder | kVisionLanguage, .modes = kGenerateMode,
+       .kinds = kTextDecoder | kVisionLanguage,
+       .modes = kGenerateMode,
        .parse = [](Options& o, std::string_view v) { o.max_new_tokens = Int(v); },
        .is_set = Set<&Options::max_new_tokens>},
-      {.name = "image-size", .value_name = "HxW",
+      {.name = "image-size",
+       .value_name = "HxW",
        .help = "image height x width in pixels (default: the model's native size)",
        .kinds = kVision | kVisionLanguage,
        .parse =
            [](Options& o, std::string_view v) {
              std::vector<int64_t> hw = Shape(v);
-             if (hw.size() != 2) throw BadValue{"expected HEIGHTxWIDTH such as 336x336, got " + Quote(v)};
+             if (hw.size() != 2)
+               throw BadValue{"expected HEIGHTxWIDTH such as 336x336, got " + Quote(v)};
              o.image_height = hw[0];
              o.image_width = hw[1];
            },
@@ -170,7 +188,8 @@ const std::vector<OptionSpec>& Table() {
                               std::to_string(o.image_height) + "x" + std::to_string(o.image_width)};
            },
        .is_set = [](const Options& o) { return o.image_height != 0 || o.image_width != 0; }},
-      {.name = "images", .value_name = "N",
+      {.name = "images",
+       .value_name = "N",
        .help = "images per sequence, one <image> placeholder each (default 1)",
        .kinds = kVision | kVisionLanguage,
        .parse = [](Options& o, std::string_view v) { o.images = Int(v); },
@@ -181,25 +200,32 @@ const std::vector<OptionSpec>& Table() {
        .kinds = kVisionLanguage,
        .parse = [](Options& o, std::string_view) { o.reencode_images = true; },
        .is_set = Set<&Options::reencode_images>},
-      {.name = "convention", .short_name = 'c', .value_name = "C",
+      {.name = "convention",
+       .short_name = 'c',
+       .value_name = "C",
        .help = "analytic (default: every op counted) or calflops (its numbers, misses and all)",
-       .kinds = kAnyArchitecture, .choices = Names(kConventionNames),
+       .kinds = kAnyArchitecture,
+       .choices = Names(kConventionNames),
        .parse = [](Options& o, std::string_view v) { o.convention = Choice(kConventionNames, v); },
        .is_set = Set<&Options::convention>},
-      {.name = "attn-impl", .value_name = "I",
+      {.name = "attn-impl",
+       .value_name = "I",
        .help = "eager, sdpa (default) or flash_attention_2: transformers' attention classes",
        .kinds = kTextDecoder | kEncoder | kVision | kVisionLanguage,
        .choices = Names(kAttnImplNames),
        .parse = [](Options& o, std::string_view v) { o.attn_impl = Choice(kAttnImplNames, v); },
        .is_set = Set<&Options::attn_impl>},
-      {.name = "model-class", .value_name = "CLS",
+      {.name = "model-class",
+       .value_name = "CLS",
        .help = "transformers class to build (default: the config's architectures[0])",
        .kinds = kTextDecoder | kEncoder | kVision | kVisionLanguage,
        .parse = [](Options& o, std::string_view v) { o.model_class = std::string(v); },
        .is_set = Set<&Options::model_class>},
-      {.name = "dim", .value_name = "NAME=N",
+      {.name = "dim",
+       .value_name = "NAME=N",
        .help = "ONNX: value of a symbolic input dimension (repeatable), e.g. --dim batch=1",
-       .kinds = kOnnx, .repeatable = true,
+       .kinds = kOnnx,
+       .repeatable = true,
        .parse =
            [](Options& o, std::string_view v) {
              auto [name, value] = Assignment(v);
@@ -207,24 +233,34 @@ const std::vector<OptionSpec>& Table() {
              if (d.size() != 1) throw BadValue{"expected NAME=N, got " + Quote(v)};
              o.dims[name] = d[0];
            },
-       .check = [](const Options& o) { for (const auto& [n, d] : o.dims) Range(d, 0, kMaxGraphDim); },
+       .check =
+           [](const Options& o) {
+             for (const auto& [n, d] : o.dims) Range(d, 0, kMaxGraphDim);
+           },
        .is_set = Set<&Options::dims>},
-      {.name = "input-shape", .value_name = "NAME=AxB",
+      {.name = "input-shape",
+       .value_name = "NAME=AxB",
        .help = "ONNX: shape of a graph input (repeatable), e.g. input_ids=1x128",
-       .kinds = kOnnx, .repeatable = true,
+       .kinds = kOnnx,
+       .repeatable = true,
        .parse =
            [](Options& o, std::string_view v) {
              auto [name, value] = Assignment(v);
              o.input_shapes[name] = Shape(value);
            },
-       .check = [](const Options& o) { for (const auto& [n, s] : o.input_shapes) CheckShape(s); },
+       .check =
+           [](const Options& o) {
+             for (const auto& [n, s] : o.input_shapes) CheckShape(s);
+           },
        .is_set = Set<&Options::input_shapes>},
       {.name = "strict",
        .help = "fail (exit 3) when some ops cannot be costed instead of counting them as 0",
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view) { o.strict = true; },
        .is_set = Set<&Options::strict>},
-      {.name = "dtype", .short_name = 't', .value_name = "T",
+      {.name = "dtype",
+       .short_name = 't',
+       .value_name = "T",
        .help = "parameter and activation dtype (default: the config's torch_dtype)",
        .kinds = kTextDecoder | kEncoder | kVision | kVisionLanguage,
        .choices = Names(kFloatDTypeNames),
@@ -235,7 +271,8 @@ const std::vector<OptionSpec>& Table() {
                throw BadValue{"must be a floating type"};
            },
        .is_set = Set<&Options::dtype>},
-      {.name = "hardware", .value_name = "NAME",
+      {.name = "hardware",
+       .value_name = "NAME",
        .help = "roofline latency and memory verdict on a bundled device (--list-hardware)",
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view v) { o.hardware = std::string(v); },
@@ -245,7 +282,8 @@ const std::vector<OptionSpec>& Table() {
                throw BadValue{"give either --hardware or --hardware-file"};
            },
        .is_set = Set<&Options::hardware>},
-      {.name = "hardware-file", .value_name = "FILE",
+      {.name = "hardware-file",
+       .value_name = "FILE",
        .help = "the same with a device profile file (format: docs/memory-and-latency.md)",
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view v) { o.hardware_file = std::string(v); },
@@ -255,19 +293,27 @@ const std::vector<OptionSpec>& Table() {
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view) { o.memory_detail = true; },
        .is_set = Set<&Options::memory_detail>},
-      {.name = "recompute", .value_name = "R",
+      {.name = "recompute",
+       .value_name = "R",
        .help = "train: activation recomputation none (default), selective or full",
-       .kinds = kAnyArchitecture, .modes = kTrainMode, .choices = Names(kRecomputeNames),
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
+       .choices = Names(kRecomputeNames),
        .parse = [](Options& o, std::string_view v) { o.recompute = Choice(kRecomputeNames, v); },
        .is_set = Set<&Options::recompute>},
-      {.name = "optimizer", .value_name = "O",
+      {.name = "optimizer",
+       .value_name = "O",
        .help = "train: adamw (default), sgd (momentum) or adafactor",
-       .kinds = kAnyArchitecture, .modes = kTrainMode, .choices = Names(kOptimizerNames),
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
+       .choices = Names(kOptimizerNames),
        .parse = [](Options& o, std::string_view v) { o.optimizer = Choice(kOptimizerNames, v); },
        .is_set = Set<&Options::optimizer>},
-      {.name = "zero", .value_name = "Z",
+      {.name = "zero",
+       .value_name = "Z",
        .help = "train: ZeRO stage 0-3 (shard optimizer state, gradients, weights over --dp)",
-       .kinds = kAnyArchitecture, .modes = kTrainMode,
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
        .parse =
            [](Options& o, std::string_view v) {
              int64_t z = Int(v);  // checked before narrowing: 2^32 + 3 is not 3
@@ -276,15 +322,19 @@ const std::vector<OptionSpec>& Table() {
            },
        .check = [](const Options& o) { Range(o.zero, 0, 3); },
        .is_set = Set<&Options::zero>},
-      {.name = "dp", .value_name = "N",
+      {.name = "dp",
+       .value_name = "N",
        .help = "train: data-parallel ranks for --zero (default 1)",
-       .kinds = kAnyArchitecture, .modes = kTrainMode,
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
        .parse = [](Options& o, std::string_view v) { o.dp = Int(v); },
        .check = [](const Options& o) { Range(o.dp, 1, int64_t{1} << 20); },
        .is_set = Set<&Options::dp>},
-      {.name = "step-time", .value_name = "SEC",
+      {.name = "step-time",
+       .value_name = "SEC",
        .help = "train: measured seconds per step; with --hardware gives MFU",
-       .kinds = kAnyArchitecture, .modes = kTrainMode,
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
        .parse = [](Options& o, std::string_view v) { o.step_time = Real(v); },
        .check =
            [](const Options& o) {
@@ -293,13 +343,20 @@ const std::vector<OptionSpec>& Table() {
              if (o.step_time) Positive(*o.step_time);
            },
        .is_set = Set<&Options::step_time>},
-      {.name = "tokens-per-second", .value_name = "TPS",
+      {.name = "tokens-per-second",
+       .value_name = "TPS",
        .help = "train: measured tokens per second (instead of --step-time)",
-       .kinds = kAnyArchitecture, .modes = kTrainMode,
+       .kinds = kAnyArchitecture,
+       .modes = kTrainMode,
        .parse = [](Options& o, std::string_view v) { o.tokens_per_second = Real(v); },
-       .check = [](const Options& o) { if (o.tokens_per_second) Positive(*o.tokens_per_second); },
+       .check =
+           [](const Options& o) {
+             if (o.tokens_per_second) Positive(*o.tokens_per_second);
+           },
        .is_set = Set<&Options::tokens_per_second>},
-      {.name = "format", .short_name = 'f', .value_name = "F",
+      {.name = "format",
+       .short_name = 'f',
+       .value_name = "F",
        .help = "the report's format: text (the calflops report, default), json, ... "
                "(report/format_registry.cc)",
        .choices = FormatNames(),
@@ -311,16 +368,24 @@ const std::vector<OptionSpec>& Table() {
                               ReportFormatNames() + ")"};
            },
        .is_set = Set<&Options::format>},
-      {.name = "precision", .value_name = "P",
+      {.name = "precision",
+       .value_name = "P",
        .help = "decimals of the totals lines and percentages (default 2)",
-       .parse = [](Options& o, std::string_view v) { o.precision = static_cast<int>(std::clamp<int64_t>(Int(v), -1, 16)); },
+       .parse =
+           [](Options& o, std::string_view v) {
+             o.precision = static_cast<int>(std::clamp<int64_t>(Int(v), -1, 16));
+           },
        .check = [](const Options& o) { Range(o.precision, 0, 15); },
        .is_set = Set<&Options::precision>},
-      {.name = "unit", .value_name = "U", .help = "force the totals' unit: T, G, M, K, m or u",
-       .kinds = kAnyArchitecture, .choices = Names(kUnitNames),
+      {.name = "unit",
+       .value_name = "U",
+       .help = "force the totals' unit: T, G, M, K, m or u",
+       .kinds = kAnyArchitecture,
+       .choices = Names(kUnitNames),
        .parse = [](Options& o, std::string_view v) { o.unit = Choice(kUnitNames, v); },
        .is_set = Set<&Options::unit>},
-      {.name = "bp-factor", .value_name = "F",
+      {.name = "bp-factor",
+       .value_name = "F",
        .help = "backward cost as a multiple of forward, for the fwd+bwd lines (default 2)",
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view v) { o.bp_factor = Real(v); },
@@ -331,7 +396,8 @@ const std::vector<OptionSpec>& Table() {
                               std::to_string(static_cast<int>(kMaxBpFactor)) + "]"};
            },
        .is_set = Set<&Options::bp_factor>},
-      {.name = "weights-only", .help = "weight files: report what they hold, build no architecture",
+      {.name = "weights-only",
+       .help = "weight files: report what they hold, build no architecture",
        .kinds = kWeightFile,
        .parse = [](Options& o, std::string_view) { o.weights_only = true; },
        .is_set = Set<&Options::weights_only>},
@@ -341,7 +407,9 @@ const std::vector<OptionSpec>& Table() {
        .kinds = kWeightFile,
        .parse = [](Options& o, std::string_view) { o.header_only = true; },
        .is_set = Set<&Options::header_only>},
-      {.name = "no-detail", .help = "omit the per-module tree", .kinds = kAnyArchitecture,
+      {.name = "no-detail",
+       .help = "omit the per-module tree",
+       .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view) { o.detailed = false; },
        .is_set = Set<&Options::detailed>},
   };
@@ -389,9 +457,12 @@ uint32_t ModeBit(RunMode mode) {
 
 std::string DescribeKinds(uint32_t kinds) {
   std::vector<const char*> names;
-  for (auto [bit, name] : {std::pair{kTextDecoder, "text decoders"}, {kEncoder, "text encoders"},
-                           {kVision, "image encoders"}, {kVisionLanguage, "vision-language models"},
-                           {kOnnx, "ONNX graphs"}, {kWeightFile, "weight files"}})
+  for (auto [bit, name] : {std::pair{kTextDecoder, "text decoders"},
+                           {kEncoder, "text encoders"},
+                           {kVision, "image encoders"},
+                           {kVisionLanguage, "vision-language models"},
+                           {kOnnx, "ONNX graphs"},
+                           {kWeightFile, "weight files"}})
     if (kinds & bit) names.push_back(name);
   std::string s;
   for (size_t i = 0; i < names.size(); ++i)

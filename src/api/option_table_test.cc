@@ -38,15 +38,15 @@ TEST(OptionTable, DefaultsAreNotGivenAndEveryParsedOptionIs) {
   for (const OptionSpec& s : OptionTable()) {
     EXPECT_FALSE(IsGiven(defaults, s)) << s.name;
     // A value other than the default, for each kind of option.
-    std::string v = s.value_name.empty() ? ""
-                    : !s.choices.empty()  ? std::string(s.choices.back())
-                    : s.name == "image-size" ? "224x224"
-                    : s.name == "dim" ? "batch=2"
-                    : s.name == "input-shape" ? "x=1x2"
-                    : s.name == "hardware" ? "h100-sxm"
+    std::string v = s.value_name.empty()        ? ""
+                    : !s.choices.empty()        ? std::string(s.choices.back())
+                    : s.name == "image-size"    ? "224x224"
+                    : s.name == "dim"           ? "batch=2"
+                    : s.name == "input-shape"   ? "x=1x2"
+                    : s.name == "hardware"      ? "h100-sxm"
                     : s.name == "hardware-file" ? "gpu.json"
-                    : s.name == "model-class" ? "LlamaModel"
-                                             : "3";
+                    : s.name == "model-class"   ? "LlamaModel"
+                                                : "3";
     Options o;
     ParseOption(o, s.name, v);
     EXPECT_TRUE(s.is_set(o)) << s.name << " " << v;
@@ -92,7 +92,8 @@ TEST(OptionTable, BadTextNamesTheOption) {
             "1 --dim: expected NAME=VALUE, got 'batch'");
   EXPECT_EQ(Message([&] { ParseOption(o, "image-size", "360"); }),
             "1 --image-size: expected HEIGHTxWIDTH such as 336x336, got '360'");
-  EXPECT_EQ(Message([&] { ParseOption(o, "seqlen", "3"); }), "1 --seqlen: unknown option (see --help)");
+  EXPECT_EQ(Message([&] { ParseOption(o, "seqlen", "3"); }),
+            "1 --seqlen: unknown option (see --help)");
 }
 
 TEST(OptionTable, ValidationChecksTypedValuesSetDirectly) {

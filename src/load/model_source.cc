@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -37,11 +37,13 @@ bool IsFile(const fs::path& p) {
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) return false;  // nothing by that name
   if (::stat(p.c_str(), &st) != 0) {
-    throw BadInput(p.string(), std::string("is a link that cannot be followed: ") + std::strerror(errno));
+    throw BadInput(p.string(),
+                   std::string("is a link that cannot be followed: ") + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) {
-    throw BadInput(p.string(), S_ISDIR(st.st_mode) ? "is a directory, expected a file"
-                                                   : "is not a regular file (a FIFO, socket or device)");
+    throw BadInput(p.string(), S_ISDIR(st.st_mode)
+                                   ? "is a directory, expected a file"
+                                   : "is not a regular file (a FIFO, socket or device)");
   }
   return true;
 }

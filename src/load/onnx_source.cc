@@ -1,8 +1,8 @@
 // ONNX graphs (.onnx, or a file starting with a ModelProto's ir_version tag): read and lowered by
 // readers/onnx. A graph's inputs have fixed sizes or symbolic dims; --batch-size and --seq-len
 // bind the symbolic ones named like a batch or a sequence, and are refused by a graph without.
-#include "model/error.h"
 #include "load/source.h"
+#include "model/error.h"
 
 namespace calflops {
 namespace {

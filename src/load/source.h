@@ -21,13 +21,13 @@ namespace calflops {
 
 /// How to load: typed values, set by the front end from the validated options.
 struct LoadOptions {
-  BuildOptions build;            ///< attention implementation, transformers class
-  std::optional<DType> dtype;    ///< overrides the config's torch_dtype (and the weights' bytes)
-  ReadOptions read;              ///< weight files: header_only
-  bool weights_only = false;     ///< read the weight files, build no architecture
-  onnx::OnnxOptions onnx;        ///< ONNX: symbolic dims, input shapes, batch / seq defaults
-  bool batch_given = false;      ///< --batch-size was given: a graph must have a batch dim
-  bool seq_len_given = false;    ///< --seq-len was given: a graph must have a sequence dim
+  BuildOptions build;          ///< attention implementation, transformers class
+  std::optional<DType> dtype;  ///< overrides the config's torch_dtype (and the weights' bytes)
+  ReadOptions read;            ///< weight files: header_only
+  bool weights_only = false;   ///< read the weight files, build no architecture
+  onnx::OnnxOptions onnx;      ///< ONNX: symbolic dims, input shapes, batch / seq defaults
+  bool batch_given = false;    ///< --batch-size was given: a graph must have a batch dim
+  bool seq_len_given = false;  ///< --seq-len was given: a graph must have a sequence dim
 };
 
 /// What a source yields: an architecture to cost, and/or the config and weight files read.

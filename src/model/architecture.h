@@ -32,10 +32,10 @@ std::string_view CallKindName(CallKind k);
 /// past_tokens + i * past_step tokens cached: a generation's decode steps are one run.
 struct ForwardCall {
   CallKind kind = CallKind::kForward;
-  std::string display;        ///< display only, never branched on ("" = CallKindName(kind))
-  int64_t replay = -1;        ///< a recorded architecture's call to replay (-1: all records)
-  int64_t repeat = 1;         ///< calls in this run
-  int64_t past_step = 0;      ///< cache growth from one call of the run to the next (0: identical)
+  std::string display;    ///< display only, never branched on ("" = CallKindName(kind))
+  int64_t replay = -1;    ///< a recorded architecture's call to replay (-1: all records)
+  int64_t repeat = 1;     ///< calls in this run
+  int64_t past_step = 0;  ///< cache growth from one call of the run to the next (0: identical)
   int64_t batch = 1;
   int64_t new_tokens = 0;     ///< tokens through the (language) model in this call, after any
                               ///< image features are merged in
@@ -43,9 +43,9 @@ struct ForwardCall {
   int64_t logits_tokens = 0;  ///< positions sent through the output head
   bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
   // Multimodal inputs (vision and vision-language models).
-  int64_t input_ids = 0;      ///< ids passed in, image placeholders included (0 = new_tokens)
-  int64_t images = 0;         ///< images per sequence whose pixels this call encodes
-  int64_t image_height = 0;   ///< original image size (0 = the model's native size)
+  int64_t input_ids = 0;     ///< ids passed in, image placeholders included (0 = new_tokens)
+  int64_t images = 0;        ///< images per sequence whose pixels this call encodes
+  int64_t image_height = 0;  ///< original image size (0 = the model's native size)
   int64_t image_width = 0;
   bool legacy_merge = false;  ///< transformers 4.45 legacy path: the model itself expands the
                               ///< <image> placeholders (index glue in its forward)

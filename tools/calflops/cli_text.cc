@@ -83,7 +83,8 @@ void WriteManPage(std::ostream& out) {
       << ".SH NAME\ncalflops \\- parameters, MACs, FLOPs, memory and latency of neural networks\n"
       << ".SH SYNOPSIS\n.B calflops\n.I MODEL\n[\\fIoptions\\fR]\n.SH DESCRIPTION\n"
       << escape(kAbout) << ".SH OPTIONS\n";
-  for (const Row& r : Rows()) out << ".TP\n.B " << escape(r.names) << "\n" << escape(r.help) << "\n";
+  for (const Row& r : Rows())
+    out << ".TP\n.B " << escape(r.names) << "\n" << escape(r.help) << "\n";
   out << ".SH EXIT STATUS\n" << escape(kExitCodes);
 }
 
@@ -107,7 +108,8 @@ void WriteBashCompletion(std::ostream& out) {
       << "  if [[ $cur == -* ]]; then\n"
       << "    COMPREPLY=($(compgen -W \"" << words.substr(1) << "\" -- \"$cur\"))\n"
       << "  else\n"
-      << "    COMPREPLY=($(compgen -f -- \"$cur\") $(compgen -W \"$(calflops --list-models 2>/dev/null"
+      << "    COMPREPLY=($(compgen -f -- \"$cur\") $(compgen -W \"$(calflops --list-models "
+         "2>/dev/null"
       << " | awk 'NR>1{print $1}')\" -- \"$cur\"))\n"
       << "  fi\n"
       << "}\n"

@@ -49,7 +49,8 @@ int Main(int argc, char** argv) {
       app.add_flag_callback(names, [&o, name] { calflops::ParseOption(o, name, ""); });
     } else {
       app.add_option_function<std::vector<std::string>>(
-             names, [&o, name](const std::vector<std::string>& values) {
+             names,
+             [&o, name](const std::vector<std::string>& values) {
                for (const std::string& v : values) calflops::ParseOption(o, name, v);
              })
           ->multi_option_policy(s.repeatable ? CLI::MultiOptionPolicy::TakeAll
@@ -63,7 +64,9 @@ int Main(int argc, char** argv) {
     if (name == "output") {
       app.add_option(names, output);
     } else {
-      app.add_flag_callback(names, [&action, name] { if (action.empty()) action = name; });
+      app.add_flag_callback(names, [&action, name] {
+        if (action.empty()) action = name;
+      });
     }
   }
   for (const char* hidden : {"man", "bash-completion"}) {  // generate the installed docs
@@ -81,14 +84,16 @@ int Main(int argc, char** argv) {
       continue;
     }
     std::string hint = calflops::cli::Suggest(r);
-    throw Error(ExitCode::kUsage, r.substr(0, r.find('=')),
-                "unknown option (" + (hint.empty() ? "see --help" : "did you mean " + hint + "?") + ")");
+    throw Error(
+        ExitCode::kUsage, r.substr(0, r.find('=')),
+        "unknown option (" + (hint.empty() ? "see --help" : "did you mean " + hint + "?") + ")");
   }
   if (!action.empty()) return RunAction(action);
   if (positional.size() != 1) {
-    throw Error(ExitCode::kUsage, "", positional.empty() ? "missing MODEL (see --help)"
-                                                         : "expected one MODEL, got " +
-                                                               std::to_string(positional.size()));
+    throw Error(ExitCode::kUsage, "",
+                positional.empty()
+                    ? "missing MODEL (see --help)"
+                    : "expected one MODEL, got " + std::to_string(positional.size()));
   }
   o.model = positional[0];
   calflops::WriteReportTo(o, output);  // never over an input (src/api/output_file.h)
