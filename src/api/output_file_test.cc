@@ -10,7 +10,7 @@
 
 #include "model/error.h"
 #include "model/input_files.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {
