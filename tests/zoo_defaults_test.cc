@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "calflops/calflops.h"
+#include "calflops/error.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
