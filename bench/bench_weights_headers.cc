@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include "archs/arch_registry.h"
 #include "readers/gguf/gguf_reader.h"
 #include "load/model_source.h"
 #include "readers/safetensors/safetensors_index.h"
@@ -99,7 +100,7 @@ BENCHMARK(BM_SafetensorsIndex20kTensors)->Unit(benchmark::kMillisecond);
 void BM_Gguf1000Tensors(benchmark::State& state) {
   const std::string& gguf = TheFiles().gguf;
   for (auto _ : state) {
-    ModelSource s = LoadModelSource(gguf);  // map, parse, synthesize the config, map the names
+    ModelSource s = LoadModelSource(gguf, WithGgufMappings());  // map, parse, synthesize, map names
     if (s.weights->tensors.size() != 1000) state.SkipWithError("expected 1,000 tensors");
     benchmark::DoNotOptimize(s);
   }

@@ -8,9 +8,12 @@ include(CMakePackageConfigHelpers)
 set(GEN ${CMAKE_BINARY_DIR}/generated)
 add_custom_command(
   OUTPUT ${GEN}/calflops.1 ${GEN}/calflops.bash
-  COMMAND sh -c "'$<TARGET_FILE:calflops>' --man > '${GEN}/calflops.1'"
-  COMMAND sh -c "'$<TARGET_FILE:calflops>' --bash-completion > '${GEN}/calflops.bash'"
-  DEPENDS calflops
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:calflops> -DARG=--man -DOUT=${GEN}/calflops.1
+          -P ${CMAKE_SOURCE_DIR}/cmake/run_to_file.cmake
+  COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:calflops> -DARG=--bash-completion
+          -DOUT=${GEN}/calflops.bash -P ${CMAKE_SOURCE_DIR}/cmake/run_to_file.cmake
+  DEPENDS calflops ${CMAKE_SOURCE_DIR}/cmake/run_to_file.cmake
+  VERBATIM
   COMMENT "Generating the man page and bash completion from the option table")
 add_custom_target(calflops_docs ALL DEPENDS ${GEN}/calflops.1 ${GEN}/calflops.bash)
 

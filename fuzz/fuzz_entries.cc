@@ -25,6 +25,11 @@
 #include "readers/safetensors/safetensors_reader.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
+#include "readers/hf_config/quantization_config.h"
+#include "readers/hub/hub_cache.h"
+#include "readers/hub/hub_name.h"
+#include "readers/hub/http_headers.h"
+#include "analysis/quantized_weights.h"
 #include "report/format_registry.h"
 #include "report/json_writer.h"
 #include "report/weights_report.h"
@@ -95,7 +100,7 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
   ReportModel report{
-      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e};
+      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e, .notes = {}};
   for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
   return p;
 }
@@ -162,8 +167,8 @@ int Gguf(const uint8_t* data, size_t size) {
     TensorSet set = GgufTensorSet(f);
     std::unique_ptr<Architecture> arch;
     std::string why;
-    if (auto hf = SynthesizeHfConfig(f, &why)) {
-      MapGgufTensorNames(hf->model_type, set);
+    if (auto hf = SynthesizeHfConfig(f, GgufMappings(), &why)) {
+      MapGgufTensorNames(*hf->mapping, set);
       Config config = Config::Parse(hf->json, "fuzz.gguf (config)");
       if (config.Int("num_hidden_layers", 0, 0, kMaxConfigDim) <= kMaxFuzzLayers) {
         try {
@@ -230,8 +235,11 @@ int ConfigJson(const uint8_t* data, size_t size) {
     const auto& devices = BuiltinHardware();
     const calflops::Hardware* hw =
         (size / 6) % 2 == 0 ? nullptr : &devices[(size / 12) % devices.size()];
-    auto arch = BuildArchitecture(config, build);
+    std::vector<std::string> notes;
+    auto arch = BuildArchitecture(config, build, &notes);
     if (arch->tree().size() > kMaxFuzzedModules) return;
+    std::string note;
+    if (auto q = ReadQuantizationConfig(config, &note)) PriceQuantized(*q, arch->tree());
 
     AnalyzeAndReport(*arch, Workload{.seq_len = 3}, convention, hw);
     Workload generate{.mode = Mode::kGenerate, .prompt_tokens = 2, .max_new_tokens = 7};
@@ -255,6 +263,54 @@ int HardwareProfile(const uint8_t* data, size_t size) {
     AnalyzeAndReport(*tiny, Workload{.mode = Mode::kGenerate, .prompt_tokens = 3, .max_new_tokens = 9},
                      Convention::kAnalytic, &hw);
     AnalyzeAndReport(*tiny, Workload{.seq_len = 4, .train = true}, Convention::kAnalytic, &hw);
+  });
+}
+
+int HubInputs(const uint8_t* data, size_t size) {
+  return Guard([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    // Line 1: a model argument; line 2: a ref file; line 3: a repo file name; then response
+    // header lines. Each as the Hub client meets it.
+    std::vector<std::string_view> lines;
+    for (size_t start = 0; start <= bytes.size();) {
+      size_t nl = bytes.find('\n', start);
+      lines.push_back(bytes.substr(start, nl == std::string_view::npos ? bytes.npos : nl - start));
+      if (nl == std::string_view::npos) break;
+      start = nl + 1;
+    }
+    auto line = [&](size_t i) { return i < lines.size() ? lines[i] : std::string_view(); };
+    std::optional<hub::HubName> name;
+    try {
+      name = hub::ParseHubName(line(0));
+    } catch (const Error& e) {
+      if (std::string p = RejectionProblem(e); !p.empty()) throw std::logic_error(p);
+    }
+    if (name && (!hub::IsValidRevision(name->revision) || name->org.find("..") != std::string::npos ||
+                 name->repo_id().find('/') != name->org.size())) {
+      throw std::logic_error("ParseHubName accepted an unsafe name: " + std::string(line(0)));
+    }
+    if (auto commit = hub::ParseRef(line(1)); commit && !hub::IsCommitHash(*commit)) {
+      throw std::logic_error("ParseRef accepted a non-commit");
+    }
+    std::string file(line(2));
+    if (hub::IsSafeRepoFile(file)) {
+      if (file.front() == '/') throw std::logic_error("IsSafeRepoFile accepted an absolute path");
+      std::stringstream parts(file);
+      for (std::string part; std::getline(parts, part, '/');) {
+        if (part.empty() || part == "." || part == "..") {
+          throw std::logic_error("IsSafeRepoFile accepted " + file);
+        }
+      }
+    }
+    hub::HttpHeaders h;
+    for (size_t i = 3; i < lines.size(); ++i) hub::ParseHeaderLine(lines[i], h);
+    if (h.etag.size() > hub::kMaxHeaderValueBytes || h.repo_commit.size() > hub::kMaxHeaderValueBytes) {
+      throw std::logic_error("a header value beyond its cap");
+    }
+    if (auto span = hub::ContentRangeSpan(h.content_range); span && span->second < span->first) {
+      throw std::logic_error("ContentRangeSpan: last < first");
+    }
+    hub::ContentRangeTotal(h.content_range);
   });
 }
 

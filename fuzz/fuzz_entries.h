@@ -23,6 +23,10 @@ int Onnx(const uint8_t* data, size_t size);
 int ConfigJson(const uint8_t* data, size_t size);
 /// --hardware-file profiles: a small model's generation and training step costed on them.
 int HardwareProfile(const uint8_t* data, size_t size);
+/// The Hub client's untrusted inputs: a model argument (ParseHubName), a cache ref file's
+/// content, a repo file name, and HTTP response header lines (ETag, X-Repo-Commit,
+/// Content-Range).
+int HubInputs(const uint8_t* data, size_t size);
 
 /// What is wrong with a rejection, or "" when it is a proper one: a bad-input, unsupported or
 /// overflow error with a non-empty one-line message. An internal error on an input is a bug (a

@@ -10,6 +10,7 @@ packages=(
   libgtest-dev              # unit tests
   libbenchmark-dev          # bench/ programs
   libonnx-testdata          # ONNX node tests: the shape-inference conformance corpus
+  libcurl4-openssl-dev      # the Hugging Face Hub client (src/readers/hub/)
   python3-dev pybind11-dev  # the Python package's extension (python/)
   python3-pytest python3-torch python3-torchvision  # python/tests (run by make test)
 )

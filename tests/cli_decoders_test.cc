@@ -98,9 +98,9 @@ TEST(CliDecoders, BadExpertConfigs) {
 }
 
 TEST(CliDecoders, UnknownModelTypeListsTheFamilies) {
-  Result r = RunCalflops(Temp("u.json", "{\"model_type\": \"mamba\"}"));
+  Result r = RunCalflops(Temp("u.json", "{\"model_type\": \"rwkv\"}"));
   EXPECT_EQ(r.code, 3);
-  EXPECT_NE(r.out.find("unsupported model_type 'mamba' (supported: llama, mistral, mixtral, "
+  EXPECT_NE(r.out.find("unsupported model_type 'rwkv' (supported: llama, mistral, mixtral, "
                        "qwen2, qwen2_moe, qwen3, qwen3_moe, gemma, gemma2, phi3, deepseek_v3"),
             std::string::npos)
       << r.out;

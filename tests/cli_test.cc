@@ -52,7 +52,7 @@ TEST(Cli, MissingModelType) {
   std::string f = WriteTemp("notype.json", "{\"hidden_size\": 64}");
   Result r = RunCli(f);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + f + ": key 'model_type': is missing: cannot tell the architecture\n");
+  EXPECT_EQ(r.out, "calflops: " + f + ": key 'model_type': is missing, and so is architectures: cannot tell the architecture\n");
 }
 
 TEST(Cli, WrongType) {

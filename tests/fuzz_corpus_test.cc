@@ -35,6 +35,7 @@ constexpr Target kTargets[] = {
     // Seeds: the zoo, small Llama variants, and inputs that once crashed the config fuzzer.
     {"config", fuzz::ConfigJson, 40},
     {"hardware", fuzz::HardwareProfile, 10},
+    {"hub", fuzz::HubInputs, 5},
 };
 
 int Replay(const std::string& reader, Entry entry) {

@@ -121,7 +121,7 @@ TEST(GgufArchitectures, EveryMappingBuildsTheModelTheFileHolds) {
   for (const Family& f : kFamilies) {
     SCOPED_TRACE(f.model_type);
     std::string path = dir.Write(std::string(f.model_type) + ".gguf", Write(f).File());
-    ModelSource s = LoadModelSource(path);
+    ModelSource s = LoadModelSource(path, WithGgufMappings());
     ASSERT_TRUE(s.config) << s.no_config_reason;
     EXPECT_EQ(s.config->String("model_type", ""), f.model_type);
     if (!FindArch(f.model_type)) {

@@ -48,7 +48,7 @@ TEST(WeightsFiles, SafetensorsSingleFile) {
   TinyLlama m;
   m.WriteSingle(dir);
   for (const std::string& arg : {dir.path(), dir.Path("model.safetensors")}) {
-    ModelSource s = LoadModelSource(arg);
+    ModelSource s = LoadModelSource(arg, WithGgufMappings());
     ASSERT_TRUE(s.config && s.weights) << arg;
     EXPECT_EQ(s.format, "safetensors");
     WeightsProfile p = AnalyzeWeights(*s.weights);
@@ -65,7 +65,7 @@ TEST(WeightsFiles, SafetensorsShardedWithIndex) {
   TinyLlama m;
   m.WriteSharded(dir);
   for (const std::string& arg : {dir.path(), dir.Path("model.safetensors.index.json")}) {
-    ModelSource s = LoadModelSource(arg);
+    ModelSource s = LoadModelSource(arg, WithGgufMappings());
     ASSERT_TRUE(s.config && s.weights) << arg;
     EXPECT_EQ(s.weights->files.size(), 2u);
     // Shard 1: embeddings + layer 0; shard 2: layer 1, norm and head.
@@ -82,7 +82,7 @@ TEST(WeightsFiles, GgufWithMixedQuantisation) {
   TempDir dir;
   TinyLlama m;
   std::string path = dir.Write("tiny.gguf", m.Gguf().File());
-  ModelSource s = LoadModelSource(path);
+  ModelSource s = LoadModelSource(path, WithGgufMappings());
   ASSERT_TRUE(s.config && s.weights);
   EXPECT_EQ(s.format, "gguf");
   WeightsProfile p = AnalyzeWeights(*s.weights);
@@ -117,8 +117,8 @@ TEST(WeightsFiles, ThreeSourcesAgreeModuleByModule) {
   TinyLlama m;
   m.WriteSingle(st_dir);
   std::string gguf = gguf_dir.Write("tiny.gguf", m.Gguf().File());
-  ModelSource from_st = LoadModelSource(st_dir.path());
-  ModelSource from_gguf = LoadModelSource(gguf);
+  ModelSource from_st = LoadModelSource(st_dir.path(), WithGgufMappings());
+  ModelSource from_gguf = LoadModelSource(gguf, WithGgufMappings());
   auto arch_config = BuildArchitecture(*from_st.config, BuildOptions{});
   auto arch_gguf = BuildArchitecture(*from_gguf.config, BuildOptions{});
   const ModuleTree& tree = arch_config->tree();
@@ -205,9 +205,9 @@ TEST(WeightsFiles, Llama3_8BShapedGgufHeaderQ4KM) {
   EXPECT_EQ(p.total.params, Count(8'030'261'248));  // Meta's published parameter count
   // And through the builders: the same 8,030,261,248 from the metadata, no mismatch.
   std::string why;
-  auto hf = SynthesizeHfConfig(f, &why);
+  auto hf = SynthesizeHfConfig(f, GgufMappings(), &why);
   ASSERT_TRUE(hf) << why;
-  MapGgufTensorNames(hf->model_type, s);
+  MapGgufTensorNames(*hf->mapping, s);
   auto arch = BuildArchitecture(Config::Parse(hf->json, "synth"), BuildOptions{});
   EXPECT_EQ(arch->tree().SubtreeParams()[0], Count(8'030'261'248));
   WeightsComparison c = CompareWeights(s, arch->tree(), "synth");

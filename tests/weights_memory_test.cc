@@ -46,7 +46,7 @@ Count SubtreeBytes(const ModuleTree& tree, const WeightMemory& w, const std::str
 TEST(WeightsMemory, MixedQuantGgufWeightsAreTheFileBytes) {
   TempDir dir;
   TinyLlama m;
-  ModelSource s = LoadModelSource(dir.Write("tiny.gguf", m.Gguf().File()));
+  ModelSource s = LoadModelSource(dir.Write("tiny.gguf", m.Gguf().File()), WithGgufMappings());
   ASSERT_TRUE(s.config && s.weights);
   auto arch = BuildArchitecture(*s.config, BuildOptions{});
   StoredWeights st = PriceFromFile(*s.weights, arch->tree(), "tiny.gguf");
@@ -108,8 +108,8 @@ TEST(WeightsMemory, RooflineReadsQuantisedWeights) {
   TempDir dir, gguf_dir;
   TinyLlama m;
   m.WriteSingle(dir);
-  ModelSource from_gguf = LoadModelSource(gguf_dir.Write("tiny.gguf", m.Gguf().File()));
-  ModelSource from_config = LoadModelSource(dir.Path("config.json"));
+  ModelSource from_gguf = LoadModelSource(gguf_dir.Write("tiny.gguf", m.Gguf().File()), WithGgufMappings());
+  ModelSource from_config = LoadModelSource(dir.Path("config.json"), WithGgufMappings());
   const Hardware& hw = FindHardware("h100-sxm");
   Workload w;
   w.mode = Mode::kGenerate;
@@ -184,7 +184,7 @@ TEST(WeightsMemory, UnmatchedTensorsAreReported) {
   config.replace(config.find("\"tie_word_embeddings\": false"), 28, "\"tie_word_embeddings\": true");
   dir.Write("config.json", config);
   dir.Write("model.safetensors", testing::StFile(tensors));
-  ModelSource s = LoadModelSource(dir.path());
+  ModelSource s = LoadModelSource(dir.path(), WithGgufMappings());
   auto arch = BuildArchitecture(*s.config, BuildOptions{});
   StoredWeights st = PriceFromFile(*s.weights, arch->tree(), "model.safetensors");
   EXPECT_EQ(st.matched_tensors, 19u);  // 21 - head - q_proj
@@ -226,7 +226,7 @@ TEST(WeightsMemory, StackedExpertsSpreadPerProjection) {
   w.Tensor("output_norm.weight", {H}, ids::kF32);
   w.Tensor("output.weight", {H, V}, ids::kQ6_K);
   TempDir dir;
-  ModelSource s = LoadModelSource(dir.Write("moe.gguf", w.File()));
+  ModelSource s = LoadModelSource(dir.Write("moe.gguf", w.File()), WithGgufMappings());
   auto arch = BuildArchitecture(*s.config, BuildOptions{});
   StoredWeights st = PriceFromFile(*s.weights, arch->tree(), "moe.gguf");
   EXPECT_EQ(st.matched_tensors, 13u);  // 10 tensors + 3 stacked

@@ -38,7 +38,7 @@ struct Options {
   std::optional<int64_t> seq_len;
   std::optional<int64_t> prompt_tokens;  ///< generate: prompt length (unset: as seq_len)
   int64_t max_new_tokens = 1;            ///< generate: tokens produced, the prefill's included
-  std::optional<DType> dtype;  ///< parameter and activation dtype (unset: the config's torch_dtype)
+  std::optional<DType> dtype;  ///< parameter and activation dtype (unset: the config's dtype or torch_dtype)
   // hardware and training (docs/memory-and-latency.md)
   std::string hardware;       ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
   std::string hardware_file;  ///< a hardware profile file in the same format

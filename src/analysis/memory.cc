@@ -9,7 +9,8 @@ Count KvCacheBytes(const std::vector<KvCacheSpec>& specs, int64_t context, int64
                    int bytes) {
   Count total;
   for (const KvCacheSpec& s : specs) {
-    total += Count::FromSigned(s.elements_per_token) * Count::FromSigned(s.Tokens(context));
+    total += Count::FromSigned(s.elements_per_token) * Count::FromSigned(s.Tokens(context)) +
+             Count::FromSigned(s.fixed_elements);
   }
   return total * Count::FromSigned(batch) * Count::FromSigned(bytes);
 }

@@ -17,6 +17,7 @@
 
 #include "analysis/optimizer_state.h"
 #include "analysis/profile.h"
+#include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
 #include "analysis/weight_memory.h"
 #include "model/workload.h"
@@ -33,6 +34,8 @@ struct MemoryEstimate {
   WeightMemory weights;
   /// Set when a weight file priced the parameters (analysis/stored_weights.h): what matched.
   std::optional<StoredWeights> stored;
+  /// Set when the config's quantization_config priced them (analysis/quantized_weights.h).
+  std::optional<QuantizedWeights> quantized;
   Count kv_cache;          ///< generate: at the largest context of the workload
   int64_t kv_tokens = 0;   ///< that context
   Count activations;       ///< inference: peak live at the peak call; training: saved bytes

@@ -6,7 +6,6 @@
 
 #include "ops/autograd.h"
 #include "ops/op_def.h"
-#include "ops/traffic.h"
 
 namespace calflops {
 namespace {
@@ -133,7 +132,7 @@ void PerfAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t repeat
   const Count ab = Count::FromSigned(DTypeBytes(op.dtype));
 
   // Bytes moved and roofline time.
-  OpTraffic t = GetTrafficDef(op.kind).count(op);
+  OpTraffic t = GetOpDef(op.kind).traffic.count(op);
   for (int k = 0; k < op.n_in && k < 3; ++k) {
     if (IsWeightInput(op.kind, k) || !IsParamInput(op, k)) continue;
     Count n = op.in[static_cast<size_t>(k)].numel();  // a parameter operand: weight traffic
@@ -323,7 +322,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
     any |= g.any();
     if (!g.any()) continue;
 
-    const OpGradDef& def = GetGradDef(op.kind);
+    const OpGradDef& def = GetOpDef(op.kind).grad;
     OpCost b = def.backward_cost(op, g);
     const Count times = times_[i];
     b.macs *= times;
@@ -336,7 +335,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       // Backward reads what forward read plus the incoming gradient and writes the gradients:
       // taken as twice the forward's bytes.
       int ab = DTypeBytes(op.dtype);
-      OpTraffic t = GetTrafficDef(op.kind).count(op);
+      OpTraffic t = GetOpDef(op.kind).traffic.count(op);
       Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) +
                     WeightBytes(m, t.weight_read, ab) +
                     Bytes(t.index_read + t.index_write, 8);

@@ -1,7 +1,7 @@
 // The second sink of a traced workload (beside CostAccumulator): for every op, the bytes it moves
-// (ops/traffic.h) and, with a hardware profile, its roofline time; for every call, the live
+// (OpDef::traffic, ops/op_def.h) and, with a hardware profile, its roofline time; for every call, the live
 // activation bytes over time; in training, which tensors need gradients, the backward FLOPs
-// (ops/autograd.h) and the tensors kept for backward under each recomputation policy.
+// (OpDef::grad) and the tensors kept for backward under each recomputation policy.
 //
 // Tensor identity comes from the tensor ids the Tracer stamps on shapes (model/tracer.h): an
 // input whose id names an output of an earlier op in the same call is that tensor; any other
@@ -65,7 +65,7 @@ class PerfAccumulator : public OpSink {
 
   const ModuleTree& tree_;
   PerfOptions options_;
-  /// Bytes of `elements` weight elements read by an op of module `m` (ops/traffic.h counts
+  /// Bytes of `elements` weight elements read by an op of module `m` (OpDef::traffic counts
   /// elements); `fallback` bytes each for a module without parameters.
   Count WeightBytes(size_t m, Count elements, int fallback) const;
 

@@ -11,6 +11,7 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
@@ -23,8 +24,9 @@
 #include "model/input_files.h"
 #include "model/printable.h"
 #include "ops/autograd.h"
-#include "ops/traffic.h"
+#include "ops/op_def.h"
 #include "readers/hardware/hardware_reader.h"
+#include "readers/hf_config/quantization_config.h"
 #include "readers/zoo/zoo.h"
 #include "report/format_registry.h"
 #include "report/number_format.h"
@@ -89,6 +91,7 @@ struct Analysis {
   std::optional<WeightsProfile> weights;
   std::optional<WeightsComparison> comparison;
   std::string note;  ///< why nothing was built
+  std::vector<std::string> notes;  ///< one line each: how the config was read
 
   WeightsSection Section() const {
     const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
@@ -131,6 +134,7 @@ void Run(const Options& o, Analysis& a) {
   const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
   a.source = std::move(m.files);
   a.note = m.note;
+  a.notes = m.notes;
   if (m.arch) {
     a.workload = MakeWorkload(o, SeqLen(o, *m.arch));
     ValidateWorkload(a.workload);
@@ -142,11 +146,20 @@ void Run(const Options& o, Analysis& a) {
       stored = PriceFromFile(files, m.arch->tree(),
                              files.files.size() == 1 ? files.files[0].path : o.model);
     }
+    // Otherwise at the bytes the config's quantization_config stores them in.
+    std::optional<QuantizedWeights> quantized;
+    if (!stored && !o.dtype && a.source && a.source->config) {
+      std::string note;
+      if (auto q = ReadQuantizationConfig(*a.source->config, &note))
+        quantized = PriceQuantized(*q, m.arch->tree());
+      if (!note.empty()) a.notes.push_back(note);
+    }
     a.profile = Analyze(*m.arch, a.workload, o.convention, hw);
     CheckStrict(o, a.profile);
     a.estimates =
         Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
     a.estimates.memory.stored = std::move(stored);
+    a.estimates.memory.quantized = std::move(quantized);
     a.built = true;
   }
   if (a.source && a.source->weights) {
@@ -170,8 +183,8 @@ void WriteCostTable(std::ostream& out) {
 void WritePerfOpTable(std::ostream& out) {
   out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
   for (const OpDef& d : AllOpDefs()) {
-    out << "| " << d.name << " | " << GetTrafficDef(d.kind).formula << " | "
-        << GetGradDef(d.kind).backward << " | " << GetGradDef(d.kind).saved << " |\n";
+    out << "| " << d.name << " | " << d.traffic.formula << " | " << d.grad.backward << " | "
+        << d.grad.saved << " |\n";
   }
 }
 
@@ -188,7 +201,8 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
                      .workload = a.workload,
                      .profile = a.built ? &a.profile : nullptr,
                      .estimates = a.built ? &a.estimates : nullptr,
-                     .weights = weights ? &*weights : nullptr};
+                     .weights = weights ? &*weights : nullptr,
+                     .notes = a.notes};
   ReportOptions display{
       .precision = o.precision,
       .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit)) : std::nullopt,

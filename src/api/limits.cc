@@ -16,6 +16,10 @@
 #include "readers/gguf/gguf_reader.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
+#include "readers/hf_config/quantization_config.h"
+#include "readers/hub/hub_cache.h"
+#include "readers/hub/hub_env.h"
+#include "readers/hub/http_headers.h"
 #include "readers/onnx/graph_inference.h"
 #include "readers/onnx/onnx_model.h"
 #include "readers/onnx/tensor_info.h"
@@ -67,6 +71,12 @@ std::vector<Limit> Limits() {
       {"kMaxGgufDims", Num(kMaxGgufDims), "dimensions of a GGUF tensor"},
       {"kMaxNestingDepth", Num(kMaxNestingDepth), "nesting of GGUF arrays of arrays"},
       {"kMaxShards", Num(kMaxShards), "shards of one safetensors checkpoint"},
+      {"kMaxNotConverted", Num(kMaxNotConverted),
+       "entries of a quantization_config's modules_to_not_convert / llm_int8_skip_modules"},
+      {"hub::kMaxRefBytes", Num(hub::kMaxRefBytes), "bytes of a Hugging Face cache ref file"},
+      {"hub::kMaxTokenBytes", Num(hub::kMaxTokenBytes), "bytes of a Hugging Face token file read"},
+      {"hub::kMaxHeaderValueBytes", Num(hub::kMaxHeaderValueBytes),
+       "bytes of an HTTP response header value kept (ETag, X-Repo-Commit, Content-Range)"},
       {"onnx::kMaxOnnxRank", Num(onnx::kMaxOnnxRank), "dimensions of one ONNX tensor"},
       {"onnx::kMaxOnnxDim", Num(onnx::kMaxOnnxDim), "one ONNX dimension"},
       {"onnx::kMaxGraphDepth", Num(onnx::kMaxGraphDepth),

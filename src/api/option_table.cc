@@ -261,7 +261,7 @@ const std::vector<OptionSpec>& Table() {
       {.name = "dtype",
        .short_name = 't',
        .value_name = "T",
-       .help = "parameter and activation dtype (default: the config's torch_dtype)",
+       .help = "parameter and activation dtype (default: the config's dtype or torch_dtype)",
        .kinds = kTextDecoder | kEncoder | kVision | kVisionLanguage,
        .choices = Names(kFloatDTypeNames),
        .parse = [](Options& o, std::string_view v) { o.dtype = Choice(kFloatDTypeNames, v); },
@@ -373,7 +373,9 @@ const std::vector<OptionSpec>& Table() {
        .help = "decimals of the totals lines and percentages (default 2)",
        .parse =
            [](Options& o, std::string_view v) {
-             o.precision = static_cast<int>(std::clamp<int64_t>(Int(v), -1, 16));
+             int64_t p = Int(v);  // checked before narrowing: 2^32 + 2 is not 2
+             Range(p, 0, 15);
+             o.precision = static_cast<int>(p);
            },
        .check = [](const Options& o) { Range(o.precision, 0, 15); },
        .is_set = Set<&Options::precision>},

@@ -2,9 +2,49 @@
 
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/error.h"
 
 namespace calflops {
+
+// Entries, one per architecture file (defined there).
+const ArchEntry& LlamaArch();
+const ArchEntry& MistralArch();
+const ArchEntry& MixtralArch();
+const ArchEntry& Qwen2Arch();
+const ArchEntry& Qwen2MoeArch();
+const ArchEntry& Qwen3Arch();
+const ArchEntry& Qwen3MoeArch();
+const ArchEntry& GemmaArch();
+const ArchEntry& Gemma2Arch();
+const ArchEntry& Gemma3TextArch();
+const ArchEntry& Gemma3Arch();
+const ArchEntry& GptOssArch();
+const ArchEntry& Phi3Arch();
+const ArchEntry& DeepseekV3Arch();
+const ArchEntry& BertArch();
+const ArchEntry& RobertaArch();
+const ArchEntry& DistilBertArch();
+const ArchEntry& XlmRobertaArch();
+const ArchEntry& ViTArch();
+const ArchEntry& Gpt2Arch();
+const ArchEntry& GptNeoxArch();
+const ArchEntry& SiglipArch();
+const ArchEntry& SiglipVisionArch();
+const ArchEntry& ClipArch();
+const ArchEntry& ClipVisionArch();
+const ArchEntry& ClipTextArch();
+const ArchEntry& LlavaArch();
+const ArchEntry& LlavaNextArch();
+const ArchEntry& Olmo2Arch();
+const ArchEntry& OlmoArch();
+const ArchEntry& GraniteArch();
+const ArchEntry& Starcoder2Arch();
+const ArchEntry& CohereArch();
+const ArchEntry& MambaArch();
+const ArchEntry& BartArch();
+
 namespace {
 
 using EntryFn = const ArchEntry& (*)();
@@ -25,6 +65,8 @@ constexpr EntryFn kArchs[] = {
     RobertaArch,
     DistilBertArch,
     XlmRobertaArch,
+    MambaArch,
+    BartArch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,
@@ -38,6 +80,11 @@ constexpr EntryFn kArchs[] = {
     Gemma3TextArch,
     Gemma3Arch,
     GptOssArch,
+    Olmo2Arch,
+    OlmoArch,
+    GraniteArch,
+    Starcoder2Arch,
+    CohereArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
@@ -51,31 +98,91 @@ const std::vector<ArchEntry>& Entries() {
 
 }  // namespace
 
+std::span<const ArchEntry> AllArchs() { return Entries(); }
+
+std::span<const GgufMapping> GgufMappings() {
+  static const std::vector<GgufMapping> mappings = [] {
+    std::vector<GgufMapping> v;
+    for (const auto& e : Entries())
+      if (e.gguf) v.push_back(*e.gguf);
+    return v;
+  }();
+  return mappings;
+}
+
 const ArchEntry* FindArch(std::string_view model_type) {
   for (const auto& e : Entries())
     if (e.model_type == model_type) return &e;
   return nullptr;
 }
 
+const ArchEntry* FindArchByClass(std::string_view cls) {
+  for (const auto& e : Entries())
+    for (auto c : e.classes)
+      if (c == cls) return &e;
+  return nullptr;
+}
+
+std::string_view ConfigDTypeKey(const Config& config) {
+  return config.IsSet("dtype") ? "dtype" : "torch_dtype";
+}
+
 DType ConfigDType(const Config& config) {
-  std::string s = config.String("torch_dtype", "float32");
+  std::string_view key = ConfigDTypeKey(config);
+  std::string s = config.String(key, "float32");
   auto d = ParseDType(s);
-  if (!d) throw BadInput(config.Where("torch_dtype"), "unknown dtype " + Quote(s));
+  if (!d) throw BadInput(config.Where(key), "unknown dtype " + Quote(s));
   return *d;
 }
 
-std::unique_ptr<Architecture> BuildArchitecture(const Config& config, const BuildOptions& options) {
-  if (!config.Has("model_type")) {
-    throw BadInput(config.Where("model_type"), "is missing: cannot tell the architecture");
+namespace {
+
+std::string KnownTypes() {
+  std::string known;
+  for (const auto& e : Entries()) known += std::string(known.empty() ? "" : ", ") + std::string(e.model_type);
+  return known;
+}
+
+/// The entry for the config's model_type or, when that is missing or unknown, for the class
+/// architectures[0] names; `config` then gets that entry's model_type and `note` says why.
+const ArchEntry& ResolveEntry(Config& config, std::string& note) {
+  std::vector<std::string> archs = config.Strings("architectures");
+  const ArchEntry* by_class = archs.empty() ? nullptr : FindArchByClass(archs[0]);
+  if (!config.IsSet("model_type")) {
+    if (!by_class) {
+      throw BadInput(config.Where("model_type"),
+                     archs.empty() ? "is missing, and so is architectures: cannot tell the "
+                                     "architecture"
+                                   : "is missing, and architectures[0] " + Quote(archs[0]) +
+                                         " is no class we build: cannot tell the architecture");
+    }
+    note = config.source() + ": no model_type; built as " + archs[0] + " (model_type " +
+           std::string(by_class->model_type) + "), the config's architectures[0]";
+    config = config.With("model_type", std::string(by_class->model_type));
+    return *by_class;
   }
   std::string type = config.String("model_type", "");
-  const ArchEntry* entry = FindArch(type);
-  if (!entry) {
-    std::string known;
-    for (const auto& e : Entries()) known += std::string(known.empty() ? "" : ", ") + std::string(e.model_type);
+  if (const ArchEntry* entry = FindArch(type)) return *entry;
+  if (!by_class) {
     throw Unsupported(config.Where("model_type"),
-                      "unsupported model_type " + Quote(type) + " (supported: " + known + ")");
+                      "unsupported model_type " + Quote(type) + " (supported: " + KnownTypes() + ")");
   }
+  note = config.source() + ": model_type " + Quote(type) + " is not one we build; built as " +
+         archs[0] + " (model_type " + std::string(by_class->model_type) +
+         "), the config's architectures[0]";
+  config = config.With("model_type", std::string(by_class->model_type));
+  return *by_class;
+}
+
+}  // namespace
+
+std::unique_ptr<Architecture> BuildArchitecture(const Config& original, const BuildOptions& options,
+                                                std::vector<std::string>* notes) {
+  Config config = original;
+  std::string note;
+  const ArchEntry* entry = &ResolveEntry(config, note);
+  if (!note.empty() && notes) notes->push_back(note);
+  std::string type(entry->model_type);
   std::string cls = options.model_class;
   if (cls.empty()) {
     auto archs = config.Strings("architectures");

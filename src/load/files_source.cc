@@ -8,7 +8,7 @@ namespace {
 bool Always(const std::string&) { return true; }
 
 LoadedModel LoadFiles(const std::string& model, const LoadOptions& options) {
-  return FromModelSource(LoadModelSource(model, options.read), options);
+  return FromModelSource(LoadModelSource(model, WithGgufMappings(options.read)), options);
 }
 
 }  // namespace

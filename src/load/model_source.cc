@@ -20,6 +20,7 @@
 #include "readers/hf_config/config_json.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
+#include "load/hub_source.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
@@ -74,9 +75,9 @@ ModelSource LoadGguf(const std::string& path, const ReadOptions& options) {
   ModelSource s;
   s.format = "gguf";
   s.weights = GgufTensorSet(g);
-  if (auto hf = SynthesizeHfConfig(g, &s.no_config_reason)) {
+  if (auto hf = SynthesizeHfConfig(g, options.gguf_mappings, &s.no_config_reason)) {
     s.config = Config::Parse(hf->json, path + " (config synthesized from gguf metadata)");
-    MapGgufTensorNames(hf->model_type, *s.weights);
+    MapGgufTensorNames(*hf->mapping, *s.weights);
   }
   return s;
 }
@@ -201,6 +202,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
   NoteInputFile(model);
   if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
   if (fs::exists(model, ec)) return LoadFile(model, options);
+  // ORG/NAME[@REV] or a huggingface.co URL: the Hugging Face cache, then the Hub.
+  if (auto hub_name = hub::ParseHubName(model)) return hub::LoadHubModel(*hub_name, options);
   bool looks_like_path =
       model.find('/') != std::string::npos || model.find('.') != std::string::npos;
   if (looks_like_path) throw BadInput(model, "no such file");
@@ -210,8 +213,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
                             "; see --list-models)");
 }
 
-Config LoadModelConfig(const std::string& model) {
-  ModelSource s = LoadModelSource(model);
+Config LoadModelConfig(const std::string& model, const ReadOptions& options) {
+  ModelSource s = LoadModelSource(model, options);
   if (!s.config) throw Unsupported(model, "no architecture can be built: " + s.no_config_reason);
   return std::move(*s.config);
 }

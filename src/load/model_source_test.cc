@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "archs/arch_registry.h"
+
 #include "model/error.h"
 #include "tests/writers/tiny_llama.h"
 
@@ -13,7 +15,7 @@ using testing::TinyLlama;
 
 std::string ErrorOf(const std::string& model) {
   try {
-    LoadModelSource(model);
+    LoadModelSource(model, WithGgufMappings());
   } catch (const Error& e) {
     return e.what();
   }
@@ -23,21 +25,21 @@ std::string ErrorOf(const std::string& model) {
 TEST(ModelSource, DetectsFormatsByContentNotExtension) {
   TempDir dir;
   TinyLlama m;
-  ModelSource g = LoadModelSource(dir.Write("weights.bin", m.Gguf().File()));
+  ModelSource g = LoadModelSource(dir.Write("weights.bin", m.Gguf().File()), WithGgufMappings());
   EXPECT_EQ(g.format, "gguf");
   EXPECT_TRUE(g.config && g.weights);
 
-  ModelSource s = LoadModelSource(dir.Write("model.gguf", testing::StFile(m.HfTensors())));
+  ModelSource s = LoadModelSource(dir.Write("model.gguf", testing::StFile(m.HfTensors())), WithGgufMappings());
   EXPECT_EQ(s.format, "safetensors");
   EXPECT_FALSE(s.config);  // no config.json beside it yet
   EXPECT_EQ(s.no_config_reason, "no config.json beside " + dir.Path("model.gguf"));
 
-  ModelSource c = LoadModelSource(dir.Write("cfg.txt", m.ConfigJson()));
+  ModelSource c = LoadModelSource(dir.Write("cfg.txt", m.ConfigJson()), WithGgufMappings());
   EXPECT_EQ(c.format, "config.json");
   EXPECT_FALSE(c.weights);
 
   dir.Write("config.json", m.ConfigJson());
-  ModelSource s2 = LoadModelSource(dir.Path("model.gguf"));
+  ModelSource s2 = LoadModelSource(dir.Path("model.gguf"), WithGgufMappings());
   EXPECT_TRUE(s2.config);  // now picked up from beside the weights
 }
 
@@ -71,7 +73,7 @@ TEST(ModelSource, DirectoryOfUnindexedShards) {
   std::vector<testing::StTensor> a(all.begin(), all.begin() + 5), b(all.begin() + 5, all.end());
   dir.Write("part-a.safetensors", testing::StFile(a));
   dir.Write("part-b.safetensors", testing::StFile(b));
-  ModelSource s = LoadModelSource(dir.path());
+  ModelSource s = LoadModelSource(dir.path(), WithGgufMappings());
   ASSERT_TRUE(s.weights);
   EXPECT_EQ(s.weights->files.size(), 2u);
   EXPECT_EQ(s.weights->tensors.size(), all.size());

@@ -39,8 +39,8 @@ LoadedModel FromModelSource(ModelSource source, const LoadOptions& options) {
     m.note = "no FLOPs: --weights-only";
   } else {
     Config config = *source.config;
-    if (options.dtype) config = config.With("torch_dtype", std::string(DTypeName(*options.dtype)));
-    m.arch = BuildArchitecture(config, options.build);
+    if (options.dtype) config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*options.dtype)));
+    m.arch = BuildArchitecture(config, options.build, &m.notes);
     m.kinds |= m.arch->kinds();
   }
   m.files = std::move(source);

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
@@ -36,6 +37,7 @@ struct LoadedModel {
   std::optional<ModelSource> files;    ///< config and weight-file headers, when read
   uint32_t kinds = 0;                  ///< ModelKind bits (calflops/types.h)
   std::string note;                    ///< why no architecture was built
+  std::vector<std::string> notes;      ///< one line each: how the config was read
 };
 
 struct SourceKind {

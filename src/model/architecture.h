@@ -42,6 +42,10 @@ struct ForwardCall {
   int64_t past_tokens = 0;    ///< tokens already in the KV cache
   int64_t logits_tokens = 0;  ///< positions sent through the output head
   bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+  bool attention_mask = false;  ///< an all-ones attention_mask is passed (generate makes one)
+  /// Encoder-decoder models: tokens of the encoder input that the decoder cross-attends to. The
+  /// call whose `first` is set also runs the encoder over them (generate encodes once).
+  int64_t encoder_tokens = 0;
   // Multimodal inputs (vision and vision-language models).
   int64_t input_ids = 0;     ///< ids passed in, image placeholders included (0 = new_tokens)
   int64_t images = 0;        ///< images per sequence whose pixels this call encodes

@@ -16,6 +16,9 @@ struct KvCacheSpec {
   /// a compressed latent (MLA: kv_lora_rank + rope head dim).
   int64_t elements_per_token = 0;
   int64_t window = 0;  ///< sliding window: at most this many tokens kept (0 = the whole context)
+  /// Elements kept per sequence whatever the context (a state-space layer's convolution window
+  /// and SSM state): constant during generation.
+  int64_t fixed_elements = 0;
 
   /// Tokens held at a context length.
   int64_t Tokens(int64_t context) const {

@@ -104,8 +104,11 @@ enum class OpKind : uint8_t {
   kLstm,
   // rotary position embedding: in[0] = x; attr = rotated features per row, attr2 = row length
   kRotaryEmbedding,
+  // state-space layers (Mamba): in[0] = u (B, I, S), in[1] = delta (B, I, S), in[2] = B (B, S, N)
+  // (C is read with the same shape); out = y (B, I, S); attr = N (state size)
+  kSelectiveScan,
 };
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kRotaryEmbedding) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kSelectiveScan) + 1;
 
 /// How the model's source code invoked the op. Only the `calflops` convention looks at this:
 /// calflops sees an op only through the functions it patches.

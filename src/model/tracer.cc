@@ -163,6 +163,18 @@ Shape Tracer::Attention(ModuleId m, const Shape& q, const Shape& k, const Shape&
   return Emit(m, op);
 }
 
+Shape Tracer::SelectiveScan(ModuleId m, const Shape& u, const Shape& delta, const Shape& bc,
+                            int64_t state, CallForm form) {
+  Op op = Make(OpKind::kSelectiveScan, form);
+  op.n_in = 3;
+  op.in[0] = u;
+  op.in[1] = delta;
+  op.in[2] = bc;
+  op.out = u;  // Emit stamps a fresh tensor id
+  op.attr = state;
+  return Emit(m, op);
+}
+
 Shape Tracer::Embedding(ModuleId m, const Shape& ids, int64_t dim) {
   Op op = Make(OpKind::kEmbedding, CallForm::kFunctional);
   op.n_in = 1;

@@ -43,6 +43,10 @@ class Tracer {
   /// Fused attention: q (B,H,Sq,D), k (B,Hkv,Sk,D), v (B,Hkv,Sk,Dv) -> (B,H,Sq,Dv).
   Shape Attention(ModuleId m, const Shape& q, const Shape& k, const Shape& v, bool masked,
                   CallForm form);
+  /// Mamba's selective scan over `delta`-discretised states of size `state`: u and delta
+  /// (B, I, S), bc = B (or C) (B, S, N) -> y (B, I, S).
+  Shape SelectiveScan(ModuleId m, const Shape& u, const Shape& delta, const Shape& bc,
+                      int64_t state, CallForm form);
   /// Integer index arithmetic on ids, positions or offsets (a + b, a + python scalar): emitted
   /// with DType::kI64 so that a convention can tell bookkeeping from model arithmetic.
   Shape IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form);

@@ -1,10 +1,12 @@
 // Fused attention kernels (scaled_dot_product_attention, flash-attn): the same arithmetic as the
 // eager composition matmul -> scale -> mask -> softmax -> matmul, counted densely (a causal mask
 // does not halve the count: dense kernels compute the masked scores too).
-#include "ops/op_def.h"
+#include "ops/op_formulas.h"
 
 namespace calflops {
 namespace {
+
+using namespace formulas;  // NOLINT
 
 OpCost Attention(const Op& op) {
   const Shape& q = op.in[0];  // (B, H, Sq, D)
@@ -28,13 +30,57 @@ OpCost Rotary(const Op& op) {
   return {0, 3 * rows * Count::FromSigned(op.attr)};
 }
 
+// ---- backward and bytes moved
+
+OpCost AttentionBwd(const Op& op, const GradNeeds& g) {
+  const Shape& q = op.in[0];
+  const Shape& v = op.in[2];
+  if (!(g.input[0] || g.input[1] || g.input[2])) return {0, 0};
+  Count b = Count::FromSigned(q[0]), h = Count::FromSigned(q[1]);
+  Count sq = Count::FromSigned(q[2]), d = Count::FromSigned(q[3]);
+  Count sk = Count::FromSigned(v[2]), dv = Count::FromSigned(v[3]);
+  Count s = b * h * sq * sk;
+  Count macs = s * dv;                 // dP = dO V^T (needed for dQ and dK)
+  if (g.input[2]) macs += s * dv;      // dV = P^T dO
+  if (g.input[0]) macs += s * d;       // dQ = dS K
+  if (g.input[1]) macs += s * d;       // dK = dS^T Q
+  Count rowsum = 2 * b * h * sq * dv;  // D = rowsum(dO * O)
+  return {macs, 2 * macs + rowsum + 2 * s /* dS = P * (dP - D) */ + s /* scale */};
+}
+
+SavedSet AttentionSaved(const Op& op, const GradNeeds& g) {
+  if (!g.any()) return {};
+  const Shape& q = op.in[0];
+  // B x H x Sq log-sum-exp (head size 0: an empty q, nothing kept)
+  Count lse = q[3] <= 0 ? Count(0) : q.numel() / Count::FromSigned(q[3]);
+  return {.inputs = 7, .output = true, .f32_extra = lse};
+}
+
+OpTraffic AttentionBytes(const Op& op) {
+  // A fused kernel: q once, K and V once (flash-attention's ideal), the output once; the scores
+  // stay on chip.
+  return {.act_read = InElems(op, 0), .kv_read = InElems(op, 1) + InElems(op, 2), .act_write = op.out.numel()};
+}
+
+OpCost RotaryBwd(const Op& op, const GradNeeds& g) {
+  return g.input[0] ? GetOpDef(OpKind::kRotaryEmbedding).analytic(op) : OpCost{};
+}
+
 constexpr OpDef kDefs[] = {
-    {OpKind::kAttention, "Attention",
-     "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S if masked + "
-     "B x H x Sq x (5 Sk - 2) (softmax)",
-     Attention},
-    {OpKind::kRotaryEmbedding, "RotaryEmbedding",
-     "x cos + rotate_half(x) sin: FLOPs = 3 x rotated elements", Rotary},
+    {.kind = OpKind::kAttention,
+     .name = "Attention",
+     .formula = "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S if masked + " "B x H x Sq x (5 Sk - 2) (softmax)",
+     .analytic = Attention,
+     .traffic = {"fused kernel: reads q, reads K and V once (KV-cache reads), writes the output; scores stay " "on chip", AttentionBytes},
+     .grad = {"S = B H Sq Sk; MACs = S Dv (dP) + S Dv (dV) + S D (dQ) + S D (dK) for those needed; FLOPs " "= 2 MACs + 2 B H Sq Dv (rowsum dO*O) + 2S (dS) + S (scale); flash-attention's recompute of " "the scores is not counted", AttentionBwd, "q, K, V, the output, and the log-sum-exp per row (float32)", AttentionSaved},
+     .calflops = {kUnseen, Unseen}},
+    {.kind = OpKind::kRotaryEmbedding,
+     .name = "RotaryEmbedding",
+     .formula = "x cos + rotate_half(x) sin: FLOPs = 3 x rotated elements",
+     .analytic = Rotary,
+     .traffic = {"reads the input (cos / sin tables not counted), writes the output", ReadAll},
+     .grad = {"the inverse rotation: the forward's cost", RotaryBwd, kSaveNone, SaveNothing},
+     .calflops = {kUnseen, Unseen}},
 };
 
 }  // namespace

@@ -6,12 +6,11 @@ namespace calflops {
 namespace {
 
 TEST(autograd_test, every_kind_has_one_definition_with_doc_strings) {
-  auto defs = AllGradDefs();
+  auto defs = AllOpDefs();
   ASSERT_EQ(defs.size(), static_cast<size_t>(kNumOpKinds));
   for (size_t i = 0; i < defs.size(); ++i) {
-    EXPECT_EQ(static_cast<size_t>(defs[i].kind), i);
-    EXPECT_FALSE(defs[i].backward.empty()) << i;
-    EXPECT_FALSE(defs[i].saved.empty()) << i;
+    EXPECT_FALSE(defs[i].grad.backward.empty()) << i;
+    EXPECT_FALSE(defs[i].grad.saved.empty()) << i;
   }
 }
 
@@ -28,7 +27,7 @@ Op LinearOp() {
 }
 
 TEST(autograd_test, linear_backward_is_one_contraction_per_gradient) {
-  const OpGradDef& d = GetGradDef(OpKind::kLinear);
+  const OpGradDef& d = GetOpDef(OpKind::kLinear).grad;
   GradNeeds both{.input = {true, false, false}, .weight = true};
   OpCost c = d.backward_cost(LinearOp(), both);
   // dX 60 + dW 60 MACs; FLOPs 2 * 120 + db 5*4 = 260.
@@ -50,7 +49,7 @@ TEST(autograd_test, mul_backward_sums_over_broadcast_dimensions) {
   op.in[0] = Shape{2, 3};
   op.in[1] = Shape{3};
   op.out = Shape{2, 3};
-  const OpGradDef& d = GetGradDef(OpKind::kMul);
+  const OpGradDef& d = GetOpDef(OpKind::kMul).grad;
   OpCost c = d.backward_cost(op, GradNeeds{.input = {true, true, false}});
   EXPECT_EQ(c.flops, Count(6 + 6 + 3));
   c = d.backward_cost(op, GradNeeds{.input = {true, false, false}});
@@ -67,9 +66,9 @@ TEST(autograd_test, softmax_backward_per_row) {
   op.out = Shape{3, 10};
   op.attr = 10;
   // 3 rows x (4 * 10 - 1).
-  EXPECT_EQ(GetGradDef(OpKind::kSoftmax).backward_cost(op, GradNeeds{.input = {true}}).flops,
+  EXPECT_EQ(GetOpDef(OpKind::kSoftmax).grad.backward_cost(op, GradNeeds{.input = {true}}).flops,
             Count(3 * 39));
-  EXPECT_TRUE(GetGradDef(OpKind::kSoftmax).saved_tensors(op, GradNeeds{.input = {true}}).output);
+  EXPECT_TRUE(GetOpDef(OpKind::kSoftmax).grad.saved_tensors(op, GradNeeds{.input = {true}}).output);
 }
 
 TEST(autograd_test, attention_backward_is_twice_the_forward_contractions) {
@@ -82,11 +81,11 @@ TEST(autograd_test, attention_backward_is_twice_the_forward_contractions) {
   op.in[2] = Shape{1, 2, 6, 8};
   op.out = Shape{1, 2, 4, 8};
   OpCost c =
-      GetGradDef(OpKind::kAttention).backward_cost(op, GradNeeds{.input = {true, true, true}});
+      GetOpDef(OpKind::kAttention).grad.backward_cost(op, GradNeeds{.input = {true, true, true}});
   EXPECT_EQ(c.macs, Count(2 * 768));
   // 2 MACs + rowsum 2*1*2*4*8 + dS 2*48 + scale 48.
   EXPECT_EQ(c.flops, Count(2 * 1536 + 128 + 96 + 48));
-  SavedSet s = GetGradDef(OpKind::kAttention).saved_tensors(op, GradNeeds{.input = {true}});
+  SavedSet s = GetOpDef(OpKind::kAttention).grad.saved_tensors(op, GradNeeds{.input = {true}});
   EXPECT_EQ(s.inputs, 7);
   EXPECT_TRUE(s.output);
   EXPECT_EQ(s.f32_extra, Count(1 * 2 * 4));  // log-sum-exp per query row
@@ -98,7 +97,7 @@ TEST(autograd_test, nothing_needed_means_nothing_saved) {
   op.n_in = 1;
   op.in[0] = Shape{4};
   op.out = Shape{4};
-  const OpGradDef& d = GetGradDef(OpKind::kSilu);
+  const OpGradDef& d = GetOpDef(OpKind::kSilu).grad;
   EXPECT_EQ(d.backward_cost(op, GradNeeds{}).flops, Count(0));
   EXPECT_EQ(d.saved_tensors(op, GradNeeds{}).inputs, 0);
   EXPECT_EQ(d.backward_cost(op, GradNeeds{.input = {true}}).flops, Count(9 * 4));

@@ -2,10 +2,12 @@
 // inputs): softmax, LayerNorm (also GroupNorm and InstanceNorm), RMSNorm, BatchNorm, LRN.
 #include <algorithm>
 
-#include "ops/op_def.h"
+#include "ops/op_formulas.h"
 
 namespace calflops {
 namespace {
+
+using namespace formulas;  // NOLINT
 
 /// Rows of n elements. A zero-size row (LayerNormalization over an axis of size 0) means an empty
 /// tensor: no rows, never a division by zero.
@@ -59,20 +61,114 @@ OpCost LpNorm(const Op& op) {
 /// Per element: size squares, size - 1 adds, scale, add bias, pow, divide.
 OpCost Lrn(const Op& op) { return {0, op.in[0].numel() * (2 * N(op) + 3)}; }
 
+// ---- backward and bytes moved
+
+OpCost SoftmaxBwd(const Op& op, const GradNeeds& g) {
+  if (!g.input[0]) return {0, 0};
+  if (N(op) == Count(0)) return {0, 0};
+  return {0, Rows(op) * (4 * N(op) - 1)};  // y * (dY - sum(dY * y)): mul, sum, sub, mul
+}
+
+OpCost LayerNormBwd(const Op& op, const GradNeeds& g) {
+  Count f, rows = Rows(op), n = N(op);
+  if (g.input[0]) f += rows * (10 * n + 4);
+  if (g.weight && (op.attr2 & 1)) f += rows * 2 * n;  // dW = sum over rows of dY * x_hat
+  if (g.weight && (op.attr2 & 2)) f += rows * n;      // db = sum over rows of dY
+  return {0, f};
+}
+
+SavedSet LayerNormSaved(const Op& op, const GradNeeds& g) {
+  if (!g.any()) return {};
+  return {.inputs = 1, .f32_extra = 2 * Rows(op)};  // x, mean, rstd
+}
+
+OpTraffic NormBytes(const Op& op) {
+  OpTraffic t = ReadAll(op);
+  Count n = Count::FromSigned(op.attr);
+  if (op.attr2 & 1) t.weight_read += n;
+  if (op.kind == OpKind::kLayerNorm && (op.attr2 & 2)) t.weight_read += n;
+  return t;
+}
+
+OpCost RmsNormBwd(const Op& op, const GradNeeds& g) {
+  Count f, rows = Rows(op), n = N(op);
+  if (g.input[0]) f += rows * (7 * n + 2);
+  if (g.weight && (op.attr2 & 1)) f += rows * 2 * n;
+  return {0, f};
+}
+
+SavedSet RmsNormSaved(const Op& op, const GradNeeds& g) {
+  if (!g.any()) return {};
+  return {.inputs = 1, .f32_extra = Rows(op)};  // x, rstd
+}
+
+/// dX = dY * scale / sqrt(var + eps): n; dW = sum(dY * x_hat): 3n; db = sum(dY): n.
+OpCost BatchNormBwd(const Op& op, const GradNeeds& g) {
+  return {0, (g.input[0] ? OutElems(op) : Count(0)) + (g.weight ? 4 * OutElems(op) : Count(0))};
+}
+
+OpTraffic BatchNormBytes(const Op& op) {
+  // Scale, bias, running mean and variance: 4 per channel.
+  return {.act_read = InElems(op, 0),
+          .weight_read = 4 * Count::FromSigned(op.attr),
+          .act_write = op.out.numel()};
+}
+
+/// F.layer_norm (also F.group_norm, F.instance_norm): 5 per element, 4 without weight.
+OpCost LayerNormCalflops(const Op& op) { return {0, op.in[0].numel() * ((op.attr2 & 1) ? 5 : 4)}; }
+/// F.batch_norm in eval mode with weight: 2 per element.
+OpCost BatchNormCalflops(const Op& op) { return {0, 2 * op.in[0].numel()}; }
+
 constexpr OpDef kDefs[] = {
-    {OpKind::kSoftmax, "Softmax", "FLOPs = rows x (5n - 2): max, subtract, exp, sum, divide",
-     Softmax},
-    {OpKind::kLayerNorm, "LayerNorm",
-     "FLOPs = rows x (5n + 2) + rows x n for the weight + rows x n for the bias", LayerNorm},
-    {OpKind::kRmsNorm, "RmsNorm", "FLOPs = rows x (3n + 2) + rows x n for the weight", RmsNorm},
-    {OpKind::kBatchNorm, "BatchNorm",
-     "(x - mean) / sqrt(var + eps) x scale + bias: FLOPs = 4 x elements + 2 x channels", BatchNorm},
-    {OpKind::kLogSoftmax, "LogSoftmax",
-     "FLOPs = rows x (5n - 1): max, subtract, exp, sum, log, subtract", LogSoftmax},
-    {OpKind::kLpNorm, "LpNorm", "x / ||x||_p per row: FLOPs = rows x 3n (rows x (3n - 1) for p = 1)",
-     LpNorm},
-    {OpKind::kLrn, "Lrn",
-     "x / (bias + alpha / size x sum of size squares)^beta: FLOPs = elements x (2 size + 3)", Lrn},
+    {.kind = OpKind::kSoftmax,
+     .name = "Softmax",
+     .formula = "FLOPs = rows x (5n - 2): max, subtract, exp, sum, divide",
+     .analytic = Softmax,
+     .traffic = {kReadAll, ReadAll},
+     .grad = {"y * (dY - sum(dY * y)): rows x (4n - 1)", SoftmaxBwd, kSaveOut, SaveOutput},
+     .calflops = {"functional: FLOPs = input elements; otherwise 0", IfFunctional<InputElements>}},
+    {.kind = OpKind::kLayerNorm,
+     .name = "LayerNorm",
+     .formula = "FLOPs = rows x (5n + 2) + rows x n for the weight + rows x n for the bias",
+     .analytic = LayerNorm,
+     .traffic = {"reads the input and n weights (+ n bias), writes the output", NormBytes},
+     .grad = {"dX: rows x (10n + 4) (x_hat 2n, dY*w n, two row sums 3n, combine 4n); dW: rows x 2n; db: " "rows x n", LayerNormBwd, "the input, and mean and rstd per row (float32)", LayerNormSaved},
+     .calflops = {"F.layer_norm (also group_norm, instance_norm): FLOPs = 5 x input elements, 4 without weight", IfFunctional<LayerNormCalflops>}},
+    {.kind = OpKind::kRmsNorm,
+     .name = "RmsNorm",
+     .formula = "FLOPs = rows x (3n + 2) + rows x n for the weight",
+     .analytic = RmsNorm,
+     .traffic = {"reads the input and n weights, writes the output", NormBytes},
+     .grad = {"dX: rows x (7n + 2) (x_hat n, dY*w n, row sum 2n, combine 3n); dW: rows x 2n", RmsNormBwd, "the input and rstd per row (float32)", RmsNormSaved},
+     .calflops = {kUnseen, Unseen}},
+    {.kind = OpKind::kBatchNorm,
+     .name = "BatchNorm",
+     .formula = "(x - mean) / sqrt(var + eps) x scale + bias: FLOPs = 4 x elements + 2 x channels",
+     .analytic = BatchNorm,
+     .traffic = {"reads the input and 4 statistics per channel, writes the output", BatchNormBytes},
+     .grad = {"dX = dY * scale / std: n; dW = sum(dY x_hat): 3n; db: n", BatchNormBwd, kSaveIn, SaveInput},
+     .calflops = {"F.batch_norm (eval, with weight): FLOPs = 2 x input elements", IfFunctional<BatchNormCalflops>}},
+    {.kind = OpKind::kLogSoftmax,
+     .name = "LogSoftmax",
+     .formula = "FLOPs = rows x (5n - 1): max, subtract, exp, sum, log, subtract",
+     .analytic = LogSoftmax,
+     .traffic = {kReadAll, ReadAll},
+     .grad = {"dY - exp(y) * sum(dY): rows x 3n", PerInputBackward<3>, kSaveOut, SaveOutput},
+     .calflops = {kUnseen, Unseen}},
+    {.kind = OpKind::kLpNorm,
+     .name = "LpNorm",
+     .formula = "x / ||x||_p per row: FLOPs = rows x 3n (rows x (3n - 1) for p = 1)",
+     .analytic = LpNorm,
+     .traffic = {kReadAll, ReadAll},
+     .grad = {"(dY - y sum(dY y)) / norm: rows x 5n", PerInputBackward<5>, "the input and the output", SaveInputAndOutput},
+     .calflops = {kUnseen, Unseen}},
+    {.kind = OpKind::kLrn,
+     .name = "Lrn",
+     .formula = "x / (bias + alpha / size x sum of size squares)^beta: FLOPs = elements x (2 size + 3)",
+     .analytic = Lrn,
+     .traffic = {kReadAll, ReadAll},
+     .grad = {"about the forward's cost again plus 2 per element: elements x (2 size + 5)", PerOutputBackward<7>, "the input and the output", SaveInputAndOutput},
+     .calflops = {kUnseen, Unseen}},
 };
 
 }  // namespace

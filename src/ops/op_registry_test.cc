@@ -2,6 +2,8 @@
 // ops as the arithmetic written here says.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "analysis/convention.h"
 #include "ops/op_def.h"
 
@@ -16,6 +18,32 @@ TEST(OpRegistry, EveryKindDefinedWithFormula) {
     EXPECT_FALSE(defs[i].formula.empty()) << defs[i].name;
     EXPECT_NE(defs[i].analytic, nullptr) << defs[i].name;
   }
+}
+
+OpCost NoCost(const Op&) { return {}; }
+OpTraffic NoTraffic(const Op&) { return {}; }
+OpCost NoGrad(const Op&, const GradNeeds&) { return {}; }
+SavedSet NoSaved(const Op&, const GradNeeds&) { return {}; }
+
+OpDef Def(OpKind k, std::string_view name) {
+  return {k, name, "f", NoCost, {"t", NoTraffic}, {"b", NoGrad, "s", NoSaved}, {"c", NoCost}};
+}
+
+TEST(OpRegistry, CheckFindsRepeatsGapsAndMissingStrings) {
+  // The check the registry runs at start-up, on tables with a defect: it must name it.
+  std::vector<OpDef> all(AllOpDefs().begin(), AllOpDefs().end());
+  EXPECT_EQ(CheckOpDefs(all), "");
+  std::vector<OpDef> twice = all;
+  twice.push_back(Def(OpKind::kRelu, "Relu2"));
+  EXPECT_EQ(CheckOpDefs(twice), "Relu2: defined twice");
+  std::vector<OpDef> gap(all.begin() + 1, all.end());  // kLinear (kind 0) left out
+  EXPECT_EQ(CheckOpDefs(gap), "op kind 0 has no definition");
+  std::vector<OpDef> undocumented = all;
+  undocumented[static_cast<size_t>(OpKind::kAdd)].calflops.formula = "";
+  EXPECT_EQ(CheckOpDefs(undocumented), "Add: a doc string is missing");
+  std::vector<OpDef> no_backward = all;
+  no_backward[static_cast<size_t>(OpKind::kMul)].grad.backward_cost = nullptr;
+  EXPECT_EQ(CheckOpDefs(no_backward), "Mul: a formula is missing");
 }
 
 Op Make(OpKind k, std::initializer_list<Shape> in, Shape out, int64_t attr = 0, int64_t attr2 = 0) {

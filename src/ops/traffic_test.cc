@@ -1,4 +1,4 @@
-#include "ops/traffic.h"
+#include "ops/op_def.h"
 
 #include <gtest/gtest.h>
 
@@ -6,12 +6,11 @@ namespace calflops {
 namespace {
 
 TEST(traffic_test, every_kind_has_one_definition_with_a_formula) {
-  auto defs = AllTrafficDefs();
+  auto defs = AllOpDefs();
   ASSERT_EQ(defs.size(), static_cast<size_t>(kNumOpKinds));
   for (size_t i = 0; i < defs.size(); ++i) {
-    EXPECT_EQ(static_cast<size_t>(defs[i].kind), i);
-    EXPECT_FALSE(defs[i].formula.empty()) << i;
-    EXPECT_NE(defs[i].count, nullptr) << i;
+    EXPECT_FALSE(defs[i].traffic.formula.empty()) << i;
+    EXPECT_NE(defs[i].traffic.count, nullptr) << i;
   }
 }
 
@@ -29,7 +28,7 @@ Op LinearOp(Shape x, int64_t in, int64_t out, bool bias) {
 TEST(traffic_test, linear_reads_input_and_weight_once_and_writes_output) {
   // x (2, 3, 8) through Linear(8 -> 16, bias): input 2*3*8 = 48, weight 16*8 = 128 + bias 16,
   // output 2*3*16 = 96 elements.
-  OpTraffic t = GetTrafficDef(OpKind::kLinear).count(LinearOp(Shape{2, 3, 8}, 8, 16, true));
+  OpTraffic t = GetOpDef(OpKind::kLinear).traffic.count(LinearOp(Shape{2, 3, 8}, 8, 16, true));
   EXPECT_EQ(t.act_read, Count(48));
   EXPECT_EQ(t.weight_read, Count(144));
   EXPECT_EQ(t.act_write, Count(96));
@@ -45,7 +44,7 @@ TEST(traffic_test, attention_reads_k_and_v_as_kv_cache) {
   op.in[1] = Shape{1, 8, 100, 128};
   op.in[2] = Shape{1, 8, 100, 128};
   op.out = Shape{1, 32, 1, 128};
-  OpTraffic t = GetTrafficDef(OpKind::kAttention).count(op);
+  OpTraffic t = GetOpDef(OpKind::kAttention).traffic.count(op);
   EXPECT_EQ(t.act_read, Count(32 * 128));
   EXPECT_EQ(t.kv_read, Count(2 * 8 * 100 * 128));
   EXPECT_EQ(t.act_write, Count(32 * 128));
@@ -57,7 +56,7 @@ TEST(traffic_test, embedding_reads_only_gathered_rows) {
   op.n_in = 1;
   op.in[0] = Shape{1, 5};
   op.out = Shape{1, 5, 64};
-  OpTraffic t = GetTrafficDef(OpKind::kEmbedding).count(op);
+  OpTraffic t = GetOpDef(OpKind::kEmbedding).traffic.count(op);
   EXPECT_EQ(t.index_read, Count(5));
   EXPECT_EQ(t.weight_read, Count(5 * 64));
   EXPECT_EQ(t.act_write, Count(5 * 64));
@@ -71,7 +70,7 @@ TEST(traffic_test, rms_norm_reads_its_weight) {
   op.out = Shape{4, 10};
   op.attr = 10;
   op.attr2 = 1;
-  OpTraffic t = GetTrafficDef(OpKind::kRmsNorm).count(op);
+  OpTraffic t = GetOpDef(OpKind::kRmsNorm).traffic.count(op);
   EXPECT_EQ(t.act_read, Count(40));
   EXPECT_EQ(t.weight_read, Count(10));
   EXPECT_EQ(t.act_write, Count(40));

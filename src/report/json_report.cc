@@ -69,6 +69,11 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   w.Key("class").String(p.tree[p.tree.root()].class_name);
   w.Key("convention").String(ConventionName(p.convention));
   w.Key("attn_implementation").String(r.attn_impl);
+  if (!r.notes.empty()) {
+    w.Key("notes").BeginArray();
+    for (const std::string& n : r.notes) w.String(n);
+    w.EndArray();
+  }
   w.Key("workload").BeginObject();
   w.Key("mode").String(wl.train ? "train" : wl.mode == Mode::kForward ? "forward" : "generate");
   w.Key("batch_size").Int(wl.batch);

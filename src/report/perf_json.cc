@@ -50,6 +50,18 @@ void WriteMemory(JsonWriter& w, const Estimates& e, const Workload& wl) {
     w.Key("dtype_priced_bytes").Number(s.dtype_priced_bytes);
     w.EndObject();
   }
+  if (m.quantized) {
+    const QuantizedWeights& q = *m.quantized;
+    w.Key("quantization").BeginObject();
+    w.Key("method").String(q.description);
+    w.Key("quantized_tensors").Int(static_cast<int64_t>(q.quantized_tensors));
+    w.Key("quantized_bytes").Number(q.quantized_bytes);
+    w.Key("unquantized_bytes_of_those").Number(q.quantized_dtype_bytes);
+    w.Key("left_unquantized").BeginArray();
+    for (const std::string& n : q.unquantized) w.String(n);
+    w.EndArray();
+    w.EndObject();
+  }
   if (m.train) {
     const TrainingOptions& t = e.training_options;
     w.Key("recompute").String(RecomputeName(t.recompute));

@@ -1,8 +1,11 @@
 #include "report/perf_text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
+
+#include "model/error.h"
 
 namespace calflops {
 namespace {
@@ -252,6 +255,19 @@ void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostrea
   if (o.memory_detail) WriteMemorySection(r, out);
   if (r.estimates->latency) WriteLatencySection(r, out);
   if (r.estimates->training) WriteTrainingSection(r, out);
+}
+
+void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {
+  out << "quantization: " << q.description << " (quantization_config): " << q.quantized_tensors
+      << " weights in " << HumanBytes(q.quantized_bytes) << " (" << HumanBytes(q.quantized_dtype_bytes)
+      << " unquantized)";
+  if (!q.unquantized.empty()) {
+    out << "; left unquantized: ";
+    size_t shown = std::min<size_t>(q.unquantized.size(), 8);
+    for (size_t i = 0; i < shown; ++i) out << (i ? ", " : "") << OneLine(q.unquantized[i], 200);
+    if (shown < q.unquantized.size()) out << ", ... (" << q.unquantized.size() - shown << " more)";
+  }
+  out << "\n";
 }
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {

@@ -16,6 +16,9 @@ namespace calflops {
 void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostream& out);
 /// "\nMemory usage:\t<GiB, 3 decimals> GBytes", no trailing newline (the seed's last line).
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out);
+/// "quantization: <method>: N weights in X (Y unquantized); left unquantized: a, b": one line,
+/// the first 8 module paths.
+void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out);
 
 /// 1536 -> "1.50 KiB": binary prefixes, two decimals.
 std::string HumanBytes(Count bytes);

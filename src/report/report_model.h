@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analysis/estimates.h"
 #include "analysis/profile.h"
@@ -29,6 +30,9 @@ struct ReportModel {
   const Estimates* estimates = nullptr;
   /// What the weight files hold and how they compare with the architecture; null without files.
   const WeightsSection* weights = nullptr;
+  /// One line each on how the input was read (a model_type taken from architectures, a
+  /// quantization method not priced): text after the report, JSON "notes".
+  std::vector<std::string> notes;
 };
 
 /// How to print it (calflops' own display options and ours).

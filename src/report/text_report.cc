@@ -114,7 +114,9 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   if (r.estimates) {
     WritePerfSections(r, o, out);
     WriteMemoryUsageLine(*r.estimates, out);
+    if (r.estimates->memory.quantized) WriteQuantizationLine(*r.estimates->memory.quantized, out);
   }
+  for (const std::string& n : r.notes) out << "note: " << n << "\n";
   // Ops the cost table cannot price are never silently zero.
   for (const UncostedOp& u : p.uncosted) {
     out << "unsupported: " << u.op << " x" << u.count << " (counted as 0: " << u.reason << ")\n";

@@ -1,5 +1,7 @@
 #include "reference/tiny_decoder.h"
 
+#include "reference/cases.h"
+
 #include <cmath>
 #include <initializer_list>
 
@@ -22,6 +24,11 @@ std::string Prefix(const std::string& t) {
   if (t == "gemma") return "Gemma";
   if (t == "gemma2") return "Gemma2";
   if (t == "phi3") return "Phi3";
+  if (t == "cohere") return "Cohere";
+  if (t == "starcoder2") return "Starcoder2";
+  if (t == "granite") return "Granite";
+  if (t == "olmo") return "Olmo";
+  if (t == "olmo2") return "Olmo2";
   return "DeepseekV3";
 }
 
@@ -40,9 +47,16 @@ std::string TinyDecoderConfig::ToJson() const {
       ", \"num_key_value_heads\": " + i(kv_heads) + ", \"vocab_size\": " + i(vocab) +
       ", \"rms_norm_eps\": 1e-06";
   j += In(t, {"gemma", "gemma2"}) ? ", \"hidden_activation\": \"gelu_pytorch_tanh\""
+        : t == "starcoder2"       ? ", \"hidden_act\": \"gelu_pytorch_tanh\", \"use_bias\": true"
                                   : ", \"hidden_act\": \"silu\"";
   if (head_dim) j += ", \"head_dim\": " + i(head_dim);
   if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
+  if (t == "olmo") j += ", \"clip_qkv\": " + (clip_qkv ? std::to_string(clip_qkv) : "null");
+  if (t == "cohere") j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
+  if (t == "granite") {
+    j += ", \"embedding_multiplier\": 12.0, \"residual_multiplier\": 0.22, "
+         "\"attention_multiplier\": 0.25, \"logits_scaling\": 4.0";
+  }
   if (t == "gemma2") {
     j += ", \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0, "
          "\"query_pre_attn_scalar\": 4, \"sliding_window\": 4";
@@ -92,6 +106,24 @@ Tensor TinyDecoder::Lin(const char* name, const Tensor& x, int64_t out, bool bia
 
 Tensor TinyDecoder::Norm(const char* name, const Tensor& x, bool gemma_style) {
   Scope s(name);
+  if (c_.model_type == "starcoder2") {  // nn.LayerNorm: weight and bias
+    Tensor w = W({x.dim(-1)});
+    Tensor b = W({x.dim(-1)});
+    Tensor c = Binary(x, MeanLast(x), Sub);
+    Tensor r = Map(WithScalar(MeanLast(Binary(c, c, Mul)), 1e-5, Add), Rsqrt);
+    return Binary(Binary(Binary(c, r, Mul), w, Mul), b, Add);
+  }
+  if (c_.model_type == "cohere") {  // CohereLayerNorm: (x - mean) computed twice, weight only
+    Tensor mean = MeanLast(x);
+    Tensor var = MeanLast(Map(Binary(x, mean, Sub), [](double v) { return Mul(v, v); }));
+    Tensor r = Map(WithScalar(var, 1e-5, Add), Rsqrt);
+    return Binary(W({x.dim(-1)}), Binary(Binary(x, mean, Sub), r, Mul), Mul);
+  }
+  if (c_.model_type == "olmo") {  // F.layer_norm without weight or bias
+    Tensor c = Binary(x, MeanLast(x), Sub);
+    Tensor r = Map(WithScalar(MeanLast(Binary(c, c, Mul)), 1e-5, Add), Rsqrt);
+    return Binary(c, r, Mul);
+  }
   Tensor var = MeanLast(Binary(x, x, Mul));
   var = Map(WithScalar(var, 1e-6, Add), Rsqrt);
   Tensor xn = Binary(x, var, Mul);
@@ -101,7 +133,7 @@ Tensor TinyDecoder::Norm(const char* name, const Tensor& x, bool gemma_style) {
 }
 
 Tensor TinyDecoder::Act(const Tensor& x) {
-  if (In(c_.model_type, {"gemma", "gemma2"})) {
+  if (In(c_.model_type, {"gemma", "gemma2", "starcoder2"})) {
     // gelu_pytorch_tanh: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
     return Map(x, [](double v) {
       double inner = Mul(Add(v, Mul(Mul(Mul(v, v), v), 0.044715)), 0.7978845608028654);
@@ -112,6 +144,14 @@ Tensor TinyDecoder::Act(const Tensor& x) {
 }
 
 Tensor TinyDecoder::Mlp(const Tensor& x, int64_t width, bool mixtral_names) {
+  if (c_.model_type == "starcoder2") {  // c_fc -> act -> c_proj, with biases
+    Tensor h = Lin("c_fc", x, width, true);
+    {
+      Scope a("act");
+      h = Act(h);
+    }
+    return Lin("c_proj", h, c_.hidden, true);
+  }
   if (c_.model_type == "phi3") {
     Tensor gu = Lin("gate_up_proj", x, 2 * width);
     int last = gu.rank() - 1;
@@ -206,10 +246,24 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
     k = qkv.Slice(2, h * d, h * d + kvh * d);
     v = qkv.Slice(2, h * d + kvh * d, h * d + 2 * kvh * d);
   } else {
-    bool bias = In(t, {"qwen2", "qwen2_moe"});
+    bool bias = In(t, {"qwen2", "qwen2_moe", "starcoder2"});
     q = Lin("q_proj", x, h * d, bias);
     k = Lin("k_proj", x, kvh * d, bias);
     v = Lin("v_proj", x, kvh * d, bias);
+  }
+  if (t == "olmo" && c_.clip_qkv > 0) {  // clamp_(min=-clip, max=clip): two comparisons
+    double clip = c_.clip_qkv;
+    auto clamp = [clip](double e) {
+      double lo = Max(e, -clip);
+      return Greater(lo, clip) ? clip : lo;
+    };
+    q = Map(q, clamp);
+    k = Map(k, clamp);
+    v = Map(v, clamp);
+  }
+  if (t == "olmo2") {  // RMSNorm over the whole projection, before the heads are split
+    q = Norm("q_norm", q, false);
+    k = Norm("k_norm", k, false);
   }
   q = q.Reshape({b, tokens, h, d});
   k = k.Reshape({b, tokens, kvh, d});
@@ -221,7 +275,7 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   q = q.Transpose(1, 2);
   k = k.Transpose(1, 2);
   Tensor cos = cos_, sin = sin_;
-  if (In(t, {"mistral", "gemma", "gemma2", "phi3"})) {
+  if (In(t, {"mistral", "gemma", "gemma2", "phi3", "olmo"})) {
     Scope r("rotary_emb");
     Tables(tokens, d, false, true, cos, sin);
   } else if (t == "mixtral") {
@@ -233,7 +287,7 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   Tensor& cv = cache_v_[layer];
   ck = ck.numel() ? Cat({ck, k}, 2) : k;
   cv = cv.numel() ? Cat({cv, v}, 2) : v;
-  return Lin("o_proj", Scores(q, ck, cv, tokens), c_.hidden);
+  return Lin("o_proj", Scores(q, ck, cv, tokens), c_.hidden, t == "starcoder2");
 }
 
 Tensor TinyDecoder::Mla(size_t layer, const Tensor& x, int64_t tokens) {
@@ -363,21 +417,36 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
       x = Gather(W({c_.vocab, c_.hidden}), ids, {batch, tokens});
     }
     if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
-    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3"})) {
+    if (t == "granite") x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
+    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2", "granite", "starcoder2", "cohere"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
     }
     Scope layers("layers");
     for (int64_t li = 0; li < c_.layers; ++li) {
       Scope l(std::to_string(li));
-      Tensor h = Norm("input_layernorm", x, gemma);
       auto idx = static_cast<size_t>(li);
+      if (t == "cohere") {  // parallel: x + attn(n) + mlp(n)
+        Tensor n = Norm("input_layernorm", x, false);
+        Tensor a = Attention(idx, n, tokens);
+        Tensor m = FeedForward(li, n);
+        x = Binary(Binary(x, a, Add), m, Add);
+        continue;
+      }
+      if (t == "olmo2") {  // post-norms: x + norm(attn(x)), x + norm(mlp(x))
+        x = Binary(x, Norm("post_attention_layernorm", Attention(idx, x, tokens), false), Add);
+        x = Binary(x, Norm("post_feedforward_layernorm", FeedForward(li, x), false), Add);
+        continue;
+      }
+      Tensor h = Norm("input_layernorm", x, gemma);
       Tensor a = t == "deepseek_v3" ? Mla(idx, h, tokens) : Attention(idx, h, tokens);
       if (t == "gemma2") a = Norm("post_attention_layernorm", a, true);
+      if (t == "granite") a = WithScalar(a, 0.22, Mul);  // residual_multiplier
       x = Binary(x, a, Add);
       h = Norm(t == "gemma2" ? "pre_feedforward_layernorm" : "post_attention_layernorm", x, gemma);
       Tensor m = FeedForward(li, h);
       if (t == "gemma2") m = Norm("post_feedforward_layernorm", m, true);
+      if (t == "granite") m = WithScalar(m, 0.22, Mul);
       x = Binary(x, m, Add);
     }
   }
@@ -386,6 +455,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     x = Norm("norm", x, gemma);
   }
   past_ += tokens;
+  if (t == "granite") logits = tokens;  // v4.45: no num_logits_to_keep, every position
   Tensor out;
   {
     Scope head("lm_head");
@@ -394,7 +464,80 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
   if (t == "gemma2") {  // final logit soft-capping
     out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
   }
+  if (t == "granite") out = WithScalar(out, 4.0, Div);  // logits / logits_scaling
+  if (t == "cohere") out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
   return out;
+}
+
+std::vector<ReferenceCase> DecoderFamilyCases() {
+  auto make = [](std::string name, const TinyDecoderConfig& c) {
+    return ReferenceCase{.name = std::move(name),
+                         .model_type = c.model_type,
+                         .config_json = c.ToJson(),
+                         .run = [c](const std::string& attn, const calflops::Workload& w) {
+                           TinyDecoder model(c, attn);
+                           RunDecoderWorkload(model, w);
+                         }};
+  };
+  auto family = [](const char* type) {
+    TinyDecoderConfig c;
+    c.model_type = type;
+    return c;
+  };
+  std::vector<ReferenceCase> cases;
+  TinyDecoderConfig mistral = family("mistral");
+  mistral.sliding_window = 4;  // decode steps from context 4 on get an explicit SDPA mask
+  cases.push_back(make("mistral sliding window", mistral));
+  cases.push_back(make("qwen2", family("qwen2")));
+  TinyDecoderConfig qwen3 = family("qwen3");
+  qwen3.head_dim = 6;
+  cases.push_back(make("qwen3", qwen3));
+  TinyDecoderConfig gemma = family("gemma");
+  gemma.head_dim = 6;
+  cases.push_back(make("gemma", gemma));
+  TinyDecoderConfig gemma2 = family("gemma2");
+  gemma2.head_dim = 8;
+  cases.push_back(make("gemma2", gemma2));
+  TinyDecoderConfig phi3 = family("phi3");
+  phi3.kv_heads = 4;
+  cases.push_back(make("phi3", phi3));
+  TinyDecoderConfig mixtral = family("mixtral");
+  mixtral.experts = 4;
+  mixtral.top_k = 2;
+  mixtral.moe_intermediate = mixtral.intermediate;
+  cases.push_back(make("mixtral", mixtral));
+  TinyDecoderConfig qwen2_moe = family("qwen2_moe");
+  qwen2_moe.experts = 5;
+  qwen2_moe.top_k = 2;
+  qwen2_moe.moe_intermediate = 8;
+  qwen2_moe.shared_intermediate = 12;
+  qwen2_moe.layers = 3;
+  qwen2_moe.mlp_only_layers = {1};
+  cases.push_back(make("qwen2_moe", qwen2_moe));
+  TinyDecoderConfig qwen3_moe = family("qwen3_moe");
+  qwen3_moe.experts = 6;
+  qwen3_moe.top_k = 4;
+  qwen3_moe.moe_intermediate = 8;
+  qwen3_moe.decoder_sparse_step = 2;
+  cases.push_back(make("qwen3_moe", qwen3_moe));
+  TinyDecoderConfig deepseek = family("deepseek_v3");
+  deepseek.layers = 3;
+  deepseek.experts = 8;
+  deepseek.top_k = 3;
+  deepseek.n_group = 4;
+  deepseek.topk_group = 2;
+  deepseek.moe_intermediate = 6;
+  deepseek.n_shared = 2;
+  deepseek.kv_heads = 4;
+  cases.push_back(make("deepseek_v3", deepseek));
+  cases.push_back(make("granite", family("granite")));
+  cases.push_back(make("cohere", family("cohere")));
+  TinyDecoderConfig olmo = family("olmo");
+  olmo.clip_qkv = 0.5;
+  cases.push_back(make("olmo clip_qkv", olmo));
+  cases.push_back(make("starcoder2", family("starcoder2")));
+  cases.push_back(make("olmo2", family("olmo2")));
+  return cases;
 }
 
 }  // namespace reference

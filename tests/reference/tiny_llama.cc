@@ -1,5 +1,7 @@
 #include "reference/tiny_llama.h"
 
+#include "reference/cases.h"
+
 #include <cmath>
 #include <string>
 
@@ -182,6 +184,27 @@ Tensor TinyLlama::ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits) {
   past_ += tokens;
   Scope h("lm_head");
   return Linear(x.Slice(1, tokens - logits, tokens), lm_head_, nullptr);
+}
+
+std::vector<ReferenceCase> LlamaCases() {
+  auto run = [](const TinyLlamaConfig& c) {
+    return [c](const std::string&, const calflops::Workload& w) {
+      TinyLlama model(c);
+      RunDecoderWorkload(model, w);
+    };
+  };
+  TinyLlamaConfig plain, biased;
+  biased.attention_bias = biased.mlp_bias = true;
+  calflops::Workload six;
+  six.seq_len = 6;
+  // The reference adds the causal mask only when several queries attend (SDPA's is_causal);
+  // eager decode steps add it too, so eager is checked on a forward only.
+  return {{.name = "llama", .model_type = "llama", .config_json = plain.ToJson(),
+           .attn = {"sdpa"}, .run = run(plain)},
+          {.name = "llama eager", .model_type = "llama", .config_json = plain.ToJson(),
+           .attn = {"eager"}, .workloads = {six}, .run = run(plain)},
+          {.name = "llama biases", .model_type = "llama", .config_json = biased.ToJson(),
+           .attn = {"sdpa"}, .run = run(biased)}};
 }
 
 }  // namespace reference

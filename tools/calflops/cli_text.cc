@@ -22,11 +22,21 @@ constexpr CliFlag kCliFlags[] = {
 
 constexpr const char* kAbout =
     "Parameters, MACs and FLOPs of a model, per module, from its description (no weights).\n"
-    "MODEL is a bundled model name (see --list-models), a config.json, a directory\n"
-    "(config.json and/or *.safetensors), a .safetensors file or index, a .gguf file, an .onnx\n"
-    "graph, or - for a config.json on standard input; files are recognised by content. Weight\n"
-    "files add a weights section after the report. An option that does not apply to the model\n"
-    "or the --mode is an error.\n";
+    "MODEL is one of (files are recognised by content, not extension):\n"
+    "  NAME                a bundled model (see --list-models)\n"
+    "  ORG/NAME[@REV]      a Hugging Face Hub model, also https://huggingface.co/ORG/NAME:\n"
+    "                      the local Hugging Face cache first (HF_HUB_CACHE, HF_HOME), then\n"
+    "                      the Hub (HF_ENDPOINT), which downloads config.json into that cache\n"
+    "                      and reads the safetensors headers by Range requests (never the\n"
+    "                      weights); HF_TOKEN or `huggingface-cli login` for gated repos;\n"
+    "                      HF_HUB_OFFLINE=1 never touches the network\n"
+    "  config.json         a Hugging Face config (any file name; - reads standard input)\n"
+    "  DIR                 config.json and/or *.safetensors\n"
+    "  .safetensors        a file, or model.safetensors.index.json for shards\n"
+    "  .gguf               GGUF v2/v3 (its metadata is the config)\n"
+    "  .onnx               an ONNX model of any architecture (--dim, --input-shape)\n"
+    "Weight files add a weights section after the report. An option that does not apply to\n"
+    "the model or the --mode is an error.\n";
 
 constexpr const char* kExitCodes =
     "exit codes: 0 ok, 1 usage, 2 bad input, 3 unsupported, 4 count overflow, 5 internal\n";

@@ -4,7 +4,10 @@
 // eager (SDPA ignores it in 4.45; flash-attn applies it inside the kernel, not counted); final
 // logit soft-capping; sliding-window attention on even layers (counted densely, as the 4-D mask
 // SDPA always receives implies).
+#include <nlohmann/json.hpp>
+
 #include "archs/arch_registry.h"
+#include "readers/gguf/gguf_mapping.h"
 #include "archs/gemma/gemma_defaults.h"
 #include "archs/llama/decoder_arch.h"
 
@@ -25,7 +28,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_layers = 26;
   d.n_heads = 8;
   d.n_kv_heads = 4;
-  d.sandwich_norms = true;
+  d.placement = NormPlacement::kSandwich;
   d.sdpa_mask_from = 0;  // Gemma2Model always builds a 4-D mask
   LlamaParams p = GemmaParams(c, d);
   p.attn_softcap = Softcap(c, "attn_logit_softcapping", 50.0);
@@ -35,11 +38,39 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Gemma2ForCausalLM", "Gemma2Model"};
 
+constexpr GgufRename kBlockNames[] = {
+    {"attn_norm", "input_layernorm"},
+    {"attn_q", "self_attn.q_proj"},
+    {"attn_k", "self_attn.k_proj"},
+    {"attn_v", "self_attn.v_proj"},
+    {"attn_output", "self_attn.o_proj"},
+    {"post_attention_norm", "post_attention_layernorm"},
+    {"ffn_norm", "pre_feedforward_layernorm"},
+    {"post_ffw_norm", "post_feedforward_layernorm"},
+    {"ffn_gate", "mlp.gate_proj"},
+    {"ffn_up", "mlp.up_proj"},
+    {"ffn_down", "mlp.down_proj"},
+};
+constexpr std::span<const GgufRename> kBlockGguf[] = {kBlockNames};
+
+/// The converters write no query_pre_attn_scalar; Gemma 2 checkpoints use head_dim.
+void ScalarKey(const GgufKeys& k, nlohmann::ordered_json& c) {
+  if (auto kl = k.Int("attention.key_length", 1, kMaxConfigDim)) c["query_pre_attn_scalar"] = *kl;
+}
+
+constexpr GgufMapping kGguf{.gguf_arch = "gemma2",
+                            .model_type = "gemma2",
+                            .hf_class = "Gemma2ForCausalLM",
+                            .blocks = kBlockGguf,
+                            .hidden_act_key = "hidden_activation",
+                            .hidden_act = "gelu_pytorch_tanh",
+                            .extra_keys = ScalarKey};
+
 }  // namespace
 
 const ArchEntry& Gemma2Arch() {
   static const ArchEntry e{"gemma2", "Gemma 2 decoder (sandwich norms, soft-capping, local/global)",
-                           kClasses, Make};
+                           kClasses, Make, &kGguf};
   return e;
 }
 

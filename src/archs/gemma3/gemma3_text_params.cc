@@ -41,8 +41,8 @@ Gemma3TextParams ReadGemma3Text(const Config& c) {
   d.n_layers = 26;
   d.n_heads = 8;
   d.n_kv_heads = 4;
-  d.sandwich_norms = true;
-  d.qk_norm = true;
+  d.placement = NormPlacement::kSandwich;
+  d.qk_norm = QkNorm::kPerHead;
   d.attn_class_per_impl = false;  // one Gemma3Attention, attention functions by name
   d.rotary = RotaryStyle::kModelOnly;
   d.local_rotary = true;

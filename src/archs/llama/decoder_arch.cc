@@ -31,6 +31,11 @@ class DecoderForCausalLM : public Architecture {
   std::vector<int64_t> CostBreakpoints(const ForwardCall& run) const override {
     return MaskBreakpoints(params_, impl_, run);
   }
+  std::vector<ForwardCall> Plan(const Workload& w) const override {
+    auto calls = Architecture::Plan(w);
+    if (params_.full_logits) calls.front().logits_tokens = calls.front().new_tokens;
+    return calls;
+  }
 
  private:
   LlamaParams params_;

@@ -1,7 +1,7 @@
 #include "archs/llama/llama_blocks.h"
 
-#include "archs/nn/dropout.h"
 #include "archs/nn/gemma_rms_norm.h"
+#include "archs/nn/layer_norm.h"
 #include "archs/nn/output_head.h"
 
 namespace calflops {
@@ -11,14 +11,40 @@ using enum CallForm;
 RmsNormBlock RmsNormBlock::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                                  const std::string& cls, int64_t dim, double eps, NormStyle style,
                                  DType dtype) {
-  ModuleId id = style == NormStyle::kGemma
-                    ? GemmaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id
-                    : LlamaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id;
+  ModuleId id = kNoModule;
+  if (style == NormStyle::kGemma) {
+    id = GemmaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id;
+  } else if (style == NormStyle::kCohere) {
+    id = tree.Add(parent, name, cls);  // no extra_repr
+    tree.AddParam(id, "weight", Shape{dim}, dtype);
+  } else if (style == NormStyle::kLayerNorm) {
+    id = LayerNorm::Build(tree, parent, name, dim, eps, dtype).id;
+  } else if (style == NormStyle::kLayerNormNoParams) {
+    id = tree.Add(parent, name, cls);  // no parameters, no extra_repr
+  } else {
+    id = LlamaRmsNorm::Build(tree, parent, name, cls, dim, eps, dtype).id;
+  }
   return RmsNormBlock{.id = id, .dim = dim, .style = style};
 }
 
 Shape RmsNormBlock::operator()(Tracer& t, const Shape& x) const {
   if (style == NormStyle::kGemma) return GemmaRmsNorm{.id = id, .dim = dim}(t, x);
+  if (style == NormStyle::kLayerNorm) return t.LayerNorm(id, x, true, true, CallForm::kFunctional);
+  if (style == NormStyle::kCohere) {
+    using enum CallForm;
+    Shape mean = t.ReduceLast(id, OpKind::kMean, x, kTorch);       // x.mean(-1, keepdim=True)
+    Shape c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);     // (x - mean)
+    Shape var = t.Unary(id, OpKind::kPow, c, kTorch);               // .pow(2)
+    var = t.ReduceLast(id, OpKind::kMean, var, kTorch);             // .mean(-1, keepdim=True)
+    var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);             // variance + eps
+    c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);           // (x - mean), again
+    var = t.Unary(id, OpKind::kRsqrt, var, kTorch);                 // torch.rsqrt
+    Shape h = t.Binary(id, OpKind::kMul, c, var, kPyOperator);
+    return t.Binary(id, OpKind::kMul, t.Weight(Shape{dim}), h, kPyOperator);  // weight * h
+  }
+  if (style == NormStyle::kLayerNormNoParams) {
+    return t.LayerNorm(id, x, false, false, CallForm::kFunctional);
+  }
   return LlamaRmsNorm{.id = id, .dim = dim}(t, x);
 }
 
@@ -32,6 +58,7 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
   a.n_kv_heads = p.n_kv_heads;
   a.head_dim = p.head_dim;
   a.fused_qkv = p.fused_qkv;
+  a.clip_qkv = p.clip_qkv;
   a.kernel = AttentionKernel{.impl = impl,
                              .scale_by_mul = p.scale_scores_by_mul,
                              .softcap = p.attn_softcap,
@@ -54,11 +81,13 @@ LlamaAttentionBlock LlamaAttentionBlock::Build(ModuleTree& tree, ModuleId parent
                           p.rotary_cls.empty() ? p.prefix + "RotaryEmbedding" : p.rotary_cls);
     if (p.rotary == RotaryStyle::kPerAttention) a.rotary = r;
   }
-  if (p.qk_norm) {
-    a.q_norm = RmsNormBlock::Build(tree, a.id, "q_norm", p.prefix + "RMSNorm", p.head_dim,
-                                   p.rms_eps, p.norm, dtype);
-    a.k_norm = RmsNormBlock::Build(tree, a.id, "k_norm", p.prefix + "RMSNorm", p.head_dim,
-                                   p.rms_eps, p.norm, dtype);
+  a.qk_norm = p.qk_norm;
+  if (p.qk_norm != QkNorm::kNone) {
+    bool full = p.qk_norm == QkNorm::kFull;
+    a.q_norm = RmsNormBlock::Build(tree, a.id, "q_norm", p.prefix + "RMSNorm",
+                                   full ? p.q_dim() : p.head_dim, p.rms_eps, p.norm, dtype);
+    a.k_norm = RmsNormBlock::Build(tree, a.id, "k_norm", p.prefix + "RMSNorm",
+                                   full ? p.kv_dim() : p.head_dim, p.rms_eps, p.norm, dtype);
   }
   return a;
 }
@@ -72,10 +101,20 @@ Shape LlamaAttentionBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
   } else {
     qo = q(t, x);
     ko = k(t, x);
-    v(t, x);
+    Shape vo = v(t, x);
+    if (clip_qkv) {  // query_states.clamp_(min=-clip, max=clip), and k, v
+      qo = t.Unary(id, OpKind::kClip, qo, kTorch);
+      ko = t.Unary(id, OpKind::kClip, ko, kTorch);
+      t.Unary(id, OpKind::kClip, vo, kTorch);
+    }
   }
-  if (q_norm) qo = (*q_norm)(t, Tracer::View(qo, Shape{s.batch, s.tokens, n_heads, head_dim}));
-  if (k_norm) ko = (*k_norm)(t, Tracer::View(ko, Shape{s.batch, s.tokens, n_kv_heads, head_dim}));
+  if (qk_norm == QkNorm::kFull) {  // over the projection, before the view
+    qo = (*q_norm)(t, qo);
+    ko = (*k_norm)(t, ko);
+  } else if (qk_norm == QkNorm::kPerHead) {
+    qo = (*q_norm)(t, Tracer::View(qo, Shape{s.batch, s.tokens, n_heads, head_dim}));
+    ko = (*k_norm)(t, Tracer::View(ko, Shape{s.batch, s.tokens, n_kv_heads, head_dim}));
+  }
   // view(...).transpose(1, 2) before the transpose-free norms above.
   Shape qs = Tracer::View(qo, Shape{s.batch, n_heads, s.tokens, head_dim});
   Shape ks = Tracer::View(ko, Shape{s.batch, n_kv_heads, s.tokens, head_dim});
@@ -121,11 +160,24 @@ Shape LlamaMlpBlock::Forward(Tracer& t, const Shape& x) const {
 
 Shape LlamaDecoderLayerBlock::Forward(Tracer& t, const Shape& x, const Shape& cos,
                                       const DecoderStep& s) const {
-  Shape h = attn->Forward(t, input_norm(t, x), cos, s);
-  if (pre_ff_norm) h = post_norm(t, h);               // Gemma2 normalises the attention output
+  using enum NormPlacement;
+  if (placement == kParallel) {  // residual + attention(n) + mlp(n), one norm
+    Shape n = (*input_norm)(t, x);
+    Shape a = attn->Forward(t, n, cos, s);
+    Shape m = mlp->Forward(t, n);
+    return t.Binary(id, OpKind::kAdd, t.Binary(id, OpKind::kAdd, x, a, kPyOperator), m,
+                    kPyOperator);
+  }
+  Shape h = attn->Forward(t, input_norm ? (*input_norm)(t, x) : x, cos, s);
+  if (placement != kPre) h = post_norm(t, h);         // the attention output is normalised
+  if (residual_multiplier) h = t.Scalar(id, OpKind::kMul, h, kPyOperator);
   h = t.Binary(id, OpKind::kAdd, x, h, kPyOperator);  // residual
-  Shape m = mlp->Forward(t, pre_ff_norm ? (*pre_ff_norm)(t, h) : post_norm(t, h));
+  Shape in = h;
+  if (placement == kPre) in = post_norm(t, h);
+  if (placement == kSandwich) in = (*pre_ff_norm)(t, h);
+  Shape m = mlp->Forward(t, in);
   if (post_ff_norm) m = (*post_ff_norm)(t, m);
+  if (residual_multiplier) m = t.Scalar(id, OpKind::kMul, m, kPyOperator);
   return t.Binary(id, OpKind::kAdd, h, m, kPyOperator);  // residual
 }
 
@@ -135,16 +187,17 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   m.id = id;
   m.rotary_dim = hooks.rotary_dim > 0 ? hooks.rotary_dim : p.head_dim;
   m.scale_embeddings = p.scale_embeddings;
+  m.embedding_multiplier = p.embedding_multiplier.has_value();
   m.rotary_half = p.rotary_half_tables;
   m.embed = Embedding::Build(tree, id, "embed_tokens", p.vocab, p.hidden, p.pad_token_id, dtype);
   if (!p.embed_cls.empty()) {
     tree[m.embed.id].class_name = p.embed_cls;
     m.scale_in_embedding = true;
   }
-  if (p.phi3_dropouts) BuildDropout(tree, id, "embed_dropout", p.embd_pdrop);
+  if (hooks.after_embedding) hooks.after_embedding(tree, id);
   ModuleId list = tree.Add(id, "layers", "ModuleList");
   tree[list].is_module_list = true;
-  std::string norm_cls = p.prefix + "RMSNorm";
+  std::string norm_cls = p.norm_cls.empty() ? p.prefix + "RMSNorm" : p.norm_cls;
   auto norm = [&](ModuleId parent, const char* name) {
     return RmsNormBlock::Build(tree, parent, name, norm_cls, p.hidden, p.rms_eps, p.norm, dtype);
   };
@@ -163,16 +216,22 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
       l.mlp = std::make_shared<LlamaMlpBlock>(
           LlamaMlpBlock::Build(tree, l.id, "mlp", p.prefix + "MLP", p.intermediate, p, dtype));
     }
-    l.input_norm = norm(l.id, "input_layernorm");
-    if (p.sandwich_norms) {
+    // Registration order: input_layernorm, [Gemma2's pre/post_feedforward], [hooked modules],
+    // post_attention_layernorm, [OLMo2's post_feedforward].
+    l.placement = p.placement;
+    l.residual_multiplier = p.residual_multiplier.has_value();
+    if (p.placement != NormPlacement::kPost) l.input_norm = norm(l.id, "input_layernorm");
+    if (p.placement == NormPlacement::kSandwich) {
       l.pre_ff_norm = norm(l.id, "pre_feedforward_layernorm");
       l.post_ff_norm = norm(l.id, "post_feedforward_layernorm");
     }
-    if (p.phi3_dropouts) {
-      BuildDropout(tree, l.id, "resid_attn_dropout", p.resid_pdrop);
-      BuildDropout(tree, l.id, "resid_mlp_dropout", p.resid_pdrop);
+    if (hooks.before_post_norm) hooks.before_post_norm(tree, l.id);
+    if (p.placement != NormPlacement::kParallel) {
+      l.post_norm = norm(l.id, "post_attention_layernorm");
     }
-    l.post_norm = norm(l.id, "post_attention_layernorm");
+    if (p.placement == NormPlacement::kPost) {
+      l.post_ff_norm = norm(l.id, "post_feedforward_layernorm");
+    }
     m.layers.push_back(std::move(l));
   }
   m.norm = norm(id, "norm");
@@ -195,6 +254,7 @@ Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_give
   } else if (scale_embeddings && !embeds_given) {
     x = t.Binary(embed.id, OpKind::kMul, x, Shape{}, kPyOperator);
   }
+  if (embedding_multiplier) x = t.Scalar(id, OpKind::kMul, x, kPyOperator);  // Granite
   Shape emb{s.position_batch, s.tokens, rotary_dim};
   if (rotary != kNoModule) {
     emb = rotary_half ? RotaryHalfTables(t, rotary, s, rotary_dim, rotary_scaled)
@@ -226,6 +286,8 @@ LlamaCausalLmBlock LlamaCausalLmBlock::Build(ModuleTree& tree, ModuleId id, cons
   LlamaCausalLmBlock b;
   b.id = id;
   b.final_softcap = p.final_softcap;
+  b.logits_divisor = p.logits_divisor.has_value();
+  b.logits_multiplier = p.logits_multiplier.has_value();
   ModuleId model = tree.Add(id, "model", p.model_cls.empty() ? p.prefix + "Model" : p.model_cls);
   b.model = LlamaModelBlock::Build(tree, model, p, impl, dtype, hooks);
   b.lm_head = BuildOutputHead(tree, id, "lm_head", b.model.embed, p.tie_word_embeddings, dtype);
@@ -242,6 +304,8 @@ Shape LlamaCausalLmBlock::Forward(Tracer& t, const DecoderStep& s, int64_t logit
     out = t.Unary(id, OpKind::kTanh, out, kTorch);
     out = t.Scalar(id, OpKind::kMul, out, kPyOperator);
   }
+  if (logits_divisor) out = t.Scalar(id, OpKind::kDiv, out, kPyOperator);
+  if (logits_multiplier) out = t.Scalar(id, OpKind::kMul, out, kPyOperator);
   return out;
 }
 

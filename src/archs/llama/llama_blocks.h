@@ -57,7 +57,9 @@ struct LlamaAttentionBlock : SelfAttention {
   ModuleId id = kNoModule;
   Linear q, k, v, qkv, o;  ///< qkv when fused (Phi3), else q, k, v
   bool fused_qkv = false;
-  std::optional<RmsNormBlock> q_norm, k_norm;  ///< Qwen3
+  std::optional<double> clip_qkv;  ///< OLMo
+  std::optional<RmsNormBlock> q_norm, k_norm;  ///< QkNorm::kPerHead or kFull
+  QkNorm qk_norm = QkNorm::kNone;
   ModuleId rotary = kNoModule;  ///< per-attention rotary_emb that computes its own tables
   AttentionKernel kernel;
   int64_t n_heads = 0, n_kv_heads = 0, head_dim = 0;
@@ -94,14 +96,21 @@ struct DecoderHooks {
   std::function<std::shared_ptr<const FeedForward>(ModuleTree&, ModuleId layer, int64_t i)>
       feed_forward;
   int64_t rotary_dim = 0;  ///< dimension of the rotary tables; 0 = head_dim
+  /// Registers a family's extra modules with no cost of their own (Phi3's Dropouts): under the
+  /// model after embed_tokens, and under each layer before post_attention_layernorm.
+  std::function<void(ModuleTree&, ModuleId model)> after_embedding;
+  std::function<void(ModuleTree&, ModuleId layer)> before_post_norm;
 };
 
 struct LlamaDecoderLayerBlock {
   ModuleId id = kNoModule;
   std::shared_ptr<const SelfAttention> attn;
   std::shared_ptr<const FeedForward> mlp;
-  RmsNormBlock input_norm, post_norm;  ///< input_layernorm, post_attention_layernorm
-  std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< Gemma2's sandwich norms
+  std::optional<RmsNormBlock> input_norm;  ///< input_layernorm (absent when kPost)
+  RmsNormBlock post_norm;                  ///< post_attention_layernorm (absent when kParallel)
+  std::optional<RmsNormBlock> pre_ff_norm, post_ff_norm;  ///< pre_/post_feedforward_layernorm
+  NormPlacement placement = NormPlacement::kPre;
+  bool residual_multiplier = false;  ///< Granite: residual + h * m
   Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const;
 };
 
@@ -115,6 +124,7 @@ struct LlamaModelBlock {
   bool rotary_scaled = true;
   bool rotary_half = false;  ///< GPT-OSS: tables without the cat (RotaryHalfTables)
   bool scale_embeddings = false;
+  bool embedding_multiplier = false;  ///< Granite: inputs_embeds * a Python float
   bool scale_in_embedding = false;  ///< the scale is the embedding module's own op
   int64_t rotary_dim = 0;
 
@@ -132,6 +142,8 @@ struct LlamaCausalLmBlock {
   LlamaModelBlock model;
   Linear lm_head;
   std::optional<double> final_softcap;
+  bool logits_divisor = false;     ///< Granite: logits / logits_scaling
+  bool logits_multiplier = false;  ///< Cohere: logits * logit_scale
 
   static LlamaCausalLmBlock Build(ModuleTree& tree, ModuleId id, const LlamaParams& p,
                                   AttnImpl impl, DType dtype, const DecoderHooks& hooks = {});

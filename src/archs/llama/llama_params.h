@@ -24,6 +24,24 @@ enum class RotaryStyle {
 enum class NormStyle {
   kLlama,  ///< weight * (x * rsqrt(mean(x^2) + eps))
   kGemma,  ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
+  kLayerNormNoParams,  ///< OLMo: F.layer_norm(x, None, None): no weight, no bias
+  kLayerNorm,          ///< nn.LayerNorm: weight and bias (StarCoder2)
+  kCohere,             ///< CohereLayerNorm: weight * ((x - mean) * rsqrt(var + eps)), no bias
+};
+
+/// Where a decoder layer normalises (the layer's registration order follows it).
+enum class NormPlacement {
+  kPre,       ///< Llama: x + attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x))
+  kSandwich,  ///< Gemma2: pre- and post-norms around attention and MLP (four norms)
+  kPost,      ///< OLMo2: x + post_attention_layernorm(attn(x)), x + post_feedforward_layernorm(mlp(x))
+  kParallel,  ///< Cohere: one input_layernorm, x + attn(n) + mlp(n)
+};
+
+/// Normalisation of the query and key projections before RoPE.
+enum class QkNorm {
+  kNone,
+  kPerHead,  ///< Qwen3: RMSNorm over head_dim on each head (q_norm, k_norm)
+  kFull,     ///< OLMo2: RMSNorm over the whole projection (heads x head_dim) before the view
 };
 
 struct LlamaParams {
@@ -44,21 +62,27 @@ struct LlamaParams {
   std::string hidden_act = "silu";
   std::string act_where;   ///< config location of the activation key, for errors
   std::string rotary_cls;  ///< rotary_emb class; "" = <prefix>RotaryEmbedding
+  std::string norm_cls;    ///< norm class; "" = <prefix>RMSNorm
 
   // How the family departs from Llama (defaults = Llama 4.45).
   RotaryStyle rotary = RotaryStyle::kModel;
   NormStyle norm = NormStyle::kLlama;
   bool attn_class_per_impl = true;   ///< LlamaSdpaAttention / ...; false: one class (newer code)
-  bool qk_norm = false;              ///< Qwen3: RMSNorm over head_dim on q and k (q_norm, k_norm)
+  QkNorm qk_norm = QkNorm::kNone;
   bool fused_qkv = false;            ///< Phi3: one qkv_proj
   bool fused_gate_up = false;        ///< Phi3: one gate_up_proj
   bool scale_scores_by_mul = false;  ///< eager "* scaling" (Gemma, newer code), not "/ sqrt(d)"
   bool scale_embeddings = false;     ///< Gemma: embeddings * sqrt(hidden)
-  bool sandwich_norms = false;       ///< Gemma2: norm after attention and around the MLP
-  bool phi3_dropouts = false;        ///< Phi3: embed_dropout, resid_attn/mlp_dropout modules
-  double embd_pdrop = 0.0, resid_pdrop = 0.0;
+  NormPlacement placement = NormPlacement::kPre;
+  std::optional<double> clip_qkv;       ///< OLMo: q, k, v clamp_(-clip, clip) after projection
   std::optional<double> attn_softcap;   ///< Gemma2 eager: cap * tanh(scores / cap)
   std::optional<double> final_softcap;  ///< Gemma2: cap * tanh(logits / cap)
+  // muP-style multipliers (Granite), each one scalar op per element where it applies.
+  std::optional<double> embedding_multiplier;  ///< inputs_embeds * m
+  std::optional<double> residual_multiplier;   ///< residual + sublayer_output * m
+  std::optional<double> logits_divisor;        ///< logits / d
+  std::optional<double> logits_multiplier;     ///< logits * m (Cohere's logit_scale)
+  bool full_logits = false;  ///< forward has no num_logits_to_keep: the head sees every position
   /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
   /// tokens: Mistral's sliding window; 0 for Gemma2 (always a 4-D mask).
   std::optional<int64_t> sdpa_mask_from;

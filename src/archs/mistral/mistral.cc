@@ -3,7 +3,11 @@
 // attention_bias says, and a sliding window: SDPA gets an explicit mask tensor once the context
 // reaches sliding_window tokens. Attention is still counted densely over the whole context
 // (docs/architectures.md).
+#include <cctype>
+#include <string>
+
 #include "archs/arch_registry.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
 
 namespace calflops {
@@ -25,11 +29,26 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"MistralForCausalLM", "MistralModel"};
 
+// Converters write Mistral as general.architecture "llama"; the name tells it apart.
+bool IsMistral(const GgufKeys& k) {
+  std::string name = k.String("general.name") + " " + k.String("general.basename");
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return name.find("mistral") != std::string::npos &&
+         k.Int("expert_count", 0, kMaxConfigDim).value_or(0) == 0;
+}
+
+constexpr GgufMapping kGguf{.gguf_arch = "llama",
+                            .model_type = "mistral",
+                            .hf_class = "MistralForCausalLM",
+                            .blocks = kLlamaBlockGguf,
+                            .matches = IsMistral,
+                            .extra_keys = LlamaMlpBiasGgufKey};
+
 }  // namespace
 
 const ArchEntry& MistralArch() {
   static const ArchEntry e{"mistral", "Mistral decoder (GQA, sliding-window attention)", kClasses,
-                           Make};
+                           Make, &kGguf};
   return e;
 }
 

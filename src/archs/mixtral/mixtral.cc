@@ -2,7 +2,10 @@
 // modeling_mixtral.py). Mistral's attention with cached rotary tables, and a
 // MixtralSparseMoeBlock ("block_sparse_moe") in every layer: num_local_experts experts
 // (MixtralBlockSparseTop2MLP: w1, w2, w3), num_experts_per_tok per token, weights renormalised.
+#include <nlohmann/json.hpp>
+
 #include "archs/arch_registry.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/moe/sparse_moe_block.h"
 
@@ -38,11 +41,36 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"MixtralForCausalLM", "MixtralModel"};
 
+constexpr GgufRename kMoeGguf[] = {
+    {"ffn_gate_inp", "block_sparse_moe.gate"},
+    {"ffn_gate_exps", "block_sparse_moe.experts", true},
+    {"ffn_down_exps", "block_sparse_moe.experts", true},
+    {"ffn_up_exps", "block_sparse_moe.experts", true},
+};
+constexpr std::span<const GgufRename> kBlockGguf[] = {kLlamaAttentionGguf, kMoeGguf};
+
+// Converters write Mixtral as general.architecture "llama" with experts.
+bool HasExperts(const GgufKeys& k) { return k.Int("expert_count", 0, kMaxConfigDim).value_or(0) > 0; }
+
+void ExpertKeys(const GgufKeys& k, nlohmann::ordered_json& c) {
+  int64_t experts = k.RequiredInt("expert_count", 1, kMaxConfigDim);
+  c["num_local_experts"] = experts;
+  c["num_experts_per_tok"] = k.RequiredInt("expert_used_count", 1, experts);
+}
+
+constexpr GgufMapping kGguf{.gguf_arch = "llama",
+                            .model_type = "mixtral",
+                            .hf_class = "MixtralForCausalLM",
+                            .blocks = kBlockGguf,
+                            .matches = HasExperts,
+                            .extra_keys = ExpertKeys,
+                            .numbered_experts = true};
+
 }  // namespace
 
 const ArchEntry& MixtralArch() {
   static const ArchEntry e{"mixtral", "Mixtral sparse mixture of experts (top-k softmax router)",
-                           kClasses, Make};
+                           kClasses, Make, &kGguf};
   return e;
 }
 

@@ -5,7 +5,9 @@
 // get the Phi3LongRoPEScaledRotaryEmbedding class; its table computation is counted as the plain
 // one (docs/architectures.md).
 #include "archs/arch_registry.h"
+#include "readers/gguf/gguf_mapping.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/nn/dropout.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -21,7 +23,6 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.rotary = RotaryStyle::kPerAttention;
   d.fused_qkv = true;
   d.fused_gate_up = true;
-  d.phi3_dropouts = true;
   LlamaParams p = LlamaParams::FromConfig(c, d);
   if (p.hidden % p.n_heads != 0) {
     throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
@@ -30,20 +31,41 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   }
   p.head_dim = p.hidden / p.n_heads;  // Phi3Attention ignores a head_dim key
   p.qkv_bias = p.o_bias = p.mlp_bias = false;
-  p.embd_pdrop = c.Float("embd_pdrop", 0.0);
-  p.resid_pdrop = c.Float("resid_pdrop", 0.0);
+  double embd_pdrop = c.Float("embd_pdrop", 0.0);
+  double resid_pdrop = c.Float("resid_pdrop", 0.0);
+  DecoderHooks hooks;  // Dropout modules: registered, no-ops at inference
+  hooks.after_embedding = [embd_pdrop](ModuleTree& tree, ModuleId model) {
+    BuildDropout(tree, model, "embed_dropout", embd_pdrop);
+  };
+  hooks.before_post_norm = [resid_pdrop](ModuleTree& tree, ModuleId layer) {
+    BuildDropout(tree, layer, "resid_attn_dropout", resid_pdrop);
+    BuildDropout(tree, layer, "resid_mlp_dropout", resid_pdrop);
+  };
   Config rope = c.Sub("rope_scaling");
   if (rope.String("type", "") == "longrope") p.rotary_cls = "Phi3LongRoPEScaledRotaryEmbedding";
-  return MakeDecoder(p, cls, o, ConfigDType(c));
+  return MakeDecoder(p, cls, o, ConfigDType(c), hooks);
 }
 
 constexpr std::string_view kClasses[] = {"Phi3ForCausalLM", "Phi3Model"};
+
+constexpr GgufRename kBlockNames[] = {
+    {"attn_norm", "input_layernorm"},    {"attn_qkv", "self_attn.qkv_proj"},
+    {"attn_output", "self_attn.o_proj"}, {"ffn_norm", "post_attention_layernorm"},
+    {"ffn_up", "mlp.gate_up_proj"},  // phi3 stores gate and up fused, as HF does
+    {"ffn_down", "mlp.down_proj"},
+};
+constexpr std::span<const GgufRename> kBlockGguf[] = {kBlockNames};
+
+constexpr GgufMapping kGguf{.gguf_arch = "phi3",
+                            .model_type = "phi3",
+                            .hf_class = "Phi3ForCausalLM",
+                            .blocks = kBlockGguf};
 
 }  // namespace
 
 const ArchEntry& Phi3Arch() {
   static const ArchEntry e{"phi3", "Phi-3 decoder (fused qkv and gate_up projections)", kClasses,
-                           Make};
+                           Make, &kGguf};
   return e;
 }
 

@@ -2,6 +2,7 @@
 // Llama with biased q/k/v projections (o_proj without). Qwen2's sliding window only acts in
 // flash-attention with use_sliding_window and is not modelled.
 #include "archs/arch_registry.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
 
 namespace calflops {
@@ -21,10 +22,15 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Qwen2ForCausalLM", "Qwen2Model"};
 
+constexpr GgufMapping kGguf{.gguf_arch = "qwen2",
+                            .model_type = "qwen2",
+                            .hf_class = "Qwen2ForCausalLM",
+                            .blocks = kLlamaBlockGguf};
+
 }  // namespace
 
 const ArchEntry& Qwen2Arch() {
-  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", kClasses, Make};
+  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", kClasses, Make, &kGguf};
   return e;
 }
 

@@ -4,6 +4,7 @@
 // shared_expert_intermediate_size scaled by sigmoid(shared_expert_gate)); layers in
 // mlp_only_layers, or off the decoder_sparse_step, keep a dense Qwen2MoeMLP.
 #include "archs/arch_registry.h"
+#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/moe/qwen_moe_layers.h"
 
@@ -29,11 +30,19 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Qwen2MoeForCausalLM", "Qwen2MoeModel"};
 
+void MoeKeys(const GgufKeys& k, nlohmann::ordered_json& c) { QwenMoeGgufKeys(k, c, true); }
+
+constexpr GgufMapping kGguf{.gguf_arch = "qwen2moe",
+                            .model_type = "qwen2_moe",
+                            .hf_class = "Qwen2MoeForCausalLM",
+                            .blocks = kQwenMoeBlockGguf,
+                            .extra_keys = MoeKeys};
+
 }  // namespace
 
 const ArchEntry& Qwen2MoeArch() {
   static const ArchEntry e{"qwen2_moe", "Qwen1.5/2 MoE (routed experts + gated shared expert)",
-                           kClasses, Make};
+                           kClasses, Make, &kGguf};
   return e;
 }
 

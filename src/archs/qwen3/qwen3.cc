@@ -3,6 +3,7 @@
 // class for every attn_implementation, RMSNorm over head_dim on q and k (q_norm, k_norm), a
 // model-level rotary_emb only, eager scores "* scaling".
 #include "archs/arch_registry.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/qwen3/qwen3_defaults.h"
 
@@ -16,7 +17,7 @@ LlamaParams Qwen3Defaults(const std::string& prefix) {
   d.head_dim = 128;
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
-  d.qk_norm = true;
+  d.qk_norm = QkNorm::kPerHead;
   d.scale_scores_by_mul = true;
   return d;
 }
@@ -31,11 +32,16 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Qwen3ForCausalLM", "Qwen3Model"};
 
+constexpr GgufMapping kGguf{.gguf_arch = "qwen3",
+                            .model_type = "qwen3",
+                            .hf_class = "Qwen3ForCausalLM",
+                            .blocks = kLlamaBlockGguf};
+
 }  // namespace
 
 const ArchEntry& Qwen3Arch() {
   static const ArchEntry e{"qwen3", "Qwen3 decoder (GQA, q/k RMSNorm); upstream layout", kClasses,
-                           Make};
+                           Make, &kGguf};
   return e;
 }
 

@@ -3,6 +3,7 @@
 // (q_norm / k_norm, one Qwen3MoeAttention class) and, in each sparse layer, a
 // Qwen3MoeSparseMoeBlock "mlp" (gate, num_experts Qwen3MoeMLP experts; no shared expert).
 #include "archs/arch_registry.h"
+#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/moe/qwen_moe_layers.h"
 #include "archs/qwen3/qwen3_defaults.h"
@@ -27,11 +28,19 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Qwen3MoeForCausalLM", "Qwen3MoeModel"};
 
+void MoeKeys(const GgufKeys& k, nlohmann::ordered_json& c) { QwenMoeGgufKeys(k, c, false); }
+
+constexpr GgufMapping kGguf{.gguf_arch = "qwen3moe",
+                            .model_type = "qwen3_moe",
+                            .hf_class = "Qwen3MoeForCausalLM",
+                            .blocks = kQwenMoeBlockGguf,
+                            .extra_keys = MoeKeys};
+
 }  // namespace
 
 const ArchEntry& Qwen3MoeArch() {
   static const ArchEntry e{"qwen3_moe", "Qwen3 MoE (routed experts, q/k RMSNorm); upstream layout",
-                           kClasses, Make};
+                           kClasses, Make, &kGguf};
   return e;
 }
 

@@ -2,8 +2,9 @@
 // synthesized from the GGUF metadata, and the Hugging Face name of every tensor, so a .gguf runs
 // through the same builders as a config.json and its tensors compare with the built model.
 //
-// One table row per mapping (gguf_to_hf.cc kMappings[]): the general.architecture it reads, the
-// model_type and class it produces, and its tensor names. Keys, for an architecture A:
+// One GgufMapping per family (readers/gguf/gguf_mapping.h), declared beside the family's builder
+// and handed in by the caller (the architecture registry's GgufMappings()). Common keys, for an
+// architecture A:
 //   hidden_size               <- A.embedding_length                    (required)
 //   num_hidden_layers         <- A.block_count                         (required)
 //   num_attention_heads       <- A.attention.head_count                (required)
@@ -24,32 +25,38 @@
 //   mlp_only_layers (MoE)     <- the blocks without an ffn_gate_inp (router) tensor
 //   pad_token_id              <- tokenizer.ggml.padding_token_id (null when absent)
 //   torch_dtype               <- token_embd's type: F32 float32, BF16 bfloat16, else float16
-// "llama" files become model_type "mixtral" when they have experts, and "mistral" when
-// general.name or general.basename says Mistral (converters write Mistral as llama).
+// Family keys (experts, biases, scalars) come from the mapping's extra_keys. Several mappings may
+// share one general.architecture ("llama": llama, mistral, mixtral); their predicates choose.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "model/tensor_info.h"
+#include "readers/gguf/gguf_mapping.h"
 #include "readers/gguf/gguf_reader.h"
 
 namespace calflops {
 
 struct GgufHfConfig {
+  const GgufMapping* mapping = nullptr;  ///< the entry of `mappings` that was used
   std::string model_type;
   std::string json;  ///< the synthesized config.json text
 };
 
-/// The config for the file's architecture; nullopt (with `why_not` set) when no mapping exists.
-/// Throws a located error for a mapped architecture whose keys are missing, mistyped or absurd.
-std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& file, std::string* why_not);
+/// The config for the file's architecture under the first matching entry of `mappings`; nullopt
+/// (with `why_not` set) when none maps it. Throws a located error for a mapped architecture whose
+/// keys are missing, mistyped or absurd.
+std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& file,
+                                               std::span<const GgufMapping> mappings,
+                                               std::string* why_not);
 
 /// Sets TensorInfo::model_name (and stacked / constant) on the tensors of a GGUF file, for
-/// the mapping `model_type` (a SynthesizeHfConfig result). Unknown names stay unmapped.
-void MapGgufTensorNames(const std::string& model_type, TensorSet& tensors);
+/// `mapping` (a SynthesizeHfConfig result). Unknown names stay unmapped.
+void MapGgufTensorNames(const GgufMapping& mapping, TensorSet& tensors);
 
 /// The general.architecture values with a mapping, for messages ("llama, qwen2, ...").
-std::string MappedGgufArchitectures();
+std::string MappedGgufArchitectures(std::span<const GgufMapping> mappings);
 
 }  // namespace calflops

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archs/arch_registry.h"
 #include "model/error.h"
 #include "tests/writers/gguf_writer.h"
 #include "tests/writers/tiny_llama.h"
@@ -22,7 +23,7 @@ GgufFile Read(const GgufWriter& w) {
 
 json Synth(const GgufWriter& w) {
   std::string why;
-  auto c = SynthesizeHfConfig(Read(w), &why);
+  auto c = SynthesizeHfConfig(Read(w), GgufMappings(), &why);
   EXPECT_TRUE(c) << why;
   return c ? json::parse(c->json) : json();
 }
@@ -30,7 +31,7 @@ json Synth(const GgufWriter& w) {
 std::string SynthError(const GgufWriter& w) {
   try {
     std::string why;
-    SynthesizeHfConfig(Read(w), &why);
+    SynthesizeHfConfig(Read(w), GgufMappings(), &why);
   } catch (const Error& e) {
     return e.what();
   }
@@ -143,7 +144,7 @@ TEST(GgufToHf, TensorNames) {
     t.name = n;
     s.tensors.push_back(t);
   }
-  MapGgufTensorNames("mixtral", s);
+  MapGgufTensorNames(*FindArch("mixtral")->gguf, s);
   EXPECT_EQ(s.tensors[0].model_name, "model.embed_tokens.weight");
   EXPECT_EQ(s.tensors[1].model_name, "model.layers.3.self_attn.q_proj.weight");
   EXPECT_EQ(s.tensors[2].model_name, "model.layers.3.self_attn.q_proj.bias");
@@ -164,7 +165,7 @@ TEST(GgufToHf, TensorNames) {
     t.name = n;
     g.tensors.push_back(t);
   }
-  MapGgufTensorNames("gemma2", g);
+  MapGgufTensorNames(*FindArch("gemma2")->gguf, g);
   EXPECT_EQ(g.tensors[0].model_name, "model.layers.0.post_feedforward_layernorm.weight");
   EXPECT_EQ(g.tensors[1].model_name, "model.layers.0.pre_feedforward_layernorm.weight");
 }
@@ -197,13 +198,60 @@ TEST(GgufToHf, ErrorsNameTheGgufKey) {
 
 TEST(GgufToHf, UnmappedArchitectureIsNoConfig) {
   GgufWriter w;
-  w.Str("general.architecture", "falcon");
+  w.Str("general.architecture", "rwkv6");
   std::string why;
-  EXPECT_FALSE(SynthesizeHfConfig(Read(w), &why));
-  EXPECT_EQ(why,
-            "general.architecture 'falcon' has no mapping to a transformers config (mapped: llama, "
-            "qwen2, qwen3, "
-            "gemma2, phi3, qwen2moe, qwen3moe)");
+  EXPECT_FALSE(SynthesizeHfConfig(Read(w), GgufMappings(), &why));
+  EXPECT_TRUE(why.starts_with("general.architecture 'rwkv6' has no mapping to a transformers "
+                              "config (mapped: llama, qwen2, "))
+      << why;
+  // Each mapped architecture is named once, though three families read "llama" files.
+  EXPECT_EQ(why.find("llama", why.find("llama") + 1), std::string::npos) << why;
+}
+
+GgufWriter Minimal(const std::string& arch) {
+  GgufWriter w;
+  w.Str("general.architecture", arch)
+      .U32(arch + ".embedding_length", 64)
+      .U32(arch + ".block_count", 2)
+      .U32(arch + ".attention.head_count", 4)
+      .U32(arch + ".vocab_size", 100);
+  return w;
+}
+
+TEST(GgufToHf, FamilyKeysComeFromTheFamilyMapping) {
+  GgufWriter g = Minimal("granite");
+  g.F32("granite.embedding_scale", 12.0f)
+      .F32("granite.residual_scale", 0.22f)
+      .F32("granite.attention.scale", 0.0078125f)
+      .F32("granite.logit_scale", 16.0f);
+  json c = Synth(g);
+  EXPECT_EQ(c["model_type"], "granite");
+  EXPECT_EQ(c["embedding_multiplier"].get<double>(), 12.0);
+  EXPECT_EQ(c["residual_multiplier"].get<double>(), 0.22);
+  EXPECT_EQ(c["attention_multiplier"].get<double>(), 0.0078125);
+  EXPECT_EQ(c["logits_scaling"].get<double>(), 16.0);
+
+  GgufWriter o = Minimal("olmo");
+  o.F32("olmo.attention.clamp_kqv", 8.0f);
+  EXPECT_EQ(Synth(o)["clip_qkv"].get<double>(), 8.0);
+  EXPECT_EQ(Synth(Minimal("olmo2"))["architectures"][0], "Olmo2ForCausalLM");
+
+  GgufWriter s = Minimal("starcoder2");
+  s.F32("starcoder2.attention.layer_norm_epsilon", 1e-5f);
+  json sc = Synth(s);
+  EXPECT_EQ(sc["norm_epsilon"].get<double>(), 1e-05);
+  EXPECT_EQ(sc["use_bias"], false);  // no blk.0.attn_q.bias tensor
+  EXPECT_EQ(sc["hidden_act"], "gelu_pytorch_tanh");
+}
+
+TEST(GgufToHf, MappingsLiveWithTheirFamilies) {
+  // Every mapping belongs to a registered family, under its own model_type.
+  for (const GgufMapping& m : GgufMappings()) {
+    const ArchEntry* e = FindArch(m.model_type);
+    ASSERT_NE(e, nullptr) << m.model_type;
+    EXPECT_EQ(e->gguf->hf_class, m.hf_class);
+    EXPECT_FALSE(m.blocks.empty()) << m.model_type;
+  }
 }
 
 }  // namespace

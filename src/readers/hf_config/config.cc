@@ -115,7 +115,7 @@ double Config::Float(std::string_view key, double fallback) const {
   const json* j = Find(key);
   if (!j || j->is_null()) return fallback;
   if (!j->is_number()) TypeError(key, "a number");
-  return j->get<double>();  // finite: the parser rejects NaN, Infinity and out-of-range floats
+  return j->get<double>();  // NaN and +-Infinity too, as Python's json reads them
 }
 
 bool Config::Bool(std::string_view key, bool fallback) const {

@@ -8,6 +8,7 @@
 
 #include "model/error.h"
 #include "readers/hf_config/config.h"
+#include "readers/hf_config/python_literals.h"
 
 namespace calflops {
 namespace {
@@ -28,28 +29,14 @@ std::string LineColumn(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-/// Python's json writes NaN, Infinity and -Infinity; JSON has no such tokens. When the parser
-/// stopped on one, returns its offset and a message naming it.
-std::optional<std::pair<size_t, std::string>> NonJsonNumber(std::string_view text, size_t stop) {
-  size_t start = std::min(stop, text.size());
-  while (start > 0 && std::isalpha(static_cast<unsigned char>(text[start - 1])) != 0) --start;
-  if (start > 0 && text[start - 1] == '-') --start;
-  for (std::string_view token : {"NaN", "Infinity", "-Infinity"}) {
-    if (text.substr(start, token.size()) == token) {
-      return std::pair(start, std::string(token) + " is not a JSON number (Python's json writes "
-                                                   "it for a non-finite float)");
-    }
-  }
-  return std::nullopt;
-}
-
 /// A SAX handler that builds the document while enforcing the limits, so a hostile file fails
 /// at the limit instead of after the parser has built it. (nlohmann's callback parser would do
 /// the checks too, but is quadratic on large arrays of objects.) Keeps the path of the value
 /// being parsed for error messages.
 class LimitedDomBuilder : public nlohmann::json_sax<json> {
  public:
-  LimitedDomBuilder(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+  LimitedDomBuilder(std::string_view text, const std::string& source, PythonLiterals& literals)
+      : text_(text), source_(source), literals_(literals) {}
 
   json Take() { return std::move(root_); }
 
@@ -57,7 +44,9 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
   bool boolean(bool v) override { return Value(v); }
   bool number_integer(number_integer_t v) override { return Value(v); }
   bool number_unsigned(number_unsigned_t v) override { return Value(v); }
-  bool number_float(number_float_t v, const string_t&) override { return Value(v); }
+  bool number_float(number_float_t v, const string_t& raw) override {
+    return Value(literals_.Value(raw, v));
+  }
   bool string(string_t& v) override {
     CheckString(v, "a string");
     return Value(std::move(v));
@@ -84,9 +73,6 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& e) override {
     size_t stop = position > 0 ? position - 1 : 0;
-    if (auto bad = NonJsonNumber(text_, stop)) {
-      throw BadInput(source_, "invalid JSON at " + LineColumn(text_, bad->first) + ": " + bad->second);
-    }
     std::string what = e.what();
     if (e.id == 406) {
       // "number overflow parsing '1e999'": a float beyond the range of a double.
@@ -186,6 +172,7 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
 
   std::string_view text_;
   const std::string& source_;
+  PythonLiterals& literals_;
   json root_;
   std::vector<Frame> frames_;
   int64_t values_ = 0;
@@ -263,9 +250,12 @@ json ParseConfigJson(std::string_view text, const std::string& source) {
     throw BadInput(source, "invalid JSON at line " + std::to_string(line) + ", column " +
                                std::to_string(column) + ": a NUL byte, which JSON text never holds");
   }
-  LimitedDomBuilder builder(text, source);
+  // NaN, Infinity and -Infinity, as Python's json writes them, become same-length numbers.
+  PythonLiterals literals(text);
+  std::string_view parsed = literals.rewritten();
+  LimitedDomBuilder builder(parsed, source, literals);
   // Errors are thrown by the handler; strict: nothing may follow the value.
-  json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
+  json::sax_parse(parsed.begin(), parsed.end(), &builder, json::input_format_t::json, true);
   return builder.Take();
 }
 

@@ -1,0 +1,237 @@
+// model_type "mamba": MambaForCausalLM and MambaModel as transformers v4.45 modeling_mamba.py
+// registers them, running MambaMixer.slow_forward (the path without the CUDA kernels) with the
+// MambaCache that forward and generate both create (use_cache defaults to True):
+//   in_proj -> chunk(x, gate) -> conv1d (depthwise, padding k-1, cut to S) -> SiLU -> x_proj ->
+//   dt_proj -> softplus -> selective scan (discretise, recur, read out) -> + x D -> * SiLU(gate)
+//   -> out_proj,
+// with a pre-norm residual around each mixer. A decode step replaces the convolution by the
+// cached window: sum(conv_state * weight) + bias. The state kept between steps has a constant
+// size (conv window and SSM state per layer), declared in KvCache(); it does not grow.
+#include <nlohmann/json.hpp>
+
+#include "archs/arch_registry.h"
+#include "archs/nn/activation.h"
+#include "archs/nn/embedding.h"
+#include "archs/nn/linear.h"
+#include "archs/nn/llama_rms_norm.h"
+#include "archs/nn/output_head.h"
+#include "model/error.h"
+#include "model/py_format.h"
+
+namespace calflops {
+namespace {
+
+using enum CallForm;
+
+struct MambaParams {
+  int64_t vocab = 50280, hidden = 768, state = 16, layers = 32, expand = 2, conv_kernel = 4;
+  int64_t intermediate = 1536, dt_rank = 48;
+  double eps = 1e-5;
+  bool use_bias = false, use_conv_bias = true, tie = true;
+  std::string act = "silu", act_where;
+
+  /// MambaConfig (4.45) keys and defaults: intermediate_size = int(expand * hidden_size),
+  /// time_step_rank "auto" = ceil(hidden_size / 16).
+  static MambaParams FromConfig(const Config& c) {
+    MambaParams p;
+    p.vocab = c.Int("vocab_size", 50280, 1, kMaxConfigDim);
+    p.hidden = c.Int("hidden_size", 768, 1, kMaxConfigDim);
+    p.state = c.Int("state_size", 16, 1, kMaxConfigDim);
+    p.layers = c.Int("num_hidden_layers", 32, 0, kMaxLayers);
+    p.expand = c.Int("expand", 2, 1, 1 << 20);
+    p.conv_kernel = c.Int("conv_kernel", 4, 1, 1 << 20);
+    p.eps = c.Float("layer_norm_epsilon", 1e-5);
+    p.use_bias = c.Bool("use_bias", false);
+    p.use_conv_bias = c.Bool("use_conv_bias", true);
+    p.act = c.String("hidden_act", "silu");
+    p.act_where = c.Where("hidden_act");
+    p.tie = c.Bool("tie_word_embeddings", true);
+    int64_t derived = p.expand * p.hidden;
+    if (derived / p.expand != p.hidden || derived > kMaxConfigDim) {
+      throw BadInput(c.Where("expand"), "times hidden_size overflows");
+    }
+    // MambaConfig.__init__ sets intermediate_size = int(expand * hidden_size) whatever the file
+    // says (the published files repeat the same value).
+    p.intermediate = derived;
+    if (c.raw().contains("time_step_rank") && c.raw()["time_step_rank"].is_string()) {
+      std::string s = c.String("time_step_rank", "auto");
+      if (s != "auto") throw BadInput(c.Where("time_step_rank"), "is " + Quote(s) + ", not \"auto\" or an integer");
+      p.dt_rank = (p.hidden + 15) / 16;
+    } else {
+      p.dt_rank = c.Has("time_step_rank") ? c.Int("time_step_rank", 1, kMaxConfigDim)
+                                          : (p.hidden + 15) / 16;
+    }
+    return p;
+  }
+};
+
+struct Mixer {
+  ModuleId id = kNoModule, conv = kNoModule;
+  Activation act;
+  Linear in_proj, x_proj, dt_proj, out_proj;
+};
+
+struct Block {
+  ModuleId id = kNoModule;
+  LlamaRmsNorm norm;
+  Mixer mixer;
+};
+
+LlamaRmsNorm MambaNorm(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t dim,
+                       double eps, DType dtype) {
+  LlamaRmsNorm n = LlamaRmsNorm::Build(tree, parent, name, "MambaRMSNorm", dim, eps, dtype);
+  tree[n.id].extra_repr = std::to_string(dim) + ", eps=" + PyFloatRepr(eps);  // MambaRMSNorm's own
+  return n;
+}
+
+class Mamba : public Architecture {
+ public:
+  Mamba(const MambaParams& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
+    ModuleId root = tree_.root();
+    tree_[root].class_name = cls;
+    lm_ = cls == "MambaForCausalLM";
+    ModuleId model = lm_ ? tree_.Add(root, "backbone", "MambaModel") : root;
+    embeddings_ = Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
+    ModuleId list = tree_.Add(model, "layers", "ModuleList");
+    tree_[list].is_module_list = true;
+    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(list, i, dtype));
+    norm_f_ = MambaNorm(tree_, model, "norm_f", p.hidden, p.eps, dtype);
+    if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embeddings_, p.tie, dtype);
+  }
+
+  /// forward: one call over every position (the model creates a cache and takes the prefill
+  /// path); generate: prefill of the prompt (logits at every position: no num_logits_to_keep in
+  /// 4.45's MambaForCausalLM), then identical one-token steps (the state does not grow).
+  std::vector<ForwardCall> Plan(const Workload& w) const override {
+    if (w.mode == Mode::kForward) {
+      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
+                          .logits_tokens = w.seq_len}};
+    }
+    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+    std::vector<ForwardCall> calls{ForwardCall{
+        .kind = CallKind::kPrefill, .batch = w.batch, .new_tokens = prompt, .logits_tokens = prompt,
+        .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
+    if (w.max_new_tokens > 1) {
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
+                                  .past_step = 0, .batch = w.batch, .new_tokens = 1,
+                                  .past_tokens = prompt, .logits_tokens = 1, .first = false});
+    }
+    return calls;
+  }
+
+  /// MambaCache per layer: conv_states (batch, intermediate, conv_kernel) and ssm_states (batch,
+  /// intermediate, state_size), in the model's dtype, whatever the context length.
+  std::vector<KvCacheSpec> KvCache() const override {
+    std::vector<KvCacheSpec> specs;
+    for (const auto& b : blocks_) {
+      specs.push_back(KvCacheSpec{
+          .module = b.mixer.id,
+          .fixed_elements = KvElements(p_.intermediate, p_.conv_kernel, p_.intermediate, p_.state)});
+    }
+    return specs;
+  }
+
+  void Forward(Tracer& t, const ForwardCall& c) const override {
+    int64_t b = c.batch, s = c.new_tokens;
+    Shape x = embeddings_(t, Shape{b, s});
+    for (const auto& blk : blocks_) {
+      Shape h = blk.norm(t, x);
+      h = MixerForward(t, blk.mixer, h, c.first, c.attention_mask);
+      x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
+    }
+    x = norm_f_(t, x);
+    if (lm_ && c.logits_tokens > 0) head_(t, Tracer::View(x, {b, c.logits_tokens, p_.hidden}));
+  }
+
+ private:
+  Block BuildBlock(ModuleId list, int64_t i, DType dtype) {
+    const auto& p = p_;
+    Block blk;
+    blk.id = tree_.Add(list, std::to_string(i), "MambaBlock");
+    blk.norm = MambaNorm(tree_, blk.id, "norm", p.hidden, p.eps, dtype);
+    Mixer& m = blk.mixer;
+    m.id = tree_.Add(blk.id, "mixer", "MambaMixer");
+    int64_t n = p.intermediate, k = p.conv_kernel;
+    // nn.Conv1d(n, n, kernel_size=k, groups=n, padding=k - 1): depthwise.
+    m.conv = tree_.Add(m.id, "conv1d", "Conv1d",
+                       std::to_string(n) + ", " + std::to_string(n) + ", kernel_size=(" +
+                           std::to_string(k) + ",), stride=(1,), padding=(" +
+                           std::to_string(k - 1) + ",), groups=" + std::to_string(n) +
+                           (p.use_conv_bias ? "" : ", bias=False"));
+    tree_.AddParam(m.conv, "weight", Shape{n, 1, k}, dtype);
+    if (p.use_conv_bias) tree_.AddParam(m.conv, "bias", Shape{n}, dtype);
+    m.act = Activation::Build(tree_, m.id, "act", p.act, p.act_where);
+    m.in_proj = Linear::Build(tree_, m.id, "in_proj", p.hidden, 2 * n, p.use_bias, dtype);
+    m.x_proj = Linear::Build(tree_, m.id, "x_proj", n, p.dt_rank + 2 * p.state, false, dtype);
+    m.dt_proj = Linear::Build(tree_, m.id, "dt_proj", p.dt_rank, n, true, dtype);
+    tree_.AddParam(m.id, "A_log", Shape{n, p.state}, dtype);
+    tree_.AddParam(m.id, "D", Shape{n}, dtype);
+    m.out_proj = Linear::Build(tree_, m.id, "out_proj", n, p.hidden, p.use_bias, dtype);
+    return blk;
+  }
+
+  Shape MixerForward(Tracer& t, const Mixer& m, const Shape& in, bool prefill, bool masked) const {
+    int64_t b = in[0], s = in[1], n = p_.intermediate, k = p_.conv_kernel, st = p_.state;
+    Shape proj = m.in_proj(t, in);                     // (B, S, 2n), then transpose + chunk
+    Shape x = Tracer::View(proj, {b, n, s});
+    Shape gate = Tracer::View(proj, {b, n, s});
+    // hidden_states * attention_mask.unsqueeze(1), before and after the convolution
+    auto mask = [&](const Shape& v) {
+      return masked ? t.Binary(m.id, OpKind::kMul, v, t.Constant({b, 1, s}), kPyOperator) : v;
+    };
+    x = mask(x);
+    if (prefill) {
+      // conv_state = F.pad(x, ...) is stored (no arithmetic); conv1d over S + k - 1 padded
+      // positions, then [..., :S].
+      Shape full = t.Conv(m.conv, x, t.Weight({n, 1, k}), Shape{b, n, s + k - 1},
+                          p_.use_conv_bias);
+      x = m.act(t, Tracer::View(full, {b, n, s}));
+    } else {
+      // torch.sum(conv_state * conv1d.weight[:, 0, :], dim=-1); hidden_states += conv1d.bias
+      Shape win = t.Binary(m.id, OpKind::kMul, t.Constant({b, n, k}), t.Weight({n, k}),
+                           kPyOperator);
+      Shape y = t.ReduceLast(m.id, OpKind::kSum, win, kTorch);
+      y = Tracer::View(y, {b, n});
+      if (p_.use_conv_bias) y = t.Binary(m.id, OpKind::kAdd, y, t.Weight({n}), kUnhooked);
+      x = Tracer::View(m.act(t, y), {b, n, 1});
+    }
+    x = mask(x);
+    Shape params = m.x_proj(t, Tracer::View(x, {b, s, n}));  // split into dt, B, C
+    Shape dt = m.dt_proj(t, Tracer::View(params, {b, s, p_.dt_rank}));
+    dt = t.Unary(m.id, OpKind::kSoftplus, dt, kFunctional);
+    // A = -torch.exp(self.A_log.float())
+    Shape a = t.Unary(m.id, OpKind::kExp, t.Weight({n, st}), kTorch);
+    a = t.Unary(m.id, OpKind::kNeg, a, kPyOperator);
+    Shape bc = Tracer::View(params, {b, s, st});
+    Shape y = t.SelectiveScan(m.id, x, Tracer::View(dt, {b, n, s}), bc, st, kPyOperator);
+    // scan_output + hidden_states * D[None, :, None]; then * act(gate)
+    Shape skip = t.Binary(m.id, OpKind::kMul, x, t.Weight({1, n, 1}), kPyOperator);
+    y = t.Binary(m.id, OpKind::kAdd, y, skip, kPyOperator);
+    y = t.Binary(m.id, OpKind::kMul, y, m.act(t, gate), kPyOperator);
+    return m.out_proj(t, Tracer::View(y, {b, s, n}));
+  }
+
+  MambaParams p_;
+  bool lm_ = false;
+  Embedding embeddings_;
+  std::vector<Block> blocks_;
+  LlamaRmsNorm norm_f_;
+  Linear head_;
+};
+
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {
+  // 4.45's Mamba has no attention: --attn-impl does not apply.
+  return std::make_unique<Mamba>(MambaParams::FromConfig(c), cls, ConfigDType(c));
+}
+
+constexpr std::string_view kClasses[] = {"MambaForCausalLM", "MambaModel"};
+
+}  // namespace
+
+const ArchEntry& MambaArch() {
+  static const ArchEntry e{"mamba", "Mamba selective state-space LM (no attention)", kClasses,
+                           Make};
+  return e;
+}
+
+}  // namespace calflops

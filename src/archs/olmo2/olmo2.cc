@@ -1,0 +1,54 @@
+// model_type "olmo2": Olmo2ForCausalLM and Olmo2Model. Not in transformers v4.45 (added in 4.47):
+// module names, classes and order mirror upstream transformers' modeling_olmo2.py (main, read
+// 2026: one Olmo2Attention class for every attn_implementation, a model-level rotary_emb only,
+// eager scores "* scaling"). Llama with the norms after the sublayers (post_attention_layernorm
+// on the attention output, post_feedforward_layernorm on the MLP output, no input_layernorm) and
+// an RMSNorm over the whole q and k projections (q_norm, k_norm) before the heads are split.
+#include <nlohmann/json.hpp>
+
+#include "archs/arch_registry.h"
+#include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
+
+namespace calflops {
+namespace {
+
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
+  LlamaParams d;  // Olmo2Config defaults
+  d.prefix = "Olmo2";
+  d.vocab = 50304;
+  d.rms_eps = 1e-5;
+  d.rotary = RotaryStyle::kModelOnly;
+  d.attn_class_per_impl = false;
+  d.scale_scores_by_mul = true;
+  d.placement = NormPlacement::kPost;
+  d.qk_norm = QkNorm::kFull;
+  LlamaParams p = LlamaParams::FromConfig(c, d);
+  p.mlp_bias = false;  // Olmo2MLP: bias=False whatever the config says
+  return MakeDecoder(p, cls, o, ConfigDType(c));
+}
+
+constexpr std::string_view kClasses[] = {"Olmo2ForCausalLM", "Olmo2Model"};
+
+// llama.cpp's "olmo2" tensors: Llama's, with post-norms instead of pre-norms.
+constexpr GgufRename kPostNorms[] = {
+    {"post_attention_norm", "post_attention_layernorm"},
+    {"post_ffw_norm", "post_feedforward_layernorm"},
+};
+constexpr std::span<const GgufRename> kBlockGguf[] = {kLlamaAttentionGguf, kLlamaMlpGguf,
+                                                      kPostNorms};
+
+constexpr GgufMapping kGguf{.gguf_arch = "olmo2",
+                            .model_type = "olmo2",
+                            .hf_class = "Olmo2ForCausalLM",
+                            .blocks = kBlockGguf};
+
+}  // namespace
+
+const ArchEntry& Olmo2Arch() {
+  static const ArchEntry e{"olmo2", "OLMo 2 decoder (post-norms, q/k RMSNorm); upstream layout",
+                           kClasses, Make, &kGguf};
+  return e;
+}
+
+}  // namespace calflops

@@ -1,0 +1,33 @@
+#include "reference/cases.h"
+
+namespace reference {
+
+std::vector<calflops::Workload> DecoderWorkloads() {
+  calflops::Workload forward;
+  forward.batch = 2;
+  forward.seq_len = 5;
+  calflops::Workload generate;
+  generate.mode = calflops::Mode::kGenerate;
+  generate.prompt_tokens = 3;
+  generate.max_new_tokens = 3;
+  return {forward, generate};
+}
+
+std::vector<ReferenceCase> AllReferenceCases() {
+  // The one list of families with a tiny reference.
+  using CasesFn = std::vector<ReferenceCase> (*)();
+  constexpr CasesFn kFamilies[] = {
+      LlamaCases,
+      DecoderFamilyCases,
+  };
+  std::vector<ReferenceCase> all;
+  for (CasesFn f : kFamilies) {
+    for (ReferenceCase& c : f()) {
+      if (c.workloads.empty()) c.workloads = DecoderWorkloads();
+      all.push_back(std::move(c));
+    }
+  }
+  return all;
+}
+
+}  // namespace reference

@@ -1,0 +1,49 @@
+// The families with a tiny brute-force reference model, for the registry walk
+// (tests/families_test.cc): each family file in tests/reference/ defines a `<Family>Cases()`
+// declared here and listed once in cases.cc. A case is a tiny config.json, the workloads to
+// check, and a function that executes the reference model for one workload, charging every
+// scalar operation to the module path that runs it.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/workload.h"
+
+namespace reference {
+
+struct ReferenceCase {
+  std::string name;        ///< shown on failure ("mistral sliding window")
+  std::string model_type;  ///< the registered model_type it covers
+  std::string config_json;
+  std::vector<std::string> attn = {"sdpa", "eager"};  ///< attn_implementations to check
+  std::vector<calflops::Workload> workloads = {};     ///< default: DecoderWorkloads()
+  /// Executes the reference for one workload with a fresh model (the counter is reset).
+  std::function<void(const std::string& attn, const calflops::Workload& w)> run;
+};
+
+/// Forward of 2 x 5 tokens, and generate: a 3-token prompt plus 2 decode steps (batch 1).
+std::vector<calflops::Workload> DecoderWorkloads();
+
+/// What one ForCausalLM workload calls on a decoder whose `forward(batch, tokens, logits)` runs
+/// `tokens` new positions after its cache with the head over the last `logits`: forward: all
+/// positions; generate: the prompt (head on the last position), then one token per step.
+template <class Decoder>
+void RunDecoderWorkload(Decoder& model, const calflops::Workload& w) {
+  if (w.mode == calflops::Mode::kForward) {
+    model.Forward(w.batch, w.seq_len, w.seq_len);
+    return;
+  }
+  model.Forward(w.batch, w.prompt_tokens, 1);
+  for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 1);
+}
+
+// One line per family (definitions in that family's tiny_<family>.cc).
+std::vector<ReferenceCase> LlamaCases();
+std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
+
+/// Every registered case, in the order of cases.cc's list.
+std::vector<ReferenceCase> AllReferenceCases();
+
+}  // namespace reference
