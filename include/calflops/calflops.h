@@ -67,6 +67,7 @@ struct Options {
   std::optional<Unit> unit;
   double bp_factor = 2.0;
   bool detailed = true;
+  bool expand = false;  ///< JSON: every module, identical ModuleList entries not folded
   bool memory_detail = false;  ///< text: print the memory breakdown section
   /// Options the user gave by name (the option table's long names, "batch-size"), filled by
   /// ParseOption. An option is also given when its value differs from the default; a given

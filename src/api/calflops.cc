@@ -208,6 +208,7 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
       .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit)) : std::nullopt,
       .bp_factor = o.bp_factor,
       .detailed = o.detailed,
+      .expand = o.expand,
       .memory_detail = o.memory_detail};
   format->write(report, display, out);
 }

@@ -414,6 +414,12 @@ const std::vector<OptionSpec>& Table() {
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view) { o.detailed = false; },
        .is_set = Set<&Options::detailed>},
+      {.name = "expand",
+       .help = "list every module (default: identical ModuleList entries once, with a repeat "
+               "count)",
+       .kinds = kAnyArchitecture,
+       .parse = [](Options& o, std::string_view) { o.expand = true; },
+       .is_set = Set<&Options::expand>},
   };
   return table;
 }

@@ -42,6 +42,10 @@ const ArchEntry& OlmoArch();
 const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
+const ArchEntry& FalconArch();
+const ArchEntry& PhiArch();
+const ArchEntry& DeepseekV2Arch();
+const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 
@@ -85,6 +89,10 @@ constexpr EntryFn kArchs[] = {
     GraniteArch,
     Starcoder2Arch,
     CohereArch,
+    FalconArch,
+    PhiArch,
+    DeepseekV2Arch,
+    ModernBertArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -41,7 +41,15 @@ struct ReportOptions {
   std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
   double bp_factor = 2.0;           ///< backward = bp_factor x forward (calflops compute_bp_factor)
   bool detailed = true;             ///< the module tree
+  /// JSON: every module; by default a run of identical ModuleList entries is written once with
+  /// its count ("repeat"), as the text report prints "(0-31): 32 x ...".
+  bool expand = false;
   bool memory_detail = false;       ///< text: the memory breakdown section
+  /// --depth: modules deeper than this (the root is 0) are left out of every format; -1 = all.
+  int max_depth = -1;
+  /// --top: only the K heaviest modules (by FLOPs) among those the depth leaves without shown
+  /// children, and their ancestors; 0 = all (report/module_rows.h).
+  int top = 0;
 };
 
 }  // namespace calflops

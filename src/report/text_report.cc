@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "report/module_rows.h"
 #include "report/number_format.h"
 #include "report/perf_text.h"
 
@@ -21,6 +22,14 @@ std::string AddIndent(const std::string& s, int n) {
   return out.append(s, start, std::string::npos);
 }
 
+/// calflops prints FLOP counts with the unit of a rate ("1.93 TFLOPS"); every other convention
+/// says what they hold, "1.93 TFLOPs" (--convention calflops stays byte-identical to calflops).
+std::string Flops(const Profile& p, double v, const std::optional<std::string>& unit, int precision) {
+  std::string s = FlopsToString(v, unit, precision);
+  if (p.convention != Convention::kCalflops) s.back() = 's';
+  return s;
+}
+
 std::string StatsItem(const Profile& p, ModuleId id, int precision) {
   const ModuleStats& s = p.stats[static_cast<size_t>(id)];
   const ModuleStats& t = p.total();
@@ -28,25 +37,36 @@ std::string StatsItem(const Profile& p, ModuleId id, int precision) {
          Percentage(s.params, t.params, precision) + "% Params, " +
          MacsToString(s.macs.ToDouble(), std::nullopt, 2) + " = " +
          Percentage(s.macs, t.macs, precision) + "% MACs, " +
-         FlopsToString(s.flops.ToDouble(), std::nullopt, 2) + " = " +
+         Flops(p, s.flops.ToDouble(), std::nullopt, 2) + " = " +
          Percentage(s.flops, t.flops, precision) + "% FLOPs";
 }
 
-std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
+bool Shown(const std::vector<bool>* shown, ModuleId id) {
+  return !shown || (*shown)[static_cast<size_t>(id)];
+}
+
+std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
+                           const std::vector<bool>* shown) {
+  const Module& m = p.tree[id];
   if (m.children.empty()) return m.class_name + "()";
-  std::vector<std::string> reprs;
-  for (ModuleId c : m.children) reprs.push_back(ModuleRepr(p, c, precision));
+  // (index in the list, repr) of the children shown; runs of consecutive equal ones collapse.
+  std::vector<std::pair<size_t, std::string>> reprs;
+  for (size_t i = 0; i < m.children.size(); ++i)
+    if (Shown(shown, m.children[i])) reprs.emplace_back(i, ModuleRepr(p, m.children[i], precision, shown));
+  if (reprs.empty()) return m.class_name + "(" + StatsItem(p, id, precision) + ")";  // cut by --depth
   std::string body;
   size_t start = 0;
   for (size_t i = 1; i <= reprs.size(); ++i) {
-    if (i < reprs.size() && reprs[i] == reprs[start]) continue;
-    std::string local = "(" + std::to_string(start);
+    if (i < reprs.size() && reprs[i].second == reprs[start].second &&
+        reprs[i].first == reprs[i - 1].first + 1)
+      continue;
+    std::string local = "(" + std::to_string(reprs[start].first);
     if (i - 1 != start) {
-      local += "-" + std::to_string(i - 1) + "): " + std::to_string(i - start) + " x ";
+      local += "-" + std::to_string(reprs[i - 1].first) + "): " + std::to_string(i - start) + " x ";
     } else {
       local += "): ";
     }
-    local += reprs[start];
+    local += reprs[start].second;
     body += "\n  " + AddIndent(local, 2);
     start = i;
   }
@@ -55,16 +75,20 @@ std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
 
 }  // namespace
 
-std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
+std::string ModuleRepr(const Profile& p, ModuleId id, int precision,
+                       const std::vector<bool>* shown) {
   const Module& m = p.tree[id];
-  if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  if (m.is_module_list) return ModuleListRepr(p, id, precision, shown);
   if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
   std::string extra = StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
-  if (m.children.empty()) return m.class_name + "(" + extra + ")";
+  bool any = false;
+  for (ModuleId c : m.children) any |= Shown(shown, c);
+  if (!any) return m.class_name + "(" + extra + ")";
   std::string s = m.class_name + "(\n  " + extra;
   for (ModuleId c : m.children) {
-    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision), 2);
+    if (!Shown(shown, c)) continue;
+    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision, shown), 2);
   }
   return s + "\n)";
 }
@@ -86,15 +110,34 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
       << "number of floating-point operations (FLOPs), floating-point operations per second "
          "(FLOPS),\n"
       << "fwd FLOPs (model forward propagation FLOPs), bwd FLOPs (model backward propagation "
-         "FLOPs),\n"
-      << "default model backpropagation takes " << bp
-      << " times as much computation as forward propagation.\n\n";
+         "FLOPs),\n";
+  const bool calflops = p.convention == Convention::kCalflops;
+  // A training step counts backward per op: print that one total, not a bp_factor multiple that
+  // would disagree with the training section.
+  const bool per_op = !calflops && r.estimates && r.estimates->training;
+  if (per_op) {
+    out << "backward propagation is counted op by op (--mode train), not as a multiple of "
+           "forward.\n\n";
+  } else {
+    out << "default model backpropagation takes " << bp
+        << " times as much computation as forward propagation.\n\n";
+  }
+  // Every report but calflops' own states what was analysed.
+  if (!calflops) out << "Workload: " << WorkloadLine(r) << "\n\n";
   double factor = 1 + o.bp_factor;
+  double fwd_bwd_macs = t.macs.ToDouble() * factor;
+  double fwd_bwd_flops = t.flops.ToDouble() * factor;
+  if (per_op) {
+    fwd_bwd_macs = (t.macs + p.perf.train.backward_macs).ToDouble();
+    fwd_bwd_flops = r.estimates->training->model_flops.ToDouble();
+  }
   line("Total Training Params: ", ParamsToString(t.params.ToDouble(), std::nullopt, 2));
   line("fwd MACs: ", MacsToString(t.macs.ToDouble(), o.unit, o.precision));
-  line("fwd FLOPs: ", FlopsToString(t.flops.ToDouble(), o.unit, o.precision));
-  line("fwd+bwd MACs: ", MacsToString(t.macs.ToDouble() * factor, o.unit, o.precision));
-  line("fwd+bwd FLOPs: ", FlopsToString(t.flops.ToDouble() * factor, o.unit, o.precision));
+  line("fwd FLOPs: ", Flops(p, t.flops.ToDouble(), o.unit, o.precision));
+  line(per_op ? "fwd+bwd MACs (backward per op): " : "fwd+bwd MACs: ",
+       MacsToString(fwd_bwd_macs, o.unit, o.precision));
+  line(per_op ? "fwd+bwd FLOPs (backward per op): " : "fwd+bwd FLOPs: ",
+       Flops(p, fwd_bwd_flops, o.unit, o.precision));
   if (o.detailed) {
     out << "\n"
         << std::string(32, '-') << " Detailed Calculated FLOPs Results " << std::string(32, '-')
@@ -108,12 +151,18 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
            "they make up the difference between a parent's MACs and the sum of its submodules'.\n"
         << "2. Number of floating-point operations is a theoretical estimation, thus FLOPS "
            "computed using that could be larger than the maximum system throughput.\n\n"
-        << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
+        << (o.max_depth < 0 && o.top <= 0
+                ? ModuleRepr(p, p.tree.root(), o.precision)
+                : [&] {
+                    const std::vector<bool> shown = ShownModules(p, o);
+                    return ModuleRepr(p, p.tree.root(), o.precision, &shown);
+                  }())
+        << "\n";
   }
   out << rule << "\n";
   if (r.estimates) {
     WritePerfSections(r, o, out);
-    WriteMemoryUsageLine(*r.estimates, out);
+    WriteMemoryUsageLine(*r.estimates, out, !calflops);
     if (r.estimates->memory.quantized) WriteQuantizationLine(*r.estimates->memory.quantized, out);
   }
   for (const std::string& n : r.notes) out << "note: " << n << "\n";

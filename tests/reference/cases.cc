@@ -19,6 +19,9 @@ std::vector<ReferenceCase> AllReferenceCases() {
   constexpr CasesFn kFamilies[] = {
       LlamaCases,
       DecoderFamilyCases,
+      FalconCases,
+      PhiCases,
+      ModernBertCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

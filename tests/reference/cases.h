@@ -42,6 +42,9 @@ void RunDecoderWorkload(Decoder& model, const calflops::Workload& w) {
 // One line per family (definitions in that family's tiny_<family>.cc).
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
+std::vector<ReferenceCase> FalconCases();
+std::vector<ReferenceCase> PhiCases();
+std::vector<ReferenceCase> ModernBertCases();
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();
