@@ -43,7 +43,7 @@ if(NOT out MATCHES "error \\(exit 1\\): --zero: applies to --mode train, not --m
 endif()
 
 file(READ "${prefix}/lib/pkgconfig/calflops.pc" pc)
-if(NOT pc MATCHES "Libs: -L[^\n]*/lib -lcalflops")
+if(NOT pc MATCHES "libdir=[^\n]*/lib\n" OR NOT pc MATCHES "Libs: -L\\\${libdir} -lcalflops")
   message(FATAL_ERROR "calflops.pc:\n${pc}")
 endif()
 file(READ "${prefix}/share/man/man1/calflops.1" man)

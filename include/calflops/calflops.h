@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "calflops/error.h"
 #include "calflops/types.h"
 
 namespace calflops {
