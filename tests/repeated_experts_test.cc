@@ -18,7 +18,7 @@
 #include "model/active_params.h"
 #include "model/error.h"
 #include "readers/hf_config/quantization_config.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
 
