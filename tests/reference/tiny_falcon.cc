@@ -156,13 +156,7 @@ void TinyFalcon::Forward(int64_t batch, int64_t tokens, int64_t /*logits*/) {
 
 std::vector<ReferenceCase> FalconCases() {
   auto make = [](std::string name, const TinyFalconConfig& c) {
-    return ReferenceCase{.name = std::move(name),
-                         .model_type = "falcon",
-                         .config_json = c.ToJson(),
-                         .run = [c](const std::string& attn, const calflops::Workload& w) {
-                           TinyFalcon model(c, attn);
-                           RunDecoderWorkload(model, w);
-                         }};
+    return DecoderCase<TinyFalcon>(std::move(name), "falcon", c);
   };
   std::vector<ReferenceCase> cases;
   cases.push_back(make("falcon-7b style (multi-query, parallel)", TinyFalconConfig{}));

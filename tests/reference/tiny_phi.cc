@@ -117,13 +117,7 @@ void TinyPhi::Forward(int64_t batch, int64_t tokens, int64_t logits) {
 
 std::vector<ReferenceCase> PhiCases() {
   auto make = [](std::string name, const TinyPhiConfig& c) {
-    return ReferenceCase{.name = std::move(name),
-                         .model_type = "phi",
-                         .config_json = c.ToJson(),
-                         .run = [c](const std::string& attn, const calflops::Workload& w) {
-                           TinyPhi model(c, attn);
-                           RunDecoderWorkload(model, w);
-                         }};
+    return DecoderCase<TinyPhi>(std::move(name), "phi", c);
   };
   TinyPhiConfig mha;  // phi-2's shape: every head its own K / V, 0.4-style partial rotary
   mha.heads = 2;
