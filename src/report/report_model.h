@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/estimates.h"
+#include "analysis/explain.h"
 #include "analysis/profile.h"
 #include "model/workload.h"
 #include "report/weights_report.h"
@@ -30,6 +31,8 @@ struct ReportModel {
   const Estimates* estimates = nullptr;
   /// What the weight files hold and how they compare with the architecture; null without files.
   const WeightsSection* weights = nullptr;
+  /// --explain PATH: the module's ops per call; text and JSON then print it instead of the report.
+  const Explanation* explanation = nullptr;
   /// One line each on how the input was read (a model_type taken from architectures, a
   /// quantization method not priced): text after the report, JSON "notes".
   std::vector<std::string> notes;
