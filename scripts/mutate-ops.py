@@ -81,6 +81,21 @@ EQUIVALENT = {
     ("normalization", "/// An empty tensor or zero-size rows: nothing to compute (and \"5n - 2\" must not go below 0).",
      "bool Empty(const Op& op) { return op.attr <= 0 || op.in[1].numel() == Count(0); }"):
         "an empty input has no rows: every formula multiplies by rows = 0 anyway",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 3 ? Count::FromSigned(op.out[1]) : Count(0);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 1 ? Count::FromSigned(op.out[1]) : Count(0);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 2 ? Count::FromSigned(op.out[1]) : Count(1);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("state_space", "// u and delta, then B and C (two tensors of in[2]'s shape); A and D are read by other ops.",
+     "return {.act_read = op.in[1].numel() + op.in[1].numel() + 2 * op.in[2].numel(),"):
+        "u and delta have the same shape",
+    ("state_space", "// u and delta, then B and C (two tensors of in[2]'s shape); A and D are read by other ops.",
+     "return {.act_read = op.in[0].numel() + op.in[0].numel() + 2 * op.in[2].numel(),"):
+        "u and delta have the same shape",
     ("attention", "OpCost Rotary(const Op& op) {",
      "if (op.attr2 <= 1) return {0, 0};  // zero-width rows: an empty tensor"):
         "a row of one feature rotates none",
@@ -94,9 +109,16 @@ def sh(cmd, **kw):
 # ---- finding mutation sites ----
 
 def strip_strings_and_comments(line):
-    """The line with string literals and // comments blanked (same length)."""
+    """The line with string literals and comments blanked (same length)."""
     out, i, n = list(line), 0, len(line)
     while i < n:
+        if line.startswith("/*", i):
+            j = line.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+            continue
         if line.startswith("//", i):
             for j in range(i, n):
                 out[j] = " "

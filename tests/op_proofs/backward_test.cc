@@ -133,6 +133,8 @@ TEST(OpProofBackward, ScalarOperandGradients) {
   // x * c and x / c with a Python scalar: dY * c, dY / c, one per element; Add and Sub: none.
   Op mul = MakeOp(OpKind::kMul, {{3, 4}}, {3, 4}), div = MakeOp(OpKind::kDiv, {{3, 4}}, {3, 4});
   EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(true)).flops, Count(12));
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(true)).macs, Count(0));
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(true)).macs, Count(0));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(true)).flops, Count(12));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(false)).flops, Count(0));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(false)).flops, Count(0));
