@@ -1,0 +1,62 @@
+// Sweep ranges parsed as written out here, and swept points equal single analyses: q_proj-style
+// arithmetic on Llama-3-8B's totals (linear parts scale with tokens, attention quadratically).
+#include "analysis/sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "analysis/analyze.h"
+#include "archs/arch_registry.h"
+#include "model/error.h"
+#include "readers/model_source.h"
+
+namespace calflops {
+namespace {
+
+TEST(Sweep, Ranges) {
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(ParseSweepRange("--seq-len", "128:2048:x2"), (V{128, 256, 512, 1024, 2048}));
+  EXPECT_EQ(ParseSweepRange("--seq-len", "100:1000:x3"), (V{100, 300, 900, 1000}));
+  EXPECT_EQ(ParseSweepRange("--seq-len", "1:10:+4"), (V{1, 5, 9, 10}));
+  EXPECT_EQ(ParseSweepRange("--seq-len", "5:5:+1"), (V{5}));
+  EXPECT_EQ(ParseSweepRange("--seq-len", "64"), (V{64}));
+  EXPECT_EQ(ParseSweepRange("--seq-len", "1:1000:+1").size(), 1000u);
+  // No overflow near the top of int64.
+  EXPECT_EQ(ParseSweepRange("--seq-len", "4611686018427387904:9223372036854775807:x2").size(), 2u);
+  for (const char* bad : {"", "0:10:+1", "10:5:+1", "1:10", "1:10:*2", "1:10:x1", "1:10:+0",
+                          "a:10:+1", "1:10:+", "1:1000000:+1", "-1:5:+1"}) {
+    try {
+      ParseSweepRange("--seq-len", bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::kUsage) << bad;
+      EXPECT_NE(std::string(e.what()).find("--seq-len"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Sweep, PointsEqualSingleAnalyses) {
+  auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"), BuildOptions{});
+  Workload base;
+  auto pts = Sweep(*arch, base, SweepAxis::kSeqLen, {128, 256, 512}, Convention::kAnalytic,
+                   nullptr, TrainingOptions{});
+  ASSERT_EQ(pts.size(), 3u);
+  for (const SweepPoint& pt : pts) {
+    Workload w = base;
+    w.seq_len = pt.value;
+    Profile p = Analyze(*arch, w, Convention::kAnalytic);
+    EXPECT_EQ(pt.flops, p.total().flops) << pt.value;
+    EXPECT_EQ(pt.params, Count(8030261248ull));
+  }
+  // FLOPs are quadratic in the sequence length: the second difference of equally spaced points
+  // is constant (128, 256, 384, 512).
+  auto q = Sweep(*arch, base, SweepAxis::kSeqLen, {128, 256, 384, 512}, Convention::kAnalytic,
+                 nullptr, TrainingOptions{});
+  Count d1 = q[1].flops - q[0].flops, d2 = q[2].flops - q[1].flops, d3 = q[3].flops - q[2].flops;
+  EXPECT_EQ(d2 - d1, d3 - d2);
+  EXPECT_GT(d2, d1);  // attention grows faster than linearly
+}
+
+}  // namespace
+}  // namespace calflops
