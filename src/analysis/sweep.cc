@@ -1,9 +1,11 @@
 #include "analysis/sweep.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
 #include "analysis/analyze.h"
+#include "analysis/symbolic.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -94,6 +96,49 @@ std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, Sw
     if (e.latency) pt.latency_s = e.latency->total_s;
     points.push_back(pt);
   }
+  return points;
+}
+
+std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base,
+                                    SweepAxis axis, const std::vector<int64_t>& values,
+                                    Convention c) {
+  auto full = [&](int64_t v) {
+    Profile p = Analyze(arch, WithAxis(base, axis, v), c);
+    return SweepPoint{.value = v, .params = p.total().params, .macs = p.total().macs,
+                      .flops = p.total().flops};
+  };
+  std::vector<SweepPoint> points;
+  points.reserve(values.size());
+  const bool polynomial = base.mode == Mode::kForward && !base.train &&
+                          (axis == SweepAxis::kSeqLen || axis == SweepAxis::kBatch) &&
+                          values.size() > 21;
+  if (polynomial) {
+    // The largest point in full first: past the model's limits it fails as a single run would.
+    int64_t largest = *std::max_element(values.begin(), values.end());
+    SweepPoint top = full(largest);
+    std::vector<int64_t> checks;  // the ends and 10 evenly spaced points between
+    for (size_t k = 0; k < 12; ++k) checks.push_back(values[k * (values.size() - 1) / 11]);
+    const bool seq = axis == SweepAxis::kSeqLen;
+    std::vector<int64_t> fixed{seq ? base.batch : base.seq_len};
+    try {
+      SymbolicCost sc = FitCall(arch, base, c, CallKind::kForward, seq ? fixed : checks,
+                                seq ? checks : fixed);
+      for (int64_t v : values) {
+        int64_t b = seq ? base.batch : v, s = seq ? v : base.seq_len;
+        if (s < sc.from) {
+          points.push_back(full(v));  // below the polynomial's range
+          continue;
+        }
+        points.push_back(
+            {.value = v, .params = top.params, .macs = sc.macs.At(b, s), .flops = sc.flops.At(b, s)});
+      }
+      return points;
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::kUnsupported) throw;
+      points.clear();  // not a polynomial here: every point in full
+    }
+  }
+  for (int64_t v : values) points.push_back(full(v));
   return points;
 }
 

@@ -58,5 +58,40 @@ TEST(Sweep, PointsEqualSingleAnalyses) {
   EXPECT_GT(d2, d1);  // attention grows faster than linearly
 }
 
+TEST(Sweep, CountsFromThePolynomialEqualFullAnalyses) {
+  auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"), BuildOptions{});
+  Workload base;
+  base.batch = 2;
+  auto values = ParseSweepRange("--seq-len", "1:4001:+100");  // 1, 101, ..., 4001: 41 points
+  ASSERT_EQ(values.size(), 41u);
+  auto fast = SweepCounts(*arch, base, SweepAxis::kSeqLen, values, Convention::kAnalytic);
+  ASSERT_EQ(fast.size(), values.size());
+  // Every 5th point (and s = 1, below the polynomial's range) against a full analysis.
+  for (size_t i = 0; i < values.size(); i += 5) {
+    Workload w = base;
+    w.seq_len = values[i];
+    Profile p = Analyze(*arch, w, Convention::kAnalytic);
+    EXPECT_EQ(fast[i].flops, p.total().flops) << values[i];
+    EXPECT_EQ(fast[i].macs, p.total().macs) << values[i];
+    EXPECT_EQ(fast[i].params, Count(8030261248ull));
+  }
+  // Batch swept at 128 tokens (not quite b x one sequence: the rotary tables are computed once
+  // per call, whatever the batch).
+  auto batches = SweepCounts(*arch, Workload{}, SweepAxis::kBatch,
+                             ParseSweepRange("--batch-size", "1:30:+1"), Convention::kAnalytic);
+  ASSERT_EQ(batches.size(), 30u);
+  for (int64_t b : {17, 30}) {
+    Workload w;
+    w.batch = b;
+    EXPECT_EQ(batches[b - 1].flops, Analyze(*arch, w, Convention::kAnalytic).total().flops) << b;
+  }
+  EXPECT_LT(batches[29].flops, batches[0].flops * Count(30));
+  // Past the position table: the same error as a single run.
+  auto bert = BuildArchitecture(LoadModelConfig("bert-base-uncased"), BuildOptions{});
+  EXPECT_THROW(SweepCounts(*bert, Workload{}, SweepAxis::kSeqLen,
+                           ParseSweepRange("--seq-len", "8:1024:+8"), Convention::kAnalytic),
+               Error);
+}
+
 }  // namespace
 }  // namespace calflops

@@ -118,6 +118,62 @@ std::string Polynomial2::ToString(const char* b_name, const char* v_name) const 
   return s.empty() ? "0" : s;
 }
 
+SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, CallKind kind,
+                     const std::vector<int64_t>& check_b, const std::vector<int64_t>& check_v) {
+  const bool decode = kind == CallKind::kDecodeStep;
+  // One analysis per (b, v) gives both MACs and FLOPs.
+  auto call = [&](int64_t b, int64_t tokens) -> CallStats {
+    Workload w = base;
+    w.train = false;
+    w.batch = b;
+    if (kind == CallKind::kForward) {
+      w.mode = Mode::kForward;
+      w.seq_len = tokens;
+    } else {
+      w.mode = Mode::kGenerate;
+      w.prompt_tokens = decode ? tokens - 1 : tokens;  // decode: context = prompt + the new token
+      w.max_new_tokens = decode ? 2 : 1;
+    }
+    Profile p = Analyze(arch, w, c);
+    return p.Call(decode ? 1 : 0);
+  };
+  SymbolicCost sc;
+  sc.name = decode ? "decode step" : kind == CallKind::kPrefill ? "prefill" : "forward";
+  sc.variable = decode ? "c" : "s";
+  // Fitted from s = 2 (a one-token prefill takes SDPA's unmasked path: a different polynomial)
+  // and c = 3 (a decode step after a prompt of 2).
+  const int64_t shift = decode ? 2 : 1;
+  sc.from = shift + 1;
+  std::array<std::array<CallStats, 3>, 3> grid;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) grid[i][j] = call(i + 1, j + 1 + shift);
+  sc.macs = Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].macs; }, shift);
+  sc.flops = Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].flops; }, shift);
+  for (int64_t b : check_b) {
+    for (int64_t v : check_v) {
+      if (v < sc.from) continue;
+      CallStats s;
+      try {
+        s = call(b, v);
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::kBadInput) throw;
+        continue;  // past the model's limits (an encoder's position table)
+      }
+      if (sc.macs.At(b, v) != s.macs || sc.flops.At(b, v) != s.flops) {
+        throw Unsupported("--symbolic", sc.name + " cost is not a polynomial of degree 2 in " +
+                                            "batch and " + (decode ? "context" : "sequence length") +
+                                            " (differs at b=" + std::to_string(b) + ", " +
+                                            sc.variable + "=" + std::to_string(v) + ")");
+      }
+      ++sc.checked_points;
+    }
+  }
+  if (sc.checked_points < 3) {
+    throw Unsupported("--symbolic", "the model takes too few tokens to check a polynomial");
+  }
+  return sc;
+}
+
 std::vector<SymbolicCost> SymbolicCosts(const Architecture& arch, const Workload& base,
                                         Convention c) {
   // Does the model generate? Plan a two-token generation and see whether it has a decode call.
@@ -132,61 +188,10 @@ std::vector<SymbolicCost> SymbolicCosts(const Architecture& arch, const Workload
   } catch (const Error&) {
     decoder = false;  // encoders refuse --mode generate
   }
-  auto call = [&](int64_t b, int64_t tokens, bool decode) -> CallStats {
-    Workload w = base;
-    w.train = false;
-    w.batch = b;
-    if (decoder) {
-      w.mode = Mode::kGenerate;
-      w.prompt_tokens = decode ? tokens - 1 : tokens;  // decode: context = prompt + the new token
-      w.max_new_tokens = decode ? 2 : 1;
-    } else {
-      w.mode = Mode::kForward;
-      w.seq_len = tokens;
-    }
-    Profile p = Analyze(arch, w, c);
-    return p.Call(decode ? 1 : 0);
-  };
-  std::vector<SymbolicCost> out;
-  const bool kinds[2] = {false, true};
-  for (bool decode : kinds) {
-    if (decode && !decoder) break;
-    SymbolicCost sc;
-    sc.name = decode ? "decode step" : decoder ? "prefill" : "forward";
-    sc.variable = decode ? "c" : "s";
-    // Fitted from s = 2 (a one-token prefill takes SDPA's unmasked path: a different
-    // polynomial) and c = 3 (a decode step after a prompt of 2).
-    int64_t shift = decode ? 2 : 1;
-    sc.from = shift + 1;
-    sc.macs = Fit([&](int64_t b, int64_t v) { return call(b, v, decode).macs; }, shift);
-    sc.flops = Fit([&](int64_t b, int64_t v) { return call(b, v, decode).flops; }, shift);
-    // Checked at points well away from the fit.
-    const int64_t bs[] = {1, 4, 7};
-    const int64_t vs[] = {5, 33, 128, 509, 1000, 4097};
-    for (int64_t b : bs) {
-      for (int64_t v : vs) {
-        CallStats s;
-        try {
-          s = call(b, v, decode);
-        } catch (const Error& e) {
-          if (e.code() != ExitCode::kBadInput) throw;
-          continue;  // past the model's limits (an encoder's position table)
-        }
-        if (sc.macs.At(b, v) != s.macs || sc.flops.At(b, v) != s.flops) {
-          throw Unsupported("--symbolic", sc.name + " cost is not a polynomial of degree 2 in " +
-                                              "batch and " + (decode ? "context" : "sequence length") +
-                                              " (differs at b=" + std::to_string(b) + ", " +
-                                              sc.variable + "=" + std::to_string(v) + ")");
-        }
-        ++sc.checked_points;
-      }
-    }
-    if (sc.checked_points < 3) {
-      throw Unsupported("--symbolic", "the model takes too few tokens to check a polynomial");
-    }
-    out.push_back(sc);
-  }
-  return out;
+  const std::vector<int64_t> bs{1, 4, 7}, vs{5, 33, 128, 509, 1000, 4097};
+  if (!decoder) return {FitCall(arch, base, c, CallKind::kForward, bs, vs)};
+  return {FitCall(arch, base, c, CallKind::kPrefill, bs, vs),
+          FitCall(arch, base, c, CallKind::kDecodeStep, bs, vs)};
 }
 
 }  // namespace calflops

@@ -17,6 +17,8 @@ bool HasLatency(const SweepReport& r) {
   return !r.points.empty() && r.points.front().latency_s.has_value();
 }
 
+bool HasMemory(const SweepReport& r) { return !r.counts_only; }
+
 std::string Esc(std::string_view s) {  // HTML / SVG text
   std::string out;
   for (char c : s) {
@@ -42,12 +44,13 @@ void Text(const SweepReport& r, std::ostream& out) {
       << "Workload: " << r.workload << "\n\n";
   char buf[256];
   std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s%s\n", r.axis.c_str() + 2, "MACs", "FLOPs",
-                "peak memory", HasLatency(r) ? "        latency" : "");
+                HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
   out << buf;
   for (const SweepPoint& p : r.points) {
     std::snprintf(buf, sizeof buf, "%14lld %16s %16s %14s", static_cast<long long>(p.value),
                   (HumanCount(p.macs.ToDouble()) + "MACs").c_str(),
-                  (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(), HumanBytes(p.memory_peak).c_str());
+                  (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(),
+                  HasMemory(r) ? HumanBytes(p.memory_peak).c_str() : "");
     out << buf;
     if (p.latency_s) {
       std::snprintf(buf, sizeof buf, " %14s", HumanSeconds(*p.latency_s).c_str());
@@ -71,7 +74,7 @@ void Json(const SweepReport& r, std::ostream& out) {
     w.Key("params").Number(p.params);
     w.Key("macs").Number(p.macs);
     w.Key("flops").Number(p.flops);
-    w.Key("memory_peak_bytes").Number(p.memory_peak);
+    if (HasMemory(r)) w.Key("memory_peak_bytes").Number(p.memory_peak);
     if (p.latency_s) w.Key("latency_s").Double(*p.latency_s);
     w.EndObject();
   }
@@ -81,22 +84,24 @@ void Json(const SweepReport& r, std::ostream& out) {
 }
 
 void Csv(const SweepReport& r, std::ostream& out) {
-  out << (r.axis.c_str() + 2) << ",params,macs,flops,memory_peak_bytes"
+  out << (r.axis.c_str() + 2) << ",params,macs,flops" << (HasMemory(r) ? ",memory_peak_bytes" : "")
       << (HasLatency(r) ? ",latency_s" : "") << "\n";
   for (const SweepPoint& p : r.points) {
-    out << p.value << ',' << p.params << ',' << p.macs << ',' << p.flops << ',' << p.memory_peak;
+    out << p.value << ',' << p.params << ',' << p.macs << ',' << p.flops;
+    if (HasMemory(r)) out << ',' << p.memory_peak;
     if (p.latency_s) out << ',' << Seconds(*p.latency_s);
     out << "\n";
   }
 }
 
 void MarkdownTable(const SweepReport& r, std::ostream& out) {
-  out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs | Peak memory |"
-      << (HasLatency(r) ? " Latency |" : "") << "\n|--:|--:|--:|--:|" << (HasLatency(r) ? "--:|" : "")
-      << "\n";
+  out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |" << (HasMemory(r) ? " Peak memory |" : "")
+      << (HasLatency(r) ? " Latency |" : "") << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
+      << (HasLatency(r) ? "--:|" : "") << "\n";
   for (const SweepPoint& p : r.points) {
     out << "| " << p.value << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
-        << HumanCount(p.flops.ToDouble()) << "FLOPs | " << HumanBytes(p.memory_peak) << " |";
+        << HumanCount(p.flops.ToDouble()) << "FLOPs |";
+    if (HasMemory(r)) out << ' ' << HumanBytes(p.memory_peak) << " |";
     if (p.latency_s) out << ' ' << HumanSeconds(*p.latency_s) << " |";
     out << "\n";
   }
@@ -122,13 +127,14 @@ void Html(const SweepReport& r, std::ostream& out) {
       << "</h1>\n<p>Workload: " << Esc(r.workload) << "</p>\n";
   WriteSweepSvg(r, out);
   out << "<table id=\"sweep\">\n<tr><th>" << Esc(r.axis.substr(2))
-      << "</th><th>MACs</th><th>FLOPs</th><th>Peak memory</th>"
+      << "</th><th>MACs</th><th>FLOPs</th>" << (HasMemory(r) ? "<th>Peak memory</th>" : "")
       << (HasLatency(r) ? "<th>Latency</th>" : "") << "</tr>\n";
   for (const SweepPoint& p : r.points) {
     out << "<tr><td>" << p.value << "</td><td data-exact=\"" << p.macs << "\">"
         << HumanCount(p.macs.ToDouble()) << "MACs</td><td data-exact=\"" << p.flops << "\">"
-        << HumanCount(p.flops.ToDouble()) << "FLOPs</td><td data-exact=\"" << p.memory_peak
-        << "\">" << HumanBytes(p.memory_peak) << "</td>";
+        << HumanCount(p.flops.ToDouble()) << "FLOPs</td>";
+    if (HasMemory(r))
+      out << "<td data-exact=\"" << p.memory_peak << "\">" << HumanBytes(p.memory_peak) << "</td>";
     if (p.latency_s) out << "<td>" << HumanSeconds(*p.latency_s) << "</td>";
     out << "</tr>\n";
   }
@@ -170,7 +176,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
     if (p.latency_s) lat.y.push_back(*p.latency_s);
   }
   panels.push_back(flops);
-  panels.push_back(mem);
+  if (HasMemory(r)) panels.push_back(mem);
   if (HasLatency(r)) panels.push_back(lat);
   const double W = 720, PH = 160, L = 90, R = 20, T = 30, B = 40;
   const double H = T + panels.size() * PH + B;
@@ -191,7 +197,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                 W, H, W, H);
   out << buf << "<title>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
       << "</title>\n<text x=\"" << L << "\" y=\"18\" font-size=\"13\">" << Esc(r.model)
-      << ": FLOPs, memory" << (HasLatency(r) ? ", latency" : "") << " against " << Esc(r.axis)
+      << ": FLOPs" << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against " << Esc(r.axis)
       << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {
     const Panel& p = panels[k];

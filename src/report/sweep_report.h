@@ -17,6 +17,7 @@ struct SweepReport {
   std::string axis;      ///< the swept option: "--seq-len"
   std::string workload;  ///< the other workload figures and convention (WorkloadLine)
   std::vector<SweepPoint> points;
+  bool counts_only = false;  ///< no memory column (SweepCounts)
 };
 
 /// The formats a sweep writes: text, json, csv, markdown, html, svg.

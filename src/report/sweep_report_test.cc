@@ -67,6 +67,14 @@ TEST(SweepReport, SvgAndHtml) {
   EXPECT_EQ(Out(hostile, "svg").find("<script>"), std::string::npos);
 }
 
+TEST(SweepReport, CountsOnlyHasNoMemoryColumn) {
+  SweepReport r = Sample(false);
+  r.counts_only = true;
+  EXPECT_EQ(Out(r, "csv").substr(0, 27), "seq-len,params,macs,flops\n1");
+  EXPECT_EQ(Out(r, "svg").find("Peak memory"), std::string::npos);
+  EXPECT_FALSE(nlohmann::json::parse(Out(r, "json"))["points"][0].contains("memory_peak_bytes"));
+}
+
 TEST(SweepReport, UnknownFormat) {
   try {
     Out(Sample(false), "yaml");
