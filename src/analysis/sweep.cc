@@ -121,7 +121,7 @@ std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& ba
     const bool seq = axis == SweepAxis::kSeqLen;
     std::vector<int64_t> fixed{seq ? base.batch : base.seq_len};
     try {
-      SymbolicCost sc = FitCall(arch, base, c, CallKind::kForward, seq ? fixed : checks,
+      SymbolicCost sc = FitCall(arch, base, c, SymbolicCall::kForward, seq ? fixed : checks,
                                 seq ? checks : fixed);
       for (int64_t v : values) {
         int64_t b = seq ? base.batch : v, s = seq ? v : base.seq_len;

@@ -118,15 +118,15 @@ std::string Polynomial2::ToString(const char* b_name, const char* v_name) const 
   return s.empty() ? "0" : s;
 }
 
-SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, CallKind kind,
+SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, SymbolicCall kind,
                      const std::vector<int64_t>& check_b, const std::vector<int64_t>& check_v) {
-  const bool decode = kind == CallKind::kDecodeStep;
+  const bool decode = kind == SymbolicCall::kDecodeStep;
   // One analysis per (b, v) gives both MACs and FLOPs.
   auto call = [&](int64_t b, int64_t tokens) -> CallStats {
     Workload w = base;
     w.train = false;
     w.batch = b;
-    if (kind == CallKind::kForward) {
+    if (kind == SymbolicCall::kForward) {
       w.mode = Mode::kForward;
       w.seq_len = tokens;
     } else {
@@ -138,7 +138,7 @@ SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention 
     return p.Call(decode ? 1 : 0);
   };
   SymbolicCost sc;
-  sc.name = decode ? "decode step" : kind == CallKind::kPrefill ? "prefill" : "forward";
+  sc.name = decode ? "decode step" : kind == SymbolicCall::kPrefill ? "prefill" : "forward";
   sc.variable = decode ? "c" : "s";
   // Fitted from s = 2 (a one-token prefill takes SDPA's unmasked path: a different polynomial)
   // and c = 3 (a decode step after a prompt of 2).
@@ -189,9 +189,9 @@ std::vector<SymbolicCost> SymbolicCosts(const Architecture& arch, const Workload
     decoder = false;  // encoders refuse --mode generate
   }
   const std::vector<int64_t> bs{1, 4, 7}, vs{5, 33, 128, 509, 1000, 4097};
-  if (!decoder) return {FitCall(arch, base, c, CallKind::kForward, bs, vs)};
-  return {FitCall(arch, base, c, CallKind::kPrefill, bs, vs),
-          FitCall(arch, base, c, CallKind::kDecodeStep, bs, vs)};
+  if (!decoder) return {FitCall(arch, base, c, SymbolicCall::kForward, bs, vs)};
+  return {FitCall(arch, base, c, SymbolicCall::kPrefill, bs, vs),
+          FitCall(arch, base, c, SymbolicCall::kDecodeStep, bs, vs)};
 }
 
 }  // namespace calflops

@@ -33,11 +33,11 @@ struct SymbolicCost {
   int checked_points = 0;  ///< analyses the polynomials were checked against, beyond the fit
 };
 
-enum class CallKind { kForward, kPrefill, kDecodeStep };
+enum class SymbolicCall { kForward, kPrefill, kDecodeStep };
 
 /// The polynomials of one kind of call, fitted then checked at every (b, v) of the lists (points
 /// past the model's limits skipped; at least 3 must remain).
-SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, CallKind kind,
+SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, SymbolicCall kind,
                      const std::vector<int64_t>& check_b, const std::vector<int64_t>& check_v);
 
 /// The polynomials for the workload's kind: a decoder's prefill and decode step, an encoder's
