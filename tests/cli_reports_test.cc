@@ -96,3 +96,25 @@ TEST(CliReports, Sweep) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliReports, CompareModels) {
+  auto csv = cli::RunCli("compare llama-3-8b mistral-7b --format csv");
+  ASSERT_EQ(csv.code, 0) << csv.out;
+  auto a = nlohmann::json::parse(cli::RunCli("llama-3-8b --format json --no-detail").out);
+  auto b = nlohmann::json::parse(cli::RunCli("mistral-7b --format json --no-detail").out);
+  std::string expected = "model,params,macs,flops,memory_peak_bytes\n";
+  expected += "llama-3-8b," + a["total"]["params"].dump() + "," + a["total"]["macs"].dump() + "," +
+              a["total"]["flops"].dump() + "," + a["memory"]["peak"].dump() + "\n";
+  expected += "mistral-7b," + b["total"]["params"].dump() + "," + b["total"]["macs"].dump() + "," +
+              b["total"]["flops"].dump() + "," + b["memory"]["peak"].dump() + "\n";
+  EXPECT_EQ(csv.out, expected);
+  EXPECT_EQ(b["total"]["params"], 7241732096ull);  // Mistral-7B v0.1's published count
+  EXPECT_EQ(cli::RunCli("compare llama-3-8b").code, 1);
+  auto svg = cli::RunCli("compare llama-3-8b mistral-7b --format svg");
+  EXPECT_EQ(svg.code, 0);
+  EXPECT_NE(svg.out.find("<polyline"), std::string::npos);
+}
+
+}  // namespace

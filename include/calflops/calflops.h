@@ -105,6 +105,11 @@ void WriteReportTo(const Options& options, const std::string& output);
 /// output; never a file the run reads).
 void WriteSweepTo(const Options& options, const std::string& axis, const std::string& range,
                   const std::string& format, const std::string& output);
+/// `calflops compare MODEL MODEL...`: the models side by side under the same options, one row
+/// each (params, MACs, FLOPs, peak memory, latency with a hardware profile), in `format` (as a
+/// sweep: text, json, csv, markdown, html or svg).
+void WriteCompareTo(const Options& options, const std::vector<std::string>& models,
+                    const std::string& format, const std::string& output);
 /// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
 std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).

@@ -301,6 +301,40 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
   }
 }
 
+void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
+                    const std::string& format, const std::string& output) {
+  InputFileLog inputs;
+  if (models.size() < 2) throw Error(ExitCode::kUsage, "compare", "expected two or more models");
+  SweepReport report{.axis = "--model"};
+  for (size_t i = 0; i < models.size(); ++i) {
+    Options one = o;
+    one.model = models[i];
+    Analysis a;
+    Run(one, a);
+    if (!a.built) throw Unsupported(models[i], a.note);
+    SweepPoint p{.value = static_cast<int64_t>(i + 1), .params = a.profile.total().params,
+                 .macs = a.profile.total().macs, .flops = a.profile.total().flops,
+                 .memory_peak = a.estimates.memory.peak};
+    if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
+    report.points.push_back(p);
+    report.labels.push_back(models[i]);
+    report.model += (i ? " vs " : "") + models[i];
+    if (i == 0) {
+      ReportModel header{.model = models[i], .workload = a.workload, .profile = &a.profile};
+      report.workload = WorkloadLine(header);
+    }
+  }
+  std::ostringstream text;
+  WriteSweep(report, format, text);
+  std::string s = std::move(text).str();
+  if (!IsPrintableText(s)) s = PrintableText(s);
+  if (output.empty()) {
+    std::cout << s;
+  } else {
+    WriteOutputFile(output, s, inputs.files());
+  }
+}
+
 std::vector<std::string> ReportFormats() {
   std::vector<std::string> names;
   for (const ReportFormat& f : AllReportFormats()) names.emplace_back(f.name);

@@ -19,6 +19,18 @@ bool HasLatency(const SweepReport& r) {
 
 bool HasMemory(const SweepReport& r) { return !r.counts_only; }
 
+/// The row's key: the swept value, or the compared model.
+std::string Key(const SweepReport& r, size_t i) {
+  return i < r.labels.size() ? r.labels[i] : std::to_string(r.points[i].value);
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
 std::string Esc(std::string_view s) {  // HTML / SVG text
   std::string out;
   for (char c : s) {
@@ -40,14 +52,20 @@ std::string Seconds(double s) {
 }
 
 void Text(const SweepReport& r, std::ostream& out) {
-  out << "Sweep of " << r.model << " over " << r.axis << " (" << r.points.size() << " points)\n"
+  if (r.labels.empty()) {
+    out << "Sweep of " << r.model << " over " << r.axis << " (" << r.points.size() << " points)\n";
+  } else {
+    out << "Comparison: " << r.model << "\n";
+  }
+  out
       << "Workload: " << r.workload << "\n\n";
   char buf[256];
   std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s%s\n", r.axis.c_str() + 2, "MACs", "FLOPs",
                 HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
   out << buf;
-  for (const SweepPoint& p : r.points) {
-    std::snprintf(buf, sizeof buf, "%14lld %16s %16s %14s", static_cast<long long>(p.value),
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
+    std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s", Key(r, i).c_str(),
                   (HumanCount(p.macs.ToDouble()) + "MACs").c_str(),
                   (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(),
                   HasMemory(r) ? HumanBytes(p.memory_peak).c_str() : "");
@@ -68,9 +86,14 @@ void Json(const SweepReport& r, std::ostream& out) {
   w.Key("sweep").String(r.axis);
   w.Key("workload").String(r.workload);
   w.Key("points").BeginArray();
-  for (const SweepPoint& p : r.points) {
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
     w.BeginObject();
-    w.Key("value").Int(p.value);
+    if (i < r.labels.size()) {
+      w.Key("model").String(r.labels[i]);
+    } else {
+      w.Key("value").Int(p.value);
+    }
     w.Key("params").Number(p.params);
     w.Key("macs").Number(p.macs);
     w.Key("flops").Number(p.flops);
@@ -86,8 +109,9 @@ void Json(const SweepReport& r, std::ostream& out) {
 void Csv(const SweepReport& r, std::ostream& out) {
   out << (r.axis.c_str() + 2) << ",params,macs,flops" << (HasMemory(r) ? ",memory_peak_bytes" : "")
       << (HasLatency(r) ? ",latency_s" : "") << "\n";
-  for (const SweepPoint& p : r.points) {
-    out << p.value << ',' << p.params << ',' << p.macs << ',' << p.flops;
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
+    out << CsvField(Key(r, i)) << ',' << p.params << ',' << p.macs << ',' << p.flops;
     if (HasMemory(r)) out << ',' << p.memory_peak;
     if (p.latency_s) out << ',' << Seconds(*p.latency_s);
     out << "\n";
@@ -98,8 +122,12 @@ void MarkdownTable(const SweepReport& r, std::ostream& out) {
   out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |" << (HasMemory(r) ? " Peak memory |" : "")
       << (HasLatency(r) ? " Latency |" : "") << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
       << (HasLatency(r) ? "--:|" : "") << "\n";
-  for (const SweepPoint& p : r.points) {
-    out << "| " << p.value << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
+    std::string key = Key(r, i);
+    for (size_t at = key.find('|'); at != std::string::npos; at = key.find('|', at + 2))
+      key.replace(at, 1, "\\|");
+    out << "| " << key << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
         << HumanCount(p.flops.ToDouble()) << "FLOPs |";
     if (HasMemory(r)) out << ' ' << HumanBytes(p.memory_peak) << " |";
     if (p.latency_s) out << ' ' << HumanSeconds(*p.latency_s) << " |";
@@ -129,8 +157,9 @@ void Html(const SweepReport& r, std::ostream& out) {
   out << "<table id=\"sweep\">\n<tr><th>" << Esc(r.axis.substr(2))
       << "</th><th>MACs</th><th>FLOPs</th>" << (HasMemory(r) ? "<th>Peak memory</th>" : "")
       << (HasLatency(r) ? "<th>Latency</th>" : "") << "</tr>\n";
-  for (const SweepPoint& p : r.points) {
-    out << "<tr><td>" << p.value << "</td><td data-exact=\"" << p.macs << "\">"
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
+    out << "<tr><td>" << Esc(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
         << HumanCount(p.macs.ToDouble()) << "MACs</td><td data-exact=\"" << p.flops << "\">"
         << HumanCount(p.flops.ToDouble()) << "FLOPs</td>";
     if (HasMemory(r))

@@ -18,6 +18,8 @@ struct SweepReport {
   std::string workload;  ///< the other workload figures and convention (WorkloadLine)
   std::vector<SweepPoint> points;
   bool counts_only = false;  ///< no memory column (SweepCounts)
+  /// `calflops compare`: one label per point (the model), shown instead of the value.
+  std::vector<std::string> labels;
 };
 
 /// The formats a sweep writes: text, json, csv, markdown, html, svg.

@@ -40,13 +40,15 @@ int RunAction(const std::string& action) {
 /// range) and --format out of the arguments, which then parse as a report's.
 struct SweepArgs {
   bool on = false;
+  bool compare = false;  ///< `calflops compare MODEL MODEL...`
   std::string axis, range, format = "text";
 };
 
 SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
   SweepArgs s;
-  if (args.size() < 2 || args[1] != "sweep") return s;
+  if (args.size() < 2 || (args[1] != "sweep" && args[1] != "compare")) return s;
   s.on = true;
+  s.compare = args[1] == "compare";
   args.erase(args.begin() + 1);
   const std::string axes[] = {"--seq-len", "--batch-size", "--prompt-tokens", "--max-new-tokens",
                               "--image-size"};
@@ -69,7 +71,7 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
     }
     bool axis = false;
     for (const std::string& a : axes) axis |= name == a;
-    if (axis && value.find(':') != std::string::npos) {
+    if (axis && !s.compare && value.find(':') != std::string::npos) {
       if (!s.axis.empty()) throw Error(ExitCode::kUsage, name, "sweep: one range at a time");
       s.axis = name;
       s.range = value;
@@ -77,7 +79,7 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
       --i;
     }
   }
-  if (s.axis.empty()) {
+  if (s.axis.empty() && !s.compare) {
     throw Error(ExitCode::kUsage, "sweep",
                 "give one of --seq-len, --batch-size, --prompt-tokens, --max-new-tokens, "
                 "--image-size as a range A:B:xK or A:B:+K");
@@ -145,6 +147,10 @@ int Main(int argc, char** argv) {
         "unknown option (" + (hint.empty() ? "see --help" : "did you mean " + hint + "?") + ")");
   }
   if (!action.empty()) return RunAction(action);
+  if (sweep.compare) {
+    calflops::WriteCompareTo(o, positional, sweep.format, output);
+    return 0;
+  }
   if (positional.size() != 1) {
     throw Error(ExitCode::kUsage, "",
                 positional.empty()
