@@ -221,11 +221,15 @@ std::vector<ReferenceCase> T5Cases() {
   generate.batch = 2;
   generate.prompt_tokens = 4;
   generate.max_new_tokens = 3;
+  // Long enough that folding must notice the decoder's (past + 1)^2 bias is not affine.
+  calflops::Workload long_generate = generate;
+  long_generate.batch = 1;
+  long_generate.max_new_tokens = 9;
   auto make = [&](std::string name, const TinyT5Config& c) {
     return ReferenceCase{.name = std::move(name),
                          .model_type = "t5",
                          .config_json = c.ToJson(),
-                         .workloads = {forward, generate},
+                         .workloads = {forward, generate, long_generate},
                          .run = [c](const std::string&, const calflops::Workload& w) {
                            TinyT5 model(c);
                            if (w.mode == calflops::Mode::kForward) {
