@@ -205,6 +205,7 @@ void TinyT5::Head(const Tensor& x) {
 
 void TinyT5::Forward(int64_t b, int64_t s) {
   Tensor enc = Stack(false, b, s, 0, nullptr);
+  if (c_.cls == "T5EncoderModel") return;
   Head(Stack(true, b, s, 0, &enc));  // shift_right: same length, no arithmetic
 }
 
@@ -244,8 +245,12 @@ std::vector<ReferenceCase> T5Cases() {
   v11.tie = false;
   TinyT5Config bare;
   bare.cls = "T5Model";
+  TinyT5Config encoder = v11;
+  encoder.cls = "T5EncoderModel";
+  ReferenceCase encoder_case = make("t5 encoder model", encoder);
+  encoder_case.workloads = {forward};
   return {make("t5 relu, tied head", TinyT5Config{}), make("t5 v1.1 gated-gelu, untied", v11),
-          make("t5 model (no head)", bare)};
+          make("t5 model (no head)", bare), encoder_case};
 }
 
 }  // namespace reference

@@ -1,4 +1,4 @@
-// model_type "t5": T5ForConditionalGeneration and T5Model as transformers v4.45 modeling_t5.py
+// model_type "t5": T5ForConditionalGeneration, T5Model and T5EncoderModel as transformers v4.45 modeling_t5.py
 // runs them (eager T5Attention; the only attention T5 has in 4.45). An encoder-decoder without
 // biases: shared, encoder / decoder (T5Stack {embed_tokens (tied to shared), block, final_layer_norm}),
 // lm_head (tied: the decoder output is scaled by d_model^-0.5 first; untied in T5 v1.1).
@@ -95,15 +95,23 @@ class T5 : public Architecture {
     ModuleId root = tree_.root();
     tree_[root].class_name = cls;
     lm_ = cls == "T5ForConditionalGeneration";
+    encoder_only_ = cls == "T5EncoderModel";
     shared_ = Embedding::Build(tree_, root, "shared", p.vocab, p.d_model, std::nullopt, dtype);
     enc_ = BuildStack(root, "encoder", p.enc_layers, false, dtype);
-    dec_ = BuildStack(root, "decoder", p.dec_layers, true, dtype);
+    if (!encoder_only_) dec_ = BuildStack(root, "decoder", p.dec_layers, true, dtype);
     if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", shared_, p.tie, dtype);
   }
 
   /// forward: one call, encoder and decoder over seq_len tokens. generate: the first call
   /// encodes the prompt and decodes the start token; then one-token steps, the cache growing.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
+    if (encoder_only_) {  // T5EncoderModel: the encoder stack once
+      if (w.mode != Mode::kForward) {
+        throw Unsupported("--mode", "T5EncoderModel does not generate (use --mode forward)");
+      }
+      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
+                          .encoder_tokens = w.seq_len}};
+    }
     if (w.mode == Mode::kForward) {
       return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
                           .logits_tokens = w.seq_len, .encoder_tokens = w.seq_len}};
@@ -130,10 +138,13 @@ class T5 : public Architecture {
     return specs;
   }
 
+  uint32_t kinds() const override { return encoder_only_ ? kEncoder : kTextDecoder; }
+
   void Forward(Tracer& t, const ForwardCall& c) const override {
     int64_t b = c.batch, s = c.encoder_tokens, n = c.new_tokens;
     Shape enc{b, s, p_.d_model};
     if (c.first) enc = StackForward(t, enc_, b, s, 0, s, true);
+    if (encoder_only_) return;
     Shape x = StackForward(t, dec_, b, n, c.past_tokens, s, c.first);
     if (lm_ && c.logits_tokens > 0) {
       Shape y = Tracer::View(x, {b, c.logits_tokens, p_.d_model});
@@ -278,7 +289,7 @@ class T5 : public Architecture {
   }
 
   T5Params p_;
-  bool lm_ = false;
+  bool lm_ = false, encoder_only_ = false;
   Embedding shared_;
   Stack enc_, dec_;
   Linear head_;
@@ -291,7 +302,8 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   return std::make_unique<T5>(T5Params::FromConfig(c), cls, ConfigDType(c));
 }
 
-constexpr std::string_view kClasses[] = {"T5ForConditionalGeneration", "T5Model"};
+constexpr std::string_view kClasses[] = {"T5ForConditionalGeneration", "T5Model",
+                                          "T5EncoderModel"};
 
 }  // namespace
 

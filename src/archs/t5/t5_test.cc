@@ -40,6 +40,8 @@ TEST(T5, ParameterCountGatedUntied) {
   Config c = LoadModelConfig("instructabsa-tk-instruct-base");
   EXPECT_EQ(Params(c), total(32100));
   EXPECT_EQ(Params(c, "T5Model"), total(32100) - 32100ull * 768);
+  // T5EncoderModel: shared + the encoder stack (its bias table and final_layer_norm).
+  EXPECT_EQ(Params(c, "T5EncoderModel"), 32100ull * 768 + 12 * enc + 32 * 12 + 768);
   // google/flan-t5-base: the same shape with 32128 rows; published 247,577,856 (keras-hub
   // preset t5_1.1_base, and num_parameters() printed for flan-t5-base).
   EXPECT_EQ(Params(c.With("vocab_size", 32128)), 247'577'856u);
@@ -107,6 +109,10 @@ TEST(T5, BadInputs) {
   EXPECT_THROW(Build(c.With("relative_attention_num_buckets", 1)), Error);
   EXPECT_THROW(Build(c, "", AttnImpl::kFlashAttention2), Error);
   EXPECT_THROW(Build(c, "T5ForSequenceClassification"), Error);
+  auto encoder = Build(c, "T5EncoderModel");
+  Workload g;
+  g.mode = Mode::kGenerate;
+  EXPECT_THROW(Analyze(*encoder, g, Convention::kAnalytic), Error);
 }
 
 }  // namespace
