@@ -48,6 +48,7 @@ const ArchEntry& DeepseekV2Arch();
 const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
+const ArchEntry& T5Arch();
 
 namespace {
 
@@ -71,6 +72,7 @@ constexpr EntryFn kArchs[] = {
     XlmRobertaArch,
     MambaArch,
     BartArch,
+    T5Arch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,

@@ -44,6 +44,7 @@ TEST(OpProofBackward, PerElementKindsCostWhatTheirDocStringSays) {
     }
     ++checked;
     EXPECT_EQ(d.grad.backward_cost(op, Needs(true)).flops, expected) << d.name << ": " << doc;
+    EXPECT_EQ(d.grad.backward_cost(op, Needs(true)).macs, Count(0)) << d.name;
     EXPECT_EQ(d.grad.backward_cost(op, Needs(false)).flops, Count(0)) << d.name << " needs none";
   }
   EXPECT_GE(checked, 35);

@@ -224,3 +224,49 @@ TEST(OpProofDocs, SmallerKindsBackwardSavedAndBytes) {
 
 }  // namespace
 }  // namespace op_proofs
+
+namespace op_proofs {
+namespace {
+
+TEST(OpProofDocs, SharedShapesMatchTheirDocStrings) {
+  // Every kind whose doc string names one of the shared shapes (src/ops/op_formulas.h): what it
+  // keeps for backward ("nothing", "the input", "the output", "the input and the output", int64
+  // indices per output element) and a backward of "0".
+  Op op = MakeOp(OpKind::kCopy, {{2, 3, 4}}, {2, 3, 2}, 4, 1);
+  int checked = 0;
+  for (const calflops::OpDef& d : calflops::AllOpDefs()) {
+    op.kind = d.kind;
+    std::string saved(d.grad.saved), bwd(d.grad.backward);
+    for (int needs = 0; needs < 4; ++needs) {
+      GradNeeds g = Needs(needs & 1, false, needs & 2);
+      SavedSet s = d.grad.saved_tensors(op, g);
+      bool any = needs != 0;
+      if (saved == "nothing") {
+        EXPECT_EQ(s.inputs, 0) << d.name;
+        EXPECT_FALSE(s.output) << d.name;
+      } else if (saved == "the input") {
+        EXPECT_EQ(s.inputs, any ? 1 : 0) << d.name;
+        EXPECT_FALSE(s.output) << d.name;
+      } else if (saved == "the output") {
+        EXPECT_EQ(s.inputs, 0) << d.name;
+        EXPECT_EQ(s.output, any) << d.name;
+      } else if (saved == "the input and the output") {
+        EXPECT_EQ(s.inputs, any ? 1 : 0) << d.name;
+        EXPECT_EQ(s.output, any) << d.name;
+      } else if (saved.find("indices (int64)") != std::string::npos) {
+        EXPECT_EQ(s.index_extra, Count(g.input[0] ? 12 : 0)) << d.name;
+      } else {
+        continue;
+      }
+      ++checked;
+      if (bwd.rfind("0 ", 0) == 0 || (bwd.size() > 3 && bwd.compare(bwd.size() - 3, 3, ": 0") == 0)) {
+        EXPECT_EQ(d.grad.backward_cost(op, g).macs, Count(0)) << d.name;
+        EXPECT_EQ(d.grad.backward_cost(op, g).flops, Count(0)) << d.name;
+      }
+    }
+  }
+  EXPECT_GE(checked, 4 * 50);
+}
+
+}  // namespace
+}  // namespace op_proofs
