@@ -5,8 +5,8 @@
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
 #include "archs/arch_registry.h"
-#include "readers/hardware/hardware_reader.h"
 #include "load/model_source.h"
+#include "readers/hardware/hardware_reader.h"
 
 namespace {
 

@@ -33,10 +33,10 @@ extern char** environ;
 namespace {
 
 struct Measure {
-  double ms = 1e30;   ///< fastest run
+  double ms = 1e30;      ///< fastest run
   double cpu_ms = 1e30;  ///< least user + system CPU time of a run (what load on the machine
                          ///< does not inflate)
-  double rss_mb = 0;  ///< largest peak RSS
+  double rss_mb = 0;     ///< largest peak RSS
   uint64_t out_bytes = 0;
   bool ok = true;
 };
@@ -69,7 +69,7 @@ Measure Run(const std::vector<std::string>& args, const std::string& out_path, i
                   static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3);
     m.cpu_ms = std::min(m.cpu_ms, cpu);
   }
-  struct stat st{};
+  struct stat st {};
   if (stat(out_path.c_str(), &st) == 0) m.out_bytes = static_cast<uint64_t>(st.st_size);
   return m;
 }
@@ -116,8 +116,7 @@ void WriteBertOnnx(const std::string& path) {
   Proto nodes;
   std::vector<Weight> weights{{"word_embeddings", {30522, h}}};
   auto node = [&](const std::string& op, std::initializer_list<std::string> in,
-                  std::initializer_list<std::string> out,
-                  std::initializer_list<Proto> attrs = {}) {
+                  std::initializer_list<std::string> out, std::initializer_list<Proto> attrs = {}) {
     using calflops::onnx::testing::NodeProto;
     nodes.Message(1, NodeProto(op, in, out, "", attrs));
   };
@@ -207,7 +206,9 @@ void Row(const std::string& what, const Measure& m, double ms_target, double mb_
               (out_target > 0 && m.out_bytes >= out_target);
   std::printf("%-44s %9.1f %9.1f %9.1f %12llu  %s\n", what.c_str(), m.ms, m.cpu_ms, m.rss_mb,
               static_cast<unsigned long long>(m.out_bytes),
-              !m.ok ? "FAILED" : over ? "over target" : "");
+              !m.ok  ? "FAILED"
+              : over ? "over target"
+                     : "");
 }
 
 }  // namespace
@@ -216,8 +217,10 @@ int main(int argc, char** argv) {
   int runs = 5;
   std::string keep;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::atoi(argv[++i]);
-    else if (std::strcmp(argv[i], "--keep-onnx") == 0 && i + 1 < argc) keep = argv[++i];
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else if (std::strcmp(argv[i], "--keep-onnx") == 0 && i + 1 < argc)
+      keep = argv[++i];
   }
   runs = std::max(runs, 1);
   const std::string bin = CALFLOPS_BINARY;
@@ -226,8 +229,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(tmp);
   const std::string out = (tmp / "out").string();
   std::printf("whole `calflops` process, fastest of %d runs; peak RSS: largest (wait4)\n", runs);
-  std::printf("%-44s %9s %9s %9s %12s\n", "command", "wall ms", "CPU ms", "RSS MB",
-              "stdout bytes");
+  std::printf("%-44s %9s %9s %9s %12s\n", "command", "wall ms", "CPU ms", "RSS MB", "stdout bytes");
   bool ok = true;
   for (const auto& z : calflops::ZooEntries()) {
     std::string name(z.name);

@@ -31,10 +31,11 @@ void BM_SeedAnalyticTotals(benchmark::State& state) {
 BENCHMARK(BM_SeedAnalyticTotals)->Unit(benchmark::kMillisecond);
 
 void BM_SeedWholeProcess(benchmark::State& state) {
-  std::string cmd = std::string(CALFLOPS_BINARY) +
-                    " llava-next-8b --mode generate --convention calflops --attn-impl flash_attention_2"
-                    " --prompt-tokens 12 --image-size 360x640 --max-new-tokens 1024"
-                    " --reencode-images --precision 4 > /dev/null";
+  std::string cmd =
+      std::string(CALFLOPS_BINARY) +
+      " llava-next-8b --mode generate --convention calflops --attn-impl flash_attention_2"
+      " --prompt-tokens 12 --image-size 360x640 --max-new-tokens 1024"
+      " --reencode-images --precision 4 > /dev/null";
   for (auto _ : state) {
     if (std::system(cmd.c_str()) != 0) state.SkipWithError("calflops failed");
   }

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "archs/arch_registry.h"
-#include "readers/gguf/gguf_reader.h"
 #include "load/model_source.h"
+#include "readers/gguf/gguf_reader.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "tests/writers/gguf_writer.h"
 #include "tests/writers/safetensors_writer.h"

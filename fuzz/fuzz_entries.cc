@@ -12,24 +12,24 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/quantized_weights.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
 #include "archs/moe/sparse_moe_block.h"
 #include "model/error.h"
 #include "readers/gguf/gguf_reader.h"
-#include "readers/onnx/onnx_architecture.h"
-#include "readers/onnx/onnx_reader.h"
 #include "readers/gguf/gguf_to_hf.h"
-#include "readers/safetensors/safetensors_index.h"
-#include "readers/safetensors/safetensors_reader.h"
 #include "readers/hardware/hardware_reader.h"
 #include "readers/hf_config/config.h"
 #include "readers/hf_config/quantization_config.h"
+#include "readers/hub/http_headers.h"
 #include "readers/hub/hub_cache.h"
 #include "readers/hub/hub_name.h"
-#include "readers/hub/http_headers.h"
-#include "analysis/quantized_weights.h"
+#include "readers/onnx/onnx_architecture.h"
+#include "readers/onnx/onnx_reader.h"
+#include "readers/safetensors/safetensors_index.h"
+#include "readers/safetensors/safetensors_reader.h"
 #include "report/format_registry.h"
 #include "report/json_writer.h"
 #include "report/weights_report.h"
@@ -57,7 +57,8 @@ int Guard(F&& f) {
     f();
   } catch (const Error& e) {
     // Rejected input: the expected outcome, if the rejection is a proper one.
-    if (std::string problem = RejectionProblem(e); !problem.empty()) throw std::logic_error(problem);
+    if (std::string problem = RejectionProblem(e); !problem.empty())
+      throw std::logic_error(problem);
   }
   return 0;
 }
@@ -99,8 +100,12 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
                          const calflops::Hardware* hw) {
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
-  ReportModel report{
-      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e, .notes = {}};
+  ReportModel report{.model = "fuzz.json",
+                     .attn_impl = "sdpa",
+                     .workload = w,
+                     .profile = &p,
+                     .estimates = &e,
+                     .notes = {}};
   for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
   return p;
 }
@@ -120,8 +125,7 @@ Config ShallowLayers(Config config) {
   nlohmann::json j = config.raw();
   bool changed = false;
   // Sets obj[key] to to(n) where it is an integer n in (above, max].
-  auto lower_key = [&](nlohmann::json& obj, const char* key, int64_t above, int64_t max,
-                       auto to) {
+  auto lower_key = [&](nlohmann::json& obj, const char* key, int64_t above, int64_t max, auto to) {
     auto it = obj.find(key);
     if (it == obj.end() || !it->is_number_integer()) return;
     int64_t n = it->get<int64_t>();
@@ -250,17 +254,18 @@ int ConfigJson(const uint8_t* data, size_t size) {
 }
 
 int HardwareProfile(const uint8_t* data, size_t size) {
-  static const auto tiny = BuildArchitecture(
-      calflops::Config::Parse(
-          R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 128,
+  static const auto tiny =
+      BuildArchitecture(calflops::Config::Parse(
+                            R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 128,
               "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
               "vocab_size": 100, "torch_dtype": "bfloat16"})",
-          "tiny.json"),
-      BuildOptions{});
+                            "tiny.json"),
+                        BuildOptions{});
   return Guard([&] {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
     calflops::Hardware hw = ParseHardware(bytes, "fuzz-hardware.json");
-    AnalyzeAndReport(*tiny, Workload{.mode = Mode::kGenerate, .prompt_tokens = 3, .max_new_tokens = 9},
+    AnalyzeAndReport(*tiny,
+                     Workload{.mode = Mode::kGenerate, .prompt_tokens = 3, .max_new_tokens = 9},
                      Convention::kAnalytic, &hw);
     AnalyzeAndReport(*tiny, Workload{.seq_len = 4, .train = true}, Convention::kAnalytic, &hw);
   });
@@ -285,8 +290,9 @@ int HubInputs(const uint8_t* data, size_t size) {
     } catch (const Error& e) {
       if (std::string p = RejectionProblem(e); !p.empty()) throw std::logic_error(p);
     }
-    if (name && (!hub::IsValidRevision(name->revision) || name->org.find("..") != std::string::npos ||
-                 name->repo_id().find('/') != name->org.size())) {
+    if (name &&
+        (!hub::IsValidRevision(name->revision) || name->org.find("..") != std::string::npos ||
+         name->repo_id().find('/') != name->org.size())) {
       throw std::logic_error("ParseHubName accepted an unsafe name: " + std::string(line(0)));
     }
     if (auto commit = hub::ParseRef(line(1)); commit && !hub::IsCommitHash(*commit)) {
@@ -304,7 +310,8 @@ int HubInputs(const uint8_t* data, size_t size) {
     }
     hub::HttpHeaders h;
     for (size_t i = 3; i < lines.size(); ++i) hub::ParseHeaderLine(lines[i], h);
-    if (h.etag.size() > hub::kMaxHeaderValueBytes || h.repo_commit.size() > hub::kMaxHeaderValueBytes) {
+    if (h.etag.size() > hub::kMaxHeaderValueBytes ||
+        h.repo_commit.size() > hub::kMaxHeaderValueBytes) {
       throw std::logic_error("a header value beyond its cap");
     }
     if (auto span = hub::ContentRangeSpan(h.content_range); span && span->second < span->first) {

@@ -18,6 +18,7 @@ if [[ "${1:-all}" != cli ]]; then packages+=(
   python3-dev pybind11-dev  # the Python package's extension (python/)
   python3-pytest python3-torch python3-torchvision  # python/tests (run by make test)
   chromium                  # the HTML report's browser test (tests/html/)
+  clang-format              # scripts/check-format.sh (run by .ci/run)
 ); fi
 if [[ "${CALFLOPS_ONNX_FIXTURES:-0}" == 1 ]]; then
   packages+=(python3-torch python3-torchvision python3-onnx)  # tests/onnx/make_fixtures.py

@@ -41,9 +41,9 @@ CallCost LlamaCall(u128 b, u128 t, u128 c, u128 l, u128 pb) {
   u128 norm = rows * (4 * h + 2);  // pow, mean, + eps, rsqrt, x *, weight *
   CallCost r;
   r.layer.macs = linear + attn_macs;
-  r.layer.flops = 2 * linear + 2 * attn_macs + scores /* scale */ + (t > 1 ? scores : 0) /* mask */ +
-                  b * H * t * (5 * c - 2) /* softmax */ + 2 * norm +
-                  7 * rows * (H + K) * D / 2 /* RoPE: 3.5 per element of q and k */ +
+  r.layer.flops = 2 * linear + 2 * attn_macs + scores /* scale */ +
+                  (t > 1 ? scores : 0) /* mask */ + b * H * t * (5 * c - 2) /* softmax */ +
+                  2 * norm + 7 * rows * (H + K) * D / 2 /* RoPE: 3.5 per element of q and k */ +
                   2 * rows * h /* residuals */ + 4 * rows * I /* SiLU */ + rows * I /* act x up */;
   u128 rotary_macs = pb * (D / 2) * t;
   u128 head = b * l * h * V;
@@ -99,10 +99,12 @@ TEST(AbsurdSizes, Llama405BMillionStepGenerateIsExactAndFast) {
   CallCost d1 = LlamaCall(b, 1, prompt + 1, 1, b), d2 = LlamaCall(b, 1, prompt + 2, 1, b);
   u128 steps = n - 1, tri = (n - 1) * (n - 2) / 2;
   u128 macs = prefill.model.macs + steps * d1.model.macs + tri * (d2.model.macs - d1.model.macs);
-  u128 flops = prefill.model.flops + steps * d1.model.flops + tri * (d2.model.flops - d1.model.flops);
+  u128 flops =
+      prefill.model.flops + steps * d1.model.flops + tri * (d2.model.flops - d1.model.flops);
   EXPECT_EQ(p.total().macs.value(), macs);
   EXPECT_EQ(p.total().flops.value(), flops);
-  u128 layer_macs = prefill.layer.macs + steps * d1.layer.macs + tri * (d2.layer.macs - d1.layer.macs);
+  u128 layer_macs =
+      prefill.layer.macs + steps * d1.layer.macs + tri * (d2.layer.macs - d1.layer.macs);
   EXPECT_EQ(At(p, "model.layers.63").macs.value(), layer_macs);
   EXPECT_EQ(At(p, "lm_head").macs.value(), n * b * h * V);
 

@@ -1,9 +1,9 @@
 // The bad-input corpus, tests/bad_inputs/: one malformed input per failure class, each with a
 // sidecar <case>.expected holding the exit code ("exit N") and the exact one line the CLI must
 // print on stderr (a line ending in "[...]" fixes only what comes before, for messages that list
-// a growing registry); an optional <case>.args adds command-line arguments. Each case runs the CLI in
-// a scratch copy of its input: stdout must stay empty, and the input must be left as it was.
-// A few cases too large to commit (a 17 MiB file, a 1 MiB string, ...) are generated here.
+// a growing registry); an optional <case>.args adds command-line arguments. Each case runs the CLI
+// in a scratch copy of its input: stdout must stay empty, and the input must be left as it was. A
+// few cases too large to commit (a 17 MiB file, a 1 MiB string, ...) are generated here.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -101,7 +101,8 @@ TEST(BadInputs, EveryCaseGivesItsExpectedErrorAndExitCode) {
     std::getline(spec, line);
     ASSERT_EQ(exit_line.rfind("exit ", 0), 0u) << expected << ": first line must be 'exit N'";
     int code = std::stoi(exit_line.substr(5));
-    std::string args = fs::exists(kCorpus / (stem + ".args")) ? Trim(Read(kCorpus / (stem + ".args"))) : "";
+    std::string args =
+        fs::exists(kCorpus / (stem + ".args")) ? Trim(Read(kCorpus / (stem + ".args"))) : "";
 
     fs::path dir = ScratchDir(stem);
     fs::copy_file(p, dir / p.filename());

@@ -55,11 +55,11 @@ TEST(cli_perf_test, train_mode_prints_one_forward_backward_total) {
       << r.out;
   // The totals line and the training section give the same forward+backward figure.
   std::smatch top, section;
-  ASSERT_TRUE(std::regex_search(r.out, top,
-                                std::regex("fwd\\+bwd FLOPs \\(backward per op\\): +([0-9.]+) TFLOPs")))
+  ASSERT_TRUE(std::regex_search(
+      r.out, top, std::regex("fwd\\+bwd FLOPs \\(backward per op\\): +([0-9.]+) TFLOPs")))
       << r.out;
-  ASSERT_TRUE(std::regex_search(r.out, section,
-                                std::regex("model FLOPs per step \\(fwd \\+ bwd\\): +([0-9.]+) TFLOPs")))
+  ASSERT_TRUE(std::regex_search(
+      r.out, section, std::regex("model FLOPs per step \\(fwd \\+ bwd\\): +([0-9.]+) TFLOPs")))
       << r.out;
   EXPECT_NEAR(std::stod(top[1]), std::stod(section[1]), 0.01) << top[0] << " / " << section[0];
   // Backward is 2 x forward for the matmuls, so the step is close to 3 x forward but not equal.

@@ -12,9 +12,13 @@ namespace {
 
 using cli::RunCli;
 
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
-size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+size_t Lines(const std::string& s) {
+  return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 TEST(CliReports, DepthAndTopInEveryFormat) {
   // Depth 1: the model, its LlamaModel and lm_head.
@@ -35,13 +39,16 @@ TEST(CliReports, DepthAndTopInEveryFormat) {
   auto top = RunCli("llama-3-8b --top 2 --format csv");
   ASSERT_EQ(top.code, 0) << top.out;
   EXPECT_EQ(Lines(top.out), 1u + 3u) << top.out;
-  EXPECT_TRUE(Has(top.out, "\nlm_head,Linear,1,525336576," + std::to_string(128ull * 4096 * 128256) + ","))
+  EXPECT_TRUE(
+      Has(top.out, "\nlm_head,Linear,1,525336576," + std::to_string(128ull * 4096 * 128256) + ","))
       << top.out;
   auto md = RunCli("llama-3-8b --top 2 --format markdown");
   EXPECT_TRUE(Has(md.out, "the 2 heaviest modules by FLOPs")) << md.out;
   auto html = RunCli("llama-3-8b --depth 2 --format html");
   ASSERT_EQ(html.code, 0);
-  EXPECT_TRUE(Has(html.out, "\"name\":[\"\",\"model\",\"embed_tokens\",\"layers\",\"norm\",\"rotary_emb\",\"lm_head\"]"))
+  EXPECT_TRUE(Has(
+      html.out,
+      "\"name\":[\"\",\"model\",\"embed_tokens\",\"layers\",\"norm\",\"rotary_emb\",\"lm_head\"]"))
       << html.out.substr(0, 200);
   for (const char* bad : {"--depth -1", "--depth x", "--top 0", "--top 2000000"}) {
     auto r = RunCli(std::string("llama-3-8b ") + bad);
@@ -68,7 +75,8 @@ TEST(CliReports, ExplainAndSymbolic) {
   ASSERT_EQ(sj.size(), 2u);
   EXPECT_EQ(sj[0]["call"], "prefill");
   // The decode step's attention: 2 x 32 heads x 128 x 32 layers MACs per cached token.
-  EXPECT_TRUE(Has(sj[1]["macs"]["text"].get<std::string>(), std::to_string(2 * 32 * 128 * 32) + "·b·c"))
+  EXPECT_TRUE(
+      Has(sj[1]["macs"]["text"].get<std::string>(), std::to_string(2 * 32 * 128 * 32) + "·b·c"))
       << sj[1];
 }
 
@@ -79,13 +87,14 @@ TEST(CliReports, Sweep) {
   auto one = RunCli("llama-3-8b --seq-len 512 --format json --no-detail");
   auto j = nlohmann::json::parse(one.out);
   EXPECT_TRUE(Has(csv.out, "\n512,8030261248," + j["total"]["macs"].dump() + "," +
-                                j["total"]["flops"].dump() + "," + j["memory"]["peak"].dump() + "\n"))
+                               j["total"]["flops"].dump() + "," + j["memory"]["peak"].dump() +
+                               "\n"))
       << csv.out;
   auto fast = RunCli("sweep llama-3-8b --seq-len 1:2048:+1 --counts-only --format csv");
   ASSERT_EQ(fast.code, 0) << fast.out.substr(0, 300);
   EXPECT_EQ(Lines(fast.out), 2049u);
   EXPECT_TRUE(Has(fast.out, "\n512,8030261248," + j["total"]["macs"].dump() + "," +
-                                 j["total"]["flops"].dump() + "\n"));
+                                j["total"]["flops"].dump() + "\n"));
   auto svg = RunCli("sweep llama-3-8b --batch-size=1:8:+1 --hardware h100-sxm --format svg");
   ASSERT_EQ(svg.code, 0) << svg.out;
   EXPECT_EQ(std::count(svg.out.begin(), svg.out.end(), '\n') > 5, true);

@@ -28,8 +28,10 @@ int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), 
 TEST(Cli, MainJobPrintsTheLlama3Report) {
   Result r = RunCli("llama-3-8b");
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("Total Training Params:                                                  8.03 B  \n"),
-            std::string::npos);
+  EXPECT_NE(
+      r.out.find(
+          "Total Training Params:                                                  8.03 B  \n"),
+      std::string::npos);
   EXPECT_NE(r.out.find("(0-31): 32 x LlamaDecoderLayer("), std::string::npos);
   EXPECT_NE(r.out.find("(q_proj): Linear(16.78 M = 0.21% Params"), std::string::npos);
 }
@@ -41,7 +43,8 @@ TEST(Cli, MissingFile) {
 }
 
 TEST(Cli, InvalidJsonGivesLineAndColumn) {
-  std::string f = WriteTemp("bad.json", "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 40 96\n}\n");
+  std::string f =
+      WriteTemp("bad.json", "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": 40 96\n}\n");
   Result r = RunCli(f);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find(f + ": invalid JSON at line 3, column"), std::string::npos) << r.out;
@@ -52,25 +55,28 @@ TEST(Cli, MissingModelType) {
   std::string f = WriteTemp("notype.json", "{\"hidden_size\": 64}");
   Result r = RunCli(f);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + f + ": key 'model_type': is missing, and so is architectures: cannot tell the architecture\n");
+  EXPECT_EQ(r.out, "calflops: " + f +
+                       ": key 'model_type': is missing, and so is architectures: cannot tell the "
+                       "architecture\n");
 }
 
 TEST(Cli, WrongType) {
-  std::string f = WriteTemp("wrongtype.json",
-                            "{\"model_type\": \"llama\", \"num_attention_heads\": \"32\"}");
+  std::string f =
+      WriteTemp("wrongtype.json", "{\"model_type\": \"llama\", \"num_attention_heads\": \"32\"}");
   Result r = RunCli(f);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: " + f +
-                       ": key 'num_attention_heads': is a string, expected an integer\n");
+  EXPECT_EQ(r.out,
+            "calflops: " + f + ": key 'num_attention_heads': is a string, expected an integer\n");
 }
 
 TEST(Cli, AbsurdDimension) {
-  std::string f = WriteTemp("absurd.json",
-                            "{\"model_type\": \"llama\", \"num_hidden_layers\": 100000000}");
+  std::string f =
+      WriteTemp("absurd.json", "{\"model_type\": \"llama\", \"num_hidden_layers\": 100000000}");
   Result r = RunCli(f);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("key 'num_hidden_layers': is 100000000, expected an integer in [0, 4096]"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
 }
 
 TEST(Cli, UnknownModelType) {
@@ -84,7 +90,8 @@ TEST(Cli, UnknownModelType) {
 TEST(Cli, NonPositiveSizes) {
   Result r = RunCli("llama-3-8b --seq-len 0");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "calflops: workload: --seq-len is 0, expected an integer in [1, 1099511627776]\n");
+  EXPECT_EQ(r.out,
+            "calflops: workload: --seq-len is 0, expected an integer in [1, 1099511627776]\n");
   r = RunCli("llama-3-8b --batch-size -3");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("--batch-size is -3"), std::string::npos) << r.out;
@@ -93,7 +100,8 @@ TEST(Cli, NonPositiveSizes) {
 TEST(Cli, UnknownModelNameSuggestsClosest) {
   Result r = RunCli("llama-3-7b");
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.out.find("llama-3-7b: not a file, a directory or a bundled model name (closest: llama-2-7b, llama-3-8b"),
+  EXPECT_NE(r.out.find("llama-3-7b: not a file, a directory or a bundled model name (closest: "
+                       "llama-2-7b, llama-3-8b"),
             std::string::npos)
       << r.out;
 }

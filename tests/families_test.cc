@@ -61,8 +61,8 @@ std::vector<ZooRow> ZooTable() {
     std::smatch m;
     std::string family = cells[2];
     family.erase(std::remove(family.begin(), family.end(), '`'), family.end());
-    EXPECT_TRUE(std::regex_search(cells[3], m,
-                                  std::regex(R"(^(\d{1,3}(,\d{3})*)( \(([A-Za-z0-9]+))?)")))
+    EXPECT_TRUE(
+        std::regex_search(cells[3], m, std::regex(R"(^(\d{1,3}(,\d{3})*)( \(([A-Za-z0-9]+))?)")))
         << "parameters of " << cells[0] << ": " << cells[3];
     std::string digits = m.empty() ? "0" : m[1].str();
     digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
@@ -92,7 +92,8 @@ TEST(Families, ZooTableIsReadable) {
 
 TEST(Families, EveryZooRowBuildsWithItsStatedParameterCount) {
   std::set<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(CALFLOPS_SOURCE_DIR) + "/zoo"))
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(CALFLOPS_SOURCE_DIR) + "/zoo"))
     if (e.path().extension() == ".json") files.insert(e.path().stem().string());
   for (const ZooRow& row : ZooTable()) {
     SCOPED_TRACE(row.name);
@@ -159,11 +160,25 @@ TEST(Families, ReferenceCoverageIsListed) {
   // Which registered types have a tiny reference through the walk; the others are covered by
   // their own reference tests (tests/reference_*_test.cc) or by none yet, as listed here.
   // (A new family registers a case in tests/reference/cases.cc instead of joining this list.)
-  const std::set<std::string> kOwnReferenceTest = {
-      "bert",          "roberta",         "distilbert",      "xlm-roberta", "vit",
-      "gpt2",          "gpt_neox",        "siglip",          "siglip_vision_model",
-      "clip",          "clip_vision_model", "clip_text_model", "llava",     "llava_next",
-      "gemma3_text",   "gemma3",          "gpt_oss",     "mamba",       "bart"};
+  const std::set<std::string> kOwnReferenceTest = {"bert",
+                                                   "roberta",
+                                                   "distilbert",
+                                                   "xlm-roberta",
+                                                   "vit",
+                                                   "gpt2",
+                                                   "gpt_neox",
+                                                   "siglip",
+                                                   "siglip_vision_model",
+                                                   "clip",
+                                                   "clip_vision_model",
+                                                   "clip_text_model",
+                                                   "llava",
+                                                   "llava_next",
+                                                   "gemma3_text",
+                                                   "gemma3",
+                                                   "gpt_oss",
+                                                   "mamba",
+                                                   "bart"};
   std::set<std::string> walked;
   for (const auto& rc : reference::AllReferenceCases()) walked.insert(rc.model_type);
   for (const ArchEntry& e : AllArchs()) {

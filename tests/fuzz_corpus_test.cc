@@ -71,7 +71,8 @@ TEST(FuzzCorpus, EveryCorpusFolderAndTargetFileIsListed) {
   for (const auto& e : fs::directory_iterator(fuzz)) {
     std::string file = e.path().filename().string();
     const std::string suffix = "_fuzz.cc";
-    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix) continue;
+    if (file.size() <= suffix.size() || file.substr(file.size() - suffix.size()) != suffix)
+      continue;
     EXPECT_TRUE(listed(file.substr(0, file.size() - suffix.size()))) << file << " has no replay";
   }
 }

@@ -18,7 +18,8 @@ using Dims = std::vector<uint64_t>;
 
 // Tiny sizes: hidden 64, 4 heads of 16 (2 KV heads), ffn 128, vocab 96, 2 blocks; MoE: 4 experts
 // (2 used) of ffn 32, shared expert ffn 64.
-constexpr uint64_t H = 64, Q = 64, KV = 32, D = 16, FF = 128, V = 96, L = 2, E = 4, EFF = 32, SFF = 64;
+constexpr uint64_t H = 64, Q = 64, KV = 32, D = 16, FF = 128, V = 96, L = 2, E = 4, EFF = 32,
+                   SFF = 64;
 
 struct Family {
   const char* gguf_arch;
@@ -38,7 +39,8 @@ void Metadata(GgufWriter& w, const Family& f) {
   w.F32(a + ".attention.layer_norm_rms_epsilon", 1e-6f).U32(a + ".vocab_size", V);
   if (f.moe) {
     w.U32(a + ".expert_count", E).U32(a + ".expert_used_count", 2);
-    w.U32(a + ".expert_feed_forward_length", EFF).U32(a + ".expert_shared_feed_forward_length", SFF);
+    w.U32(a + ".expert_feed_forward_length", EFF)
+        .U32(a + ".expert_shared_feed_forward_length", SFF);
   }
 }
 
@@ -104,16 +106,17 @@ constexpr uint64_t kAttn = H * Q + 2 * H * KV + Q * H;
 constexpr uint64_t kMlp = 3 * H * FF;
 constexpr uint64_t kEdges = 2 * V * H + H;  // embeddings, head, final norm
 const Family kFamilies[] = {
-    {"llama", "Tiny", "llama", false, false, kEdges + L * (kAttn + kMlp + 2 * H)},
-    {"llama", "Tiny Mistral", "mistral", false, false, kEdges + L * (kAttn + kMlp + 2 * H)},
-    {"qwen2", "Tiny", "qwen2", false, false, kEdges + L * (kAttn + Q + 2 * KV + kMlp + 2 * H)},
-    {"qwen3", "Tiny", "qwen3", false, false, kEdges + L * (kAttn + 2 * D + kMlp + 2 * H)},
-    {"gemma2", "Tiny", "gemma2", false, true, kEdges - V * H + L * (kAttn + kMlp + 4 * H)},
-    {"phi3", "Tiny", "phi3", false, false, kEdges + L * (kAttn + kMlp + 2 * H)},
-    {"llama", "Tiny", "mixtral", true, false, kEdges + L * (kAttn + H * E + E * 3 * H * FF + 2 * H)},
+    {"llama", "Tiny", "llama", false, false, kEdges + L*(kAttn + kMlp + 2 * H)},
+    {"llama", "Tiny Mistral", "mistral", false, false, kEdges + L*(kAttn + kMlp + 2 * H)},
+    {"qwen2", "Tiny", "qwen2", false, false, kEdges + L*(kAttn + Q + 2 * KV + kMlp + 2 * H)},
+    {"qwen3", "Tiny", "qwen3", false, false, kEdges + L*(kAttn + 2 * D + kMlp + 2 * H)},
+    {"gemma2", "Tiny", "gemma2", false, true, kEdges - V* H + L*(kAttn + kMlp + 4 * H)},
+    {"phi3", "Tiny", "phi3", false, false, kEdges + L*(kAttn + kMlp + 2 * H)},
+    {"llama", "Tiny", "mixtral", true, false, kEdges + L*(kAttn + H * E + E * 3 * H * FF + 2 * H)},
     {"qwen2moe", "Tiny", "qwen2_moe", true, false,
-     kEdges + L * (kAttn + Q + 2 * KV + H * E + E * 3 * H * EFF + H + 3 * H * SFF + 2 * H)},
-    {"qwen3moe", "Tiny", "qwen3_moe", true, false, kEdges + L * (kAttn + 2 * D + H * E + E * 3 * H * EFF + 2 * H)},
+     kEdges + L*(kAttn + Q + 2 * KV + H * E + E * 3 * H * EFF + H + 3 * H * SFF + 2 * H)},
+    {"qwen3moe", "Tiny", "qwen3_moe", true, false,
+     kEdges + L*(kAttn + 2 * D + H * E + E * 3 * H * EFF + 2 * H)},
 };
 
 TEST(GgufArchitectures, EveryMappingBuildsTheModelTheFileHolds) {
@@ -136,8 +139,8 @@ TEST(GgufArchitectures, EveryMappingBuildsTheModelTheFileHolds) {
     WeightsComparison c = CompareWeights(*s.weights, arch->tree(), path);
     EXPECT_EQ(c.mismatches.size(), 0u);
     for (const auto& m : c.mismatches) {
-      ADD_FAILURE() << MismatchKindName(m.kind) << " " << m.name << " file " << m.file_shape.ToString() << " model "
-                    << m.model_shape.ToString();
+      ADD_FAILURE() << MismatchKindName(m.kind) << " " << m.name << " file "
+                    << m.file_shape.ToString() << " model " << m.model_shape.ToString();
     }
     EXPECT_EQ(c.tied, f.tied ? 1u : 0u);
   }

@@ -25,8 +25,8 @@ extern char** environ;
 namespace {
 namespace fs = std::filesystem;
 
-fs::path g_root;    // the served repos
-fs::path g_log;     // the server's request log
+fs::path g_root;  // the served repos
+fs::path g_log;   // the server's request log
 pid_t g_server = -1;
 int g_port = 0;
 
@@ -54,7 +54,8 @@ std::string Safetensors(const std::vector<std::pair<std::string, std::vector<int
   }
   std::string header = h.dump();
   std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[static_cast<size_t>(i)] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+  for (int i = 0; i < 8; ++i)
+    out[static_cast<size_t>(i)] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
   return out + header + std::string(offset, '\0');
 }
 
@@ -65,7 +66,6 @@ const uint64_t kTinyParams = 2 * 256000 + 2 * (65536 + 2 * 32768 + 65536 + 3 * 1
 const char* kTinyConfig = R"({"model_type": "llama", "architectures": ["LlamaForCausalLM"],
   "hidden_size": 256, "intermediate_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
   "num_key_value_heads": 2, "vocab_size": 1000, "dtype": "bfloat16"})";
-
 
 /// The server runs for the suite (under ctest, one process per test: one server each).
 class HubCli : public ::testing::Test {
@@ -91,10 +91,12 @@ class HubCli : public ::testing::Test {
     Write(repos / "tiny/confonly/config.json", kTinyConfig);
     Write(repos / "tiny/with-redirect/config.json", kTinyConfig);
     Write(repos / "gated-org/model/config.json", kTinyConfig);
-    for (const char* bad : {"ignore-range", "no-commit", "bad-etag", "huge-header", "short-header"}) {
+    for (const char* bad :
+         {"ignore-range", "no-commit", "bad-etag", "huge-header", "short-header"}) {
       Write(repos / "bad" / bad / "config.json", kTinyConfig);
     }
-    Write(repos / "bad/ignore-range/model.safetensors", Safetensors({{"lm_head.weight", {1000, 256}}}));
+    Write(repos / "bad/ignore-range/model.safetensors",
+          Safetensors({{"lm_head.weight", {1000, 256}}}));
     Write(repos / "bad/huge-header/model.safetensors", std::string("\0\0\0\0\0\0\0\x10{}", 10));
     Write(repos / "bad/short-header/model.safetensors", std::string("\xe8\x03\0\0\0\0\0\0{}", 10));
 
@@ -145,8 +147,9 @@ struct CliRun {
 CliRun Calflops(const fs::path& cache, const std::string& args, const std::string& env = "") {
   std::string cmd = "env -u HF_TOKEN -u HF_HOME HF_TOKEN_PATH=" + (g_root / "no-token").string() +
                     " HF_ENDPOINT=http://127.0.0.1:" + std::to_string(g_port) +
-                    " HF_HUB_CACHE=" + cache.string() + " HF_HUB_ETAG_TIMEOUT=5 HF_HUB_DOWNLOAD_TIMEOUT=5 " +
-                    env + " timeout 60 " + CALFLOPS_BINARY + " " + args + " 2>&1";
+                    " HF_HUB_CACHE=" + cache.string() +
+                    " HF_HUB_ETAG_TIMEOUT=5 HF_HUB_DOWNLOAD_TIMEOUT=5 " + env + " timeout 60 " +
+                    CALFLOPS_BINARY + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -202,7 +205,9 @@ TEST_F(HubCli, DownloadsIntoTheHuggingfaceCacheLayout) {
   int ranges = 0;
   for (const std::string& l : LogSince(before)) {
     if (l.find("/cdn/") == std::string::npos) continue;
-    EXPECT_TRUE(l.find(" bytes=0-7") != std::string::npos || l.find(" bytes=8-") != std::string::npos) << l;
+    EXPECT_TRUE(l.find(" bytes=0-7") != std::string::npos ||
+                l.find(" bytes=8-") != std::string::npos)
+        << l;
     ++ranges;
   }
   EXPECT_EQ(ranges, 4);  // two shards x (length, header)
@@ -233,9 +238,11 @@ TEST_F(HubCli, CacheFirstAndOffline) {
   CliRun missing = Calflops(cache, "tiny/llama", "HF_HUB_OFFLINE=1");
   EXPECT_EQ(missing.code, 2);
   fs::path repo = cache / "models--tiny--llama";
-  EXPECT_EQ(missing.out, "calflops: tiny/llama: not in the Hugging Face cache, and HF_HUB_OFFLINE is "
-                         "set: looked at " + (repo / "refs" / "main").string() + " and " +
-                             (repo / "snapshots" / "<commit>" / "config.json").string() + "\n");
+  EXPECT_EQ(missing.out,
+            "calflops: tiny/llama: not in the Hugging Face cache, and HF_HUB_OFFLINE is "
+            "set: looked at " +
+                (repo / "refs" / "main").string() + " and " +
+                (repo / "snapshots" / "<commit>" / "config.json").string() + "\n");
   EXPECT_EQ(LogLines(), before);
 }
 
@@ -254,7 +261,8 @@ TEST_F(HubCli, RevisionsUrlsAndRedirects) {
   EXPECT_EQ(JsonParams(redirect.out), kTinyParams) << redirect.out;
   CliRun branch = Calflops(FreshCache("branch"), "tiny/confonly@nope");
   EXPECT_EQ(branch.code, 2);
-  EXPECT_NE(branch.out.find("tiny/confonly: not found on http://127.0.0.1:"), std::string::npos) << branch.out;
+  EXPECT_NE(branch.out.find("tiny/confonly: not found on http://127.0.0.1:"), std::string::npos)
+      << branch.out;
   EXPECT_NE(branch.out.find("(HTTP 404, revision 'nope')"), std::string::npos) << branch.out;
 }
 
@@ -262,9 +270,11 @@ TEST_F(HubCli, GatedReposNeedAToken) {
   fs::path cache = FreshCache("gated");
   CliRun denied = Calflops(cache, "gated-org/model");
   EXPECT_EQ(denied.code, 2);
-  EXPECT_EQ(denied.out, "calflops: gated-org/model: HTTP 401: the repo is gated or private; accept its "
-                        "terms on the Hub, then pass a token (no token was sent: set HF_TOKEN or run "
-                        "`huggingface-cli login` (it writes " + (g_root / "no-token").string() + "))\n");
+  EXPECT_EQ(denied.out,
+            "calflops: gated-org/model: HTTP 401: the repo is gated or private; accept its "
+            "terms on the Hub, then pass a token (no token was sent: set HF_TOKEN or run "
+            "`huggingface-cli login` (it writes " +
+                (g_root / "no-token").string() + "))\n");
   CliRun wrong = Calflops(cache, "gated-org/model", "HF_TOKEN=bad-token");
   EXPECT_NE(wrong.out.find("the token sent was refused"), std::string::npos) << wrong.out;
   EXPECT_EQ(wrong.out.find("bad-token"), std::string::npos) << "a token is never printed";
@@ -273,7 +283,7 @@ TEST_F(HubCli, GatedReposNeedAToken) {
   // The token file, as `huggingface-cli login` writes it.
   Write(g_root / "token-file", "good-token\n");
   CliRun file = Calflops(FreshCache("gated2"), "gated-org/model --format json",
-                      "HF_TOKEN_PATH=" + (g_root / "token-file").string());
+                         "HF_TOKEN_PATH=" + (g_root / "token-file").string());
   EXPECT_EQ(JsonParams(file.out), kTinyParams) << file.out;
 }
 
@@ -281,7 +291,8 @@ TEST_F(HubCli, NotFoundNamesCloseBundledModels) {
   CliRun r = Calflops(FreshCache("404"), "meta-llama/llama-3-8c");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out.substr(0, 60), "calflops: meta-llama/llama-3-8c: not found on http://127.0.0");
-  EXPECT_NE(r.out.find("(HTTP 404); closest bundled models: llama-3-8b"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(HTTP 404); closest bundled models: llama-3-8b"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(HubCli, NoNetworkSaysWhereTheCacheWasLooked) {
@@ -291,9 +302,11 @@ TEST_F(HubCli, NoNetworkSaysWhereTheCacheWasLooked) {
   CliRun r = Calflops(cache, "tiny/llama", cmd_env);
   EXPECT_EQ(r.code, 2);
   fs::path repo = cache / "models--tiny--llama";
-  EXPECT_EQ(r.out.substr(0, 55), "calflops: tiny/llama: cannot reach http://127.0.0.1:9 (") << r.out;
-  EXPECT_NE(r.out.find("not in the Hugging Face cache: looked at " + (repo / "refs" / "main").string()),
-            std::string::npos)
+  EXPECT_EQ(r.out.substr(0, 55), "calflops: tiny/llama: cannot reach http://127.0.0.1:9 (")
+      << r.out;
+  EXPECT_NE(
+      r.out.find("not in the Hugging Face cache: looked at " + (repo / "refs" / "main").string()),
+      std::string::npos)
       << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
 }
@@ -306,17 +319,22 @@ TEST_F(HubCli, MalformedResponses) {
     return r.out;
   };
   std::string base = "calflops: http://127.0.0.1:" + std::to_string(g_port) + "/bad/";
-  EXPECT_EQ(error("no-commit"), base + "no-commit/resolve/main/config.json: the response's "
-                                       "X-Repo-Commit header is missing, expected a 40-hex commit\n");
-  EXPECT_NE(error("bad-etag").find("config.json: the response's ETag is '../../x', expected letters "
-                                   "and digits"),
+  EXPECT_EQ(error("no-commit"), base +
+                                    "no-commit/resolve/main/config.json: the response's "
+                                    "X-Repo-Commit header is missing, expected a 40-hex commit\n");
+  EXPECT_NE(error("bad-etag")
+                .find("config.json: the response's ETag is '../../x', expected letters "
+                      "and digits"),
             std::string::npos);
   // The server ignores Range: the client stops after 8 bytes instead of taking the weights.
-  EXPECT_NE(error("ignore-range").find("model.safetensors: response larger than 8 bytes"), std::string::npos);
-  EXPECT_NE(error("huge-header").find("model.safetensors: header length 1152921504606846976 outside "
-                                      "[1, 100000000] bytes"),
+  EXPECT_NE(error("ignore-range").find("model.safetensors: response larger than 8 bytes"),
             std::string::npos);
-  EXPECT_NE(error("short-header").find("model.safetensors: header length 1000 beyond the file's 10 bytes"),
+  EXPECT_NE(error("huge-header")
+                .find("model.safetensors: header length 1152921504606846976 outside "
+                      "[1, 100000000] bytes"),
+            std::string::npos);
+  EXPECT_NE(error("short-header")
+                .find("model.safetensors: header length 1000 beyond the file's 10 bytes"),
             std::string::npos);
 }
 

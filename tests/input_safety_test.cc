@@ -71,9 +71,9 @@ TEST(InputSafety, NeverWritesToItsInputs) {
   std::ofstream(dir / "generation_config.json") << "{}";
   fs::path out = fs::temp_directory_path() / "calflops_input_safety_report.json";
   auto before = Snapshot(dir);
-  for (std::string args : std::vector<std::string>{"", " --format json", " --mode generate --max-new-tokens 5",
-                           " --convention calflops --attn-impl eager",
-                           " --format json --output " + out.string()}) {
+  for (std::string args : std::vector<std::string>{
+           "", " --format json", " --mode generate --max-new-tokens 5",
+           " --convention calflops --attn-impl eager", " --format json --output " + out.string()}) {
     CliRun r = Cli(dir.string() + args);
     ASSERT_EQ(r.code, 0) << args << ": " << r.out;
     CliRun f = Cli((dir / "config.json").string() + args);
@@ -83,7 +83,8 @@ TEST(InputSafety, NeverWritesToItsInputs) {
   // --output naming the input itself is refused before anything is written.
   CliRun r = Cli((dir / "config.json").string() + " --output " + (dir / "config.json").string());
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "calflops: --output: '" + (dir / "config.json").string() + "' is an input of this run\n");
+  EXPECT_EQ(r.out, "calflops: --output: '" + (dir / "config.json").string() +
+                       "' is an input of this run\n");
   CliRun viadir = Cli(dir.string() + " --output " + (dir / "config.json").string());
   EXPECT_EQ(viadir.code, 1) << viadir.out;
   EXPECT_TRUE(Snapshot(dir) == before);

@@ -58,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BertCase{true, false, "RobertaForSequenceClassification", AttnImpl::kSdpa},
                       BertCase{true, true, "XLMRobertaModel", AttnImpl::kEager},
                       BertCase{true, true, "XLMRobertaForMaskedLM", AttnImpl::kSdpa},
-                      BertCase{true, true, "XLMRobertaForSequenceClassification", AttnImpl::kEager}),
+                      BertCase{true, true, "XLMRobertaForSequenceClassification",
+                               AttnImpl::kEager}),
     [](const ::testing::TestParamInfo<BertCase>& i) {
       return std::string(i.param.cls) + (i.param.impl == AttnImpl::kEager ? "_eager" : "_sdpa");
     });

@@ -15,10 +15,10 @@
 #include "analysis/quantized_weights.h"
 #include "archs/arch_registry.h"
 #include "archs/moe/expert_load.h"
+#include "load/model_source.h"
 #include "model/active_params.h"
 #include "model/error.h"
 #include "readers/hf_config/quantization_config.h"
-#include "load/model_source.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
 
@@ -33,18 +33,19 @@ struct Family {
 // Expert counts and top-k chosen so that the workloads below load experts unevenly
 // (T x k mod E != 0), which splits the experts into runs of different load.
 std::vector<Family> Families() {
-  nlohmann::json small = {{"hidden_size", 64},      {"intermediate_size", 96},
+  nlohmann::json small = {{"hidden_size", 64},        {"intermediate_size", 96},
                           {"num_attention_heads", 4}, {"num_key_value_heads", 2},
-                          {"head_dim", 16},          {"vocab_size", 128},
-                          {"num_hidden_layers", 2},  {"max_position_embeddings", 4096}};
+                          {"head_dim", 16},           {"vocab_size", 128},
+                          {"num_hidden_layers", 2},   {"max_position_embeddings", 4096}};
   auto with = [&](nlohmann::json extra) {
     nlohmann::json j = small;
     j.update(extra);
     return j;
   };
-  nlohmann::json mla = {{"q_lora_rank", 32},      {"kv_lora_rank", 16}, {"qk_rope_head_dim", 8},
-                        {"qk_nope_head_dim", 8},  {"v_head_dim", 16},   {"moe_intermediate_size", 32},
-                        {"num_key_value_heads", 4}, {"num_hidden_layers", 3},
+  nlohmann::json mla = {{"q_lora_rank", 32},          {"kv_lora_rank", 16},
+                        {"qk_rope_head_dim", 8},      {"qk_nope_head_dim", 8},
+                        {"v_head_dim", 16},           {"moe_intermediate_size", 32},
+                        {"num_key_value_heads", 4},   {"num_hidden_layers", 3},
                         {"first_k_dense_replace", 1}, {"num_experts_per_tok", 3}};
   return {
       {"mixtral-8x7b", with({{"num_local_experts", 8}, {"num_experts_per_tok", 3}})},
@@ -52,21 +53,25 @@ std::vector<Family> Families() {
                                   {"num_experts_per_tok", 5},
                                   {"moe_intermediate_size", 32},
                                   {"shared_expert_intermediate_size", 48}})},
-      {"qwen3-30b-a3b", with({{"num_experts", 16}, {"num_experts_per_tok", 3},
-                              {"moe_intermediate_size", 32}})},
-      {"deepseek-v3", [&] {
+      {"qwen3-30b-a3b",
+       with({{"num_experts", 16}, {"num_experts_per_tok", 3}, {"moe_intermediate_size", 32}})},
+      {"deepseek-v3",
+       [&] {
          nlohmann::json j = with(mla);
          j.update({{"n_routed_experts", 16}, {"n_group", 4}, {"topk_group", 2}});
          return j;
        }()},
-      {"deepseek-v2-lite", [&] {
+      {"deepseek-v2-lite",
+       [&] {
          nlohmann::json j = with(mla);
          j.erase("q_lora_rank");
          j.update({{"n_routed_experts", 10}});
          return j;
        }()},
-      {"gpt-oss-120b", with({{"num_local_experts", 8}, {"num_experts_per_tok", 3},
-                             {"sliding_window", 4}, {"pad_token_id", 0},
+      {"gpt-oss-120b", with({{"num_local_experts", 8},
+                             {"num_experts_per_tok", 3},
+                             {"sliding_window", 4},
+                             {"pad_token_id", 0},
                              {"layer_types", {"sliding_attention", "full_attention"}}})},
   };
 }
@@ -189,7 +194,9 @@ std::vector<std::pair<std::string, Run>> Runs(const Hardware* hw) {
 }
 
 TEST(RepeatedExperts, SameReportsAsEveryExpertBuilt) {
-  Hardware hw{.name = "test", .memory_bytes = 80e9, .bandwidth = 3.35e12,
+  Hardware hw{.name = "test",
+              .memory_bytes = 80e9,
+              .bandwidth = 3.35e12,
               .peak_flops = {{"bfloat16", 989e12}, {"float32", 67e12}}};
   for (const Family& f : Families()) {
     Config c = Small(f);
@@ -216,9 +223,9 @@ TEST(RepeatedExperts, GiantModelsKeepTheirPublishedCounts) {
     const char* zoo;
     uint64_t params;
   };
-  for (const Giant& g : {Giant{"deepseek-v3", 671'026'419'200u},
-                         Giant{"qwen3-235b-a22b", 235'093'634'560u},
-                         Giant{"mixtral-8x7b", 46'702'792'704u}}) {
+  for (const Giant& g :
+       {Giant{"deepseek-v3", 671'026'419'200u}, Giant{"qwen3-235b-a22b", 235'093'634'560u},
+        Giant{"mixtral-8x7b", 46'702'792'704u}}) {
     SCOPED_TRACE(g.zoo);
     Config c = LoadModelConfig(g.zoo);
     BuildOptions b;

@@ -17,9 +17,9 @@
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
+#include "load/model_source.h"
 #include "readers/gguf/gguf_reader.h"
 #include "readers/gguf/gguf_to_hf.h"
-#include "load/model_source.h"
 #include "tests/writers/tiny_llama.h"
 #include "tests/writers/tiny_llama_sizes.h"
 

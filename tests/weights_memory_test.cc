@@ -13,8 +13,8 @@
 #include "analysis/weight_memory.h"
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
-#include "readers/hardware/hardware_reader.h"
 #include "load/model_source.h"
+#include "readers/hardware/hardware_reader.h"
 #include "tests/writers/tiny_llama.h"
 #include "tests/writers/tiny_llama_sizes.h"
 
@@ -108,7 +108,8 @@ TEST(WeightsMemory, RooflineReadsQuantisedWeights) {
   TempDir dir, gguf_dir;
   TinyLlama m;
   m.WriteSingle(dir);
-  ModelSource from_gguf = LoadModelSource(gguf_dir.Write("tiny.gguf", m.Gguf().File()), WithGgufMappings());
+  ModelSource from_gguf =
+      LoadModelSource(gguf_dir.Write("tiny.gguf", m.Gguf().File()), WithGgufMappings());
   ModelSource from_config = LoadModelSource(dir.Path("config.json"), WithGgufMappings());
   const Hardware& hw = FindHardware("h100-sxm");
   Workload w;
@@ -127,9 +128,11 @@ TEST(WeightsMemory, RooflineReadsQuantisedWeights) {
   EXPECT_EQ(q.perf.calls[1].first.traffic.weight_read, Count(q_decode));
   EXPECT_EQ(c.perf.calls[1].first.traffic.weight_read, Count(c_decode));
   // Prefill gathers 16 rows.
-  EXPECT_EQ(q.perf.calls[0].first.traffic.weight_read, Count(kTinyGgufBytes - 320 * 144 + 16 * 144));
+  EXPECT_EQ(q.perf.calls[0].first.traffic.weight_read,
+            Count(kTinyGgufBytes - 320 * 144 + 16 * 144));
   // Everything else moves the same bytes, so the memory time differs by the weights alone.
-  EXPECT_EQ(q.perf.calls[1].first.traffic.activation_read, c.perf.calls[1].first.traffic.activation_read);
+  EXPECT_EQ(q.perf.calls[1].first.traffic.activation_read,
+            c.perf.calls[1].first.traffic.activation_read);
   EXPECT_NEAR(c.perf.calls[1].first.roofline.memory_s - q.perf.calls[1].first.roofline.memory_s,
               static_cast<double>(c_decode - q_decode) / hw.bandwidth, 1e-15);
   EXPECT_LT(q.perf.calls[1].first.roofline.time_s, c.perf.calls[1].first.roofline.time_s);
@@ -171,7 +174,7 @@ TEST(WeightsMemory, UnmatchedTensorsAreReported) {
   TempDir dir;
   TinyLlama m;
   std::vector<StTensor> tensors = m.HfTensors();
-  tensors.pop_back();  // no lm_head.weight
+  tensors.pop_back();                  // no lm_head.weight
   tensors.erase(tensors.begin() + 1);  // no model.layers.0.self_attn.q_proj.weight
   tensors.push_back({"model.layers.0.self_attn.q_proj.qweight", "I32", {32, 256}, 32});
   for (StTensor& t : tensors) {
@@ -181,7 +184,8 @@ TEST(WeightsMemory, UnmatchedTensorsAreReported) {
     }
   }
   std::string config = m.ConfigJson();
-  config.replace(config.find("\"tie_word_embeddings\": false"), 28, "\"tie_word_embeddings\": true");
+  config.replace(config.find("\"tie_word_embeddings\": false"), 28,
+                 "\"tie_word_embeddings\": true");
   dir.Write("config.json", config);
   dir.Write("model.safetensors", testing::StFile(tensors));
   ModelSource s = LoadModelSource(dir.path(), WithGgufMappings());
@@ -208,7 +212,9 @@ TEST(WeightsMemory, StackedExpertsSpreadPerProjection) {
   constexpr uint64_t H = 256, FF = 256, E = 4, V = 320;
   GgufWriter w;
   w.Str("general.architecture", "llama").Str("general.name", "Tiny MoE");
-  w.U32("llama.embedding_length", H).U32("llama.block_count", 1).U32("llama.feed_forward_length", FF);
+  w.U32("llama.embedding_length", H)
+      .U32("llama.block_count", 1)
+      .U32("llama.feed_forward_length", FF);
   w.U32("llama.attention.head_count", 4).U32("llama.attention.head_count_kv", 2);
   w.F32("llama.attention.layer_norm_rms_epsilon", 1e-5f).U32("llama.vocab_size", V);
   w.U32("llama.expert_count", E).U32("llama.expert_used_count", 2);
@@ -238,8 +244,7 @@ TEST(WeightsMemory, StackedExpertsSpreadPerProjection) {
   EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".experts.2.w1"), Count(FF * 144));
   EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".experts.2.w3"), Count(FF * 144));
   EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".experts.2.w2"), Count(H * 210));
-  EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".experts"),
-            Count(E * (2 * FF * 144 + H * 210)));
+  EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".experts"), Count(E * (2 * FF * 144 + H * 210)));
   EXPECT_EQ(SubtreeBytes(arch->tree(), m, moe + ".gate"), Count(E * H * 4));
   // Everything: Q8_0 is 34 bytes per 32 weights.
   uint64_t total = V * H / 32 * 34 + (2 * H * H + 2 * 128 * H) / 32 * 34 + 3 * H * 4 + E * H * 4 +

@@ -39,7 +39,8 @@ struct Options {
   std::optional<int64_t> seq_len;
   std::optional<int64_t> prompt_tokens;  ///< generate: prompt length (unset: as seq_len)
   int64_t max_new_tokens = 1;            ///< generate: tokens produced, the prefill's included
-  std::optional<DType> dtype;  ///< parameter and activation dtype (unset: the config's dtype or torch_dtype)
+  std::optional<DType>
+      dtype;  ///< parameter and activation dtype (unset: the config's dtype or torch_dtype)
   // hardware and training (docs/memory-and-latency.md)
   std::string hardware;       ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
   std::string hardware_file;  ///< a hardware profile file in the same format
@@ -68,12 +69,12 @@ struct Options {
   std::optional<Unit> unit;
   double bp_factor = 2.0;
   bool detailed = true;
-  bool expand = false;  ///< JSON: every module, identical ModuleList entries not folded
+  bool expand = false;         ///< JSON: every module, identical ModuleList entries not folded
   bool memory_detail = false;  ///< text: print the memory breakdown section
-  int depth = -1;  ///< leave out modules deeper than this (the model is 0); -1: all
-  int top = 0;     ///< only the K heaviest modules (by FLOPs) and their ancestors; 0: all
-  std::string explain;     ///< a module path: its ops per call instead of the report
-  bool symbolic = false;   ///< the totals as exact polynomials instead of the report
+  int depth = -1;              ///< leave out modules deeper than this (the model is 0); -1: all
+  int top = 0;               ///< only the K heaviest modules (by FLOPs) and their ancestors; 0: all
+  std::string explain;       ///< a module path: its ops per call instead of the report
+  bool symbolic = false;     ///< the totals as exact polynomials instead of the report
   bool counts_only = false;  ///< sweep: params, MACs and FLOPs only (exact polynomial, fast)
   /// Options the user gave by name (the option table's long names, "batch-size"), filled by
   /// ParseOption. An option is also given when its value differs from the default; a given

@@ -222,15 +222,21 @@ py::dict AnalyzeNative(const py::dict& o) {
     const py::handle& v = item.second;
     if (v.is_none()) continue;
     // Options fields by name, parsed by the option table as the CLI parses them.
-    static const std::map<std::string, std::string> kNames = {
-        {"model_class", "model-class"}, {"convention", "convention"},
-        {"attn_impl", "attn-impl"},     {"mode", "mode"},
-        {"batch", "batch-size"},        {"seq_len", "seq-len"},
-        {"prompt_tokens", "prompt-tokens"}, {"max_new_tokens", "max-new-tokens"},
-        {"dtype", "dtype"},             {"precision", "precision"},
-        {"unit", "unit"},               {"bp_factor", "bp-factor"},
-        {"format", "format"},           {"input_shapes", "input-shape"},
-        {"dims", "dim"}};
+    static const std::map<std::string, std::string> kNames = {{"model_class", "model-class"},
+                                                              {"convention", "convention"},
+                                                              {"attn_impl", "attn-impl"},
+                                                              {"mode", "mode"},
+                                                              {"batch", "batch-size"},
+                                                              {"seq_len", "seq-len"},
+                                                              {"prompt_tokens", "prompt-tokens"},
+                                                              {"max_new_tokens", "max-new-tokens"},
+                                                              {"dtype", "dtype"},
+                                                              {"precision", "precision"},
+                                                              {"unit", "unit"},
+                                                              {"bp_factor", "bp-factor"},
+                                                              {"format", "format"},
+                                                              {"input_shapes", "input-shape"},
+                                                              {"dims", "dim"}};
     if (k == "model") {
       opt.model = v.cast<std::string>();
     } else if (k == "strict" || k == "detailed") {

@@ -48,8 +48,8 @@ struct Sample {
 /// Traces calls and adds their figures to the profile, one run at a time.
 class RunCoster {
  public:
-  RunCoster(const Architecture& arch, Profile& profile, CostAccumulator& acc,
-            PerfAccumulator& perf, Tracer& tracer)
+  RunCoster(const Architecture& arch, Profile& profile, CostAccumulator& acc, PerfAccumulator& perf,
+            Tracer& tracer)
       : arch_(arch), profile_(profile), acc_(acc), perf_(perf), tracer_(tracer) {}
 
   /// A run of calls all identical: one trace, counted `repeat` times.
@@ -109,16 +109,17 @@ class RunCoster {
               const Sample& last, const CallPerf& total) {
     OpCost f = TotalOf(first.costs), l = TotalOf(last.costs);
     int64_t context = run.past_tokens + start * run.past_step + run.new_tokens;
-    profile_.calls.push_back(CallStats{.label = run.display.empty() ? std::string(CallKindName(run.kind)) : run.display,
-                                       .repeat = n,
-                                       .tokens = run.new_tokens,
-                                       .context = context,
-                                       .context_step = n > 1 ? run.past_step : 0,
-                                       .images = run.images,
-                                       .macs = f.macs,
-                                       .flops = f.flops,
-                                       .last_macs = l.macs,
-                                       .last_flops = l.flops});
+    profile_.calls.push_back(
+        CallStats{.label = run.display.empty() ? std::string(CallKindName(run.kind)) : run.display,
+                  .repeat = n,
+                  .tokens = run.new_tokens,
+                  .context = context,
+                  .context_step = n > 1 ? run.past_step : 0,
+                  .images = run.images,
+                  .macs = f.macs,
+                  .flops = f.flops,
+                  .last_macs = l.macs,
+                  .last_flops = l.flops});
     profile_.perf.calls.push_back(
         RunPerf{.first = first.perf.total, .last = last.perf.total, .total = total});
   }
@@ -135,9 +136,8 @@ std::vector<int64_t> Cuts(const Architecture& arch, const ForwardCall& run) {
   std::vector<int64_t> cuts;
   for (int64_t past : arch.CostBreakpoints(run)) {
     // The first call whose cache length is at least `past`.
-    int64_t i = past <= run.past_tokens
-                    ? 0
-                    : (past - run.past_tokens + run.past_step - 1) / run.past_step;
+    int64_t i =
+        past <= run.past_tokens ? 0 : (past - run.past_tokens + run.past_step - 1) / run.past_step;
     if (i > 0 && i < run.repeat) cuts.push_back(i);
   }
   std::sort(cuts.begin(), cuts.end());
@@ -169,8 +169,8 @@ void ValidateWorkload(const Workload& w) {
   }
 }
 
-Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
-                const Hardware* hardware, RunCosting costing) {
+Profile Analyze(const Architecture& arch, const Workload& w, Convention c, const Hardware* hardware,
+                RunCosting costing) {
   ValidateWorkload(w);
   Profile profile;
   profile.tree = arch.tree();
@@ -178,17 +178,18 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
   profile.activation_dtype = arch.dtype();
   profile.uncosted = arch.uncosted();
   CostAccumulator acc(profile.tree.size(), c);
-  PerfAccumulator perf(profile.tree, PerfOptions{.hardware = hardware,
-                                                 .kv_cache = w.mode == Mode::kGenerate,
-                                                 .train = w.train});
+  PerfAccumulator perf(
+      profile.tree,
+      PerfOptions{.hardware = hardware, .kv_cache = w.mode == Mode::kGenerate, .train = w.train});
   TeeSink tee(acc, perf);
   Tracer tracer(tee, arch.dtype());
   RunCoster coster(arch, profile, acc, perf, tracer);
   for (const ForwardCall& run : arch.Plan(w)) {
     if (run.repeat < 1 || run.repeat > kMaxSteps || run.past_step < 0 ||
         run.past_step > (kMaxTokens - run.past_tokens) / run.repeat) {
-      throw Error(ExitCode::kInternal, "", "planned run '" + std::string(CallKindName(run.kind)) + "' of " +
-                                               std::to_string(run.repeat) + " calls is out of range");
+      throw Error(ExitCode::kInternal, "",
+                  "planned run '" + std::string(CallKindName(run.kind)) + "' of " +
+                      std::to_string(run.repeat) + " calls is out of range");
     }
     if (run.past_step == 0 || run.repeat == 1) {
       coster.Identical(run);

@@ -101,14 +101,16 @@ std::optional<CallCosts> SumAffineRun(const CallCosts& first, const CallCosts& s
     if (!OnLine(a.macs, b.macs, l.macs, steps) || !OnLine(a.flops, b.flops, l.flops, steps)) {
       return std::nullopt;
     }
-    sum.emplace_back(m, OpCost{SeriesSum(a.macs, l.macs, count), SeriesSum(a.flops, l.flops, count)});
+    sum.emplace_back(m,
+                     OpCost{SeriesSum(a.macs, l.macs, count), SeriesSum(a.flops, l.flops, count)});
   }
   return sum;
 }
 
 std::optional<PerfAccumulator::Call> SumAffinePerfRun(const PerfAccumulator::Call& first,
                                                       const PerfAccumulator::Call& second,
-                                                      const PerfAccumulator::Call& last, int64_t n) {
+                                                      const PerfAccumulator::Call& last,
+                                                      int64_t n) {
   const ModulePerf zero;
   PerfFolder fold{.steps = static_cast<u128>(n - 1), .n = static_cast<u128>(n)};
   size_t i0 = 0, i1 = 0, il = 0;

@@ -14,14 +14,16 @@
 #include "analysis/memory.h"
 #include "archs/arch_registry.h"
 #include "archs/nn/linear.h"
-#include "readers/hardware/hardware_reader.h"
 #include "load/model_source.h"
+#include "readers/hardware/hardware_reader.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
 namespace {
 
-bool Near(double a, double b) { return std::fabs(a - b) <= 1e-6 * std::max(std::fabs(a), std::fabs(b)); }
+bool Near(double a, double b) {
+  return std::fabs(a - b) <= 1e-6 * std::max(std::fabs(a), std::fabs(b));
+}
 
 void ExpectSameProfile(const Profile& folded, const Profile& replayed, const std::string& what) {
   ASSERT_EQ(folded.stats.size(), replayed.stats.size()) << what;
@@ -58,7 +60,8 @@ void ExpectSameEstimates(const Profile& folded, const Profile& replayed, const W
   EXPECT_EQ(mf.peak_at, mr.peak_at) << what;
   EXPECT_EQ(mf.kv_cache, mr.kv_cache) << what;
   EXPECT_EQ(mf.activations, mr.activations) << what;
-  LatencyEstimate lf = EstimateLatency(folded, w, hw, mf), lr = EstimateLatency(replayed, w, hw, mr);
+  LatencyEstimate lf = EstimateLatency(folded, w, hw, mf),
+                  lr = EstimateLatency(replayed, w, hw, mr);
   EXPECT_EQ(lf.decode_steps, lr.decode_steps) << what;
   EXPECT_TRUE(Near(lf.total_s, lr.total_s)) << what << " " << lf.total_s << " vs " << lr.total_s;
   EXPECT_TRUE(Near(lf.decode.compute_bound_s, lr.decode.compute_bound_s)) << what;
@@ -68,8 +71,8 @@ TEST(CallFolding, LlamaFoldedEqualsReplayedForManyWorkloads) {
   struct Case {
     int64_t batch, prompt, new_tokens;
   };
-  const Case cases[] = {{1, 1, 1}, {1, 1, 2}, {2, 5, 2}, {1, 7, 3}, {3, 3, 4},
-                        {1, 4, 5}, {2, 128, 100}, {1, 1000, 257}};
+  const Case cases[] = {{1, 1, 1}, {1, 1, 2}, {2, 5, 2},     {1, 7, 3},
+                        {3, 3, 4}, {1, 4, 5}, {2, 128, 100}, {1, 1000, 257}};
   for (const char* model : {"tinyllama-1.1b", "llama-3-8b"}) {
     for (AttnImpl impl : {AttnImpl::kEager, AttnImpl::kSdpa, AttnImpl::kFlashAttention2}) {
       BuildOptions o;
@@ -81,8 +84,9 @@ TEST(CallFolding, LlamaFoldedEqualsReplayedForManyWorkloads) {
                      .batch = k.batch,
                      .prompt_tokens = k.prompt,
                      .max_new_tokens = k.new_tokens};
-          std::string what = std::string(model) + " attn " + std::to_string(static_cast<int>(impl)) +
-                             " " + std::string(ConventionName(c)) + " prompt " +
+          std::string what = std::string(model) + " attn " +
+                             std::to_string(static_cast<int>(impl)) + " " +
+                             std::string(ConventionName(c)) + " prompt " +
                              std::to_string(k.prompt) + " steps " + std::to_string(k.new_tokens);
           ExpectSameProfile(Analyze(*arch, w, c),
                             Analyze(*arch, w, c, nullptr, RunCosting::kReplay), what);
@@ -150,7 +154,8 @@ TEST(CallFolding, MillionStepsAreOneFoldedRun) {
 // the cache length up to the window, then constant. With `declare`, it says so.
 class WindowArch : public Architecture {
  public:
-  WindowArch(int64_t window, bool declare) : Architecture(DType::kF32), window_(window), declare_(declare) {
+  WindowArch(int64_t window, bool declare)
+      : Architecture(DType::kF32), window_(window), declare_(declare) {
     attn_ = tree_.Add(tree_.root(), "attn", "Attention");
     proj_ = Linear::Build(tree_, tree_.root(), "proj", 8, 8, true, DType::kF32);
   }
@@ -179,10 +184,12 @@ TEST(CallFolding, SlidingWindowDeclaredOrNotMatchesReplay) {
       for (int64_t prompt : {1, 3, 50}) {
         for (int64_t steps : {1, 2, 3, 10, 60, 301}) {
           Workload w{.mode = Mode::kGenerate, .prompt_tokens = prompt, .max_new_tokens = steps};
-          std::string what = "window " + std::to_string(window) + (declare ? " declared" : " found") +
-                             " prompt " + std::to_string(prompt) + " steps " + std::to_string(steps);
+          std::string what = "window " + std::to_string(window) +
+                             (declare ? " declared" : " found") + " prompt " +
+                             std::to_string(prompt) + " steps " + std::to_string(steps);
           ExpectSameProfile(Analyze(arch, w, Convention::kAnalytic),
-                            Analyze(arch, w, Convention::kAnalytic, nullptr, RunCosting::kReplay), what);
+                            Analyze(arch, w, Convention::kAnalytic, nullptr, RunCosting::kReplay),
+                            what);
         }
       }
     }
@@ -219,7 +226,8 @@ TEST(CallFolding, NonAffineCostFallsBackToExactReplay) {
   uint64_t expected = 16;
   for (uint64_t n = 5; n <= 80; ++n) expected += n * n;
   EXPECT_EQ(p.total().macs, Count(expected));
-  ExpectSameProfile(p, Analyze(arch, w, Convention::kAnalytic, nullptr, RunCosting::kReplay), "quadratic");
+  ExpectSameProfile(p, Analyze(arch, w, Convention::kAnalytic, nullptr, RunCosting::kReplay),
+                    "quadratic");
 }
 
 TEST(CallFolding, SumAffineRunArithmetic) {

@@ -4,11 +4,11 @@
 
 #include <optional>
 
-#include "model/hardware.h"
 #include "analysis/latency.h"
 #include "analysis/memory.h"
 #include "analysis/training.h"
 #include "analysis/training_options.h"
+#include "model/hardware.h"
 
 namespace calflops {
 

@@ -51,7 +51,8 @@ Explanation Explain(const Architecture& arch, const Workload& w, Convention c, M
   Explanation e{.module = target, .convention = c};
   int64_t index = 0;
   for (const ForwardCall& run : arch.Plan(w)) {
-    // The run's first call, and its last when the cache grows (identical calls: one stands for all).
+    // The run's first call, and its last when the cache grows (identical calls: one stands for
+    // all).
     std::vector<int64_t> at{0};
     if (run.repeat > 1 && run.past_step > 0) at.push_back(run.repeat - 1);
     std::vector<OpCost> totals;
@@ -92,7 +93,8 @@ std::string_view OpFormula(const Op& op, Convention c) {
 
 std::string OpShapes(const Op& op) {
   std::string s;
-  for (int i = 0; i < op.n_in && i < 3; ++i) s += (i ? " x " : "") + op.in[static_cast<size_t>(i)].ToString();
+  for (int i = 0; i < op.n_in && i < 3; ++i)
+    s += (i ? " x " : "") + op.in[static_cast<size_t>(i)].ToString();
   s += " -> " + op.out.ToString();
   auto str = [](Count c) { return c.ToString(); };
   if (op.kind == OpKind::kLinear && op.n_in >= 1 && op.in[0].rank() >= 1) {

@@ -23,11 +23,11 @@ struct ExplainedOp {
 };
 
 struct ExplainedCall {
-  std::string label;      ///< "forward", "prefill", "decode"
-  int64_t index = 0;      ///< 0-based index of the call in the workload
-  int64_t run_calls = 1;  ///< calls in its run (a decode run lists its first and last)
-  int64_t tokens = 0;     ///< new tokens through the model
-  int64_t context = 0;    ///< tokens attended to (cache + new)
+  std::string label;             ///< "forward", "prefill", "decode"
+  int64_t index = 0;             ///< 0-based index of the call in the workload
+  int64_t run_calls = 1;         ///< calls in its run (a decode run lists its first and last)
+  int64_t tokens = 0;            ///< new tokens through the model
+  int64_t context = 0;           ///< tokens attended to (cache + new)
   std::vector<ExplainedOp> ops;  ///< at most kMaxExplainedOps
   size_t ops_left_out = 0;
   OpCost total;  ///< of every op of the call under the module, listed or not

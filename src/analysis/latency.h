@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "model/hardware.h"
 #include "analysis/memory.h"
 #include "analysis/profile.h"
+#include "model/hardware.h"
 
 namespace calflops {
 

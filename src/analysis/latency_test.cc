@@ -6,8 +6,8 @@
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "archs/nn/linear.h"
-#include "readers/hardware/hardware_reader.h"
 #include "load/model_source.h"
+#include "readers/hardware/hardware_reader.h"
 
 namespace calflops {
 namespace {

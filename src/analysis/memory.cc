@@ -65,7 +65,8 @@ MemoryEstimate EstimateMemory(const Profile& p, const Workload& w, const Trainin
       int64_t context = last ? c.LastContext() : c.context;
       int64_t at = index + (last ? c.repeat - 1 : 0);
       Count kv = generate ? KvCacheBytes(p.kv_cache, context, w.batch, kv_width) : Count(0);
-      Count act = last ? p.perf.calls[i].last.activation_peak : p.perf.calls[i].first.activation_peak;
+      Count act =
+          last ? p.perf.calls[i].last.activation_peak : p.perf.calls[i].first.activation_peak;
       if (at == 0 || kv + act > best) {
         best = kv + act;
         m.kv_cache = kv;

@@ -74,10 +74,10 @@ TEST(kv_cache_test, declared_caches_agree_with_the_traced_ones_for_every_zoo_dec
   // Two independent derivations: what each architecture declares (its config arithmetic) and
   // what the default traces from SDPA's key and value shapes. DeepSeek-V3 is left out (its
   // SDPA V is the declared one too, checked above) only for time: 75,000 modules.
-  for (const char* zoo : {"llama-3-8b", "tinyllama-1.1b", "mistral-7b", "mixtral-8x7b",
-                          "qwen2.5-7b", "qwen3-8b", "qwen3-30b-a3b", "qwen1.5-moe-a2.7b",
-                          "gemma-7b", "gemma-2-9b", "phi-3-mini", "gpt2", "pythia-1b",
-                          "llava-next-8b"}) {
+  for (const char* zoo :
+       {"llama-3-8b", "tinyllama-1.1b", "mistral-7b", "mixtral-8x7b", "qwen2.5-7b", "qwen3-8b",
+        "qwen3-30b-a3b", "qwen1.5-moe-a2.7b", "gemma-7b", "gemma-2-9b", "phi-3-mini", "gpt2",
+        "pythia-1b", "llava-next-8b"}) {
     auto sdpa = Build(zoo, AttnImpl::kSdpa);
     auto eager = Build(zoo, AttnImpl::kEager);
     Count traced = KvCacheBytes(sdpa->Architecture::KvCache(), 1000, 1, 2);

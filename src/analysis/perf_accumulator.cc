@@ -337,8 +337,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       int ab = DTypeBytes(op.dtype);
       OpTraffic t = GetOpDef(op.kind).traffic.count(op);
       Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) +
-                    WeightBytes(m, t.weight_read, ab) +
-                    Bytes(t.index_read + t.index_write, 8);
+                    WeightBytes(m, t.weight_read, ab) + Bytes(t.index_read + t.index_write, 8);
       train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes * times);
     }
 
@@ -349,8 +348,9 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       int p = producers.Of(sh, i);
       // Every execution of a loop body saves its own copy.
       if (p >= 0) {
-        items.push_back(
-            {static_cast<uint64_t>(p), out_bytes(static_cast<size_t>(p)) * times_[static_cast<size_t>(p)], i, false});
+        items.push_back({static_cast<uint64_t>(p),
+                         out_bytes(static_cast<size_t>(p)) * times_[static_cast<size_t>(p)], i,
+                         false});
       } else {
         uint64_t id = sh.tensor_id();
         uint64_t key = id != 0 ? (uint64_t{1} << 61) | (id & ~kConstantTensorBit) : unique++;

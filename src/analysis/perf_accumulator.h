@@ -1,7 +1,7 @@
 // The second sink of a traced workload (beside CostAccumulator): for every op, the bytes it moves
-// (OpDef::traffic, ops/op_def.h) and, with a hardware profile, its roofline time; for every call, the live
-// activation bytes over time; in training, which tensors need gradients, the backward FLOPs
-// (OpDef::grad) and the tensors kept for backward under each recomputation policy.
+// (OpDef::traffic, ops/op_def.h) and, with a hardware profile, its roofline time; for every call,
+// the live activation bytes over time; in training, which tensors need gradients, the backward
+// FLOPs (OpDef::grad) and the tensors kept for backward under each recomputation policy.
 //
 // Tensor identity comes from the tensor ids the Tracer stamps on shapes (model/tracer.h): an
 // input whose id names an output of an earlier op in the same call is that tensor; any other
@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "model/hardware.h"
 #include "analysis/perf_profile.h"
+#include "model/hardware.h"
 #include "model/op.h"
 
 namespace calflops {

@@ -95,7 +95,7 @@ struct TrainPerf {
 /// Everything the perf accumulator measured.
 struct PerfProfile {
   std::vector<ModulePerf> modules;  ///< indexed by ModuleId, subtree totals
-  std::vector<RunPerf> calls;  ///< per run of calls, parallel to Profile::calls
+  std::vector<RunPerf> calls;       ///< per run of calls, parallel to Profile::calls
   TrainPerf train;
   bool has_roofline = false;
   bool has_train = false;

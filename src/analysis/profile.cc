@@ -86,7 +86,8 @@ CallCosts CostAccumulator::TakeCall() {
 }
 
 void CostAccumulator::Add(const CallCosts& costs, Count times) {
-  for (const auto& [m, c] : costs) own_[static_cast<size_t>(m)] += OpCost{c.macs * times, c.flops * times};
+  for (const auto& [m, c] : costs)
+    own_[static_cast<size_t>(m)] += OpCost{c.macs * times, c.flops * times};
 }
 
 OpCost CostAccumulator::Commit(int64_t times) {

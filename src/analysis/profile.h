@@ -23,15 +23,15 @@ struct ModuleStats {
 /// Costs are affine in the call's position within the run, so its first and last calls give any
 /// call of it exactly.
 struct CallStats {
-  std::string label;          ///< "prefill", "decode", ...
-  int64_t repeat = 1;         ///< calls in this run
-  int64_t tokens = 0;         ///< new tokens through the language model in each call
-  int64_t context = 0;        ///< tokens attended to (cache + new) in the first call
-  int64_t context_step = 0;   ///< context growth from one call to the next
-  int64_t images = 0;         ///< images per sequence encoded in each call
-  Count macs;                 ///< first call of the run
+  std::string label;         ///< "prefill", "decode", ...
+  int64_t repeat = 1;        ///< calls in this run
+  int64_t tokens = 0;        ///< new tokens through the language model in each call
+  int64_t context = 0;       ///< tokens attended to (cache + new) in the first call
+  int64_t context_step = 0;  ///< context growth from one call to the next
+  int64_t images = 0;        ///< images per sequence encoded in each call
+  Count macs;                ///< first call of the run
   Count flops;
-  Count last_macs;            ///< last call of the run
+  Count last_macs;  ///< last call of the run
   Count last_flops;
 
   /// Call i (0 <= i < repeat) of the run, as a run of one.
@@ -43,8 +43,8 @@ struct CallStats {
 struct Profile {
   ModuleTree tree;
   Convention convention = Convention::kAnalytic;
-  std::vector<ModuleStats> stats;  ///< indexed by ModuleId
-  std::vector<CallStats> calls;      ///< runs of calls, in execution order
+  std::vector<ModuleStats> stats;     ///< indexed by ModuleId
+  std::vector<CallStats> calls;       ///< runs of calls, in execution order
   PerfProfile perf;                   ///< bytes, roofline, activations, backward
   std::vector<KvCacheSpec> kv_cache;  ///< generate: what each layer caches (Architecture::KvCache)
   DType activation_dtype = DType::kF32;
@@ -80,9 +80,9 @@ class CostAccumulator : public OpSink {
   void Finish(Profile& profile) const;
 
  private:
-  std::vector<OpCost> own_;      ///< committed per-module totals
-  std::vector<OpCost> pending_;  ///< current call, per module
-  std::vector<ModuleId> touched_;      ///< modules with pending counts, each listed once
+  std::vector<OpCost> own_;        ///< committed per-module totals
+  std::vector<OpCost> pending_;    ///< current call, per module
+  std::vector<ModuleId> touched_;  ///< modules with pending counts, each listed once
   std::vector<uint8_t> is_touched_;
   void AddPending(ModuleId module, const OpCost& c);
   Convention convention_;

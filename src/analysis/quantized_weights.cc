@@ -38,7 +38,8 @@ std::string Generalize(const std::string& path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t dot = path.find('.', start);
-    std::string seg = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string seg =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     bool digits = !seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos;
     if (!out.empty()) out += '.';
     out += digits ? "*" : seg;
@@ -49,10 +50,13 @@ std::string Generalize(const std::string& path) {
 }
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool IsOutputHead(const std::string& path) { return path == "lm_head" || EndsWith(path, ".lm_head"); }
+bool IsOutputHead(const std::string& path) {
+  return path == "lm_head" || EndsWith(path, ".lm_head");
+}
 
 }  // namespace
 
@@ -64,7 +68,7 @@ bool MatchesNotConvert(const std::vector<std::string>& patterns, const std::stri
       continue;
     }
     // The path or one of its ancestors: "model.layers.*.self_attn" covers its projections.
-    for (std::string_view sv = path;; ) {
+    for (std::string_view sv = path;;) {
       if (Glob(p, sv)) return true;
       size_t dot = sv.rfind('.');
       if (dot == std::string_view::npos) break;
@@ -131,7 +135,8 @@ QuantizedWeights PriceQuantized(const QuantizationConfig& q, ModuleTree& tree) {
     bool linear = q.method != QuantMethod::kMxfp4 && (mod.class_name == "Linear" || conv1d);
     if (!experts && !linear) continue;
     std::string path = tree.Path(m);
-    bool skip = MatchesNotConvert(q.not_converted, path) || (q.skip_output_head && IsOutputHead(path));
+    bool skip =
+        MatchesNotConvert(q.not_converted, path) || (q.skip_output_head && IsOutputHead(path));
     for (Param& p : mod.params) {
       bool weight = linear ? p.name == "weight" && p.shape.rank() == 2
                            : p.shape.rank() >= 2 && !EndsWith(p.name, "bias");

@@ -36,7 +36,7 @@ namespace calflops {
 struct QuantizedWeights {
   std::string description;  ///< QuantizationConfig::Describe()
   uint64_t quantized_tensors = 0;
-  Count quantized_bytes;    ///< what those tensors occupy quantized
+  Count quantized_bytes;        ///< what those tensors occupy quantized
   Count quantized_dtype_bytes;  ///< what they would occupy at their dtype
   /// Weights of the kind the method quantizes that it leaves at their dtype, as module paths with
   /// layer indices written `*` ("lm_head", "model.layers.*.self_attn.q_proj"), in tree order.

@@ -6,16 +6,17 @@
 
 #include "analysis/weight_memory.h"
 #include "archs/arch_registry.h"
+#include "load/model_source.h"
 #include "model/error.h"
 #include "readers/hf_config/quantization_config.h"
-#include "load/model_source.h"
 
 namespace calflops {
 namespace {
 
 QuantizationConfig Read(const std::string& q) {
   std::string note;
-  auto c = ReadQuantizationConfig(Config::Parse(R"({"quantization_config": )" + q + "}", "c.json"), &note);
+  auto c = ReadQuantizationConfig(Config::Parse(R"({"quantization_config": )" + q + "}", "c.json"),
+                                  &note);
   EXPECT_TRUE(c.has_value()) << note;
   return c.value_or(QuantizationConfig{});
 }
@@ -61,9 +62,11 @@ TEST(QuantizedBytes, Mxfp4GptOssExperts) {
 TEST(QuantizedBytes, BitsAndBytes) {
   const uint64_t n = 4096ull * 4096;
   // nf4: half a byte per weight + one float32 absmax per 64 weights.
-  EXPECT_EQ(Bytes(R"({"quant_method": "bitsandbytes", "load_in_4bit": true, "bnb_4bit_quant_type": "nf4"})",
-                  {4096, 4096}, 1),
-            n / 2 + n / 64 * 4);
+  EXPECT_EQ(
+      Bytes(
+          R"({"quant_method": "bitsandbytes", "load_in_4bit": true, "bnb_4bit_quant_type": "nf4"})",
+          {4096, 4096}, 1),
+      n / 2 + n / 64 * 4);
   // double quant: the absmax as bytes + one float32 per 256 of them + the offset.
   EXPECT_EQ(Bytes(R"({"load_in_4bit": true, "bnb_4bit_use_double_quant": true})", {4096, 4096}, 1),
             n / 2 + n / 64 + n / 64 / 256 * 4 + 4);
@@ -117,20 +120,19 @@ TEST(QuantizedWeights, AwqLeavesListedModules) {
   auto arch = BuildArchitecture(c, BuildOptions{});
   QuantizedWeights q = PriceQuantized(*ReadQuantizationConfig(c, nullptr), arch->tree());
   EXPECT_EQ(q.quantized_tensors, 12u);
-  EXPECT_EQ(q.unquantized,
-            (std::vector<std::string>{"model.layers.*.mlp.down_proj", "lm_head"}));
+  EXPECT_EQ(q.unquantized, (std::vector<std::string>{"model.layers.*.mlp.down_proj", "lm_head"}));
 }
 
 TEST(QuantizedWeights, DeepseekV3Fp8ByHand) {
   auto arch = BuildArchitecture(LoadModelConfig("deepseek-v3"), BuildOptions{});
-  QuantizedWeights q =
-      PriceQuantized(*ReadQuantizationConfig(LoadModelConfig("deepseek-v3"), nullptr), arch->tree());
+  QuantizedWeights q = PriceQuantized(
+      *ReadQuantizationConfig(LoadModelConfig("deepseek-v3"), nullptr), arch->tree());
   auto fp8 = [](uint64_t out, uint64_t in) {
     return out * in + (out + 127) / 128 * ((in + 127) / 128) * 4;
   };
   const uint64_t h = 7168;
-  uint64_t attn = fp8(1536, h) + fp8(128 * 192, 1536) + fp8(576, h) + fp8(128 * 256, 512) +
-                  fp8(h, 128 * 128);
+  uint64_t attn =
+      fp8(1536, h) + fp8(128 * 192, 1536) + fp8(576, h) + fp8(128 * 256, 512) + fp8(h, 128 * 128);
   uint64_t dense = attn + 2 * fp8(18432, h) + fp8(h, 18432);
   uint64_t expert = 2 * fp8(2048, h) + fp8(h, 2048);
   uint64_t moe = attn + 257 * expert;  // 256 routed + 1 shared; the router is no nn.Linear
@@ -147,7 +149,7 @@ TEST(QuantizedWeights, GptOss120bCheckpointSize) {
   auto arch = BuildArchitecture(c, BuildOptions{});
   QuantizedWeights q = PriceQuantized(*ReadQuantizationConfig(c, nullptr), arch->tree());
   EXPECT_EQ(q.quantized_tensors, 36u * 2);  // gate_up_proj and down_proj of each layer
-  EXPECT_TRUE(q.unquantized.empty());  // the excluded modules hold no expert tensors
+  EXPECT_TRUE(q.unquantized.empty());       // the excluded modules hold no expert tensors
   double gib = ComputeWeightMemory(arch->tree()).total().ToDouble() / (1ull << 30);
   EXPECT_NEAR(gib, 60.8, 0.05);
 }
@@ -155,7 +157,8 @@ TEST(QuantizedWeights, GptOss120bCheckpointSize) {
 TEST(QuantizationConfigReader, MalformedValues) {
   auto error = [](const std::string& q) {
     try {
-      ReadQuantizationConfig(Config::Parse(R"({"quantization_config": )" + q + "}", "c.json"), nullptr);
+      ReadQuantizationConfig(Config::Parse(R"({"quantization_config": )" + q + "}", "c.json"),
+                             nullptr);
     } catch (const Error& e) {
       return std::string(e.what());
     }
@@ -165,8 +168,9 @@ TEST(QuantizationConfigReader, MalformedValues) {
             "c.json: key 'quantization_config.bits': is a string, expected an integer");
   EXPECT_EQ(error(R"({"quant_method": "gptq", "bits": 5})"),
             "c.json: key 'quantization_config.bits': is 5, expected 2, 3, 4 or 8");
-  EXPECT_EQ(error(R"({"quant_method": "gptq", "group_size": 0})"),
-            "c.json: key 'quantization_config.group_size': is 0, expected -1 or a positive integer");
+  EXPECT_EQ(
+      error(R"({"quant_method": "gptq", "group_size": 0})"),
+      "c.json: key 'quantization_config.group_size': is 0, expected -1 or a positive integer");
   EXPECT_EQ(error(R"({"quant_method": "fp8", "weight_block_size": [128]})"),
             "c.json: key 'quantization_config.weight_block_size': expected two positive integers "
             "[rows, cols]");
@@ -175,9 +179,10 @@ TEST(QuantizationConfigReader, MalformedValues) {
             "[rows, cols]");
   EXPECT_EQ(error(R"({"quant_method": "fp8", "fmt": "e3m4"})"),
             "c.json: key 'quantization_config.fmt': is 'e3m4', expected \"e4m3\" or \"e5m2\"");
-  EXPECT_EQ(error(R"({"quant_method": "bitsandbytes", "load_in_4bit": true, "load_in_8bit": true})"),
-            "c.json: key 'quantization_config.load_in_8bit': exactly one of load_in_4bit and "
-            "load_in_8bit must be true");
+  EXPECT_EQ(
+      error(R"({"quant_method": "bitsandbytes", "load_in_4bit": true, "load_in_8bit": true})"),
+      "c.json: key 'quantization_config.load_in_8bit': exactly one of load_in_4bit and "
+      "load_in_8bit must be true");
   EXPECT_EQ(error(R"({"quant_method": "awq", "modules_to_not_convert": "lm_head"})"),
             "c.json: key 'quantization_config.modules_to_not_convert': is a string, expected an "
             "array of strings");
@@ -187,8 +192,9 @@ TEST(QuantizationConfigReader, MalformedValues) {
   auto none = ReadQuantizationConfig(
       Config::Parse(R"({"quantization_config": {"quant_method": "hqq"}})", "c.json"), &note);
   EXPECT_FALSE(none.has_value());
-  EXPECT_EQ(note, "c.json: key 'quantization_config.quant_method': 'hqq' is not a method we price "
-                  "(fp8, mxfp4, gptq, awq, bitsandbytes); weights are priced at the config's dtype");
+  EXPECT_EQ(note,
+            "c.json: key 'quantization_config.quant_method': 'hqq' is not a method we price "
+            "(fp8, mxfp4, gptq, awq, bitsandbytes); weights are priced at the config's dtype");
 }
 
 }  // namespace

@@ -19,8 +19,8 @@ struct ParamRef {
 /// The per-expert modules a stacked GGUF tensor holds (gguf_to_hf.cc maps blk.N.ffn_*_exps to the
 /// experts ModuleList): Mixtral's w1 / w3 / w2, the Qwen MoE projections.
 constexpr std::pair<std::string_view, std::string_view> kStackedRoles[] = {
-    {"ffn_gate_exps", "w1"}, {"ffn_gate_exps", "gate_proj"}, {"ffn_up_exps", "w3"},
-    {"ffn_up_exps", "up_proj"}, {"ffn_down_exps", "w2"},    {"ffn_down_exps", "down_proj"},
+    {"ffn_gate_exps", "w1"},    {"ffn_gate_exps", "gate_proj"}, {"ffn_up_exps", "w3"},
+    {"ffn_up_exps", "up_proj"}, {"ffn_down_exps", "w2"},        {"ffn_down_exps", "down_proj"},
 };
 
 std::string LastComponent(const std::string& name) {

@@ -21,7 +21,7 @@
 namespace calflops {
 
 struct StoredWeights {
-  std::string source;  ///< the weight file (or checkpoint) the bytes come from
+  std::string source;            ///< the weight file (or checkpoint) the bytes come from
   uint64_t matched_tensors = 0;  ///< file tensors whose bytes price model parameters
   Count matched_bytes;
   uint64_t unmatched_tensors = 0;  ///< file tensors pricing nothing: not counted in memory

@@ -26,11 +26,16 @@ int64_t Int(std::string_view option, std::string_view spec, std::string_view par
 
 std::string_view SweepAxisOption(SweepAxis a) {
   switch (a) {
-    case SweepAxis::kSeqLen: return "--seq-len";
-    case SweepAxis::kBatch: return "--batch-size";
-    case SweepAxis::kPromptTokens: return "--prompt-tokens";
-    case SweepAxis::kMaxNewTokens: return "--max-new-tokens";
-    case SweepAxis::kImageSize: return "--image-size";
+    case SweepAxis::kSeqLen:
+      return "--seq-len";
+    case SweepAxis::kBatch:
+      return "--batch-size";
+    case SweepAxis::kPromptTokens:
+      return "--prompt-tokens";
+    case SweepAxis::kMaxNewTokens:
+      return "--max-new-tokens";
+    case SweepAxis::kImageSize:
+      return "--image-size";
   }
   return "";
 }
@@ -73,39 +78,51 @@ std::vector<int64_t> ParseSweepRange(std::string_view option, std::string_view s
 
 Workload WithAxis(Workload w, SweepAxis a, int64_t v) {
   switch (a) {
-    case SweepAxis::kSeqLen: w.seq_len = v; break;
-    case SweepAxis::kBatch: w.batch = v; break;
-    case SweepAxis::kPromptTokens: w.prompt_tokens = v; break;
-    case SweepAxis::kMaxNewTokens: w.max_new_tokens = v; break;
-    case SweepAxis::kImageSize: w.image_height = w.image_width = v; break;
+    case SweepAxis::kSeqLen:
+      w.seq_len = v;
+      break;
+    case SweepAxis::kBatch:
+      w.batch = v;
+      break;
+    case SweepAxis::kPromptTokens:
+      w.prompt_tokens = v;
+      break;
+    case SweepAxis::kMaxNewTokens:
+      w.max_new_tokens = v;
+      break;
+    case SweepAxis::kImageSize:
+      w.image_height = w.image_width = v;
+      break;
   }
   return w;
 }
 
 std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, SweepAxis axis,
-                              const std::vector<int64_t>& values, Convention c,
-                              const Hardware* hw, const TrainingOptions& training) {
+                              const std::vector<int64_t>& values, Convention c, const Hardware* hw,
+                              const TrainingOptions& training) {
   std::vector<SweepPoint> points;
   points.reserve(values.size());
   for (int64_t v : values) {
     Workload w = WithAxis(base, axis, v);
     Profile p = Analyze(arch, w, c, hw);
     Estimates e = Estimate(p, w, training, hw, std::nullopt);
-    SweepPoint pt{.value = v, .params = p.total().params, .macs = p.total().macs,
-                  .flops = p.total().flops, .memory_peak = e.memory.peak};
+    SweepPoint pt{.value = v,
+                  .params = p.total().params,
+                  .macs = p.total().macs,
+                  .flops = p.total().flops,
+                  .memory_peak = e.memory.peak};
     if (e.latency) pt.latency_s = e.latency->total_s;
     points.push_back(pt);
   }
   return points;
 }
 
-std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base,
-                                    SweepAxis axis, const std::vector<int64_t>& values,
-                                    Convention c) {
+std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base, SweepAxis axis,
+                                    const std::vector<int64_t>& values, Convention c) {
   auto full = [&](int64_t v) {
     Profile p = Analyze(arch, WithAxis(base, axis, v), c);
-    return SweepPoint{.value = v, .params = p.total().params, .macs = p.total().macs,
-                      .flops = p.total().flops};
+    return SweepPoint{
+        .value = v, .params = p.total().params, .macs = p.total().macs, .flops = p.total().flops};
   };
   std::vector<SweepPoint> points;
   points.reserve(values.size());
@@ -129,8 +146,10 @@ std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& ba
           points.push_back(full(v));  // below the polynomial's range
           continue;
         }
-        points.push_back(
-            {.value = v, .params = top.params, .macs = sc.macs.At(b, s), .flops = sc.flops.At(b, s)});
+        points.push_back({.value = v,
+                          .params = top.params,
+                          .macs = sc.macs.At(b, s),
+                          .flops = sc.flops.At(b, s)});
       }
       return points;
     } catch (const Error& e) {

@@ -30,23 +30,22 @@ Workload WithAxis(Workload w, SweepAxis a, int64_t v);
 struct SweepPoint {
   int64_t value = 0;
   Count params;
-  Count macs;   ///< over every call of the workload
+  Count macs;  ///< over every call of the workload
   Count flops;
   Count memory_peak;                ///< bytes
   std::optional<double> latency_s;  ///< with a hardware profile
 };
 
 std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, SweepAxis axis,
-                              const std::vector<int64_t>& values, Convention c,
-                              const Hardware* hw, const TrainingOptions& training);
+                              const std::vector<int64_t>& values, Convention c, const Hardware* hw,
+                              const TrainingOptions& training);
 
 /// Params, MACs and FLOPs only (memory_peak 0, no latency). A forward sweep over --seq-len or
 /// --batch-size evaluates the exact polynomial of one forward call (analysis/symbolic.h), fitted
 /// from 9 analyses and checked against full analyses at 12 of the swept points (the first, the
 /// last, evenly spaced ones): 1,000 points cost about 21 analyses. Other sweeps, and a sweep whose
 /// check fails, analyse every point.
-std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base,
-                                    SweepAxis axis, const std::vector<int64_t>& values,
-                                    Convention c);
+std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base, SweepAxis axis,
+                                    const std::vector<int64_t>& values, Convention c);
 
 }  // namespace calflops

@@ -8,8 +8,8 @@
 
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
-#include "model/error.h"
 #include "load/model_source.h"
+#include "model/error.h"
 
 namespace calflops {
 namespace {
@@ -39,8 +39,8 @@ TEST(Sweep, Ranges) {
 TEST(Sweep, PointsEqualSingleAnalyses) {
   auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"), BuildOptions{});
   Workload base;
-  auto pts = Sweep(*arch, base, SweepAxis::kSeqLen, {128, 256, 512}, Convention::kAnalytic,
-                   nullptr, TrainingOptions{});
+  auto pts = Sweep(*arch, base, SweepAxis::kSeqLen, {128, 256, 512}, Convention::kAnalytic, nullptr,
+                   TrainingOptions{});
   ASSERT_EQ(pts.size(), 3u);
   for (const SweepPoint& pt : pts) {
     Workload w = base;

@@ -24,7 +24,8 @@ i128 Add(i128 a, i128 b) {
 std::string ToDecimal(i128 v) {
   if (v == 0) return "0";
   bool neg = v < 0;
-  unsigned __int128 u = neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
   std::string s;
   while (u > 0) {
     s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -108,18 +109,22 @@ std::string Polynomial2::ToString(const char* b_name, const char* v_name) const 
       i128 c = coef[i][j];
       if (c == 0) continue;
       i128 g = Gcd(c, den), n = c / g, d = den / g;
-      std::string term = (n < 0 ? "-" : "") + ToDecimal(n < 0 ? -n : n) + (d > 1 ? "/" + ToDecimal(d) : "");
+      std::string term =
+          (n < 0 ? "-" : "") + ToDecimal(n < 0 ? -n : n) + (d > 1 ? "/" + ToDecimal(d) : "");
       if (i > 0) term += std::string("·") + b_name + pow[i];
       if (j > 0) term += std::string("·") + v_name + pow[j];
-      if (!s.empty()) s += term[0] == '-' ? " - " + term.substr(1) : " + " + term;
-      else s = term;
+      if (!s.empty())
+        s += term[0] == '-' ? " - " + term.substr(1) : " + " + term;
+      else
+        s = term;
     }
   }
   return s.empty() ? "0" : s;
 }
 
-SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, SymbolicCall kind,
-                     const std::vector<int64_t>& check_b, const std::vector<int64_t>& check_v) {
+SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c,
+                     SymbolicCall kind, const std::vector<int64_t>& check_b,
+                     const std::vector<int64_t>& check_v) {
   const bool decode = kind == SymbolicCall::kDecodeStep;
   // One analysis per (b, v) gives both MACs and FLOPs.
   auto call = [&](int64_t b, int64_t tokens) -> CallStats {
@@ -161,7 +166,8 @@ SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention 
       }
       if (sc.macs.At(b, v) != s.macs || sc.flops.At(b, v) != s.flops) {
         throw Unsupported("--symbolic", sc.name + " cost is not a polynomial of degree 2 in " +
-                                            "batch and " + (decode ? "context" : "sequence length") +
+                                            "batch and " +
+                                            (decode ? "context" : "sequence length") +
                                             " (differs at b=" + std::to_string(b) + ", " +
                                             sc.variable + "=" + std::to_string(v) + ")");
       }

@@ -2,8 +2,9 @@
 // in batch b and sequence length s (of degree at most 2 in each; the prefill of a generation, or
 // the forward pass of an encoder), and one decode step's as a polynomial in b and the context
 // length c (tokens attended to, the new one included). Fitted exactly (rational coefficients)
-// from analyses at b in {1, 2, 3} and s in {2, 3, 4} (c in {3, 4, 5}), then checked against analyses at many more points; a cost
-// that is no polynomial of that degree there (sliding windows, images) is refused, never guessed.
+// from analyses at b in {1, 2, 3} and s in {2, 3, 4} (c in {3, 4, 5}), then checked against
+// analyses at many more points; a cost that is no polynomial of that degree there (sliding windows,
+// images) is refused, never guessed.
 #pragma once
 
 #include <array>
@@ -37,8 +38,9 @@ enum class SymbolicCall { kForward, kPrefill, kDecodeStep };
 
 /// The polynomials of one kind of call, fitted then checked at every (b, v) of the lists (points
 /// past the model's limits skipped; at least 3 must remain).
-SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c, SymbolicCall kind,
-                     const std::vector<int64_t>& check_b, const std::vector<int64_t>& check_v);
+SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c,
+                     SymbolicCall kind, const std::vector<int64_t>& check_b,
+                     const std::vector<int64_t>& check_v);
 
 /// The polynomials for the workload's kind: a decoder's prefill and decode step, an encoder's
 /// forward. Throws Unsupported when the counts are not polynomial over the checked points.

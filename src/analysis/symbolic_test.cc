@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "archs/arch_registry.h"
-#include "model/error.h"
 #include "load/model_source.h"
+#include "model/error.h"
 
 namespace calflops {
 namespace {

@@ -7,9 +7,9 @@
 
 #include <optional>
 
-#include "model/hardware.h"
 #include "analysis/profile.h"
 #include "analysis/training_options.h"
+#include "model/hardware.h"
 #include "model/workload.h"
 
 namespace calflops {

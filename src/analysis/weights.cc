@@ -94,8 +94,8 @@ WeightsProfile AnalyzeWeights(const TensorSet& set) {
     size_t keep = 0, pos = 0;
     for (;;) {
       size_t dot = std::min(module.find('.', pos), module.size());
-      if (keep >= chain.size() || dot > last.size() || module.substr(0, dot) != last.substr(0, dot) ||
-          (dot < last.size() && last[dot] != '.')) {
+      if (keep >= chain.size() || dot > last.size() ||
+          module.substr(0, dot) != last.substr(0, dot) || (dot < last.size() && last[dot] != '.')) {
         break;
       }
       ++keep;

@@ -12,10 +12,10 @@
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
 #include "analysis/explain.h"
-#include "analysis/sweep.h"
-#include "analysis/symbolic.h"
 #include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
+#include "analysis/sweep.h"
+#include "analysis/symbolic.h"
 #include "analysis/weights.h"
 #include "analysis/weights_compare.h"
 #include "api/output_file.h"
@@ -95,9 +95,9 @@ struct Analysis {
   std::optional<ModelSource> source;
   std::optional<WeightsProfile> weights;
   std::optional<WeightsComparison> comparison;
-  std::string note;  ///< why nothing was built
-  std::vector<std::string> notes;  ///< one line each: how the config was read
-  std::optional<Explanation> explanation;     ///< --explain
+  std::string note;                                   ///< why nothing was built
+  std::vector<std::string> notes;                     ///< one line each: how the config was read
+  std::optional<Explanation> explanation;             ///< --explain
   std::optional<std::vector<SymbolicCost>> symbolic;  ///< --symbolic
 
   WeightsSection Section() const {
@@ -310,15 +310,13 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
   std::optional<Hardware> hardware = LoadHardware(o);
   Workload base = MakeWorkload(o, SeqLen(o, *m.arch));
   SweepReport report{.model = o.model, .axis = axis_name, .counts_only = o.counts_only};
-  report.points =
-      o.counts_only
-          ? SweepCounts(*m.arch, base, *axis, values, o.convention)
-          : Sweep(*m.arch, base, *axis, values, o.convention, hardware ? &*hardware : nullptr,
-                  MakeTrainingOptions(o));
+  report.points = o.counts_only ? SweepCounts(*m.arch, base, *axis, values, o.convention)
+                                : Sweep(*m.arch, base, *axis, values, o.convention,
+                                        hardware ? &*hardware : nullptr, MakeTrainingOptions(o));
   // The header's workload: the base with the axis marked as swept.
   Profile first = Analyze(*m.arch, WithAxis(base, *axis, values.front()), o.convention);
-  ReportModel header{.model = o.model, .workload = WithAxis(base, *axis, values.front()),
-                     .profile = &first};
+  ReportModel header{
+      .model = o.model, .workload = WithAxis(base, *axis, values.front()), .profile = &first};
   report.workload = WorkloadLine(header) + " (" + axis_name + " swept)";
   std::ostringstream text;
   WriteSweep(report, format, text);
@@ -342,8 +340,10 @@ void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
     Analysis a;
     Run(one, a);
     if (!a.built) throw Unsupported(models[i], a.note);
-    SweepPoint p{.value = static_cast<int64_t>(i + 1), .params = a.profile.total().params,
-                 .macs = a.profile.total().macs, .flops = a.profile.total().flops,
+    SweepPoint p{.value = static_cast<int64_t>(i + 1),
+                 .params = a.profile.total().params,
+                 .macs = a.profile.total().macs,
+                 .flops = a.profile.total().flops,
                  .memory_peak = a.estimates.memory.peak};
     if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
     report.points.push_back(p);

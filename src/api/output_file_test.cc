@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "load/model_source.h"
 #include "model/error.h"
 #include "model/input_files.h"
-#include "load/model_source.h"
 
 namespace calflops {
 namespace {

@@ -55,46 +55,13 @@ namespace {
 using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
-    LlamaArch,
-    MistralArch,
-    MixtralArch,
-    Qwen2Arch,
-    Qwen2MoeArch,
-    Qwen3Arch,
-    Qwen3MoeArch,
-    GemmaArch,
-    Gemma2Arch,
-    Phi3Arch,
-    DeepseekV3Arch,
-    BertArch,
-    RobertaArch,
-    DistilBertArch,
-    XlmRobertaArch,
-    MambaArch,
-    BartArch,
-    T5Arch,
-    ViTArch,
-    Gpt2Arch,
-    GptNeoxArch,
-    SiglipArch,
-    SiglipVisionArch,
-    ClipArch,
-    ClipVisionArch,
-    ClipTextArch,
-    LlavaArch,
-    LlavaNextArch,
-    Gemma3TextArch,
-    Gemma3Arch,
-    GptOssArch,
-    Olmo2Arch,
-    OlmoArch,
-    GraniteArch,
-    Starcoder2Arch,
-    CohereArch,
-    FalconArch,
-    PhiArch,
-    DeepseekV2Arch,
-    ModernBertArch,
+    LlamaArch,      MistralArch,    MixtralArch,    Qwen2Arch,      Qwen2MoeArch,     Qwen3Arch,
+    Qwen3MoeArch,   GemmaArch,      Gemma2Arch,     Phi3Arch,       DeepseekV3Arch,   BertArch,
+    RobertaArch,    DistilBertArch, XlmRobertaArch, MambaArch,      BartArch,         T5Arch,
+    ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
+    ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
+    GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
@@ -149,7 +116,8 @@ namespace {
 
 std::string KnownTypes() {
   std::string known;
-  for (const auto& e : Entries()) known += std::string(known.empty() ? "" : ", ") + std::string(e.model_type);
+  for (const auto& e : Entries())
+    known += std::string(known.empty() ? "" : ", ") + std::string(e.model_type);
   return known;
 }
 
@@ -174,8 +142,8 @@ const ArchEntry& ResolveEntry(Config& config, std::string& note) {
   std::string type = config.String("model_type", "");
   if (const ArchEntry* entry = FindArch(type)) return *entry;
   if (!by_class) {
-    throw Unsupported(config.Where("model_type"),
-                      "unsupported model_type " + Quote(type) + " (supported: " + KnownTypes() + ")");
+    throw Unsupported(config.Where("model_type"), "unsupported model_type " + Quote(type) +
+                                                      " (supported: " + KnownTypes() + ")");
   }
   note = config.source() + ": model_type " + Quote(type) + " is not one we build; built as " +
          archs[0] + " (model_type " + std::string(by_class->model_type) +
@@ -205,7 +173,8 @@ std::unique_ptr<Architecture> BuildArchitecture(const Config& original, const Bu
     classes += std::string(classes.empty() ? "" : ", ") + std::string(c);
   }
   if (!known_class) {
-    std::string where = options.model_class.empty() ? config.Where("architectures") : "--model-class";
+    std::string where =
+        options.model_class.empty() ? config.Where("architectures") : "--model-class";
     throw Unsupported(where, "model class " + Quote(cls) + " is not available for model_type " +
                                  Quote(type) + " (available: " + classes + ")");
   }

@@ -20,9 +20,9 @@ using ArchFactory = std::unique_ptr<Architecture> (*)(const Config& config,
                                                       const BuildOptions& options);
 
 struct ArchEntry {
-  std::string_view model_type;               ///< config.json "model_type"
-  std::string_view family;                   ///< one-line description for --list-models
-  std::span<const std::string_view> classes; ///< transformers classes it builds
+  std::string_view model_type;                ///< config.json "model_type"
+  std::string_view family;                    ///< one-line description for --list-models
+  std::span<const std::string_view> classes;  ///< transformers classes it builds
   ArchFactory make;
   const GgufMapping* gguf = nullptr;  ///< how a .gguf of this family maps to it, if it can
 };

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/weight_memory.h"
-#include "model/error.h"
 #include "load/model_source.h"
+#include "model/error.h"
 
 namespace calflops {
 namespace {
@@ -19,8 +19,9 @@ TEST(ArchRegistry, DtypeKeyOfCurrentTransformers) {
   // transformers >= 4.56 writes "dtype"; earlier versions "torch_dtype". "dtype" wins.
   EXPECT_EQ(ConfigDType(Config::Parse(R"({"dtype": "bfloat16"})", "c.json")), DType::kBF16);
   EXPECT_EQ(ConfigDType(Config::Parse(R"({"torch_dtype": "float16"})", "c.json")), DType::kF16);
-  EXPECT_EQ(ConfigDType(Config::Parse(R"({"dtype": "bfloat16", "torch_dtype": "float32"})", "c.json")),
-            DType::kBF16);
+  EXPECT_EQ(
+      ConfigDType(Config::Parse(R"({"dtype": "bfloat16", "torch_dtype": "float32"})", "c.json")),
+      DType::kBF16);
   EXPECT_EQ(ConfigDType(Config::Parse(R"({"dtype": null, "torch_dtype": "float16"})", "c.json")),
             DType::kF16);
   EXPECT_EQ(ConfigDType(Config::Parse("{}", "c.json")), DType::kF32);
@@ -58,8 +59,9 @@ TEST(ArchRegistry, MissingModelTypeTakenFromArchitectures) {
     BuildArchitecture(Config::Parse(j.dump(), "old.json"), BuildOptions{});
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "old.json: key 'model_type': is missing, and architectures[0] "
-                           "'RwkvForCausalLM' is no class we build: cannot tell the architecture");
+    EXPECT_STREQ(e.what(),
+                 "old.json: key 'model_type': is missing, and architectures[0] "
+                 "'RwkvForCausalLM' is no class we build: cannot tell the architecture");
   }
 }
 
@@ -74,7 +76,8 @@ TEST(ArchRegistry, UnknownModelTypeBuiltAsItsArchitecturesClass) {
     "first_k_dense_replace": 1, "moe_layer_freq": 1, "n_group": 1, "topk_group": 1,
     "q_lora_rank": 1536, "kv_lora_rank": 512, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64,
     "v_head_dim": 128, "vocab_size": 163840, "max_position_embeddings": 131072,
-    "tie_word_embeddings": false, "dtype": "bfloat16"})", "kimi.json");
+    "tie_word_embeddings": false, "dtype": "bfloat16"})",
+                              "kimi.json");
   std::vector<std::string> notes;
   auto arch = BuildArchitecture(kimi, BuildOptions{}, &notes);
   EXPECT_EQ(arch->tree()[arch->tree().root()].class_name, "DeepseekV3ForCausalLM");

@@ -3,8 +3,8 @@
 // headers for exact parameters and dtypes.
 #pragma once
 
-#include "readers/hub/hub_name.h"
 #include "load/model_source.h"
+#include "readers/hub/hub_name.h"
 
 namespace calflops::hub {
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "load/hub_source.h"
 #include "model/error.h"
 #include "model/input_files.h"
 #include "readers/byte_reader.h"
@@ -20,7 +21,6 @@
 #include "readers/hf_config/config_json.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
-#include "load/hub_source.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {

@@ -25,8 +25,9 @@ struct ModelSource {
   std::string no_config_reason;      ///< weights only: why no architecture can be built
 };
 
-/// Loads what a model argument names (a GGUF file gets a config through options.gguf_mappings). Throws a located error: missing file, malformed file, an
-/// unrecognised format (naming the formats tried), or an unknown name with the closest zoo names.
+/// Loads what a model argument names (a GGUF file gets a config through options.gguf_mappings).
+/// Throws a located error: missing file, malformed file, an unrecognised format (naming the formats
+/// tried), or an unknown name with the closest zoo names.
 ModelSource LoadModelSource(const std::string& model, const ReadOptions& options = {});
 
 /// Loads the config a model argument names (a source without one is an error).

@@ -29,7 +29,8 @@ TEST(ModelSource, DetectsFormatsByContentNotExtension) {
   EXPECT_EQ(g.format, "gguf");
   EXPECT_TRUE(g.config && g.weights);
 
-  ModelSource s = LoadModelSource(dir.Write("model.gguf", testing::StFile(m.HfTensors())), WithGgufMappings());
+  ModelSource s =
+      LoadModelSource(dir.Write("model.gguf", testing::StFile(m.HfTensors())), WithGgufMappings());
   EXPECT_EQ(s.format, "safetensors");
   EXPECT_FALSE(s.config);  // no config.json beside it yet
   EXPECT_EQ(s.no_config_reason, "no config.json beside " + dir.Path("model.gguf"));

@@ -49,7 +49,8 @@ std::unique_ptr<Architecture> BuildFromSource(const ModelSource& source, const L
                                               std::vector<std::string>* notes) {
   if (!source.config) return nullptr;
   Config config = *source.config;
-  if (options.dtype) config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*options.dtype)));
+  if (options.dtype)
+    config = config.With(ConfigDTypeKey(config), std::string(DTypeName(*options.dtype)));
   return BuildArchitecture(config, options.build, notes);
 }
 

@@ -45,11 +45,11 @@ struct ForwardCall {
   int64_t repeat = 1;     ///< calls in this run
   int64_t past_step = 0;  ///< cache growth from one call of the run to the next (0: identical)
   int64_t batch = 1;
-  int64_t new_tokens = 0;     ///< tokens through the (language) model in this call, after any
-                              ///< image features are merged in
-  int64_t past_tokens = 0;    ///< tokens already in the KV cache
-  int64_t logits_tokens = 0;  ///< positions sent through the output head
-  bool first = true;          ///< the prefill / only call (multimodal inputs are consumed here)
+  int64_t new_tokens = 0;       ///< tokens through the (language) model in this call, after any
+                                ///< image features are merged in
+  int64_t past_tokens = 0;      ///< tokens already in the KV cache
+  int64_t logits_tokens = 0;    ///< positions sent through the output head
+  bool first = true;            ///< the prefill / only call (multimodal inputs are consumed here)
   bool attention_mask = false;  ///< an all-ones attention_mask is passed (generate makes one)
   /// Encoder-decoder models: tokens of the encoder input that the decoder cross-attends to. The
   /// call whose `first` is set also runs the encoder over them (generate encodes once).

@@ -21,7 +21,6 @@ Count& Count::operator-=(Count o) {
   return *this;
 }
 
-
 std::string Count::ToString() const {
   if (v_ == 0) return "0";
   std::string s;

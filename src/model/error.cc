@@ -71,7 +71,8 @@ bool IsPrintableText(std::string_view s) {
     if (c >= 0x20 && c < 0x7f) continue;
     if (c == '\n' || c == '\t') continue;
     size_t n = c >= 0x80 ? Utf8Length(s, i) : 0;
-    if (n == 0 || (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)) return false;
+    if (n == 0 || (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0))
+      return false;
     i += n - 1;
   }
   return true;

@@ -13,12 +13,14 @@ TEST(Error, ControlCharactersAreEscaped) {
 }
 
 TEST(Error, InvalidUtf8IsEscapedValidUtf8Kept) {
-  EXPECT_EQ(Quote("caf\xc3\xa9"), "'caf\xc3\xa9'");                   // é kept
-  EXPECT_EQ(Quote("\xf0\x9f\x98\x80"), "'\xf0\x9f\x98\x80'");          // U+1F600 kept
-  EXPECT_EQ(Quote("a\xff" "b"), "'a\\xffb'");                         // not UTF-8
-  EXPECT_EQ(Quote("\xc0\xaf"), "'\\xc0\\xaf'");                       // overlong '/'
-  EXPECT_EQ(Quote("\xed\xa0\x80"), "'\\xed\\xa0\\x80'");              // surrogate
-  EXPECT_EQ(Quote("\xe2\x82"), "'\\xe2\\x82'");                       // truncated sequence
+  EXPECT_EQ(Quote("caf\xc3\xa9"), "'caf\xc3\xa9'");            // é kept
+  EXPECT_EQ(Quote("\xf0\x9f\x98\x80"), "'\xf0\x9f\x98\x80'");  // U+1F600 kept
+  EXPECT_EQ(Quote("a\xff"
+                  "b"),
+            "'a\\xffb'");                                 // not UTF-8
+  EXPECT_EQ(Quote("\xc0\xaf"), "'\\xc0\\xaf'");           // overlong '/'
+  EXPECT_EQ(Quote("\xed\xa0\x80"), "'\\xed\\xa0\\x80'");  // surrogate
+  EXPECT_EQ(Quote("\xe2\x82"), "'\\xe2\\x82'");           // truncated sequence
   EXPECT_EQ(Quote("\x7f"), "'\\x7f'");
 }
 

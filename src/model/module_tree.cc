@@ -16,8 +16,8 @@ ModuleTree::ModuleTree() {
 ModuleId ModuleTree::Add(ModuleId parent, std::string name, std::string class_name,
                          std::string extra_repr) {
   if (modules_.size() >= kMaxModules) {
-    throw BadInput("", "the model has more than " + std::to_string(kMaxModules) +
-                           " modules (limit)");
+    throw BadInput("",
+                   "the model has more than " + std::to_string(kMaxModules) + " modules (limit)");
   }
   auto id = static_cast<ModuleId>(modules_.size());
   Module m;

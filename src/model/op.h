@@ -60,13 +60,13 @@ enum class OpKind : uint8_t {
   // unary elementwise (in[0] -> out of the same shape)
   kErf,
   kLog,
-  kAbs,         ///< abs, sign
-  kRound,       ///< floor, ceil, round
+  kAbs,    ///< abs, sign
+  kRound,  ///< floor, ceil, round
   kReciprocal,
-  kTrig,        ///< tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh
+  kTrig,  ///< tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh
   kClip,
-  kLeakyRelu,   ///< leaky_relu, prelu
-  kElu,         ///< elu, celu
+  kLeakyRelu,  ///< leaky_relu, prelu
+  kElu,        ///< elu, celu
   kSelu,
   kHardSigmoid,
   kHardSwish,
@@ -79,15 +79,15 @@ enum class OpKind : uint8_t {
   // binary elementwise with broadcasting (or unary logical not: in[1] absent)
   kCompare,  ///< equal, less, greater, and, or, xor, not, min, max, mod, bitwise ops
   // normalisations (size n of the normalised dimension(s) = attr)
-  kBatchNorm,   ///< in[0] = (N, C, ...) (inference form: running statistics); attr = C
+  kBatchNorm,  ///< in[0] = (N, C, ...) (inference form: running statistics); attr = C
   kLogSoftmax,
-  kLpNorm,      ///< attr2 = p (1 or 2)
-  kLrn,         ///< in[0] = (N, C, ...); attr = size (channels summed per output)
+  kLpNorm,  ///< attr2 = p (1 or 2)
+  kLrn,     ///< in[0] = (N, C, ...); attr = size (channels summed per output)
   // windows and resampling
-  kMaxPool,   ///< out = pooled output; attr = kernel elements (prod of kernel_shape)
-  kAvgPool,   ///< out = pooled output; attr = kernel elements
-  kLpPool,    ///< out = pooled output; attr = kernel elements
-  kResize,    ///< in[0] -> out; attr = input taps per output element (0 = nearest)
+  kMaxPool,  ///< out = pooled output; attr = kernel elements (prod of kernel_shape)
+  kAvgPool,  ///< out = pooled output; attr = kernel elements
+  kLpPool,   ///< out = pooled output; attr = kernel elements
+  kResize,   ///< in[0] -> out; attr = input taps per output element (0 = nearest)
   // reductions: in[0] -> out (reduced shape)
   kReduceMax,  ///< max, min, argmax, argmin, hardmax rows
   kProd,
@@ -113,10 +113,10 @@ inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kSelectiveScan) + 1;
 /// How the model's source code invoked the op. Only the `calflops` convention looks at this:
 /// calflops sees an op only through the functions it patches.
 enum class CallForm : uint8_t {
-  kFunctional,   ///< torch.nn.functional.X looked up at call time (F.linear, F.silu, ...)
-  kTorch,        ///< torch.X(...) or tensor.X(...) (torch.matmul, x.pow, torch.rsqrt, ...)
-  kPyOperator,   ///< Python operator on tensors: a + b, a * b, a @ b, a - b, a / b, -a
-  kUnhooked,     ///< C++ kernels and captured functions: SDPA, flash-attn, torch.bmm, cat, views
+  kFunctional,  ///< torch.nn.functional.X looked up at call time (F.linear, F.silu, ...)
+  kTorch,       ///< torch.X(...) or tensor.X(...) (torch.matmul, x.pow, torch.rsqrt, ...)
+  kPyOperator,  ///< Python operator on tensors: a + b, a * b, a @ b, a - b, a / b, -a
+  kUnhooked,    ///< C++ kernels and captured functions: SDPA, flash-attn, torch.bmm, cat, views
 };
 
 struct Op {

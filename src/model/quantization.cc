@@ -5,9 +5,10 @@ namespace calflops {
 std::string QuantizationConfig::Describe() const {
   switch (method) {
     case QuantMethod::kFp8:
-      return "fp8 " + format + (block_rows > 0 ? ", " + std::to_string(block_rows) + "x" +
-                                                     std::to_string(block_cols) + " blocks"
-                                               : ", one scale per tensor");
+      return "fp8 " + format +
+             (block_rows > 0
+                  ? ", " + std::to_string(block_rows) + "x" + std::to_string(block_cols) + " blocks"
+                  : ", one scale per tensor");
     case QuantMethod::kMxfp4:
       return "mxfp4, blocks of 32 with an 8-bit scale";
     case QuantMethod::kGptq:

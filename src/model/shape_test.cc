@@ -22,7 +22,8 @@ TEST(Shape, RightAlignedBroadcast) {
 TEST(Shape, CalflopsLeftAlignedCount) {
   EXPECT_EQ(LeftAlignedBroadcastCount(Shape({1, 3, 224, 224}), Shape({224})), Count(33'718'272));
   EXPECT_EQ(LeftAlignedBroadcastCount(Shape({5}), Shape({4, 5})), Count(25));
-  EXPECT_EQ(LeftAlignedBroadcastCount(Shape({4096}), Shape({1, 7, 4096})), Count(4096ull * 7 * 4096));
+  EXPECT_EQ(LeftAlignedBroadcastCount(Shape({4096}), Shape({1, 7, 4096})),
+            Count(4096ull * 7 * 4096));
 }
 
 TEST(Shape, RankLimit) {

@@ -38,8 +38,8 @@ Shape Tracer::Weight(Shape dims) {
 Shape Tracer::Linear(ModuleId m, const Shape& x, int64_t in, int64_t out, bool bias,
                      CallForm form) {
   if (x.rank() == 0 || x.back() != in) {
-    throw BadInput("", "linear expects last dimension " + std::to_string(in) + ", got " +
-                           x.ToString());
+    throw BadInput("",
+                   "linear expects last dimension " + std::to_string(in) + ", got " + x.ToString());
   }
   Op op = Make(OpKind::kLinear, form);
   op.n_in = 2;
@@ -94,8 +94,7 @@ Shape Tracer::Scalar(ModuleId m, OpKind kind, const Shape& a, CallForm form) {
   return Emit(m, op);
 }
 
-Shape Tracer::IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b,
-                          CallForm form) {
+Shape Tracer::IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form) {
   DType saved = dtype_;
   dtype_ = DType::kI64;
   Shape out = Binary(m, kind, a, b, form);

@@ -59,7 +59,9 @@ SavedSet AttentionSaved(const Op& op, const GradNeeds& g) {
 OpTraffic AttentionBytes(const Op& op) {
   // A fused kernel: q once, K and V once (flash-attention's ideal), the output once; the scores
   // stay on chip.
-  return {.act_read = InElems(op, 0), .kv_read = InElems(op, 1) + InElems(op, 2), .act_write = op.out.numel()};
+  return {.act_read = InElems(op, 0),
+          .kv_read = InElems(op, 1) + InElems(op, 2),
+          .act_write = op.out.numel()};
 }
 
 OpCost RotaryBwd(const Op& op, const GradNeeds& g) {
@@ -69,10 +71,21 @@ OpCost RotaryBwd(const Op& op, const GradNeeds& g) {
 constexpr OpDef kDefs[] = {
     {.kind = OpKind::kAttention,
      .name = "Attention",
-     .formula = "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S if masked + " "B x H x Sq x (5 Sk - 2) (softmax)",
+     .formula = "S = B x H x Sq x Sk scores; MACs = S x (D + Dv); FLOPs = 2 MACs + S (scale) + S "
+                "if masked + "
+                "B x H x Sq x (5 Sk - 2) (softmax)",
      .analytic = Attention,
-     .traffic = {"fused kernel: reads q, reads K and V once (KV-cache reads), writes the output; scores stay " "on chip", AttentionBytes},
-     .grad = {"S = B H Sq Sk; MACs = S Dv (dP) + S Dv (dV) + S D (dQ) + S D (dK) for those needed; FLOPs " "= 2 MACs + 2 B H Sq Dv (rowsum dO*O) + 2S (dS) + S (scale); flash-attention's recompute of " "the scores is not counted", AttentionBwd, "q, K, V, the output, and the log-sum-exp per row (float32)", AttentionSaved},
+     .traffic = {"fused kernel: reads q, reads K and V once (KV-cache reads), writes the output; "
+                 "scores stay "
+                 "on chip",
+                 AttentionBytes},
+     .grad = {"S = B H Sq Sk; MACs = S Dv (dP) + S Dv (dV) + S D (dQ) + S D (dK) for those needed; "
+              "FLOPs "
+              "= 2 MACs + 2 B H Sq Dv (rowsum dO*O) + 2S (dS) + S (scale); flash-attention's "
+              "recompute of "
+              "the scores is not counted",
+              AttentionBwd, "q, K, V, the output, and the log-sum-exp per row (float32)",
+              AttentionSaved},
      .calflops = {kUnseen, Unseen}},
     {.kind = OpKind::kRotaryEmbedding,
      .name = "RotaryEmbedding",

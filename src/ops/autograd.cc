@@ -5,9 +5,9 @@
 namespace calflops {
 
 bool IsWeightInput(OpKind kind, int input) {
-  return input == 1 && (kind == OpKind::kLinear || kind == OpKind::kConv ||
-                        kind == OpKind::kConvTranspose || kind == OpKind::kRnn ||
-                        kind == OpKind::kGru || kind == OpKind::kLstm);
+  return input == 1 &&
+         (kind == OpKind::kLinear || kind == OpKind::kConv || kind == OpKind::kConvTranspose ||
+          kind == OpKind::kRnn || kind == OpKind::kGru || kind == OpKind::kLstm);
 }
 
 bool HasWeight(const Op& op) {

@@ -176,39 +176,60 @@ OpCost EinsumCalflops(const Op& op) {
 constexpr OpDef kDefs[] = {
     {.kind = OpKind::kLinear,
      .name = "Linear",
-     .formula = "MACs = rows x in x out (rows = input elements / in); FLOPs = 2 MACs + rows x out if bias",
+     .formula =
+         "MACs = rows x in x out (rows = input elements / in); FLOPs = 2 MACs + rows x out if bias",
      .analytic = Linear,
      .traffic = {"reads the input and the weight (+ bias) once, writes the output", LinearBytes},
-     .grad = {"dX: rows x in x out MACs if X needs a gradient; dW: the same; db: rows x out", LinearBwd, "the input X (for dW)", LinearSaved},
-     .calflops = {"F.linear: MACs = input elements x out, FLOPs = 2 MACs (bias ignored); torch.addmm: + bias elements", LinearCalflops}},
+     .grad = {"dX: rows x in x out MACs if X needs a gradient; dW: the same; db: rows x out",
+              LinearBwd, "the input X (for dW)", LinearSaved},
+     .calflops = {"F.linear: MACs = input elements x out, FLOPs = 2 MACs (bias ignored); "
+                  "torch.addmm: + bias elements",
+                  LinearCalflops}},
     {.kind = OpKind::kMatMul,
      .name = "MatMul",
      .formula = "MACs = broadcast(batch) x m x k x n; FLOPs = 2 MACs",
      .analytic = MatMul,
      .traffic = {"reads both operands, writes the output", ReadAll},
-     .grad = {"dA = dY B^T and dB = A^T dY: each the forward's MACs, if needed", MatMulBwd, "B if A needs a gradient, A if B does", MatMulSaved},
-     .calflops = {"torch.matmul, @: MACs = elements of a x last dim of b; FLOPs = 2 MACs", IfTorchOrOperator<MatMulCalflops>}},
+     .grad = {"dA = dY B^T and dB = A^T dY: each the forward's MACs, if needed", MatMulBwd,
+              "B if A needs a gradient, A if B does", MatMulSaved},
+     .calflops = {"torch.matmul, @: MACs = elements of a x last dim of b; FLOPs = 2 MACs",
+                  IfTorchOrOperator<MatMulCalflops>}},
     {.kind = OpKind::kConv,
      .name = "Conv",
-     .formula = "MACs = output elements x (Cin / groups) x prod(kernel); FLOPs = 2 MACs + output elements if " "bias",
+     .formula = "MACs = output elements x (Cin / groups) x prod(kernel); FLOPs = 2 MACs + output "
+                "elements if "
+                "bias",
      .analytic = Conv,
      .traffic = {"reads the input and the weight (+ bias) once, writes the output", ConvBytes},
-     .grad = {"dX (transposed conv) and dW: each the forward's MACs; db: output elements", ConvBwd, kSaveIn, SaveInput},
-     .calflops = {"functional: the analytic MACs; FLOPs = 2 MACs + output elements if bias", IfFunctional<ConvCalflops>}},
+     .grad = {"dX (transposed conv) and dW: each the forward's MACs; db: output elements", ConvBwd,
+              kSaveIn, SaveInput},
+     .calflops = {"functional: the analytic MACs; FLOPs = 2 MACs + output elements if bias",
+                  IfFunctional<ConvCalflops>}},
     {.kind = OpKind::kConvTranspose,
      .name = "ConvTranspose",
-     .formula = "MACs = input elements x (Cout / groups) x prod(kernel); FLOPs = 2 MACs + output elements if " "bias",
+     .formula = "MACs = input elements x (Cout / groups) x prod(kernel); FLOPs = 2 MACs + output "
+                "elements if "
+                "bias",
      .analytic = ConvTranspose,
-     .traffic = {"reads the input and the weight (+ bias) once, writes the output", ConvTransposeBytes},
-     .grad = {"dX (a conv) and dW: each the forward's MACs; db: output elements", ConvTransposeBwd, kSaveIn, SaveInput},
-     .calflops = {"functional: N x prod(in spatial) x prod(k) x Cin x (W.shape[1] // groups) MACs; FLOPs = 2 MACs + output elements if bias", IfFunctional<ConvTransposeCalflops>}},
+     .traffic = {"reads the input and the weight (+ bias) once, writes the output",
+                 ConvTransposeBytes},
+     .grad = {"dX (a conv) and dW: each the forward's MACs; db: output elements", ConvTransposeBwd,
+              kSaveIn, SaveInput},
+     .calflops = {"functional: N x prod(in spatial) x prod(k) x Cin x (W.shape[1] // groups) MACs; "
+                  "FLOPs = 2 MACs + output elements if bias",
+                  IfFunctional<ConvTransposeCalflops>}},
     {.kind = OpKind::kEinsum,
      .name = "Einsum",
-     .formula = "as the batched matmul (batch, m, k) x (batch, k, n) of its index sizes: MACs = batch x m x k x " "n; FLOPs = 2 MACs",
+     .formula = "as the batched matmul (batch, m, k) x (batch, k, n) of its index sizes: MACs = "
+                "batch x m x k x "
+                "n; FLOPs = 2 MACs",
      .analytic = Einsum,
      .traffic = {"reads both operands, writes the output", ReadAll},
-     .grad = {"as MatMul on the equivalent batched matmul", EinsumBwd, "the other operand of each one needing a gradient", MatMulSaved},
-     .calflops = {"torch.einsum: numpy einsum_path's optimized FLOP count (2 x index space + 1; 1 x + 1 without a contracted index), 4 significant digits; MACs 0", IfTorchOrOperator<EinsumCalflops>}},
+     .grad = {"as MatMul on the equivalent batched matmul", EinsumBwd,
+              "the other operand of each one needing a gradient", MatMulSaved},
+     .calflops = {"torch.einsum: numpy einsum_path's optimized FLOP count (2 x index space + 1; 1 "
+                  "x + 1 without a contracted index), 4 significant digits; MACs 0",
+                  IfTorchOrOperator<EinsumCalflops>}},
 };
 
 }  // namespace

@@ -36,7 +36,8 @@ OpCost MulBwd(const Op& op, const GradNeeds& g) {
   if (!Binary(op)) return {0, g.input[0] ? OutElems(op) : Count(0)};  // dY * c
   Count f;
   for (int i = 0; i < 2; ++i)
-    if (g.input[static_cast<size_t>(i)]) f += OutElems(op) + BroadcastSum(op, i);  // dY * other, then sum
+    if (g.input[static_cast<size_t>(i)])
+      f += OutElems(op) + BroadcastSum(op, i);  // dY * other, then sum
   return {0, f};
 }
 
@@ -73,8 +74,11 @@ constexpr OpDef kDefs[] = {
      .formula = "FLOPs = elements of the broadcast output",
      .analytic = PerOutput,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"0, plus a sum over broadcast dimensions per operand: n - operand elements", AddBwd, kSaveNone, SaveNothing},
-     .calflops = {"torch.add, +: product of per-dimension maxima, shapes aligned on the LEFT (a Python scalar: input elements)", IfTorchOrOperator<AddOrMulCalflops>}},
+     .grad = {"0, plus a sum over broadcast dimensions per operand: n - operand elements", AddBwd,
+              kSaveNone, SaveNothing},
+     .calflops = {"torch.add, +: product of per-dimension maxima, shapes aligned on the LEFT (a "
+                  "Python scalar: input elements)",
+                  IfTorchOrOperator<AddOrMulCalflops>}},
     {.kind = OpKind::kSub,
      .name = "Sub",
      .formula = "FLOPs = elements of the broadcast output",
@@ -87,14 +91,18 @@ constexpr OpDef kDefs[] = {
      .formula = "FLOPs = elements of the broadcast output",
      .analytic = PerOutput,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dA = dY * B, dB = dY * A: n each, plus broadcast sums", MulBwd, "B if A needs a gradient, A if B does", MulSaved},
-     .calflops = {"torch.mul, *: product of per-dimension maxima, shapes aligned on the LEFT (a Python scalar: input elements)", IfTorchOrOperator<AddOrMulCalflops>}},
+     .grad = {"dA = dY * B, dB = dY * A: n each, plus broadcast sums", MulBwd,
+              "B if A needs a gradient, A if B does", MulSaved},
+     .calflops = {"torch.mul, *: product of per-dimension maxima, shapes aligned on the LEFT (a "
+                  "Python scalar: input elements)",
+                  IfTorchOrOperator<AddOrMulCalflops>}},
     {.kind = OpKind::kDiv,
      .name = "Div",
      .formula = "FLOPs = elements of the broadcast output",
      .analytic = PerOutput,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dA = dY / B: n; dB = -dY * A / B^2: 3n; plus broadcast sums", DivBwd, "B; A too if B needs a gradient", DivSaved},
+     .grad = {"dA = dY / B: n; dB = -dY * A / B^2: 3n; plus broadcast sums", DivBwd,
+              "B; A too if B needs a gradient", DivSaved},
      .calflops = {kUnseen, Unseen}},
     {.kind = OpKind::kNeg,
      .name = "Neg",
@@ -171,14 +179,16 @@ constexpr OpDef kDefs[] = {
      .formula = "x / (1 + exp(-x)): FLOPs = 4 x elements (neg, exp, add, div)",
      .analytic = PerElement<4>,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dY * s * (1 + x (1 - s)), s = sigmoid(x) recomputed (4): 9n", PerOutputBackward<9>, kSaveIn, SaveInput},
+     .grad = {"dY * s * (1 + x (1 - s)), s = sigmoid(x) recomputed (4): 9n", PerOutputBackward<9>,
+              kSaveIn, SaveInput},
      .calflops = {"functional: FLOPs = input elements; otherwise 0", IfFunctional<InputElements>}},
     {.kind = OpKind::kGelu,
      .name = "Gelu",
      .formula = "x * 0.5 * (1 + erf(x / sqrt(2))): FLOPs = 5 x elements (mul, erf, add, mul, mul)",
      .analytic = PerElement<5>,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dY * (cdf(x) + x pdf(x)): cdf 4, pdf 4, combine 3: 11n", PerOutputBackward<11>, kSaveIn, SaveInput},
+     .grad = {"dY * (cdf(x) + x pdf(x)): cdf 4, pdf 4, combine 3: 11n", PerOutputBackward<11>,
+              kSaveIn, SaveInput},
      .calflops = {"functional: FLOPs = input elements; otherwise 0", IfFunctional<InputElements>}},
     {.kind = OpKind::kGeluTanh,
      .name = "GeluTanh",
@@ -227,11 +237,14 @@ constexpr OpDef kDefs[] = {
      .formula = "tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh: FLOPs = elements",
      .analytic = PerElement<1>,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dY times the derivative (about 4 operations): 4n", PerOutputBackward<4>, kSaveIn, SaveInput},
+     .grad = {"dY times the derivative (about 4 operations): 4n", PerOutputBackward<4>, kSaveIn,
+              SaveInput},
      .calflops = {kUnseen, Unseen}},
     {.kind = OpKind::kClip,
      .name = "Clip",
-     .formula = "min(max(x, lo), hi): FLOPs = 2 x elements; 1 x elements with one bound open (attr = 1: " "torch.clamp(x, max=hi))",
+     .formula =
+         "min(max(x, lo), hi): FLOPs = 2 x elements; 1 x elements with one bound open (attr = 1: "
+         "torch.clamp(x, max=hi))",
      .analytic = Clip,
      .traffic = {kReadAll, ReadAll},
      .grad = {"dY * (lo < x < hi): 3n", PerOutputBackward<3>, kSaveIn, SaveInput},
@@ -242,7 +255,8 @@ constexpr OpDef kDefs[] = {
      .analytic = PerElement<2>,
      .traffic = {kReadAll, ReadAll},
      .grad = {"dY * (x > 0 ? 1 : a): 2n", PerOutputBackward<2>, kSaveIn, SaveInput},
-     .calflops = {"F.leaky_relu, F.prelu: FLOPs = input elements; otherwise 0", IfFunctional<InputElements>}},
+     .calflops = {"F.leaky_relu, F.prelu: FLOPs = input elements; otherwise 0",
+                  IfFunctional<InputElements>}},
     {.kind = OpKind::kElu,
      .name = "Elu",
      .formula = "x < 0 ? a (exp(x) - 1) : x (also Celu): FLOPs = 4 x elements",
@@ -290,7 +304,8 @@ constexpr OpDef kDefs[] = {
      .formula = "x tanh(log(1 + exp(x))): FLOPs = 5 x elements",
      .analytic = PerElement<5>,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"dY * (tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)): 12n", PerOutputBackward<12>, kSaveIn, SaveInput},
+     .grad = {"dY * (tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)): 12n", PerOutputBackward<12>,
+              kSaveIn, SaveInput},
      .calflops = {kUnseen, Unseen}},
     {.kind = OpKind::kShrink,
      .name = "Shrink",
@@ -315,7 +330,8 @@ constexpr OpDef kDefs[] = {
      .calflops = {kUnseen, Unseen}},
     {.kind = OpKind::kCompare,
      .name = "Compare",
-     .formula = "compare, logical or bitwise op, min, max, mod: FLOPs = elements of the broadcast output",
+     .formula =
+         "compare, logical or bitwise op, min, max, mod: FLOPs = elements of the broadcast output",
      .analytic = PerOutput,
      .traffic = {kReadAll, ReadAll},
      .grad = {"0 (no gradient)", NoBackward, kSaveNone, SaveNothing},

@@ -13,8 +13,8 @@ namespace {
 
 using FamilyFn = std::span<const OpDef> (*)();
 constexpr FamilyFn kFamilies[] = {
-    ContractionOps, ElementwiseOps, ReductionOps, NormalizationOps, AttentionOps, DataMovementOps,
-    SpatialOps,     RecurrentOps,   StateSpaceOps,
+    ContractionOps,  ElementwiseOps, ReductionOps, NormalizationOps, AttentionOps,
+    DataMovementOps, SpatialOps,     RecurrentOps, StateSpaceOps,
 };
 
 struct Table {

@@ -71,7 +71,8 @@ TEST(OpCosts, Analytic) {
   EXPECT_EQ(MatMulMacs(Shape{16}, Shape{16, 8}), Count(128));
   EXPECT_EQ(MatMulMacs(Shape{8, 16}, Shape{16}), Count(128));
   // Conv 3 -> 64, 7x7 kernel, output (1, 64, 112, 112), bias: per output 3 x 49 MACs.
-  c = cost(Make(OpKind::kConv, {Shape{1, 3, 224, 224}, Shape{64, 3, 7, 7}}, Shape{1, 64, 112, 112}, 1));
+  c = cost(
+      Make(OpKind::kConv, {Shape{1, 3, 224, 224}, Shape{64, 3, 7, 7}}, Shape{1, 64, 112, 112}, 1));
   EXPECT_EQ(c.macs, Count(64ull * 112 * 112 * 147));
   EXPECT_EQ(c.flops, Count(2 * 64ull * 112 * 112 * 147 + 64ull * 112 * 112));
   // Broadcast add (1, 3, 224, 224) + (224,): one FLOP per output element.
@@ -96,19 +97,23 @@ TEST(OpCosts, CalflopsRules) {
     return CostOf(op, Convention::kCalflops);
   };
   // F.linear ignores the bias.
-  auto c = cost(Make(OpKind::kLinear, {Shape{2, 8}, Shape{16, 8}}, Shape{2, 16}, 1), CallForm::kFunctional);
+  auto c = cost(Make(OpKind::kLinear, {Shape{2, 8}, Shape{16, 8}}, Shape{2, 16}, 1),
+                CallForm::kFunctional);
   EXPECT_EQ(c.flops, Count(2 * 2 * 8 * 16));
   // Left-aligned broadcasting for Python *: (5,) * (4, 5) counts 25.
   c = cost(Make(OpKind::kMul, {Shape{5}, Shape{4, 5}}, Shape{4, 5}), CallForm::kPyOperator);
   EXPECT_EQ(c.flops, Count(25));
   // Python - and / are not seen; neither are SDPA, unary math or a captured GELU.
-  EXPECT_EQ(cost(Make(OpKind::kSub, {Shape{4}, Shape{4}}, Shape{4}), CallForm::kPyOperator).flops, Count(0));
+  EXPECT_EQ(cost(Make(OpKind::kSub, {Shape{4}, Shape{4}}, Shape{4}), CallForm::kPyOperator).flops,
+            Count(0));
   EXPECT_EQ(cost(Make(OpKind::kGelu, {Shape{4}}, Shape{4}), CallForm::kUnhooked).flops, Count(0));
   EXPECT_EQ(cost(Make(OpKind::kRsqrt, {Shape{4}}, Shape{4}), CallForm::kTorch).flops, Count(0));
   // F.silu and F.softmax: one per element; F.layer_norm with weight: five.
-  EXPECT_EQ(cost(Make(OpKind::kSilu, {Shape{4, 3}}, Shape{4, 3}), CallForm::kFunctional).flops, Count(12));
-  EXPECT_EQ(cost(Make(OpKind::kLayerNorm, {Shape{2, 8}}, Shape{2, 8}, 8, 3), CallForm::kFunctional).flops,
-            Count(80));
+  EXPECT_EQ(cost(Make(OpKind::kSilu, {Shape{4, 3}}, Shape{4, 3}), CallForm::kFunctional).flops,
+            Count(12));
+  EXPECT_EQ(
+      cost(Make(OpKind::kLayerNorm, {Shape{2, 8}}, Shape{2, 8}, 8, 3), CallForm::kFunctional).flops,
+      Count(80));
   // torch.matmul: MACs = elements of a x last dim of b, even for a 1-D b ((8,16)@(16,) -> 2048).
   c = cost(Make(OpKind::kMatMul, {Shape{8, 16}, Shape{16}}, Shape{8}), CallForm::kTorch);
   EXPECT_EQ(c.macs, Count(2048));

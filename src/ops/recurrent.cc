@@ -75,8 +75,8 @@ OpCost RecurrentCalflops(const Op& op) {
   Count h = Count::FromSigned(op.in[1][1] / gates);
   Count g = Count::FromSigned(op.in[1][1]);
   Count in = Count::FromSigned(op.in[0][2]);
-  Count per = 2 * g * in - g + 2 * g * h - g + Count::FromSigned(extra) * h +
-              (op.attr ? 2 * g : Count(0));
+  Count per =
+      2 * g * in - g + 2 * g * h - g + Count::FromSigned(extra) * h + (op.attr ? 2 * g : Count(0));
   return {0, per * Count::FromSigned(op.in[0][0]) * Count::FromSigned(op.in[0][1]) *
                  Count::FromSigned(op.in[1][0])};
 }
@@ -84,25 +84,42 @@ OpCost RecurrentCalflops(const Op& op) {
 constexpr OpDef kDefs[] = {
     {.kind = OpKind::kRnn,
      .name = "RNN",
-     .formula = "per step: MACs = H (I + H); FLOPs = 2 MACs + 2H (+ 2H biases); x steps x batch x directions",
+     .formula = "per step: MACs = H (I + H); FLOPs = 2 MACs + 2H (+ 2H biases); x steps x batch x "
+                "directions",
      .analytic = Rnn,
-     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states", RecurrentBytes},
-     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work", RecurrentBwd, "the input and every hidden state", SaveInputAndOutput},
-     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + H + biases) x steps x batch x directions; MACs 0", RecurrentCalflops}},
+     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states",
+                 RecurrentBytes},
+     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+              RecurrentBwd, "the input and every hidden state", SaveInputAndOutput},
+     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + H + biases) x "
+                  "steps x batch x directions; MACs 0",
+                  RecurrentCalflops}},
     {.kind = OpKind::kGru,
      .name = "GRU",
-     .formula = "per step: MACs = 3H (I + H); FLOPs = 2 MACs + 17H (+ 6H biases); x steps x batch x " "directions",
+     .formula =
+         "per step: MACs = 3H (I + H); FLOPs = 2 MACs + 17H (+ 6H biases); x steps x batch x "
+         "directions",
      .analytic = Gru,
-     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states", RecurrentBytes},
-     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work", RecurrentBwd, "the input and every hidden state", SaveInputAndOutput},
-     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + 7H + biases) x steps x batch x directions; MACs 0", RecurrentCalflops}},
+     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states",
+                 RecurrentBytes},
+     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+              RecurrentBwd, "the input and every hidden state", SaveInputAndOutput},
+     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + 7H + biases) x "
+                  "steps x batch x directions; MACs 0",
+                  RecurrentCalflops}},
     {.kind = OpKind::kLstm,
      .name = "LSTM",
-     .formula = "per step: MACs = 4H (I + H); FLOPs = 2 MACs + 22H (+ 8H biases, + 6H peepholes); x steps x " "batch x directions",
+     .formula = "per step: MACs = 4H (I + H); FLOPs = 2 MACs + 22H (+ 8H biases, + 6H peepholes); "
+                "x steps x "
+                "batch x directions",
      .analytic = Lstm,
-     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states", RecurrentBytes},
-     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work", RecurrentBwd, "the input and every hidden and cell state", SaveInputAndOutput},
-     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + 10H + biases) x steps x batch x directions; MACs 0", RecurrentCalflops}},
+     .traffic = {"reads the sequence and the input and recurrent weights once, writes the states",
+                 RecurrentBytes},
+     .grad = {"the forward's MACs per gradient needed (inputs, weights) + its pointwise work",
+              RecurrentBwd, "the input and every hidden and cell state", SaveInputAndOutput},
+     .calflops = {"module hook, any call: per layer (2|W_ih| - G + 2|W_hh| - G + 10H + biases) x "
+                  "steps x batch x directions; MACs 0",
+                  RecurrentCalflops}},
 };
 
 }  // namespace

@@ -139,8 +139,12 @@ class MemberSax {
 
   bool top_object = false;
 
-  bool null() { return Scalar([&](StrictSax& s) { return s.null(); }); }
-  bool boolean(bool v) { return Scalar([&](StrictSax& s) { return s.boolean(v); }); }
+  bool null() {
+    return Scalar([&](StrictSax& s) { return s.null(); });
+  }
+  bool boolean(bool v) {
+    return Scalar([&](StrictSax& s) { return s.boolean(v); });
+  }
   bool number_integer(json::number_integer_t v) {
     return Scalar([&](StrictSax& s) { return s.number_integer(v); });
   }
@@ -150,8 +154,12 @@ class MemberSax {
   bool number_float(json::number_float_t v, const std::string& str) {
     return Scalar([&](StrictSax& s) { return s.number_float(v, str); });
   }
-  bool string(std::string& v) { return Scalar([&](StrictSax& s) { return s.string(v); }); }
-  bool binary(json::binary_t& v) { return Scalar([&](StrictSax& s) { return s.binary(v); }); }
+  bool string(std::string& v) {
+    return Scalar([&](StrictSax& s) { return s.string(v); });
+  }
+  bool binary(json::binary_t& v) {
+    return Scalar([&](StrictSax& s) { return s.binary(v); });
+  }
   bool start_object(std::size_t n) {
     if (depth_++ == 0) {
       top_object = true;
@@ -231,8 +239,7 @@ json ParseStrictJson(std::string_view text, const std::string& source, uint64_t 
   return result;
 }
 
-bool ForEachStrictJsonMember(std::string_view text, const std::string& source,
-                             uint64_t base_offset,
+bool ForEachStrictJsonMember(std::string_view text, const std::string& source, uint64_t base_offset,
                              const std::function<void(std::string& key, json& value)>& member) {
   bool top_object = false;
   Located(text, source, base_offset, [&] {

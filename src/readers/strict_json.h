@@ -20,9 +20,9 @@ nlohmann::json ParseStrictJson(std::string_view text, const std::string& source,
 /// both its to move from. Keys inside values are checked for repeats; the top level's are not
 /// (the caller sees every key). Returns false, reporting nothing more, when the text is not an
 /// object; errors as ParseStrictJson.
-bool ForEachStrictJsonMember(std::string_view text, const std::string& source,
-                             uint64_t base_offset,
-                             const std::function<void(std::string& key, nlohmann::json& value)>& member);
+bool ForEachStrictJsonMember(
+    std::string_view text, const std::string& source, uint64_t base_offset,
+    const std::function<void(std::string& key, nlohmann::json& value)>& member);
 
 /// The file offset of the first `"key"` in `text` at or after `from`, for locating errors
 /// (base_offset + position; base_offset when not found).

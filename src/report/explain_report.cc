@@ -35,7 +35,8 @@ void WriteExplainText(const ReportModel& r, const Explanation& e, std::ostream& 
       << "Workload: " << WorkloadLine(r) << "\n";
   std::map<std::string_view, std::string_view> formulas;
   for (const ExplainedCall& c : e.calls) {
-    out << "\n" << CallTitle(c) << ": " << Grouped(c.total.macs.ToString()) << " MACs, "
+    out << "\n"
+        << CallTitle(c) << ": " << Grouped(c.total.macs.ToString()) << " MACs, "
         << Grouped(c.total.flops.ToString()) << " FLOPs\n";
     for (const ExplainedOp& op : c.ops) {
       std::string name = Relative(tree, e.module, op.module);

@@ -31,12 +31,14 @@ TEST(ExplainReport, QProjTextAndJson) {
   FindReportFormat("json")->write(r, ReportOptions{}, json);
   const std::string t = text.str();
   EXPECT_NE(t.find("Explain: model.layers.0.self_attn.q_proj (Linear), convention analytic\n"),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("Workload: mode forward, batch 1, tokens 2982 per sequence, dtype bfloat16"),
             std::string::npos);
   EXPECT_NE(t.find("  (self): Linear (1, 2982, 4096) x (4096, 4096) -> (1, 2982, 4096); 2982 rows "
                    "x 4096 in x 4096 out = 50,029,658,112 MACs, 100,059,316,224 FLOPs\n"),
-            std::string::npos) << t;
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("Total over the workload: 50,029,658,112 MACs, 100,059,316,224 FLOPs\n"),
             std::string::npos);
   EXPECT_NE(t.find("Formulas (analytic):\n  Linear: "), std::string::npos);

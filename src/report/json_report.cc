@@ -27,15 +27,13 @@ bool SamePerf(const ReportModel& r, ModuleId a, ModuleId b) {
   const ModuleMemory& my = r.estimates->memory.modules[static_cast<size_t>(b)];
   // Doubles compared exactly: identical modules compute them by the same operations.
   return x.traffic.activation_read == y.traffic.activation_read &&
-         x.traffic.weight_read == y.traffic.weight_read &&
-         x.traffic.kv_read == y.traffic.kv_read && x.traffic.written == y.traffic.written &&
-         x.flops == y.flops && x.roofline.time_s == y.roofline.time_s &&
-         x.roofline.compute_s == y.roofline.compute_s &&
+         x.traffic.weight_read == y.traffic.weight_read && x.traffic.kv_read == y.traffic.kv_read &&
+         x.traffic.written == y.traffic.written && x.flops == y.flops &&
+         x.roofline.time_s == y.roofline.time_s && x.roofline.compute_s == y.roofline.compute_s &&
          x.roofline.memory_s == y.roofline.memory_s &&
          x.roofline.compute_bound_s == y.roofline.compute_bound_s &&
          x.backward_macs == y.backward_macs && x.backward_flops == y.backward_flops &&
-         mx.weights == my.weights && mx.kv_cache == my.kv_cache &&
-         mx.activations == my.activations;
+         mx.weights == my.weights && mx.kv_cache == my.kv_cache && mx.activations == my.activations;
 }
 
 /// Whether modules `a` and `b` write the same JSON apart from their paths (and, for the pair
@@ -47,9 +45,8 @@ bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_name
   const ModuleStats& sx = p.stats[static_cast<size_t>(a)];
   const ModuleStats& sy = p.stats[static_cast<size_t>(b)];
   if ((compare_names && (x.name != y.name || x.repeat != y.repeat)) ||
-      x.class_name != y.class_name ||
-      x.extra_repr != y.extra_repr || sx.params != sy.params || sx.macs != sy.macs ||
-      sx.flops != sy.flops || x.params.size() != y.params.size() ||
+      x.class_name != y.class_name || x.extra_repr != y.extra_repr || sx.params != sy.params ||
+      sx.macs != sy.macs || sx.flops != sy.flops || x.params.size() != y.params.size() ||
       x.children.size() != y.children.size() || !SamePerf(r, a, b)) {
     return false;
   }
@@ -112,8 +109,7 @@ void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, Mo
         i = j;
         continue;
       }
-      while (fold && j < m.children.size() &&
-             SameSubtree(r, m.children[i], m.children[j], false)) {
+      while (fold && j < m.children.size() && SameSubtree(r, m.children[i], m.children[j], false)) {
         entries += p.tree[m.children[j]].repeat;
         ++j;
       }

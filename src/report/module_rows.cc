@@ -30,7 +30,8 @@ std::vector<ModuleRow> Heaviest(const Profile& p, const std::vector<ModuleRow>& 
 
 std::vector<bool> ByDepth(const std::vector<ModuleRow>& rows, size_t n, int max_depth) {
   std::vector<bool> shown(n, false);
-  for (const ModuleRow& r : rows) shown[static_cast<size_t>(r.id)] = max_depth < 0 || r.depth <= max_depth;
+  for (const ModuleRow& r : rows)
+    shown[static_cast<size_t>(r.id)] = max_depth < 0 || r.depth <= max_depth;
   return shown;
 }
 
@@ -97,7 +98,7 @@ ModuleColumns ColumnsOf(const ReportModel& r) {
 std::vector<std::pair<std::string, std::string>> WorkloadFields(const ReportModel& r) {
   const Workload& w = r.workload;
   std::vector<std::pair<std::string, std::string>> f;
-  f.emplace_back("mode", w.train                  ? "train (forward + backward)"
+  f.emplace_back("mode", w.train                    ? "train (forward + backward)"
                          : w.mode == Mode::kForward ? "forward"
                                                     : "generate");
   f.emplace_back("batch", std::to_string(w.batch));

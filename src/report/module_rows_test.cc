@@ -28,7 +28,8 @@ Profile Sample() {
   t.Add(b, "x", "Linear");
   t.Add(0, "c", "ReLU");
   // ids: 0 Net, 1 a, 2 a.x, 3 a.y, 4 b, 5 b.x, 6 c
-  p.stats = {{7, 35, 60}, {5, 20, 40}, {2, 5, 10}, {3, 15, 30}, {2, 10, 20}, {2, 10, 20}, {0, 0, 0}};
+  p.stats = {{7, 35, 60}, {5, 20, 40}, {2, 5, 10}, {3, 15, 30},
+             {2, 10, 20}, {2, 10, 20}, {0, 0, 0}};
   p.convention = Convention::kCalflops;
   return p;
 }
@@ -142,7 +143,8 @@ TEST(ModuleRows, JsonCsvAndHtmlFollowTheSelection) {
   ASSERT_EQ(j["modules"]["children"][0]["children"].size(), 1u);
   EXPECT_EQ(j["modules"]["children"][0]["children"][0]["path"], "a.y");
   EXPECT_EQ(j["total"]["flops"], 60);  // totals are the whole model's
-  EXPECT_EQ(csv.str(), "path,class,depth,params,macs,flops\n,Net,0,7,35,60\na.y,Linear,2,3,15,30\n");
+  EXPECT_EQ(csv.str(),
+            "path,class,depth,params,macs,flops\n,Net,0,7,35,60\na.y,Linear,2,3,15,30\n");
   // HTML embeds the root, a and a.y, renumbered 0, 1, 2.
   EXPECT_NE(html.str().find("\"parent\":[-1,0,1]"), std::string::npos) << html.str();
   EXPECT_NE(html.str().find("\"flops\":[60,40,30]"), std::string::npos);

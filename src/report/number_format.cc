@@ -46,12 +46,18 @@ std::string NumberToString(double num, const std::optional<std::string>& unit, i
     }
   } else {
     u = *unit;
-    if (u == "T") magnitude = 1e12;
-    else if (u == "G") magnitude = 1e9;
-    else if (u == "M") magnitude = 1e6;
-    else if (u == "K") magnitude = 1e3;
-    else if (u == "m") magnitude = 1e-3;
-    else if (u == "u") magnitude = 1e-6;
+    if (u == "T")
+      magnitude = 1e12;
+    else if (u == "G")
+      magnitude = 1e9;
+    else if (u == "M")
+      magnitude = 1e6;
+    else if (u == "K")
+      magnitude = 1e3;
+    else if (u == "m")
+      magnitude = 1e-3;
+    else if (u == "u")
+      magnitude = 1e-6;
   }
   return PyFormatG(PyRound(num / magnitude, precision)) + " " + u;
 }

@@ -174,10 +174,9 @@ void WriteLatencySection(const ReportModel& r, std::ostream& out) {
     if (mp.roofline.time_s <= 0) return;
     Count bytes = mp.traffic.total();
     double ai = bytes > Count(0) ? mp.flops.ToDouble() / bytes.ToDouble() : 0;
-    std::snprintf(buf, sizeof buf, "%-58s %12s %8s %10s\n",
-                  RowName(p.tree, id, depth, count).c_str(),
-                  HumanSeconds(mp.roofline.time_s).c_str(), mp.roofline.Bound(),
-                  Format("%.1f", ai).c_str());
+    std::snprintf(
+        buf, sizeof buf, "%-58s %12s %8s %10s\n", RowName(p.tree, id, depth, count).c_str(),
+        HumanSeconds(mp.roofline.time_s).c_str(), mp.roofline.Bound(), Format("%.1f", ai).c_str());
     out << buf;
   });
   out << std::string(99, '-') << "\n";
@@ -261,8 +260,8 @@ void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostrea
 
 void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {
   out << "quantization: " << q.description << " (quantization_config): " << q.quantized_tensors
-      << " weights in " << HumanBytes(q.quantized_bytes) << " (" << HumanBytes(q.quantized_dtype_bytes)
-      << " unquantized)";
+      << " weights in " << HumanBytes(q.quantized_bytes) << " ("
+      << HumanBytes(q.quantized_dtype_bytes) << " unquantized)";
   if (!q.unquantized.empty()) {
     out << "; left unquantized: ";
     size_t shown = std::min<size_t>(q.unquantized.size(), 8);
@@ -274,7 +273,9 @@ void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {
 
 void WriteMemoryUsageLine(const Estimates& e, std::ostream& out, bool gib) {
   // The seed (calflops' caller) labels GiB as "GBytes"; other conventions say GiB.
-  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << (gib ? " GiB\n" : " GBytes\n");  // the seed file lacks the final newline; a terminal wants it
+  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak)
+      << (gib ? " GiB\n"
+              : " GBytes\n");  // the seed file lacks the final newline; a terminal wants it
 }
 
 }  // namespace calflops

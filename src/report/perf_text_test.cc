@@ -35,12 +35,11 @@ TEST(PerfText, HumanSecondsPicksTheUnit) {
 TEST(PerfText, LatencySectionPrintsMemoryBeyond64Bits) {
   // hidden = intermediate = 2^31, 32 heads: q, k, v, o are 4 h^2 weights, gate, up, down 3 h^2,
   // embedding and head 2 x 1000 x h; at 2 bytes each that is about 7 x 2^63 bytes, past 2^64.
-  auto arch = BuildArchitecture(
-      Config::Parse(R"({"model_type": "llama", "hidden_size": 2147483648,
+  auto arch = BuildArchitecture(Config::Parse(R"({"model_type": "llama", "hidden_size": 2147483648,
                         "intermediate_size": 2147483648, "vocab_size": 1000,
                         "num_hidden_layers": 1, "torch_dtype": "bfloat16"})",
-                    "huge.json"),
-      BuildOptions{});
+                                              "huge.json"),
+                                BuildOptions{});
   const Hardware* hw = &FindHardware("h100-sxm");
   Workload w{.seq_len = 3};
   Profile p = Analyze(*arch, w, Convention::kAnalytic, hw);

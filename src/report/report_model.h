@@ -9,8 +9,8 @@
 
 #include "analysis/estimates.h"
 #include "analysis/explain.h"
-#include "analysis/symbolic.h"
 #include "analysis/profile.h"
+#include "analysis/symbolic.h"
 #include "model/workload.h"
 #include "report/weights_report.h"
 
@@ -50,7 +50,7 @@ struct ReportOptions {
   /// JSON: every module; by default a run of identical ModuleList entries is written once with
   /// its count ("repeat"), as the text report prints "(0-31): 32 x ...".
   bool expand = false;
-  bool memory_detail = false;       ///< text: the memory breakdown section
+  bool memory_detail = false;  ///< text: the memory breakdown section
   /// --depth: modules deeper than this (the root is 0) are left out of every format; -1 = all.
   int max_depth = -1;
   /// --top: only the K heaviest modules (by FLOPs) among those the depth leaves without shown

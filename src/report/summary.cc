@@ -31,7 +31,9 @@ std::vector<SummaryField> SummaryFields(const ReportModel& r) {
                  ParamsToString(active.ToDouble(), std::nullopt, 2), active.ToString()});
   }
   const bool generate = r.workload.mode == Mode::kGenerate;
-  const std::string scope = generate ? " (prefill + decode steps)" : r.workload.train ? " (forward)" : "";
+  const std::string scope = generate           ? " (prefill + decode steps)"
+                            : r.workload.train ? " (forward)"
+                                               : "";
   count("macs", "MACs" + scope, t.macs, "MACs");
   count("flops", "FLOPs" + scope, t.flops, "FLOPs");
   const Estimates* e = r.estimates;
@@ -43,12 +45,13 @@ std::vector<SummaryField> SummaryFields(const ReportModel& r) {
   }
   if (e) {
     const MemoryEstimate& m = e->memory;
-    f.push_back({"memory_peak", "Peak memory (" + m.peak_at + ")", HumanBytes(m.peak),
-                 m.peak.ToString()});
-    f.push_back({"memory_weights", "Weights", HumanBytes(m.weights.total()),
-                 m.weights.total().ToString()});
+    f.push_back(
+        {"memory_peak", "Peak memory (" + m.peak_at + ")", HumanBytes(m.peak), m.peak.ToString()});
+    f.push_back(
+        {"memory_weights", "Weights", HumanBytes(m.weights.total()), m.weights.total().ToString()});
     if (m.kv_tokens > 0) {
-      f.push_back({"memory_kv_cache", "KV cache at the peak (" + std::to_string(m.kv_tokens) + " tokens)",
+      f.push_back({"memory_kv_cache",
+                   "KV cache at the peak (" + std::to_string(m.kv_tokens) + " tokens)",
                    HumanBytes(m.kv_cache), m.kv_cache.ToString()});
     }
     if (e->latency && e->hardware) {
@@ -65,8 +68,8 @@ std::vector<SummaryField> SummaryFields(const ReportModel& r) {
   if (!p.uncosted.empty()) {
     int64_t n = 0;
     for (const UncostedOp& u : p.uncosted) n += u.count;
-    f.push_back({"unsupported", "Ops not costed (counted as 0)", std::to_string(n),
-                 std::to_string(n)});
+    f.push_back(
+        {"unsupported", "Ops not costed (counted as 0)", std::to_string(n), std::to_string(n)});
   }
   return f;
 }

@@ -35,11 +35,20 @@ std::string Esc(std::string_view s) {  // HTML / SVG text
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -57,8 +66,7 @@ void Text(const SweepReport& r, std::ostream& out) {
   } else {
     out << "Comparison: " << r.model << "\n";
   }
-  out
-      << "Workload: " << r.workload << "\n\n";
+  out << "Workload: " << r.workload << "\n\n";
   char buf[256];
   std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s%s\n", r.axis.c_str() + 2, "MACs", "FLOPs",
                 HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
@@ -119,9 +127,9 @@ void Csv(const SweepReport& r, std::ostream& out) {
 }
 
 void MarkdownTable(const SweepReport& r, std::ostream& out) {
-  out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |" << (HasMemory(r) ? " Peak memory |" : "")
-      << (HasLatency(r) ? " Latency |" : "") << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
-      << (HasLatency(r) ? "--:|" : "") << "\n";
+  out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |"
+      << (HasMemory(r) ? " Peak memory |" : "") << (HasLatency(r) ? " Latency |" : "")
+      << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "") << (HasLatency(r) ? "--:|" : "") << "\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     std::string key = Key(r, i);
@@ -149,7 +157,8 @@ void Html(const SweepReport& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">\n<link rel=\"icon\" href=\"data:,\">\n"
-      << "<title>calflops sweep: " << Esc(r.model) << "</title>\n<style>body{font:14px/1.4 "
+      << "<title>calflops sweep: " << Esc(r.model)
+      << "</title>\n<style>body{font:14px/1.4 "
          "system-ui,sans-serif;margin:1.5em}td,th{padding:1px 8px;text-align:right}</style>\n"
       << "</head>\n<body>\n<h1>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
       << "</h1>\n<p>Workload: " << Esc(r.workload) << "</p>\n";
@@ -225,9 +234,9 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                 W, H, W, H);
   out << buf << "<title>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
-      << "</title>\n<text x=\"" << L << "\" y=\"18\" font-size=\"13\">" << Esc(r.model)
-      << ": FLOPs" << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against " << Esc(r.axis)
-      << (log_x ? " (log scale)" : "") << "</text>\n";
+      << "</title>\n<text x=\"" << L << "\" y=\"18\" font-size=\"13\">" << Esc(r.model) << ": FLOPs"
+      << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against "
+      << Esc(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {
     const Panel& p = panels[k];
     double top = T + k * PH + 10, bottom = T + (k + 1) * PH - 10;

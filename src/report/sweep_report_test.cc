@@ -15,8 +15,11 @@ namespace {
 SweepReport Sample(bool latency) {
   SweepReport r{.model = "m", .axis = "--seq-len", .workload = "mode forward, batch 1"};
   for (int64_t v : {128, 256, 512}) {
-    SweepPoint p{.value = v, .params = Count(1000), .macs = Count(uint64_t(v) * 10),
-                 .flops = Count(uint64_t(v) * 20), .memory_peak = Count(uint64_t(v) * 1024)};
+    SweepPoint p{.value = v,
+                 .params = Count(1000),
+                 .macs = Count(uint64_t(v) * 10),
+                 .flops = Count(uint64_t(v) * 20),
+                 .memory_peak = Count(uint64_t(v) * 1024)};
     if (latency) p.latency_s = 0.001 * static_cast<double>(v);
     r.points.push_back(p);
   }
@@ -50,14 +53,17 @@ TEST(SweepReport, SvgAndHtml) {
   std::string svg = Out(Sample(true), "svg");
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   size_t lines = 0;
-  for (size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1))
+  for (size_t at = svg.find("<polyline"); at != std::string::npos;
+       at = svg.find("<polyline", at + 1))
     ++lines;
   EXPECT_EQ(lines, 3u);  // FLOPs, memory, latency
   EXPECT_EQ(Out(Sample(false), "svg").find("data-series=\"Latency"), std::string::npos);
   // Three points per series: two spaces in each points list.
   auto at = svg.find("points=\"");
   auto end = svg.find('"', at + 8);
-  EXPECT_EQ(std::count(svg.begin() + static_cast<long>(at), svg.begin() + static_cast<long>(end), ' '), 2);
+  EXPECT_EQ(
+      std::count(svg.begin() + static_cast<long>(at), svg.begin() + static_cast<long>(end), ' '),
+      2);
   std::string html = Out(Sample(true), "html");
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
   EXPECT_NE(html.find("<td data-exact=\"5120\">5.12 KFLOPs</td>"), std::string::npos) << html;
@@ -81,7 +87,8 @@ TEST(SweepReport, UnknownFormat) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::kUsage);
-    EXPECT_NE(std::string(e.what()).find("text, json, csv, markdown, html, svg"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("text, json, csv, markdown, html, svg"),
+              std::string::npos);
   }
 }
 

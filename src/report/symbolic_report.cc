@@ -14,25 +14,29 @@ const char* Meaning(const SymbolicCost& c) {
 
 }  // namespace
 
-void WriteSymbolicText(const ReportModel& r, const std::vector<SymbolicCost>& s, std::ostream& out) {
+void WriteSymbolicText(const ReportModel& r, const std::vector<SymbolicCost>& s,
+                       std::ostream& out) {
   out << "Symbolic totals of " << r.model << " (convention "
       << ConventionName(r.profile ? r.profile->convention : Convention::kAnalytic) << ")\n"
       << "Workload: " << WorkloadLine(r) << "\n";
   for (const SymbolicCost& c : s) {
     const char* v = c.variable.c_str();
-    out << "\n" << c.name << " (one call; " << Meaning(c) << "; " << v << " >= " << c.from
+    out << "\n"
+        << c.name << " (one call; " << Meaning(c) << "; " << v << " >= " << c.from
         << "; checked against " << c.checked_points << " full analyses):\n"
         << "  MACs  = " << c.macs.ToString("b", v) << "\n"
         << "  FLOPs = " << c.flops.ToString("b", v) << "\n";
   }
 }
 
-void WriteSymbolicJson(const ReportModel& r, const std::vector<SymbolicCost>& s, std::ostream& out) {
+void WriteSymbolicJson(const ReportModel& r, const std::vector<SymbolicCost>& s,
+                       std::ostream& out) {
   JsonWriter w(out);
   w.BeginObject();
   w.Key("schema_version").Int(kJsonSchemaVersion);
   w.Key("model").String(r.model);
-  w.Key("convention").String(ConventionName(r.profile ? r.profile->convention : Convention::kAnalytic));
+  w.Key("convention")
+      .String(ConventionName(r.profile ? r.profile->convention : Convention::kAnalytic));
   w.Key("symbolic").BeginArray();
   for (const SymbolicCost& c : s) {
     w.BeginObject();
@@ -51,8 +55,13 @@ void WriteSymbolicJson(const ReportModel& r, const std::vector<SymbolicCost>& s,
           Polynomial2 one;
           one.coef[0][0] = poly->coef[i][j];
           one.den = poly->den;
-          w.BeginObject().Key("b").Int(i).Key(c.variable).Int(j).Key("coefficient").String(
-              one.ToString("b", "x"));
+          w.BeginObject()
+              .Key("b")
+              .Int(i)
+              .Key(c.variable)
+              .Int(j)
+              .Key("coefficient")
+              .String(one.ToString("b", "x"));
           w.EndObject();
         }
       }

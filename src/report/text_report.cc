@@ -24,7 +24,8 @@ std::string AddIndent(const std::string& s, int n) {
 
 /// calflops prints FLOP counts with the unit of a rate ("1.93 TFLOPS"); every other convention
 /// says what they hold, "1.93 TFLOPs" (--convention calflops stays byte-identical to calflops).
-std::string Flops(const Profile& p, double v, const std::optional<std::string>& unit, int precision) {
+std::string Flops(const Profile& p, double v, const std::optional<std::string>& unit,
+                  int precision) {
   std::string s = FlopsToString(v, unit, precision);
   if (p.convention != Convention::kCalflops) s.back() = 's';
   return s;
@@ -62,7 +63,8 @@ std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
     int64_t r = p.tree[c].repeat;
     if (Shown(shown, c)) {
       std::string s = ModuleRepr(p, c, precision, shown);
-      if (!reprs.empty() && reprs.back().repr == s && reprs.back().first + reprs.back().n == index) {
+      if (!reprs.empty() && reprs.back().repr == s &&
+          reprs.back().first + reprs.back().n == index) {
         reprs.back().n += r;
       } else {
         reprs.push_back({index, r, std::move(s)});
@@ -70,7 +72,8 @@ std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
     }
     index += r;
   }
-  if (reprs.empty()) return m.class_name + "(" + StatsItem(p, id, precision) + ")";  // cut by --depth
+  if (reprs.empty())
+    return m.class_name + "(" + StatsItem(p, id, precision) + ")";  // cut by --depth
   std::string body;
   for (const Entry& e : reprs) {
     std::string local = "(" + std::to_string(e.first);
@@ -116,7 +119,8 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   const std::string rule(99, '-');
   char bp[64];
   std::snprintf(bp, sizeof bp, "%.2f", o.bp_factor);
-  out << "\n" << std::string(37, '-') << " Calculate Flops Results " << std::string(37, '-') << "\n"
+  out << "\n"
+      << std::string(37, '-') << " Calculate Flops Results " << std::string(37, '-') << "\n"
       << "Notations:\n"
       << "number of parameters (Params), number of multiply-accumulate operations(MACs),\n"
       << "number of floating-point operations (FLOPs), floating-point operations per second "

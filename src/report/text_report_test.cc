@@ -64,7 +64,8 @@ TEST(TextReport, HeaderTotalsAndRules) {
   // Values start at column 73; short values are padded to 8 characters.
   EXPECT_NE(s.find("\nTotal Training Params: " + std::string(47, ' ') + "  38      \n"),
             std::string::npos);
-  EXPECT_NE(s.find("\nfwd+bwd FLOPs: " + std::string(55, ' ') + "  1.5 KFLOPS\n"), std::string::npos);
+  EXPECT_NE(s.find("\nfwd+bwd FLOPs: " + std::string(55, ' ') + "  1.5 KFLOPS\n"),
+            std::string::npos);
   // Without the detail section the final rule follows the totals directly.
   EXPECT_NE(s.find("KFLOPS\n" + std::string(99, '-') + "\n"), std::string::npos);
   EXPECT_NE(s.find("takes 2.00 times as much"), std::string::npos);
@@ -74,7 +75,8 @@ TEST(TextReport, HeaderTotalsAndRules) {
 TEST(TextReport, AnalyticStatesTheWorkloadAndCountsFlops) {
   Profile p = Sample();
   p.convention = Convention::kAnalytic;
-  EXPECT_NE(ModuleRepr(p, 0, 2).find("  38 = 100% Params, 250 MACs = 100% MACs, 500 FLOPs = 100% FLOPs\n"),
+  EXPECT_NE(ModuleRepr(p, 0, 2).find(
+                "  38 = 100% Params, 250 MACs = 100% MACs, 500 FLOPs = 100% FLOPs\n"),
             std::string::npos);
   ReportOptions o;
   o.detailed = false;
@@ -86,8 +88,10 @@ TEST(TextReport, AnalyticStatesTheWorkloadAndCountsFlops) {
   std::string s = out.str();
   EXPECT_NE(s.find("\n\nWorkload: mode forward, batch 4, tokens 512 per sequence, dtype float32, "
                    "convention analytic\n\nTotal Training Params:"),
-            std::string::npos) << s;
-  EXPECT_NE(s.find("\nfwd+bwd FLOPs: " + std::string(55, ' ') + "  1.5 KFLOPs\n"), std::string::npos);
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("\nfwd+bwd FLOPs: " + std::string(55, ' ') + "  1.5 KFLOPs\n"),
+            std::string::npos);
   EXPECT_EQ(s.find("FLOPS\n"), std::string::npos);
 }
 

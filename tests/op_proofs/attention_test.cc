@@ -65,9 +65,12 @@ TEST(OpProofOnnx, GroupQueryAttentionNodes) {
       Tensor values = Tensor::Random({b, kv, past + s, h}, rng);
       reference::AttentionKernelRef(Heads(q, n, h), keys, values, true);  // causal: masked
     });
-    std::vector<Proto> values = {OnnxInput("q", {b, s, n * h}),         OnnxInput("k", {b, s, kv * h}),
-                                 OnnxInput("v", {b, s, kv * h}),        OnnxInput("pk", {b, kv, past, h}),
-                                 OnnxInput("pv", {b, kv, past, h}),     OnnxInput("cos", {16, std::max<int64_t>(rot / 2, 1)}),
+    std::vector<Proto> values = {OnnxInput("q", {b, s, n * h}),
+                                 OnnxInput("k", {b, s, kv * h}),
+                                 OnnxInput("v", {b, s, kv * h}),
+                                 OnnxInput("pk", {b, kv, past, h}),
+                                 OnnxInput("pv", {b, kv, past, h}),
+                                 OnnxInput("cos", {16, std::max<int64_t>(rot / 2, 1)}),
                                  OnnxInput("sin", {16, std::max<int64_t>(rot / 2, 1)})};
     std::vector<Proto> attrs = {IntAttr("num_heads", n), IntAttr("kv_num_heads", kv)};
     if (rotary) attrs.push_back(IntAttr("do_rotary", 1));
@@ -93,10 +96,10 @@ TEST(OpProofOnnx, RotaryEmbeddingNodes) {
     auto ref = Counted([&] { reference::RotaryRef(t, h, rot); });
     std::vector<Proto> attrs = {IntAttr("num_heads", n)};
     if (rot != h || Pick(rng, 0, 1)) attrs.push_back(IntAttr("rotary_embedding_dim", rot));
-    calflops::OpCost c =
-        OnnxCost({OnnxInput("x", x), OnnxInput("pos", {b, s}), OnnxInput("cos", {16, rot / 2}),
-                  OnnxInput("sin", {16, rot / 2})},
-                 {Node("RotaryEmbedding", {"x", "pos", "cos", "sin"}, {"y"}, attrs, "com.microsoft")});
+    calflops::OpCost c = OnnxCost(
+        {OnnxInput("x", x), OnnxInput("pos", {b, s}), OnnxInput("cos", {16, rot / 2}),
+         OnnxInput("sin", {16, rot / 2})},
+        {Node("RotaryEmbedding", {"x", "pos", "cos", "sin"}, {"y"}, attrs, "com.microsoft")});
     EXPECT_EQ(c.flops, Count(ref.flops)) << Str(x) << " head " << h << " rot " << rot;
   }
 }

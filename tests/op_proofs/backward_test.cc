@@ -23,7 +23,8 @@ GradNeeds Needs(bool a, bool b = false, bool weight = false) {
 TEST(OpProofBackward, PerElementKindsCostWhatTheirDocStringSays) {
   // ": 3n" -> 3 per output element; ": 2 x input elements" / "rows x 3n" -> 2 / 3 per input
   // element; ": input elements" -> 1.
-  const std::regex per_out(R"(:\s*(\d*)n(?:$| \())"), per_in(R"((?:(\d+) x |: )input elements|rows x (\d+)n$)");
+  const std::regex per_out(R"(:\s*(\d*)n(?:$| \())"),
+      per_in(R"((?:(\d+) x |: )input elements|rows x (\d+)n$)");
   int checked = 0;
   for (const calflops::OpDef& d : calflops::AllOpDefs()) {
     std::string doc(d.grad.backward);
@@ -36,7 +37,8 @@ TEST(OpProofBackward, PerElementKindsCostWhatTheirDocStringSays) {
       int k = m[1].matched ? std::stoi(m[1]) : m[2].matched ? std::stoi(m[2]) : 1;
       expected = Count(static_cast<uint64_t>(k) * 30);
     } else if (std::regex_search(doc, m, per_out) && doc.find("rows x") == std::string::npos &&
-               doc.find("MACs") == std::string::npos && doc.find("the forward") == std::string::npos) {
+               doc.find("MACs") == std::string::npos &&
+               doc.find("the forward") == std::string::npos) {
       int k = m[1].length() ? std::stoi(m[1]) : 1;
       expected = Count(static_cast<uint64_t>(k) * 30);
     } else {
@@ -174,7 +176,8 @@ TEST(OpProofBackward, MatMulAndLinearGradientsExecuted) {
         if (ga) reference::MatMul(dy, tb.Transpose(r - 2, r - 1));  // dA = dY B^T
         if (gb) reference::MatMul(ta.Transpose(r - 2, r - 1), dy);  // dB = A^T dY
       });
-      ExpectFormulaBackward(MakeOp(OpKind::kMatMul, {a, b}, y), Needs(ga, gb), ref, Str(a) + " @ " + Str(b));
+      ExpectFormulaBackward(MakeOp(OpKind::kMatMul, {a, b}, y), Needs(ga, gb), ref,
+                            Str(a) + " @ " + Str(b));
       // Linear: x (batch..., m, k), W (n, k): dX = dY W, dW = dY^T X, db = sum of dY's rows.
       for (bool bias : {false, true}) {
         Tensor w = Tensor::Random({n, k}, rng);
@@ -188,8 +191,8 @@ TEST(OpProofBackward, MatMulAndLinearGradientsExecuted) {
               for (int64_t j = 0; j < dy2.numel(); ++j) reference::Add(0.0, dy2.at(j));
           }
         });
-        ExpectFormulaBackward(MakeOp(OpKind::kLinear, {a, {n, k}}, y, bias), Needs(ga, false, gb), lref,
-                              "Linear " + Str(a) + (bias ? " bias" : ""));
+        ExpectFormulaBackward(MakeOp(OpKind::kLinear, {a, {n, k}}, y, bias), Needs(ga, false, gb),
+                              lref, "Linear " + Str(a) + (bias ? " bias" : ""));
       }
     }
   }
@@ -230,8 +233,8 @@ TEST(OpProofBackward, ConvGradientsExecuted) {
             for (int64_t j = 0; j < dy.numel(); ++j) reference::Add(0.0, dy.at(j));
         }
       });
-      ExpectFormulaBackward(MakeOp(OpKind::kConv, {x, w}, y.shape(), bias), Needs(gx, false, gw), ref,
-                            Str(x) + " weight " + Str(w));
+      ExpectFormulaBackward(MakeOp(OpKind::kConv, {x, w}, y.shape(), bias), Needs(gx, false, gw),
+                            ref, Str(x) + " weight " + Str(w));
       // ConvTranspose with the transposed roles: its forward is this conv's dX.
       Op ct = MakeOp(OpKind::kConvTranspose, {y.shape(), w}, x, bias, groups);
       auto cref = Counted([&] {

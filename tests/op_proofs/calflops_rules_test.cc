@@ -39,47 +39,68 @@ std::vector<Probe> Probes() {
       {"torch_softmax_3x7", MakeOp(OpKind::kSoftmax, {{3, 7}}, {3, 7}, 7, 0, kT), 0, 0},
       {"torch_relu_2x3", MakeOp(OpKind::kRelu, {{2, 3}}, {2, 3}, 0, 0, kT), 0, 0},
       {"layer_norm_2x5x8", MakeOp(OpKind::kLayerNorm, {{2, 5, 8}}, {2, 5, 8}, 8, 3, kF), 400, 0},
-      {"layer_norm_weight_only_2x5x8", MakeOp(OpKind::kLayerNorm, {{2, 5, 8}}, {2, 5, 8}, 8, 1, kF), 400, 0},
-      {"layer_norm_noaffine_2x5x8", MakeOp(OpKind::kLayerNorm, {{2, 5, 8}}, {2, 5, 8}, 8, 0, kF), 320, 0},
+      {"layer_norm_weight_only_2x5x8", MakeOp(OpKind::kLayerNorm, {{2, 5, 8}}, {2, 5, 8}, 8, 1, kF),
+       400, 0},
+      {"layer_norm_noaffine_2x5x8", MakeOp(OpKind::kLayerNorm, {{2, 5, 8}}, {2, 5, 8}, 8, 0, kF),
+       320, 0},
       // group_norm(x, 2 groups, w, b): a LayerNorm over 3 channels x 3 positions per group.
       {"group_norm_2x6x3", MakeOp(OpKind::kLayerNorm, {{2, 6, 3}}, {2, 6, 3}, 9, 3, kF), 180, 0},
-      {"batch_norm_eval_2x3x4x4", MakeOp(OpKind::kBatchNorm, {{2, 3, 4, 4}}, {2, 3, 4, 4}, 3, 0, kF), 192, 0},
-      {"linear_2x3x8_to_5", MakeOp(OpKind::kLinear, {{2, 3, 8}, {5, 8}}, {2, 3, 5}, 1, 0, kF), 480, 240},
+      {"batch_norm_eval_2x3x4x4",
+       MakeOp(OpKind::kBatchNorm, {{2, 3, 4, 4}}, {2, 3, 4, 4}, 3, 0, kF), 192, 0},
+      {"linear_2x3x8_to_5", MakeOp(OpKind::kLinear, {{2, 3, 8}, {5, 8}}, {2, 3, 5}, 1, 0, kF), 480,
+       240},
       // torch.addmm(b, x, W^T): the Linear record of transformers' Conv1D (form torch).
       {"addmm_6x8_to_5", MakeOp(OpKind::kLinear, {{6, 8}, {5, 8}}, {6, 5}, 1, 0, kT), 485, 240},
-      {"matmul_2x3x4_4x5", MakeOp(OpKind::kMatMul, {{2, 3, 4}, {4, 5}}, {2, 3, 5}, 0, 0, kT), 240, 120},
+      {"matmul_2x3x4_4x5", MakeOp(OpKind::kMatMul, {{2, 3, 4}, {4, 5}}, {2, 3, 5}, 0, 0, kT), 240,
+       120},
       {"matmul_3x4_vec4", MakeOp(OpKind::kMatMul, {{3, 4}, {4}}, {3}, 0, 0, kT), 96, 48},
       {"add_2x1x4_3x4", MakeOp(OpKind::kAdd, {{2, 1, 4}, {3, 4}}, {2, 3, 4}, 0, 0, kT), 48, 0},
       {"tensor_add_2x3", MakeOp(OpKind::kAdd, {{2, 3}, {2, 3}}, {2, 3}, 0, 0, kT), 6, 0},
       {"mul_3x1_1x5", MakeOp(OpKind::kMul, {{3, 1}, {1, 5}}, {3, 5}, 0, 0, kT), 15, 0},
       {"mul_scalar_4x6", MakeOp(OpKind::kMul, {{4, 6}}, {4, 6}, 0, 0, kT), 24, 0},
       // stride (2, 1), padding 1, dilation (1, 2), groups 2: output (1, 6, 5, 7).
-      {"conv2d_g2_s2x1_p1_d1x2", MakeOp(OpKind::kConv, {{1, 4, 9, 7}, {6, 2, 3, 2}}, {1, 6, 5, 7}, 1, 0, kF), 5250, 2520},
-      {"conv1d_nobias_k3", MakeOp(OpKind::kConv, {{2, 3, 10}, {5, 3, 3}}, {2, 5, 8}, 0, 0, kF), 1440, 720},
-      {"conv_transpose1d_nobias_g2_s2", MakeOp(OpKind::kConvTranspose, {{2, 4, 6}, {4, 2, 3}}, {2, 4, 13}, 0, 2, kF), 288, 144},
-      {"conv_transpose1d_nobias_g1", MakeOp(OpKind::kConvTranspose, {{2, 3, 6}, {3, 4, 3}}, {2, 4, 8}, 0, 1, kF), 864, 432},
-      {"max_pool2d_k3_s2", MakeOp(OpKind::kMaxPool, {{1, 2, 8, 8}}, {1, 2, 3, 3}, 9, 0, kF), 128, 0},
+      {"conv2d_g2_s2x1_p1_d1x2",
+       MakeOp(OpKind::kConv, {{1, 4, 9, 7}, {6, 2, 3, 2}}, {1, 6, 5, 7}, 1, 0, kF), 5250, 2520},
+      {"conv1d_nobias_k3", MakeOp(OpKind::kConv, {{2, 3, 10}, {5, 3, 3}}, {2, 5, 8}, 0, 0, kF),
+       1440, 720},
+      {"conv_transpose1d_nobias_g2_s2",
+       MakeOp(OpKind::kConvTranspose, {{2, 4, 6}, {4, 2, 3}}, {2, 4, 13}, 0, 2, kF), 288, 144},
+      {"conv_transpose1d_nobias_g1",
+       MakeOp(OpKind::kConvTranspose, {{2, 3, 6}, {3, 4, 3}}, {2, 4, 8}, 0, 1, kF), 864, 432},
+      {"max_pool2d_k3_s2", MakeOp(OpKind::kMaxPool, {{1, 2, 8, 8}}, {1, 2, 3, 3}, 9, 0, kF), 128,
+       0},
       {"avg_pool2d_k2", MakeOp(OpKind::kAvgPool, {{2, 3, 6, 6}}, {2, 3, 3, 3}, 4, 0, kF), 216, 0},
-      {"adaptive_avg_pool2d_1", MakeOp(OpKind::kAvgPool, {{2, 3, 5, 5}}, {2, 3, 1, 1}, 25, 0, kF), 150, 0},
+      {"adaptive_avg_pool2d_1", MakeOp(OpKind::kAvgPool, {{2, 3, 5, 5}}, {2, 3, 1, 1}, 25, 0, kF),
+       150, 0},
       // F.lp_pool2d runs avg_pool2d on x^p, then F.relu and Tensor.mul on the pooled output.
       {"lp_pool2d_k2", MakeOp(OpKind::kLpPool, {{1, 2, 4, 4}}, {1, 2, 2, 2}, 4, 0, kF), 48, 0},
-      {"interpolate_bilinear_x2", MakeOp(OpKind::kResize, {{1, 2, 4, 4}}, {1, 2, 8, 8}, 4, 0, kF), 32, 0},
-      {"einsum_bij_bjk", MakeOp(OpKind::kEinsum, {{2, 3, 4}, {2, 4, 5}}, {2, 3, 5}, 0, 0, kT), 241, 0},
-      {"einsum_bij_bjk_j2", MakeOp(OpKind::kEinsum, {{2, 3, 2}, {2, 2, 5}}, {2, 3, 5}, 0, 0, kT), 121, 0},
+      {"interpolate_bilinear_x2", MakeOp(OpKind::kResize, {{1, 2, 4, 4}}, {1, 2, 8, 8}, 4, 0, kF),
+       32, 0},
+      {"einsum_bij_bjk", MakeOp(OpKind::kEinsum, {{2, 3, 4}, {2, 4, 5}}, {2, 3, 5}, 0, 0, kT), 241,
+       0},
+      {"einsum_bij_bjk_j2", MakeOp(OpKind::kEinsum, {{2, 3, 2}, {2, 2, 5}}, {2, 3, 5}, 0, 0, kT),
+       121, 0},
       // Not asserted: einsum_bij_bjk_k1 (k = 1: 61 = 2 x 30 + 1). The record of a contraction over
       // a size-1 index looks like the outer product's (k = 1), which numpy counts once (31).
-      {"einsum_outer_bi_bj", MakeOp(OpKind::kEinsum, {{2, 3, 1}, {2, 1, 5}}, {2, 3, 5}, 0, 0, kT), 31, 0},
+      {"einsum_outer_bi_bj", MakeOp(OpKind::kEinsum, {{2, 3, 1}, {2, 1, 5}}, {2, 3, 5}, 0, 0, kT),
+       31, 0},
       // MambaMixer.slow_forward's scan with its `*` and `+` written torch.mul / torch.add (the
       // operators the seed's calflops saw): 3 products over (B, I, S, N), then per step a product
       // and a sum over (B, I, N) and torch.matmul with C; torch.exp unseen.
-      {"selective_scan_2x3x4_n5", MakeOp(OpKind::kSelectiveScan, {{2, 3, 4}, {2, 3, 4}, {2, 4, 5}}, {2, 3, 4}, 5, 0, kT), 840, 120},
+      {"selective_scan_2x3x4_n5",
+       MakeOp(OpKind::kSelectiveScan, {{2, 3, 4}, {2, 3, 4}, {2, 4, 5}}, {2, 3, 4}, 5, 0, kT), 840,
+       120},
       {"embedding_2x7_v10", MakeOp(OpKind::kEmbedding, {{2, 7}}, {2, 7, 4}, 0, 0, kF), 0, 0},
       // X (steps, batch, input), W (directions, gates x hidden, input); attr = bias.
-      {"rnn_5_7_seq4_batch3", MakeOp(OpKind::kRnn, {{4, 3, 5}, {1, 7, 5}}, {4, 1, 3, 7}, 1, 0, kF), 2100, 0},
-      {"rnn_5_7_nobias", MakeOp(OpKind::kRnn, {{4, 3, 5}, {1, 7, 5}}, {4, 1, 3, 7}, 0, 0, kF), 1932, 0},
-      {"gru_5_7_bi", MakeOp(OpKind::kGru, {{4, 3, 5}, {2, 21, 5}}, {4, 2, 3, 7}, 1, 0, kF), 13272, 0},
+      {"rnn_5_7_seq4_batch3", MakeOp(OpKind::kRnn, {{4, 3, 5}, {1, 7, 5}}, {4, 1, 3, 7}, 1, 0, kF),
+       2100, 0},
+      {"rnn_5_7_nobias", MakeOp(OpKind::kRnn, {{4, 3, 5}, {1, 7, 5}}, {4, 1, 3, 7}, 0, 0, kF), 1932,
+       0},
+      {"gru_5_7_bi", MakeOp(OpKind::kGru, {{4, 3, 5}, {2, 21, 5}}, {4, 2, 3, 7}, 1, 0, kF), 13272,
+       0},
       {"lstm_5_7", MakeOp(OpKind::kLstm, {{4, 3, 5}, {1, 28, 5}}, {4, 1, 3, 7}, 1, 0, kF), 8904, 0},
-      {"lstm_5_7_bi_nobias", MakeOp(OpKind::kLstm, {{4, 3, 5}, {2, 28, 5}}, {4, 2, 3, 7}, 0, 0, kF), 16464, 0},
+      {"lstm_5_7_bi_nobias", MakeOp(OpKind::kLstm, {{4, 3, 5}, {2, 28, 5}}, {4, 2, 3, 7}, 0, 0, kF),
+       16464, 0},
   };
 }
 
@@ -123,7 +144,8 @@ TEST(OpProofCalflops, OnlyWhatCalflopsPatchesIsSeen) {
   // calflops-spec.md 3: tensor methods other than matmul, addmm, mul and add are not seen).
   for (const Probe& p : Probes()) {
     const calflops::OpDef& d = calflops::GetOpDef(p.op.kind);
-    bool hooked_module = p.op.kind == OpKind::kRnn || p.op.kind == OpKind::kGru || p.op.kind == OpKind::kLstm;
+    bool hooked_module =
+        p.op.kind == OpKind::kRnn || p.op.kind == OpKind::kGru || p.op.kind == OpKind::kLstm;
     Op unhooked = p.op;
     unhooked.form = CallForm::kUnhooked;
     calflops::OpCost c = d.calflops.cost(unhooked);

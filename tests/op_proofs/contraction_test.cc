@@ -33,7 +33,8 @@ OP_PROOF(Contraction, kMatMul) {
     Dims batch = RandomDims(rng, 2, 1, 3);
     auto operand = [&](int rank, int64_t r, int64_t c) {
       Dims d;  // the last rank - 2 batch dims (right-aligned), each kept or 1
-      for (int j = 4 - rank; j < 2; ++j) d.push_back(Pick(rng, 0, 1) ? batch[static_cast<size_t>(j)] : 1);
+      for (int j = 4 - rank; j < 2; ++j)
+        d.push_back(Pick(rng, 0, 1) ? batch[static_cast<size_t>(j)] : 1);
       d.push_back(r);
       d.push_back(c);
       return d;
@@ -57,7 +58,8 @@ TEST(OpProofContraction, MatMulEveryRankPairAndNoScalars) {
     for (int rb = 1; rb <= 4; ++rb) {
       int64_t m = 2, k = 3, n = 4;
       Dims a = ra == 1 ? Dims{k} : Dims{m, k}, b = rb == 1 ? Dims{k} : Dims{k, n};
-      for (int i = 2; i < ra; ++i) a.insert(a.begin(), i == 2 ? 2 : 1);  // (1, 2) broadcasts with (3, 2)
+      for (int i = 2; i < ra; ++i)
+        a.insert(a.begin(), i == 2 ? 2 : 1);  // (1, 2) broadcasts with (3, 2)
       for (int i = 2; i < rb; ++i) b.insert(b.begin(), i == 2 ? 2 : 3);
       Tensor y;
       auto ref = Counted([&] {
@@ -79,7 +81,8 @@ OP_PROOF(Contraction, kEinsum) {
     Dims a = RandomDims(rng, 3, 0, 4);
     Dims b = {a[0], a[2], Pick(rng, 0, 4)};
     Tensor y;
-    auto ref = Counted([&] { y = reference::MatMul(Tensor::Random(a, rng), Tensor::Random(b, rng)); });
+    auto ref =
+        Counted([&] { y = reference::MatMul(Tensor::Random(a, rng), Tensor::Random(b, rng)); });
     ExpectFormula(MakeOp(OpKind::kEinsum, {a, b}, y.shape()), ref, Str(a) + " x " + Str(b));
   }
 }

@@ -13,7 +13,8 @@ using reference::Tensor;
 /// either operand possibly of lower rank.
 std::pair<Dims, Dims> BroadcastPair(std::mt19937& rng) {
   Dims out = RandomDims(rng, static_cast<int>(Pick(rng, 0, 4)), 1, 4);
-  if (!out.empty() && Pick(rng, 0, 5) == 0) out[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(out.size()) - 1))] = 0;
+  if (!out.empty() && Pick(rng, 0, 5) == 0)
+    out[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(out.size()) - 1))] = 0;
   auto operand = [&] {
     Dims d(out.end() - Pick(rng, 0, static_cast<int64_t>(out.size())), out.end());
     for (auto& v : d)

@@ -45,7 +45,8 @@ TEST(OpProofDocs, NormalizationBackward) {
         EXPECT_EQ(Bwd(sm, Needs(gx, false, gw)).macs, Count(0));
         Op bn = MakeOp(OpKind::kBatchNorm, {{2, n, 3}}, {2, n, 3}, n);
         // dX = dY * scale / std: n; dW = sum(dY x_hat): 3n; db: n.
-        EXPECT_EQ(Bwd(bn, Needs(gx, false, gw)).flops, Count((gx ? 6 * un : 0) + (gw ? 4 * 6 * un : 0)));
+        EXPECT_EQ(Bwd(bn, Needs(gx, false, gw)).flops,
+                  Count((gx ? 6 * un : 0) + (gw ? 4 * 6 * un : 0)));
         EXPECT_EQ(Bwd(bn, Needs(gx, false, gw)).macs, Count(0));
         Op lrn = MakeOp(OpKind::kLrn, {{2, n, 3}}, {2, n, 3}, 3);
         EXPECT_EQ(Bwd(lrn, Needs(gx, false, gw)).flops, Count(gx ? 6 * un * 11 : 0));
@@ -101,9 +102,11 @@ TEST(OpProofDocs, AttentionBackwardSavedAndBytes) {
     EXPECT_EQ(saved.output, needs != 0);
     EXPECT_EQ(saved.f32_extra, Count(needs ? b * h * sq : 0));
   }
-  Op headless = MakeOp(OpKind::kAttention, {{2, 3, 4, 0}, {2, 1, 5, 0}, {2, 1, 5, 7}}, {2, 3, 4, 7});
+  Op headless =
+      MakeOp(OpKind::kAttention, {{2, 3, 4, 0}, {2, 1, 5, 0}, {2, 1, 5, 7}}, {2, 3, 4, 7});
   EXPECT_EQ(Saved(headless, Needs(true)).f32_extra, Count(0));
-  Op one_feature = MakeOp(OpKind::kAttention, {{2, 3, 4, 1}, {2, 1, 5, 1}, {2, 1, 5, 7}}, {2, 3, 4, 7});
+  Op one_feature =
+      MakeOp(OpKind::kAttention, {{2, 3, 4, 1}, {2, 1, 5, 1}, {2, 1, 5, 7}}, {2, 3, 4, 7});
   EXPECT_EQ(Saved(one_feature, Needs(true)).f32_extra, Count(24));
   // q once, K and V once as KV-cache reads, the output once.
   OpTraffic t = Bytes(op);
@@ -124,7 +127,8 @@ TEST(OpProofDocs, RecurrentBackwardAndBytes) {
     uint64_t g = kind == OpKind::kRnn ? 1 : kind == OpKind::kGru ? 3 : 4;
     for (int64_t dirs : {1, 2}) {
       for (int bias = 0; bias < 2; ++bias) {
-        Op op = MakeOp(kind, {{4, 3, 5}, {dirs, static_cast<int64_t>(g * 7), 5}}, {4, dirs, 3, 7}, bias, 1);
+        Op op = MakeOp(kind, {{4, 3, 5}, {dirs, static_cast<int64_t>(g * 7), 5}}, {4, dirs, 3, 7},
+                       bias, 1);
         calflops::OpCost f = calflops::GetOpDef(kind).analytic(op);
         for (int needs = 0; needs < 4; ++needs) {
           bool gx = needs & 1, gw = needs & 2;
@@ -139,7 +143,8 @@ TEST(OpProofDocs, RecurrentBackwardAndBytes) {
         uint64_t ud = static_cast<uint64_t>(dirs);
         OpTraffic t = Bytes(op);
         EXPECT_EQ(t.act_read, Count(60));
-        EXPECT_EQ(t.weight_read, Count(ud * g * 7 * 5 + ud * g * 7 * 7 + (bias ? 2 * ud * g * 7 : 0)));
+        EXPECT_EQ(t.weight_read,
+                  Count(ud * g * 7 * 5 + ud * g * 7 * 7 + (bias ? 2 * ud * g * 7 : 0)));
         EXPECT_EQ(t.act_write, Count(4 * ud * 3 * 7));
       }
     }
@@ -259,7 +264,8 @@ TEST(OpProofDocs, SharedShapesMatchTheirDocStrings) {
         continue;
       }
       ++checked;
-      if (bwd.rfind("0 ", 0) == 0 || (bwd.size() > 3 && bwd.compare(bwd.size() - 3, 3, ": 0") == 0)) {
+      if (bwd.rfind("0 ", 0) == 0 ||
+          (bwd.size() > 3 && bwd.compare(bwd.size() - 3, 3, ": 0") == 0)) {
         EXPECT_EQ(d.grad.backward_cost(op, g).macs, Count(0)) << d.name;
         EXPECT_EQ(d.grad.backward_cost(op, g).flops, Count(0)) << d.name;
       }

@@ -32,16 +32,15 @@ void ProveRows(OpKind kind, uint32_t seed, int64_t attr2, F&& run) {
   }
 }
 
-OP_PROOF(Normalization, kSoftmax) {
-  ProveRows(OpKind::kSoftmax, 201, 0, reference::SoftmaxRows);
-}
+OP_PROOF(Normalization, kSoftmax) { ProveRows(OpKind::kSoftmax, 201, 0, reference::SoftmaxRows); }
 OP_PROOF(Normalization, kLogSoftmax) {
   ProveRows(OpKind::kLogSoftmax, 202, 0, reference::LogSoftmaxRows);
 }
 OP_PROOF(Normalization, kLayerNorm) {
   for (int bits = 0; bits < 4; ++bits) {
-    ProveRows(OpKind::kLayerNorm, 203 + static_cast<uint32_t>(bits), bits,
-              [&](const Tensor& t, int64_t n) { reference::LayerNormRows(t, n, bits & 1, bits & 2); });
+    ProveRows(
+        OpKind::kLayerNorm, 203 + static_cast<uint32_t>(bits), bits,
+        [&](const Tensor& t, int64_t n) { reference::LayerNormRows(t, n, bits & 1, bits & 2); });
   }
 }
 OP_PROOF(Normalization, kRmsNorm) {
@@ -63,7 +62,8 @@ TEST(OpProofNormalization, EmptyRowsHaveNoBackward) {
   calflops::GradNeeds all{.input = {true, false, false}, .weight = true};
   for (OpKind k : {OpKind::kLayerNorm, OpKind::kRmsNorm, OpKind::kSoftmax}) {
     Op op = MakeOp(k, {{4, 0}}, {4, 0}, 0, 3);
-    EXPECT_EQ(calflops::GetOpDef(k).grad.backward_cost(op, all).flops, Count(0)) << calflops::GetOpDef(k).name;
+    EXPECT_EQ(calflops::GetOpDef(k).grad.backward_cost(op, all).flops, Count(0))
+        << calflops::GetOpDef(k).name;
   }
 }
 
@@ -86,7 +86,8 @@ OP_PROOF(Normalization, kLrn) {
     int64_t size = Pick(rng, 1, 5);
     Tensor t = Tensor::Random(x, rng);
     auto ref = Counted([&] { reference::LrnRef(t, size); });
-    ExpectFormula(MakeOp(OpKind::kLrn, {x}, x, size), ref, Str(x) + " size " + std::to_string(size));
+    ExpectFormula(MakeOp(OpKind::kLrn, {x}, x, size), ref,
+                  Str(x) + " size " + std::to_string(size));
   }
 }
 

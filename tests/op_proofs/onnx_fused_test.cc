@@ -22,7 +22,8 @@ void ExpectCost(const calflops::OpCost& c, const reference::Counts& ref, const s
 TEST(OpProofOnnx, SkipLayerNormalizationNodes) {
   auto rng = Rng(901);
   for (int i = 0; i < kCases; ++i) {
-    bool simplified = Pick(rng, 0, 1), beta = !simplified && Pick(rng, 0, 1), bias = Pick(rng, 0, 1);
+    bool simplified = Pick(rng, 0, 1), beta = !simplified && Pick(rng, 0, 1),
+         bias = Pick(rng, 0, 1);
     Dims x = {Pick(rng, 1, 2), Pick(rng, 1, 4), Pick(rng, 1, 6)};
     int64_t hidden = x.back();
     auto ref = Counted([&] {
@@ -33,7 +34,8 @@ TEST(OpProofOnnx, SkipLayerNormalizationNodes) {
       else
         reference::LayerNormRows(s, hidden, true, beta);
     });
-    std::vector<Proto> values = {OnnxInput("x", x), OnnxInput("skip", x), OnnxWeight("gamma", {hidden})};
+    std::vector<Proto> values = {OnnxInput("x", x), OnnxInput("skip", x),
+                                 OnnxWeight("gamma", {hidden})};
     std::vector<std::string> in = {"x", "skip", "gamma"};
     if (!simplified) {
       in.push_back(beta ? "beta" : "");
@@ -63,16 +65,17 @@ TEST(OpProofOnnx, EmbedLayerNormalizationNodes) {
         e = Binary(e, reference::Gather(Tensor::Random({2, h}, rng), ids, {b, s}), reference::Add);
       reference::LayerNormRows(e, h, true, true);
     });
-    std::vector<Proto> values = {OnnxInput("ids", {b, s}),   OnnxInput("seg", {b, s}),
+    std::vector<Proto> values = {OnnxInput("ids", {b, s}),       OnnxInput("seg", {b, s}),
                                  OnnxWeight("word", {vocab, h}), OnnxWeight("pos", {8, h}),
-                                 OnnxWeight("segw", {2, h}),  OnnxWeight("gamma", {h}),
+                                 OnnxWeight("segw", {2, h}),     OnnxWeight("gamma", {h}),
                                  OnnxWeight("beta", {h})};
     ExpectCost(OnnxCost(values, {Node("EmbedLayerNormalization",
                                       {"ids", segments ? "seg" : "", "word", "pos",
                                        segments ? "segw" : "", "gamma", "beta"},
                                       {"y"}, {}, "com.microsoft")}),
-               ref, "batch " + std::to_string(b) + " seq " + std::to_string(s) + " hidden " +
-                        std::to_string(h) + (segments ? " segments" : ""));
+               ref,
+               "batch " + std::to_string(b) + " seq " + std::to_string(s) + " hidden " +
+                   std::to_string(h) + (segments ? " segments" : ""));
   }
 }
 
@@ -99,23 +102,29 @@ TEST(OpProofOnnx, RmsAndLayerNormalizationNodes) {
     if (bias) values.push_back(OnnxWeight("b", tail));
     std::vector<std::string> in = {"x", "scale"};
     if (bias) in.push_back("b");
-    ExpectCost(OnnxCost(values, {Node(ops[which], in, {"y"}, {IntAttr("axis", axis)})}, calflops::Convention::kAnalytic, which == 1 ? 23 : 17),
+    ExpectCost(OnnxCost(values, {Node(ops[which], in, {"y"}, {IntAttr("axis", axis)})},
+                        calflops::Convention::kAnalytic, which == 1 ? 23 : 17),
                ref, std::string(ops[which]) + " " + Str(x) + " axis " + std::to_string(axis));
   }
 }
 
 TEST(OpProofOnnx, ReduceNodes) {
   auto rng = Rng(904);
-  const std::pair<const char*, OpKind> ops[] = {
-      {"ReduceSum", OpKind::kSum},          {"ReduceMean", OpKind::kMean},
-      {"ReduceMax", OpKind::kReduceMax},    {"ReduceMin", OpKind::kReduceMax},
-      {"ReduceProd", OpKind::kProd},        {"ReduceL1", OpKind::kReduceL1},
-      {"ReduceL2", OpKind::kReduceL2},      {"ReduceSumSquare", OpKind::kReduceSumSquare},
-      {"ReduceLogSum", OpKind::kReduceLogSum}, {"ReduceLogSumExp", OpKind::kReduceLogSumExp}};
+  const std::pair<const char*, OpKind> ops[] = {{"ReduceSum", OpKind::kSum},
+                                                {"ReduceMean", OpKind::kMean},
+                                                {"ReduceMax", OpKind::kReduceMax},
+                                                {"ReduceMin", OpKind::kReduceMax},
+                                                {"ReduceProd", OpKind::kProd},
+                                                {"ReduceL1", OpKind::kReduceL1},
+                                                {"ReduceL2", OpKind::kReduceL2},
+                                                {"ReduceSumSquare", OpKind::kReduceSumSquare},
+                                                {"ReduceLogSum", OpKind::kReduceLogSum},
+                                                {"ReduceLogSumExp", OpKind::kReduceLogSumExp}};
   for (int i = 0; i < kCases * 3; ++i) {
     auto [name, kind] = ops[Pick(rng, 0, 9)];
     Dims x = RandomDims(rng, static_cast<int>(Pick(rng, 1, 4)), 1, 4);
-    if (Pick(rng, 0, 4) == 0) x[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1))] = 0;
+    if (Pick(rng, 0, 4) == 0)
+      x[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1))] = 0;
     auto rank = static_cast<int64_t>(x.size());
     std::vector<int> axes;
     Dims onnx_axes;
@@ -144,9 +153,10 @@ TEST(OpProofOnnx, ReduceNodes) {
     }
     std::vector<Proto> attrs = {IntAttr("keepdims", keepdims)};
     if (noop) attrs.push_back(IntAttr("noop_with_empty_axes", 1));
-    ExpectCost(OnnxCost(values, {Node(name, in, {"y"}, attrs)}, calflops::Convention::kAnalytic, 18), ref,
-               std::string(name) + " " + Str(x) + " axes " + Str(onnx_axes) +
-                   (keepdims ? " keepdims" : "") + (noop ? " noop" : ""));
+    ExpectCost(
+        OnnxCost(values, {Node(name, in, {"y"}, attrs)}, calflops::Convention::kAnalytic, 18), ref,
+        std::string(name) + " " + Str(x) + " axes " + Str(onnx_axes) +
+            (keepdims ? " keepdims" : "") + (noop ? " noop" : ""));
   }
 }
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "analysis/convention.h"
-#include "ops/op_def.h"
 #include "onnx/proto_builder.h"
+#include "ops/op_def.h"
 
 namespace op_proofs {
 

@@ -31,9 +31,9 @@ std::set<OpKind>& ProvenKinds();
 inline bool RegisterProof(OpKind kind) { return ProvenKinds().insert(kind).second; }
 
 /// TEST(OpProof<Group>, <Kind>) that also records OpKind::<Kind> as proven.
-#define OP_PROOF(Group, Kind)                                                               \
-  [[maybe_unused]] static const bool kProven_##Kind =                                       \
-      ::op_proofs::RegisterProof(::calflops::OpKind::Kind);                                 \
+#define OP_PROOF(Group, Kind)                               \
+  [[maybe_unused]] static const bool kProven_##Kind =       \
+      ::op_proofs::RegisterProof(::calflops::OpKind::Kind); \
   TEST(OpProof##Group, Kind)
 
 /// Scalar operations counted while `f` runs (the counter starts from zero).
@@ -99,8 +99,10 @@ namespace op_proofs {
 inline void ExpectFormulaBackward(const Op& op, const calflops::GradNeeds& needs,
                                   const reference::Counts& ref, const std::string& what) {
   calflops::OpCost c = calflops::GetOpDef(op.kind).grad.backward_cost(op, needs);
-  EXPECT_EQ(c.macs, Count(ref.macs)) << calflops::GetOpDef(op.kind).name << " backward MACs, " << what;
-  EXPECT_EQ(c.flops, Count(ref.flops)) << calflops::GetOpDef(op.kind).name << " backward FLOPs, " << what;
+  EXPECT_EQ(c.macs, Count(ref.macs))
+      << calflops::GetOpDef(op.kind).name << " backward MACs, " << what;
+  EXPECT_EQ(c.flops, Count(ref.flops))
+      << calflops::GetOpDef(op.kind).name << " backward FLOPs, " << what;
 }
 
 }  // namespace op_proofs

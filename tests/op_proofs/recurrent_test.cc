@@ -48,8 +48,8 @@ void ProveRecurrent(OpKind kind, uint32_t seed) {
     if (s.linear_before_reset) attrs.push_back(IntAttr("linear_before_reset", 1));
     calflops::OpCost c = OnnxCost(values, {Node(OnnxName(kind), inputs, {"y"}, attrs)});
     std::string what = std::string(OnnxName(kind)) + " seq " + std::to_string(s.seq) + " batch " +
-                       std::to_string(s.batch) + " input " + std::to_string(s.input) +
-                       " hidden " + std::to_string(s.hidden) + " " + direction +
+                       std::to_string(s.batch) + " input " + std::to_string(s.input) + " hidden " +
+                       std::to_string(s.hidden) + " " + direction +
                        (batch_first ? " batch-first" : "") + (s.bias ? " bias" : "") +
                        (s.peepholes ? " peepholes" : "") +
                        (s.linear_before_reset ? " linear_before_reset" : "");

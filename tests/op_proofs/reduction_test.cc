@@ -13,11 +13,13 @@ void ProveReduce(OpKind kind, uint32_t seed) {
   auto rng = Rng(seed);
   for (int i = 0; i < kCases; ++i) {
     Dims x = RandomDims(rng, static_cast<int>(Pick(rng, 1, 4)), 1, 4);
-    if (Pick(rng, 0, 4) == 0) x[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1))] = 0;
+    if (Pick(rng, 0, 4) == 0)
+      x[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1))] = 0;
     std::vector<int> axes;
     for (int a = 0; a < static_cast<int>(x.size()); ++a)
       if (Pick(rng, 0, 1)) axes.push_back(a);
-    if (axes.empty()) axes.push_back(static_cast<int>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1)));
+    if (axes.empty())
+      axes.push_back(static_cast<int>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1)));
     bool keepdims = Pick(rng, 0, 1);
     Tensor t = Tensor::Random(x, rng, 1.0), y;
     auto ref = Counted([&] { y = reference::ReduceRef(kind, t, axes, keepdims); });

@@ -81,8 +81,8 @@ Tensor RmsNormRows(const Tensor& x, int64_t n, bool weight) {
 Tensor LpNormRows(const Tensor& x, int64_t n, int p) {
   Tensor out(x.shape());
   Rows(x, n, [&](int64_t s) {
-    double norm = p == 2 ? Sqrt(RowSum(x, s, n, [](double v) { return Mul(v, v); }))
-                         : RowSum(x, s, n, Abs);
+    double norm =
+        p == 2 ? Sqrt(RowSum(x, s, n, [](double v) { return Mul(v, v); })) : RowSum(x, s, n, Abs);
     for (int64_t i = 0; i < n; ++i) out.at(s + i) = Div(x.at(s + i), norm);
   });
   return out;

@@ -24,7 +24,8 @@ Vec Random(std::mt19937& rng, int64_t n) {
 double Dot(const Vec& m, int64_t row, const Vec& v) {
   double acc = 0;
   auto n = static_cast<int64_t>(v.size());
-  for (int64_t i = 0; i < n; ++i) acc = Mac(acc, m[static_cast<size_t>(row * n + i)], v[static_cast<size_t>(i)]);
+  for (int64_t i = 0; i < n; ++i)
+    acc = Mac(acc, m[static_cast<size_t>(row * n + i)], v[static_cast<size_t>(i)]);
   return acc;
 }
 

@@ -20,18 +20,28 @@ double ReduceValues(OpKind kind, const std::vector<double>& v) {
   };
   auto square = [](double x) { return Mul(x, x); };
   switch (kind) {
-    case OpKind::kMean: return Div(fold(nullptr, Add), static_cast<double>(n));
-    case OpKind::kSum: return fold(nullptr, Add);
-    case OpKind::kReduceMax: return fold(nullptr, Max);
-    case OpKind::kProd: return fold(nullptr, Mul);
-    case OpKind::kReduceL1: return fold(Abs, Add);
-    case OpKind::kReduceL2: return Sqrt(fold(square, Add));
-    case OpKind::kReduceSumSquare: return fold(square, Add);
-    case OpKind::kReduceLogSum: return Log(std::fabs(fold(nullptr, Add)));
+    case OpKind::kMean:
+      return Div(fold(nullptr, Add), static_cast<double>(n));
+    case OpKind::kSum:
+      return fold(nullptr, Add);
+    case OpKind::kReduceMax:
+      return fold(nullptr, Max);
+    case OpKind::kProd:
+      return fold(nullptr, Mul);
+    case OpKind::kReduceL1:
+      return fold(Abs, Add);
+    case OpKind::kReduceL2:
+      return Sqrt(fold(square, Add));
+    case OpKind::kReduceSumSquare:
+      return fold(square, Add);
+    case OpKind::kReduceLogSum:
+      return Log(std::fabs(fold(nullptr, Add)));
     // log(sum exp(x)) as written (no max subtracted: the ONNX definition, which the formula
     // prices).
-    case OpKind::kReduceLogSumExp: return Log(fold(Exp, Add));
-    default: throw std::invalid_argument("not a reduction kind");
+    case OpKind::kReduceLogSumExp:
+      return Log(fold(Exp, Add));
+    default:
+      throw std::invalid_argument("not a reduction kind");
   }
 }
 }  // namespace

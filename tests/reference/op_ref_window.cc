@@ -107,8 +107,7 @@ Tensor ConvTransposeRef(const Tensor& x, const Tensor& w, const Tensor* bias, in
         dst = Mac(dst, v, const_cast<Tensor&>(w)(widx));
       });
   });
-  if (bias)
-    ForEach(out_shape, [&](const Idx& o) { out(o) = Add(out(o), bias->at(o[1])); });
+  if (bias) ForEach(out_shape, [&](const Idx& o) { out(o) = Add(out(o), bias->at(o[1])); });
   return out;
 }
 
@@ -116,8 +115,7 @@ Tensor PoolRef(PoolKind kind, const Tensor& x, const Window& win, bool ceil_mode
   Idx out_shape = {x.dim(0), x.dim(1)};
   for (size_t i = 0; i < win.kernel.size(); ++i)
     out_shape.push_back(WindowOut(x.dim(static_cast<int>(i) + 2), win.kernel[i], win.strides[i],
-                                  win.dilations[i], win.pads_begin[i], win.pads_end[i],
-                                  ceil_mode));
+                                  win.dilations[i], win.pads_begin[i], win.pads_end[i], ceil_mode));
   Tensor out(out_shape);
   double pad = kind == PoolKind::kMax ? -std::numeric_limits<double>::infinity() : 0.0;
   int64_t taps = 1;
@@ -167,8 +165,10 @@ Tensor ResizeRef(const Tensor& x, const Idx& out_shape, int base) {
       double weight = 1;
       for (size_t j = 0; j < resized.size(); ++j) {
         auto a = static_cast<size_t>(resized[j]);
-        double pos = (static_cast<double>(o[a]) + 0.5) * static_cast<double>(x.dim(static_cast<int>(a))) /
-                         static_cast<double>(out_shape[a]) - 0.5;
+        double pos = (static_cast<double>(o[a]) + 0.5) *
+                         static_cast<double>(x.dim(static_cast<int>(a))) /
+                         static_cast<double>(out_shape[a]) -
+                     0.5;
         int64_t lo = static_cast<int64_t>(std::floor(pos)) - (base == 4 ? 1 : 0);
         src[a] = std::clamp<int64_t>(lo + t[j], 0, x.dim(static_cast<int>(a)) - 1);
         weight *= 1.0 / base;  // the per-axis weight: index arithmetic, not counted

@@ -64,22 +64,64 @@ class Scope {
 };
 
 // One counted FLOP each.
-inline double Add(double a, double b) { ++Counter::Get().Current().flops; return a + b; }
-inline double Sub(double a, double b) { ++Counter::Get().Current().flops; return a - b; }
-inline double Mul(double a, double b) { ++Counter::Get().Current().flops; return a * b; }
-inline double Div(double a, double b) { ++Counter::Get().Current().flops; return a / b; }
-inline double Neg(double a) { ++Counter::Get().Current().flops; return -a; }
-inline double Max(double a, double b) { ++Counter::Get().Current().flops; return a > b ? a : b; }
-inline double Exp(double a) { ++Counter::Get().Current().flops; return std::exp(a); }
-inline double Sqrt(double a) { ++Counter::Get().Current().flops; return std::sqrt(a); }
-inline double Rsqrt(double a) { ++Counter::Get().Current().flops; return 1.0 / std::sqrt(a); }
-inline double Tanh(double a) { ++Counter::Get().Current().flops; return std::tanh(a); }
-inline double Erf(double a) { ++Counter::Get().Current().flops; return std::erf(a); }
-inline double Sin(double a) { ++Counter::Get().Current().flops; return std::sin(a); }
-inline double Cos(double a) { ++Counter::Get().Current().flops; return std::cos(a); }
+inline double Add(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a + b;
+}
+inline double Sub(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a - b;
+}
+inline double Mul(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a * b;
+}
+inline double Div(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a / b;
+}
+inline double Neg(double a) {
+  ++Counter::Get().Current().flops;
+  return -a;
+}
+inline double Max(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a > b ? a : b;
+}
+inline double Exp(double a) {
+  ++Counter::Get().Current().flops;
+  return std::exp(a);
+}
+inline double Sqrt(double a) {
+  ++Counter::Get().Current().flops;
+  return std::sqrt(a);
+}
+inline double Rsqrt(double a) {
+  ++Counter::Get().Current().flops;
+  return 1.0 / std::sqrt(a);
+}
+inline double Tanh(double a) {
+  ++Counter::Get().Current().flops;
+  return std::tanh(a);
+}
+inline double Erf(double a) {
+  ++Counter::Get().Current().flops;
+  return std::erf(a);
+}
+inline double Sin(double a) {
+  ++Counter::Get().Current().flops;
+  return std::sin(a);
+}
+inline double Cos(double a) {
+  ++Counter::Get().Current().flops;
+  return std::cos(a);
+}
 inline double Relu(double a) { return Max(a, 0.0); }
 /// One comparison (counted as one FLOP, like Max).
-inline bool Greater(double a, double b) { ++Counter::Get().Current().flops; return a > b; }
+inline bool Greater(double a, double b) {
+  ++Counter::Get().Current().flops;
+  return a > b;
+}
 /// One multiply-accumulate: 1 MAC = 2 FLOPs.
 inline double Mac(double acc, double a, double b) {
   auto& c = Counter::Get().Current();

@@ -33,8 +33,9 @@ std::vector<int64_t> AsIds(const Tensor& t) {
 }  // namespace
 
 std::string TinyBartConfig::ToJson() const {
-  return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"bart\", \"d_model\": " +
-         std::to_string(d_model) + ", \"encoder_layers\": " + std::to_string(enc_layers) +
+  return "{\"architectures\": [\"" + cls +
+         "\"], \"model_type\": \"bart\", \"d_model\": " + std::to_string(d_model) +
+         ", \"encoder_layers\": " + std::to_string(enc_layers) +
          ", \"decoder_layers\": " + std::to_string(dec_layers) +
          ", \"encoder_attention_heads\": " + std::to_string(heads) +
          ", \"decoder_attention_heads\": " + std::to_string(heads) +
@@ -74,8 +75,8 @@ TinyBart::TinyBart(const TinyBartConfig& c, bool eager, unsigned seed) : c_(c), 
   for (int64_t i = 0; i < c.dec_layers; ++i) dec_.push_back(layer());
 }
 
-Tensor TinyBart::AttnRef(const std::string& name, const Attn& a, const Tensor& x,
-                         const Tensor& k, const Tensor& v, bool mask, bool causal) {
+Tensor TinyBart::AttnRef(const std::string& name, const Attn& a, const Tensor& x, const Tensor& k,
+                         const Tensor& v, bool mask, bool causal) {
   Scope s(name);
   int64_t b = x.dim(0), t = x.dim(1), keys = k.dim(1), h = c_.heads;
   double d = static_cast<double>(c_.d_model / h);

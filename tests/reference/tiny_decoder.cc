@@ -48,7 +48,7 @@ std::string TinyDecoderConfig::ToJson() const {
       ", \"num_key_value_heads\": " + i(kv_heads) + ", \"vocab_size\": " + i(vocab) +
       ", \"rms_norm_eps\": 1e-06";
   j += In(t, {"gemma", "gemma2"}) ? ", \"hidden_activation\": \"gelu_pytorch_tanh\""
-        : t == "starcoder2"       ? ", \"hidden_act\": \"gelu_pytorch_tanh\", \"use_bias\": true"
+       : t == "starcoder2"        ? ", \"hidden_act\": \"gelu_pytorch_tanh\", \"use_bias\": true"
                                   : ", \"hidden_act\": \"silu\"";
   if (head_dim) j += ", \"head_dim\": " + i(head_dim);
   if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
@@ -87,16 +87,17 @@ std::string TinyDecoderConfig::ToJson() const {
          ", \"norm_topk_prob\": " + b(norm_topk_prob) + ", \"routed_scaling_factor\": 2.5";
   }
   if (t == "deepseek_v2") {
-    j += ", \"q_lora_rank\": " + (q_lora_rank ? i(q_lora_rank) : "null") +
-         ", \"kv_lora_rank\": " + i(kv_lora_rank) + ", \"qk_nope_head_dim\": " + i(qk_nope) +
-         ", \"qk_rope_head_dim\": " + i(qk_rope) + ", \"v_head_dim\": " + i(v_head) +
-         ", \"n_routed_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
-         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
-         ", \"n_shared_experts\": " + i(n_shared) +
-         ", \"first_k_dense_replace\": " + i(first_k_dense) + ", \"routed_scaling_factor\": 1.5" +
-         (group_limited ? ", \"topk_method\": \"group_limited_greedy\", \"n_group\": " + i(n_group) +
-                              ", \"topk_group\": " + i(topk_group)
-                        : std::string(", \"topk_method\": \"greedy\""));
+    j +=
+        ", \"q_lora_rank\": " + (q_lora_rank ? i(q_lora_rank) : "null") +
+        ", \"kv_lora_rank\": " + i(kv_lora_rank) + ", \"qk_nope_head_dim\": " + i(qk_nope) +
+        ", \"qk_rope_head_dim\": " + i(qk_rope) + ", \"v_head_dim\": " + i(v_head) +
+        ", \"n_routed_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
+        ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+        ", \"n_shared_experts\": " + i(n_shared) +
+        ", \"first_k_dense_replace\": " + i(first_k_dense) + ", \"routed_scaling_factor\": 1.5" +
+        (group_limited ? ", \"topk_method\": \"group_limited_greedy\", \"n_group\": " + i(n_group) +
+                             ", \"topk_group\": " + i(topk_group)
+                       : std::string(", \"topk_method\": \"greedy\""));
   }
   return j + "}";
 }
@@ -489,7 +490,8 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     }
     if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
     if (t == "granite") x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
-    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2", "granite", "starcoder2", "cohere"})) {
+    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2", "granite",
+               "starcoder2", "cohere"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
     } else if (t == "deepseek_v2") {
@@ -539,7 +541,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
   if (t == "gemma2") {  // final logit soft-capping
     out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
   }
-  if (t == "granite") out = WithScalar(out, 4.0, Div);  // logits / logits_scaling
+  if (t == "granite") out = WithScalar(out, 4.0, Div);    // logits / logits_scaling
   if (t == "cohere") out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
   return out;
 }

@@ -21,8 +21,9 @@ Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Te
 }  // namespace
 
 std::string TinyDistilBertConfig::ToJson() const {
-  return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"distilbert\", \"dim\": " +
-         std::to_string(dim) + ", \"hidden_dim\": " + std::to_string(hidden_dim) +
+  return "{\"architectures\": [\"" + cls +
+         "\"], \"model_type\": \"distilbert\", \"dim\": " + std::to_string(dim) +
+         ", \"hidden_dim\": " + std::to_string(hidden_dim) +
          ", \"n_layers\": " + std::to_string(layers) + ", \"n_heads\": " + std::to_string(heads) +
          ", \"vocab_size\": " + std::to_string(vocab) +
          ", \"max_position_embeddings\": " + std::to_string(max_positions) +

@@ -24,7 +24,10 @@ Tensor FirstToken(const Tensor& x) { return x.Slice(1, 0, 1).Reshape({x.dim(0), 
 
 std::string TinyBertConfig::ToJson() const {
   return std::string("{\"architectures\": [\"") + cls + "\"], \"model_type\": \"" +
-         (xlm ? "xlm-roberta" : roberta ? "roberta" : "bert") + "\", \"hidden_size\": " + std::to_string(hidden) +
+         (xlm       ? "xlm-roberta"
+          : roberta ? "roberta"
+                    : "bert") +
+         "\", \"hidden_size\": " + std::to_string(hidden) +
          ", \"intermediate_size\": " + std::to_string(intermediate) +
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"num_attention_heads\": " + std::to_string(heads) +

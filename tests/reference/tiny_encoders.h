@@ -13,7 +13,7 @@ namespace reference {
 
 struct TinyBertConfig {
   bool roberta = false;
-  bool xlm = false;  ///< model_type xlm-roberta (XLMRoberta* classes; implies roberta)
+  bool xlm = false;               ///< model_type xlm-roberta (XLMRoberta* classes; implies roberta)
   std::string cls = "BertModel";  ///< BertModel / BertForMaskedLM / BertForSequenceClassification
   int64_t hidden = 16, intermediate = 24, layers = 2, heads = 4, vocab = 40, max_positions = 24;
   int64_t type_vocab = 2, num_labels = 3;

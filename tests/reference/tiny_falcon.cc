@@ -10,13 +10,15 @@ namespace reference {
 std::string TinyFalconConfig::ToJson() const {
   auto i = [](int64_t v) { return std::to_string(v); };
   auto b = [](bool v) { return std::string(v ? "true" : "false"); };
-  std::string j = "{\"architectures\": [\"FalconForCausalLM\"], \"model_type\": \"falcon\", "
-                  "\"hidden_size\": " + i(hidden) + ", \"num_hidden_layers\": " + i(layers) +
-                  ", \"num_attention_heads\": " + i(heads) + ", \"num_kv_heads\": " + i(kv_heads) +
-                  ", \"vocab_size\": " + i(vocab) + ", \"ffn_hidden_size\": " + i(ffn) +
-                  ", \"new_decoder_architecture\": " + b(new_arch) +
-                  ", \"multi_query\": " + b(multi_query) + ", \"parallel_attn\": " + b(parallel) +
-                  ", \"bias\": " + b(bias) + ", \"alibi\": false, \"layer_norm_epsilon\": 1e-05";
+  std::string j =
+      "{\"architectures\": [\"FalconForCausalLM\"], \"model_type\": \"falcon\", "
+      "\"hidden_size\": " +
+      i(hidden) + ", \"num_hidden_layers\": " + i(layers) +
+      ", \"num_attention_heads\": " + i(heads) + ", \"num_kv_heads\": " + i(kv_heads) +
+      ", \"vocab_size\": " + i(vocab) + ", \"ffn_hidden_size\": " + i(ffn) +
+      ", \"new_decoder_architecture\": " + b(new_arch) + ", \"multi_query\": " + b(multi_query) +
+      ", \"parallel_attn\": " + b(parallel) + ", \"bias\": " + b(bias) +
+      ", \"alibi\": false, \"layer_norm_epsilon\": 1e-05";
   if (num_ln) j += ", \"num_ln_in_parallel_attn\": " + i(num_ln);
   return j + "}";
 }

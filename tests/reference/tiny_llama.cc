@@ -15,11 +15,13 @@ std::string TinyLlamaConfig::ToJson() const {
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"num_attention_heads\": " + std::to_string(heads) +
          ", \"num_key_value_heads\": " + std::to_string(kv_heads) +
-         ", \"vocab_size\": " + std::to_string(vocab) + ", \"attention_bias\": " + b(attention_bias) +
-         ", \"mlp_bias\": " + b(mlp_bias) + ", \"rms_norm_eps\": 1e-05, \"hidden_act\": \"silu\"}";
+         ", \"vocab_size\": " + std::to_string(vocab) +
+         ", \"attention_bias\": " + b(attention_bias) + ", \"mlp_bias\": " + b(mlp_bias) +
+         ", \"rms_norm_eps\": 1e-05, \"hidden_act\": \"silu\"}";
 }
 
-TinyLlama::TinyLlama(const TinyLlamaConfig& c, unsigned seed) : cfg_(c), head_dim_(c.hidden / c.heads) {
+TinyLlama::TinyLlama(const TinyLlamaConfig& c, unsigned seed)
+    : cfg_(c), head_dim_(c.hidden / c.heads) {
   std::mt19937 rng(seed);
   embed_ = Tensor::Random({c.vocab, c.hidden}, rng);
   norm_ = Tensor::Random({c.hidden}, rng);
@@ -78,7 +80,8 @@ Tensor TinyLlama::ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits) {
       Scope r("rotary_emb");
       Tensor inv({1, head_dim_ / 2, 1});
       for (int64_t i = 0; i < head_dim_ / 2; ++i)
-        inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(head_dim_));
+        inv.at(i) =
+            1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(head_dim_));
       Tensor pos({1, 1, tokens});
       for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
       Tensor freqs = MatMul(inv, pos).Transpose(1, 2);  // (1, tokens, d/2)
@@ -140,7 +143,8 @@ Tensor TinyLlama::ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits) {
         if (tokens > 1) {
           Tensor mask({1, 1, tokens, total});
           for (int64_t i = 0; i < tokens; ++i)
-            for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
+            for (int64_t j = 0; j < total; ++j)
+              mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
           scores = Binary(scores, mask, Add);
         }
         Tensor ctx = MatMul(SoftmaxLast(scores), vr);  // (B, H, T, d)
@@ -199,12 +203,22 @@ std::vector<ReferenceCase> LlamaCases() {
   six.seq_len = 6;
   // The reference adds the causal mask only when several queries attend (SDPA's is_causal);
   // eager decode steps add it too, so eager is checked on a forward only.
-  return {{.name = "llama", .model_type = "llama", .config_json = plain.ToJson(),
-           .attn = {"sdpa"}, .run = run(plain)},
-          {.name = "llama eager", .model_type = "llama", .config_json = plain.ToJson(),
-           .attn = {"eager"}, .workloads = {six}, .run = run(plain)},
-          {.name = "llama biases", .model_type = "llama", .config_json = biased.ToJson(),
-           .attn = {"sdpa"}, .run = run(biased)}};
+  return {{.name = "llama",
+           .model_type = "llama",
+           .config_json = plain.ToJson(),
+           .attn = {"sdpa"},
+           .run = run(plain)},
+          {.name = "llama eager",
+           .model_type = "llama",
+           .config_json = plain.ToJson(),
+           .attn = {"eager"},
+           .workloads = {six},
+           .run = run(plain)},
+          {.name = "llama biases",
+           .model_type = "llama",
+           .config_json = biased.ToJson(),
+           .attn = {"sdpa"},
+           .run = run(biased)}};
 }
 
 }  // namespace reference

@@ -28,7 +28,11 @@ class TinyLlama {
   Tensor Embed(int64_t batch, int64_t tokens);
   /// The forward call from inputs_embeds (batch, tokens, hidden), as multimodal wrappers run it.
   Tensor ForwardEmbeds(const Tensor& inputs_embeds, int64_t logits);
-  void ResetCache() { cache_k_.assign(cfg_.layers, Tensor()); cache_v_.assign(cfg_.layers, Tensor()); past_ = 0; }
+  void ResetCache() {
+    cache_k_.assign(cfg_.layers, Tensor());
+    cache_v_.assign(cfg_.layers, Tensor());
+    past_ = 0;
+  }
 
  private:
   Tensor RmsNorm(const Tensor& x, const Tensor& w);

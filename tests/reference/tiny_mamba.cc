@@ -33,8 +33,9 @@ Tensor SoftplusRef(const Tensor& x) {
 }  // namespace
 
 std::string TinyMambaConfig::ToJson() const {
-  return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"mamba\", \"hidden_size\": " +
-         std::to_string(hidden) + ", \"state_size\": " + std::to_string(state) +
+  return "{\"architectures\": [\"" + cls +
+         "\"], \"model_type\": \"mamba\", \"hidden_size\": " + std::to_string(hidden) +
+         ", \"state_size\": " + std::to_string(state) +
          ", \"num_hidden_layers\": " + std::to_string(layers) +
          ", \"expand\": " + std::to_string(expand) +
          ", \"conv_kernel\": " + std::to_string(conv_kernel) +

@@ -12,8 +12,9 @@ std::string TinyModernBertConfig::ToJson() const {
   return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"modernbert\", " +
          "\"hidden_size\": " + i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
          ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
-         ", \"vocab_size\": " + i(vocab) + ", \"pad_token_id\": 0, \"num_labels\": " +
-         i(num_labels) + ", \"classifier_pooling\": \"" + pooling +
+         ", \"vocab_size\": " + i(vocab) +
+         ", \"pad_token_id\": 0, \"num_labels\": " + i(num_labels) +
+         ", \"classifier_pooling\": \"" + pooling +
          "\", \"global_attn_every_n_layers\": 2, \"local_attention\": 4}";
 }
 
@@ -75,8 +76,8 @@ Tensor TinyModernBert::Layer(int64_t li, const Tensor& x) {
   {
     Scope mlp("mlp");
     Tensor wi = Lin("Wi", n, 2 * c_.intermediate, false);
-    Tensor input = wi.Slice(2, 0, c_.intermediate), gate = wi.Slice(2, c_.intermediate,
-                                                                      2 * c_.intermediate);
+    Tensor input = wi.Slice(2, 0, c_.intermediate),
+           gate = wi.Slice(2, c_.intermediate, 2 * c_.intermediate);
     Tensor act;
     {
       Scope s2("act");
@@ -95,9 +96,8 @@ void TinyModernBert::Forward(int64_t batch, int64_t tokens) {
   {
     Scope model(bare ? "" : "model");
     // _prepare_4d_attention_mask: 1.0 - the expanded all-ones mask (the window is integers).
-    WithScalar(Tensor({batch, 1, tokens, tokens}, 1.0), 1.0, [](double m, double one) {
-      return Sub(one, m);
-    });
+    WithScalar(Tensor({batch, 1, tokens, tokens}, 1.0), 1.0,
+               [](double m, double one) { return Sub(one, m); });
     {
       Scope e("embeddings");
       {

@@ -35,10 +35,10 @@ Tensor Ones(std::vector<int64_t> s) { return Tensor(std::move(s), 1.0); }
 }  // namespace
 
 std::string TinyT5Config::ToJson() const {
-  return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"t5\", \"d_model\": " +
-         std::to_string(d_model) + ", \"d_kv\": " + std::to_string(d_kv) +
-         ", \"num_heads\": " + std::to_string(heads) + ", \"d_ff\": " + std::to_string(d_ff) +
-         ", \"vocab_size\": " + std::to_string(vocab) +
+  return "{\"architectures\": [\"" + cls +
+         "\"], \"model_type\": \"t5\", \"d_model\": " + std::to_string(d_model) +
+         ", \"d_kv\": " + std::to_string(d_kv) + ", \"num_heads\": " + std::to_string(heads) +
+         ", \"d_ff\": " + std::to_string(d_ff) + ", \"vocab_size\": " + std::to_string(vocab) +
          ", \"num_layers\": " + std::to_string(enc_layers) +
          ", \"num_decoder_layers\": " + std::to_string(dec_layers) +
          ", \"relative_attention_num_buckets\": " + std::to_string(buckets) +
@@ -110,7 +110,7 @@ Tensor TinyT5::Attention(const Attn& a, const Tensor& x, const Tensor& k, const 
   Tensor scores = MatMul(SplitHeads(q, h), SplitHeads(k, h).Transpose(2, 3));
   if (first) {
     Tensor bias = a.rel.numel() > 0 ? Bias(a.rel, keys, bidirectional).Slice(2, keys - tq, keys)
-                                   : Tensor({1, h, tq, keys});
+                                    : Tensor({1, h, tq, keys});
     position_bias = Binary(bias, mask, Add);
   }
   scores = Binary(scores, position_bias, Add);
@@ -173,8 +173,7 @@ Tensor TinyT5::Stack(bool decoder, int64_t b, int64_t n, int64_t past, const Ten
             B.cross_k = Lin("k", *enc, B.cross.k);
             B.cross_v = Lin("v", *enc, B.cross.v);
           }
-          out = Attention(B.cross, h, B.cross_k, B.cross_v, cross_bias, i == 0, cross_mask,
-                          false);
+          out = Attention(B.cross, h, B.cross_k, B.cross_v, cross_bias, i == 0, cross_mask, false);
         }
         x = Binary(x, out, Add);
       }

@@ -14,8 +14,8 @@ namespace reference {
 
 struct TinyT5Config {
   std::string cls = "T5ForConditionalGeneration";  ///< or T5Model, T5EncoderModel
-  int64_t d_model = 8, d_kv = 3, heads = 2, d_ff = 12, vocab = 30, enc_layers = 2,
-          dec_layers = 2, buckets = 8, max_distance = 10;
+  int64_t d_model = 8, d_kv = 3, heads = 2, d_ff = 12, vocab = 30, enc_layers = 2, dec_layers = 2,
+          buckets = 8, max_distance = 10;
   bool gated = false, tie = true;
   std::string ToJson() const;
 };
@@ -46,6 +46,5 @@ class TinyT5 {
   Tensor shared_, lm_, enc_norm_, dec_norm_;
   std::vector<Block> enc_, dec_;
 };
-
 
 }  // namespace reference

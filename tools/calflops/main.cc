@@ -65,7 +65,8 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
     size_t used = inline_value ? 1 : 2;
     if (name == "--format" || name == "-f") {
       s.format = value;
-      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      args.erase(args.begin() + static_cast<long>(i),
+                 args.begin() + static_cast<long>(std::min(i + used, args.size())));
       --i;
       continue;
     }
@@ -75,7 +76,8 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
       if (!s.axis.empty()) throw Error(ExitCode::kUsage, name, "sweep: one range at a time");
       s.axis = name;
       s.range = value;
-      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      args.erase(args.begin() + static_cast<long>(i),
+                 args.begin() + static_cast<long>(std::min(i + used, args.size())));
       --i;
     }
   }

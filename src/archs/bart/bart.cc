@@ -104,18 +104,30 @@ class Bart : public Architecture {
   /// then a run of one-token steps whose self-attention cache grows by one.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len, .encoder_tokens = w.seq_len}};
+      return {ForwardCall{.kind = CallKind::kForward,
+                          .batch = w.batch,
+                          .new_tokens = w.seq_len,
+                          .logits_tokens = w.seq_len,
+                          .encoder_tokens = w.seq_len}};
     }
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill, .batch = w.batch,
-                                               .new_tokens = 1, .logits_tokens = 1,
-                                               .attention_mask = true, .encoder_tokens = prompt}};
+    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill,
+                                               .batch = w.batch,
+                                               .new_tokens = 1,
+                                               .logits_tokens = 1,
+                                               .attention_mask = true,
+                                               .encoder_tokens = prompt}};
     if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
-                                  .past_step = 1, .batch = w.batch, .new_tokens = 1,
-                                  .past_tokens = 1, .logits_tokens = 1, .first = false,
-                                  .attention_mask = true, .encoder_tokens = prompt});
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
+                                  .repeat = w.max_new_tokens - 1,
+                                  .past_step = 1,
+                                  .batch = w.batch,
+                                  .new_tokens = 1,
+                                  .past_tokens = 1,
+                                  .logits_tokens = 1,
+                                  .first = false,
+                                  .attention_mask = true,
+                                  .encoder_tokens = prompt});
     }
     return calls;
   }
@@ -147,8 +159,8 @@ class Bart : public Architecture {
   void CheckPositions(int64_t tokens) const {
     if (tokens > p_.max_positions) {
       throw BadInput("workload", std::to_string(tokens) + " tokens exceed the " +
-                                     std::to_string(p_.max_positions) +
-                                     " positions BART embeds (" + p_.where_positions + ")");
+                                     std::to_string(p_.max_positions) + " positions BART embeds (" +
+                                     p_.where_positions + ")");
     }
   }
 
@@ -165,14 +177,14 @@ class Bart : public Architecture {
     return a;
   }
 
-  Stack BuildStack(ModuleId model, const std::string& name, const std::string& cls,
-                   int64_t layers, bool decoder, DType dtype) {
+  Stack BuildStack(ModuleId model, const std::string& name, const std::string& cls, int64_t layers,
+                   bool decoder, DType dtype) {
     const auto& p = p_;
     int64_t e = p.d_model;
     Stack st;
     st.id = tree_.Add(model, name, cls);
-    st.embed_tokens = tree_.Add(st.id, "embed_tokens", "BartScaledWordEmbedding",
-                                tree_[shared_.id].extra_repr);
+    st.embed_tokens =
+        tree_.Add(st.id, "embed_tokens", "BartScaledWordEmbedding", tree_[shared_.id].extra_repr);
     tree_.AddParam(st.embed_tokens, "weight", Shape{p.vocab, e}, dtype, shared_.storage);
     st.embed_positions = tree_.Add(st.id, "embed_positions", "BartLearnedPositionalEmbedding",
                                    std::to_string(p.max_positions + 2) + ", " + std::to_string(e));
@@ -185,7 +197,8 @@ class Bart : public Architecture {
       l.id = tree_.Add(list, std::to_string(i), decoder ? "BartDecoderLayer" : "BartEncoderLayer");
       l.self = BuildAttn(l.id, "self_attn", decoder ? p.dec_heads : p.enc_heads, dtype);
       // The encoder layer registers its LayerNorm before activation_fn, the decoder after.
-      if (!decoder) l.self_norm = LayerNorm::Build(tree_, l.id, "self_attn_layer_norm", e, 1e-5, dtype);
+      if (!decoder)
+        l.self_norm = LayerNorm::Build(tree_, l.id, "self_attn_layer_norm", e, 1e-5, dtype);
       l.act = Activation::Build(tree_, l.id, "activation_fn", p.act, p.act_where);
       if (decoder) {
         l.self_norm = LayerNorm::Build(tree_, l.id, "self_attn_layer_norm", e, 1e-5, dtype);
@@ -282,8 +295,8 @@ constexpr std::string_view kClasses[] = {"BartForConditionalGeneration", "BartMo
 }  // namespace
 
 const ArchEntry& BartArch() {
-  static const ArchEntry e{"bart", "BART encoder-decoder (learned positions, post-norm)",
-                           kClasses, Make};
+  static const ArchEntry e{"bart", "BART encoder-decoder (learned positions, post-norm)", kClasses,
+                           Make};
   return e;
 }
 

@@ -30,8 +30,8 @@ TEST(Bart, ParameterCount) {
   uint64_t attn = 4 * (768ull * 768 + 768);
   uint64_t enc_layer = attn + (768ull * 3072 + 3072) + (3072ull * 768 + 768) + 2 * 2 * 768;
   uint64_t dec_layer = enc_layer + attn + 2 * 768;
-  uint64_t total = 30000ull * 768 + 2 * (1028ull * 768) + 6 * enc_layer + 6 * dec_layer +
-                   2 * 2 * 768;
+  uint64_t total =
+      30000ull * 768 + 2 * (1028ull * 768) + 6 * enc_layer + 6 * dec_layer + 2 * 2 * 768;
   EXPECT_EQ(total, 123'859'968u);  // KoBART-base, model card: 124M
   Config c = LoadModelConfig("kobart-summary-v3");
   EXPECT_EQ(Build(c)->tree().SubtreeParams()[0], Count(total));
@@ -87,14 +87,14 @@ TEST_P(ReferenceBart, GenerateEncodesOnceAndCachesMatch) {
   reference::ExpectModulesMatch(p);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Classes, ReferenceBart,
-    ::testing::Combine(::testing::Values("BartForConditionalGeneration", "BartModel"),
-                       ::testing::Values(AttnImpl::kSdpa, AttnImpl::kEager)),
-    [](const auto& i) {
-      return std::string(std::get<0>(i.param)) +
-             (std::get<1>(i.param) == AttnImpl::kEager ? "_eager" : "_sdpa");
-    });
+INSTANTIATE_TEST_SUITE_P(Classes, ReferenceBart,
+                         ::testing::Combine(::testing::Values("BartForConditionalGeneration",
+                                                              "BartModel"),
+                                            ::testing::Values(AttnImpl::kSdpa, AttnImpl::kEager)),
+                         [](const auto& i) {
+                           return std::string(std::get<0>(i.param)) +
+                                  (std::get<1>(i.param) == AttnImpl::kEager ? "_eager" : "_sdpa");
+                         });
 
 TEST(Bart, CrossAttentionProjectedOnce) {
   // Each decoder step after the first projects K/V for its one new token only; the encoder

@@ -60,8 +60,8 @@ TEST(Bert, XlmRobertaParameterCounts) {
   // xlm-roberta-large: word 250002 x 1024, position 514 x 1024, token type 1 x 1024, LayerNorm;
   // per layer 4 (1024^2 + 1024) + (1024 x 4096 + 4096) + (4096 x 1024 + 1024) + 2 x 2 x 1024.
   uint64_t emb = 250002ull * 1024 + 514 * 1024 + 1024 + 2 * 1024;
-  uint64_t layer = 4 * (1024ull * 1024 + 1024) + (1024ull * 4096 + 4096) +
-                   (4096ull * 1024 + 1024) + 4 * 1024;
+  uint64_t layer =
+      4 * (1024ull * 1024 + 1024) + (1024ull * 4096 + 4096) + (4096ull * 1024 + 1024) + 4 * 1024;
   uint64_t pooler = 1024ull * 1024 + 1024;
   EXPECT_EQ(emb + 24 * layer + pooler, 559'890'432u);
   EXPECT_EQ(Params(*Build(c, "XLMRobertaModel")), emb + 24 * layer + pooler);

@@ -6,13 +6,13 @@
 
 #include <vector>
 
-#include "model/architecture.h"
 #include "archs/clip/clip_params.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/conv2d.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
+#include "model/architecture.h"
 
 namespace calflops {
 

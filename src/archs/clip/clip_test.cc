@@ -4,8 +4,8 @@
 
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
-#include "model/error.h"
 #include "load/model_source.h"
+#include "model/error.h"
 
 namespace calflops {
 namespace {

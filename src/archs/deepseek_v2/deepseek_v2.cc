@@ -158,9 +158,9 @@ MoeSpec ReadMoe(const Config& c, int64_t moe_layers) {
                                                 ", more than n_group " + std::to_string(s.n_group));
     }
     if (s.top_k > s.n_experts / s.n_group * s.topk_group) {
-      throw BadInput(c.Where("num_experts_per_tok"),
-                     "is " + std::to_string(s.top_k) + ", more than the experts of topk_group " +
-                         "groups");
+      throw BadInput(
+          c.Where("num_experts_per_tok"),
+          "is " + std::to_string(s.top_k) + ", more than the experts of topk_group " + "groups");
     }
   } else if (method != "greedy") {
     throw BadInput(c.Where("topk_method"),
@@ -190,8 +190,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   DType dtype = ConfigDType(c);
   DecoderHooks hooks;
   hooks.rotary_dim = mla.qk_rope_head_dim;
-  hooks.rotary_tables = [rope = mla.qk_rope_head_dim](Tracer& t, ModuleId m,
-                                                     const DecoderStep& s) {
+  hooks.rotary_tables = [rope = mla.qk_rope_head_dim](Tracer& t, ModuleId m, const DecoderStep& s) {
     return ComplexRotaryTables(t, m, s, rope);
   };
   hooks.attention = [=, impl = o.attn](ModuleTree& tree, ModuleId layer, int64_t) {

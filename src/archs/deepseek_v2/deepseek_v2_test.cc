@@ -22,7 +22,8 @@ TEST(DeepseekV2, ParameterCountFromTheArithmetic) {
 TEST(DeepseekV2, ModuleTree) {
   auto arch = ZooArch("deepseek-v2-lite");
   const ModuleTree& t = arch->tree();
-  EXPECT_EQ(Children(t, "model.layers.1"), "self_attn,mlp,input_layernorm,post_attention_layernorm");
+  EXPECT_EQ(Children(t, "model.layers.1"),
+            "self_attn,mlp,input_layernorm,post_attention_layernorm");
   EXPECT_EQ(Children(t, "model.layers.1.self_attn"),
             "q_proj,kv_a_proj_with_mqa,kv_a_layernorm,kv_b_proj,o_proj");
   EXPECT_EQ(Describe(t, "model.layers.1.mlp"), "DeepseekV2MoE | ");

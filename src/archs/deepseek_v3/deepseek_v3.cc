@@ -45,7 +45,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_layers = 61;
   d.n_heads = 128;
   MlaDims mla = MlaDims::FromConfig(c);  // validates qk_rope_head_dim before it is used below
-  d.head_dim = mla.qk_rope_head_dim;  // DeepseekV3Config.head_dim
+  d.head_dim = mla.qk_rope_head_dim;     // DeepseekV3Config.head_dim
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;
   LlamaParams p = LlamaParams::FromConfig(c, d);

@@ -89,8 +89,7 @@ class DistilBert : public EncoderArchitecture {
     if (mlm_) {
       vocab_transform_ = Linear::Build(tree_, root, "vocab_transform", p.dim, p.dim, true, dtype);
       vocab_norm_ = LayerNorm::Build(tree_, root, "vocab_layer_norm", p.dim, 1e-12, dtype);
-      vocab_projector_ =
-          Linear::Build(tree_, root, "vocab_projector", p.dim, p.vocab, true, dtype);
+      vocab_projector_ = Linear::Build(tree_, root, "vocab_projector", p.dim, p.vocab, true, dtype);
       if (p.tie_word_embeddings) {  // the projector's weight is the word embedding
         auto& params = tree_[vocab_projector_.id].params;
         params.clear();
@@ -122,7 +121,7 @@ class DistilBert : public EncoderArchitecture {
       h = (*head_act_)(t, h);
       vocab_projector_(t, vocab_norm_(t, h));
     } else if (pre_classifier_.id != kNoModule) {
-      Shape h = pre_classifier_(t, Shape{b, p_.dim});  // hidden_state[:, 0]
+      Shape h = pre_classifier_(t, Shape{b, p_.dim});    // hidden_state[:, 0]
       h = t.Unary(root, OpKind::kRelu, h, kFunctional);  // nn.ReLU()(...), a fresh module
       classifier_(t, h);
     }
@@ -133,9 +132,9 @@ class DistilBert : public EncoderArchitecture {
     const auto& p = p_;
     Block l;
     l.id = tree_.Add(list, std::to_string(i), "TransformerBlock");
-    l.attention = tree_.Add(l.id, "attention", impl_ == AttnImpl::kFlashAttention2
-                                                   ? "DistilBertFlashAttention2"
-                                                   : "MultiHeadSelfAttention");
+    l.attention = tree_.Add(l.id, "attention",
+                            impl_ == AttnImpl::kFlashAttention2 ? "DistilBertFlashAttention2"
+                                                                : "MultiHeadSelfAttention");
     BuildDropout(tree_, l.attention, "dropout", p.attention_dropout);
     l.q = Linear::Build(tree_, l.attention, "q_lin", p.dim, p.dim, true, dtype);
     l.k = Linear::Build(tree_, l.attention, "k_lin", p.dim, p.dim, true, dtype);

@@ -30,8 +30,8 @@ TEST(DistilBert, PublishedParameterCounts) {
   // Embeddings: word 30522 x 768, position 512 x 768, LayerNorm 2 x 768. Per layer: q, k, v,
   // out (768^2 + 768 each), lin1 768 x 3072 + 3072, lin2 3072 x 768 + 768, two LayerNorms.
   uint64_t emb = 30522ull * 768 + 512 * 768 + 2 * 768;
-  uint64_t layer = 4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) + (3072ull * 768 + 768) +
-                   2 * 2 * 768;
+  uint64_t layer =
+      4 * (768ull * 768 + 768) + (768ull * 3072 + 3072) + (3072ull * 768 + 768) + 2 * 2 * 768;
   uint64_t model = emb + 6 * layer;
   EXPECT_EQ(model, 66'362'880u);  // the published DistilBertModel figure (66M)
   EXPECT_EQ(Params(*Build(c, "DistilBertModel")), model);
@@ -81,16 +81,17 @@ TEST_P(ReferenceDistilBert, ForwardMatchesModuleByModule) {
   EXPECT_GT(p.total().flops, Count(0));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Classes, ReferenceDistilBert,
-    ::testing::Values(Case{"DistilBertModel", AttnImpl::kSdpa},
-                      Case{"DistilBertModel", AttnImpl::kFlashAttention2},
-                      Case{"DistilBertForMaskedLM", AttnImpl::kEager},
-                      Case{"DistilBertForSequenceClassification", AttnImpl::kSdpa}),
-    [](const ::testing::TestParamInfo<Case>& i) {
-      return std::string(i.param.cls) +
-             (i.param.impl == AttnImpl::kFlashAttention2 ? "_flash" : "_eager");
-    });
+INSTANTIATE_TEST_SUITE_P(Classes, ReferenceDistilBert,
+                         ::testing::Values(Case{"DistilBertModel", AttnImpl::kSdpa},
+                                           Case{"DistilBertModel", AttnImpl::kFlashAttention2},
+                                           Case{"DistilBertForMaskedLM", AttnImpl::kEager},
+                                           Case{"DistilBertForSequenceClassification",
+                                                AttnImpl::kSdpa}),
+                         [](const ::testing::TestParamInfo<Case>& i) {
+                           return std::string(i.param.cls) +
+                                  (i.param.impl == AttnImpl::kFlashAttention2 ? "_flash"
+                                                                              : "_eager");
+                         });
 
 TEST(DistilBert, NamesAndErrors) {
   Config c = LoadModelConfig("distilbert-base-uncased");

@@ -8,12 +8,12 @@
 #include <optional>
 #include <string>
 
-#include "model/architecture.h"
 #include "archs/encoder/encoder_params.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
+#include "model/architecture.h"
 
 namespace calflops {
 

@@ -30,7 +30,8 @@ struct FalconParams {
 
   static FalconParams FromConfig(const Config& c) {
     if (c.Bool("alibi", false)) {
-      throw Unsupported(c.Where("alibi"), "is true: Falcon's ALiBi attention bias is not supported");
+      throw Unsupported(c.Where("alibi"),
+                        "is true: Falcon's ALiBi attention bias is not supported");
     }
     FalconParams p;
     // FalconConfig: n_embed, when given, replaces hidden_size.
@@ -45,9 +46,9 @@ struct FalconParams {
     }
     p.head_dim = p.hidden / p.n_heads;
     if (p.head_dim % 2 != 0) {
-      throw BadInput(c.Where("num_attention_heads"),
-                     "gives an odd head dimension " + std::to_string(p.head_dim) +
-                         "; rotary embeddings need an even one");
+      throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +
+                                                         std::to_string(p.head_dim) +
+                                                         "; rotary embeddings need an even one");
     }
     p.new_arch = c.Bool("new_decoder_architecture", false);
     bool multi_query = c.Bool("multi_query", true);
@@ -73,11 +74,11 @@ struct FalconParams {
       p.kv_heads = p.n_heads;
     }
     // num_ln_in_parallel_attn: None means 2 with the new architecture, else 1.
-    int64_t n_ln = c.IsSet("num_ln_in_parallel_attn")
-                       ? c.Int("num_ln_in_parallel_attn", 1, 2)
-                       : (p.new_arch ? 2 : 1);
+    int64_t n_ln = c.IsSet("num_ln_in_parallel_attn") ? c.Int("num_ln_in_parallel_attn", 1, 2)
+                                                      : (p.new_arch ? 2 : 1);
     p.two_norms = p.parallel && n_ln == 2;
-    if (p.two_norms && !p.new_arch) {  // the layer builds ln_attn / ln_mlp but calls input_layernorm
+    if (p.two_norms &&
+        !p.new_arch) {  // the layer builds ln_attn / ln_mlp but calls input_layernorm
       throw BadInput(c.Where("num_ln_in_parallel_attn"),
                      "is 2 without new_decoder_architecture, which transformers cannot run");
     }
@@ -96,8 +97,8 @@ struct FalconParams {
 /// FalconLinear: `input @ self.weight.T`, then `+ self.bias` when it has one.
 struct FalconLinear {
   Linear l;
-  static FalconLinear Build(ModuleTree& tree, ModuleId parent, const std::string& name,
-                            int64_t in, int64_t out, bool bias, DType dtype) {
+  static FalconLinear Build(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t in,
+                            int64_t out, bool bias, DType dtype) {
     return {Linear::Build(tree, parent, name, in, out, bias, dtype, "FalconLinear")};
   }
   Shape operator()(Tracer& t, const Shape& x) const {
@@ -111,7 +112,8 @@ struct FalconLayer {
   ModuleId id = kNoModule, attn = kNoModule;
   FalconLinear qkv, dense, h_to_4h, four_h_to_h;
   Activation act;
-  LayerNorm attn_norm, mlp_norm;  ///< input_layernorm (or ln_attn), post_attention_layernorm / ln_mlp
+  LayerNorm attn_norm,
+      mlp_norm;  ///< input_layernorm (or ln_attn), post_attention_layernorm / ln_mlp
 };
 
 class Falcon : public FullLogitsCausalLm {
@@ -124,8 +126,8 @@ class Falcon : public FullLogitsCausalLm {
     tree_[root].class_name = cls;
     bool bare = cls == "FalconModel";
     model_ = bare ? root : tree_.Add(root, "transformer", "FalconModel");
-    embed_ = Embedding::Build(tree_, model_, "word_embeddings", p.vocab, p.hidden, std::nullopt,
-                              dtype);
+    embed_ =
+        Embedding::Build(tree_, model_, "word_embeddings", p.vocab, p.hidden, std::nullopt, dtype);
     ModuleId list = tree_.Add(model_, "h", "ModuleList");
     tree_[list].is_module_list = true;
     std::string attn_cls =
@@ -135,8 +137,8 @@ class Falcon : public FullLogitsCausalLm {
       l.id = tree_.Add(list, std::to_string(i), "FalconDecoderLayer");
       l.attn = tree_.Add(l.id, "self_attention", attn_cls);
       cached_attn_.push_back(l.attn);
-      l.qkv = FalconLinear::Build(tree_, l.attn, "query_key_value", p.hidden, p.qkv_out, p.bias,
-                                  dtype);
+      l.qkv =
+          FalconLinear::Build(tree_, l.attn, "query_key_value", p.hidden, p.qkv_out, p.bias, dtype);
       l.dense = FalconLinear::Build(tree_, l.attn, "dense", p.hidden, p.hidden, p.bias, dtype);
       BuildDropout(tree_, l.attn, "attention_dropout", p.attention_dropout);
       // Registered but never called in 4.45: the model-level rotary_emb computes cos / sin.

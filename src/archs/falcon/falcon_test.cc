@@ -47,9 +47,9 @@ TEST(Falcon, NewDecoderArchitectureLayout) {
 TEST(Falcon, AlibiAndImpossibleLayoutsAreRefused) {
   Config c = LoadModelConfig("falcon-7b-instruct");
   EXPECT_THROW(BuildArchitecture(c.With("alibi", true), {}), Error);
-  EXPECT_THROW(BuildArchitecture(
-                   c.With("new_decoder_architecture", true).With("parallel_attn", false), {}),
-               Error);
+  EXPECT_THROW(
+      BuildArchitecture(c.With("new_decoder_architecture", true).With("parallel_attn", false), {}),
+      Error);
   EXPECT_THROW(BuildArchitecture(c.With("num_ln_in_parallel_attn", 2), {}), Error);
   EXPECT_THROW(BuildArchitecture(c.With("num_attention_heads", 7), {}), Error);
 }

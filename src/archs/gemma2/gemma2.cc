@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
-#include "readers/gguf/gguf_mapping.h"
 #include "archs/gemma/gemma_defaults.h"
 #include "archs/llama/decoder_arch.h"
+#include "readers/gguf/gguf_mapping.h"
 
 namespace calflops {
 namespace {

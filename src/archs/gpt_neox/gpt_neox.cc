@@ -15,7 +15,6 @@
 #include "archs/nn/output_head.h"
 #include "model/error.h"
 #include "model/py_format.h"
-#include "model/py_format.h"
 
 namespace calflops {
 namespace {

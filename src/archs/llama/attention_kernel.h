@@ -6,8 +6,8 @@
 
 #include <optional>
 
-#include "model/architecture.h"
 #include "archs/llama/rotary.h"
+#include "model/architecture.h"
 
 namespace calflops {
 

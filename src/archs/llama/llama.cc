@@ -2,8 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
-#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 
 namespace calflops {
 
@@ -28,7 +28,8 @@ constexpr GgufMapping kGguf{.gguf_arch = "llama",
 }  // namespace
 
 const ArchEntry& LlamaArch() {
-  static const ArchEntry e{"llama", "Llama 1/2/3 decoder (GQA, RoPE, SwiGLU)", kClasses, Make, &kGguf};
+  static const ArchEntry e{"llama", "Llama 1/2/3 decoder (GQA, RoPE, SwiGLU)", kClasses, Make,
+                           &kGguf};
   return e;
 }
 

@@ -32,13 +32,13 @@ Shape RmsNormBlock::operator()(Tracer& t, const Shape& x) const {
   if (style == NormStyle::kLayerNorm) return t.LayerNorm(id, x, true, true, CallForm::kFunctional);
   if (style == NormStyle::kCohere) {
     using enum CallForm;
-    Shape mean = t.ReduceLast(id, OpKind::kMean, x, kTorch);       // x.mean(-1, keepdim=True)
-    Shape c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);     // (x - mean)
-    Shape var = t.Unary(id, OpKind::kPow, c, kTorch);               // .pow(2)
-    var = t.ReduceLast(id, OpKind::kMean, var, kTorch);             // .mean(-1, keepdim=True)
-    var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);             // variance + eps
-    c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);           // (x - mean), again
-    var = t.Unary(id, OpKind::kRsqrt, var, kTorch);                 // torch.rsqrt
+    Shape mean = t.ReduceLast(id, OpKind::kMean, x, kTorch);     // x.mean(-1, keepdim=True)
+    Shape c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);  // (x - mean)
+    Shape var = t.Unary(id, OpKind::kPow, c, kTorch);            // .pow(2)
+    var = t.ReduceLast(id, OpKind::kMean, var, kTorch);          // .mean(-1, keepdim=True)
+    var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);          // variance + eps
+    c = t.Binary(id, OpKind::kSub, x, mean, kPyOperator);        // (x - mean), again
+    var = t.Unary(id, OpKind::kRsqrt, var, kTorch);              // torch.rsqrt
     Shape h = t.Binary(id, OpKind::kMul, c, var, kPyOperator);
     return t.Binary(id, OpKind::kMul, t.Weight(Shape{dim}), h, kPyOperator);  // weight * h
   }
@@ -169,7 +169,7 @@ Shape LlamaDecoderLayerBlock::Forward(Tracer& t, const Shape& x, const Shape& co
                     kPyOperator);
   }
   Shape h = attn->Forward(t, input_norm ? (*input_norm)(t, x) : x, cos, s);
-  if (placement != kPre) h = post_norm(t, h);         // the attention output is normalised
+  if (placement != kPre) h = post_norm(t, h);  // the attention output is normalised
   if (residual_multiplier) h = t.Scalar(id, OpKind::kMul, h, kPyOperator);
   h = t.Binary(id, OpKind::kAdd, x, h, kPyOperator);  // residual
   Shape in = h;

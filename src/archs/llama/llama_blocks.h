@@ -10,7 +10,6 @@
 #include <optional>
 #include <vector>
 
-#include "model/architecture.h"
 #include "archs/llama/attention_kernel.h"
 #include "archs/llama/llama_params.h"
 #include "archs/llama/rotary.h"
@@ -18,6 +17,7 @@
 #include "archs/nn/embedding.h"
 #include "archs/nn/linear.h"
 #include "archs/nn/llama_rms_norm.h"
+#include "model/architecture.h"
 
 namespace calflops {
 
@@ -57,7 +57,7 @@ struct LlamaAttentionBlock : SelfAttention {
   ModuleId id = kNoModule;
   Linear q, k, v, qkv, o;  ///< qkv when fused (Phi3), else q, k, v
   bool fused_qkv = false;
-  std::optional<double> clip_qkv;  ///< OLMo
+  std::optional<double> clip_qkv;              ///< OLMo
   std::optional<RmsNormBlock> q_norm, k_norm;  ///< QkNorm::kPerHead or kFull
   QkNorm qk_norm = QkNorm::kNone;
   ModuleId rotary = kNoModule;  ///< per-attention rotary_emb that computes its own tables
@@ -122,13 +122,13 @@ struct LlamaModelBlock {
   Embedding embed;
   std::vector<LlamaDecoderLayerBlock> layers;
   RmsNormBlock norm;
-  ModuleId rotary = kNoModule;  ///< model-level rotary_emb that computes the tables, if any
+  ModuleId rotary = kNoModule;        ///< model-level rotary_emb that computes the tables, if any
   ModuleId rotary_local = kNoModule;  ///< Gemma3's rotary_emb_local (same shapes, own base)
   bool rotary_scaled = true;
   bool rotary_half = false;  ///< GPT-OSS: tables without the cat (RotaryHalfTables)
   bool scale_embeddings = false;
   bool embedding_multiplier = false;  ///< Granite: inputs_embeds * a Python float
-  bool scale_in_embedding = false;  ///< the scale is the embedding module's own op
+  bool scale_in_embedding = false;    ///< the scale is the embedding module's own op
   int64_t rotary_dim = 0;
   std::function<Shape(Tracer&, ModuleId, const DecoderStep&)> rotary_tables;  ///< DecoderHooks'
 

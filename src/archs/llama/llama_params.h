@@ -22,8 +22,8 @@ enum class RotaryStyle {
 };
 
 enum class NormStyle {
-  kLlama,  ///< weight * (x * rsqrt(mean(x^2) + eps))
-  kGemma,  ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
+  kLlama,              ///< weight * (x * rsqrt(mean(x^2) + eps))
+  kGemma,              ///< (x * rsqrt(mean(x^2) + eps)) * (1 + weight)
   kLayerNormNoParams,  ///< OLMo: F.layer_norm(x, None, None): no weight, no bias
   kLayerNorm,          ///< nn.LayerNorm: weight and bias (StarCoder2)
   kCohere,             ///< CohereLayerNorm: weight * ((x - mean) * rsqrt(var + eps)), no bias
@@ -33,7 +33,7 @@ enum class NormStyle {
 enum class NormPlacement {
   kPre,       ///< Llama: x + attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x))
   kSandwich,  ///< Gemma2: pre- and post-norms around attention and MLP (four norms)
-  kPost,      ///< OLMo2: x + post_attention_layernorm(attn(x)), x + post_feedforward_layernorm(mlp(x))
+  kPost,  ///< OLMo2: x + post_attention_layernorm(attn(x)), x + post_feedforward_layernorm(mlp(x))
   kParallel,  ///< Cohere: one input_layernorm, x + attn(n) + mlp(n)
 };
 
@@ -67,7 +67,7 @@ struct LlamaParams {
   // How the family departs from Llama (defaults = Llama 4.45).
   RotaryStyle rotary = RotaryStyle::kModel;
   NormStyle norm = NormStyle::kLlama;
-  bool attn_class_per_impl = true;   ///< LlamaSdpaAttention / ...; false: one class (newer code)
+  bool attn_class_per_impl = true;  ///< LlamaSdpaAttention / ...; false: one class (newer code)
   QkNorm qk_norm = QkNorm::kNone;
   bool fused_qkv = false;            ///< Phi3: one qkv_proj
   bool fused_gate_up = false;        ///< Phi3: one gate_up_proj
@@ -86,11 +86,11 @@ struct LlamaParams {
   /// SDPA gets an explicit mask tensor (not is_causal) once the context reaches this many
   /// tokens: Mistral's sliding window; 0 for Gemma2 (always a 4-D mask).
   std::optional<int64_t> sdpa_mask_from;
-  std::string model_cls;     ///< the bare decoder's class; "" = <prefix>Model (Gemma3TextModel)
+  std::string model_cls;  ///< the bare decoder's class; "" = <prefix>Model (Gemma3TextModel)
   /// Gemma3: embed_tokens is this class and applies the sqrt(hidden) scale in its own forward
   /// (Gemma3TextScaledWordEmbedding); "" = a plain Embedding (scaled by the model, if at all).
   std::string embed_cls;
-  bool local_rotary = false;  ///< Gemma3: a second model-level table set, rotary_emb_local
+  bool local_rotary = false;        ///< Gemma3: a second model-level table set, rotary_emb_local
   bool rotary_half_tables = false;  ///< GPT-OSS: emb = freqs (no cat): tables head_dim / 2 wide
   /// Cache lengths at which some layer's cost changes slope (a sliding-window cache that stops
   /// growing): Architecture::CostBreakpoints.

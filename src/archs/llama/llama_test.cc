@@ -52,8 +52,9 @@ TEST(Llama, TiedEmbeddingsCountedOnce) {
   auto params = arch->tree().SubtreeParams();
   EXPECT_EQ(static_cast<uint64_t>(params[0].value()), 1'100'048'384u - 32000u * 2048u);
   // Each of the two modules still shows the shared tensor, as PyTorch's parameters() does.
-  EXPECT_EQ(static_cast<uint64_t>(params[static_cast<size_t>(arch->tree().Find("lm_head"))].value()),
-            32000u * 2048u);
+  EXPECT_EQ(
+      static_cast<uint64_t>(params[static_cast<size_t>(arch->tree().Find("lm_head"))].value()),
+      32000u * 2048u);
 }
 
 TEST(Llama, LinearMacsAt128Tokens) {
@@ -88,8 +89,8 @@ TEST(Llama, WholeModelMacs) {
   Workload w;
   Profile p = Analyzed("llama-3-8b", w);
   const uint64_t s = 128;
-  uint64_t per_layer = s * 4096 * (4096 + 1024 + 1024 + 4096) + 3 * s * 4096 * 14336 +
-                       2 * 32 * s * s * 128;
+  uint64_t per_layer =
+      s * 4096 * (4096 + 1024 + 1024 + 4096) + 3 * s * 4096 * 14336 + 2 * 32 * s * s * 128;
   uint64_t rotary = 64 * s;  // inv_freq (1, 64, 1) @ positions (1, 1, s)
   EXPECT_EQ(p.total().macs, Count(32 * per_layer + rotary + s * 4096 * 128256));
 }

@@ -55,7 +55,9 @@ struct MambaParams {
     p.intermediate = derived;
     if (c.raw().contains("time_step_rank") && c.raw()["time_step_rank"].is_string()) {
       std::string s = c.String("time_step_rank", "auto");
-      if (s != "auto") throw BadInput(c.Where("time_step_rank"), "is " + Quote(s) + ", not \"auto\" or an integer");
+      if (s != "auto")
+        throw BadInput(c.Where("time_step_rank"),
+                       "is " + Quote(s) + ", not \"auto\" or an integer");
       p.dt_rank = (p.hidden + 15) / 16;
     } else {
       p.dt_rank = c.Has("time_step_rank") ? c.Int("time_step_rank", 1, kMaxConfigDim)
@@ -91,7 +93,8 @@ class Mamba : public Architecture {
     tree_[root].class_name = cls;
     lm_ = cls == "MambaForCausalLM";
     ModuleId model = lm_ ? tree_.Add(root, "backbone", "MambaModel") : root;
-    embeddings_ = Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
+    embeddings_ =
+        Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
     ModuleId list = tree_.Add(model, "layers", "ModuleList");
     tree_[list].is_module_list = true;
     for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(list, i, dtype));
@@ -104,17 +107,27 @@ class Mamba : public Architecture {
   /// 4.45's MambaForCausalLM), then identical one-token steps (the state does not grow).
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
+      return {ForwardCall{.kind = CallKind::kForward,
+                          .batch = w.batch,
+                          .new_tokens = w.seq_len,
                           .logits_tokens = w.seq_len}};
     }
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
     std::vector<ForwardCall> calls{ForwardCall{
-        .kind = CallKind::kPrefill, .batch = w.batch, .new_tokens = prompt, .logits_tokens = prompt,
+        .kind = CallKind::kPrefill,
+        .batch = w.batch,
+        .new_tokens = prompt,
+        .logits_tokens = prompt,
         .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
     if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
-                                  .past_step = 0, .batch = w.batch, .new_tokens = 1,
-                                  .past_tokens = prompt, .logits_tokens = 1, .first = false});
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
+                                  .repeat = w.max_new_tokens - 1,
+                                  .past_step = 0,
+                                  .batch = w.batch,
+                                  .new_tokens = 1,
+                                  .past_tokens = prompt,
+                                  .logits_tokens = 1,
+                                  .first = false});
     }
     return calls;
   }
@@ -124,9 +137,9 @@ class Mamba : public Architecture {
   std::vector<KvCacheSpec> KvCache() const override {
     std::vector<KvCacheSpec> specs;
     for (const auto& b : blocks_) {
-      specs.push_back(KvCacheSpec{
-          .module = b.mixer.id,
-          .fixed_elements = KvElements(p_.intermediate, p_.conv_kernel, p_.intermediate, p_.state)});
+      specs.push_back(KvCacheSpec{.module = b.mixer.id,
+                                  .fixed_elements = KvElements(p_.intermediate, p_.conv_kernel,
+                                                               p_.intermediate, p_.state)});
     }
     return specs;
   }
@@ -153,11 +166,11 @@ class Mamba : public Architecture {
     m.id = tree_.Add(blk.id, "mixer", "MambaMixer");
     int64_t n = p.intermediate, k = p.conv_kernel;
     // nn.Conv1d(n, n, kernel_size=k, groups=n, padding=k - 1): depthwise.
-    m.conv = tree_.Add(m.id, "conv1d", "Conv1d",
-                       std::to_string(n) + ", " + std::to_string(n) + ", kernel_size=(" +
-                           std::to_string(k) + ",), stride=(1,), padding=(" +
-                           std::to_string(k - 1) + ",), groups=" + std::to_string(n) +
-                           (p.use_conv_bias ? "" : ", bias=False"));
+    m.conv =
+        tree_.Add(m.id, "conv1d", "Conv1d",
+                  std::to_string(n) + ", " + std::to_string(n) + ", kernel_size=(" +
+                      std::to_string(k) + ",), stride=(1,), padding=(" + std::to_string(k - 1) +
+                      ",), groups=" + std::to_string(n) + (p.use_conv_bias ? "" : ", bias=False"));
     tree_.AddParam(m.conv, "weight", Shape{n, 1, k}, dtype);
     if (p.use_conv_bias) tree_.AddParam(m.conv, "bias", Shape{n}, dtype);
     m.act = Activation::Build(tree_, m.id, "act", p.act, p.act_where);
@@ -172,7 +185,7 @@ class Mamba : public Architecture {
 
   Shape MixerForward(Tracer& t, const Mixer& m, const Shape& in, bool prefill, bool masked) const {
     int64_t b = in[0], s = in[1], n = p_.intermediate, k = p_.conv_kernel, st = p_.state;
-    Shape proj = m.in_proj(t, in);                     // (B, S, 2n), then transpose + chunk
+    Shape proj = m.in_proj(t, in);  // (B, S, 2n), then transpose + chunk
     Shape x = Tracer::View(proj, {b, n, s});
     Shape gate = Tracer::View(proj, {b, n, s});
     // hidden_states * attention_mask.unsqueeze(1), before and after the convolution
@@ -183,13 +196,12 @@ class Mamba : public Architecture {
     if (prefill) {
       // conv_state = F.pad(x, ...) is stored (no arithmetic); conv1d over S + k - 1 padded
       // positions, then [..., :S].
-      Shape full = t.Conv(m.conv, x, t.Weight({n, 1, k}), Shape{b, n, s + k - 1},
-                          p_.use_conv_bias);
+      Shape full = t.Conv(m.conv, x, t.Weight({n, 1, k}), Shape{b, n, s + k - 1}, p_.use_conv_bias);
       x = m.act(t, Tracer::View(full, {b, n, s}));
     } else {
       // torch.sum(conv_state * conv1d.weight[:, 0, :], dim=-1); hidden_states += conv1d.bias
-      Shape win = t.Binary(m.id, OpKind::kMul, t.Constant({b, n, k}), t.Weight({n, k}),
-                           kPyOperator);
+      Shape win =
+          t.Binary(m.id, OpKind::kMul, t.Constant({b, n, k}), t.Weight({n, k}), kPyOperator);
       Shape y = t.ReduceLast(m.id, OpKind::kSum, win, kTorch);
       y = Tracer::View(y, {b, n});
       if (p_.use_conv_bias) y = t.Binary(m.id, OpKind::kAdd, y, t.Weight({n}), kUnhooked);

@@ -8,8 +8,8 @@
 #include "analysis/analyze.h"
 #include "analysis/memory.h"
 #include "archs/arch_registry.h"
-#include "ops/op_def.h"
 #include "load/model_source.h"
+#include "ops/op_def.h"
 #include "reference/compare.h"
 #include "reference/tiny_mamba.h"
 
@@ -124,13 +124,16 @@ TEST(Mamba, DecodeStepCostDoesNotGrow) {
   b.max_new_tokens = 1001;
   Profile pa = Analyze(*arch, a, Convention::kAnalytic);
   Profile pb = Analyze(*arch, b, Convention::kAnalytic);
-  Profile prefill = Analyze(*arch, [] {
-    Workload w;
-    w.mode = Mode::kGenerate;
-    w.prompt_tokens = 16;
-    w.max_new_tokens = 1;
-    return w;
-  }(), Convention::kAnalytic);
+  Profile prefill = Analyze(
+      *arch,
+      [] {
+        Workload w;
+        w.mode = Mode::kGenerate;
+        w.prompt_tokens = 16;
+        w.max_new_tokens = 1;
+        return w;
+      }(),
+      Convention::kAnalytic);
   Count step = pa.total().flops - prefill.total().flops;
   EXPECT_EQ(pb.total().flops - prefill.total().flops, 1000 * step);
 }

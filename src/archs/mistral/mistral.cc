@@ -7,8 +7,8 @@
 #include <string>
 
 #include "archs/arch_registry.h"
-#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 
 namespace calflops {
 namespace {

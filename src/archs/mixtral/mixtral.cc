@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
-#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/moe/sparse_moe_block.h"
 
 namespace calflops {
@@ -51,7 +51,9 @@ constexpr GgufRename kMoeGguf[] = {
 constexpr std::span<const GgufRename> kBlockGguf[] = {kLlamaAttentionGguf, kMoeGguf};
 
 // Converters write Mixtral as general.architecture "llama" with experts.
-bool HasExperts(const GgufKeys& k) { return k.Int("expert_count", 0, kMaxConfigDim).value_or(0) > 0; }
+bool HasExperts(const GgufKeys& k) {
+  return k.Int("expert_count", 0, kMaxConfigDim).value_or(0) > 0;
+}
 
 void ExpertKeys(const GgufKeys& k, nlohmann::ordered_json& c) {
   int64_t experts = k.RequiredInt("expert_count", 1, kMaxConfigDim);

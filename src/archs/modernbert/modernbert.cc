@@ -49,9 +49,9 @@ struct ModernBertParams {
     }
     p.head_dim = p.hidden / p.n_heads;
     if (p.head_dim % 2 != 0) {
-      throw BadInput(c.Where("num_attention_heads"),
-                     "gives an odd head dimension " + std::to_string(p.head_dim) +
-                         "; rotary embeddings need an even one");
+      throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +
+                                                         std::to_string(p.head_dim) +
+                                                         "; rotary embeddings need an even one");
     }
     c.Int("global_attn_every_n_layers", 3, 1, kMaxLayers);  // validated; no effect on counts
     c.Int("local_attention", 128, 0, kMaxTokens);
@@ -111,7 +111,8 @@ class ModernBert : public EncoderArchitecture {
     final_norm_ = Norm(model_, "final_norm", dtype);
     if (bare) return;
     head_ = tree_.Add(root, "head", "ModernBertPredictionHead");
-    head_dense_ = Linear::Build(tree_, head_, "dense", p.hidden, p.hidden, p.classifier_bias, dtype);
+    head_dense_ =
+        Linear::Build(tree_, head_, "dense", p.hidden, p.hidden, p.classifier_bias, dtype);
     head_act_ = Activation::Build(tree_, head_, "act", p.head_act, p.head_act_where);
     head_norm_ = Norm(head_, "norm", dtype);
     if (mlm_) {
@@ -233,12 +234,12 @@ class ModernBert : public EncoderArchitecture {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
   if (o.attn == AttnImpl::kFlashAttention2) {
-    throw Unsupported("--attn-impl", "flash_attention_2 is not modelled for ModernBERT (it "
-                                     "unpads the batch and windows inside the kernel); use sdpa "
-                                     "or eager");
+    throw Unsupported("--attn-impl",
+                      "flash_attention_2 is not modelled for ModernBERT (it "
+                      "unpads the batch and windows inside the kernel); use sdpa "
+                      "or eager");
   }
-  return std::make_unique<ModernBert>(ModernBertParams::FromConfig(c), cls, o.attn,
-                                      ConfigDType(c));
+  return std::make_unique<ModernBert>(ModernBertParams::FromConfig(c), cls, o.attn, ConfigDType(c));
 }
 
 constexpr std::string_view kClasses[] = {"ModernBertModel", "ModernBertForMaskedLM",

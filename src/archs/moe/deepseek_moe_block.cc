@@ -17,8 +17,8 @@ DeepseekMoeBlock DeepseekMoeBlock::Build(ModuleTree& tree, ModuleId parent,
   tree[list].active_children = static_cast<int32_t>(spec.top_k);
   b.runs = PlanExpertRuns(p, spec.top_k, spec.n_experts);
   b.experts = BuildExpertRuns(tree, b.runs, [&](const std::string& name) {
-    return LlamaMlpBlock::Build(tree, list, name, spec.prefix + "MLP", spec.expert_intermediate,
-                                p, dtype);
+    return LlamaMlpBlock::Build(tree, list, name, spec.prefix + "MLP", spec.expert_intermediate, p,
+                                dtype);
   });
   b.gate = tree.Add(b.id, "gate", spec.prefix + "TopkRouter");
   tree.AddParam(b.gate, "weight", Shape{spec.n_experts, p.hidden}, dtype);

@@ -19,8 +19,7 @@ std::vector<int64_t> ExpertLoad(int64_t tokens, int64_t k, int64_t experts) {
   return load;
 }
 
-std::vector<ExpertRun> ExpertRuns(const std::vector<int64_t>& tokens, int64_t k,
-                                  int64_t experts) {
+std::vector<ExpertRun> ExpertRuns(const std::vector<int64_t>& tokens, int64_t k, int64_t experts) {
   std::vector<int64_t> cuts{0, experts};
   for (int64_t t : tokens) {
     if (t < 0 || k < 0 || experts <= 0) continue;

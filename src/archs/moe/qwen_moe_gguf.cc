@@ -10,7 +10,8 @@ void QwenMoeGgufKeys(const GgufKeys& k, nlohmann::ordered_json& c, bool shared_e
   int64_t experts = k.RequiredInt("expert_count", 1, kMaxConfigDim);
   c["num_experts"] = experts;
   c["num_experts_per_tok"] = k.RequiredInt("expert_used_count", 1, experts);
-  if (auto e = k.Int("expert_feed_forward_length", 1, kMaxConfigDim)) c["moe_intermediate_size"] = *e;
+  if (auto e = k.Int("expert_feed_forward_length", 1, kMaxConfigDim))
+    c["moe_intermediate_size"] = *e;
   if (shared_expert) {
     if (auto s = k.Int("expert_shared_feed_forward_length", 1, kMaxConfigDim))
       c["shared_expert_intermediate_size"] = *s;

@@ -17,8 +17,8 @@ inline constexpr GgufRename kQwenMoeGguf[] = {
     {"ffn_up_shexp", "mlp.shared_expert.up_proj"},
     {"ffn_down_shexp", "mlp.shared_expert.down_proj"},
 };
-inline constexpr std::span<const GgufRename> kQwenMoeBlockGguf[] = {
-    kLlamaAttentionGguf, kLlamaMlpGguf, kQwenMoeGguf};
+inline constexpr std::span<const GgufRename> kQwenMoeBlockGguf[] = {kLlamaAttentionGguf,
+                                                                    kLlamaMlpGguf, kQwenMoeGguf};
 
 /// num_experts <- expert_count, num_experts_per_tok <- expert_used_count, moe_intermediate_size
 /// <- expert_feed_forward_length, shared_expert_intermediate_size <-

@@ -21,19 +21,19 @@ std::vector<bool> QwenSparseLayers(const Config& c, int64_t n_layers, int64_t n_
 
 DecoderHooks QwenMoeHooks(const Config& c, const LlamaParams& p, const std::string& prefix,
                           const QwenMoeDefaults& d, DType dtype) {
-  SparseMoeSpec moe{
-      .name = "mlp",
-      .cls = prefix + "SparseMoeBlock",
-      .expert_cls = prefix + "MLP",
-      .mixtral_names = false,
-      .n_experts = c.Int("num_experts", d.experts, 0, kMaxConfigDim),
-      .top_k = c.Int("num_experts_per_tok", d.top_k, 1, kMaxConfigDim),
-      .expert_intermediate = c.Int("moe_intermediate_size", d.expert_intermediate, 1, kMaxConfigDim),
-      .norm_topk_prob = c.Bool("norm_topk_prob", false),
-      .shared_intermediate =
-          d.shared_intermediate > 0
-              ? c.Int("shared_expert_intermediate_size", d.shared_intermediate, 1, kMaxConfigDim)
-              : 0};
+  SparseMoeSpec moe{.name = "mlp",
+                    .cls = prefix + "SparseMoeBlock",
+                    .expert_cls = prefix + "MLP",
+                    .mixtral_names = false,
+                    .n_experts = c.Int("num_experts", d.experts, 0, kMaxConfigDim),
+                    .top_k = c.Int("num_experts_per_tok", d.top_k, 1, kMaxConfigDim),
+                    .expert_intermediate =
+                        c.Int("moe_intermediate_size", d.expert_intermediate, 1, kMaxConfigDim),
+                    .norm_topk_prob = c.Bool("norm_topk_prob", false),
+                    .shared_intermediate = d.shared_intermediate > 0
+                                               ? c.Int("shared_expert_intermediate_size",
+                                                       d.shared_intermediate, 1, kMaxConfigDim)
+                                               : 0};
   std::vector<bool> sparse = QwenSparseLayers(c, p.n_layers, moe.n_experts);
   auto n_sparse = static_cast<int64_t>(std::count(sparse.begin(), sparse.end(), true));
   CheckExperts(c, "num_experts", moe.n_experts, "num_experts_per_tok", n_sparse > 0 ? moe.top_k : 0,

@@ -91,7 +91,7 @@ void RunRoutedExperts(Tracer& t, ModuleId block, const std::vector<LlamaMlpBlock
                       " were built as one module but get different loads from " +
                       std::to_string(tokens) + " tokens");
     }
-    if (n == 0) continue;  // an expert with no tokens computes nothing
+    if (n == 0) continue;               // an expert with no tokens computes nothing
     Tracer::Repeat each(t, run.count);  // the run's experts, one after the other
     Shape y = experts[e].Forward(t, Shape{n, hidden});
     y = t.Binary(block, OpKind::kMul, y, Shape{n, 1}, kPyOperator);  // * routing weight

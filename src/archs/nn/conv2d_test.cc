@@ -51,7 +51,8 @@ TEST(Conv2d, ViTAndSiglipPatchEmbeddings) {
   ModuleTree tree;
   // torch: nn.Conv2d(3, 768, kernel_size=16, stride=16) prints
   // "Conv2d(3, 768, kernel_size=(16, 16), stride=(16, 16))".
-  Conv2d v = Conv2d::Build(tree, tree.root(), "projection", 3, 768, 16, 16, 0, 1, true, DType::kF32);
+  Conv2d v =
+      Conv2d::Build(tree, tree.root(), "projection", 3, 768, 16, 16, 0, 1, true, DType::kF32);
   EXPECT_EQ(tree[v.id].extra_repr, "3, 768, kernel_size=(16, 16), stride=(16, 16)");
   // padding="valid" (SigLIP) is kept as the string.
   Conv2d s = Conv2d::Build(tree, tree.root(), "patch_embedding", 3, 1152, 14, 14, 0, 1, true,

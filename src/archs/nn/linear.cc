@@ -7,8 +7,8 @@ namespace calflops {
 Linear Linear::Build(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t in,
                      int64_t out, bool bias, DType dtype, const std::string& cls) {
   Linear l{.id = tree.Add(parent, name, cls,
-                          "in_features=" + std::to_string(in) + ", out_features=" +
-                              std::to_string(out) + ", bias=" + PyBool(bias)),
+                          "in_features=" + std::to_string(in) +
+                              ", out_features=" + std::to_string(out) + ", bias=" + PyBool(bias)),
            .in = in,
            .out = out,
            .bias = bias};

@@ -8,8 +8,7 @@ Linear BuildOutputHead(ModuleTree& tree, ModuleId parent, const std::string& nam
       Linear::Build(tree, parent, name, embedding.dim, embedding.num, /*bias=*/false, dtype);
   if (tied) {
     tree[head.id].params.clear();
-    tree.AddParam(head.id, "weight", Shape{embedding.num, embedding.dim}, dtype,
-                  embedding.storage);
+    tree.AddParam(head.id, "weight", Shape{embedding.num, embedding.dim}, dtype, embedding.storage);
   }
   return head;
 }

@@ -18,7 +18,8 @@ TEST(Olmo, LayoutOfV445) {
   auto arch = ZooArch("olmo-1b", AttnImpl::kSdpa);
   const ModuleTree& t = arch->tree();
   EXPECT_EQ(Children(t, "model"), "embed_tokens,layers,norm");  // no model-level rotary_emb
-  EXPECT_EQ(Children(t, "model.layers.0"), "self_attn,mlp,input_layernorm,post_attention_layernorm");
+  EXPECT_EQ(Children(t, "model.layers.0"),
+            "self_attn,mlp,input_layernorm,post_attention_layernorm");
   EXPECT_EQ(Describe(t, "model.layers.0.self_attn"), "OlmoSdpaAttention | ");
   EXPECT_EQ(Children(t, "model.layers.0.self_attn"), "q_proj,k_proj,v_proj,o_proj,rotary_emb");
   EXPECT_EQ(Describe(t, "model.layers.0.input_layernorm"), "OlmoLayerNorm | ");

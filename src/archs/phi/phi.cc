@@ -47,23 +47,22 @@ struct PhiParams {
                                                          std::to_string(p.hidden));
     }
     if (p.n_heads % p.n_kv_heads != 0) {
-      throw BadInput(c.Where("num_key_value_heads"), "is " + std::to_string(p.n_kv_heads) +
-                                                         ", which does not divide " +
-                                                         "num_attention_heads " +
-                                                         std::to_string(p.n_heads));
+      throw BadInput(c.Where("num_key_value_heads"),
+                     "is " + std::to_string(p.n_kv_heads) + ", which does not divide " +
+                         "num_attention_heads " + std::to_string(p.n_heads));
     }
     p.head_dim = p.hidden / p.n_heads;
     double pct = c.Float("partial_rotary_factor", 0.5);
     if (!(pct > 0.0 && pct <= 1.0)) {
-      throw BadInput(c.Where("partial_rotary_factor"), "is " + PyFloatRepr(pct) +
-                                                           ", expected (0, 1]");
+      throw BadInput(c.Where("partial_rotary_factor"),
+                     "is " + PyFloatRepr(pct) + ", expected (0, 1]");
     }
     // int(head_dim * partial_rotary_factor), as PhiAttention computes rotary_ndims.
     p.rotary_dims = static_cast<int64_t>(static_cast<double>(p.head_dim) * pct);
     if (p.rotary_dims < 2 || p.rotary_dims % 2 != 0) {
-      throw BadInput(c.Where("partial_rotary_factor"),
-                     "gives the rotary dimension " + std::to_string(p.rotary_dims) +
-                         "; rotary embeddings need an even one");
+      throw BadInput(c.Where("partial_rotary_factor"), "gives the rotary dimension " +
+                                                           std::to_string(p.rotary_dims) +
+                                                           "; rotary embeddings need an even one");
     }
     p.vocab = c.Int("vocab_size", 51200, 1, kMaxConfigDim);
     p.pad = c.OptInt("pad_token_id", -p.vocab, p.vocab - 1);
@@ -146,8 +145,8 @@ class Phi : public Architecture {
   std::vector<KvCacheSpec> KvCache() const override {
     std::vector<KvCacheSpec> specs;
     for (const PhiLayer& l : layers_) {
-      specs.push_back({.module = l.attn,
-                       .elements_per_token = KvElements(2 * p_.n_kv_heads, p_.head_dim)});
+      specs.push_back(
+          {.module = l.attn, .elements_per_token = KvElements(2 * p_.n_kv_heads, p_.head_dim)});
     }
     return specs;
   }

@@ -10,8 +10,8 @@ TEST(Phi, ParameterCountFromTheArithmetic) {
   // 2560; input_layernorm weight + bias; final_layernorm; an untied 51200-row embedding and a
   // biased lm_head. The Hub's model.safetensors.index.json: total_size 5,559,367,680 bytes of
   // float16 = 2,779,683,840 parameters.
-  uint64_t layer = 4 * (2560ull * 2560 + 2560) + (2560ull * 10240 + 10240) +
-                   (10240ull * 2560 + 2560) + 2 * 2560;
+  uint64_t layer =
+      4 * (2560ull * 2560 + 2560) + (2560ull * 10240 + 10240) + (10240ull * 2560 + 2560) + 2 * 2560;
   uint64_t total = 51200ull * 2560 + 32 * layer + 2 * 2560 + (51200ull * 2560 + 51200);
   EXPECT_EQ(total, 5'559'367'680u / 2);
   EXPECT_EQ(ZooParams("phi-2"), total);

@@ -5,10 +5,10 @@
 // get the Phi3LongRoPEScaledRotaryEmbedding class; its table computation is counted as the plain
 // one (docs/architectures.md).
 #include "archs/arch_registry.h"
-#include "readers/gguf/gguf_mapping.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/nn/dropout.h"
 #include "model/error.h"
+#include "readers/gguf/gguf_mapping.h"
 
 namespace calflops {
 namespace {
@@ -56,10 +56,8 @@ constexpr GgufRename kBlockNames[] = {
 };
 constexpr std::span<const GgufRename> kBlockGguf[] = {kBlockNames};
 
-constexpr GgufMapping kGguf{.gguf_arch = "phi3",
-                            .model_type = "phi3",
-                            .hf_class = "Phi3ForCausalLM",
-                            .blocks = kBlockGguf};
+constexpr GgufMapping kGguf{
+    .gguf_arch = "phi3", .model_type = "phi3", .hf_class = "Phi3ForCausalLM", .blocks = kBlockGguf};
 
 }  // namespace
 

@@ -2,8 +2,8 @@
 // Llama with biased q/k/v projections (o_proj without). Qwen2's sliding window only acts in
 // flash-attention with use_sliding_window and is not modelled.
 #include "archs/arch_registry.h"
-#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 
 namespace calflops {
 namespace {
@@ -30,7 +30,8 @@ constexpr GgufMapping kGguf{.gguf_arch = "qwen2",
 }  // namespace
 
 const ArchEntry& Qwen2Arch() {
-  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", kClasses, Make, &kGguf};
+  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", kClasses, Make,
+                           &kGguf};
   return e;
 }
 

@@ -4,8 +4,8 @@
 // shared_expert_intermediate_size scaled by sigmoid(shared_expert_gate)); layers in
 // mlp_only_layers, or off the decoder_sparse_step, keep a dense Qwen2MoeMLP.
 #include "archs/arch_registry.h"
-#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/moe/qwen_moe_layers.h"
 
 namespace calflops {
@@ -21,7 +21,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.n_heads = 16;
   LlamaParams p = LlamaParams::FromConfig(c, d);
   p.routed_tokens = o.routed_tokens;  // experts of equal load built once (BuildOptions)
-  p.qkv_bias = true;  // hard-coded, as in Qwen2
+  p.qkv_bias = true;                  // hard-coded, as in Qwen2
   p.o_bias = p.mlp_bias = false;
   QwenMoeDefaults moe{
       .experts = 60, .top_k = 4, .expert_intermediate = 1408, .shared_intermediate = 5632};

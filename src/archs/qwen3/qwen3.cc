@@ -3,8 +3,8 @@
 // class for every attn_implementation, RMSNorm over head_dim on q and k (q_norm, k_norm), a
 // model-level rotary_emb only, eager scores "* scaling".
 #include "archs/arch_registry.h"
-#include "archs/llama/llama_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/qwen3/qwen3_defaults.h"
 
 namespace calflops {

@@ -3,8 +3,8 @@
 // (q_norm / k_norm, one Qwen3MoeAttention class) and, in each sparse layer, a
 // Qwen3MoeSparseMoeBlock "mlp" (gate, num_experts Qwen3MoeMLP experts; no shared expert).
 #include "archs/arch_registry.h"
-#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/moe/qwen_moe_gguf.h"
 #include "archs/moe/qwen_moe_layers.h"
 #include "archs/qwen3/qwen3_defaults.h"
 

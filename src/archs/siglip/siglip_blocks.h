@@ -9,13 +9,13 @@
 #include <optional>
 #include <vector>
 
-#include "model/architecture.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/conv2d.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
 #include "archs/nn/linear.h"
 #include "archs/nn/multihead_attention.h"
+#include "model/architecture.h"
 #include "readers/hf_config/config.h"
 
 namespace calflops {

@@ -1,12 +1,12 @@
-// model_type "t5": T5ForConditionalGeneration, T5Model and T5EncoderModel as transformers v4.45 modeling_t5.py
-// runs them (eager T5Attention; the only attention T5 has in 4.45). An encoder-decoder without
-// biases: shared, encoder / decoder (T5Stack {embed_tokens (tied to shared), block, final_layer_norm}),
-// lm_head (tied: the decoder output is scaled by d_model^-0.5 first; untied in T5 v1.1).
-// Each block: layer.0 T5LayerSelfAttention, [decoder: layer.1 T5LayerCrossAttention], then
-// T5LayerFF (DenseReluDense: wi/act/wo, or the gated wi_0/wi_1 of feed_forward_proj "gated-*").
-// T5LayerNorm is RMS-style (no mean subtraction, no bias). Attention is unscaled; block 0's
-// self-attention computes the bucketed relative position bias, (1, heads, q, k), which every
-// block reuses; the first block also adds the extended attention mask to it.
+// model_type "t5": T5ForConditionalGeneration, T5Model and T5EncoderModel as transformers v4.45
+// modeling_t5.py runs them (eager T5Attention; the only attention T5 has in 4.45). An
+// encoder-decoder without biases: shared, encoder / decoder (T5Stack {embed_tokens (tied to
+// shared), block, final_layer_norm}), lm_head (tied: the decoder output is scaled by d_model^-0.5
+// first; untied in T5 v1.1). Each block: layer.0 T5LayerSelfAttention, [decoder: layer.1
+// T5LayerCrossAttention], then T5LayerFF (DenseReluDense: wi/act/wo, or the gated wi_0/wi_1 of
+// feed_forward_proj "gated-*"). T5LayerNorm is RMS-style (no mean subtraction, no bias). Attention
+// is unscaled; block 0's self-attention computes the bucketed relative position bias, (1, heads, q,
+// k), which every block reuses; the first block also adds the extended attention mask to it.
 // forward: the encoder over seq_len tokens, the decoder over seq_len. generate: the encoder
 // once, then one decoder token per step; the decoder recomputes the (past+1)^2 bias and keeps
 // only the last row; cross-attention K/V are projected at the first step only.
@@ -42,8 +42,8 @@ struct T5Params {
     p.d_ff = c.Int("d_ff", 2048, 1, kMaxConfigDim);
     p.heads = c.Int("num_heads", 8, 1, kMaxConfigDim);
     p.enc_layers = c.Int("num_layers", 6, 0, kMaxLayers);
-    p.dec_layers = c.Has("num_decoder_layers") ? c.Int("num_decoder_layers", 6, 0, kMaxLayers)
-                                               : p.enc_layers;
+    p.dec_layers =
+        c.Has("num_decoder_layers") ? c.Int("num_decoder_layers", 6, 0, kMaxLayers) : p.enc_layers;
     p.buckets = c.Int("relative_attention_num_buckets", 32, 2, kMaxConfigDim);
     p.max_distance = c.Int("relative_attention_max_distance", 128, 1, kMaxConfigDim);
     p.eps = c.Float("layer_norm_epsilon", 1e-6);
@@ -109,22 +109,36 @@ class T5 : public Architecture {
       if (w.mode != Mode::kForward) {
         throw Unsupported("--mode", "T5EncoderModel does not generate (use --mode forward)");
       }
-      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
+      return {ForwardCall{.kind = CallKind::kForward,
+                          .batch = w.batch,
+                          .new_tokens = w.seq_len,
                           .encoder_tokens = w.seq_len}};
     }
     if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len, .encoder_tokens = w.seq_len}};
+      return {ForwardCall{.kind = CallKind::kForward,
+                          .batch = w.batch,
+                          .new_tokens = w.seq_len,
+                          .logits_tokens = w.seq_len,
+                          .encoder_tokens = w.seq_len}};
     }
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill, .batch = w.batch,
-                                               .new_tokens = 1, .logits_tokens = 1,
-                                               .attention_mask = true, .encoder_tokens = prompt}};
+    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill,
+                                               .batch = w.batch,
+                                               .new_tokens = 1,
+                                               .logits_tokens = 1,
+                                               .attention_mask = true,
+                                               .encoder_tokens = prompt}};
     if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
-                                  .past_step = 1, .batch = w.batch, .new_tokens = 1,
-                                  .past_tokens = 1, .logits_tokens = 1, .first = false,
-                                  .attention_mask = true, .encoder_tokens = prompt});
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
+                                  .repeat = w.max_new_tokens - 1,
+                                  .past_step = 1,
+                                  .batch = w.batch,
+                                  .new_tokens = 1,
+                                  .past_tokens = 1,
+                                  .logits_tokens = 1,
+                                  .first = false,
+                                  .attention_mask = true,
+                                  .encoder_tokens = prompt});
     }
     return calls;
   }
@@ -174,8 +188,8 @@ class T5 : public Architecture {
   }
 
   LlamaRmsNorm Norm(ModuleId parent, const std::string& name, DType dtype) {
-    LlamaRmsNorm n = LlamaRmsNorm::Build(tree_, parent, name, "T5LayerNorm", p_.d_model, p_.eps,
-                                         dtype);
+    LlamaRmsNorm n =
+        LlamaRmsNorm::Build(tree_, parent, name, "T5LayerNorm", p_.d_model, p_.eps, dtype);
     tree_[n.id].extra_repr = "";  // T5LayerNorm defines no extra_repr
     return n;
   }
@@ -204,8 +218,8 @@ class T5 : public Architecture {
         bl.cross_norm = Norm(bl.l1, "layer_norm", dtype);
       }
       bl.ff = tree_.Add(sub, decoder ? "2" : "1", "T5LayerFF");
-      bl.dense = tree_.Add(bl.ff, "DenseReluDense",
-                           p_.gated ? "T5DenseGatedActDense" : "T5DenseActDense");
+      bl.dense =
+          tree_.Add(bl.ff, "DenseReluDense", p_.gated ? "T5DenseGatedActDense" : "T5DenseActDense");
       bl.wi = Linear::Build(tree_, bl.dense, p_.gated ? "wi_0" : "wi", e, f, false, dtype);
       if (p_.gated) bl.wi1 = Linear::Build(tree_, bl.dense, "wi_1", e, f, false, dtype);
       bl.wo = Linear::Build(tree_, bl.dense, "wo", f, e, false, dtype);
@@ -302,14 +316,13 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   return std::make_unique<T5>(T5Params::FromConfig(c), cls, ConfigDType(c));
 }
 
-constexpr std::string_view kClasses[] = {"T5ForConditionalGeneration", "T5Model",
-                                          "T5EncoderModel"};
+constexpr std::string_view kClasses[] = {"T5ForConditionalGeneration", "T5Model", "T5EncoderModel"};
 
 }  // namespace
 
 const ArchEntry& T5Arch() {
-  static const ArchEntry e{"t5", "T5 encoder-decoder (relative position bias, RMS norm)",
-                           kClasses, Make};
+  static const ArchEntry e{"t5", "T5 encoder-decoder (relative position bias, RMS norm)", kClasses,
+                           Make};
   return e;
 }
 

@@ -2,11 +2,11 @@
 // a Conv2d patch embedding, a class token and learned positions, then pre-norm encoder layers
 // shared with BERT (encoder_layer.h), a final LayerNorm, and the pooler or the classifier.
 #include "archs/arch_registry.h"
-#include "model/image_limits.h"
 #include "archs/encoder/encoder_architecture.h"
 #include "archs/encoder/encoder_layer.h"
 #include "archs/nn/conv2d.h"
 #include "model/error.h"
+#include "model/image_limits.h"
 
 namespace calflops {
 namespace {

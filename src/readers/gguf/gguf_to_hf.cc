@@ -33,7 +33,8 @@ const GgufMapping* SelectMapping(const GgufKeys& k, std::span<const GgufMapping>
 }
 
 bool IsNumber(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 }  // namespace
@@ -65,9 +66,10 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f,
   GgufKeys k(f, arch);
   const GgufMapping* m = SelectMapping(k, mappings, arch);
   if (!m) {
-    *why_not = "general.architecture '" + arch +
-               "' has no mapping to a transformers config (mapped: " +
-               MappedGgufArchitectures(mappings) + ")";
+    *why_not =
+        "general.architecture '" + arch +
+        "' has no mapping to a transformers config (mapped: " + MappedGgufArchitectures(mappings) +
+        ")";
     return std::nullopt;
   }
   ordered_json c;

@@ -201,8 +201,9 @@ TEST(GgufToHf, UnmappedArchitectureIsNoConfig) {
   w.Str("general.architecture", "rwkv6");
   std::string why;
   EXPECT_FALSE(SynthesizeHfConfig(Read(w), GgufMappings(), &why));
-  EXPECT_TRUE(why.starts_with("general.architecture 'rwkv6' has no mapping to a transformers "
-                              "config (mapped: llama, qwen2, "))
+  EXPECT_TRUE(
+      why.starts_with("general.architecture 'rwkv6' has no mapping to a transformers "
+                      "config (mapped: llama, qwen2, "))
       << why;
   // Each mapped architecture is named once, though three families read "llama" files.
   EXPECT_EQ(why.find("llama", why.find("llama") + 1), std::string::npos) << why;

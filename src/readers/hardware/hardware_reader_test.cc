@@ -48,7 +48,8 @@ TEST(hardware_reader_test, a_good_file) {
 TEST(hardware_reader_test, a_float32_only_profile_prices_every_dtype_at_float32) {
   // float32 is the one required rate: bfloat16, float16, fp8 and int8 fall back to it.
   Hardware h = ParseHardware(R"({"name": "cpu", "memory_gib": 16, "memory_bandwidth_gb_s": 50,
-    "peak_tflops": {"float32": 2}, "source": "test"})", "cpu.json");
+    "peak_tflops": {"float32": 2}, "source": "test"})",
+                             "cpu.json");
   for (DType t : {DType::kBF16, DType::kF16, DType::kF8E4M3, DType::kI8, DType::kF32}) {
     ASSERT_TRUE(h.PeakFlops(t).has_value());
     EXPECT_DOUBLE_EQ(*h.PeakFlops(t), 2e12);

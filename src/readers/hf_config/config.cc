@@ -90,7 +90,8 @@ std::optional<int64_t> Config::OptInt(std::string_view key, int64_t min, int64_t
     // 4096.0 is accepted as 4096; anything else a float holds is checked before any conversion.
     double d = j->get<double>();
     if (d != std::trunc(d)) TypeError(key, "an integer");
-    if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) && std::fabs(d) < 0x1p63)) {
+    if (!(d >= static_cast<double>(min) && d <= static_cast<double>(max) &&
+          std::fabs(d) < 0x1p63)) {
       throw out_of_range(PyFloatRepr(d));
     }
     v = static_cast<int64_t>(d);
@@ -156,10 +157,9 @@ std::vector<std::vector<int64_t>> Config::IntPairs(std::string_view key, int64_t
     }
     std::vector<int64_t> pair;
     for (const auto& x : e) {
-      bool in_range = x.is_number_unsigned()
-                          ? x.get<uint64_t>() <= static_cast<uint64_t>(max) &&
-                                static_cast<int64_t>(x.get<uint64_t>()) >= min
-                          : x.get<int64_t>() >= min && x.get<int64_t>() <= max;
+      bool in_range = x.is_number_unsigned() ? x.get<uint64_t>() <= static_cast<uint64_t>(max) &&
+                                                   static_cast<int64_t>(x.get<uint64_t>()) >= min
+                                             : x.get<int64_t>() >= min && x.get<int64_t>() <= max;
       if (!in_range) {
         throw BadInput(Where(key), "holds " + x.dump() + ", expected integers in [" +
                                        std::to_string(min) + ", " + std::to_string(max) + "]");

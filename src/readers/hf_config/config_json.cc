@@ -64,8 +64,9 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
     if (++f.count > kMaxJsonContainerElements) TooManyElements();
     CheckString(k, "a key");
     if (f.container->contains(k)) {
-      Fail("appears twice in one object (transformers would silently keep the last value; "
-           "remove one)");
+      Fail(
+          "appears twice in one object (transformers would silently keep the last value; "
+          "remove one)");
     }
     return true;
   }
@@ -77,7 +78,8 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
     if (e.id == 406) {
       // "number overflow parsing '1e999'": a float beyond the range of a double.
       auto q1 = what.find('\''), q2 = what.rfind('\'');
-      std::string token = q1 != std::string::npos && q2 > q1 ? what.substr(q1 + 1, q2 - q1 - 1) : "";
+      std::string token =
+          q1 != std::string::npos && q2 > q1 ? what.substr(q1 + 1, q2 - q1 - 1) : "";
       size_t at = stop >= token.size() ? stop + 1 - token.size() : 0;
       throw BadInput(source_, "invalid JSON at " + LineColumn(text_, at) + ": number " +
                                   Quote(token) + " is beyond the range of a double");
@@ -219,15 +221,23 @@ bool JsonHasTopLevelKey(std::string_view text, std::string_view key) {
 
 const char* ConfigJsonTypeName(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a float";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::number_float:
+      return "a float";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    default: return "an unknown value";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    default:
+      return "an unknown value";
   }
 }
 
@@ -244,11 +254,13 @@ json ParseConfigJson(std::string_view text, const std::string& source) {
   // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would parse;
   // JSON text never holds one raw (inside a string it must be escaped).
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
-    size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    size_t line = 1 + static_cast<size_t>(std::count(
+                          text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
     size_t line_start = text.rfind('\n', nul == 0 ? 0 : nul - 1);
     size_t column = line_start == std::string_view::npos || nul == 0 ? nul + 1 : nul - line_start;
     throw BadInput(source, "invalid JSON at line " + std::to_string(line) + ", column " +
-                               std::to_string(column) + ": a NUL byte, which JSON text never holds");
+                               std::to_string(column) +
+                               ": a NUL byte, which JSON text never holds");
   }
   // NaN, Infinity and -Infinity, as Python's json writes them, become same-length numbers.
   PythonLiterals literals(text);

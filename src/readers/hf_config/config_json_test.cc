@@ -24,12 +24,12 @@ std::string Nested(int depth) { return std::string(depth, '[') + std::string(dep
 
 TEST(ConfigJson, DepthLimit) {
   EXPECT_EQ(ErrorOf(Nested(kMaxJsonDepth)), "");
-  EXPECT_EQ(ErrorOf(Nested(kMaxJsonDepth + 1)),
-            "c.json: key '" + [] {
-              std::string p;
-              for (int i = 0; i < kMaxJsonDepth; ++i) p += "[0]";
-              return p;
-            }() + "': nesting deeper than the limit of 64 levels");
+  EXPECT_EQ(
+      ErrorOf(Nested(kMaxJsonDepth + 1)), "c.json: key '" + [] {
+        std::string p;
+        for (int i = 0; i < kMaxJsonDepth; ++i) p += "[0]";
+        return p;
+      }() + "': nesting deeper than the limit of 64 levels");
   // A hostile depth fails at the limit, without building (or recursing through) the rest.
   EXPECT_NE(ErrorOf(Nested(1'000'000)), "");
 }
@@ -57,7 +57,8 @@ TEST(ConfigJson, ValueLimit) {
   for (int64_t i = 1; i < kMaxJsonContainerElements - 1; ++i) inner += ",0";
   inner += "]";
   std::string four = "[" + inner + "," + inner + "," + inner + "," + inner + "]";
-  EXPECT_EQ(ErrorOf(four), "c.json: key '[3][262142]': more than 1048576 JSON values in the file (limit)");
+  EXPECT_EQ(ErrorOf(four),
+            "c.json: key '[3][262142]': more than 1048576 JSON values in the file (limit)");
   // One value fewer is accepted.
   std::string fewer = four;
   fewer.erase(fewer.size() - 4, 2);  // drop the last ",0"
@@ -66,7 +67,8 @@ TEST(ConfigJson, ValueLimit) {
 
 TEST(ConfigJson, SizeLimit) {
   std::string big = "{\"a\": \"" + std::string(kMaxConfigBytes, ' ') + "\"}";
-  EXPECT_EQ(ErrorOf(big), "c.json: file is 16777225 bytes, above the 16777216-byte limit for a config");
+  EXPECT_EQ(ErrorOf(big),
+            "c.json: file is 16777225 bytes, above the 16777216-byte limit for a config");
 }
 
 TEST(ConfigJson, RepeatedKeysOnlyWithinOneObject) {
@@ -78,8 +80,9 @@ TEST(ConfigJson, RepeatedKeysOnlyWithinOneObject) {
 
 TEST(ConfigJson, NumbersAtTheEdges) {
   EXPECT_EQ(ErrorOf(R"({"a": 1e308, "b": -1e308, "c": 1e-400, "d": 18446744073709551615})"), "");
-  EXPECT_EQ(ErrorOf("{\"a\":\n 1.8e308}"),
-            "c.json: invalid JSON at line 2, column 2: number '1.8e308' is beyond the range of a double");
+  EXPECT_EQ(
+      ErrorOf("{\"a\":\n 1.8e308}"),
+      "c.json: invalid JSON at line 2, column 2: number '1.8e308' is beyond the range of a double");
   EXPECT_EQ(ErrorOf("[Infinity, -Infinity, NaN]"), "");  // as Python's json reads them
 }
 
@@ -93,8 +96,10 @@ TEST(ConfigJson, IntegerKeysCheckFloatsBeforeConverting) {
     return std::string();
   };
   EXPECT_EQ(int_error("4096.0"), "");
-  EXPECT_EQ(int_error("9.3e18"), "c.json: key 'n': is 9.3e+18, expected an integer in [1, 1099511627776]");
-  EXPECT_EQ(int_error("-1e300"), "c.json: key 'n': is -1e+300, expected an integer in [1, 1099511627776]");
+  EXPECT_EQ(int_error("9.3e18"),
+            "c.json: key 'n': is 9.3e+18, expected an integer in [1, 1099511627776]");
+  EXPECT_EQ(int_error("-1e300"),
+            "c.json: key 'n': is -1e+300, expected an integer in [1, 1099511627776]");
   EXPECT_EQ(int_error("18446744073709551615"),
             "c.json: key 'n': is 18446744073709551615, expected an integer in [1, 1099511627776]");
   EXPECT_EQ(int_error("0.5"), "c.json: key 'n': is a float, expected an integer");
@@ -124,7 +129,8 @@ TEST(ConfigJson, TopLevelKeySniff) {
   // Stops at the key: what follows is never read, valid or not.
   EXPECT_TRUE(JsonHasTopLevelKey(R"({"weight_map": {}, garbage)", "weight_map"));
   // Too deep before the key: false, and the config reader reports the depth.
-  std::string deep = "{\"a\": " + std::string(100, '[') + std::string(100, ']') + ", \"weight_map\": 1}";
+  std::string deep =
+      "{\"a\": " + std::string(100, '[') + std::string(100, ']') + ", \"weight_map\": 1}";
   EXPECT_FALSE(JsonHasTopLevelKey(deep, "weight_map"));
 }
 

@@ -35,8 +35,8 @@ TEST(PythonLiterals, ConfigReadsNonFiniteFloats) {
 
 TEST(PythonLiterals, MarkerSpellingsInTheFileKeepTheirValue) {
   // The file's own 0E0 and -0E000000 are zeros; the NaN and Infinity between them are not.
-  Config c = Config::Parse(R"({"z1": 0E0, "a": NaN, "z2": -0E000000, "b": Infinity, "z3": 0E000000})",
-                           "c.json");
+  Config c = Config::Parse(
+      R"({"z1": 0E0, "a": NaN, "z2": -0E000000, "b": Infinity, "z3": 0E000000})", "c.json");
   EXPECT_EQ(c.Float("z1", 1), 0.0);
   EXPECT_TRUE(std::isnan(c.Float("a", 0)));
   EXPECT_EQ(c.Float("z2", 1), 0.0);

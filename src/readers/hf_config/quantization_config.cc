@@ -8,7 +8,8 @@ namespace {
 std::vector<std::string> NotConverted(const Config& q, std::string_view key) {
   std::vector<std::string> v = q.Strings(key);
   if (v.size() > kMaxNotConverted) {
-    throw BadInput(q.Where(key), "holds " + std::to_string(v.size()) + " entries, above the limit of " +
+    throw BadInput(q.Where(key), "holds " + std::to_string(v.size()) +
+                                     " entries, above the limit of " +
                                      std::to_string(kMaxNotConverted));
   }
   return v;

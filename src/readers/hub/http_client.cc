@@ -119,8 +119,8 @@ HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (t.too_large) {
-      throw BadInput(OneLine(request.url, 300), "response larger than " +
-                                                    std::to_string(request.max_body) + " bytes");
+      throw BadInput(OneLine(request.url, 300),
+                     "response larger than " + std::to_string(request.max_body) + " bytes");
     }
     if (code == CURLE_WRITE_ERROR && t.error_body_cut) code = CURLE_OK;  // the status is known
     long status = response.headers.status;

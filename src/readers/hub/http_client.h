@@ -17,9 +17,9 @@ namespace calflops::hub {
 
 struct HttpRequest {
   std::string url;
-  std::string token;                                      ///< "" = no Authorization header
-  std::optional<std::pair<uint64_t, uint64_t>> range;     ///< first and last byte
-  size_t max_body = 16u << 20;                            ///< larger bodies: an error
+  std::string token;                                   ///< "" = no Authorization header
+  std::optional<std::pair<uint64_t, uint64_t>> range;  ///< first and last byte
+  size_t max_body = 16u << 20;                         ///< larger bodies: an error
 };
 
 struct HttpResponse {

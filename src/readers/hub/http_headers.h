@@ -14,11 +14,11 @@ namespace calflops::hub {
 inline constexpr size_t kMaxHeaderValueBytes = 1024;
 
 struct HttpHeaders {
-  long status = 0;          ///< of the last response seen
-  int responses = 0;        ///< status lines seen (1 + redirects followed)
-  std::string etag;         ///< ETag of the first response that had one, unquoted, W/ dropped
-  std::string linked_etag;  ///< X-Linked-Etag (the LFS file's sha256), unquoted
-  std::string repo_commit;  ///< X-Repo-Commit, first seen
+  long status = 0;            ///< of the last response seen
+  int responses = 0;          ///< status lines seen (1 + redirects followed)
+  std::string etag;           ///< ETag of the first response that had one, unquoted, W/ dropped
+  std::string linked_etag;    ///< X-Linked-Etag (the LFS file's sha256), unquoted
+  std::string repo_commit;    ///< X-Repo-Commit, first seen
   std::string content_range;  ///< of the last response
   std::optional<uint64_t> content_length;  ///< of the last response
 };

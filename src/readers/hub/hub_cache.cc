@@ -1,10 +1,10 @@
 #include "readers/hub/hub_cache.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <unistd.h>
 
 #include "model/error.h"
 
@@ -98,7 +98,8 @@ bool IsSafeRepoFile(std::string_view file) {
   size_t start = 0;
   while (start <= file.size()) {
     size_t slash = file.find('/', start);
-    std::string_view part = file.substr(start, slash == std::string_view::npos ? file.npos : slash - start);
+    std::string_view part =
+        file.substr(start, slash == std::string_view::npos ? file.npos : slash - start);
     if (part.empty() || part == "." || part == "..") return false;
     for (char c : part) {
       bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -142,7 +143,8 @@ std::string StoreFile(const std::string& repo_dir, const std::string& revision,
   }
   fs::remove(snapshot, ec);
   fs::create_symlink(target, snapshot, ec);
-  if (ec) WriteAtomically(snapshot, bytes);  // no links (some file systems): a copy, as the hub does
+  if (ec)
+    WriteAtomically(snapshot, bytes);  // no links (some file systems): a copy, as the hub does
   if (revision != commit && IsValidRevision(revision)) {
     fs::path ref = repo / "refs" / revision;
     fs::create_directories(ref.parent_path(), ec);

@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 
 fs::path Scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("calflops_hub_cache_" + std::to_string(::getpid())) / name;
+  fs::path d =
+      fs::temp_directory_path() / ("calflops_hub_cache_" + std::to_string(::getpid())) / name;
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -54,14 +55,15 @@ TEST(HubCache, CacheDirFollowsHuggingfaceHub) {
   EXPECT_EQ(CacheDir(), "/c");
   const char* names[] = {"HF_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "HOME"};
   for (int i = 0; i < 4; ++i) saved[i] ? setenv(names[i], keep[i].c_str(), 1) : unsetenv(names[i]);
-  EXPECT_EQ(RepoDir("/c", HubName{"meta-llama", "Llama-3", "main"}), "/c/models--meta-llama--Llama-3");
+  EXPECT_EQ(RepoDir("/c", HubName{"meta-llama", "Llama-3", "main"}),
+            "/c/models--meta-llama--Llama-3");
 }
 
 TEST(HubCache, Refs) {
   fs::path repo = Scratch("refs");
   EXPECT_EQ(RefError(repo, "main"), "(absent)");
   EXPECT_EQ(RefError(repo, kCommit), kCommit);  // a commit needs no ref
-  Write(repo / "refs" / "main", kCommit);      // huggingface_hub writes no newline
+  Write(repo / "refs" / "main", kCommit);       // huggingface_hub writes no newline
   EXPECT_EQ(RefError(repo, "main"), kCommit);
   Write(repo / "refs" / "nl", kCommit + "\n");
   EXPECT_EQ(RefError(repo, "nl"), kCommit);
@@ -72,9 +74,8 @@ TEST(HubCache, Refs) {
 TEST(HubCache, MalformedRefs) {
   fs::path repo = Scratch("bad_refs");
   Write(repo / "refs" / "short", "0123abc");
-  EXPECT_EQ(RefError(repo, "short"),
-            "error: " + (repo / "refs" / "short").string() +
-                ": holds '0123abc', expected a 40-hex commit hash");
+  EXPECT_EQ(RefError(repo, "short"), "error: " + (repo / "refs" / "short").string() +
+                                         ": holds '0123abc', expected a 40-hex commit hash");
   Write(repo / "refs" / "upper", "0123456789ABCDEF0123456789abcdef01234567");
   EXPECT_NE(RefError(repo, "upper").find("expected a 40-hex commit hash"), std::string::npos);
   Write(repo / "refs" / "binary", std::string("\x00\xff\n", 3));
@@ -84,7 +85,8 @@ TEST(HubCache, MalformedRefs) {
   EXPECT_EQ(RefError(repo, "huge"), "error: " + (repo / "refs" / "huge").string() +
                                         ": more than 256 bytes: expected a 40-hex commit hash");
   fs::create_directories(repo / "refs" / "dir");
-  EXPECT_EQ(RefError(repo, "dir"), "error: " + (repo / "refs" / "dir").string() + ": not a regular file");
+  EXPECT_EQ(RefError(repo, "dir"),
+            "error: " + (repo / "refs" / "dir").string() + ": not a regular file");
   EXPECT_EQ(RefError(repo, "../../etc/passwd"), "error: ../../etc/passwd: not a valid revision");
   EXPECT_EQ(ParseRef(kCommit + " \r\n"), kCommit);
   EXPECT_EQ(ParseRef(kCommit + "x"), std::nullopt);
@@ -115,7 +117,8 @@ TEST(HubCache, StoreThenFindAsHuggingfaceHubLaysItOut) {
 TEST(HubCache, UntrustedNames) {
   EXPECT_TRUE(IsSafeRepoFile("model-00001-of-00004.safetensors"));
   EXPECT_TRUE(IsSafeRepoFile("text_encoder/config.json"));
-  for (const char* bad : {"", "/etc/passwd", "../x", "a/../b", "a//b", "a/", "a\\b", "a b", "./x"}) {
+  for (const char* bad :
+       {"", "/etc/passwd", "../x", "a/../b", "a//b", "a/", "a\\b", "a b", "./x"}) {
     EXPECT_FALSE(IsSafeRepoFile(bad)) << bad;
   }
   EXPECT_FALSE(IsSafeRepoFile(std::string(256, 'a')));

@@ -31,7 +31,8 @@ std::string Trimmed(std::string s) {
 
 std::string HfHome() {
   if (std::string h = Env("HF_HOME"); !h.empty()) return h;
-  if (std::string x = Env("XDG_CACHE_HOME"); !x.empty()) return (fs::path(x) / "huggingface").string();
+  if (std::string x = Env("XDG_CACHE_HOME"); !x.empty())
+    return (fs::path(x) / "huggingface").string();
   return (fs::path(Env("HOME")) / ".cache" / "huggingface").string();
 }
 

@@ -15,7 +15,8 @@ bool IsRepoPart(std::string_view s) {
               c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
-  if (s.find("--") != std::string_view::npos || s.find("..") != std::string_view::npos) return false;
+  if (s.find("--") != std::string_view::npos || s.find("..") != std::string_view::npos)
+    return false;
   return s.front() != '-' && s.front() != '.' && s.back() != '-' && s.back() != '.';
 }
 
@@ -27,8 +28,8 @@ bool HasFileExtension(std::string_view s) {
   return false;
 }
 
-std::optional<HubName> Split(std::string_view repo, std::string_view revision, std::string_view model,
-                             bool explicit_hub) {
+std::optional<HubName> Split(std::string_view repo, std::string_view revision,
+                             std::string_view model, bool explicit_hub) {
   size_t slash = repo.find('/');
   auto bad = [&](const std::string& why) -> std::optional<HubName> {
     if (!explicit_hub) return std::nullopt;
@@ -39,14 +40,16 @@ std::optional<HubName> Split(std::string_view repo, std::string_view revision, s
   }
   std::string_view org = repo.substr(0, slash), name = repo.substr(slash + 1);
   if (!IsRepoPart(org) || !IsRepoPart(name)) {
-    return bad("not a valid Hub repo id: each of ORG and NAME must be 1-96 letters, digits, '-', "
-               "'_' or '.', without '--' or '..', not starting or ending with '-' or '.'");
+    return bad(
+        "not a valid Hub repo id: each of ORG and NAME must be 1-96 letters, digits, '-', "
+        "'_' or '.', without '--' or '..', not starting or ending with '-' or '.'");
   }
   HubName h{std::string(org), std::string(name), "main"};
   if (revision.data() != nullptr) {
     if (!IsValidRevision(revision)) {
-      throw BadInput(OneLine(model, 300), "not a valid revision after '@': expected a branch, tag or "
-                                          "commit (printable, no '..', at most 255 bytes)");
+      throw BadInput(OneLine(model, 300),
+                     "not a valid revision after '@': expected a branch, tag or "
+                     "commit (printable, no '..', at most 255 bytes)");
     }
     h.revision = std::string(revision);
   }
@@ -56,8 +59,10 @@ std::optional<HubName> Split(std::string_view repo, std::string_view revision, s
 }  // namespace
 
 bool IsValidRevision(std::string_view rev) {
-  if (rev.empty() || rev.size() > kMaxRevision || rev.front() == '/' || rev.back() == '/') return false;
-  if (rev.find("..") != std::string_view::npos || rev.find("//") != std::string_view::npos) return false;
+  if (rev.empty() || rev.size() > kMaxRevision || rev.front() == '/' || rev.back() == '/')
+    return false;
+  if (rev.find("..") != std::string_view::npos || rev.find("//") != std::string_view::npos)
+    return false;
   for (char c : rev) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7f || c == '\\' || c == '?' || c == '#' || c == '%') return false;
@@ -73,8 +78,8 @@ bool IsCommitHash(std::string_view rev) {
 }
 
 std::optional<HubName> ParseHubName(std::string_view model) {
-  for (std::string_view prefix : {"https://huggingface.co/", "https://hf.co/", "http://huggingface.co/",
-                                  "huggingface.co/", "hf.co/"}) {
+  for (std::string_view prefix : {"https://huggingface.co/", "https://hf.co/",
+                                  "http://huggingface.co/", "huggingface.co/", "hf.co/"}) {
     if (model.substr(0, prefix.size()) != prefix) continue;
     std::string_view rest = model.substr(prefix.size());
     while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
@@ -86,8 +91,9 @@ std::optional<HubName> ParseHubName(std::string_view model) {
     if (second != std::string_view::npos) {
       std::string_view tail = rest.substr(second + 1);
       if (tail.substr(0, 5) != "tree/" || tail.size() == 5) {
-        throw BadInput(OneLine(model, 300), "expected https://huggingface.co/ORG/NAME or "
-                                            "https://huggingface.co/ORG/NAME/tree/REVISION");
+        throw BadInput(OneLine(model, 300),
+                       "expected https://huggingface.co/ORG/NAME or "
+                       "https://huggingface.co/ORG/NAME/tree/REVISION");
       }
       revision = tail.substr(5);
     }

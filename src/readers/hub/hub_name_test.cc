@@ -40,9 +40,10 @@ TEST(HubName, MalformedExplicitNames) {
   EXPECT_EQ(Parsed("org--x/name@main").substr(0, 38), "error: org--x/name@main: not a valid H");
   EXPECT_EQ(Parsed("https://huggingface.co/justone"),
             "error: https://huggingface.co/justone: not a Hub model name: expected ORG/NAME");
-  EXPECT_EQ(Parsed("https://huggingface.co/o/n/blob/main/x"),
-            "error: https://huggingface.co/o/n/blob/main/x: expected https://huggingface.co/ORG/NAME "
-            "or https://huggingface.co/ORG/NAME/tree/REVISION");
+  EXPECT_EQ(
+      Parsed("https://huggingface.co/o/n/blob/main/x"),
+      "error: https://huggingface.co/o/n/blob/main/x: expected https://huggingface.co/ORG/NAME "
+      "or https://huggingface.co/ORG/NAME/tree/REVISION");
   EXPECT_EQ(Parsed(std::string("org/name@ma\nin")).substr(0, 40),
             "error: org/name@ma\\nin: not a valid revi");
   EXPECT_EQ(Parsed("org/" + std::string(97, 'a')).substr(0, 13), "(not a hub na");

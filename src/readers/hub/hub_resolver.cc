@@ -1,10 +1,10 @@
 #include "readers/hub/hub_resolver.h"
 
+#include <unistd.h>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "model/error.h"
 #include "readers/byte_reader.h"
@@ -25,7 +25,8 @@ constexpr size_t kMaxSmallFile = 64u << 20;
 std::string QuoteRevision(const std::string& rev) {
   std::string out;
   for (char c : rev) {
-    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
+    bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
     if (plain) {
       out += c;
     } else {
@@ -62,7 +63,8 @@ void WriteFile(const fs::path& path, std::string_view bytes) {
 
 class Fetcher {
  public:
-  Fetcher(const HubName& name, const HubEnv& env) : name_(name), env_(env), repo_(RepoDir(env.cache, name)) {}
+  Fetcher(const HubName& name, const HubEnv& env)
+      : name_(name), env_(env), repo_(RepoDir(env.cache, name)) {}
 
   const std::string& repo() const { return repo_; }
 
@@ -71,7 +73,8 @@ class Fetcher {
     std::string s = (fs::path(repo_) / "refs" / name_.revision).string();
     if (IsCommitHash(name_.revision)) s = "(revision is a commit)";
     return s + " and " +
-           (fs::path(repo_) / "snapshots" / (commit ? *commit : std::string("<commit>")) / "config.json")
+           (fs::path(repo_) / "snapshots" / (commit ? *commit : std::string("<commit>")) /
+            "config.json")
                .string();
   }
 
@@ -84,9 +87,10 @@ class Fetcher {
       std::string what = e.what();
       if (what.find("no response") == std::string::npos) throw;
       std::string reason = what.substr(what.find("no response") + std::strlen("no response: "));
-      throw BadInput(name_.repo_id(), "cannot reach " + env_.endpoint + " (" + reason +
-                                          "), and the model is not in the Hugging Face cache: looked at " +
-                                          LookedAt(cached_commit));
+      throw BadInput(name_.repo_id(),
+                     "cannot reach " + env_.endpoint + " (" + reason +
+                         "), and the model is not in the Hugging Face cache: looked at " +
+                         LookedAt(cached_commit));
     }
   }
 
@@ -96,18 +100,21 @@ class Fetcher {
     if (status == 401 || status == 403) {
       std::string how = env_.token.empty()
                             ? "no token was sent: set HF_TOKEN or run `huggingface-cli login` (it "
-                              "writes " + env_.token_path + ")"
+                              "writes " +
+                                  env_.token_path + ")"
                             : "the token sent was refused: check it can read this repo";
-      throw BadInput(where, "HTTP " + std::to_string(status) +
-                                ": the repo is gated or private; accept its terms on the Hub, then " +
-                                "pass a token (" + how + ")");
+      throw BadInput(where,
+                     "HTTP " + std::to_string(status) +
+                         ": the repo is gated or private; accept its terms on the Hub, then " +
+                         "pass a token (" + how + ")");
     }
     if (status == 404) {
       std::string hint;
       for (const auto& z : ClosestZooNames(name_.name)) hint += (hint.empty() ? "" : ", ") + z;
-      throw BadInput(where, "not found on " + env_.endpoint + " (HTTP 404" +
-                                (name_.revision == "main" ? "" : ", revision " + Quote(name_.revision)) +
-                                "); closest bundled models: " + hint);
+      throw BadInput(where,
+                     "not found on " + env_.endpoint + " (HTTP 404" +
+                         (name_.revision == "main" ? "" : ", revision " + Quote(name_.revision)) +
+                         "); closest bundled models: " + hint);
     }
     throw BadInput(where, "HTTP " + std::to_string(status) + " from " + env_.endpoint);
   }
@@ -134,7 +141,8 @@ class Fetcher {
     std::string etag = r.headers.linked_etag.empty() ? r.headers.etag : r.headers.linked_etag;
     if (!IsSafeBlobName(etag)) {
       throw BadInput(FileUrl(env_, name_, revision_, file),
-                     "the response's ETag is " + (etag.empty() ? std::string("missing") : Quote(etag)) +
+                     "the response's ETag is " +
+                         (etag.empty() ? std::string("missing") : Quote(etag)) +
                          ", expected letters and digits (a git or LFS hash)");
     }
     return StoreFile(repo_, name_.revision, commit_, file, etag, r.body);
@@ -151,10 +159,12 @@ class Fetcher {
       Fail(file, len.headers.status);
     }
     if (len.body.size() != 8) {
-      throw BadInput(url, "expected 8 bytes of header length, received " + std::to_string(len.body.size()));
+      throw BadInput(
+          url, "expected 8 bytes of header length, received " + std::to_string(len.body.size()));
     }
     uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<uint8_t>(len.body[static_cast<size_t>(i)]);
+    for (int i = 7; i >= 0; --i)
+      n = (n << 8) | static_cast<uint8_t>(len.body[static_cast<size_t>(i)]);
     if (n == 0 || n > kMaxHeaderBytes) {
       throw BadInput(url, "header length " + std::to_string(n) + " outside [1, " +
                               std::to_string(kMaxHeaderBytes) + "] bytes");
@@ -165,7 +175,8 @@ class Fetcher {
     }
     HttpResponse head = Get(file, std::pair<uint64_t, uint64_t>(8, 8 + n - 1), n, commit_);
     if (head.headers.status != 206) {
-      if (head.headers.status == 200) throw BadInput(url, "the server ignored the Range request (HTTP 200)");
+      if (head.headers.status == 200)
+        throw BadInput(url, "the server ignored the Range request (HTTP 200)");
       Fail(file, head.headers.status);
     }
     if (head.body.size() != n) {
@@ -191,7 +202,8 @@ class Fetcher {
           throw BadInput(cached + ": key " + Quote(tensor), "shard is not a plain file name");
         }
         shards.insert(shard.get<std::string>());
-        if (shards.size() > kMaxShards) throw BadInput(cached, "more than " + std::to_string(kMaxShards) + " shards");
+        if (shards.size() > kMaxShards)
+          throw BadInput(cached, "more than " + std::to_string(kMaxShards) + " shards");
       }
       for (const std::string& s : shards) {
         if (!fs::exists(fs::path(dir) / s)) WriteFile(fs::path(dir) / s, FetchHeader(s));
@@ -247,8 +259,10 @@ bool ShardsPresent(const std::string& index_path) {
   nlohmann::json j = ParseStrictJson(text, index_path, 0);
   if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object()) return true;
   for (const auto& [tensor, shard] : j["weight_map"].items()) {
-    if (!shard.is_string() || !IsSafeRepoFile(shard.get<std::string>())) return true;  // the reader reports it
-    if (!fs::exists(fs::path(index_path).parent_path() / shard.get<std::string>(), ec)) return false;
+    if (!shard.is_string() || !IsSafeRepoFile(shard.get<std::string>()))
+      return true;  // the reader reports it
+    if (!fs::exists(fs::path(index_path).parent_path() / shard.get<std::string>(), ec))
+      return false;
   }
   return true;
 }
@@ -276,8 +290,9 @@ ResolvedModel ResolveHubModel(const HubName& name, const HubEnv& env) {
     }
   }
   if (env.offline) {
-    throw BadInput(name.repo_id(), "not in the Hugging Face cache, and HF_HUB_OFFLINE is set: looked at " +
-                                       f.LookedAt(commit));
+    throw BadInput(name.repo_id(),
+                   "not in the Hugging Face cache, and HF_HUB_OFFLINE is set: looked at " +
+                       f.LookedAt(commit));
   }
   out.config_path = f.FetchConfig(commit);
   out.commit = f.commit();

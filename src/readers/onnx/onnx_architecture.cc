@@ -415,7 +415,6 @@ class OnnxBuilder final : public NodeVisitor {
     leaf_[m].contractions = contractions;
   }
 
-
   void NameClasses() {
     ModuleTree& t = arch_.tree_;
     std::string root = root_class_;
@@ -490,8 +489,10 @@ std::vector<ForwardCall> OnnxArchitecture::Plan(const Workload& w) const {
                 "an ONNX graph is costed as one forward call; bind cache lengths with --dim "
                 "instead of --mode generate");
   }
-  return {ForwardCall{
-      .kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len, .logits_tokens = w.seq_len}};
+  return {ForwardCall{.kind = CallKind::kForward,
+                      .batch = w.batch,
+                      .new_tokens = w.seq_len,
+                      .logits_tokens = w.seq_len}};
 }
 
 void OnnxArchitecture::Forward(Tracer& t, const ForwardCall&) const {

@@ -81,8 +81,7 @@ Node Parser::ParseNode(const ProtoField& outer, int64_t index, int depth) {
         break;
       case 5:
         r.Expect(f, WireType::kLen, "NodeProto");
-        n.attributes.push_back(
-            ParseAttribute(f, static_cast<int64_t>(n.attributes.size()), depth));
+        n.attributes.push_back(ParseAttribute(f, static_cast<int64_t>(n.attributes.size()), depth));
         break;
       case 7:
         r.Expect(f, WireType::kLen, "NodeProto");

@@ -81,18 +81,16 @@ std::pair<std::string, std::string> LeafClass(const LeafInfo& l, const std::vect
     int64_t out = op == "Conv" ? l.w[0] : l.w[1] * group;
     std::vector<int64_t> k(l.w.begin() + 2, l.w.end());
     std::string r = std::to_string(in) + ", " + std::to_string(out) +
-                    ", kernel_size=" + IntsRepr(k) +
-                    ", stride=" + Ints(n, "strides", k.size(), 1);
+                    ", kernel_size=" + IntsRepr(k) + ", stride=" + Ints(n, "strides", k.size(), 1);
     const Attribute* pads = n.Attr("pads");
     if (pads &&
         std::any_of(pads->ints.begin(), pads->ints.end(), [](int64_t p) { return p != 0; })) {
-      r += ", padding=" +
-           IntsRepr(std::vector<int64_t>(pads->ints.begin(),
-                                         pads->ints.begin() + static_cast<long>(k.size())));
+      r +=
+          ", padding=" + IntsRepr(std::vector<int64_t>(
+                             pads->ints.begin(), pads->ints.begin() + static_cast<long>(k.size())));
     }
     const Attribute* dil = n.Attr("dilations");
-    if (dil &&
-        std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
+    if (dil && std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
       r += ", dilation=" + IntsRepr(dil->ints);
     }
     if (group != 1) r += ", groups=" + std::to_string(group);
@@ -103,13 +101,12 @@ std::pair<std::string, std::string> LeafClass(const LeafInfo& l, const std::vect
     const Attribute* tb = n.Attr("transB");
     bool t = tb && tb->i != 0;
     int64_t in = t ? l.w[1] : l.w[0], out = t ? l.w[0] : l.w[1];
-    return {"Linear", "in_features=" + std::to_string(in) + ", out_features=" +
-                          std::to_string(out) + ", bias=" + PyBool(l.has_bias)};
+    return {"Linear", "in_features=" + std::to_string(in) +
+                          ", out_features=" + std::to_string(out) + ", bias=" + PyBool(l.has_bias)};
   }
   if (op == "MatMul" && l.w_initializer && l.w.size() == 2 && l.contractions == 1) {
     bool bias = false;  // MatMul + Add of a 1-D weight in the same module
-    for (const Param& p : params)
-      bias = bias || (p.shape.rank() == 1 && p.shape[0] == l.w[1]);
+    for (const Param& p : params) bias = bias || (p.shape.rank() == 1 && p.shape[0] == l.w[1]);
     return {"Linear", "in_features=" + std::to_string(l.w[0]) +
                           ", out_features=" + std::to_string(l.w[1]) + ", bias=" + PyBool(bias)};
   }

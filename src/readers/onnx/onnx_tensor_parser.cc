@@ -39,8 +39,8 @@ double Float(uint32_t u) {
 
 }  // namespace
 
-Tensor Parser::ParseTensorBytes(std::string_view bytes, uint64_t offset, int64_t index, int64_t max_ints,
-                        int64_t max_reals) {
+Tensor Parser::ParseTensorBytes(std::string_view bytes, uint64_t offset, int64_t index,
+                                int64_t max_ints, int64_t max_reals) {
   Scope s(*this, Frame{Frame::kTensor, index, bytes});
   unpacked_.clear();
   Tensor t;
@@ -134,7 +134,7 @@ Tensor Parser::ParseTensorBytes(std::string_view bytes, uint64_t offset, int64_t
 /// Accepts a packed (LEN) or a single unpacked element of a repeated scalar field; returns the
 /// packed payload, or records the unpacked element in a side list (rare: old writers).
 std::string_view Parser::Packed(ProtoReader& r, const ProtoField& f, WireType element,
-                        std::string_view prev) {
+                                std::string_view prev) {
   if (f.type == WireType::kLen) {
     if (!prev.empty())
       Fail(f.offset,
@@ -166,7 +166,7 @@ std::string_view Parser::Run(std::string_view packed, uint32_t field) const {
 }
 
 void Parser::ReadPackedVarints(const ProtoField& f, std::string_view msg, uint64_t msg_offset,
-                       std::vector<int64_t>& out) {
+                               std::vector<int64_t>& out) {
   size_t pos = 0;
   while (pos < f.bytes.size()) {
     uint64_t v = 0;
@@ -182,8 +182,8 @@ void Parser::ReadPackedVarints(const ProtoField& f, std::string_view msg, uint64
 }
 
 void Parser::KeepInts(Tensor& t, int64_t numel, std::string_view raw, std::string_view i32,
-              std::string_view i64, std::string_view u64, std::string_view msg,
-              uint64_t msg_offset) {
+                      std::string_view i64, std::string_view u64, std::string_view msg,
+                      uint64_t msg_offset) {
   auto n = static_cast<size_t>(numel);
   t.ints.reserve(n);
   if (!raw.empty()) {
@@ -223,8 +223,8 @@ void Parser::KeepInts(Tensor& t, int64_t numel, std::string_view raw, std::strin
 }
 
 void Parser::KeepReals(Tensor& t, int64_t numel, std::string_view raw, std::string_view f32,
-               std::string_view f64, std::string_view i32, std::string_view /*msg*/,
-               uint64_t msg_offset) {
+                       std::string_view f64, std::string_view i32, std::string_view /*msg*/,
+                       uint64_t msg_offset) {
   auto n = static_cast<size_t>(numel);
   auto convert = [&](uint64_t bits) -> double {
     switch (t.data_type) {

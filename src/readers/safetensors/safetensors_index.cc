@@ -75,9 +75,9 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
   std::unordered_map<std::string, std::string> listed;  // tensor -> shard
   for (const auto& [name, shard] : wm->items()) {
     if (name.size() > kMaxNameBytes) {
-      throw BadInput(index_path + ": weight_map", "a tensor name of " + std::to_string(name.size()) +
-                                                  " bytes, above the limit of " +
-                                                  std::to_string(kMaxNameBytes));
+      throw BadInput(index_path + ": weight_map",
+                     "a tensor name of " + std::to_string(name.size()) +
+                         " bytes, above the limit of " + std::to_string(kMaxNameBytes));
     }
     if (!shard.is_string()) {
       throw BadInput(where_key(name), std::string("weight_map value is ") + JsonTypeName(shard) +

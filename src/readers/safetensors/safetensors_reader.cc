@@ -38,10 +38,10 @@ class HeaderParser {
     Entry e;
     auto where = [&] { return Where(name); };
     if (name.size() > kMaxNameBytes) {
-      throw BadInput(source_ + ": tensor at offset " +
-                         std::to_string(KeyOffset(text_, name, kPrefixBytes)),
-                     "name of " + std::to_string(name.size()) + " bytes, above the limit of " +
-                         std::to_string(kMaxNameBytes));
+      throw BadInput(
+          source_ + ": tensor at offset " + std::to_string(KeyOffset(text_, name, kPrefixBytes)),
+          "name of " + std::to_string(name.size()) + " bytes, above the limit of " +
+              std::to_string(kMaxNameBytes));
     }
     e.info.name = name;
     if (!v.is_object()) {
@@ -158,39 +158,41 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
   size_t members = 0;
   bool metadata_seen = false;
   // Member by member: each tensor's entry is checked and kept as an Entry, its JSON dropped.
-  bool is_object = ForEachStrictJsonMember(text, source, kPrefixBytes, [&](std::string& name, json& v) {
-    if (++members > kMaxTensors + 1) {
-      r.FailAt(kPrefixBytes, "more than " + std::to_string(kMaxTensors + 1) +
-                                 " entries exceed the limit of " + std::to_string(kMaxTensors) +
-                                 " tensors");
-    }
-    if (name == "__metadata__") {
-      if (metadata_seen) {
-        uint64_t first = KeyOffset(text, name, 0);
-        throw BadInput(source + ": key '__metadata__' at offset " +
-                           std::to_string(KeyOffset(text, name, kPrefixBytes, first + 1)),
-                       "duplicate key");
-      }
-      metadata_seen = true;
-      if (!v.is_object()) {
-        throw BadInput(source + ": key '__metadata__' at offset " +
-                           std::to_string(KeyOffset(text, name, kPrefixBytes)),
-                       std::string("is ") + JsonTypeName(v) + ", expected an object of strings");
-      }
-      for (const auto& [k, mv] : v.items()) {
-        if (!mv.is_string()) {
-          throw BadInput(source + ": key '__metadata__." + k + "' at offset " +
-                             std::to_string(KeyOffset(text, k, kPrefixBytes)),
-                         std::string("is ") + JsonTypeName(mv) + ", expected a string");
+  bool is_object =
+      ForEachStrictJsonMember(text, source, kPrefixBytes, [&](std::string& name, json& v) {
+        if (++members > kMaxTensors + 1) {
+          r.FailAt(kPrefixBytes, "more than " + std::to_string(kMaxTensors + 1) +
+                                     " entries exceed the limit of " + std::to_string(kMaxTensors) +
+                                     " tensors");
         }
-      }
-      s.facts.emplace_back("metadata_entries", std::to_string(v.size()));
-      if (auto f = v.find("format"); f != v.end())
-        s.facts.emplace_back("metadata.format", f->get<std::string>());
-      return;
-    }
-    entries.push_back(p.ParseEntry(name, v));
-  });
+        if (name == "__metadata__") {
+          if (metadata_seen) {
+            uint64_t first = KeyOffset(text, name, 0);
+            throw BadInput(source + ": key '__metadata__' at offset " +
+                               std::to_string(KeyOffset(text, name, kPrefixBytes, first + 1)),
+                           "duplicate key");
+          }
+          metadata_seen = true;
+          if (!v.is_object()) {
+            throw BadInput(
+                source + ": key '__metadata__' at offset " +
+                    std::to_string(KeyOffset(text, name, kPrefixBytes)),
+                std::string("is ") + JsonTypeName(v) + ", expected an object of strings");
+          }
+          for (const auto& [k, mv] : v.items()) {
+            if (!mv.is_string()) {
+              throw BadInput(source + ": key '__metadata__." + k + "' at offset " +
+                                 std::to_string(KeyOffset(text, k, kPrefixBytes)),
+                             std::string("is ") + JsonTypeName(mv) + ", expected a string");
+            }
+          }
+          s.facts.emplace_back("metadata_entries", std::to_string(v.size()));
+          if (auto f = v.find("format"); f != v.end())
+            s.facts.emplace_back("metadata.format", f->get<std::string>());
+          return;
+        }
+        entries.push_back(p.ParseEntry(name, v));
+      });
   if (!is_object) {
     json header = ParseStrictJson(text, source, kPrefixBytes);  // for the error's wording
     r.FailAt(kPrefixBytes,
@@ -203,10 +205,11 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
     for (const Entry& e : entries) {
       if (!names.insert(e.info.name).second) {
         uint64_t first = KeyOffset(text, e.info.name, 0);
-        uint64_t second = KeyOffset(text, e.info.name, kPrefixBytes, static_cast<size_t>(first) + 1);
-        throw BadInput(source + ": key " + QuoteName(e.info.name) + " at offset " +
-                           std::to_string(second),
-                       "duplicate key");
+        uint64_t second =
+            KeyOffset(text, e.info.name, kPrefixBytes, static_cast<size_t>(first) + 1);
+        throw BadInput(
+            source + ": key " + QuoteName(e.info.name) + " at offset " + std::to_string(second),
+            "duplicate key");
       }
     }
   }

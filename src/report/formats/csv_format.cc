@@ -32,8 +32,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const ModuleColumns c = ColumnsOf(r);
   out << "path,class,depth,params,macs,flops";
   if (c.memory) {
-    out << ",weight_bytes,kv_cache_bytes," << (c.train ? "saved_activation_bytes" : "activation_peak_bytes")
-        << ",bytes_moved";
+    out << ",weight_bytes,kv_cache_bytes,"
+        << (c.train ? "saved_activation_bytes" : "activation_peak_bytes") << ",bytes_moved";
   }
   if (c.latency) out << ",latency_s";
   if (c.backward) out << ",backward_flops";
@@ -44,8 +44,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
     if (!o.detailed && row.id != p.tree.root()) break;  // --no-detail: the totals row only
     const size_t i = static_cast<size_t>(row.id);
     const ModuleStats& s = p.stats[i];
-    out << Field(p.tree.Path(row.id)) << ',' << Field(p.tree[row.id].class_name) << ','
-        << row.depth << ',' << s.params << ',' << s.macs << ',' << s.flops;
+    out << Field(p.tree.Path(row.id)) << ',' << Field(p.tree[row.id].class_name) << ',' << row.depth
+        << ',' << s.params << ',' << s.macs << ',' << s.flops;
     if (c.memory) {
       const ModuleMemory& m = r.estimates->memory.modules[i];
       out << ',' << m.weights << ',' << m.kv_cache << ',' << m.activations << ','
@@ -57,7 +57,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   }
   // Never silently zero: each op the cost table cannot price, as a row that counts nothing.
   for (const UncostedOp& u : p.uncosted) {
-    out << ',' << Field("unsupported:" + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")")
+    out << ','
+        << Field("unsupported:" + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")")
         << ",,0,0,0";
     if (c.memory) out << ",,,,";
     if (c.latency) out << ',';

@@ -22,9 +22,12 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quoted) {
-      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -164,8 +167,7 @@ TEST(CsvFormat, MemoryAndLatencyColumnsWithHardware) {
   EXPECT_EQ(root.at("weight_bytes"), std::to_string(2ull * 8030261248));
   EXPECT_EQ(root.at("weight_bytes"), j["memory"]["weights"].dump());
   EXPECT_EQ(root.at("bytes_moved"), j["bytes"]["total"].dump());
-  EXPECT_NEAR(std::stod(root.at("latency_s")),
-              j["modules"]["roofline"]["time_s"].get<double>(),
+  EXPECT_NEAR(std::stod(root.at("latency_s")), j["modules"]["roofline"]["time_s"].get<double>(),
               1e-5 * j["modules"]["roofline"]["time_s"].get<double>());
   EXPECT_EQ(root.count("backward_flops"), 0u);  // not a training run
 }

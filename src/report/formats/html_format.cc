@@ -25,12 +25,23 @@ std::string Html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -132,7 +143,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
       << "<link rel=\"icon\" href=\"data:,\">\n<title>calflops: " << Html(r.model)
       << "</title>\n<style>" << HtmlPageStyle() << "</style>\n</head>\n<body>\n"
       << "<h1>calflops: " << Html(r.model) << "</h1>\n<table id=\"summary\">\n";
-  if (!cls.empty()) out << "<tr><th>Model</th><td id=\"model-class\">" << Html(cls) << "</td></tr>\n";
+  if (!cls.empty())
+    out << "<tr><th>Model</th><td id=\"model-class\">" << Html(cls) << "</td></tr>\n";
   out << "<tr><th>Source</th><td id=\"model-source\">" << Html(r.model) << "</td></tr>\n";
   for (const auto& [k, v] : WorkloadFields(r)) {
     out << "<tr><th>" << Html(k) << "</th><td id=\"workload-" << k << "\">" << Html(v)
@@ -143,7 +155,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
     out << "<tr><th>" << Html(f.label) << "</th><td id=\"total-" << f.key << "\"";
     if (!f.exact.empty()) out << " data-exact=\"" << f.exact << "\"";
     out << ">" << Html(f.value);
-    if (!f.exact.empty() && f.key != "unsupported") out << " <span class=\"exact\">(" << Grouped(f.exact) << ")</span>";
+    if (!f.exact.empty() && f.key != "unsupported")
+      out << " <span class=\"exact\">(" << Grouped(f.exact) << ")</span>";
     out << "</td></tr>\n";
   }
   out << "</table>\n";

@@ -12,7 +12,9 @@
 namespace calflops {
 namespace {
 
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 std::string Page(const ReportModel& r) {
   std::ostringstream out;

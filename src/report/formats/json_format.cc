@@ -1,10 +1,10 @@
 // --format json: exact integers for every figure (schema: docs/json-schema.md). Without an
 // architecture (weight files only) the object holds the header and the "weights" key.
 #include "report/explain_report.h"
-#include "report/symbolic_report.h"
 #include "report/format_registry.h"
 #include "report/json_report.h"
 #include "report/json_writer.h"
+#include "report/symbolic_report.h"
 #include "report/weights_report.h"
 
 namespace calflops {

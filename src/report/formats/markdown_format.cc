@@ -19,15 +19,33 @@ std::string Cell(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '|': case '*': case '_': case '`': case '[': case ']': case '\\': case '#':
+      case '|':
+      case '*':
+      case '_':
+      case '`':
+      case '[':
+      case ']':
+      case '\\':
+      case '#':
         out += '\\';
         out += c;
         break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,7 +91,8 @@ void ModuleTable(const ReportModel& r, const ReportOptions& o, std::ostream& out
           << HumanBytes(m.activations) << " |";
     }
     if (c.latency) out << ' ' << HumanSeconds(p.perf.modules[i].roofline.time_s) << " |";
-    if (c.backward) out << ' ' << HumanCount(p.perf.modules[i].backward_flops.ToDouble()) << "FLOPs |";
+    if (c.backward)
+      out << ' ' << HumanCount(p.perf.modules[i].backward_flops.ToDouble()) << "FLOPs |";
     out << "\n";
   }
 }
@@ -118,8 +137,8 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }  // namespace
 
 const ReportFormat& MarkdownFormat() {
-  static const ReportFormat f{"markdown", "a header and a module table in Markdown (READMEs, papers)",
-                              Write};
+  static const ReportFormat f{"markdown",
+                              "a header and a module table in Markdown (READMEs, papers)", Write};
   return f;
 }
 

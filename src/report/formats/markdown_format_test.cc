@@ -13,7 +13,9 @@
 namespace calflops {
 namespace {
 
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 /// Lines of the "## Modules" table after its two header lines.
 std::vector<std::string> ModuleLines(const std::string& md) {

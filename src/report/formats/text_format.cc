@@ -2,8 +2,8 @@
 // (memory, latency, training: report/perf_text.h), the unsupported ops, and the weight files'
 // block (report/weights_report.h).
 #include "report/explain_report.h"
-#include "report/symbolic_report.h"
 #include "report/format_registry.h"
+#include "report/symbolic_report.h"
 #include "report/text_report.h"
 #include "report/weights_report.h"
 

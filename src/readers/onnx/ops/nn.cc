@@ -99,8 +99,8 @@ void ConvTransposeInfer(OpContext& c) {
   std::vector<int64_t> out_pad = c.Ints("output_padding");
   if (out_pad.empty()) out_pad.assign(spatial, 0);
   std::vector<int64_t> out_shape = c.Ints("output_shape");
-  out.SetShape({x.dims[0],
-              w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1});
+  out.SetShape(
+      {x.dims[0], w.rank_known && w.rank() >= 2 && w.dims[1] >= 0 ? MulDim(w.dims[1], group) : -1});
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = x.dims[2 + i];
     int64_t d;

@@ -13,9 +13,9 @@ namespace {
 
 using FamilyFn = std::span<const OnnxOp> (*)();
 constexpr FamilyFn kFamilies[] = {
-    ElementwiseOnnxOps, ShapeOnnxOps,       LayoutOnnxOps,   IndexingOnnxOps, NnOnnxOps,
-    MathOnnxOps,        ReductionOnnxOps,   RnnOnnxOps,      ControlFlowOnnxOps,
-    SequenceOnnxOps,    MiscOnnxOps,        ContribOnnxOps,
+    ElementwiseOnnxOps, ShapeOnnxOps,    LayoutOnnxOps,    IndexingOnnxOps,
+    NnOnnxOps,          MathOnnxOps,     ReductionOnnxOps, RnnOnnxOps,
+    ControlFlowOnnxOps, SequenceOnnxOps, MiscOnnxOps,      ContribOnnxOps,
 };
 
 std::string Key(const OnnxOp& op) {
