@@ -58,11 +58,18 @@ TEST(OpProofOnnx, EmbedLayerNormalizationNodes) {
     bool segments = Pick(rng, 0, 1);
     std::vector<int64_t> ids(static_cast<size_t>(b * s));
     for (auto& v : ids) v = Pick(rng, 0, vocab - 1);
+    // Positions index the 8-row table, segment ids the 2-row one (in bounds: the gathers cost
+    // nothing, but the reference reads the rows).
+    std::vector<int64_t> pos(ids.size()), seg(ids.size());
+    for (size_t j = 0; j < ids.size(); ++j) {
+      pos[j] = static_cast<int64_t>(j) % s;
+      seg[j] = ids[j] % 2;
+    }
     auto ref = Counted([&] {
       Tensor e = reference::Gather(Tensor::Random({vocab, h}, rng), ids, {b, s});
-      e = Binary(e, reference::Gather(Tensor::Random({8, h}, rng), ids, {b, s}), reference::Add);
+      e = Binary(e, reference::Gather(Tensor::Random({8, h}, rng), pos, {b, s}), reference::Add);
       if (segments)
-        e = Binary(e, reference::Gather(Tensor::Random({2, h}, rng), ids, {b, s}), reference::Add);
+        e = Binary(e, reference::Gather(Tensor::Random({2, h}, rng), seg, {b, s}), reference::Add);
       reference::LayerNormRows(e, h, true, true);
     });
     std::vector<Proto> values = {OnnxInput("ids", {b, s}),       OnnxInput("seg", {b, s}),
