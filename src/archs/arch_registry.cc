@@ -50,6 +50,7 @@ const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
+const ArchEntry& Cohere2Arch();
 
 namespace {
 
@@ -62,7 +63,7 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {
