@@ -1,8 +1,8 @@
 // Tiny decoders of the Llama-derived families executed on real numbers by the brute-force
 // reference (tensor.h): Mistral, Mixtral, Qwen2, Qwen2-MoE, Qwen3, Qwen3-MoE, Gemma, Gemma2,
-// Phi3, DeepSeek-V3, DeepSeek-V2, OLMo, OLMo2, Granite, StarCoder2 and Cohere, each following its
-// transformers modeling file (v4.45, or upstream for qwen3 / qwen3_moe / deepseek_v3 /
-// deepseek_v2 / olmo2), with every
+// Phi3, DeepSeek-V3, DeepSeek-V2, OLMo, OLMo2, Granite, GraniteMoe, StarCoder2 and Cohere, each
+// following its transformers modeling file (v4.45, or upstream for qwen3 / qwen3_moe /
+// deepseek_v3 / deepseek_v2 / olmo2), with every
 // scalar operation counted and charged to the module path that runs it.
 //
 // Mixture-of-experts layers run the router for real (softmax or sigmoid, top-k by counted
@@ -60,6 +60,7 @@ class TinyDecoder {
   Tensor Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens);
   Tensor FeedForward(int64_t layer, const Tensor& x);
   Tensor SoftmaxMoe(const Tensor& x);
+  Tensor GraniteMoe(const Tensor& x);
   Tensor DeepseekMoe(const Tensor& x);
   Tensor DeepseekV2Moe(const Tensor& x);
   void ComplexTables(int64_t tokens, int64_t dim);
