@@ -50,6 +50,7 @@ const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
+const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
 
 namespace {
@@ -63,7 +64,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   WhisperArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Qwen2VlArch,
+    WhisperArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
