@@ -52,6 +52,7 @@ const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
 const ArchEntry& Cohere2Arch();
 const ArchEntry& Qwen2VlArch();
+const ArchEntry& WhisperArch();
 
 namespace {
 
@@ -65,7 +66,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
-    Qwen2VlArch,
+    Qwen2VlArch,    WhisperArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
