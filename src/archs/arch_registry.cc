@@ -49,6 +49,10 @@ const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
+const ArchEntry& GraniteMoeArch();
+const ArchEntry& Cohere2Arch();
+const ArchEntry& Qwen2VlArch();
+const ArchEntry& WhisperArch();
 
 namespace {
 
@@ -61,7 +65,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
+    Qwen2VlArch,    WhisperArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
