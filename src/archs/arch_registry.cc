@@ -51,6 +51,7 @@ const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
 const ArchEntry& Qwen2VlArch();
+const ArchEntry& Qwen25VlArch();
 
 namespace {
 
@@ -64,6 +65,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Qwen2VlArch,
+    Qwen25VlArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
