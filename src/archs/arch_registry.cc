@@ -50,7 +50,9 @@ const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
+const ArchEntry& Cohere2Arch();
 const ArchEntry& Qwen2VlArch();
+const ArchEntry& WhisperArch();
 const ArchEntry& Qwen25VlArch();
 
 namespace {
@@ -64,8 +66,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Qwen2VlArch,
-    Qwen25VlArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
+    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -59,6 +59,7 @@ std::vector<ReferenceCase> PhiCases();
 std::vector<ReferenceCase> ModernBertCases();
 std::vector<ReferenceCase> T5Cases();       ///< tiny_t5.h
 std::vector<ReferenceCase> Qwen2VlCases();  ///< tiny_qwen2_vl.h
+std::vector<ReferenceCase> WhisperCases();  ///< tiny_whisper.h
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();
