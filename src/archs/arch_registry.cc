@@ -53,6 +53,7 @@ const ArchEntry& GraniteMoeArch();
 const ArchEntry& Cohere2Arch();
 const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
+const ArchEntry& Qwen25VlArch();
 
 namespace {
 
@@ -66,7 +67,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
-    Qwen2VlArch,    WhisperArch,
+    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,
 };
 
 const std::vector<ArchEntry>& Entries() {
