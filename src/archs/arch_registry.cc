@@ -52,6 +52,7 @@ const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
 const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
+const ArchEntry& DebertaV2Arch();
 
 namespace {
 
@@ -65,7 +66,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Qwen2VlArch,
-    WhisperArch,
+    WhisperArch,    DebertaV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {
