@@ -50,8 +50,10 @@ const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
+const ArchEntry& Cohere2Arch();
 const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
+const ArchEntry& Qwen25VlArch();
 const ArchEntry& DebertaV2Arch();
 
 namespace {
@@ -65,8 +67,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Qwen2VlArch,
-    WhisperArch,    DebertaV2Arch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
+    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,   DebertaV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {

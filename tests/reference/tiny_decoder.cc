@@ -2,6 +2,7 @@
 
 #include "reference/cases.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 
@@ -25,6 +26,7 @@ std::string Prefix(const std::string& t) {
   if (t == "gemma2") return "Gemma2";
   if (t == "phi3") return "Phi3";
   if (t == "cohere") return "Cohere";
+  if (t == "cohere2") return "Cohere2";
   if (t == "starcoder2") return "Starcoder2";
   if (t == "granite") return "Granite";
   if (t == "granitemoe") return "GraniteMoe";
@@ -54,7 +56,11 @@ std::string TinyDecoderConfig::ToJson() const {
   if (head_dim) j += ", \"head_dim\": " + i(head_dim);
   if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
   if (t == "olmo") j += ", \"clip_qkv\": " + (clip_qkv ? std::to_string(clip_qkv) : "null");
-  if (t == "cohere") j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
+  if (In(t, {"cohere", "cohere2"})) j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
+  if (t == "cohere2") {
+    j += ", \"sliding_window\": " + i(sliding_window) +
+         ", \"sliding_window_pattern\": " + i(sliding_window_pattern);
+  }
   if (In(t, {"granite", "granitemoe"})) {
     j += ", \"embedding_multiplier\": 12.0, \"residual_multiplier\": 0.22, "
          "\"attention_multiplier\": 0.25, \"logits_scaling\": 4.0";
@@ -128,7 +134,8 @@ Tensor TinyDecoder::Norm(const char* name, const Tensor& x, bool gemma_style) {
     Tensor r = Map(WithScalar(MeanLast(Binary(c, c, Mul)), 1e-5, Add), Rsqrt);
     return Binary(Binary(Binary(c, r, Mul), w, Mul), b, Add);
   }
-  if (c_.model_type == "cohere") {  // CohereLayerNorm: (x - mean) computed twice, weight only
+  if (In(c_.model_type,
+         {"cohere", "cohere2"})) {  // CohereLayerNorm: (x - mean) computed twice, weight only
     Tensor mean = MeanLast(x);
     Tensor var = MeanLast(Map(Binary(x, mean, Sub), [](double v) { return Mul(v, v); }));
     Tensor r = Map(WithScalar(var, 1e-5, Add), Rsqrt);
@@ -254,7 +261,9 @@ Tensor TinyDecoder::Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) 
   return Binary(Binary(x, cos, Mul), Binary(rot, sin, Mul), Add);
 }
 
-Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens) {
+Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens,
+                           int64_t cached, bool window_reached) {
+  if (cached < 0) cached = past_;
   int64_t b = q.dim(0), heads = q.dim(1), total = k.dim(2), rep = heads / k.dim(1);
   std::vector<Tensor> ks, vs;  // repeat_kv
   for (int64_t h = 0; h < k.dim(1); ++h)
@@ -272,10 +281,10 @@ Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, in
   }
   bool window_mask =
       c_.model_type == "mistral" && c_.sliding_window > 0 && total >= c_.sliding_window;
-  if (eager || tokens > 1 || window_mask || c_.model_type == "gemma2") {
+  if (eager || tokens > 1 || window_mask || window_reached || c_.model_type == "gemma2") {
     Tensor mask({1, 1, tokens, total});
     for (int64_t i = 0; i < tokens; ++i)
-      for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
+      for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > cached + i ? -1e30 : 0.0;
     scores = Binary(scores, mask, Add);
   }
   Tensor ctx = MatMul(SoftmaxLast(scores), vr);
@@ -328,13 +337,26 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   } else if (t == "mixtral") {
     Tables(tokens, d, false, false, cos, sin);
   }
-  q = Rope(q, cos, sin);
-  k = Rope(k, cos, sin);
+  // Cohere2: RoPE on the sliding layers only; the global layers use no positional embedding.
+  bool sliding =
+      t == "cohere2" && (static_cast<int64_t>(layer) + 1) % c_.sliding_window_pattern != 0;
+  if (t != "cohere2" || sliding) {
+    q = Rope(q, cos, sin);
+    k = Rope(k, cos, sin);
+  }
   Tensor& ck = cache_k_[layer];
   Tensor& cv = cache_v_[layer];
-  ck = ck.numel() ? Cat({ck, k}, 2) : k;
-  cv = cv.numel() ? Cat({cv, v}, 2) : v;
-  return Lin("o_proj", Scores(q, ck, cv, tokens), c_.hidden, t == "starcoder2");
+  int64_t cached = ck.numel() ? ck.dim(2) : 0;
+  Tensor keys = ck.numel() ? Cat({ck, k}, 2) : k;
+  Tensor values = cv.numel() ? Cat({cv, v}, 2) : v;
+  int64_t total = keys.dim(2);
+  // DynamicSlidingWindowLayer (Cohere2's sliding layers) keeps the last window - 1 tokens.
+  int64_t keep = sliding ? std::min(total, c_.sliding_window - 1) : total;
+  ck = keys.Slice(2, total - keep, total);
+  cv = values.Slice(2, total - keep, total);
+  return Lin("o_proj",
+             Scores(q, keys, values, tokens, cached, sliding && total >= c_.sliding_window),
+             c_.hidden, t == "starcoder2");
 }
 
 Tensor TinyDecoder::Mla(size_t layer, const Tensor& x, int64_t tokens) {
@@ -540,7 +562,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
     if (granite) x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
     if (granite || In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2",
-                          "starcoder2", "cohere"})) {
+                          "starcoder2", "cohere", "cohere2"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
     } else if (t == "deepseek_v2") {
@@ -551,7 +573,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     for (int64_t li = 0; li < c_.layers; ++li) {
       Scope l(std::to_string(li));
       auto idx = static_cast<size_t>(li);
-      if (t == "cohere") {  // parallel: x + attn(n) + mlp(n)
+      if (In(t, {"cohere", "cohere2"})) {  // parallel: x + attn(n) + mlp(n)
         Tensor n = Norm("input_layernorm", x, false);
         Tensor a = Attention(idx, n, tokens);
         Tensor m = FeedForward(li, n);
@@ -590,8 +612,8 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
   if (t == "gemma2") {  // final logit soft-capping
     out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
   }
-  if (granite) out = WithScalar(out, 4.0, Div);           // logits / logits_scaling
-  if (t == "cohere") out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
+  if (granite) out = WithScalar(out, 4.0, Div);                          // logits / logits_scaling
+  if (In(t, {"cohere", "cohere2"})) out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
   return out;
 }
 
@@ -671,6 +693,11 @@ std::vector<ReferenceCase> DecoderFamilyCases() {
   granitemoe.intermediate = 8;
   cases.push_back(make("granitemoe", granitemoe));
   cases.push_back(make("cohere", family("cohere")));
+  TinyDecoderConfig cohere2 = family("cohere2");  // layer 0 sliding (window 4), layer 1 global
+  cohere2.head_dim = 6;
+  cohere2.sliding_window = 4;
+  cohere2.sliding_window_pattern = 2;
+  cases.push_back(make("cohere2 sliding window, NoPE global layer", cohere2));
   TinyDecoderConfig olmo = family("olmo");
   olmo.clip_qkv = 0.5;
   cases.push_back(make("olmo clip_qkv", olmo));
