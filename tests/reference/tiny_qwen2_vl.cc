@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
 #include "reference/cases.h"
 #include "reference/nn_ops.h"
@@ -24,6 +26,22 @@ Tensor Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
 
 std::string TinyQwen2VlConfig::ToJson() const {
   auto i = [](int64_t v) { return std::to_string(v); };
+  if (v2_5) {
+    std::string full;
+    for (int64_t b : full_blocks) full += (full.empty() ? "" : ", ") + i(b);
+    return "{\"architectures\": [\"Qwen2_5_VLForConditionalGeneration\"], \"model_type\": "
+           "\"qwen2_5_vl\", \"hidden_size\": " +
+           i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
+           ", \"num_hidden_layers\": " + i(layers) + ", \"num_attention_heads\": " + i(heads) +
+           ", \"num_key_value_heads\": " + i(kv_heads) + ", \"vocab_size\": " + i(vocab) +
+           ", \"rms_norm_eps\": 1e-06, \"tie_word_embeddings\": false, \"rope_scaling\": "
+           "{\"type\": \"mrope\", \"mrope_section\": [1, 1, 1]}, \"vision_config\": "
+           "{\"depth\": " +
+           i(depth) + ", \"hidden_size\": " + i(embed) + ", \"num_heads\": " + i(vision_heads) +
+           ", \"intermediate_size\": " + i(mlp) + ", \"in_channels\": " + i(channels) +
+           ", \"out_hidden_size\": " + i(hidden) + ", \"window_size\": " + i(window) +
+           ", \"fullatt_block_indexes\": [" + full + "], \"hidden_act\": \"silu\"}}";
+  }
   return "{\"architectures\": [\"Qwen2VLForConditionalGeneration\"], \"model_type\": "
          "\"qwen2_vl\", \"hidden_size\": " +
          i(hidden) + ", \"intermediate_size\": " + i(intermediate) +
@@ -79,6 +97,30 @@ Tensor TinyQwen2Vl::VisionAttention(const Tensor& x, const Tensor& freqs, int64_
   return Lin("proj", out.Transpose(0, 1).Reshape({n, h * d}), c_.embed, true);
 }
 
+Tensor TinyQwen2Vl::VisionAttention25(const Tensor& x, const Tensor& cos, const Tensor& sin,
+                                      const std::vector<std::vector<int64_t>>& chunks) {
+  const int64_t n = x.dim(0), h = c_.vision_heads, d = c_.embed / h;
+  Tensor qkv = Lin("qkv", x, 3 * c_.embed, true);
+  Tensor q = Rope(qkv.Slice(1, 0, c_.embed).Reshape({n, h, d}), cos, sin);
+  Tensor k = Rope(qkv.Slice(1, c_.embed, 2 * c_.embed).Reshape({n, h, d}), cos, sin);
+  Tensor v = qkv.Slice(1, 2 * c_.embed, 3 * c_.embed).Reshape({n, h, d});
+  Tensor out({n, h, d});
+  for (const auto& idx : chunks) {  // no mask: the chunk is the attention's whole sequence
+    auto gather = [&](const Tensor& t) {
+      std::vector<Tensor> rows;
+      for (int64_t p : idx) rows.push_back(t.Slice(0, p, p + 1));
+      return Cat(rows, 0).Transpose(0, 1);  // (H, L, d)
+    };
+    Tensor o = AttentionRef(gather(q), gather(k), gather(v), Scale::kMulInvSqrt, nullptr);
+    for (size_t r = 0; r < idx.size(); ++r)
+      for (int64_t hh = 0; hh < h; ++hh)
+        for (int64_t j = 0; j < d; ++j)
+          out.at((idx[r] * h + hh) * d + j) =
+              o.at((hh * static_cast<int64_t>(idx.size()) + static_cast<int64_t>(r)) * d + j);
+  }
+  return Lin("proj", out.Reshape({n, h * d}), c_.embed, true);
+}
+
 Tensor TinyQwen2Vl::Vision(int64_t images, int64_t grid_h, int64_t grid_w) {
   const int64_t per = grid_h * grid_w, n = images * per, e = c_.embed, d = e / c_.vision_heads;
   Tensor x;
@@ -107,41 +149,69 @@ Tensor TinyQwen2Vl::Vision(int64_t images, int64_t grid_h, int64_t grid_w) {
       freqs.at(p * 2 * nf + nf + j) = table.at(col * nf + j);
     }
   }
+  // Qwen2.5-VL: the tower's (cos, sin) of cat(freqs, freqs), and the attention chunks: every
+  // patch joins the window of its merged token (window / 28 tokens a side) or its image.
+  Tensor cos25, sin25;
+  std::vector<std::vector<int64_t>> windows, whole;
+  if (c_.v2_5) {
+    Tensor emb = Cat({freqs, freqs}, 1);
+    cos25 = Map(emb, Cos).Reshape({n, 1, d});
+    sin25 = Map(emb, Sin).Reshape({n, 1, d});
+    const int64_t ws = c_.window / 28, per_w = (grid_w / 2 + ws - 1) / ws;
+    for (int64_t img = 0; img < images; ++img) {
+      std::map<int64_t, std::vector<int64_t>> by_window;
+      whole.emplace_back();
+      for (int64_t p = 0; p < per; ++p) {
+        int64_t row = p / grid_w, col = p % grid_w;
+        by_window[(row / 2 / ws) * per_w + (col / 2 / ws)].push_back(img * per + p);
+        whole.back().push_back(img * per + p);
+      }
+      for (auto& [w, idx] : by_window) windows.push_back(idx);
+    }
+  }
+  auto norm = [&](const char* name, const Tensor& t) {
+    if (c_.v2_5) return RmsNorm(name, t);
+    Scope s(name);
+    return LayerNormRef(t, W({e}), W({e}), 1e-6);
+  };
   {
     Scope blocks("blocks");
     for (int64_t b = 0; b < c_.depth; ++b) {
       Scope blk(std::to_string(b));
-      Tensor h;
-      {
-        Scope s("norm1");
-        h = LayerNormRef(x, W({e}), W({e}), 1e-6);
-      }
+      Tensor h = norm("norm1", x);
       {
         Scope s("attn");
-        h = VisionAttention(h, freqs, images, per);
+        bool full =
+            std::find(c_.full_blocks.begin(), c_.full_blocks.end(), b) != c_.full_blocks.end();
+        h = c_.v2_5 ? VisionAttention25(h, cos25, sin25, full ? whole : windows)
+                    : VisionAttention(h, freqs, images, per);
       }
       x = Binary(x, h, Add);
-      {
-        Scope s("norm2");
-        h = LayerNormRef(x, W({e}), W({e}), 1e-6);
-      }
+      h = norm("norm2", x);
       {
         Scope s("mlp");
-        h = Lin("fc1", h, c_.mlp, true);
-        {
-          Scope a("act");  // x * sigmoid(1.702 x)
-          h = Map(h, [](double z) { return Mul(z, Div(1.0, Add(1.0, Exp(Neg(Mul(1.702, z)))))); });
+        if (c_.v2_5) {
+          Tensor g = Lin("gate_proj", h, c_.mlp, true);
+          {
+            Scope a("act_fn");  // silu
+            g = Map(g, [](double v) { return Div(v, Add(1.0, Exp(Neg(v)))); });
+          }
+          h = Lin("down_proj", Binary(g, Lin("up_proj", h, c_.mlp, true), Mul), e, true);
+        } else {
+          h = Lin("fc1", h, c_.mlp, true);
+          {
+            Scope a("act");  // x * sigmoid(1.702 x)
+            h = Map(h,
+                    [](double z) { return Mul(z, Div(1.0, Add(1.0, Exp(Neg(Mul(1.702, z)))))); });
+          }
+          h = Lin("fc2", h, e, true);
         }
-        h = Lin("fc2", h, e, true);
       }
       x = Binary(x, h, Add);
     }
   }
   Scope m("merger");
-  {
-    Scope s("ln_q");
-    x = LayerNormRef(x, W({e}), W({e}), 1e-6);
-  }
+  x = norm("ln_q", x);
   Scope mlp("mlp");
   x = Lin("0", x.Reshape({n / 4, 4 * e}), 4 * e, true);
   {
@@ -176,7 +246,9 @@ Tensor TinyQwen2Vl::Attention(size_t layer, const Tensor& x, const Tensor& cos, 
   for (int64_t i = 0; i < tokens; ++i)
     for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
   bool masked = attn_ == "eager" || tokens > 1;
-  Tensor ctx = AttentionRef(q, Cat(ks, 1), Cat(vs, 1), Scale::kDivSqrt, masked ? &mask : nullptr);
+  Tensor ctx =
+      AttentionRef(q, Cat(ks, 1), Cat(vs, 1), c_.v2_5 ? Scale::kMulInvSqrt : Scale::kDivSqrt,
+                   masked ? &mask : nullptr);
   return Lin("o_proj", ctx.Transpose(1, 2).Reshape({b, tokens, h * d}), c_.hidden, false);
 }
 
@@ -184,6 +256,8 @@ Tensor TinyQwen2Vl::Decoder(const Tensor& embeds) {
   const int64_t b = embeds.dim(0), tokens = embeds.dim(1), d = c_.hidden / c_.heads;
   Tensor x = embeds, cos, sin;
   Scope model("model");
+  std::optional<Scope> lm;
+  if (c_.v2_5) lm.emplace("language_model");
   {
     // Qwen2VLRotaryEmbedding: inv_freq (3, B, d/2, 1) @ positions (3, B, 1, S); text positions
     // are the same in the three rows. Each layer's section selection is a copy.
@@ -229,12 +303,16 @@ Tensor TinyQwen2Vl::Forward(int64_t batch, int64_t tokens, int64_t images, int64
   Tensor x;
   {
     Scope m("model");
+    std::optional<Scope> lm;
+    if (c_.v2_5) lm.emplace("language_model");
     Scope e("embed_tokens");
     std::vector<int64_t> ids;
     for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % c_.vocab);
     x = Gather(W({c_.vocab, c_.hidden}), ids, {batch, tokens});
   }
   if (images > 0) {
+    std::optional<Scope> m;
+    if (c_.v2_5) m.emplace("model");
     Scope v("visual");
     Vision(batch * images, grid_h, grid_w);  // scattered into the placeholders: a copy
   }
@@ -271,11 +349,35 @@ std::vector<ReferenceCase> Qwen2VlCases() {
     if (!gen) return;
     for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 0, gh, gw, 1);
   };
+  // Qwen2.5-VL: images of 84 x 112 pixels: 6 x 8 patches, 3 x 4 merged tokens in windows of
+  // 2 x 2 tokens: two of 16 patches and two of 8 (the third column of windows is empty).
+  TinyQwen2VlConfig c25;
+  c25.v2_5 = true;
+  auto run25 = [c25](const std::string& attn, const calflops::Workload& w) {
+    TinyQwen2Vl model(c25, attn);
+    const int64_t gh = w.image_height / 14, gw = w.image_width / 14;
+    const bool gen = w.mode == calflops::Mode::kGenerate;
+    const int64_t prompt = gen ? w.prompt_tokens : w.seq_len;
+    const int64_t merged = prompt - w.images + w.images * (gh * gw / 4);
+    model.Forward(w.batch, merged, w.images, gh, gw, merged);
+    if (!gen) return;
+    for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 0, gh, gw, 1);
+  };
+  std::vector<calflops::Workload> w25 = {forward, generate};
+  for (auto& w : w25) {
+    w.image_height = 84;
+    w.image_width = 112;
+  }
   return {ReferenceCase{.name = "qwen2_vl",
                         .model_type = "qwen2_vl",
                         .config_json = c.ToJson(),
                         .workloads = {forward, generate, text},
-                        .run = run}};
+                        .run = run},
+          ReferenceCase{.name = "qwen2_5_vl windows",
+                        .model_type = "qwen2_5_vl",
+                        .config_json = c25.ToJson(),
+                        .workloads = w25,
+                        .run = run25}};
 }
 
 }  // namespace reference

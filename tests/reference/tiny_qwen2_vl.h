@@ -5,6 +5,12 @@
 // three position rows, with a KV cache for generation. The head runs over every position of a
 // call (4.45 has no num_logits_to_keep). Every scalar operation is counted under the module path
 // that runs it.
+//
+// With `v2_5`, the Qwen2.5-VL of upstream modeling_qwen2_5_vl.py (commit 00b676f8): `model` holds
+// `visual` and `language_model`; the tower has RMSNorms, a biased SwiGLU, cos / sin computed once,
+// and attends without a mask within each window of `window` pixels (patches grouped by the
+// window of their merged token) except in `full_blocks`, which attend within each image; eager
+// decoder scores are multiplied by the scaling.
 #pragma once
 
 #include <random>
@@ -20,6 +26,9 @@ struct TinyQwen2VlConfig {
   int64_t hidden = 24, intermediate = 32, layers = 2, heads = 4, kv_heads = 2, vocab = 50;
   // Vision: head_dim 4; patches are 1 x 2 x 14 x 14 pixels.
   int64_t embed = 8, vision_heads = 2, depth = 2, mlp = 16, channels = 1;
+  bool v2_5 = false;
+  int64_t window = 56;                     ///< window_size (2.5): 2 x 2 merged tokens
+  std::vector<int64_t> full_blocks = {1};  ///< fullatt_block_indexes (2.5)
   std::string ToJson() const;
 };
 
@@ -38,6 +47,9 @@ class TinyQwen2Vl {
   Tensor RmsNorm(const char* name, const Tensor& x);
   Tensor Vision(int64_t images, int64_t grid_h, int64_t grid_w);
   Tensor VisionAttention(const Tensor& x, const Tensor& freqs, int64_t images, int64_t per_image);
+  /// Qwen2.5-VL: rotary with the tower's tables, then one attention per chunk of patch indices.
+  Tensor VisionAttention25(const Tensor& x, const Tensor& cos, const Tensor& sin,
+                           const std::vector<std::vector<int64_t>>& chunks);
   Tensor Decoder(const Tensor& embeds);
   Tensor Attention(size_t layer, const Tensor& x, const Tensor& cos, const Tensor& sin);
 

@@ -20,7 +20,8 @@ class Qwen2Vl : public Architecture {
                                 p.vision.v2_5 ? "Qwen2_5_VisionTransformerPretrainedModel"
                                               : "Qwen2VisionTransformerPretrainedModel");
     vision_ = Qwen2VisionTower::Build(tree_, visual, p.vision, o.attn, dtype);
-    ModuleId lm = tree_.Add(parent, p.nested ? "language_model" : "model", p.text.prefix + "Model");
+    ModuleId lm = tree_.Add(parent, p.nested ? "language_model" : "model",
+                            p.text.model_cls.empty() ? p.text.prefix + "Model" : p.text.model_cls);
     DecoderHooks hooks;
     const int64_t hd = p.text.head_dim;
     hooks.rotary_tables = [hd](Tracer& t, ModuleId m, const DecoderStep& s) {

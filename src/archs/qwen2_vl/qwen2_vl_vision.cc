@@ -36,6 +36,31 @@ Qwen2VisionParams Qwen2VisionParams::FromQwen2Vl(const Config& vc, int64_t text_
   return p;
 }
 
+std::vector<std::pair<int64_t, int64_t>> Qwen25WindowChunks(int64_t grid_h, int64_t grid_w,
+                                                            int64_t window_tokens, int64_t merge) {
+  // index padded to whole windows (a whole empty window when the side divides evenly), each
+  // window's count of real tokens; empty windows vanish in unique_consecutive.
+  const int64_t lh = grid_h / merge, lw = grid_w / merge, ws = window_tokens;
+  const int64_t nh = (lh + ws - lh % ws) / ws, nw = (lw + ws - lw % ws) / ws;
+  std::vector<std::pair<int64_t, int64_t>> chunks;
+  for (int64_t i = 0; i < nh; ++i) {
+    for (int64_t j = 0; j < nw; ++j) {
+      int64_t rows = std::clamp<int64_t>(lh - i * ws, 0, ws);
+      int64_t cols = std::clamp<int64_t>(lw - j * ws, 0, ws);
+      int64_t len = rows * cols * merge * merge;
+      if (len == 0) continue;
+      auto it = std::find_if(chunks.begin(), chunks.end(),
+                             [len](const auto& c) { return c.first == len; });
+      if (it == chunks.end()) {
+        chunks.emplace_back(len, 1);
+      } else {
+        ++it->second;
+      }
+    }
+  }
+  return chunks;
+}
+
 Qwen2VisionTower Qwen2VisionTower::Build(ModuleTree& tree, ModuleId id, const Qwen2VisionParams& p,
                                          AttnImpl impl, DType dtype) {
   Qwen2VisionTower v;
@@ -103,10 +128,39 @@ Shape Qwen2VisionTower::Rotary(Tracer& t, ModuleId m, const Shape& x, const Shap
   return t.Binary(m, OpKind::kAdd, a, b, kPyOperator);
 }
 
+void Qwen2VisionTower::ChunkAttention(Tracer& t, ModuleId m, int64_t len, int64_t count) const {
+  const int64_t h = p_.heads, d = p_.head_dim();
+  Tracer::Repeat times(t, count);
+  Shape q = t.Constant(Shape{1, h, len, d});  // views of the split q, k, v
+  if (impl_ != AttnImpl::kEager) {
+    t.Attention(m, q, q, q, false, kUnhooked);  // sdpa / flash, is_causal=False, no mask
+    return;
+  }
+  // eager_attention_forward: matmul, * scaling, softmax, matmul (no mask).
+  Shape s = t.MatMul(m, q, Shape{1, h, d, len}, kTorch);
+  s = t.Scalar(m, OpKind::kMul, s, kPyOperator);
+  s = t.Softmax(m, s, kFunctional);
+  t.MatMul(m, s, Shape{1, h, len, d}, kTorch);
+}
+
 Shape Qwen2VisionTower::Attention(Tracer& t, const Block& b, const Shape& x,
                                   const VisionBatch& vb) const {
   const int64_t n = vb.patches(), h = p_.heads, d = p_.head_dim();
   Shape qkv = b.qkv(t, x);  // reshape(N, 3, H, d).permute(1, 0, 2, 3).unbind(0): views
+  if (p_.v2_5) {
+    // apply_rotary_pos_emb_vision(q, k, cos, sin) with the tower's (N, d) tables, unsqueezed.
+    Shape cos = t.Constant(Shape{n, 1, d});
+    for (int i = 0; i < 2; ++i) Rotary(t, b.attn, Tracer::View(qkv, Shape{n, h, d}), cos, cos);
+    if (b.full) {
+      ChunkAttention(t, b.attn, vb.per_image(), vb.images);
+    } else {
+      for (auto [len, count] :
+           Qwen25WindowChunks(vb.grid_h, vb.grid_w, p_.window / (p_.patch * p_.merge), p_.merge)) {
+        ChunkAttention(t, b.attn, len, count * vb.images);
+      }
+    }
+    return b.proj(t, t.Constant(Shape{n, h * d}));  // cat of the chunks, reshape
+  }
   Shape q = Tracer::View(qkv, Shape{1, n, h, d}), k = Tracer::View(qkv, Shape{1, n, h, d});
   Shape v = Tracer::View(qkv, Shape{n, h, d});
   // apply_rotary_pos_emb_vision, once for q and once for k: freqs.cos(), freqs.sin() on the
@@ -153,11 +207,22 @@ Shape Qwen2VisionTower::Forward(Tracer& t, const VisionBatch& vb) const {
   const int64_t side = std::max(vb.grid_h, vb.grid_w), d = p_.head_dim();
   t.Binary(rotary_, OpKind::kMul, t.Constant(Shape{side, 1}), t.Constant(Shape{1, d / 4}),
            kUnhooked);
+  if (p_.v2_5) {
+    // Rows reordered by window (copies); emb = cat(freqs, freqs); (emb.cos(), emb.sin()).
+    Shape emb = t.Constant(Shape{n, d});
+    t.Unary(id_, OpKind::kCos, emb, kTorch);
+    t.Unary(id_, OpKind::kSin, emb, kTorch);
+  }
   for (const Block& b : blocks_) {
     Shape a = Attention(t, b, b.norm1(t, x), vb);
     x = t.Binary(b.id, OpKind::kAdd, x, a, kPyOperator);
     Shape m = b.norm2(t, x);
-    m = b.fc2(t, b.act(t, b.fc1(t, m)));
+    if (p_.v2_5) {
+      Shape g = b.act(t, b.gate(t, m));
+      m = b.down(t, t.Binary(b.mlp, OpKind::kMul, g, b.up(t, m), kPyOperator));
+    } else {
+      m = b.fc2(t, b.act(t, b.fc1(t, m)));
+    }
     x = t.Binary(b.id, OpKind::kAdd, x, m, kPyOperator);
   }
   // merger: mlp(ln_q(x).view(-1, merge^2 x embed_dim)).

@@ -1,9 +1,15 @@
 // The Qwen2-VL vision transformer (transformers v4.45 modeling_qwen2_vl.py,
-// Qwen2VisionTransformerPretrainedModel) and its Qwen2.5-VL variant: a Conv3d patch embedding,
-// 2D rotary positions (VisionRotaryEmbedding), pre-norm blocks over every patch of every image of
-// the call at once, and a PatchMerger that folds merge x merge patches into one language-model
-// token. Qwen2.5-VL swaps the LayerNorms for Qwen2RMSNorm and the fc1/fc2 MLP for a biased
-// SwiGLU, and attends within windows except in fullatt_block_indexes (qwen2_5_vl.cc).
+// Qwen2VisionTransformerPretrainedModel) and its Qwen2.5-VL variant (upstream
+// modeling_qwen2_5_vl.py, commit 00b676f8): a Conv3d patch embedding, 2D rotary positions
+// (VisionRotaryEmbedding), pre-norm blocks, and a PatchMerger that folds merge x merge patches
+// into one language-model token.
+//  * Qwen2-VL (4.45): LayerNorms, fc1 / act / fc2 MLP, 2D RoPE with cos / sin recomputed in every
+//    attention for q and for k; eager and SDPA attend over every patch of every image of the call
+//    at once under one block-diagonal mask, flash-attention within each image.
+//  * Qwen2.5-VL: Qwen2RMSNorm, a biased SwiGLU MLP, cos / sin computed once by the tower; every
+//    attention implementation runs one unmasked attention per cu_seqlens chunk: each image in
+//    fullatt_block_indexes, each window of window_size pixels (window_size / 28 merged tokens a
+//    side) elsewhere.
 #pragma once
 
 #include <optional>
@@ -31,6 +37,11 @@ struct Qwen2VisionParams {
   static Qwen2VisionParams FromQwen2Vl(const Config& vc, int64_t text_hidden);
 };
 
+/// Qwen2.5-VL's get_window_index for one grid_h x grid_w image: the patch count of each
+/// non-empty window (merged tokens x merge^2), as (patches, windows of that size) pairs.
+std::vector<std::pair<int64_t, int64_t>> Qwen25WindowChunks(int64_t grid_h, int64_t grid_w,
+                                                            int64_t window_tokens, int64_t merge);
+
 /// One image grid of the call: `images` images of grid_h x grid_w patches each.
 struct VisionBatch {
   int64_t images = 0, grid_h = 0, grid_w = 0;
@@ -55,6 +66,8 @@ class Qwen2VisionTower {
     bool full = true;  ///< attends over the whole image (Qwen2-VL: every block)
   };
   Shape Attention(Tracer& t, const Block& b, const Shape& x, const VisionBatch& vb) const;
+  /// Qwen2.5-VL: one unmasked attention per chunk of `len` patches, `count` chunks.
+  void ChunkAttention(Tracer& t, ModuleId m, int64_t len, int64_t count) const;
   Shape Rotary(Tracer& t, ModuleId m, const Shape& x, const Shape& cos, const Shape& sin) const;
 
   Qwen2VisionParams p_;
