@@ -199,3 +199,36 @@ TEST(CliReports, CompareConventionsAndWorkloadsOfOneModel) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliReports, ExplainCapIsSaidNotSilent) {
+  // Qwen3-235B-A22B's forward runs more than 4,096 ops under the root: the first 4,096 are
+  // listed and the cap is stated before the list, in text and in JSON.
+  auto t = RunCli("qwen3-235b-a22b --explain model");
+  ASSERT_EQ(t.code, 0) << t.out.substr(0, 500);
+  EXPECT_TRUE(Has(t.out, "(listed: the first 4,096 of ")) << t.out.substr(0, 500);
+  EXPECT_TRUE(Has(t.out, "--explain lists at most 4,096 per call"));
+  size_t op_lines = 0;
+  std::istringstream lines(t.out);
+  for (std::string l; std::getline(lines, l);)
+    if (l.rfind("  ", 0) == 0 && l.rfind("  (", 0) != 0 && l.rfind("  ...", 0) != 0 &&
+        Has(l, " MACs, "))
+      ++op_lines;
+  EXPECT_EQ(op_lines, 4096u);
+  auto j = nlohmann::json::parse(RunCli("qwen3-235b-a22b --explain model --format json").out);
+  const auto& e = j["explain"];
+  EXPECT_EQ(e["ops_listed_per_call_limit"], 4096);
+  const auto& call = e["calls"][0];
+  EXPECT_EQ(call["ops"].size(), 4096u);
+  EXPECT_GT(call["ops_count"].get<int64_t>(), 4096);
+  EXPECT_EQ(call["ops_left_out"].get<int64_t>(), call["ops_count"].get<int64_t>() - 4096);
+  // Under the cap: everything listed, no note.
+  auto small = RunCli("llama-3-8b --explain model.layers.0 --format json");
+  auto sc = nlohmann::json::parse(small.out)["explain"]["calls"][0];
+  EXPECT_EQ(sc["ops_count"].get<size_t>(), sc["ops"].size());
+  EXPECT_FALSE(sc.contains("ops_left_out"));
+  EXPECT_FALSE(Has(RunCli("llama-3-8b --explain model.layers.0").out, "(listed:"));
+}
+
+}  // namespace
