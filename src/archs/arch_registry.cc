@@ -54,6 +54,7 @@ const ArchEntry& Cohere2Arch();
 const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
 const ArchEntry& Qwen25VlArch();
+const ArchEntry& DebertaV2Arch();
 
 namespace {
 
@@ -67,7 +68,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
-    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,
+    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,   DebertaV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {
