@@ -143,6 +143,36 @@ TEST(Qwen2Vl, VisionAttentionSpansTheWholeBatch) {
   EXPECT_EQ(qk("flash"), Count(2ull * 2 * 16 * 1024 * 1024 * 80));
 }
 
+TEST(Qwen2Vl, CalflopsSeesWhatTheSourceCalls) {
+  // One 448 x 448 image (N = 1024 patches, 16 heads of 80) under the calflops rules of
+  // analysis/convention_calflops.cc: F.linear 2 x MACs without the bias; torch.matmul
+  // 2 x numel(input) x other.shape[-1]; F.softmax and F.gelu numel; Python + and * the
+  // broadcast size; Python / and unary minus, torch.sigmoid, Tensor.cos / sin, torch.outer and
+  // SDPA unseen.
+  Workload w;
+  w.seq_len = 8;
+  const uint64_t n = 1024, e = 1280;
+  const uint64_t linears = 2 * n * e * 3 * e + 2 * n * e * e;  // qkv, proj
+  // apply_rotary_pos_emb_vision on q and on k: x * cos, rotate_half(x) * sin, their sum.
+  const uint64_t rotary = 2 * 3 * n * e;
+  auto attn = [&](AttnImpl impl) {
+    BuildOptions o;
+    o.attn = impl;
+    auto arch = BuildArchitecture(LoadModelConfig("qwen2-vl-2b-instruct"), o);
+    Profile p = Analyze(*arch, w, Convention::kCalflops);
+    EXPECT_EQ(StatsAt(p, "visual.rotary_pos_emb").flops, Count(0));  // torch.outer
+    // QuickGELU: 1.702 * x and x * sigmoid(...), the sigmoid unseen.
+    EXPECT_EQ(StatsAt(p, "visual.blocks.0.mlp.act").flops, Count(2 * n * 5120));
+    // nn.GELU calls F.gelu: numel of the merged (256, 5120) features.
+    EXPECT_EQ(StatsAt(p, "visual.merger.mlp.1").flops, Count(256ull * 5120));
+    return StatsAt(p, "visual.blocks.0.attn").flops;
+  };
+  EXPECT_EQ(attn(AttnImpl::kSdpa), Count(linears + rotary));
+  // Eager: two torch.matmul, + mask (16, N, N), F.softmax; the / sqrt(d) unseen.
+  uint64_t matmuls = 2 * (16 * n * 80 * n) + 2 * (16 * n * n * 80);
+  EXPECT_EQ(attn(AttnImpl::kEager), Count(linears + rotary + matmuls + 2 * 16 * n * n));
+}
+
 TEST(Qwen2Vl, BadInputsNameThePlace) {
   Config base = LoadModelConfig("qwen2-vl-2b-instruct");
   try {
