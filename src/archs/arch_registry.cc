@@ -51,6 +51,7 @@ const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
 const ArchEntry& Cohere2Arch();
+const ArchEntry& Olmo3Arch();
 const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
 const ArchEntry& Qwen25VlArch();
@@ -68,7 +69,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
-    Qwen2VlArch,    WhisperArch,    Qwen25VlArch,   DebertaV2Arch,
+    Qwen2VlArch,    WhisperArch,    Olmo3Arch,      Qwen25VlArch,   DebertaV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {

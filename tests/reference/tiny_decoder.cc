@@ -32,6 +32,7 @@ std::string Prefix(const std::string& t) {
   if (t == "granitemoe") return "GraniteMoe";
   if (t == "olmo") return "Olmo";
   if (t == "olmo2") return "Olmo2";
+  if (t == "olmo3") return "Olmo3";
   if (t == "deepseek_v2") return "DeepseekV2";
   return "DeepseekV3";
 }
@@ -57,6 +58,14 @@ std::string TinyDecoderConfig::ToJson() const {
   if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
   if (t == "olmo") j += ", \"clip_qkv\": " + (clip_qkv ? std::to_string(clip_qkv) : "null");
   if (In(t, {"cohere", "cohere2"})) j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
+  if (t == "olmo3") {  // layer_types spelt out: every sliding_window_pattern-th layer full
+    std::string types;
+    for (int64_t l = 0; l < layers; ++l) {
+      types += std::string(l ? ", " : "") +
+               ((l + 1) % sliding_window_pattern ? "\"sliding_attention\"" : "\"full_attention\"");
+    }
+    j += ", \"sliding_window\": " + i(sliding_window) + ", \"layer_types\": [" + types + "]";
+  }
   if (t == "cohere2") {
     j += ", \"sliding_window\": " + i(sliding_window) +
          ", \"sliding_window_pattern\": " + i(sliding_window_pattern);
@@ -317,7 +326,7 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
     k = Map(k, clamp);
     v = Map(v, clamp);
   }
-  if (t == "olmo2") {  // RMSNorm over the whole projection, before the heads are split
+  if (In(t, {"olmo2", "olmo3"})) {  // RMSNorm over the whole projection, before the heads split
     q = Norm("q_norm", q, false);
     k = Norm("k_norm", k, false);
   }
@@ -338,8 +347,8 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
     Tables(tokens, d, false, false, cos, sin);
   }
   // Cohere2: RoPE on the sliding layers only; the global layers use no positional embedding.
-  bool sliding =
-      t == "cohere2" && (static_cast<int64_t>(layer) + 1) % c_.sliding_window_pattern != 0;
+  bool sliding = In(t, {"cohere2", "olmo3"}) &&
+                 (static_cast<int64_t>(layer) + 1) % c_.sliding_window_pattern != 0;
   if (t != "cohere2" || sliding) {
     q = Rope(q, cos, sin);
     k = Rope(k, cos, sin);
@@ -350,7 +359,7 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   Tensor keys = ck.numel() ? Cat({ck, k}, 2) : k;
   Tensor values = cv.numel() ? Cat({cv, v}, 2) : v;
   int64_t total = keys.dim(2);
-  // DynamicSlidingWindowLayer (Cohere2's sliding layers) keeps the last window - 1 tokens.
+  // DynamicSlidingWindowLayer (sliding layers of Cohere2, OLMo3) keeps the last window - 1 tokens.
   int64_t keep = sliding ? std::min(total, c_.sliding_window - 1) : total;
   ck = keys.Slice(2, total - keep, total);
   cv = values.Slice(2, total - keep, total);
@@ -562,7 +571,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
     if (granite) x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
     if (granite || In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2",
-                          "starcoder2", "cohere", "cohere2"})) {
+                          "starcoder2", "cohere", "cohere2", "olmo3"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
     } else if (t == "deepseek_v2") {
@@ -580,7 +589,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
         x = Binary(Binary(x, a, Add), m, Add);
         continue;
       }
-      if (t == "olmo2") {  // post-norms: x + norm(attn(x)), x + norm(mlp(x))
+      if (In(t, {"olmo2", "olmo3"})) {  // post-norms: x + norm(attn(x)), x + norm(mlp(x))
         x = Binary(x, Norm("post_attention_layernorm", Attention(idx, x, tokens), false), Add);
         x = Binary(x, Norm("post_feedforward_layernorm", FeedForward(li, x), false), Add);
         continue;
@@ -703,6 +712,10 @@ std::vector<ReferenceCase> DecoderFamilyCases() {
   cases.push_back(make("olmo clip_qkv", olmo));
   cases.push_back(make("starcoder2", family("starcoder2")));
   cases.push_back(make("olmo2", family("olmo2")));
+  TinyDecoderConfig olmo3 = family("olmo3");  // layer 0 sliding (window 4), layer 1 full
+  olmo3.sliding_window = 4;
+  olmo3.sliding_window_pattern = 2;
+  cases.push_back(make("olmo3 sliding window", olmo3));
   return cases;
 }
 

@@ -37,31 +37,6 @@ class NoPeAttention : public SelfAttention {
   LlamaAttentionBlock a_;
 };
 
-/// Per layer: sliding_attention (true) or full_attention.
-std::vector<bool> SlidingLayers(const Config& c, int64_t layers) {
-  std::vector<bool> sliding;
-  if (c.IsSet("layer_types")) {
-    auto types = c.Strings("layer_types");
-    if (static_cast<int64_t>(types.size()) != layers) {
-      throw BadInput(c.Where("layer_types"), "has " + std::to_string(types.size()) +
-                                                 " entries for " + std::to_string(layers) +
-                                                 " layers");
-    }
-    for (const auto& t : types) {
-      if (t != "sliding_attention" && t != "full_attention") {
-        throw BadInput(c.Where("layer_types"),
-                       "has " + Quote(t) + " (expected sliding_attention or full_attention)");
-      }
-      sliding.push_back(t == "sliding_attention");
-    }
-    return sliding;
-  }
-  // Cohere2Config: every sliding_window_pattern-th layer is global.
-  int64_t pattern = c.Int("sliding_window_pattern", 4, 1, kMaxLayers);
-  for (int64_t i = 0; i < layers; ++i) sliding.push_back((i + 1) % pattern != 0);
-  return sliding;
-}
-
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
   LlamaParams d;  // Cohere2Config defaults
   d.prefix = "Cohere2";
@@ -86,7 +61,8 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   if (!c.Has("sliding_window") || c.IsSet("sliding_window")) {
     window = c.Int("sliding_window", 4096, 1, kMaxTokens);
   }
-  std::vector<bool> sliding = SlidingLayers(c, p.n_layers);
+  // Cohere2Config: every sliding_window_pattern-th layer is global.
+  std::vector<bool> sliding = SlidingLayerTypes(c, p.n_layers, "sliding_window_pattern", 4);
   // A window of 1 keeps nothing in Python's [-0:] slice, i.e. everything: no cap.
   if (window > 1) p.cost_breakpoints = {window - 1};
   DType dtype = ConfigDType(c);

@@ -4,9 +4,17 @@
 // the window.
 #pragma once
 
+#include <vector>
+
 #include "archs/llama/llama_blocks.h"
 
 namespace calflops {
+
+/// Per layer, whether it is a sliding_attention layer: the config's layer_types when set (each
+/// "sliding_attention" or "full_attention", one per layer), else every pattern-th layer global,
+/// the pattern read from `pattern_key` (null: no such key) with `default_pattern`.
+std::vector<bool> SlidingLayerTypes(const Config& c, int64_t layers, const char* pattern_key,
+                                    int64_t default_pattern);
 
 class SlidingWindowAttention : public SelfAttention {
  public:
