@@ -52,6 +52,22 @@ TEST(Qwen2Vl, SevenBShapeByArithmetic) {
   EXPECT_EQ(text + vision, 8'291'375'616u);
 }
 
+TEST(Qwen2Vl, ResavedTextConfigDescribesTheSameModel) {
+  // transformers 4.5x re-saves the decoder's keys under text_config; the top-level ones may then
+  // be absent (here: Qwen2VLConfig's 72B-like defaults would apply).
+  nlohmann::json raw = LoadModelConfig("qwen2-vl-2b-instruct").raw();
+  nlohmann::json text;
+  for (const char* k : {"hidden_size", "intermediate_size", "num_attention_heads",
+                        "num_hidden_layers", "num_key_value_heads", "rms_norm_eps", "rope_scaling",
+                        "tie_word_embeddings", "vocab_size"}) {
+    text[k] = raw[k];
+    raw.erase(k);
+  }
+  raw["text_config"] = text;
+  auto arch = BuildArchitecture(Config::Parse(raw.dump(), "resaved.json"), BuildOptions{});
+  EXPECT_EQ(static_cast<uint64_t>(arch->tree().SubtreeParams()[0].value()), 2'208'985'600u);
+}
+
 TEST(Qwen2Vl, ModulesInRegistrationOrder) {
   auto arch = ZooArch("qwen2-vl-2b-instruct");
   const auto& t = arch->tree();
