@@ -18,30 +18,6 @@ Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Te
   return LayerNormRef(x, w, b, 1e-5);
 }
 
-/// F.conv1d with zero padding: every kernel tap is a multiply-accumulate, padded ones included
-/// (PyTorch multiplies the zeros too), then + bias. x (N, C, L), w (O, C, k).
-Tensor Conv1dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t stride,
-                 int64_t pad) {
-  int64_t n = x.dim(0), c = x.dim(1), l = x.dim(2), o = w.dim(0), k = w.dim(2);
-  int64_t lo = (l + 2 * pad - k) / stride + 1;
-  Tensor out({n, o, lo});
-  Tensor& xs = const_cast<Tensor&>(x);
-  Tensor& ws = const_cast<Tensor&>(w);
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oc = 0; oc < o; ++oc)
-      for (int64_t i = 0; i < lo; ++i) {
-        double acc = 0;
-        for (int64_t ic = 0; ic < c; ++ic)
-          for (int64_t u = 0; u < k; ++u) {
-            int64_t at = i * stride + u - pad;
-            double xv = at >= 0 && at < l ? xs({b, ic, at}) : 0.0;
-            acc = Mac(acc, xv, ws({oc, ic, u}));
-          }
-        out({b, oc, i}) = Add(acc, bias.at(oc));
-      }
-  return out;
-}
-
 std::vector<int64_t> Ids(int64_t b, int64_t n, int64_t vocab) {
   std::vector<int64_t> ids;
   for (int64_t i = 0; i < b * n; ++i) ids.push_back((i * 3 + 2) % vocab);
