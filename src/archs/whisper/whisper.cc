@@ -35,7 +35,7 @@ struct WhisperParams {
   int64_t vocab = 51865, mel_bins = 80, d_model = 384;
   int64_t enc_layers = 4, dec_layers = 4, enc_heads = 6, dec_heads = 6;
   int64_t enc_ffn = 1536, dec_ffn = 1536, source_positions = 1500, target_positions = 448;
-  int64_t pad = kDefaultPad;
+  std::optional<int64_t> pad = kDefaultPad;  ///< null: no padding_idx
   bool tie = true;
   std::string act = "gelu", act_where, where_targets;
 
@@ -63,7 +63,7 @@ struct WhisperParams {
     p.where_targets = c.Where("max_target_positions");
     // nn.Embedding(vocab, d_model, padding_idx): the index must lie inside the table.
     if (c.Has("pad_token_id")) {
-      p.pad = c.Int("pad_token_id", kDefaultPad, 0, p.vocab - 1);
+      p.pad = c.OptInt("pad_token_id", 0, p.vocab - 1);
     } else if (p.vocab <= kDefaultPad) {
       throw BadInput(c.Where("pad_token_id"), "is absent, and its default 50256 is outside the " +
                                                   std::to_string(p.vocab) + "-row vocabulary");

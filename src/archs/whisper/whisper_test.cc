@@ -131,6 +131,9 @@ TEST(Whisper, BadInputs) {
   EXPECT_THROW(Build(c.With("encoder_attention_heads", 7)), Error);
   EXPECT_THROW(Build(c.With("activation_function", "nope")), Error);
   EXPECT_THROW(Build(c.With("pad_token_id", 51865)), Error);
+  auto no_pad = Build(c.With("pad_token_id", nullptr));  // padding_idx=None
+  EXPECT_EQ(no_pad->tree()[no_pad->tree().Find("model.decoder.embed_tokens")].extra_repr,
+            "51865, 768");
   EXPECT_THROW(Build(c.With("num_mel_bins", 0)), Error);
   EXPECT_THROW(Build(c, "", AttnImpl::kFlashAttention2), Error);
   EXPECT_THROW(Build(c, "WhisperForAudioClassification"), Error);
