@@ -184,7 +184,9 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c, const
   TeeSink tee(acc, perf);
   Tracer tracer(tee, arch.dtype());
   RunCoster coster(arch, profile, acc, perf, tracer);
+  int64_t encoder_tokens = 0;  // what cross-attention caches keep per sequence
   for (const ForwardCall& run : arch.Plan(w)) {
+    encoder_tokens = std::max(encoder_tokens, run.encoder_tokens);
     if (run.repeat < 1 || run.repeat > kMaxSteps || run.past_step < 0 ||
         run.past_step > (kMaxTokens - run.past_tokens) / run.repeat) {
       throw Error(ExitCode::kInternal, "",
@@ -205,7 +207,12 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c, const
   }
   acc.Finish(profile);
   perf.Finish(profile.perf);
-  if (w.mode == Mode::kGenerate) profile.kv_cache = arch.KvCache();
+  if (w.mode == Mode::kGenerate) {
+    profile.kv_cache = arch.KvCache();
+    for (KvCacheSpec& s : profile.kv_cache) {
+      if (s.elements_per_encoder_token > 0) s.encoder_tokens = encoder_tokens;
+    }
+  }
   return profile;
 }
 

@@ -4,14 +4,27 @@
 #include <cstdio>
 
 namespace calflops {
+namespace {
+
+Count CrossElements(const KvCacheSpec& s) {
+  return Count::FromSigned(s.elements_per_encoder_token) * Count::FromSigned(s.encoder_tokens);
+}
+
+}  // namespace
 
 Count KvCacheBytes(const std::vector<KvCacheSpec>& specs, int64_t context, int64_t batch,
                    int bytes) {
   Count total;
   for (const KvCacheSpec& s : specs) {
     total += Count::FromSigned(s.elements_per_token) * Count::FromSigned(s.Tokens(context)) +
-             Count::FromSigned(s.fixed_elements);
+             Count::FromSigned(s.fixed_elements) + CrossElements(s);
   }
+  return total * Count::FromSigned(batch) * Count::FromSigned(bytes);
+}
+
+Count KvCrossBytes(const std::vector<KvCacheSpec>& specs, int64_t batch, int bytes) {
+  Count total;
+  for (const KvCacheSpec& s : specs) total += CrossElements(s);
   return total * Count::FromSigned(batch) * Count::FromSigned(bytes);
 }
 
@@ -39,6 +52,8 @@ MemoryEstimate EstimateMemory(const Profile& p, const Workload& w, const Trainin
       Count b = KvCacheBytes({s}, final_context, w.batch, kv_width);
       for (ModuleId a = s.module; a != kNoModule; a = tree[a].parent)
         m.modules[static_cast<size_t>(a)].kv_cache += b;
+      if (s.elements_per_encoder_token > 0)
+        m.kv_encoder_tokens = std::max(m.kv_encoder_tokens, s.encoder_tokens);
     }
   }
 
@@ -71,6 +86,7 @@ MemoryEstimate EstimateMemory(const Profile& p, const Workload& w, const Trainin
         best = kv + act;
         m.kv_cache = kv;
         m.kv_tokens = generate ? context : 0;
+        m.kv_cross = generate ? KvCrossBytes(p.kv_cache, w.batch, kv_width) : Count(0);
         m.activations = act;
         m.peak_at = !generate ? c.label : at == 0 ? "prefill" : "decode step " + std::to_string(at);
       }

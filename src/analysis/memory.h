@@ -36,11 +36,13 @@ struct MemoryEstimate {
   std::optional<StoredWeights> stored;
   /// Set when the config's quantization_config priced them (analysis/quantized_weights.h).
   std::optional<QuantizedWeights> quantized;
-  Count kv_cache;          ///< generate: at the largest context of the workload
-  int64_t kv_tokens = 0;   ///< that context
-  Count activations;       ///< inference: peak live at the peak call; training: saved bytes
-  Count transient;         ///< training: recomputed block + forward working set
-  TrainingState training;  ///< zero unless training
+  Count kv_cache;                 ///< generate: at the largest context of the workload
+  int64_t kv_tokens = 0;          ///< that context
+  Count kv_cross;                 ///< of kv_cache: the cross-attention K/V of the encoder positions
+  int64_t kv_encoder_tokens = 0;  ///< those encoder positions per sequence (0: none kept)
+  Count activations;              ///< inference: peak live at the peak call; training: saved bytes
+  Count transient;                ///< training: recomputed block + forward working set
+  TrainingState training;         ///< zero unless training
   bool train = false;
   Count peak;           ///< the estimate printed as "Memory usage"
   std::string peak_at;  ///< "forward", "prefill", "decode step N", "training step"
@@ -50,6 +52,9 @@ struct MemoryEstimate {
 /// Bytes of the KV cache at `context` tokens for `batch` sequences, each element `bytes` wide.
 Count KvCacheBytes(const std::vector<KvCacheSpec>& specs, int64_t context, int64_t batch,
                    int bytes);
+
+/// Of those, the bytes of the cross-attention K/V kept for the encoder positions (constant).
+Count KvCrossBytes(const std::vector<KvCacheSpec>& specs, int64_t batch, int bytes);
 
 MemoryEstimate EstimateMemory(const Profile& p, const Workload& w, const TrainingOptions& t);
 

@@ -1,6 +1,7 @@
 // How much KV cache one layer keeps, declared by the architecture (Architecture::KvCache()).
 // The memory analysis multiplies by batch, cached tokens (capped by a sliding window) and the
-// cache's bytes per element.
+// cache's bytes per element. A cross-attention layer keeps K/V for the encoder positions it
+// attends to instead: fixed for the whole generation, their number set by the workload.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,12 @@ struct KvCacheSpec {
   /// Elements kept per sequence whatever the context (a state-space layer's convolution window
   /// and SSM state): constant during generation.
   int64_t fixed_elements = 0;
+  /// Cross-attention: elements kept per encoder position (K and V of the encoder states, computed
+  /// once per sequence), for `encoder_tokens` positions whatever the context.
+  int64_t elements_per_encoder_token = 0;
+  /// Encoder positions the cross-attention keeps per sequence: the workload's (the plan's
+  /// ForwardCall::encoder_tokens), filled in by the analysis; 0 in an architecture's declaration.
+  int64_t encoder_tokens = 0;
 
   /// Tokens held at a context length.
   int64_t Tokens(int64_t context) const {

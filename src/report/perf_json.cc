@@ -78,6 +78,8 @@ void WriteMemory(JsonWriter& w, const Estimates& e, const Workload& wl) {
     w.Key("kv_cache").Number(m.kv_cache);
     w.Key("kv_cache_tokens").Int(m.kv_tokens);
     w.Key("kv_cache_batch").Int(wl.batch);
+    w.Key("kv_cache_cross").Number(m.kv_cross);
+    w.Key("kv_cache_encoder_tokens").Int(m.kv_encoder_tokens);
     w.Key("activations_peak").Number(m.activations);
   }
   w.Key("peak").Number(m.peak);

@@ -113,6 +113,12 @@ void WriteMemorySection(const ReportModel& r, std::ostream& out) {
            "kv cache (" + std::to_string(m.kv_tokens) + " tokens x " +
                std::to_string(r.workload.batch) + "):",
            HumanBytes(m.kv_cache));
+      if (m.kv_encoder_tokens > 0) {
+        Line(out,
+             "  of which cross-attention (" + std::to_string(m.kv_encoder_tokens) +
+                 " encoder tokens x " + std::to_string(r.workload.batch) + "):",
+             HumanBytes(m.kv_cross));
+      }
     }
     Line(out, "activations (peak live, " + m.peak_at + "):", HumanBytes(m.activations));
   }

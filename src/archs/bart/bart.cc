@@ -107,12 +107,16 @@ class Bart : public Architecture {
     return TextEncoderDecoderPlan(w);
   }
 
-  /// The decoder's self-attention cache: K and V (d_model each) per generated token and layer.
-  /// The cross-attention K/V (2 x d_model per encoder token and layer) is not declared.
+  /// Per decoder layer: the self-attention K and V (d_model each) per generated token, and the
+  /// cross-attention K and V (d_model each) of every encoder token, kept for the whole generation
+  /// (EncoderDecoderCache's cross_attention_cache).
   std::vector<KvCacheSpec> KvCache() const override {
     std::vector<KvCacheSpec> specs;
-    for (const auto& l : dec_.layers)
+    for (const auto& l : dec_.layers) {
       specs.push_back({.module = l.self.id, .elements_per_token = KvElements(2, p_.d_model)});
+      specs.push_back(
+          {.module = l.cross.id, .elements_per_encoder_token = KvElements(2, p_.d_model)});
+    }
     return specs;
   }
 

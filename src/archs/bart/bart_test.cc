@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/memory.h"
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
 #include "reference/compare.h"
@@ -116,6 +117,33 @@ TEST(Bart, CrossAttentionProjectedOnce) {
   EXPECT_EQ(macs(p2, cross + ".k_proj"), Count(100ull * 768 * 768));  // not again at step 2
   EXPECT_EQ(macs(p2, "model.decoder.layers.0.self_attn.k_proj"), Count(2ull * 768 * 768));
   EXPECT_EQ(macs(p2, "model.encoder"), macs(p1, "model.encoder"));  // encoded once
+}
+
+TEST(Bart, GenerateCachesTheEncoderTokensCrossKeysAndValues) {
+  // kobart: 6 decoder layers, d_model 768, float32 (4 bytes). Generate with a 100-token prompt
+  // (the encoder's input), 3 new tokens, batch 2. Per layer, the self cache holds 2 (K, V) x 768
+  // per decoder token (3 at the last step: the start token and 2 steps), the cross cache
+  // 2 x 768 per encoder token, whatever the step.
+  Config c = LoadModelConfig("kobart-summary-v3");
+  auto arch = Build(c);
+  Workload w;
+  w.mode = Mode::kGenerate;
+  w.prompt_tokens = 100;
+  w.max_new_tokens = 3;
+  w.batch = 2;
+  Profile p = Analyze(*arch, w, Convention::kAnalytic);
+  MemoryEstimate m = EstimateMemory(p, w, TrainingOptions{});
+  EXPECT_EQ(m.kv_encoder_tokens, 100);
+  EXPECT_EQ(m.kv_cross, Count(6ull * 2 * 768 * 100 * 2 * 4));  // 7,372,800 bytes
+  EXPECT_EQ(KvCacheBytes(p.kv_cache, 3, 2, 4), Count(6ull * 2 * 768 * (3 + 100) * 2 * 4));
+  // At the peak call (prefill or the last step), the self cache's tokens plus the cross cache.
+  EXPECT_EQ(m.kv_cache, Count(6ull * 2 * 768 * 2 * 4) * Count(m.kv_tokens + 100));
+  auto at = [&](const std::string& path) {
+    return m.modules[static_cast<size_t>(p.tree.Find(path))].kv_cache;
+  };
+  EXPECT_EQ(at("model.decoder.layers.0.encoder_attn"), Count(2ull * 768 * 100 * 2 * 4));
+  EXPECT_EQ(at("model.decoder.layers.0.self_attn"), Count(2ull * 768 * 3 * 2 * 4));
+  EXPECT_EQ(at("model.encoder"), Count(0));  // the encoder keeps no cache
 }
 
 TEST(Bart, BadInputs) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "analysis/memory.h"
 #include "model/error.h"
 #include "zoo_util.h"
 
@@ -110,6 +111,33 @@ TEST(Mllama, TextOnlySkipsCrossAttentionLayers) {
   EXPECT_EQ(StatsAt(p, "language_model.model.layers.3").macs, Count(0));
   EXPECT_EQ(StatsAt(p, "vision_model").macs, Count(0));
   EXPECT_EQ(StatsAt(p, "language_model.model.layers.0.mlp").macs, Count(16ull * 3 * 4096 * 14336));
+}
+
+TEST(Mllama, GenerateCachesTheVisionTokensCrossKeysAndValues) {
+  // 40 text layers, 8 of them cross-attention (3, 8, ..., 38), bfloat16 (2 bytes). Each of the
+  // 32 self layers keeps 2 (K, V) x 8 kv heads x 128 per token; each cross layer keeps the K/V
+  // of every vision token (6,404 per image): per kv head with sdpa (2 x 8 x 128), repeated to
+  // the 32 attention heads before caching with eager (2 x 32 x 128).
+  Workload w;
+  w.mode = Mode::kGenerate;
+  w.prompt_tokens = 10;
+  w.images = 2;
+  w.max_new_tokens = 3;
+  for (AttnImpl impl : {AttnImpl::kSdpa, AttnImpl::kEager}) {
+    Profile p = Analyze(*ZooArch(kZoo, impl), w, Convention::kAnalytic);
+    MemoryEstimate m = EstimateMemory(p, w, TrainingOptions{});
+    const uint64_t heads = impl == AttnImpl::kSdpa ? 8 : 32;
+    EXPECT_EQ(m.kv_encoder_tokens, 2 * 6404);
+    EXPECT_EQ(m.kv_cross, Count(8ull * 2 * heads * 128 * 12808 * 2));
+    // The last step holds 12 text tokens (prompt 10 + 2 steps).
+    EXPECT_EQ(KvCacheBytes(p.kv_cache, 12, 1, 2),
+              Count(32ull * 2 * 8 * 128 * 12 * 2 + 8ull * 2 * heads * 128 * 12808 * 2));
+  }
+  // Text only: the cross layers keep nothing.
+  w.images = 0;
+  MemoryEstimate m = EstimateMemory(Analyze(*ZooArch(kZoo), w, Convention::kAnalytic), w, {});
+  EXPECT_EQ(m.kv_cross, Count(0));
+  EXPECT_EQ(m.kv_encoder_tokens, 0);
 }
 
 TEST(Mllama, BadInputsNameThePlace) {

@@ -170,8 +170,17 @@ Shape MllamaTextBlock::Forward(Tracer& t, const DecoderStep& s, int64_t logits,
 
 std::vector<KvCacheSpec> MllamaTextBlock::KvCache() const {
   std::vector<KvCacheSpec> specs;
-  for (const auto& l : self) {
-    if (l) specs.push_back(l->attn->Cache());
+  for (size_t i = 0; i < self.size(); ++i) {
+    if (self[i]) {
+      specs.push_back(self[i]->attn->Cache());
+    } else {
+      // K and V per vision token: per key-value head with sdpa, repeated to every attention
+      // head before caching with eager (see mllama_text.h).
+      const MllamaCrossLayer& c = *cross[i];
+      int64_t heads = c.impl == AttnImpl::kEager ? c.n_heads : c.n_kv_heads;
+      specs.push_back(
+          {.module = c.attn, .elements_per_encoder_token = KvElements(2 * heads, c.head_dim)});
+    }
   }
   return specs;
 }

@@ -58,7 +58,7 @@ struct MllamaTextBlock {
   /// `fresh`: this call computes the cross K/V (else they come from the cache).
   Shape Forward(Tracer& t, const DecoderStep& s, int64_t logits, int64_t vision_tokens,
                 bool fresh) const;
-  /// The self-attention layers' K and V per token (the cross K/V is per image, not declared).
+  /// The self-attention layers' K and V per token; the cross layers' K and V per vision token.
   std::vector<KvCacheSpec> KvCache() const;
 };
 

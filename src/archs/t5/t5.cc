@@ -118,12 +118,15 @@ class T5 : public Architecture {
     return TextEncoderDecoderPlan(w);
   }
 
-  /// The decoder's self-attention cache: K and V (heads x d_kv each) per token and block. The
-  /// cross-attention K/V (per encoder token and block) is not declared.
+  /// Per decoder block: the self-attention K and V (heads x d_kv each) per token, and the
+  /// cross-attention K and V (heads x d_kv each) of every encoder token, kept for the whole
+  /// generation (EncoderDecoderCache's cross_attention_cache).
   std::vector<KvCacheSpec> KvCache() const override {
     std::vector<KvCacheSpec> specs;
-    for (const auto& b : dec_.blocks)
+    for (const auto& b : dec_.blocks) {
       specs.push_back({.module = b.self.id, .elements_per_token = KvElements(2, Inner())});
+      specs.push_back({.module = b.cross.id, .elements_per_encoder_token = KvElements(2, Inner())});
+    }
     return specs;
   }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
+#include "analysis/memory.h"
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
 
@@ -99,6 +100,26 @@ TEST(T5, CrossAttentionProjectedOnceAndBiasRecomputed) {
   Count step2_0 = stat(p2, self0).flops - stat(p1, self0).flops;
   Count step2_1 = stat(p2, self1).flops - stat(p1, self1).flops;
   EXPECT_EQ(step2_0 - step2_1, Count(uint64_t{4 * 4 + 12 * 2}));
+}
+
+TEST(T5, GenerateCachesTheEncoderTokensCrossKeysAndValues) {
+  // tk-instruct-base: 12 decoder blocks, 12 heads x d_kv 64 = 768, float32. Prompt 50 (encoder
+  // tokens), 4 new tokens, batch 1: per block 2 x 768 per decoder token (4 at the last step)
+  // and 2 x 768 per encoder token.
+  Config c = LoadModelConfig("instructabsa-tk-instruct-base");
+  auto arch = Build(c);
+  Workload w;
+  w.mode = Mode::kGenerate;
+  w.prompt_tokens = 50;
+  w.max_new_tokens = 4;
+  Profile p = Analyze(*arch, w, Convention::kAnalytic);
+  MemoryEstimate m = EstimateMemory(p, w, TrainingOptions{});
+  EXPECT_EQ(m.kv_encoder_tokens, 50);
+  EXPECT_EQ(m.kv_cross, Count(12ull * 2 * 768 * 50 * 4));  // 3,686,400 bytes
+  EXPECT_EQ(KvCacheBytes(p.kv_cache, 4, 1, 4), Count(12ull * 2 * 768 * (4 + 50) * 4));
+  ModuleId cross = p.tree.Find("decoder.block.0.layer.1.EncDecAttention");
+  ASSERT_NE(cross, kNoModule);
+  EXPECT_EQ(m.modules[static_cast<size_t>(cross)].kv_cache, Count(2ull * 768 * 50 * 4));
 }
 
 TEST(T5, BadInputs) {

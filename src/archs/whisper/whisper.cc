@@ -158,8 +158,9 @@ class Whisper : public Architecture {
     std::vector<KvCacheSpec> specs;
     for (const auto& l : dec_.layers) {
       specs.push_back({.module = l.self.id, .elements_per_token = KvElements(2, p_.d_model)});
-      specs.push_back({.module = l.cross.id,
-                       .fixed_elements = KvElements(2 * p_.d_model, p_.source_positions)});
+      // the plan's encoder tokens: max_source_positions
+      specs.push_back(
+          {.module = l.cross.id, .elements_per_encoder_token = KvElements(2, p_.d_model)});
     }
     return specs;
   }

@@ -120,8 +120,10 @@ TEST(Whisper, GenerateEncodesOnceAndProjectsCrossKeysOnce) {
   EXPECT_EQ(Macs(p3, "model.decoder.layers.0.self_attn.k_proj"), Count(6ull * 768 * 768));
   EXPECT_EQ(Macs(p3, "proj_out"), Count(6ull * 768 * 51865));
   // Caches per decoder layer: K and V per token (2 x 768), and the cross K/V of 1500 states.
-  auto specs = arch->KvCache();
+  // The cross caches keep the plan's 1,500 encoder positions.
+  const auto& specs = p3.kv_cache;
   ASSERT_EQ(specs.size(), 24u);
+  EXPECT_EQ(KvCrossBytes(specs, 1, 2), Count(12ull * 2 * 768 * 1500 * 2));
   // 6 cached tokens, batch 1, 2 bytes: 12 x (2 x 768 x 6 + 2 x 768 x 1500) x 2.
   EXPECT_EQ(KvCacheBytes(specs, 6, 1, 2), Count(12ull * (2 * 768 * 6 + 2 * 768 * 1500) * 2));
 }
