@@ -43,6 +43,7 @@ const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
 const ArchEntry& MambaArch();
+const ArchEntry& Mamba2Arch();
 const ArchEntry& BartArch();
 
 namespace {
@@ -66,6 +67,7 @@ constexpr EntryFn kArchs[] = {
     DistilBertArch,
     XlmRobertaArch,
     MambaArch,
+    Mamba2Arch,
     BartArch,
     ViTArch,
     Gpt2Arch,

@@ -19,6 +19,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
   constexpr CasesFn kFamilies[] = {
       LlamaCases,
       DecoderFamilyCases,
+      Mamba2Cases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

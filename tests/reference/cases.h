@@ -42,6 +42,7 @@ void RunDecoderWorkload(Decoder& model, const calflops::Workload& w) {
 // One line per family (definitions in that family's tiny_<family>.cc).
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
+std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();
