@@ -8,12 +8,20 @@ JOBS ?= $(shell nproc)
 deps:
 	./scripts/install-deps.sh
 
+# Everything: the library, the CLI, the tests, the benchmarks and the Python extension.
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCALFLOPS_TESTS=ON -DCALFLOPS_BENCH=ON \
+	  -DCALFLOPS_PYTHON=ON >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The main job: the calflops report for Llama-3-8B (batch 1, 128 tokens) from the bundled config.
-run: build
+# A newcomer's first command, so it installs only the CLI's packages and builds only the CLI (the
+# tests, benchmarks and Python extension are left to `make test`).
+run:
+	./scripts/install-deps.sh cli
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCALFLOPS_TESTS=OFF -DCALFLOPS_BENCH=OFF \
+	  -DCALFLOPS_PYTHON=OFF >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target calflops
 	$(BUILD_DIR)/calflops llama-3-8b
 
 # Every test.

@@ -340,6 +340,7 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
                         .unit = o.unit,
                         .bp_factor = o.bp_factor,
                         .detailed = o.detailed,
+                        .expand = o.expand,
                         .memory_detail = o.memory_detail};
   format->write(report, display, out);
 }

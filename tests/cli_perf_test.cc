@@ -34,9 +34,36 @@ TEST(cli_perf_test, report_ends_with_the_memory_usage_line) {
   Result r = RunCli("llama-3-8b --seq-len 128 --no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   // The seed's shape: the rule, a blank line, "Memory usage:\t<GiB> GBytes" (plus the newline the
-  // seed file lacks).
-  std::regex tail("-{99}\n\nMemory usage:\t[0-9]+\\.[0-9]{3} GBytes\n$");
+  // seed file lacks), labelled GiB outside --convention calflops.
+  std::regex tail("-{99}\n\nMemory usage:\t[0-9]+\\.[0-9]{3} GiB\n$");
   EXPECT_TRUE(std::regex_search(r.out, tail)) << r.out.substr(r.out.size() - 200);
+}
+
+TEST(cli_perf_test, calflops_convention_keeps_the_seed_label) {
+  Result r = RunCli("llama-3-8b --seq-len 128 --no-detail --convention calflops");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nMemory usage:\t[0-9]+\\.[0-9]{3} GBytes\n$")))
+      << r.out;
+  EXPECT_FALSE(Contains(r.out, "Workload:"));  // calflops' report, byte for byte
+  EXPECT_TRUE(Contains(r.out, "TFLOPS\n"));
+}
+
+TEST(cli_perf_test, train_mode_prints_one_forward_backward_total) {
+  Result r = RunCli("llama-3-8b --mode train --seq-len 256 --hardware a100-80gb --no-detail");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Workload: mode train (forward + backward), batch 1, tokens 256"))
+      << r.out;
+  // The totals line and the training section give the same forward+backward figure.
+  std::smatch top, section;
+  ASSERT_TRUE(std::regex_search(r.out, top,
+                                std::regex("fwd\\+bwd FLOPs \\(backward per op\\): +([0-9.]+) TFLOPs")))
+      << r.out;
+  ASSERT_TRUE(std::regex_search(r.out, section,
+                                std::regex("model FLOPs per step \\(fwd \\+ bwd\\): +([0-9.]+) TFLOPs")))
+      << r.out;
+  EXPECT_NEAR(std::stod(top[1]), std::stod(section[1]), 0.01) << top[0] << " / " << section[0];
+  // Backward is 2 x forward for the matmuls, so the step is close to 3 x forward but not equal.
+  EXPECT_FALSE(Contains(r.out, "FLOPS\n"));  // counts, not rates
 }
 
 TEST(cli_perf_test, hardware_prints_prefill_decode_and_verdict) {

@@ -56,6 +56,7 @@ struct Options {
   std::optional<std::string> unit;
   double bp_factor = 2.0;
   bool detailed = true;
+  bool expand = false;  ///< JSON: every module, identical ModuleList entries not folded
   bool memory_detail = false;  ///< text: print the memory breakdown section
 };
 

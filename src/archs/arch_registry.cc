@@ -42,6 +42,9 @@ const ArchEntry& OlmoArch();
 const ArchEntry& GraniteArch();
 const ArchEntry& Starcoder2Arch();
 const ArchEntry& CohereArch();
+const ArchEntry& FalconArch();
+const ArchEntry& PhiArch();
+const ArchEntry& DeepseekV2Arch();
 const ArchEntry& MambaArch();
 const ArchEntry& Mamba2Arch();
 const ArchEntry& BartArch();
@@ -87,6 +90,9 @@ constexpr EntryFn kArchs[] = {
     GraniteArch,
     Starcoder2Arch,
     CohereArch,
+    FalconArch,
+    PhiArch,
+    DeepseekV2Arch,
 };
 
 const std::vector<ArchEntry>& Entries() {

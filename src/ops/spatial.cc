@@ -21,6 +21,10 @@ OpCost Resize(const Op& op) {
   return {0, Window(op) == Count(0) ? Count(0) : op.out.numel() * (2 * Window(op) - 1)};
 }
 
+/// F.lp_pool1d / 2d: avg_pool on x^p (input elements), then F.relu and Tensor.mul on the pooled
+/// output (output elements each).
+OpCost LpPoolCalflops(const Op& op) { return {0, op.in[0].numel() + 2 * op.out.numel()}; }
+
 // ---- backward and bytes moved
 
 /// Scatter-add of dY into the taps of each output: output elements x taps.
@@ -49,7 +53,7 @@ constexpr OpDef kDefs[] = {
      .analytic = LpPool,
      .traffic = {"reads the input, writes the pooled output", ReadAll},
      .grad = {"dY * |x|^(p-1) sign(x) / y^(p-1): 3 x input elements", PerInputBackward<3>, "the input and the output", SaveInputAndOutput},
-     .calflops = {"every pooling functional: FLOPs = input elements (kernel ignored)", IfFunctional<InputElements>}},
+     .calflops = {"F.lp_pool: avg_pool on x^p (input elements) + F.relu and Tensor.mul on the output (2 x output elements)", IfFunctional<LpPoolCalflops>}},
     {.kind = OpKind::kResize,
      .name = "Resize",
      .formula = "FLOPs = output elements x (2 taps - 1); taps = 2^d (linear) or 4^d (cubic) over the d " "resized axes; nearest: 0",

@@ -7,12 +7,15 @@ namespace calflops {
 // Entries, one per file in report/formats/.
 const ReportFormat& TextFormat();
 const ReportFormat& JsonFormat();
+const ReportFormat& MarkdownFormat();
+const ReportFormat& CsvFormat();
+const ReportFormat& HtmlFormat();
 
 namespace {
 
 using EntryFn = const ReportFormat& (*)();
 /// The one list of formats; a new format adds its entry here.
-constexpr EntryFn kFormats[] = {TextFormat, JsonFormat};
+constexpr EntryFn kFormats[] = {TextFormat, JsonFormat, MarkdownFormat, CsvFormat, HtmlFormat};
 
 const std::vector<ReportFormat>& Entries() {
   static const std::vector<ReportFormat> entries = [] {

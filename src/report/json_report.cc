@@ -1,5 +1,7 @@
 #include "report/json_report.h"
 
+#include <algorithm>
+
 #include "model/active_params.h"
 #include "report/json_writer.h"
 #include "report/perf_json.h"
@@ -14,12 +16,63 @@ void WriteCounts(JsonWriter& w, const ModuleStats& s) {
   w.Key("flops").Number(s.flops);
 }
 
-void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id) {
+bool SamePerf(const ReportModel& r, ModuleId a, ModuleId b) {
+  const Profile& p = *r.profile;
+  if (!r.estimates || static_cast<size_t>(std::max(a, b)) >= p.perf.modules.size()) return true;
+  const ModulePerf& x = p.perf.modules[static_cast<size_t>(a)];
+  const ModulePerf& y = p.perf.modules[static_cast<size_t>(b)];
+  const ModuleMemory& mx = r.estimates->memory.modules[static_cast<size_t>(a)];
+  const ModuleMemory& my = r.estimates->memory.modules[static_cast<size_t>(b)];
+  // Doubles compared exactly: identical modules compute them by the same operations.
+  return x.traffic.activation_read == y.traffic.activation_read &&
+         x.traffic.weight_read == y.traffic.weight_read &&
+         x.traffic.kv_read == y.traffic.kv_read && x.traffic.written == y.traffic.written &&
+         x.flops == y.flops && x.roofline.time_s == y.roofline.time_s &&
+         x.roofline.compute_s == y.roofline.compute_s &&
+         x.roofline.memory_s == y.roofline.memory_s &&
+         x.roofline.compute_bound_s == y.roofline.compute_bound_s &&
+         x.backward_macs == y.backward_macs && x.backward_flops == y.backward_flops &&
+         mx.weights == my.weights && mx.kv_cache == my.kv_cache &&
+         mx.activations == my.activations;
+}
+
+/// Whether modules `a` and `b` write the same JSON apart from their paths (and, for the pair
+/// compared, their names): the condition for folding siblings into one entry.
+bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_names) {
+  const Profile& p = *r.profile;
+  const Module& x = p.tree[a];
+  const Module& y = p.tree[b];
+  const ModuleStats& sx = p.stats[static_cast<size_t>(a)];
+  const ModuleStats& sy = p.stats[static_cast<size_t>(b)];
+  if ((compare_names && x.name != y.name) || x.class_name != y.class_name ||
+      x.extra_repr != y.extra_repr || sx.params != sy.params || sx.macs != sy.macs ||
+      sx.flops != sy.flops || x.params.size() != y.params.size() ||
+      x.children.size() != y.children.size() || !SamePerf(r, a, b)) {
+    return false;
+  }
+  for (size_t i = 0; i < x.params.size(); ++i) {
+    const Param& u = x.params[i];
+    const Param& v = y.params[i];
+    if (u.name != v.name || u.shape != v.shape || u.dtype != v.dtype ||
+        u.trainable != v.trainable) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < x.children.size(); ++i) {
+    if (!SameSubtree(r, x.children[i], y.children[i], true)) return false;
+  }
+  return true;
+}
+
+void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, ModuleId id,
+                 int64_t repeat) {
   const Profile& p = *r.profile;
   const Module& m = p.tree[id];
   w.BeginObject();
   w.Key("path").String(p.tree.Path(id));
   w.Key("name").String(m.name);
+  // This entry stands for `repeat` identical siblings named name .. name + repeat - 1.
+  if (repeat > 1) w.Key("repeat").Int(repeat);
   w.Key("class").String(m.class_name);
   if (!m.extra_repr.empty()) w.Key("extra_repr").String(m.extra_repr);
   WriteCounts(w, p.stats[static_cast<size_t>(id)]);
@@ -40,7 +93,18 @@ void WriteModule(JsonWriter& w, const ReportModel& r, ModuleId id) {
   WriteModulePerfJson(w, r, id);
   if (!m.children.empty()) {
     w.Key("children").BeginArray();
-    for (ModuleId c : m.children) WriteModule(w, r, c);
+    // As the text report (PyTorch's ModuleList repr) does: a run of identical entries of a
+    // ModuleList is written once with its count, unless --expand asks for every module.
+    const bool fold = m.is_module_list && !o.expand;
+    for (size_t i = 0; i < m.children.size();) {
+      size_t j = i + 1;
+      while (fold && j < m.children.size() &&
+             SameSubtree(r, m.children[i], m.children[j], false)) {
+        ++j;
+      }
+      WriteModule(w, r, o, m.children[i], static_cast<int64_t>(j - i));
+      i = j;
+    }
     w.EndArray();
   }
   w.EndObject();
@@ -87,7 +151,9 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
     w.Key("image_height").Int(wl.image_height);
     w.Key("image_width").Int(wl.image_width);
   }
+  if (!p.calls.empty() && p.calls.front().images > 0) w.Key("images").Int(p.calls.front().images);
   if (wl.reencode_images) w.Key("reencode_images").Bool(true);
+  w.Key("dtype").String(DTypeName(p.activation_dtype));
   w.EndObject();
   w.Key("total").BeginObject();
   WriteCounts(w, p.total());
@@ -124,7 +190,7 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   WritePerfJson(w, r);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
-    WriteModule(w, r, p.tree.root());
+    WriteModule(w, r, o, p.tree.root(), 1);
   }
   if (r.weights) {
     w.Key("weights");

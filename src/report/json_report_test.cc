@@ -14,13 +14,43 @@
 namespace calflops {
 namespace {
 
-nlohmann::json Report(const std::string& model, Workload w) {
+nlohmann::json Report(const std::string& model, Workload w, bool expand = false) {
   auto arch = BuildArchitecture(LoadModelConfig(model), BuildOptions{});
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
   ReportModel r{.model = model, .attn_impl = "sdpa", .workload = w, .profile = &p};
   std::ostringstream out;
-  WriteJsonReport(r, ReportOptions{}, out);
+  WriteJsonReport(r, ReportOptions{.expand = expand}, out);
   return nlohmann::json::parse(out.str());
+}
+
+/// `m` with the path prefix `from` replaced by `to` everywhere in its subtree.
+nlohmann::json Rebase(nlohmann::json m, const std::string& from, const std::string& to) {
+  std::string path = m["path"];
+  m["path"] = to + path.substr(from.size());
+  if (m.contains("children"))
+    for (auto& c : m["children"]) c = Rebase(c, from, to);
+  return m;
+}
+
+/// Undoes the folding by hand: an entry with "repeat": n becomes n copies named name .. name+n-1.
+nlohmann::json Unfold(nlohmann::json m) {
+  if (!m.contains("children")) return m;
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& c : m["children"]) {
+    int64_t n = c.contains("repeat") ? c["repeat"].get<int64_t>() : 1;
+    c.erase("repeat");
+    c = Unfold(c);
+    std::string name = c["name"], path = c["path"];
+    std::string parent = path.substr(0, path.size() - name.size());
+    for (int64_t k = 0; k < n; ++k) {
+      std::string copy = n == 1 ? name : std::to_string(std::stoll(name) + k);
+      nlohmann::json e = Rebase(c, path, parent + copy);
+      e["name"] = copy;
+      out.push_back(e);
+    }
+  }
+  m["children"] = out;
+  return m;
 }
 
 uint64_t OwnParams(const nlohmann::json& m) {
@@ -32,7 +62,8 @@ uint64_t OwnParams(const nlohmann::json& m) {
       n += e;
     }
   if (m.contains("children"))
-    for (const auto& c : m["children"]) n += OwnParams(c);
+    for (const auto& c : m["children"])
+      n += OwnParams(c) * (c.contains("repeat") ? c["repeat"].get<uint64_t>() : 1);
   return n;
 }
 
@@ -54,6 +85,44 @@ TEST(JsonReport, SchemaAndTotals) {
   EXPECT_EQ(q["extra_repr"], "in_features=4096, out_features=4096, bias=False");
   EXPECT_EQ(q["macs"].get<uint64_t>(), 16ull * 4096 * 4096);
   EXPECT_EQ(q["own_parameters"][0]["dtype"], "float16");
+}
+
+TEST(JsonReport, IdenticalModuleListEntriesAreWrittenOnce) {
+  Workload w;
+  w.seq_len = 16;
+  auto j = Report("llama-2-7b", w);
+  const auto& layers = j["modules"]["children"][0]["children"][1];
+  ASSERT_EQ(layers["children"].size(), 1u);  // 32 identical decoder layers (config: 32)
+  EXPECT_EQ(layers["children"][0]["repeat"], 32);
+  EXPECT_EQ(layers["children"][0]["name"], "0");
+  auto e = Report("llama-2-7b", w, /*expand=*/true);
+  const auto& all = e["modules"]["children"][0]["children"][1]["children"];
+  ASSERT_EQ(all.size(), 32u);
+  EXPECT_EQ(all[31]["path"], "model.layers.31");
+  EXPECT_FALSE(all[31].contains("repeat"));
+  EXPECT_EQ(Unfold(j["modules"]), e["modules"]);
+}
+
+TEST(JsonReport, UnevenExpertLoadsFoldIntoRunsOfEqualLoad) {
+  // Qwen1.5-MoE-A2.7B: 60 experts, top-4. 128 tokens x 4 picks = 512 = 8 x 60 + 32, so experts
+  // 0-31 get 9 tokens and 32-59 get 8 (archs/moe/expert_load.h): two runs per layer.
+  Workload w;
+  w.seq_len = 128;
+  auto j = Report("qwen1.5-moe-a2.7b", w);
+  const auto& layer = j["modules"]["children"][0]["children"][1]["children"][0];
+  EXPECT_EQ(layer["repeat"], 24);
+  const nlohmann::json* experts = nullptr;
+  for (const auto& c : layer["children"])
+    if (c["name"] == "mlp")
+      for (const auto& d : c["children"])
+        if (d["name"] == "experts") experts = &d;
+  ASSERT_NE(experts, nullptr);
+  ASSERT_EQ((*experts)["children"].size(), 2u);
+  EXPECT_EQ((*experts)["children"][0]["repeat"], 32);
+  EXPECT_EQ((*experts)["children"][1]["repeat"], 28);
+  EXPECT_EQ((*experts)["children"][1]["name"], "32");
+  auto e = Report("qwen1.5-moe-a2.7b", w, /*expand=*/true);
+  EXPECT_EQ(Unfold(j["modules"]), e["modules"]);
 }
 
 TEST(JsonReport, GenerateCallsBreakdown) {

@@ -270,8 +270,9 @@ void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {
   out << "\n";
 }
 
-void WriteMemoryUsageLine(const Estimates& e, std::ostream& out) {
-  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << " GBytes\n";  // the seed file lacks the final newline; a terminal wants it
+void WriteMemoryUsageLine(const Estimates& e, std::ostream& out, bool gib) {
+  // The seed (calflops' caller) labels GiB as "GBytes"; other conventions say GiB.
+  out << "\nMemory usage:\t" << MemoryUsageGiB(e.memory.peak) << (gib ? " GiB\n" : " GBytes\n");  // the seed file lacks the final newline; a terminal wants it
 }
 
 }  // namespace calflops

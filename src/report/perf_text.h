@@ -14,8 +14,9 @@ namespace calflops {
 
 /// The optional sections, each closed by a 99-dash rule.
 void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostream& out);
-/// "\nMemory usage:\t<GiB, 3 decimals> GBytes", no trailing newline (the seed's last line).
-void WriteMemoryUsageLine(const Estimates& e, std::ostream& out);
+/// "\nMemory usage:\t<GiB, 3 decimals> GBytes" (the seed's last line, plus a newline); labelled
+/// "GiB" when `gib` (every convention but calflops).
+void WriteMemoryUsageLine(const Estimates& e, std::ostream& out, bool gib = false);
 /// "quantization: <method>: N weights in X (Y unquantized); left unquantized: a, b": one line,
 /// the first 8 module paths.
 void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out);

@@ -41,6 +41,9 @@ struct ReportOptions {
   std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
   double bp_factor = 2.0;           ///< backward = bp_factor x forward (calflops compute_bp_factor)
   bool detailed = true;             ///< the module tree
+  /// JSON: every module; by default a run of identical ModuleList entries is written once with
+  /// its count ("repeat"), as the text report prints "(0-31): 32 x ...".
+  bool expand = false;
   bool memory_detail = false;       ///< text: the memory breakdown section
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "report/module_rows.h"
 #include "report/number_format.h"
 #include "report/perf_text.h"
 
@@ -21,6 +22,14 @@ std::string AddIndent(const std::string& s, int n) {
   return out.append(s, start, std::string::npos);
 }
 
+/// calflops prints FLOP counts with the unit of a rate ("1.93 TFLOPS"); every other convention
+/// says what they hold, "1.93 TFLOPs" (--convention calflops stays byte-identical to calflops).
+std::string Flops(const Profile& p, double v, const std::optional<std::string>& unit, int precision) {
+  std::string s = FlopsToString(v, unit, precision);
+  if (p.convention != Convention::kCalflops) s.back() = 's';
+  return s;
+}
+
 std::string StatsItem(const Profile& p, ModuleId id, int precision) {
   const ModuleStats& s = p.stats[static_cast<size_t>(id)];
   const ModuleStats& t = p.total();
@@ -28,7 +37,7 @@ std::string StatsItem(const Profile& p, ModuleId id, int precision) {
          Percentage(s.params, t.params, precision) + "% Params, " +
          MacsToString(s.macs.ToDouble(), std::nullopt, 2) + " = " +
          Percentage(s.macs, t.macs, precision) + "% MACs, " +
-         FlopsToString(s.flops.ToDouble(), std::nullopt, 2) + " = " +
+         Flops(p, s.flops.ToDouble(), std::nullopt, 2) + " = " +
          Percentage(s.flops, t.flops, precision) + "% FLOPs";
 }
 
@@ -86,15 +95,34 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
       << "number of floating-point operations (FLOPs), floating-point operations per second "
          "(FLOPS),\n"
       << "fwd FLOPs (model forward propagation FLOPs), bwd FLOPs (model backward propagation "
-         "FLOPs),\n"
-      << "default model backpropagation takes " << bp
-      << " times as much computation as forward propagation.\n\n";
+         "FLOPs),\n";
+  const bool calflops = p.convention == Convention::kCalflops;
+  // A training step counts backward per op: print that one total, not a bp_factor multiple that
+  // would disagree with the training section.
+  const bool per_op = !calflops && r.estimates && r.estimates->training;
+  if (per_op) {
+    out << "backward propagation is counted op by op (--mode train), not as a multiple of "
+           "forward.\n\n";
+  } else {
+    out << "default model backpropagation takes " << bp
+        << " times as much computation as forward propagation.\n\n";
+  }
+  // Every report but calflops' own states what was analysed.
+  if (!calflops) out << "Workload: " << WorkloadLine(r) << "\n\n";
   double factor = 1 + o.bp_factor;
+  double fwd_bwd_macs = t.macs.ToDouble() * factor;
+  double fwd_bwd_flops = t.flops.ToDouble() * factor;
+  if (per_op) {
+    fwd_bwd_macs = (t.macs + p.perf.train.backward_macs).ToDouble();
+    fwd_bwd_flops = r.estimates->training->model_flops.ToDouble();
+  }
   line("Total Training Params: ", ParamsToString(t.params.ToDouble(), std::nullopt, 2));
   line("fwd MACs: ", MacsToString(t.macs.ToDouble(), o.unit, o.precision));
-  line("fwd FLOPs: ", FlopsToString(t.flops.ToDouble(), o.unit, o.precision));
-  line("fwd+bwd MACs: ", MacsToString(t.macs.ToDouble() * factor, o.unit, o.precision));
-  line("fwd+bwd FLOPs: ", FlopsToString(t.flops.ToDouble() * factor, o.unit, o.precision));
+  line("fwd FLOPs: ", Flops(p, t.flops.ToDouble(), o.unit, o.precision));
+  line(per_op ? "fwd+bwd MACs (backward per op): " : "fwd+bwd MACs: ",
+       MacsToString(fwd_bwd_macs, o.unit, o.precision));
+  line(per_op ? "fwd+bwd FLOPs (backward per op): " : "fwd+bwd FLOPs: ",
+       Flops(p, fwd_bwd_flops, o.unit, o.precision));
   if (o.detailed) {
     out << "\n"
         << std::string(32, '-') << " Detailed Calculated FLOPs Results " << std::string(32, '-')
@@ -113,7 +141,7 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   out << rule << "\n";
   if (r.estimates) {
     WritePerfSections(r, o, out);
-    WriteMemoryUsageLine(*r.estimates, out);
+    WriteMemoryUsageLine(*r.estimates, out, !calflops);
     if (r.estimates->memory.quantized) WriteQuantizationLine(*r.estimates->memory.quantized, out);
   }
   for (const std::string& n : r.notes) out << "note: " << n << "\n";

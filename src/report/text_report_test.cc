@@ -33,6 +33,7 @@ Profile Sample() {
   set(head, 8, 0, 0);
   set(act, 0, 0, 0);
   set(0, 38, 250, 500);
+  p.convention = Convention::kCalflops;  // calflops' own layout, byte for byte
   return p;
 }
 
@@ -67,6 +68,27 @@ TEST(TextReport, HeaderTotalsAndRules) {
   // Without the detail section the final rule follows the totals directly.
   EXPECT_NE(s.find("KFLOPS\n" + std::string(99, '-') + "\n"), std::string::npos);
   EXPECT_NE(s.find("takes 2.00 times as much"), std::string::npos);
+  EXPECT_EQ(s.find("Workload:"), std::string::npos);
+}
+
+TEST(TextReport, AnalyticStatesTheWorkloadAndCountsFlops) {
+  Profile p = Sample();
+  p.convention = Convention::kAnalytic;
+  EXPECT_NE(ModuleRepr(p, 0, 2).find("  38 = 100% Params, 250 MACs = 100% MACs, 500 FLOPs = 100% FLOPs\n"),
+            std::string::npos);
+  ReportOptions o;
+  o.detailed = false;
+  ReportModel r{.profile = &p};
+  r.workload.batch = 4;
+  r.workload.seq_len = 512;
+  std::ostringstream out;
+  WriteTextReport(r, o, out);
+  std::string s = out.str();
+  EXPECT_NE(s.find("\n\nWorkload: mode forward, batch 4, tokens 512 per sequence, dtype float32, "
+                   "convention analytic\n\nTotal Training Params:"),
+            std::string::npos) << s;
+  EXPECT_NE(s.find("\nfwd+bwd FLOPs: " + std::string(55, ' ') + "  1.5 KFLOPs\n"), std::string::npos);
+  EXPECT_EQ(s.find("FLOPS\n"), std::string::npos);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ std::vector<ReferenceCase> AllReferenceCases() {
       LlamaCases,
       DecoderFamilyCases,
       Mamba2Cases,
+      FalconCases,
+      PhiCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

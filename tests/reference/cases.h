@@ -43,6 +43,8 @@ void RunDecoderWorkload(Decoder& model, const calflops::Workload& w) {
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
 std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
+std::vector<ReferenceCase> FalconCases();
+std::vector<ReferenceCase> PhiCases();
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();

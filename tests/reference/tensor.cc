@@ -30,7 +30,7 @@ std::vector<int64_t> BroadcastShape(const std::vector<int64_t>& a, const std::ve
     int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
     int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
     if (da != db && da != 1 && db != 1) throw std::invalid_argument("broadcast");
-    out[i] = std::max(da, db);
+    out[i] = da == 1 ? db : da;  // a size-1 dim stretches, also to 0
   }
   return out;
 }
@@ -158,7 +158,8 @@ Tensor MatMul(const Tensor& a, const Tensor& b) {
 
 Tensor Linear(const Tensor& x, const Tensor& w, const Tensor* bias) {
   int64_t in = w.dim(1), out_f = w.dim(0);
-  int64_t rows = x.numel() / in;
+  int64_t rows = 1;  // every leading element (also when in = 0)
+  for (int i = 0; i + 1 < x.rank(); ++i) rows *= x.dim(i);
   std::vector<int64_t> s = x.shape();
   s.back() = out_f;
   Tensor out(s);

@@ -29,6 +29,7 @@ std::string Prefix(const std::string& t) {
   if (t == "granite") return "Granite";
   if (t == "olmo") return "Olmo";
   if (t == "olmo2") return "Olmo2";
+  if (t == "deepseek_v2") return "DeepseekV2";
   return "DeepseekV3";
 }
 
@@ -84,6 +85,18 @@ std::string TinyDecoderConfig::ToJson() const {
          ", \"n_shared_experts\": " + i(n_shared) +
          ", \"first_k_dense_replace\": " + i(first_k_dense) +
          ", \"norm_topk_prob\": " + b(norm_topk_prob) + ", \"routed_scaling_factor\": 2.5";
+  }
+  if (t == "deepseek_v2") {
+    j += ", \"q_lora_rank\": " + (q_lora_rank ? i(q_lora_rank) : "null") +
+         ", \"kv_lora_rank\": " + i(kv_lora_rank) + ", \"qk_nope_head_dim\": " + i(qk_nope) +
+         ", \"qk_rope_head_dim\": " + i(qk_rope) + ", \"v_head_dim\": " + i(v_head) +
+         ", \"n_routed_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k) +
+         ", \"moe_intermediate_size\": " + i(moe_intermediate) +
+         ", \"n_shared_experts\": " + i(n_shared) +
+         ", \"first_k_dense_replace\": " + i(first_k_dense) + ", \"routed_scaling_factor\": 1.5" +
+         (group_limited ? ", \"topk_method\": \"group_limited_greedy\", \"n_group\": " + i(n_group) +
+                              ", \"topk_group\": " + i(topk_group)
+                        : std::string(", \"topk_method\": \"greedy\""));
   }
   return j + "}";
 }
@@ -201,6 +214,38 @@ void TinyDecoder::Tables(int64_t tokens, int64_t dim, bool scaled, bool counted,
   sin = sin.Reshape({1, 1, tokens, dim});
 }
 
+void TinyDecoder::ComplexTables(int64_t tokens, int64_t dim) {
+  // DeepseekV2RotaryEmbedding: freqs = inv_freq @ positions; torch.polar(1, freqs) computes
+  // 1 * cos and 1 * sin; freqs_cis * attention_scaling scales both parts.
+  Tensor inv({1, dim / 2, 1});
+  for (int64_t i = 0; i < dim / 2; ++i)
+    inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(dim));
+  Tensor pos({1, 1, tokens});
+  for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
+  Tensor freqs = MatMul(inv, pos).Transpose(1, 2);  // (1, tokens, dim / 2)
+  cos_ = WithScalar(Map(freqs, Cos), 1.0, Mul);
+  sin_ = WithScalar(Map(freqs, Sin), 1.0, Mul);
+  cos_ = WithScalar(cos_, 1.0, Mul).Reshape({1, 1, tokens, dim / 2});
+  sin_ = WithScalar(sin_, 1.0, Mul).Reshape({1, 1, tokens, dim / 2});
+}
+
+Tensor TinyDecoder::ComplexRope(const Tensor& x) {
+  // view_as_complex over consecutive pairs, times the table: (a + bi)(c + si).
+  int64_t b = x.dim(0), h = x.dim(1), s = x.dim(2), d = x.dim(3);
+  Tensor out(x.shape());
+  for (int64_t bi = 0; bi < b; ++bi)
+    for (int64_t hi = 0; hi < h; ++hi)
+      for (int64_t si = 0; si < s; ++si)
+        for (int64_t p = 0; p < d / 2; ++p) {
+          int64_t at = ((bi * h + hi) * s + si) * d + 2 * p;
+          double re = x.at(at), im = x.at(at + 1);
+          double c = cos_.at(si * (d / 2) + p), sn = sin_.at(si * (d / 2) + p);
+          out.at(at) = Sub(Mul(re, c), Mul(im, sn));
+          out.at(at + 1) = Add(Mul(re, sn), Mul(im, c));
+        }
+  return out;
+}
+
 Tensor TinyDecoder::Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) {
   int64_t d = x.dim(3), half = d / 2;
   Tensor rot = Cat({Map(x.Slice(3, half, d), Neg), x.Slice(3, 0, half)}, 3);
@@ -302,8 +347,10 @@ Tensor TinyDecoder::Mla(size_t layer, const Tensor& x, int64_t tokens) {
   Tensor ckv = Lin("kv_a_proj_with_mqa", x, kl + r);
   Tensor kv = Lin("kv_b_proj", Norm("kv_a_layernorm", ckv.Slice(2, 0, kl), false), h * (n + dv));
   kv = kv.Reshape({b, tokens, h, n + dv}).Transpose(1, 2);
-  Tensor q_rot = Rope(q.Slice(3, n, n + r), cos_, sin_);
-  Tensor k_rot = Rope(ckv.Slice(2, kl, kl + r).Reshape({b, 1, tokens, r}), cos_, sin_);
+  bool v2 = c_.model_type == "deepseek_v2";
+  Tensor q_pe = q.Slice(3, n, n + r), k_pe = ckv.Slice(2, kl, kl + r).Reshape({b, 1, tokens, r});
+  Tensor q_rot = v2 ? ComplexRope(q_pe) : Rope(q_pe, cos_, sin_);
+  Tensor k_rot = v2 ? ComplexRope(k_pe) : Rope(k_pe, cos_, sin_);
   std::vector<Tensor> copies(static_cast<size_t>(h), k_rot);  // k_rot.expand
   Tensor query = Cat({q.Slice(3, 0, n), q_rot}, 3);
   Tensor key = Cat({kv.Slice(3, 0, n), Cat(copies, 1)}, 3);
@@ -387,6 +434,29 @@ Tensor TinyDecoder::DeepseekMoe(const Tensor& x) {
   return Binary(out, shared, Add);
 }
 
+Tensor TinyDecoder::DeepseekV2Moe(const Tensor& x) {
+  int64_t b = x.dim(0), s = x.dim(1), hidden = x.dim(2), e = c_.experts, g = c_.n_group;
+  int64_t tokens = b * s;
+  Tensor flat = x.Reshape({tokens, hidden});
+  Tensor w;
+  {
+    Scope gate("gate");  // DeepseekV2MoEGate: softmax scores, top-k, * routed_scaling_factor
+    Tensor scores = SoftmaxLast(Linear(flat, W({e, hidden}), nullptr));
+    if (c_.group_limited) {
+      Tensor group_max = TopKLast(scores.Reshape({tokens, g, e / g}), 1);
+      TopKLast(group_max.Reshape({tokens, g}), c_.topk_group);
+    }
+    w = WithScalar(TopKLast(scores, c_.top_k), 1.5, Mul);
+  }
+  Tensor out = RunExperts(flat, w, c_.moe_intermediate, false).Reshape({b, s, hidden});
+  Tensor shared;
+  {
+    Scope se("shared_experts");
+    shared = Mlp(x, c_.moe_intermediate * c_.n_shared);
+  }
+  return Binary(out, shared, Add);
+}
+
 Tensor TinyDecoder::FeedForward(int64_t layer, const Tensor& x) {
   const std::string& t = c_.model_type;
   if (t == "mixtral") {
@@ -401,6 +471,7 @@ Tensor TinyDecoder::FeedForward(int64_t layer, const Tensor& x) {
     return sparse ? SoftmaxMoe(x) : Mlp(x, c_.intermediate);
   }
   if (t == "deepseek_v3" && layer >= c_.first_k_dense) return DeepseekMoe(x);
+  if (t == "deepseek_v2" && layer >= c_.first_k_dense) return DeepseekV2Moe(x);
   return Mlp(x, c_.intermediate);
 }
 
@@ -421,6 +492,9 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2", "granite", "starcoder2", "cohere"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
+    } else if (t == "deepseek_v2") {
+      Scope r("rotary_emb");
+      ComplexTables(tokens, c_.qk_rope);
     }
     Scope layers("layers");
     for (int64_t li = 0; li < c_.layers; ++li) {
@@ -439,7 +513,8 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
         continue;
       }
       Tensor h = Norm("input_layernorm", x, gemma);
-      Tensor a = t == "deepseek_v3" ? Mla(idx, h, tokens) : Attention(idx, h, tokens);
+      bool mla = t == "deepseek_v3" || t == "deepseek_v2";
+      Tensor a = mla ? Mla(idx, h, tokens) : Attention(idx, h, tokens);
       if (t == "gemma2") a = Norm("post_attention_layernorm", a, true);
       if (t == "granite") a = WithScalar(a, 0.22, Mul);  // residual_multiplier
       x = Binary(x, a, Add);
@@ -530,6 +605,14 @@ std::vector<ReferenceCase> DecoderFamilyCases() {
   deepseek.n_shared = 2;
   deepseek.kv_heads = 4;
   cases.push_back(make("deepseek_v3", deepseek));
+  TinyDecoderConfig v2 = deepseek;  // DeepSeek-V2: q_lora_rank set, group-limited routing
+  v2.model_type = "deepseek_v2";
+  v2.group_limited = true;
+  cases.push_back(make("deepseek_v2 group_limited_greedy", v2));
+  TinyDecoderConfig v2_lite = v2;  // DeepSeek-V2-Lite: one q_proj, greedy routing
+  v2_lite.q_lora_rank = 0;
+  v2_lite.group_limited = false;
+  cases.push_back(make("deepseek_v2-lite greedy", v2_lite));
   cases.push_back(make("granite", family("granite")));
   cases.push_back(make("cohere", family("cohere")));
   TinyDecoderConfig olmo = family("olmo");

@@ -1,7 +1,8 @@
 // Tiny decoders of the Llama-derived families executed on real numbers by the brute-force
 // reference (tensor.h): Mistral, Mixtral, Qwen2, Qwen2-MoE, Qwen3, Qwen3-MoE, Gemma, Gemma2,
-// Phi3, DeepSeek-V3, OLMo, OLMo2, Granite, StarCoder2 and Cohere, each following its transformers
-// modeling file (v4.45, or upstream for qwen3 / qwen3_moe / deepseek_v3 / olmo2), with every
+// Phi3, DeepSeek-V3, DeepSeek-V2, OLMo, OLMo2, Granite, StarCoder2 and Cohere, each following its
+// transformers modeling file (v4.45, or upstream for qwen3 / qwen3_moe / deepseek_v3 /
+// deepseek_v2 / olmo2), with every
 // scalar operation counted and charged to the module path that runs it.
 //
 // Mixture-of-experts layers run the router for real (softmax or sigmoid, top-k by counted
@@ -32,6 +33,7 @@ struct TinyDecoderConfig {
   int64_t q_lora_rank = 12;  ///< 0 writes null (a plain q_proj)
   int64_t kv_lora_rank = 8, qk_nope = 4, qk_rope = 4, v_head = 6;
   int64_t n_group = 2, topk_group = 1, first_k_dense = 1, n_shared = 1;
+  bool group_limited = false;  ///< deepseek_v2: topk_method group_limited_greedy (else greedy)
 
   /// The config.json text for the program under test.
   std::string ToJson() const;
@@ -59,6 +61,9 @@ class TinyDecoder {
   Tensor FeedForward(int64_t layer, const Tensor& x);
   Tensor SoftmaxMoe(const Tensor& x);
   Tensor DeepseekMoe(const Tensor& x);
+  Tensor DeepseekV2Moe(const Tensor& x);
+  void ComplexTables(int64_t tokens, int64_t dim);
+  Tensor ComplexRope(const Tensor& x);
   Tensor RunExperts(const Tensor& flat, const Tensor& weights, int64_t width, bool mixtral_names);
 
   TinyDecoderConfig c_;

@@ -132,7 +132,7 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string& v) {
        o.tokens_per_second = ParseDouble("--tokens-per-second", v);
      }},
-    {"--format", "F", "text (the calflops report, default) or json",
+    {"--format", "F", "text (the calflops report, default), json, markdown, csv or html",
      [](calflops::Options& o, const std::string& v) { o.format = v; }},
     {"--output", "FILE", "write the report to FILE instead of standard output", nullptr},
     {"--precision", "P", "decimals of the totals lines and percentages (default 2)",
@@ -153,6 +153,8 @@ const Flag kFlags[] = {
      [](calflops::Options& o, const std::string&) { o.header_only = true; }},
     {"--no-detail", nullptr, "omit the per-module tree",
      [](calflops::Options& o, const std::string&) { o.detailed = false; }},
+    {"--expand", nullptr, "JSON: list every module (default: identical ModuleList entries once, with a \"repeat\" count)",
+     [](calflops::Options& o, const std::string&) { o.expand = true; }},
     {"--list-models", nullptr, "list the bundled models and exit", nullptr},
     {"--list-hardware", nullptr, "list the bundled hardware profiles and exit", nullptr},
     {"--list-ops", nullptr, "print the op cost table (Markdown) and exit", nullptr},

@@ -14,23 +14,6 @@
 namespace calflops {
 namespace {
 
-/// The latent-attention sizes (hidden and heads are filled in by the caller).
-MlaDims ReadMla(const Config& c) {
-  MlaDims m;
-  m.q_lora_rank = c.Has("q_lora_rank") ? c.OptInt("q_lora_rank", 1, kMaxConfigDim)
-                                       : std::optional<int64_t>(1536);
-  m.kv_lora_rank = c.Int("kv_lora_rank", 512, 1, kMaxConfigDim);
-  m.qk_nope_head_dim = c.Int("qk_nope_head_dim", 128, 0, kMaxConfigDim);
-  m.qk_rope_head_dim = c.Int("qk_rope_head_dim", 64, 2, kMaxConfigDim);
-  m.v_head_dim = c.Int("v_head_dim", 128, 1, kMaxConfigDim);
-  m.attention_bias = c.Bool("attention_bias", false);
-  if (m.qk_rope_head_dim % 2 != 0) {
-    throw BadInput(c.Where("qk_rope_head_dim"), "is odd (" + std::to_string(m.qk_rope_head_dim) +
-                                                    "); rotary embeddings need an even dimension");
-  }
-  return m;
-}
-
 DeepseekMoeSpec ReadMoe(const Config& c, int64_t moe_layers) {
   DeepseekMoeSpec s;
   s.n_experts = c.Int("n_routed_experts", 256, 1, kMaxConfigDim);
@@ -61,7 +44,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.intermediate = 18432;
   d.n_layers = 61;
   d.n_heads = 128;
-  MlaDims mla = ReadMla(c);           // validates qk_rope_head_dim before it is used below
+  MlaDims mla = MlaDims::FromConfig(c);  // validates qk_rope_head_dim before it is used below
   d.head_dim = mla.qk_rope_head_dim;  // DeepseekV3Config.head_dim
   d.rotary = RotaryStyle::kModelOnly;
   d.attn_class_per_impl = false;

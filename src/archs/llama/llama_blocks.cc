@@ -186,6 +186,7 @@ LlamaModelBlock LlamaModelBlock::Build(ModuleTree& tree, ModuleId id, const Llam
   LlamaModelBlock m;
   m.id = id;
   m.rotary_dim = hooks.rotary_dim > 0 ? hooks.rotary_dim : p.head_dim;
+  m.rotary_tables = hooks.rotary_tables;
   m.scale_embeddings = p.scale_embeddings;
   m.embedding_multiplier = p.embedding_multiplier.has_value();
   m.rotary_half = p.rotary_half_tables;
@@ -256,7 +257,9 @@ Shape LlamaModelBlock::Forward(Tracer& t, const DecoderStep& s, bool embeds_give
   }
   if (embedding_multiplier) x = t.Scalar(id, OpKind::kMul, x, kPyOperator);  // Granite
   Shape emb{s.position_batch, s.tokens, rotary_dim};
-  if (rotary != kNoModule) {
+  if (rotary != kNoModule && rotary_tables) {
+    emb = rotary_tables(t, rotary, s);
+  } else if (rotary != kNoModule) {
     emb = rotary_half ? RotaryHalfTables(t, rotary, s, rotary_dim, rotary_scaled)
                       : RotaryTables(t, rotary, s, rotary_dim, rotary_scaled);
   }

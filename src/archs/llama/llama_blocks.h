@@ -96,6 +96,9 @@ struct DecoderHooks {
   std::function<std::shared_ptr<const FeedForward>(ModuleTree&, ModuleId layer, int64_t i)>
       feed_forward;
   int64_t rotary_dim = 0;  ///< dimension of the rotary tables; 0 = head_dim
+  /// Computes the model-level rotary tables in place of RotaryTables (DeepSeek-V2's complex
+  /// torch.polar tables) and returns the shape every layer receives as `cos`.
+  std::function<Shape(Tracer&, ModuleId rotary, const DecoderStep&)> rotary_tables;
   /// Registers a family's extra modules with no cost of their own (Phi3's Dropouts): under the
   /// model after embed_tokens, and under each layer before post_attention_layernorm.
   std::function<void(ModuleTree&, ModuleId model)> after_embedding;
@@ -127,6 +130,7 @@ struct LlamaModelBlock {
   bool embedding_multiplier = false;  ///< Granite: inputs_embeds * a Python float
   bool scale_in_embedding = false;  ///< the scale is the embedding module's own op
   int64_t rotary_dim = 0;
+  std::function<Shape(Tracer&, ModuleId, const DecoderStep&)> rotary_tables;  ///< DecoderHooks'
 
   /// Builds the modules under `id` (already created with the model's class name).
   static LlamaModelBlock Build(ModuleTree& tree, ModuleId id, const LlamaParams& p, AttnImpl impl,

@@ -1,6 +1,24 @@
 #include "archs/mla/mla_attention.h"
 
+#include "model/error.h"
+
 namespace calflops {
+
+MlaDims MlaDims::FromConfig(const Config& c) {
+  MlaDims m;
+  m.q_lora_rank = c.Has("q_lora_rank") ? c.OptInt("q_lora_rank", 1, kMaxConfigDim)
+                                       : std::optional<int64_t>(1536);
+  m.kv_lora_rank = c.Int("kv_lora_rank", 512, 1, kMaxConfigDim);
+  m.qk_nope_head_dim = c.Int("qk_nope_head_dim", 128, 0, kMaxConfigDim);
+  m.qk_rope_head_dim = c.Int("qk_rope_head_dim", 64, 2, kMaxConfigDim);
+  m.v_head_dim = c.Int("v_head_dim", 128, 1, kMaxConfigDim);
+  m.attention_bias = c.Bool("attention_bias", false);
+  if (m.qk_rope_head_dim % 2 != 0) {
+    throw BadInput(c.Where("qk_rope_head_dim"), "is odd (" + std::to_string(m.qk_rope_head_dim) +
+                                                    "); rotary embeddings need an even dimension");
+  }
+  return m;
+}
 
 MlaAttentionBlock MlaAttentionBlock::Build(ModuleTree& tree, ModuleId layer,
                                            const std::string& prefix, const MlaDims& d,

@@ -28,6 +28,9 @@ struct MlaDims {
   int64_t v_head_dim = 128;
   bool attention_bias = false;
   int64_t qk_head_dim() const { return qk_nope_head_dim + qk_rope_head_dim; }
+  /// The latent-attention keys (q_lora_rank, kv_lora_rank, qk_nope/rope_head_dim, v_head_dim,
+  /// attention_bias) with the DeepSeek config defaults; hidden and heads are the caller's.
+  static MlaDims FromConfig(const Config& c);
 };
 
 struct MlaAttentionBlock : SelfAttention {

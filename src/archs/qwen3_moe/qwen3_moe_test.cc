@@ -17,6 +17,19 @@ TEST(Qwen3Moe, PublishedTotalAndActiveParameters) {
   EXPECT_EQ(ZooActiveParams("qwen3-30b-a3b"), active);
 }
 
+TEST(Qwen3Moe, Qwen3_235B_A22B_PublishedTotalAndActiveParameters) {
+  // 94 layers, hidden 4096, 64 query and 4 KV heads of 128, 128 experts of 1536, top-8.
+  constexpr uint64_t expert = 3 * 4096ull * 1536;
+  uint64_t attn = 4096ull * 8192 + 2 * 4096ull * 512 + 8192ull * 4096 + 2 * 128;
+  uint64_t layer = attn + 4096 * 128 + 128 * expert + 2 * 4096;
+  uint64_t total = 2 * 151936ull * 4096 + 94 * layer + 4096;
+  EXPECT_EQ(total, 235'093'634'560u);  // keras-hub's qwen3_moe_235b_a22b_en preset
+  EXPECT_EQ(ZooParams("qwen3-235b-a22b"), total);
+  uint64_t active = total - 94 * 120 * expert;  // "A22B"
+  EXPECT_EQ(active, 22'190'763'520u);
+  EXPECT_EQ(ZooActiveParams("qwen3-235b-a22b"), active);
+}
+
 TEST(Qwen3Moe, UpstreamLayoutAndRouting) {
   auto arch = ZooArch("qwen3-30b-a3b");
   const ModuleTree& t = arch->tree();

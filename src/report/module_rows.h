@@ -1,0 +1,37 @@
+// The rows the tabular formats print (CSV, Markdown, HTML): the module tree in pre-order, each
+// module with its depth, and which optional columns a run has (memory with the estimates, latency
+// with a hardware profile, backward in --mode train).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "report/report_model.h"
+
+namespace calflops {
+
+struct ModuleRow {
+  ModuleId id = 0;
+  int depth = 0;  ///< the root is 0
+};
+
+/// Every module of the tree, parents before children, children in registration order.
+std::vector<ModuleRow> ModuleRows(const ModuleTree& tree);
+
+struct ModuleColumns {
+  bool memory = false;    ///< weights, KV cache, activations per module (estimates present)
+  bool latency = false;   ///< roofline time per module (a hardware profile)
+  bool backward = false;  ///< backward FLOPs per module (--mode train)
+  bool train = false;     ///< the activations column holds saved bytes, not the live peak
+};
+
+ModuleColumns ColumnsOf(const ReportModel& r);
+
+/// The workload as (field, value) pairs, in the order every header prints them: mode, batch,
+/// tokens (sequence, or prompt and new), images, dtype, convention.
+std::vector<std::pair<std::string, std::string>> WorkloadFields(const ReportModel& r);
+/// The same joined into one line: "mode forward, batch 1, tokens 128, dtype bfloat16, ...".
+std::string WorkloadLine(const ReportModel& r);
+
+}  // namespace calflops
