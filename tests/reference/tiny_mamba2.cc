@@ -1,7 +1,8 @@
 #include "reference/tiny_mamba2.h"
 
+#include "reference/op_ref_ssd.h"
+
 #include <cmath>
-#include <limits>
 
 namespace reference {
 
@@ -27,26 +28,6 @@ double Softplus(double v) {
   double e = Exp(v);
   ++Counter::Get().Current().flops;  // log
   return std::log(Add(1.0, e));
-}
-
-/// segment_sum of a length-n vector as 4.45 writes it: expand to (n, n) with X[i][j] = a[i],
-/// zero where i <= j, cumsum over i (n - 1 adds per column), -inf where i < j. Returns the
-/// exp of it (n x n exps), row-major [i][j].
-std::vector<double> ExpSegmentSum(const std::vector<double>& a) {
-  size_t n = a.size();
-  std::vector<double> s(n * n, 0.0);
-  for (size_t j = 0; j < n; ++j) {
-    double run = 0.0;  // X[0][j] is masked (0 > j never holds)
-    s[j] = run;
-    for (size_t i = 1; i < n; ++i) {
-      run = Add(run, i > j ? a[i] : 0.0);
-      s[i * n + j] = run;
-    }
-  }
-  for (size_t i = 0; i < n; ++i)
-    for (size_t j = 0; j < n; ++j)
-      s[i * n + j] = Exp(i >= j ? s[i * n + j] : -std::numeric_limits<double>::infinity());
-  return s;
 }
 
 }  // namespace
@@ -140,7 +121,7 @@ Tensor TinyMamba2::Prefill(Layer& L, const Tensor& in, bool masked) {
       for (int64_t hh = 0; hh < H; ++hh)
         dt({bi, t, hh}) = Softplus(Add(proj({bi, t, I + n + hh}), L.dt_bias.at(hh)));
   for (auto& v : dt.data()) v = Max(v, 0.001);  // torch.clamp(dt, time_step_min)
-  int64_t T = (s + Q - 1) / Q * Q, C = T / Q, G = c.groups;
+  int64_t T = (s + Q - 1) / Q * Q, G = c.groups;
   // x (B, T, H, P) zero-padded; B, C repeated to heads (head h reads group h % G).
   auto xv = [&](int64_t bi, int64_t t, int64_t hh, int64_t p) {
     return t < s ? xbc({bi, t, hh * P + p}) : 0.0;
@@ -151,7 +132,7 @@ Tensor TinyMamba2::Prefill(Layer& L, const Tensor& in, bool masked) {
   auto cv = [&](int64_t bi, int64_t t, int64_t hh, int64_t j) {
     return t < s ? xbc({bi, t, I + G * N + (hh % G) * N + j}) : 0.0;
   };
-  Tensor d_res({b, T, H, P}), y({b, T, H, P});
+  Tensor d_res({b, T, H, P});
   for (int64_t bi = 0; bi < b; ++bi)
     for (int64_t t = 0; t < T; ++t)
       for (int64_t hh = 0; hh < H; ++hh)
@@ -166,75 +147,16 @@ Tensor TinyMamba2::Prefill(Layer& L, const Tensor& in, bool masked) {
     for (int64_t t = 0; t < s; ++t)
       for (int64_t hh = 0; hh < H; ++hh)
         adt({bi, t, hh}) = Mul(A[static_cast<size_t>(hh)], dt({bi, t, hh}));
-  L.ssm_state = Tensor({b, H, P, N});
-  auto ix = [](int64_t i) { return static_cast<size_t>(i); };
+  // B and C repeated to every head (head h reads group h % G), then the chunked scan.
+  Tensor bh({b, s, H, N}), ch({b, s, H, N});
   for (int64_t bi = 0; bi < b; ++bi)
-    for (int64_t hh = 0; hh < H; ++hh) {
-      // per chunk: A_cumsum, the diagonal block, the chunk's state
-      std::vector<std::vector<double>> acs(ix(C));
-      std::vector<double> st(ix((C + 1) * P * N), 0.0);  // [z][p][n]; z = 0 is the zero state
-      for (int64_t ci = 0; ci < C; ++ci) {
-        std::vector<double> a(ix(Q));
-        for (int64_t l = 0; l < Q; ++l) a[ix(l)] = adt({bi, ci * Q + l, hh});
-        auto& cs = acs[ix(ci)];
-        cs.assign(ix(Q), 0.0);
-        cs[0] = a[0];
-        for (int64_t l = 1; l < Q; ++l) cs[ix(l)] = Add(cs[ix(l - 1)], a[ix(l)]);
-        std::vector<double> Lm = ExpSegmentSum(a);
-        std::vector<double> M(ix(Q * Q));
-        for (int64_t l = 0; l < Q; ++l)
-          for (int64_t u = 0; u < Q; ++u) {
-            double g = 0;
-            for (int64_t j = 0; j < N; ++j)
-              g = Mac(g, cv(bi, ci * Q + l, hh, j), bv(bi, ci * Q + u, hh, j));
-            M[ix(l * Q + u)] = Mul(g, Lm[ix(l * Q + u)]);
-          }
-        for (int64_t l = 0; l < Q; ++l)
-          for (int64_t p = 0; p < P; ++p) {
-            double acc = 0;
-            for (int64_t u = 0; u < Q; ++u) acc = Mac(acc, M[ix(l * Q + u)], xd({bi, ci * Q + u, hh, p}));
-            y({bi, ci * Q + l, hh, p}) = acc;  // Y_diag
-          }
-        std::vector<double> bdec(ix(Q * N));
-        for (int64_t l = 0; l < Q; ++l) {
-          double decay = Exp(Sub(cs[ix(Q - 1)], cs[ix(l)]));
-          for (int64_t j = 0; j < N; ++j) bdec[ix(l * N + j)] = Mul(bv(bi, ci * Q + l, hh, j), decay);
+    for (int64_t t = 0; t < s; ++t)
+      for (int64_t hh = 0; hh < H; ++hh)
+        for (int64_t j = 0; j < N; ++j) {
+          bh({bi, t, hh, j}) = bv(bi, t, hh, j);
+          ch({bi, t, hh, j}) = cv(bi, t, hh, j);
         }
-        for (int64_t p = 0; p < P; ++p)
-          for (int64_t j = 0; j < N; ++j) {
-            double acc = 0;
-            for (int64_t l = 0; l < Q; ++l) acc = Mac(acc, bdec[ix(l * N + j)], xd({bi, ci * Q + l, hh, p}));
-            st[ix(((ci + 1) * P + p) * N + j)] = acc;
-          }
-      }
-      // the chunk recurrence: exp(segment_sum(pad(A_cumsum[..., -1], (1, 0)))) times the states,
-      // summed over dim 2 as 4.45 writes it
-      std::vector<double> last(ix(C + 1), 0.0);
-      for (int64_t ci = 0; ci < C; ++ci) last[ix(ci + 1)] = acs[ix(ci)][ix(Q - 1)];
-      std::vector<double> dc = ExpSegmentSum(last);
-      std::vector<double> res(ix((C + 1) * P * N));
-      for (int64_t z = 0; z <= C; ++z)
-        for (int64_t p = 0; p < P; ++p)
-          for (int64_t j = 0; j < N; ++j) {
-            double acc = 0;
-            for (int64_t i = 0; i <= C; ++i) acc = Mac(acc, dc[ix(i * (C + 1) + z)], st[ix((z * P + p) * N + j)]);
-            res[ix((z * P + p) * N + j)] = acc;
-          }
-      for (int64_t p = 0; p < P; ++p)
-        for (int64_t j = 0; j < N; ++j) L.ssm_state({bi, hh, p, j}) = res[ix((C * P + p) * N + j)];
-      // Y_off = (C . states) * exp(A_cumsum); y = Y_diag + Y_off
-      for (int64_t ci = 0; ci < C; ++ci)
-        for (int64_t l = 0; l < Q; ++l) {
-          double decay = Exp(acs[ix(ci)][ix(l)]);
-          for (int64_t p = 0; p < P; ++p) {
-            double acc = 0;
-            for (int64_t j = 0; j < N; ++j)
-              acc = Mac(acc, cv(bi, ci * Q + l, hh, j), res[ix((ci * P + p) * N + j)]);
-            double& yy = y({bi, ci * Q + l, hh, p});
-            yy = Add(yy, Mul(acc, decay));
-          }
-        }
-    }
+  Tensor y = SsdScanRef(xd.Slice(1, 0, s), adt.Slice(1, 0, s), bh, ch, Q, &L.ssm_state);
   y = Binary(y, d_res, Add);
   Tensor yo = y.Slice(1, 0, s).Reshape({b, s, I});
   Tensor gate = proj.Slice(2, 0, I);
