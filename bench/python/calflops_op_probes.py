@@ -44,6 +44,7 @@ def probes():
     yield "elu_2x3x4", Call(lambda m, x: F.elu(x)), [r(2, 3, 4)]
     yield "softmax_3x7", Call(lambda m, x: F.softmax(x, dim=-1)), [r(3, 7)]
     yield "layer_norm_2x5x8", Call(lambda m, x: F.layer_norm(x, (8,), m.w, m.b), w=r(8), b=r(8)), [r(2, 5, 8)]
+    yield "layer_norm_weight_only_2x5x8", Call(lambda m, x: F.layer_norm(x, (8,), m.w), w=r(8)), [r(2, 5, 8)]
     yield "layer_norm_noaffine_2x5x8", Call(lambda m, x: F.layer_norm(x, (8,))), [r(2, 5, 8)]
     yield "group_norm_2x6x3", Call(lambda m, x: F.group_norm(x, 2, m.w, m.b), w=r(6), b=r(6)), [r(2, 6, 3)]
     yield "batch_norm_eval_2x3x4x4", Call(
@@ -75,6 +76,7 @@ def probes():
         lambda m, x: F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)), \
         [r(1, 2, 4, 4)]
     yield "einsum_bij_bjk", Call(lambda m, a, b: torch.einsum("bij,bjk->bik", a, b)), [r(2, 3, 4), r(2, 4, 5)]
+    yield "einsum_bij_bjk_j2", Call(lambda m, a, b: torch.einsum("bij,bjk->bik", a, b)), [r(2, 3, 2), r(2, 2, 5)]
     yield "einsum_bij_bjk_k1", Call(lambda m, a, b: torch.einsum("bij,bjk->bik", a, b)), [r(2, 3, 1), r(2, 1, 5)]
     yield "einsum_outer_bi_bj", Call(lambda m, a, b: torch.einsum("bi,bj->bij", a, b)), [r(2, 3), r(2, 5)]
     # Call forms calflops does not patch (Python operators, torch.relu) and one it does
@@ -85,6 +87,19 @@ def probes():
     yield "tensor_add_2x3", Call(lambda m, a, b: a.add(b)), [r(2, 3), r(2, 3)]
     yield "torch_relu_2x3", Call(lambda m, a: torch.relu(a)), [r(2, 3)]
     yield "torch_softmax_3x7", Call(lambda m, a: torch.softmax(a, -1)), [r(3, 7)]
+    # The scan of transformers 4.45 MambaMixer.slow_forward (u, delta (B, I, S) = (2, 3, 4), B and
+    # C (B, S, N) with N = 5, A (I, N)), with its Python `*` and `+` spelled torch.mul / torch.add:
+    # what the seed's calflops, which saw those operators, records (HEAD sees only the matmul).
+    def scan(m, u, dt, b, c):
+        da = torch.exp(torch.mul(m.a[None, :, None, :], dt[:, :, :, None]))
+        dbu = torch.mul(torch.mul(dt[:, :, :, None], b[:, None, :, :]), u[:, :, :, None])
+        h = torch.zeros(2, 3, 5)
+        ys = []
+        for i in range(4):
+            h = torch.add(torch.mul(da[:, :, i, :], h), dbu[:, :, i, :])
+            ys.append(torch.matmul(h, c[:, i, :].unsqueeze(-1))[:, :, 0])
+        return torch.stack(ys, dim=-1)
+    yield "selective_scan_2x3x4_n5", Call(scan, a=r(3, 5)), [r(2, 3, 4), r(2, 3, 4), r(2, 4, 5), r(2, 4, 5)]
     yield "embedding_2x7_v10", Call(lambda m, i: F.embedding(i, m.w), w=r(10, 4)), [torch.zeros(2, 7, dtype=torch.long)]
     yield "rnn_5_7_seq4_batch3", nn.RNN(5, 7), [r(4, 3, 5)]
     yield "rnn_5_7_nobias", nn.RNN(5, 7, bias=False), [r(4, 3, 5)]

@@ -45,6 +45,7 @@ const ArchEntry& CohereArch();
 const ArchEntry& FalconArch();
 const ArchEntry& PhiArch();
 const ArchEntry& DeepseekV2Arch();
+const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& Mamba2Arch();
 const ArchEntry& BartArch();
@@ -93,6 +94,7 @@ constexpr EntryFn kArchs[] = {
     FalconArch,
     PhiArch,
     DeepseekV2Arch,
+    ModernBertArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -4,6 +4,7 @@
 
 #include "model/active_params.h"
 #include "report/json_writer.h"
+#include "report/module_rows.h"
 #include "report/perf_json.h"
 #include "report/weights_report.h"
 
@@ -64,8 +65,9 @@ bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_name
   return true;
 }
 
+/// `shown` (null = all): the modules --depth and --top leave (report/module_rows.h).
 void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, ModuleId id,
-                 int64_t repeat) {
+                 int64_t repeat, const std::vector<bool>* shown) {
   const Profile& p = *r.profile;
   const Module& m = p.tree[id];
   w.BeginObject();
@@ -91,18 +93,26 @@ void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, Mo
     w.EndArray();
   }
   WriteModulePerfJson(w, r, id);
-  if (!m.children.empty()) {
+  auto is_shown = [shown](ModuleId c) { return !shown || (*shown)[static_cast<size_t>(c)]; };
+  bool any = false;
+  for (ModuleId c : m.children) any |= is_shown(c);
+  if (any) {
     w.Key("children").BeginArray();
     // As the text report (PyTorch's ModuleList repr) does: a run of identical entries of a
-    // ModuleList is written once with its count, unless --expand asks for every module.
-    const bool fold = m.is_module_list && !o.expand;
+    // ModuleList is written once with its count, unless --expand asks for every module. --top
+    // picks single modules, so it never folds (--depth cuts identical subtrees alike).
+    const bool fold = m.is_module_list && !o.expand && o.top <= 0;
     for (size_t i = 0; i < m.children.size();) {
       size_t j = i + 1;
+      if (!is_shown(m.children[i])) {
+        i = j;
+        continue;
+      }
       while (fold && j < m.children.size() &&
              SameSubtree(r, m.children[i], m.children[j], false)) {
         ++j;
       }
-      WriteModule(w, r, o, m.children[i], static_cast<int64_t>(j - i));
+      WriteModule(w, r, o, m.children[i], static_cast<int64_t>(j - i), shown);
       i = j;
     }
     w.EndArray();
@@ -190,7 +200,12 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   WritePerfJson(w, r);
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
-    WriteModule(w, r, o, p.tree.root(), 1);
+    if (o.max_depth < 0 && o.top <= 0) {
+      WriteModule(w, r, o, p.tree.root(), 1, nullptr);
+    } else {
+      const std::vector<bool> shown = ShownModules(p, o);
+      WriteModule(w, r, o, p.tree.root(), 1, &shown);
+    }
   }
   if (r.weights) {
     w.Key("weights");

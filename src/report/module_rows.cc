@@ -1,6 +1,64 @@
 #include "report/module_rows.h"
 
+#include <algorithm>
+
 namespace calflops {
+namespace {
+
+/// The K heaviest frontier modules of `rows` under `shown` (the depth filter), heaviest first.
+std::vector<ModuleRow> Heaviest(const Profile& p, const std::vector<ModuleRow>& rows,
+                                const std::vector<bool>& shown, int k) {
+  std::vector<ModuleRow> frontier;
+  for (const ModuleRow& r : rows) {
+    if (r.id == p.tree.root() || !shown[static_cast<size_t>(r.id)]) continue;
+    bool shows_child = false;
+    for (ModuleId c : p.tree[r.id].children) shows_child |= shown[static_cast<size_t>(c)];
+    if (!shows_child && p.stats[static_cast<size_t>(r.id)].flops > Count(0)) frontier.push_back(r);
+  }
+  // Stable: equal figures keep tree order.
+  std::stable_sort(frontier.begin(), frontier.end(), [&](const ModuleRow& a, const ModuleRow& b) {
+    const ModuleStats& x = p.stats[static_cast<size_t>(a.id)];
+    const ModuleStats& y = p.stats[static_cast<size_t>(b.id)];
+    if (x.flops != y.flops) return x.flops > y.flops;
+    return x.params > y.params;
+  });
+  if (frontier.size() > static_cast<size_t>(k)) frontier.resize(static_cast<size_t>(k));
+  return frontier;
+}
+
+std::vector<bool> ByDepth(const std::vector<ModuleRow>& rows, size_t n, int max_depth) {
+  std::vector<bool> shown(n, false);
+  for (const ModuleRow& r : rows) shown[static_cast<size_t>(r.id)] = max_depth < 0 || r.depth <= max_depth;
+  return shown;
+}
+
+}  // namespace
+
+std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o) {
+  std::vector<ModuleRow> rows = ModuleRows(p.tree);
+  std::vector<bool> shown = ByDepth(rows, p.tree.size(), o.max_depth);
+  if (o.top <= 0) return shown;
+  std::vector<bool> kept(p.tree.size(), false);
+  kept[static_cast<size_t>(p.tree.root())] = true;
+  for (const ModuleRow& r : Heaviest(p, rows, shown, o.top))
+    for (ModuleId a = r.id; a != kNoModule && !kept[static_cast<size_t>(a)]; a = p.tree[a].parent)
+      kept[static_cast<size_t>(a)] = true;
+  return kept;
+}
+
+std::vector<ModuleRow> TableRows(const Profile& p, const ReportOptions& o) {
+  std::vector<ModuleRow> rows = ModuleRows(p.tree);
+  std::vector<bool> shown = ByDepth(rows, p.tree.size(), o.max_depth);
+  if (o.top > 0) {
+    std::vector<ModuleRow> out{rows.front()};
+    for (const ModuleRow& r : Heaviest(p, rows, shown, o.top)) out.push_back(r);
+    return out;
+  }
+  std::vector<ModuleRow> out;
+  for (const ModuleRow& r : rows)
+    if (shown[static_cast<size_t>(r.id)]) out.push_back(r);
+  return out;
+}
 
 std::vector<ModuleRow> ModuleRows(const ModuleTree& tree) {
   std::vector<ModuleRow> rows;

@@ -19,6 +19,18 @@ struct ModuleRow {
 /// Every module of the tree, parents before children, children in registration order.
 std::vector<ModuleRow> ModuleRows(const ModuleTree& tree);
 
+/// Which modules a report shows (indexed by ModuleId), by --depth and --top:
+/// - depth: modules at most `max_depth` below the root (-1: all);
+/// - top K: of the shown modules that show no children ("frontier": leaves, or modules at the
+///   depth limit), the K with the most FLOPs (ties: more params, then tree order), plus their
+///   ancestors so that the tree stays a tree. A frontier module of zero FLOPs is never "heavy".
+/// The root is always shown.
+std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o);
+
+/// The rows of a table: the shown modules in pre-order; with --top, the root (the totals) then
+/// the K heaviest, heaviest first (their ancestors are then left out of the table).
+std::vector<ModuleRow> TableRows(const Profile& p, const ReportOptions& o);
+
 struct ModuleColumns {
   bool memory = false;    ///< weights, KV cache, activations per module (estimates present)
   bool latency = false;   ///< roofline time per module (a hardware profile)

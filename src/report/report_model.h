@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/estimates.h"
+#include "analysis/explain.h"
 #include "analysis/profile.h"
 #include "model/workload.h"
 #include "report/weights_report.h"
@@ -30,6 +31,8 @@ struct ReportModel {
   const Estimates* estimates = nullptr;
   /// What the weight files hold and how they compare with the architecture; null without files.
   const WeightsSection* weights = nullptr;
+  /// --explain PATH: the module's ops per call; text and JSON then print it instead of the report.
+  const Explanation* explanation = nullptr;
   /// One line each on how the input was read (a model_type taken from architectures, a
   /// quantization method not priced): text after the report, JSON "notes".
   std::vector<std::string> notes;
@@ -45,6 +48,11 @@ struct ReportOptions {
   /// its count ("repeat"), as the text report prints "(0-31): 32 x ...".
   bool expand = false;
   bool memory_detail = false;       ///< text: the memory breakdown section
+  /// --depth: modules deeper than this (the root is 0) are left out of every format; -1 = all.
+  int max_depth = -1;
+  /// --top: only the K heaviest modules (by FLOPs) among those the depth leaves without shown
+  /// children, and their ancestors; 0 = all (report/module_rows.h).
+  int top = 0;
 };
 
 }  // namespace calflops

@@ -41,21 +41,32 @@ std::string StatsItem(const Profile& p, ModuleId id, int precision) {
          Percentage(s.flops, t.flops, precision) + "% FLOPs";
 }
 
-std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
+bool Shown(const std::vector<bool>* shown, ModuleId id) {
+  return !shown || (*shown)[static_cast<size_t>(id)];
+}
+
+std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
+                           const std::vector<bool>* shown) {
+  const Module& m = p.tree[id];
   if (m.children.empty()) return m.class_name + "()";
-  std::vector<std::string> reprs;
-  for (ModuleId c : m.children) reprs.push_back(ModuleRepr(p, c, precision));
+  // (index in the list, repr) of the children shown; runs of consecutive equal ones collapse.
+  std::vector<std::pair<size_t, std::string>> reprs;
+  for (size_t i = 0; i < m.children.size(); ++i)
+    if (Shown(shown, m.children[i])) reprs.emplace_back(i, ModuleRepr(p, m.children[i], precision, shown));
+  if (reprs.empty()) return m.class_name + "(" + StatsItem(p, id, precision) + ")";  // cut by --depth
   std::string body;
   size_t start = 0;
   for (size_t i = 1; i <= reprs.size(); ++i) {
-    if (i < reprs.size() && reprs[i] == reprs[start]) continue;
-    std::string local = "(" + std::to_string(start);
+    if (i < reprs.size() && reprs[i].second == reprs[start].second &&
+        reprs[i].first == reprs[i - 1].first + 1)
+      continue;
+    std::string local = "(" + std::to_string(reprs[start].first);
     if (i - 1 != start) {
-      local += "-" + std::to_string(i - 1) + "): " + std::to_string(i - start) + " x ";
+      local += "-" + std::to_string(reprs[i - 1].first) + "): " + std::to_string(i - start) + " x ";
     } else {
       local += "): ";
     }
-    local += reprs[start];
+    local += reprs[start].second;
     body += "\n  " + AddIndent(local, 2);
     start = i;
   }
@@ -64,16 +75,20 @@ std::string ModuleListRepr(const Profile& p, const Module& m, int precision) {
 
 }  // namespace
 
-std::string ModuleRepr(const Profile& p, ModuleId id, int precision) {
+std::string ModuleRepr(const Profile& p, ModuleId id, int precision,
+                       const std::vector<bool>* shown) {
   const Module& m = p.tree[id];
-  if (m.is_module_list) return ModuleListRepr(p, m, precision);
+  if (m.is_module_list) return ModuleListRepr(p, id, precision, shown);
   if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
   std::string extra = StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
-  if (m.children.empty()) return m.class_name + "(" + extra + ")";
+  bool any = false;
+  for (ModuleId c : m.children) any |= Shown(shown, c);
+  if (!any) return m.class_name + "(" + extra + ")";
   std::string s = m.class_name + "(\n  " + extra;
   for (ModuleId c : m.children) {
-    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision), 2);
+    if (!Shown(shown, c)) continue;
+    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision, shown), 2);
   }
   return s + "\n)";
 }
@@ -136,7 +151,13 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
            "they make up the difference between a parent's MACs and the sum of its submodules'.\n"
         << "2. Number of floating-point operations is a theoretical estimation, thus FLOPS "
            "computed using that could be larger than the maximum system throughput.\n\n"
-        << ModuleRepr(p, p.tree.root(), o.precision) << "\n";
+        << (o.max_depth < 0 && o.top <= 0
+                ? ModuleRepr(p, p.tree.root(), o.precision)
+                : [&] {
+                    const std::vector<bool> shown = ShownModules(p, o);
+                    return ModuleRepr(p, p.tree.root(), o.precision, &shown);
+                  }())
+        << "\n";
   }
   out << rule << "\n";
   if (r.estimates) {

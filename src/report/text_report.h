@@ -3,6 +3,8 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "analysis/profile.h"
 #include "report/report_model.h"
@@ -12,7 +14,10 @@ namespace calflops {
 /// The report of a built architecture (`report.profile` set).
 void WriteTextReport(const ReportModel& report, const ReportOptions& options, std::ostream& out);
 
-/// The tree part alone: str(model) with calflops' stats in each module's extra_repr.
-std::string ModuleRepr(const Profile& profile, ModuleId id, int precision);
+/// The tree part alone: str(model) with calflops' stats in each module's extra_repr. `shown`
+/// (indexed by ModuleId; null = all) leaves modules out (--depth, --top): a module none of whose
+/// children is shown prints as a leaf, and list entries keep their indices.
+std::string ModuleRepr(const Profile& profile, ModuleId id, int precision,
+                       const std::vector<bool>* shown = nullptr);
 
 }  // namespace calflops

@@ -49,6 +49,30 @@ OP_PROOF(Contraction, kMatMul) {
   }
 }
 
+TEST(OpProofContraction, MatMulEveryRankPairAndNoScalars) {
+  // Every pairing of 1-D to 4-D operands (numpy promotes a 1-D operand, then drops the added
+  // dimension: no arithmetic).
+  auto rng = Rng(106);
+  for (int ra = 1; ra <= 4; ++ra)
+    for (int rb = 1; rb <= 4; ++rb) {
+      int64_t m = 2, k = 3, n = 4;
+      Dims a = ra == 1 ? Dims{k} : Dims{m, k}, b = rb == 1 ? Dims{k} : Dims{k, n};
+      for (int i = 2; i < ra; ++i) a.insert(a.begin(), i == 2 ? 2 : 1);  // (1, 2) broadcasts with (3, 2)
+      for (int i = 2; i < rb; ++i) b.insert(b.begin(), i == 2 ? 2 : 3);
+      Tensor y;
+      auto ref = Counted([&] {
+        y = reference::MatMul(Tensor::Random(ra == 1 ? Dims{1, k} : a, rng),
+                              Tensor::Random(rb == 1 ? Dims{k, 1} : b, rng));
+      });
+      ExpectFormula(MakeOp(OpKind::kMatMul, {a, b}, y.shape()), ref, Str(a) + " @ " + Str(b));
+    }
+  // numpy's matmul refuses a 0-d operand; such a record costs nothing.
+  Op scalar = MakeOp(OpKind::kMatMul, {{}, {3, 4}}, {3, 4});
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kMatMul).analytic(scalar).macs, Count(0));
+  scalar = MakeOp(OpKind::kMatMul, {{3, 4}, {}}, {3, 4});
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kMatMul).analytic(scalar).macs, Count(0));
+}
+
 OP_PROOF(Contraction, kEinsum) {
   auto rng = Rng(103);
   for (int i = 0; i < kCases; ++i) {

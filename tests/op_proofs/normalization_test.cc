@@ -19,8 +19,12 @@ std::pair<Dims, int64_t> RowsCase(std::mt19937& rng) {
 template <class F>
 void ProveRows(OpKind kind, uint32_t seed, int64_t attr2, F&& run) {
   auto rng = Rng(seed);
-  for (int i = 0; i < kCases; ++i) {
-    auto [x, n] = RowsCase(rng);
+  for (int i = 0; i < kCases + 3; ++i) {
+    // The last cases: a single element, a single row of 1, and no rows of 3.
+    auto [x, n] = i == kCases       ? std::pair<Dims, int64_t>{{1}, 1}
+                  : i == kCases + 1 ? std::pair<Dims, int64_t>{{1, 1}, 1}
+                  : i == kCases + 2 ? std::pair<Dims, int64_t>{{0, 3}, 3}
+                                    : RowsCase(rng);
     Tensor t = Tensor::Random(x, rng);
     auto ref = Counted([&] { run(t, n); });
     ExpectFormula(MakeOp(kind, {x}, x, n, attr2), ref,
@@ -53,11 +57,21 @@ OP_PROOF(Normalization, kLpNorm) {
   }
 }
 
+TEST(OpProofNormalization, EmptyRowsHaveNoBackward) {
+  // Rows of no elements: the backward formulas' rows x (...) terms must be 0, not one row's
+  // constant (arithmetic: no rows, nothing to differentiate).
+  calflops::GradNeeds all{.input = {true, false, false}, .weight = true};
+  for (OpKind k : {OpKind::kLayerNorm, OpKind::kRmsNorm, OpKind::kSoftmax}) {
+    Op op = MakeOp(k, {{4, 0}}, {4, 0}, 0, 3);
+    EXPECT_EQ(calflops::GetOpDef(k).grad.backward_cost(op, all).flops, Count(0)) << calflops::GetOpDef(k).name;
+  }
+}
+
 OP_PROOF(Normalization, kBatchNorm) {
   auto rng = Rng(212);
   for (int i = 0; i < kCases; ++i) {
     Dims x = RandomDims(rng, static_cast<int>(Pick(rng, 2, 4)), 0, 4);
-    x[1] = Pick(rng, 1, 4);
+    x[1] = Pick(rng, 0, 4);  // no channels too: nothing per channel
     Tensor t = Tensor::Random(x, rng);
     auto ref = Counted([&] { reference::BatchNormRef(t); });
     ExpectFormula(MakeOp(OpKind::kBatchNorm, {x}, x, x[1]), ref, Str(x));

@@ -27,6 +27,8 @@ void ProvePool(OpKind kind, PoolKind pool, uint32_t seed) {
       w.pads_begin.push_back(global ? 0 : Pick(rng, 0, w.kernel.back() - 1));
       w.pads_end.push_back(global ? 0 : Pick(rng, 0, w.kernel.back() - 1));
     }
+    // An empty window (a kernel dimension of 0) now and then: nothing to compare or add.
+    if (!global && Pick(rng, 0, 7) == 0) w.kernel[0] = 0, w.pads_begin[0] = w.pads_end[0] = 0;
     bool ceil_mode = !global && Pick(rng, 0, 1);
     Tensor t = Tensor::Random(x, rng), y;
     auto ref = Counted([&] { y = reference::PoolRef(pool, t, w, ceil_mode); });

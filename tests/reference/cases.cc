@@ -22,6 +22,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
       Mamba2Cases,
       FalconCases,
       PhiCases,
+      ModernBertCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

@@ -45,6 +45,7 @@ std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral .
 std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
 std::vector<ReferenceCase> FalconCases();
 std::vector<ReferenceCase> PhiCases();
+std::vector<ReferenceCase> ModernBertCases();
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();

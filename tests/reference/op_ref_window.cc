@@ -134,6 +134,10 @@ Tensor PoolRef(PoolKind kind, const Tensor& x, const Window& win, bool ceil_mode
       acc = first ? v : kind == PoolKind::kMax ? Max(acc, v) : Add(acc, v);
       first = false;
     });
+    if (taps == 0) {  // an empty window: nothing to reduce, no arithmetic
+      out(o) = 0;
+      return;
+    }
     if (kind == PoolKind::kAvg) acc = Div(acc, static_cast<double>(taps));
     if (kind == PoolKind::kLp) acc = Sqrt(acc);
     out(o) = acc;

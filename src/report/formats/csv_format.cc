@@ -3,7 +3,9 @@
 // integers: params, MACs and FLOPs of the subtree over every call of the workload; with the
 // estimates, bytes of weights, KV cache and activations (the live peak, or the bytes saved for
 // backward in --mode train) and bytes moved; latency_s with a hardware profile; backward FLOPs in
-// --mode train. --no-detail keeps the root row (the totals). Ops that could not be costed follow as rows of class "unsupported:OP".
+// --mode train. --no-detail keeps the root row (the totals); --depth N the rows down to depth N;
+// --top K the root row then the K heaviest modules (report/module_rows.h), heaviest first. Ops
+// that could not be costed follow as rows of class "unsupported:OP".
 #include <cstdio>
 #include <string>
 
@@ -38,7 +40,7 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   out << "\n";
   if (!r.profile) return;  // weight files only: no modules
   const Profile& p = *r.profile;
-  for (const ModuleRow& row : ModuleRows(p.tree)) {
+  for (const ModuleRow& row : TableRows(p, o)) {
     if (!o.detailed && row.id != p.tree.root()) break;  // --no-detail: the totals row only
     const size_t i = static_cast<size_t>(row.id);
     const ModuleStats& s = p.stats[i];

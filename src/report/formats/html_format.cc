@@ -43,10 +43,19 @@ void Metric(JsonWriter& w, const char* key, const char* label, const char* unit)
 
 /// The data the script draws: per-module columns (arrays indexed by module id, parents first)
 /// and the per-call figures of a generation.
-void WriteData(const ReportModel& r, std::ostream& out) {
+void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const Profile& p = *r.profile;
   const ModuleColumns c = ColumnsOf(r);
-  const size_t n = p.tree.size();
+  // The modules --depth and --top leave, renumbered (ids grow from parent to child, so the
+  // order stays parents first).
+  const std::vector<bool> shown = ShownModules(p, o);
+  std::vector<size_t> ids;
+  std::vector<int64_t> index(p.tree.size(), -1);
+  for (size_t i = 0; i < p.tree.size(); ++i) {
+    if (!shown[i]) continue;
+    index[i] = static_cast<int64_t>(ids.size());
+    ids.push_back(i);
+  }
   JsonWriter w(out, 0);
   w.BeginObject();
   w.Key("metrics").BeginArray();
@@ -57,19 +66,22 @@ void WriteData(const ReportModel& r, std::ostream& out) {
   if (c.latency) Metric(w, "latency", "Latency (roofline)", "s");
   w.EndArray();
   w.Key("parent").BeginArray();
-  for (size_t i = 0; i < n; ++i) w.Int(p.tree[static_cast<ModuleId>(i)].parent);
+  for (size_t i : ids) {
+    ModuleId parent = p.tree[static_cast<ModuleId>(i)].parent;
+    w.Int(parent == kNoModule ? -1 : index[static_cast<size_t>(parent)]);
+  }
   w.EndArray();
   w.Key("name").BeginArray();
-  for (size_t i = 0; i < n; ++i) w.String(p.tree[static_cast<ModuleId>(i)].name);
+  for (size_t i : ids) w.String(p.tree[static_cast<ModuleId>(i)].name);
   w.EndArray();
   w.Key("class").BeginArray();
-  for (size_t i = 0; i < n; ++i) w.String(p.tree[static_cast<ModuleId>(i)].class_name);
+  for (size_t i : ids) w.String(p.tree[static_cast<ModuleId>(i)].class_name);
   w.EndArray();
   // Exact integers (JSON numbers; the script reads them as doubles, enough to draw and to print
   // four significant digits; the header holds the exact totals).
   auto column = [&](const char* key, auto value) {
     w.Key(key).BeginArray();
-    for (size_t i = 0; i < n; ++i) value(i);
+    for (size_t i : ids) value(i);
     w.EndArray();
   };
   column("params", [&](size_t i) { w.Number(p.stats[i].params); });
@@ -146,7 +158,7 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (r.profile && o.detailed) {
     out << HtmlPageBody(r.workload.mode == Mode::kGenerate && r.profile->CallCount() > 1);
     std::ostringstream data;
-    WriteData(r, data);
+    WriteData(r, o, data);
     // Inside <script>, "</script" or "<!--" would end or confuse the block: JSON allows "<" to
     // be written as \u003c in strings, and "<" appears nowhere else in JSON.
     std::string json = data.str();

@@ -1,5 +1,6 @@
 // --format json: exact integers for every figure (schema: docs/json-schema.md). Without an
 // architecture (weight files only) the object holds the header and the "weights" key.
+#include "report/explain_report.h"
 #include "report/format_registry.h"
 #include "report/json_report.h"
 #include "report/json_writer.h"
@@ -9,6 +10,7 @@ namespace calflops {
 namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  if (r.explanation && r.profile) return WriteExplainJson(r, *r.explanation, out);
   if (r.profile) return WriteJsonReport(r, o, out);
   JsonWriter w(out);
   w.BeginObject();

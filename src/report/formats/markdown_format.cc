@@ -35,10 +35,15 @@ std::string Cell(std::string_view s) {
 
 std::string Share(Count part, Count total) { return Percentage(part, total, 2) + "%"; }
 
-void ModuleTable(const ReportModel& r, std::ostream& out) {
+void ModuleTable(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const Profile& p = *r.profile;
   const ModuleColumns c = ColumnsOf(r);
-  out << "\n## Modules\n\n| Module | Class | Params | Params % | MACs | FLOPs | FLOPs % |";
+  out << "\n## Modules\n\n";
+  if (o.top > 0) {
+    out << "The whole model, then the " << o.top
+        << " heaviest modules by FLOPs (`--top`), heaviest first.\n\n";
+  }
+  out << "| Module | Class | Params | Params % | MACs | FLOPs | FLOPs % |";
   std::string rule = "|---|---|--:|--:|--:|--:|--:|";
   if (c.memory) {
     out << " Weights | KV cache | " << (c.train ? "Saved activations" : "Activations peak") << " |";
@@ -54,7 +59,7 @@ void ModuleTable(const ReportModel& r, std::ostream& out) {
   }
   out << "\n" << rule << "\n";
   const ModuleStats& t = p.total();
-  for (const ModuleRow& row : ModuleRows(p.tree)) {
+  for (const ModuleRow& row : TableRows(p, o)) {
     const size_t i = static_cast<size_t>(row.id);
     const ModuleStats& s = p.stats[i];
     std::string path = row.id == p.tree.root() ? "(model)" : Cell(p.tree.Path(row.id));
@@ -89,7 +94,7 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   }
   if (r.profile) {
     const Profile& p = *r.profile;
-    if (o.detailed) ModuleTable(r, out);
+    if (o.detailed) ModuleTable(r, o, out);
     if (!p.uncosted.empty()) {
       out << "\n## Ops not costed (counted as 0)\n\n| Op | Count | Reason |\n|---|--:|---|\n";
       for (const UncostedOp& u : p.uncosted)

@@ -1,6 +1,7 @@
 // --format text: the calflops report (calflops-spec.md section 2), our sections after it
 // (memory, latency, training: report/perf_text.h), the unsupported ops, and the weight files'
 // block (report/weights_report.h).
+#include "report/explain_report.h"
 #include "report/format_registry.h"
 #include "report/text_report.h"
 #include "report/weights_report.h"
@@ -9,6 +10,7 @@ namespace calflops {
 namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
+  if (r.explanation && r.profile) return WriteExplainText(r, *r.explanation, out);
   if (r.profile) WriteTextReport(r, o, out);
   if (r.weights) WriteWeightsText(*r.weights, out);
 }
