@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps configure build bench clean
 
 deps:
 	./scripts/install-deps.sh
@@ -24,7 +24,7 @@ run:
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target calflops
 	$(BUILD_DIR)/calflops llama-3-8b
 
-# Every test.
+# Every test (ctest: the test binary's cases, the layer check, the install + example build).
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 

@@ -8,7 +8,7 @@
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ BENCHMARK(BM_Llama3_8B_TextReport)->Unit(benchmark::kMillisecond);
 void BM_Llama3_8B_Generate1024(benchmark::State& state) {
   calflops::Options o;
   o.model = "llama-3-8b";
-  o.mode = "generate";
+  o.mode = calflops::RunMode::kGenerate;
   o.prompt_tokens = 128;
   o.max_new_tokens = 1024;
   for (auto _ : state) benchmark::DoNotOptimize(calflops::Measure(o).flops);

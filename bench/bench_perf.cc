@@ -6,7 +6,7 @@
 #include "analysis/estimates.h"
 #include "archs/arch_registry.h"
 #include "readers/hardware/hardware_reader.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace {
 

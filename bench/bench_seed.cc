@@ -25,14 +25,14 @@ BENCHMARK(BM_SeedReport)->Unit(benchmark::kMillisecond);
 // The same 1,024 calls under the analytic convention, totals only.
 void BM_SeedAnalyticTotals(benchmark::State& state) {
   calflops::Options o = SeedOptions();
-  o.convention = "analytic";
+  o.convention = calflops::Convention::kAnalytic;
   for (auto _ : state) benchmark::DoNotOptimize(calflops::Measure(o).flops);
 }
 BENCHMARK(BM_SeedAnalyticTotals)->Unit(benchmark::kMillisecond);
 
 void BM_SeedWholeProcess(benchmark::State& state) {
   std::string cmd = std::string(CALFLOPS_BINARY) +
-                    " llava-next-8b --convention calflops --attn-impl flash_attention_2"
+                    " llava-next-8b --mode generate --convention calflops --attn-impl flash_attention_2"
                     " --prompt-tokens 12 --image-size 360x640 --max-new-tokens 1024"
                     " --reencode-images --precision 4 > /dev/null";
   for (auto _ : state) {

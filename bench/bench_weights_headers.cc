@@ -8,7 +8,7 @@
 
 #include "archs/arch_registry.h"
 #include "readers/gguf/gguf_reader.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "tests/writers/gguf_writer.h"
 #include "tests/writers/safetensors_writer.h"

@@ -5,7 +5,7 @@
 #   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCALFLOPS_FUZZ=ON -DCALFLOPS_BENCH=OFF
 #   cmake --build build-fuzz -j2 --target gguf_fuzz
 #   build-fuzz/gguf_fuzz -max_total_time=60 fuzz/corpus/gguf/
-# Included at the end of CMakeLists.txt, after calflops_lib exists.
+# Included at the end of CMakeLists.txt, after the layer libraries and calflops_lib exist.
 if(NOT CALFLOPS_FUZZ)
   return()
 endif()
@@ -17,7 +17,9 @@ endif()
 # libstdc++ assertions bound-check the containers; line tables make sanitizer reports readable.
 set(CALFLOPS_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=all
     -fno-omit-frame-pointer -gline-tables-only -D_GLIBCXX_ASSERTIONS)
-target_compile_options(calflops_lib PRIVATE -fsanitize=fuzzer-no-link ${CALFLOPS_FUZZ_SANITIZERS})
+foreach(layer IN LISTS CALFLOPS_LAYER_TARGETS)
+  target_compile_options(${layer} PRIVATE -fsanitize=fuzzer-no-link ${CALFLOPS_FUZZ_SANITIZERS})
+endforeach()
 target_link_options(calflops_lib INTERFACE -fsanitize=address,undefined)
 
 # calflops_add_fuzzer(name source): the libFuzzer executable `name` from `source`, a file that
@@ -27,7 +29,7 @@ function(calflops_add_fuzzer name source)
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR})
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer ${CALFLOPS_FUZZ_SANITIZERS})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
-  target_link_libraries(${name} PRIVATE calflops_lib)
+  target_link_libraries(${name} PRIVATE calflops_internal)
 endfunction()
 
 # One executable per fuzz/<reader>_fuzz.cc: a new reader adds its file, nothing here.

@@ -100,7 +100,7 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
   ReportModel report{
-      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e};
+      .model = "fuzz.json", .attn_impl = "sdpa", .workload = w, .profile = &p, .estimates = &e, .notes = {}};
   for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
   return p;
 }

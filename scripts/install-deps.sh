@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   g++ cmake make            # toolchain
   nlohmann-json3-dev        # JSON reading and ordered JSON output
+  libcli11-dev              # the command line parser (tools/calflops)
   libcurl4-openssl-dev      # the Hugging Face Hub client (src/readers/hub/)
 )
 if [[ "${1:-all}" != cli ]]; then packages+=(

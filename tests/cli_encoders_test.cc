@@ -14,12 +14,13 @@ using cli::Result;
 using cli::RunCli;
 
 TEST(CliEncoders, GenerateOnAnEncoderIsAnError) {
+  // A usage error (the option table: generation applies to decoders), exit 1.
   Result r = RunCli("bert-base-uncased --mode generate");
-  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out,
-            "calflops: --mode generate: BertForMaskedLM is an encoder: it has no generation step "
-            "(use --mode forward)\n");
-  EXPECT_EQ(RunCli("vit-base-patch16-224 --max-new-tokens 4").code, 3);
+            "calflops: --mode: generate does not apply to bert-base-uncased (text encoders); it "
+            "applies to text decoders and vision-language models\n");
+  EXPECT_EQ(RunCli("vit-base-patch16-224 --mode generate --max-new-tokens 4").code, 1);
 }
 
 TEST(CliEncoders, ReportsPrint) {

@@ -82,7 +82,9 @@ TEST(CliOnnx, MalformedFileOneLine) {
 TEST(CliOnnx, DimOnConfigIsAUsageError) {
   Result r = RunCli("llama-3-8b --dim batch=1");
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "calflops: --dim: applies to ONNX models only\n");
+  EXPECT_EQ(r.out,
+            "calflops: --dim: does not apply to llama-3-8b (text decoders); it applies to ONNX "
+            "graphs\n");
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST(cli_perf_test, train_mode_prints_one_forward_backward_total) {
 
 TEST(cli_perf_test, hardware_prints_prefill_decode_and_verdict) {
   Result r = RunCli(
-      "llama-3-8b --hardware h100-sxm --prompt-tokens 2048 --max-new-tokens 256 "
+      "llama-3-8b --hardware h100-sxm --mode generate --prompt-tokens 2048 --max-new-tokens 256 "
       "--no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(Contains(r.out, "prefill (2048 tokens x 1):")) << r.out;
@@ -118,7 +118,7 @@ TEST(cli_perf_test, bad_options_fail_with_one_line) {
   EXPECT_EQ(r.out, "calflops: /nonexistent/gpu.json: no such file\n");
   r = RunCli("llama-3-8b --step-time 1");
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "calflops: --step-time: applies to --mode train\n");
+  EXPECT_EQ(r.out, "calflops: --step-time: applies to --mode train, not --mode forward\n");
   r = RunCli("llama-3-8b --mode train --recompute some");
   EXPECT_EQ(r.code, 1);
   r = RunCli("llama-3-8b --dtype int8");

@@ -44,7 +44,7 @@ TEST(CliVision, ClipVisionModelWithItsNativeSize) {
 
 TEST(CliVision, ReencodeIsASwitch) {
   Result r = RunCli(
-      "llava-next-8b --max-new-tokens 2 --image-size 360x640 --reencode-images "
+      "llava-next-8b --mode generate --max-new-tokens 2 --image-size 360x640 --reencode-images "
       "--format json --no-detail");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"reencode_images\": true"), std::string::npos);

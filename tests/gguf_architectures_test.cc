@@ -5,7 +5,7 @@
 
 #include "analysis/weights_compare.h"
 #include "archs/arch_registry.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "tests/writers/gguf_writer.h"
 #include "tests/writers/temp_dir.h"
 

@@ -12,7 +12,7 @@ namespace {
 
 calflops::Options SeedWorkload() {
   calflops::Options o = calflops::seed::SeedOptions();
-  o.dtype = "bfloat16";
+  o.dtype = calflops::DType::kBF16;
   return o;
 }
 

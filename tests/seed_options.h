@@ -11,9 +11,9 @@ namespace calflops::seed {
 inline Options SeedOptions() {
   Options o;
   o.model = "llava-next-8b";
-  o.convention = "calflops";
-  o.attn_impl = "flash_attention_2";
-  o.mode = "generate";
+  o.convention = Convention::kCalflops;
+  o.attn_impl = AttnImpl::kFlashAttention2;
+  o.mode = RunMode::kGenerate;
   o.prompt_tokens = 12;
   o.image_height = 360;
   o.image_width = 640;

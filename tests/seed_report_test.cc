@@ -15,14 +15,14 @@
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "seed_options.h"
 
 namespace calflops {
 namespace {
 
 const char kSeedArgs[] =
-    "llava-next-8b --convention calflops --attn-impl flash_attention_2 --prompt-tokens 12 "
+    "llava-next-8b --mode generate --convention calflops --attn-impl flash_attention_2 --prompt-tokens 12 "
     "--image-size 360x640 --max-new-tokens 1024 --reencode-images --precision 4";
 
 std::vector<std::string> SplitLines(const std::string& text) {

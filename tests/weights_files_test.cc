@@ -19,7 +19,7 @@
 #include "calflops/calflops.h"
 #include "readers/gguf/gguf_reader.h"
 #include "readers/gguf/gguf_to_hf.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "tests/writers/tiny_llama.h"
 #include "tests/writers/tiny_llama_sizes.h"
 

@@ -14,7 +14,7 @@
 #include "archs/arch_registry.h"
 #include "calflops/calflops.h"
 #include "readers/hardware/hardware_reader.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "tests/writers/tiny_llama.h"
 #include "tests/writers/tiny_llama_sizes.h"
 
@@ -79,7 +79,7 @@ TEST(WeightsMemory, ReportPricesGgufWeightsAtFileBytes) {
   m.WriteSingle(dir);  // config.json: torch_dtype bfloat16
   std::string gguf = gguf_dir.Write("tiny.gguf", m.Gguf().File());
   Options o;
-  o.mode = "generate";
+  o.mode = RunMode::kGenerate;
   o.prompt_tokens = 64;
   o.max_new_tokens = 8;
   o.model = gguf;
@@ -99,7 +99,7 @@ TEST(WeightsMemory, ReportPricesGgufWeightsAtFileBytes) {
 
   // --dtype asks for a dtype: the file's bytes are then not used.
   o.model = gguf;
-  o.dtype = "bfloat16";
+  o.dtype = DType::kBF16;
   EXPECT_EQ(U64(JsonReport(o)["memory"]["weights"]), 2 * kTinyParams);
 }
 

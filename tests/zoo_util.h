@@ -8,7 +8,7 @@
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "model/active_params.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops::testing {
 

@@ -10,54 +10,70 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "calflops/error.h"
+#include "calflops/types.h"
+
 namespace calflops {
 
+/// What to analyse and how. Typed values: a front end parses and validates them with the option
+/// table (calflops/option_table.h); an option that does not apply to the model or the mode is
+/// an error, never ignored.
 struct Options {
-  std::string model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
-  std::string model_class;              ///< transformers class ("" = config architectures[0])
-  std::string convention = "analytic";  ///< "analytic" | "calflops"
-  std::string attn_impl = "sdpa";       ///< "eager" | "sdpa" | "flash_attention_2"
-  std::string mode = "forward";         ///< "forward" | "generate" | "train"
+  std::string
+      model;  ///< zoo name, config.json, directory, .safetensors[.index.json], .gguf or .onnx file
+  std::string model_class;  ///< transformers class ("" = config architectures[0])
+  Convention convention = Convention::kAnalytic;
+  AttnImpl attn_impl = AttnImpl::kSdpa;
+  RunMode mode = RunMode::kForward;
   int64_t batch = 1;
-  int64_t seq_len = 128;
-  int64_t prompt_tokens = 0;   ///< generate: prompt length (0 = seq_len)
-  int64_t max_new_tokens = 1;  ///< generate: tokens produced
-  std::string dtype;           ///< parameter and activation dtype ("" = the config's dtype or torch_dtype)
+  /// Tokens per sequence; unset: 128, or the model's position limit when it is smaller
+  /// (CLIP's text tower: 77). Generate: the prompt length unless prompt_tokens is set.
+  std::optional<int64_t> seq_len;
+  std::optional<int64_t> prompt_tokens;  ///< generate: prompt length (unset: as seq_len)
+  int64_t max_new_tokens = 1;            ///< generate: tokens produced, the prefill's included
+  std::optional<DType> dtype;  ///< parameter and activation dtype (unset: the config's dtype or torch_dtype)
   // hardware and training (docs/memory-and-latency.md)
-  std::string hardware;        ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
-  std::string hardware_file;   ///< a hardware profile file in the same format
-  std::string recompute = "none";   ///< train: "none" | "selective" | "full"
-  std::string optimizer = "adamw";  ///< train: "adamw" | "sgd" | "adafactor"
-  int zero = 0;                ///< train: ZeRO stage 0-3
-  int64_t dp = 1;              ///< train: data-parallel ranks
+  std::string hardware;       ///< bundled hardware profile ("h100-sxm"; see WriteHardwareList)
+  std::string hardware_file;  ///< a hardware profile file in the same format
+  Recompute recompute = Recompute::kNone;   ///< train
+  Optimizer optimizer = Optimizer::kAdamW;  ///< train
+  int zero = 0;                             ///< train: ZeRO stage 0-3
+  int64_t dp = 1;                           ///< train: data-parallel ranks
   std::optional<double> step_time;          ///< train: measured seconds per step, for MFU
   std::optional<double> tokens_per_second;  ///< train: measured throughput, for MFU
   // vision inputs
   int64_t image_height = 0;  ///< original image size (0 = the model's native size)
   int64_t image_width = 0;
-  int64_t images = 1;              ///< images per sequence (each is one <image> prompt token)
-  bool reencode_images = false;    ///< transformers 4.45 legacy generate: unexpanded <image>
-                                   ///< token, vision tower re-runs at every decode step
+  int64_t images = 1;            ///< images per sequence (each is one <image> prompt token)
+  bool reencode_images = false;  ///< transformers 4.45 legacy generate: unexpanded <image>
+                                 ///< token, vision tower re-runs at every decode step
   // weights files
   bool header_only = false;   ///< accept weight files whose data region is missing or truncated
   bool weights_only = false;  ///< report the weight files only; build no architecture
   // graph inputs (ONNX)
-  std::vector<std::string> dims;          ///< "NAME=N": value of a symbolic dimension
-  std::vector<std::string> input_shapes;  ///< "NAME=1x128": shape of a graph input
-  bool strict = false;                    ///< ops that cannot be costed are an error (exit 3)
+  std::map<std::string, int64_t, std::less<>> dims;  ///< value of a symbolic dimension
+  std::map<std::string, std::vector<int64_t>, std::less<>> input_shapes;  ///< graph input shapes
+  bool strict = false;  ///< ops that cannot be costed are an error (exit 3)
   // report
   std::string format = "text";  ///< one of ReportFormats()
   int precision = 2;
-  std::optional<std::string> unit;
+  std::optional<Unit> unit;
   double bp_factor = 2.0;
   bool detailed = true;
   bool expand = false;  ///< JSON: every module, identical ModuleList entries not folded
   bool memory_detail = false;  ///< text: print the memory breakdown section
+  /// Options the user gave by name (the option table's long names, "batch-size"), filled by
+  /// ParseOption. An option is also given when its value differs from the default; a given
+  /// option that does not apply to the model or mode is an error.
+  std::set<std::string, std::less<>> given;
 };
 
 struct Totals {
@@ -67,6 +83,9 @@ struct Totals {
   unsigned __int128 memory_bytes = 0;  ///< the estimated peak memory of the workload
 };
 
+/// Checks the options' values (ranges, combinations) and the mode's: the first check of
+/// WriteReport and Measure, exposed for front ends that want to fail before loading anything.
+void ValidateOptions(const Options& options);
 /// Analyses the model and writes the report in `options.format`. Names from the input are
 /// printed with control characters escaped (model/printable.h).
 void WriteReport(const Options& options, std::ostream& out);

@@ -13,6 +13,7 @@
 #include "analysis/convention.h"
 #include "analysis/estimates.h"
 #include "calflops/calflops.h"
+#include "calflops/option_table.h"
 #include "model/error.h"
 #include "ops/op_def.h"
 #include "readers/live/recorded_architecture.h"
@@ -137,7 +138,7 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
     return options.contains(k) && !options[k].is_none() ? options[k].cast<T>() : def;
   };
   std::string convention_name = get("convention", std::string("analytic"));
-  auto convention = ParseConvention(convention_name);
+  auto convention = ValueOf(kConventionNames, convention_name);
   if (!convention) {
     throw Error(ExitCode::kUsage, "convention",
                 "unknown value " + Quote(convention_name) + " (expected analytic or calflops)");
@@ -220,45 +221,33 @@ py::dict AnalyzeNative(const py::dict& o) {
     auto k = item.first.cast<std::string>();
     const py::handle& v = item.second;
     if (v.is_none()) continue;
-    if (k == "model")
+    // Options fields by name, parsed by the option table as the CLI parses them.
+    static const std::map<std::string, std::string> kNames = {
+        {"model_class", "model-class"}, {"convention", "convention"},
+        {"attn_impl", "attn-impl"},     {"mode", "mode"},
+        {"batch", "batch-size"},        {"seq_len", "seq-len"},
+        {"prompt_tokens", "prompt-tokens"}, {"max_new_tokens", "max-new-tokens"},
+        {"dtype", "dtype"},             {"precision", "precision"},
+        {"unit", "unit"},               {"bp_factor", "bp-factor"},
+        {"format", "format"},           {"input_shapes", "input-shape"},
+        {"dims", "dim"}};
+    if (k == "model") {
       opt.model = v.cast<std::string>();
-    else if (k == "model_class")
-      opt.model_class = v.cast<std::string>();
-    else if (k == "convention")
-      opt.convention = v.cast<std::string>();
-    else if (k == "attn_impl")
-      opt.attn_impl = v.cast<std::string>();
-    else if (k == "mode")
-      opt.mode = v.cast<std::string>();
-    else if (k == "batch")
-      opt.batch = v.cast<int64_t>();
-    else if (k == "seq_len")
-      opt.seq_len = v.cast<int64_t>();
-    else if (k == "prompt_tokens")
-      opt.prompt_tokens = v.cast<int64_t>();
-    else if (k == "max_new_tokens")
-      opt.max_new_tokens = v.cast<int64_t>();
-    else if (k == "dtype")
-      opt.dtype = v.cast<std::string>();
-    else if (k == "strict")
-      opt.strict = v.cast<bool>();
-    else if (k == "precision")
-      opt.precision = v.cast<int>();
-    else if (k == "unit")
-      opt.unit = v.cast<std::string>();
-    else if (k == "bp_factor")
-      opt.bp_factor = v.cast<double>();
-    else if (k == "detailed")
-      opt.detailed = v.cast<bool>();
-    else if (k == "format")
-      opt.format = v.cast<std::string>();
-    else if (k == "input_shapes")
-      opt.input_shapes = v.cast<std::vector<std::string>>();
-    else if (k == "dims")
-      opt.dims = v.cast<std::vector<std::string>>();
-    else
+    } else if (k == "strict" || k == "detailed") {
+      bool on = v.cast<bool>();
+      if (k == "strict" && on) ParseOption(opt, "strict", "");
+      if (k == "detailed" && !on) ParseOption(opt, "no-detail", "");
+    } else if (k == "input_shapes" || k == "dims") {
+      for (const auto& s : v.cast<std::vector<std::string>>()) ParseOption(opt, kNames.at(k), s);
+    } else if (auto it = kNames.find(k); it != kNames.end()) {
+      ParseOption(opt, it->second, py::str(v).cast<std::string>());
+    } else {
       throw Error(ExitCode::kUsage, k, "unknown option");
+    }
   }
+  // Python passes every keyword, defaults included: only values that differ from the defaults
+  // count as given (an ONNX graph with fixed shapes is not refused batch=1).
+  opt.given.clear();
   py::dict result;
   std::ostringstream out;
   Totals t;

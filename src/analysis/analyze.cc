@@ -109,7 +109,7 @@ class RunCoster {
               const Sample& last, const CallPerf& total) {
     OpCost f = TotalOf(first.costs), l = TotalOf(last.costs);
     int64_t context = run.past_tokens + start * run.past_step + run.new_tokens;
-    profile_.calls.push_back(CallStats{.label = run.label,
+    profile_.calls.push_back(CallStats{.label = run.display.empty() ? std::string(CallKindName(run.kind)) : run.display,
                                        .repeat = n,
                                        .tokens = run.new_tokens,
                                        .context = context,
@@ -160,7 +160,7 @@ void ValidateWorkload(const Workload& w) {
     throw BadInput("workload", "--image-size needs both a height and a width");
   }
   if (w.mode == Mode::kGenerate) {
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+    int64_t prompt = w.Prompt();
     if (prompt + w.max_new_tokens > kMaxTokens) {
       throw BadInput("workload", "prompt plus new tokens is " +
                                      std::to_string(prompt + w.max_new_tokens) +
@@ -187,7 +187,7 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c,
   for (const ForwardCall& run : arch.Plan(w)) {
     if (run.repeat < 1 || run.repeat > kMaxSteps || run.past_step < 0 ||
         run.past_step > (kMaxTokens - run.past_tokens) / run.repeat) {
-      throw Error(ExitCode::kInternal, "", "planned run '" + run.label + "' of " +
+      throw Error(ExitCode::kInternal, "", "planned run '" + std::string(CallKindName(run.kind)) + "' of " +
                                                std::to_string(run.repeat) + " calls is out of range");
     }
     if (run.past_step == 0 || run.repeat == 1) {

@@ -1,9 +1,9 @@
 // Runs a workload through an architecture under a convention and returns the profile.
 #pragma once
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 #include "analysis/profile.h"
-#include "archs/architecture.h"
+#include "model/architecture.h"
 
 namespace calflops {
 

@@ -15,7 +15,7 @@
 #include "archs/arch_registry.h"
 #include "archs/nn/linear.h"
 #include "readers/hardware/hardware_reader.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {

@@ -2,15 +2,7 @@
 
 namespace calflops {
 
-std::string_view ConventionName(Convention c) {
-  return c == Convention::kAnalytic ? "analytic" : "calflops";
-}
-
-std::optional<Convention> ParseConvention(std::string_view s) {
-  if (s == "analytic") return Convention::kAnalytic;
-  if (s == "calflops") return Convention::kCalflops;
-  return std::nullopt;
-}
+std::string_view ConventionName(Convention c) { return NameOf(kConventionNames, c); }
 
 OpCost CostOf(const Op& op, Convention c) {
   if (c == Convention::kCalflops) return CalflopsCost(op);

@@ -6,14 +6,12 @@
 #include <optional>
 #include <string_view>
 
+#include "calflops/types.h"
 #include "ops/op_def.h"
 
 namespace calflops {
 
-enum class Convention { kAnalytic, kCalflops };
-
 std::string_view ConventionName(Convention c);
-std::optional<Convention> ParseConvention(std::string_view s);
 
 /// The cost of one op under a convention.
 OpCost CostOf(const Op& op, Convention c);

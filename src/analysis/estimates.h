@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 #include "analysis/latency.h"
 #include "analysis/memory.h"
 #include "analysis/training.h"

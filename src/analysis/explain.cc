@@ -62,7 +62,7 @@ Explanation Explain(const Architecture& arch, const Workload& w, Convention c, M
       call.past_tokens = run.past_tokens + i * run.past_step;
       arch.Forward(tracer, call);
       ExplainedCall ec = sink.Take();
-      ec.label = run.label;
+      ec.label = run.display.empty() ? std::string(CallKindName(run.kind)) : run.display;
       ec.index = index + i;
       ec.run_calls = run.repeat;
       ec.tokens = run.new_tokens;

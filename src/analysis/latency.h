@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 #include "analysis/memory.h"
 #include "analysis/profile.h"
 

@@ -7,7 +7,7 @@
 #include "archs/arch_registry.h"
 #include "archs/nn/linear.h"
 #include "readers/hardware/hardware_reader.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 #include "analysis/perf_profile.h"
 #include "model/op.h"
 

@@ -8,7 +8,7 @@
 #include "archs/arch_registry.h"
 #include "model/error.h"
 #include "readers/hf_config/quantization_config.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <optional>
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 #include "analysis/profile.h"
 #include "analysis/training_options.h"
 #include "model/workload.h"

@@ -5,21 +5,9 @@
 #include <optional>
 #include <string_view>
 
+#include "calflops/types.h"
+
 namespace calflops {
-
-/// Activation recomputation (--recompute): what is kept for backward.
-enum class Recompute : uint8_t {
-  kNone,       ///< every tensor autograd saves
-  kSelective,  ///< op-level selective checkpointing: contraction outputs and block inputs kept,
-               ///< pointwise work inside blocks recomputed
-  kFull,       ///< only each block's inputs kept; blocks re-run their forward in backward
-};
-
-enum class Optimizer : uint8_t {
-  kAdamW,      ///< two float32 moments per parameter
-  kSgd,        ///< one float32 momentum buffer per parameter
-  kAdafactor,  ///< factored second moment: rows + columns per matrix, no first moment
-};
 
 struct TrainingOptions {
   Recompute recompute = Recompute::kNone;
@@ -31,8 +19,6 @@ struct TrainingOptions {
 };
 
 std::string_view RecomputeName(Recompute r);
-std::optional<Recompute> ParseRecompute(std::string_view s);
 std::string_view OptimizerName(Optimizer o);
-std::optional<Optimizer> ParseOptimizer(std::string_view s);
 
 }  // namespace calflops

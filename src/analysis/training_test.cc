@@ -9,7 +9,7 @@
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "archs/nn/linear.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

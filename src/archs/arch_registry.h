@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "readers/gguf/gguf_mapping.h"
 #include "readers/hf_config/config.h"
 

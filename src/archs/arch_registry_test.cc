@@ -6,7 +6,7 @@
 
 #include "analysis/weight_memory.h"
 #include "model/error.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

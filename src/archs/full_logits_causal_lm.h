@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 
 namespace calflops {
 

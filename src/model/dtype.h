@@ -5,9 +5,11 @@
 #include <optional>
 #include <string_view>
 
+#include "calflops/types.h"
+
 namespace calflops {
 
-enum class DType : uint8_t { kF32, kF16, kBF16, kF64, kF8E4M3, kF8E5M2, kI64, kI32, kI8, kU8, kBool };
+// DType itself: calflops/types.h.
 
 /// Bytes per element.
 int DTypeBytes(DType t);

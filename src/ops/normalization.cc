@@ -63,6 +63,11 @@ OpCost Lrn(const Op& op) { return {0, op.in[0].numel() * (2 * N(op) + 3)}; }
 
 // ---- backward and bytes moved
 
+/// About the forward's work again (the window sums) plus 2 per element.
+OpCost LrnBwd(const Op& op, const GradNeeds& g) {
+  return {0, g.input[0] ? op.in[0].numel() * (2 * N(op) + 5) : Count(0)};
+}
+
 OpCost SoftmaxBwd(const Op& op, const GradNeeds& g) {
   if (!g.input[0]) return {0, 0};
   if (N(op) == Count(0)) return {0, 0};
@@ -167,7 +172,7 @@ constexpr OpDef kDefs[] = {
      .formula = "x / (bias + alpha / size x sum of size squares)^beta: FLOPs = elements x (2 size + 3)",
      .analytic = Lrn,
      .traffic = {kReadAll, ReadAll},
-     .grad = {"about the forward's cost again plus 2 per element: elements x (2 size + 5)", PerOutputBackward<7>, "the input and the output", SaveInputAndOutput},
+     .grad = {"about the forward's cost again plus 2 per element: elements x (2 size + 5)", LrnBwd, "the input and the output", SaveInputAndOutput},
      .calflops = {kUnseen, Unseen}},
 };
 

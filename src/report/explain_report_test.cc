@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "archs/arch_registry.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "report/format_registry.h"
 
 namespace calflops {

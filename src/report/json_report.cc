@@ -154,7 +154,7 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   if (wl.mode == Mode::kForward) {
     w.Key("seq_len").Int(wl.seq_len);
   } else {
-    w.Key("prompt_tokens").Int(wl.prompt_tokens > 0 ? wl.prompt_tokens : wl.seq_len);
+    w.Key("prompt_tokens").Int(wl.Prompt());
     w.Key("max_new_tokens").Int(wl.max_new_tokens);
   }
   if (wl.image_height > 0) {

@@ -146,7 +146,7 @@ void WriteLatencySection(const ReportModel& r, std::ostream& out) {
   };
   const Workload& w = r.workload;
   if (l.generate) {
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+    int64_t prompt = w.Prompt();
     Line(out, "prefill (" + std::to_string(prompt) + " tokens x " + std::to_string(w.batch) + "):",
          HumanSeconds(l.first.time_s) + " (" + split(l.first) + ")");
     if (l.decode_steps > 0) {

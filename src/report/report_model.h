@@ -1,5 +1,5 @@
 // The report model: everything any output format prints, assembled once per run by the library
-// (src/calflops.cc) and handed to one writer (report/format_registry.h). Writers read only this
+// (src/api/calflops.cc) and handed to one writer (report/format_registry.h). Writers read only this
 // and the display options; they know nothing of readers, files or option parsing.
 #pragma once
 

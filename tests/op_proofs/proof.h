@@ -92,3 +92,15 @@ inline int64_t Numel(const Dims& d) {
 inline constexpr int kCases = 40;
 
 }  // namespace op_proofs
+
+namespace op_proofs {
+
+/// The kind's backward formula for `needs` against the reference's counts.
+inline void ExpectFormulaBackward(const Op& op, const calflops::GradNeeds& needs,
+                                  const reference::Counts& ref, const std::string& what) {
+  calflops::OpCost c = calflops::GetOpDef(op.kind).grad.backward_cost(op, needs);
+  EXPECT_EQ(c.macs, Count(ref.macs)) << calflops::GetOpDef(op.kind).name << " backward MACs, " << what;
+  EXPECT_EQ(c.flops, Count(ref.flops)) << calflops::GetOpDef(op.kind).name << " backward FLOPs, " << what;
+}
+
+}  // namespace op_proofs

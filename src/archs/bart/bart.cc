@@ -104,15 +104,15 @@ class Bart : public Architecture {
   /// then a run of one-token steps whose self-attention cache grows by one.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     if (w.mode == Mode::kForward) {
-      return {ForwardCall{.label = "forward", .batch = w.batch, .new_tokens = w.seq_len,
+      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
                           .logits_tokens = w.seq_len, .encoder_tokens = w.seq_len}};
     }
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{.label = "prefill", .batch = w.batch,
+    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill, .batch = w.batch,
                                                .new_tokens = 1, .logits_tokens = 1,
                                                .attention_mask = true, .encoder_tokens = prompt}};
     if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.label = "decode", .repeat = w.max_new_tokens - 1,
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
                                   .past_step = 1, .batch = w.batch, .new_tokens = 1,
                                   .past_tokens = 1, .logits_tokens = 1, .first = false,
                                   .attention_mask = true, .encoder_tokens = prompt});

@@ -45,10 +45,11 @@ class ClipVisionModel : public Architecture {
     vision_ = ClipVisionBlock::Build(
         tree_, tree_.Add(tree_.root(), "vision_model", "CLIPVisionTransformer"), p, impl, dtype);
   }
+  uint32_t kinds() const override { return kVision; }
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     RejectGenerate(w, "CLIPVisionModel");
     CheckNativeImage(w, vision_.params);
-    return {ForwardCall{.label = "forward", .batch = w.batch, .images = w.images}};
+    return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .images = w.images}};
   }
   void Forward(Tracer& t, const ForwardCall& c) const override {
     if (c.images > 0) vision_.Forward(t, c.batch * c.images);
@@ -65,10 +66,12 @@ class ClipTextModel : public Architecture {
     text_ = ClipTextBlock::Build(
         tree_, tree_.Add(tree_.root(), "text_model", "CLIPTextTransformer"), p, impl, dtype);
   }
+  uint32_t kinds() const override { return kEncoder; }
+  int64_t max_text_tokens() const override { return text_.params.max_positions; }
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     RejectGenerate(w, "CLIPTextModel");
     CheckTextLength(w.seq_len, text_.params);
-    return {ForwardCall{.label = "forward", .batch = w.batch, .new_tokens = w.seq_len}};
+    return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len}};
   }
   void Forward(Tracer& t, const ForwardCall& c) const override {
     text_.Forward(t, c.batch, c.new_tokens);
@@ -96,12 +99,14 @@ class ClipModel : public Architecture {
         Linear::Build(tree_, root, "text_projection", tp.enc.hidden, projection, false, dtype);
     tree_.AddParam(root, "logit_scale", Shape{}, dtype);
   }
+  uint32_t kinds() const override { return kEncoder | kVision; }
+  int64_t max_text_tokens() const override { return text_.params.max_positions; }
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     RejectGenerate(w, "CLIPModel");
     CheckNativeImage(w, vision_.params);
     CheckTextLength(w.seq_len, text_.params);
     return {ForwardCall{
-        .label = "forward", .batch = w.batch, .new_tokens = w.seq_len, .images = w.images}};
+        .kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len, .images = w.images}};
   }
   void Forward(Tracer& t, const ForwardCall& c) const override {
     const ModuleId root = tree_.root();

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "archs/clip/clip_params.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/conv2d.h"

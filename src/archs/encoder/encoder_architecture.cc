@@ -11,7 +11,7 @@ std::vector<ForwardCall> EncoderArchitecture::Plan(const Workload& w) const {
                                              " is an encoder: it has no generation step (use "
                                              "--mode forward)");
   }
-  ForwardCall c{.label = "forward", .batch = w.batch};
+  ForwardCall c{.kind = CallKind::kForward, .batch = w.batch};
   if (inputs_.text) {
     c.new_tokens = w.seq_len;
     c.logits_tokens = w.seq_len;

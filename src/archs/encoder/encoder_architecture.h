@@ -3,7 +3,7 @@
 // generate mode is an error.
 #pragma once
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 
 namespace calflops {
 
@@ -21,6 +21,9 @@ class EncoderArchitecture : public Architecture {
   /// One call: `batch` sequences of `seq_len` tokens (text) and `images` images per sequence of
   /// the workload's size, or the config's image_size when it says 0 (vision).
   std::vector<ForwardCall> Plan(const Workload& w) const override;
+  uint32_t kinds() const override {
+    return (inputs_.text ? uint32_t{kEncoder} : 0u) | (inputs_.vision ? uint32_t{kVision} : 0u);
+  }
 
  protected:
   /// Rejects an image size the model cannot take (called by Plan before any work).

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "archs/encoder/encoder_params.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"

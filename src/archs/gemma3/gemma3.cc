@@ -87,6 +87,7 @@ class Gemma3 : public Architecture {
   }
 
   std::vector<ForwardCall> Plan(const Workload& w) const override;
+  uint32_t kinds() const override { return kVisionLanguage; }
   void Forward(Tracer& t, const ForwardCall& c) const override;
   std::vector<KvCacheSpec> KvCache() const override { return lm_.KvCache(); }
   std::vector<int64_t> CostBreakpoints(const ForwardCall& /*run*/) const override {
@@ -104,7 +105,7 @@ class Gemma3 : public Architecture {
 
 std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate && w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
   const int64_t n = w.images;
   if (prompt < n) {
     throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
@@ -123,7 +124,7 @@ std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
                                    " tokens is above the limit of " + std::to_string(kMaxTokens));
   }
   const auto m = static_cast<int64_t>(merged.value());
-  ForwardCall first{.label = generate ? "prefill" : "forward",
+  ForwardCall first{.kind = generate ? CallKind::kPrefill : CallKind::kForward,
                     .batch = w.batch,
                     .new_tokens = m,
                     .logits_tokens = generate ? 1 : m,
@@ -132,7 +133,7 @@ std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
   std::vector<ForwardCall> calls{first};
   if (generate && w.max_new_tokens > 1) {
     ForwardCall d = first;
-    d.label = "decode";
+    d.kind = CallKind::kDecode;
     d.repeat = w.max_new_tokens - 1;
     d.past_step = 1;
     d.new_tokens = 1;
@@ -171,7 +172,7 @@ void Gemma3::Forward(Tracer& t, const ForwardCall& c) const {
   DecoderStep step{.batch = c.batch,
                    .tokens = c.new_tokens,
                    .past = c.past_tokens,
-                   .position_batch = c.label == "forward" ? 1 : c.batch};
+                   .position_batch = c.kind == CallKind::kForward ? 1 : c.batch};
   Shape h = lm_.Forward(t, step, /*embeds_given=*/true);
   Shape logits = lm_head_(t, Shape{c.batch, c.logits_tokens, h.back()});
   if (p_.text.decoder.final_softcap) {

@@ -115,7 +115,7 @@ class Gpt2 : public FullLogitsCausalLm {
     }
     // generate() passes an all-ones attention_mask and position_ids (B, s); forward passes
     // neither (position_ids = arange(...)[None]).
-    bool generating = c.label != "forward";
+    bool generating = c.kind != CallKind::kForward;
     Shape x = wte_(t, Shape{b, s});
     Shape pos = wpe_(t, Shape{generating ? b : 1, s});
     x = t.Binary(transformer_, OpKind::kAdd, x, pos, kPyOperator);

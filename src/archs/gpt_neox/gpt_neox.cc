@@ -117,7 +117,7 @@ class GptNeox : public FullLogitsCausalLm {
   void Forward(Tracer& t, const ForwardCall& c) const override {
     int64_t b = c.batch, s = c.new_tokens, total = c.past_tokens + s;
     // generate() passes position_ids (B, s); a bare forward builds (1, s).
-    int64_t pb = c.label == "forward" ? 1 : b;
+    int64_t pb = c.kind == CallKind::kForward ? 1 : b;
     Shape x = embed_in_(t, Shape{b, s});
     int64_t rot = p_.rotary_dims;
     // rotary_emb: inv_freq[None, :, None] @ position_ids[:, None, :], cat, cos, sin, * scaling.

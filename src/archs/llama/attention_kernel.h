@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "archs/llama/rotary.h"
 
 namespace calflops {

@@ -77,7 +77,7 @@ DecoderStep StepOf(const ForwardCall& c) {
   return DecoderStep{.batch = c.batch,
                      .tokens = c.new_tokens,
                      .past = c.past_tokens,
-                     .position_batch = c.label == "forward" ? 1 : c.batch};
+                     .position_batch = c.kind == CallKind::kForward ? 1 : c.batch};
 }
 
 std::unique_ptr<Architecture> MakeDecoder(const LlamaParams& p, const std::string& cls,

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "archs/llama/attention_kernel.h"
 #include "archs/llama/llama_params.h"
 #include "archs/llama/rotary.h"

@@ -45,6 +45,7 @@ class Llava : public Architecture {
   }
 
   std::vector<ForwardCall> Plan(const Workload& w) const override;
+  uint32_t kinds() const override { return kVisionLanguage; }
   void Forward(Tracer& t, const ForwardCall& c) const override;
   /// The language model's cache (the vision tower keeps none), whatever the attention class.
   std::vector<KvCacheSpec> KvCache() const override {
@@ -75,7 +76,7 @@ std::pair<int64_t, int64_t> Llava::CropsAndFeatures(int64_t height, int64_t widt
 
 std::vector<ForwardCall> Llava::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate && w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
   const int64_t n = w.images;
   if (prompt < n) {
     throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
@@ -92,7 +93,7 @@ std::vector<ForwardCall> Llava::Plan(const Workload& w) const {
   }
   const auto m = static_cast<int64_t>(merged.value());
   const bool legacy = w.reencode_images;
-  ForwardCall first{.label = generate ? "prefill" : "forward",
+  ForwardCall first{.kind = generate ? CallKind::kPrefill : CallKind::kForward,
                     .batch = w.batch,
                     .new_tokens = m,
                     .logits_tokens = generate ? 1 : m,
@@ -106,7 +107,7 @@ std::vector<ForwardCall> Llava::Plan(const Workload& w) const {
   if (w.max_new_tokens > 1) {
     // The decode steps, as one run: step i has m + i - 1 tokens cached.
     ForwardCall d = first;
-    d.label = "decode";
+    d.kind = CallKind::kDecode;
     d.repeat = w.max_new_tokens - 1;
     d.past_step = 1;
     d.new_tokens = 1;
@@ -168,7 +169,7 @@ void Llava::Forward(Tracer& t, const ForwardCall& c) const {
   if (c.legacy_merge && c.images > 0) LegacyMergeGlue(t, c);
   // generate() and the legacy merge pass position_ids (batch, tokens); a plain forward lets the
   // decoder build them from cache_position, (1, tokens).
-  const bool positions_given = c.label != "forward" || c.legacy_merge;
+  const bool positions_given = c.kind != CallKind::kForward || c.legacy_merge;
   DecoderStep step{.batch = c.batch,
                    .tokens = c.new_tokens,
                    .past = c.past_tokens,

@@ -9,7 +9,7 @@
 #include "analysis/memory.h"
 #include "archs/arch_registry.h"
 #include "ops/op_def.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 #include "reference/compare.h"
 #include "reference/tiny_mamba.h"
 

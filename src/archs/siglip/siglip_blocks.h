@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/conv2d.h"
 #include "archs/nn/embedding.h"

@@ -5,7 +5,7 @@
 
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 
 namespace calflops {
 

@@ -37,7 +37,9 @@ std::vector<ForwardCall> RecordedArchitecture::Plan(const Workload& w) const {
   std::vector<ForwardCall> calls;
   for (size_t i = 0; i < starts_.size(); ++i) {
     ForwardCall c;
-    c.label = starts_.size() == 1 ? "forward" : "call " + std::to_string(i);
+    c.kind = i == 0 ? CallKind::kForward : CallKind::kDecode;
+    c.display = starts_.size() == 1 ? "" : "call " + std::to_string(i);
+    c.replay = static_cast<int64_t>(i);
     c.batch = w.batch;
     c.new_tokens = w.seq_len;
     c.logits_tokens = w.seq_len;
@@ -49,8 +51,8 @@ std::vector<ForwardCall> RecordedArchitecture::Plan(const Workload& w) const {
 
 void RecordedArchitecture::Forward(Tracer& t, const ForwardCall& call) const {
   size_t begin = 0, end = ops_.size();
-  if (starts_.size() > 1 && call.label.starts_with("call ")) {
-    size_t i = std::stoul(call.label.substr(5));
+  if (starts_.size() > 1 && call.replay >= 0) {
+    auto i = static_cast<size_t>(call.replay);
     if (i < starts_.size()) {
       begin = starts_[i];
       end = i + 1 < starts_.size() ? starts_[i + 1] : ops_.size();

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 
 namespace calflops {
 
@@ -27,7 +27,7 @@ class RecordedArchitecture final : public Architecture {
                        std::vector<size_t> call_starts = {});
 
   /// The recorded calls, labelled "call 0", "call 1", ... (one call: "forward"), each replaying
-  /// its own records; a call with another label (a synthetic trace) replays every record.
+  /// its own records (ForwardCall::replay); a synthetic call (replay -1) replays every record.
   std::vector<ForwardCall> Plan(const Workload& w) const override;
   void Forward(Tracer& t, const ForwardCall& call) const override;
 

@@ -18,27 +18,6 @@
 
 namespace calflops::onnx {
 
-std::vector<int64_t> ParseShapeSpec(const std::string& spec, const std::string& flag) {
-  std::vector<int64_t> dims;
-  size_t start = 0;
-  if (spec.empty()) throw Error(ExitCode::kUsage, flag, "empty shape (expected e.g. 1x128)");
-  for (size_t i = 0; i <= spec.size(); ++i) {
-    if (i < spec.size() && spec[i] != 'x' && spec[i] != 'X' && spec[i] != ',') continue;
-    std::string part = spec.substr(start, i - start);
-    start = i + 1;
-    if (part.empty() || part.size() > 15 || !std::all_of(part.begin(), part.end(), ::isdigit)) {
-      throw Error(ExitCode::kUsage, flag,
-                  "bad shape '" + spec + "' (expected sizes joined by x, e.g. 1x128)");
-    }
-    int64_t d = std::stoll(part);
-    if (d > kMaxOnnxDim) throw Error(ExitCode::kUsage, flag, "dimension " + part + " is too large");
-    dims.push_back(d);
-  }
-  if (dims.size() > static_cast<size_t>(kMaxOnnxRank))
-    throw Error(ExitCode::kUsage, flag, "too many dimensions");
-  return dims;
-}
-
 namespace {
 
 DType ToDType(int32_t t) {
@@ -261,8 +240,10 @@ class OnnxBuilder final : public NodeVisitor {
       bool past = l.find("past") != std::string::npos || l.find("total") != std::string::npos;
       if (l.find("batch") != std::string::npos) {
         arch_.bound_dims_[p] = o_.batch;
+        arch_.takes_batch_ = true;
       } else if (!past && (l.find("seq") != std::string::npos)) {
         arch_.bound_dims_[p] = o_.seq_len;
+        arch_.takes_seq_len_ = true;
       } else {
         unbound_.push_back(p);
       }
@@ -510,7 +491,7 @@ std::vector<ForwardCall> OnnxArchitecture::Plan(const Workload& w) const {
                 "instead of --mode generate");
   }
   return {ForwardCall{
-      .label = "forward", .batch = w.batch, .new_tokens = w.seq_len, .logits_tokens = w.seq_len}};
+      .kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len, .logits_tokens = w.seq_len}};
 }
 
 void OnnxArchitecture::Forward(Tracer& t, const ForwardCall&) const {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "archs/architecture.h"
+#include "model/architecture.h"
 #include "readers/onnx/onnx_model.h"
 
 namespace calflops::onnx {
@@ -35,10 +35,15 @@ class OnnxArchitecture final : public Architecture {
 
   /// One forward call (a graph has no notion of generation steps).
   std::vector<ForwardCall> Plan(const Workload& w) const override;
+  uint32_t kinds() const override { return kOnnx; }
   void Forward(Tracer& t, const ForwardCall& call) const override;
 
   /// The symbolic dims the analysis used, as bound (explicitly or by default).
   const std::map<std::string, int64_t, std::less<>>& bound_dims() const { return bound_dims_; }
+  /// Whether some symbolic input dimension took OnnxOptions::batch / seq_len: a fixed-shape
+  /// graph has none, and then --batch-size / --seq-len do not apply to it.
+  bool takes_batch() const { return takes_batch_; }
+  bool takes_seq_len() const { return takes_seq_len_; }
 
  private:
   OnnxArchitecture() : Architecture(DType::kF32) {}
@@ -49,10 +54,8 @@ class OnnxArchitecture final : public Architecture {
   };
   std::vector<Record> records_;
   std::map<std::string, int64_t, std::less<>> bound_dims_;
+  bool takes_batch_ = false, takes_seq_len_ = false;
   friend class OnnxBuilder;
 };
-
-/// "1x3x224x224" -> {1, 3, 224, 224}; throws a usage error naming `flag`.
-std::vector<int64_t> ParseShapeSpec(const std::string& spec, const std::string& flag);
 
 }  // namespace calflops::onnx

@@ -1,4 +1,4 @@
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 #include <gtest/gtest.h>
 
@@ -58,8 +58,9 @@ TEST(ModelSource, UnknownFormatSaysWhatWasTried) {
                 "safetensors index)); it starts with nothing (empty file)");
   EXPECT_EQ(ErrorOf(dir.Path("missing.gguf")), dir.Path("missing.gguf") + ": no such file");
   std::string big = dir.Write("big.json", std::string(R"({"hidden_size": 1e999})"));
-  EXPECT_EQ(ErrorOf(big), big + ": invalid JSON at line 1, column 17: number '1e999' is beyond "
-                                "the range of a double");
+  EXPECT_EQ(ErrorOf(big), big +
+                              ": invalid JSON at line 1, column 17: number '1e999' is beyond "
+                              "the range of a double");
   EXPECT_EQ(ErrorOf(dir.path()), dir.path() +
                                      ": the directory holds no config.json, "
                                      "model.safetensors.index.json or *.safetensors");

@@ -1,12 +1,12 @@
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -20,7 +20,7 @@
 #include "readers/hf_config/config_json.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
-#include "readers/hub/hub_source.h"
+#include "load/hub_source.h"
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
@@ -38,11 +38,13 @@ bool IsFile(const fs::path& p) {
   struct stat st;
   if (::lstat(p.c_str(), &st) != 0) return false;  // nothing by that name
   if (::stat(p.c_str(), &st) != 0) {
-    throw BadInput(p.string(), std::string("is a link that cannot be followed: ") + std::strerror(errno));
+    throw BadInput(p.string(),
+                   std::string("is a link that cannot be followed: ") + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) {
-    throw BadInput(p.string(), S_ISDIR(st.st_mode) ? "is a directory, expected a file"
-                                                   : "is not a regular file (a FIFO, socket or device)");
+    throw BadInput(p.string(), S_ISDIR(st.st_mode)
+                                   ? "is a directory, expected a file"
+                                   : "is not a regular file (a FIFO, socket or device)");
   }
   return true;
 }

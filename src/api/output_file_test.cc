@@ -1,6 +1,6 @@
 // The general rule behind --output (output_file.h): every path a run noted as read or looked for
 // is refused as the output, however it is spelled, and nothing is written for a refused one.
-#include "output_file.h"
+#include "api/output_file.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "model/error.h"
 #include "model/input_files.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {

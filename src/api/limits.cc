@@ -45,7 +45,8 @@ std::vector<Limit> Limits() {
   return {
       {"kMaxConfigBytes", Num(kMaxConfigBytes), "bytes of a config.json"},
       {"kMaxJsonDepth", Num(kMaxJsonDepth), "nesting of objects and arrays in a config.json"},
-      {"kMaxJsonStringBytes", Num(kMaxJsonStringBytes), "bytes of one string or key in a config.json"},
+      {"kMaxJsonStringBytes", Num(kMaxJsonStringBytes),
+       "bytes of one string or key in a config.json"},
       {"kMaxJsonContainerElements", Num(kMaxJsonContainerElements),
        "members of one object or elements of one array in a config.json"},
       {"kMaxJsonValues", Num(kMaxJsonValues), "JSON values in a config.json (bounds its memory)"},
@@ -78,7 +79,8 @@ std::vector<Limit> Limits() {
        "bytes of an HTTP response header value kept (ETag, X-Repo-Commit, Content-Range)"},
       {"onnx::kMaxOnnxRank", Num(onnx::kMaxOnnxRank), "dimensions of one ONNX tensor"},
       {"onnx::kMaxOnnxDim", Num(onnx::kMaxOnnxDim), "one ONNX dimension"},
-      {"onnx::kMaxGraphDepth", Num(onnx::kMaxGraphDepth), "nesting of ONNX subgraphs (If, Loop, Scan)"},
+      {"onnx::kMaxGraphDepth", Num(onnx::kMaxGraphDepth),
+       "nesting of ONNX subgraphs (If, Loop, Scan)"},
       {"onnx::kMaxInferredNodes", Num(onnx::kMaxInferredNodes),
        "ONNX node inferences: main-graph nodes, subgraph bodies once per node, function bodies "
        "once per call (trip counts multiply costs, never work)"},
@@ -108,7 +110,8 @@ std::vector<Limit> Limits() {
 
 void WriteLimitsTable(std::ostream& out) {
   out << "| limit | value | bounds |\n|---|---:|---|\n";
-  for (const Limit& l : Limits()) out << "| " << l.name << " | " << l.value << " | " << l.bounds << " |\n";
+  for (const Limit& l : Limits())
+    out << "| " << l.name << " | " << l.value << " | " << l.bounds << " |\n";
 }
 
 }  // namespace calflops

@@ -6,15 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "calflops/types.h"
 #include "model/kv_cache.h"
 #include "model/module_tree.h"
 #include "model/tracer.h"
 #include "model/workload.h"
 
 namespace calflops {
-
-/// transformers' attn_implementation.
-enum class AttnImpl { kEager, kSdpa, kFlashAttention2 };
 
 /// transformers 4.45's attention class for an implementation: prefix + "Attention",
 /// "SdpaAttention" or "FlashAttention2" (LlamaSdpaAttention, GPT2FlashAttention2, ...).
@@ -25,12 +23,19 @@ struct BuildOptions {
   std::string model_class;          ///< "" = config architectures[0]
 };
 
+/// What a forward call is: the only call of a forward run, a generation's prefill, or a decode
+/// step. Code branches on the kind; CallKindName is for display.
+enum class CallKind : uint8_t { kForward, kPrefill, kDecode };
+std::string_view CallKindName(CallKind k);
+
 /// One forward call of the model, or a run of `repeat` calls. In a run, call i (0-based) has
 /// past_tokens + i * past_step tokens cached: a generation's decode steps are one run.
 struct ForwardCall {
-  std::string label;          ///< "forward", "prefill", "decode"
-  int64_t repeat = 1;         ///< calls in this run
-  int64_t past_step = 0;      ///< cache growth from one call of the run to the next (0: identical)
+  CallKind kind = CallKind::kForward;
+  std::string display;    ///< display only, never branched on ("" = CallKindName(kind))
+  int64_t replay = -1;    ///< a recorded architecture's call to replay (-1: all records)
+  int64_t repeat = 1;     ///< calls in this run
+  int64_t past_step = 0;  ///< cache growth from one call of the run to the next (0: identical)
   int64_t batch = 1;
   int64_t new_tokens = 0;     ///< tokens through the (language) model in this call, after any
                               ///< image features are merged in
@@ -42,9 +47,9 @@ struct ForwardCall {
   /// call whose `first` is set also runs the encoder over them (generate encodes once).
   int64_t encoder_tokens = 0;
   // Multimodal inputs (vision and vision-language models).
-  int64_t input_ids = 0;      ///< ids passed in, image placeholders included (0 = new_tokens)
-  int64_t images = 0;         ///< images per sequence whose pixels this call encodes
-  int64_t image_height = 0;   ///< original image size (0 = the model's native size)
+  int64_t input_ids = 0;     ///< ids passed in, image placeholders included (0 = new_tokens)
+  int64_t images = 0;        ///< images per sequence whose pixels this call encodes
+  int64_t image_height = 0;  ///< original image size (0 = the model's native size)
   int64_t image_width = 0;
   bool legacy_merge = false;  ///< transformers 4.45 legacy path: the model itself expands the
                               ///< <image> placeholders (index glue in its forward)
@@ -76,6 +81,12 @@ class Architecture {
   /// to declare what the trace cannot show: a compressed latent (MLA), a sliding window, or the
   /// cache of an eager attention written as matmuls.
   virtual std::vector<KvCacheSpec> KvCache() const;
+  /// What the model is, as calflops/types.h ModelKind bits: decides which options apply.
+  /// Default: a text decoder.
+  virtual uint32_t kinds() const { return kTextDecoder; }
+  /// Most text tokens a sequence may hold when below the default sequence length (CLIP's text
+  /// tower: 77 positions); 0: no such limit. The default --seq-len is capped at it.
+  virtual int64_t max_text_tokens() const { return 0; }
   /// Ops the forward pass executes that cannot be costed (counted as 0 and reported).
   const std::vector<UncostedOp>& uncosted() const { return uncosted_; }
 

@@ -1,4 +1,4 @@
-#include "analysis/hardware.h"
+#include "model/hardware.h"
 
 namespace calflops {
 

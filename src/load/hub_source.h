@@ -1,10 +1,10 @@
-// A Hub model name as a model source (readers/model_source.h): resolved to cached or fetched
+// A Hub model name as a model source (load/model_source.h): resolved to cached or fetched
 // files (hub_resolver.h), then read as a directory would be: config.json, and the safetensors
 // headers for exact parameters and dtypes.
 #pragma once
 
 #include "readers/hub/hub_name.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops::hub {
 

@@ -1,4 +1,4 @@
-#include "readers/hub/hub_source.h"
+#include "load/hub_source.h"
 
 #include "readers/hub/hub_resolver.h"
 #include "readers/safetensors/safetensors_index.h"

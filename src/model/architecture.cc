@@ -1,4 +1,4 @@
-#include "archs/architecture.h"
+#include "model/architecture.h"
 
 #include "model/error.h"
 
@@ -16,19 +16,31 @@ std::string AttentionClass(const std::string& prefix, AttnImpl impl) {
   return prefix + "Attention";
 }
 
+std::string_view CallKindName(CallKind k) {
+  switch (k) {
+    case CallKind::kForward:
+      return "forward";
+    case CallKind::kPrefill:
+      return "prefill";
+    case CallKind::kDecode:
+      return "decode";
+  }
+  return "forward";
+}
+
 std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
   if (w.mode == Mode::kForward) {
-    return {ForwardCall{.label = "forward",
+    return {ForwardCall{.kind = CallKind::kForward,
                         .batch = w.batch,
                         .new_tokens = w.seq_len,
                         .logits_tokens = w.seq_len}};
   }
-  int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
+  int64_t prompt = w.Prompt();
   std::vector<ForwardCall> calls;
   calls.push_back(ForwardCall{
-      .label = "prefill", .batch = w.batch, .new_tokens = prompt, .logits_tokens = 1});
+      .kind = CallKind::kPrefill, .batch = w.batch, .new_tokens = prompt, .logits_tokens = 1});
   if (w.max_new_tokens > 1) {
-    calls.push_back(ForwardCall{.label = "decode",
+    calls.push_back(ForwardCall{.kind = CallKind::kDecode,
                                 .repeat = w.max_new_tokens - 1,
                                 .past_step = 1,
                                 .batch = w.batch,
@@ -71,7 +83,7 @@ class AttentionProbe : public OpSink {
 std::vector<KvCacheSpec> Architecture::KvCache() const {
   AttentionProbe probe;
   Tracer t(probe, dtype_);
-  Forward(t, ForwardCall{.label = "decode",
+  Forward(t, ForwardCall{.kind = CallKind::kDecode,
                          .batch = 1,
                          .new_tokens = 1,
                          .past_tokens = 2,

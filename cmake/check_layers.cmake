@@ -1,0 +1,47 @@
+# The layer check: fails when a library source includes a layer above its own. Run by the build
+# (target calflops_layer_check, which every layer library depends on) and by the test
+# layer_check_rejects_upward_include on a planted file. Usage:
+#   cmake -DSRC_DIR=<dir holding model/ ops/ ...> [-DSTAMP=<file>] -P cmake/check_layers.cmake
+# Each layer may include only itself and the layers listed for it (DESIGN.md, docs/layers.md).
+# Tests (*_test.cc) are exempt: they link every layer.
+set(allowed_model "model")
+set(allowed_ops "ops;model")
+set(allowed_readers "readers;ops;model")
+set(allowed_archs "archs;readers;ops;model")
+set(allowed_load "load;archs;readers;ops;model")
+set(allowed_analysis "analysis;ops;model")
+set(allowed_report "report;analysis;ops;model")
+set(allowed_api "api;report;analysis;load;archs;readers;ops;model")
+set(layers model ops readers archs load analysis report api)
+
+if(NOT SRC_DIR)
+  message(FATAL_ERROR "check_layers: pass -DSRC_DIR=<src>")
+endif()
+set(violations "")
+foreach(layer IN LISTS layers)
+  file(GLOB_RECURSE files "${SRC_DIR}/${layer}/*.h" "${SRC_DIR}/${layer}/*.cc")
+  foreach(f IN LISTS files)
+    if(f MATCHES "_test\\.cc$")
+      continue()
+    endif()
+    file(STRINGS "${f}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"[a-z_]+/")
+    foreach(line IN LISTS includes)
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([a-z_]+)/.*" "\\1" target "${line}")
+      list(FIND layers "${target}" is_layer)
+      list(FIND allowed_${layer} "${target}" ok)
+      if(is_layer GREATER -1 AND ok EQUAL -1)
+        file(RELATIVE_PATH rel "${SRC_DIR}" "${f}")
+        string(REPLACE ";" ", " may "${allowed_${layer}}")
+        string(STRIP "${line}" line)
+        string(APPEND violations
+               "  ${rel}: ${line}: layer '${layer}' may include only ${may}\n")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(violations)
+  message(FATAL_ERROR "upward include (layers: docs/layers.md):\n${violations}")
+endif()
+if(STAMP)
+  file(WRITE "${STAMP}" "")
+endif()

@@ -1,0 +1,301 @@
+// The public API: resolve the model, build it, analyse the workload, hand the profile to a writer.
+#include "calflops/calflops.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/analyze.h"
+#include "analysis/estimates.h"
+#include "analysis/quantized_weights.h"
+#include "analysis/stored_weights.h"
+#include "analysis/weights.h"
+#include "analysis/weights_compare.h"
+#include "api/output_file.h"
+#include "archs/arch_registry.h"
+#include "calflops/option_table.h"
+#include "load/source.h"
+#include "model/active_params.h"
+#include "model/error.h"
+#include "model/input_files.h"
+#include "model/printable.h"
+#include "ops/autograd.h"
+#include "ops/op_def.h"
+#include "readers/hardware/hardware_reader.h"
+#include "readers/hf_config/quantization_config.h"
+#include "readers/zoo/zoo.h"
+#include "report/format_registry.h"
+#include "report/number_format.h"
+#include "report/weights_report.h"
+
+namespace calflops {
+namespace {
+
+constexpr int64_t kDefaultSeqLen = 128;
+
+/// The sequence length: the one given, else 128 capped at the model's text positions.
+int64_t SeqLen(const Options& o, const Architecture& arch) {
+  if (o.seq_len) return *o.seq_len;
+  int64_t cap = arch.max_text_tokens();
+  return cap > 0 ? std::min(kDefaultSeqLen, cap) : kDefaultSeqLen;
+}
+
+Workload MakeWorkload(const Options& o, int64_t seq_len) {
+  Workload w;
+  w.mode = o.mode == RunMode::kGenerate ? Mode::kGenerate : Mode::kForward;
+  w.train = o.mode == RunMode::kTrain;  // a training step runs the forward plan, then backward
+  w.batch = o.batch;
+  w.seq_len = seq_len;
+  w.prompt_tokens = o.prompt_tokens.value_or(0);  // 0: Workload::Prompt() takes seq_len
+  w.max_new_tokens = o.max_new_tokens;
+  w.image_height = o.image_height;
+  w.image_width = o.image_width;
+  w.images = o.images;
+  w.reencode_images = o.reencode_images;
+  return w;
+}
+
+TrainingOptions MakeTrainingOptions(const Options& o) {
+  return TrainingOptions{
+      .recompute = o.recompute, .optimizer = o.optimizer, .zero = o.zero, .dp = o.dp};
+}
+
+LoadOptions MakeLoadOptions(const Options& o) {
+  LoadOptions l;
+  l.build = BuildOptions{.attn = o.attn_impl, .model_class = o.model_class};
+  l.dtype = o.dtype;
+  l.read = ReadOptions{.header_only = o.header_only};
+  l.weights_only = o.weights_only;
+  l.onnx.dims = o.dims;
+  l.onnx.input_shapes = o.input_shapes;
+  l.onnx.batch = o.batch;
+  l.onnx.seq_len = o.seq_len.value_or(kDefaultSeqLen);
+  l.batch_given = o.given.count("batch-size") > 0 || o.batch != Options{}.batch;
+  l.seq_len_given = o.seq_len.has_value();
+  return l;
+}
+
+/// A profile with everything estimated from it.
+struct Analysis {
+  bool built = false;  ///< an architecture was built: profile and estimates are set
+  Profile profile;
+  Workload workload;
+  std::optional<Hardware> hardware;
+  Estimates estimates;
+  // Weight files (a .gguf, .safetensors, index or directory):
+  std::optional<ModelSource> source;
+  std::optional<WeightsProfile> weights;
+  std::optional<WeightsComparison> comparison;
+  std::string note;  ///< why nothing was built
+  std::vector<std::string> notes;  ///< one line each: how the config was read
+
+  WeightsSection Section() const {
+    const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
+    return WeightsSection{*source->weights, *weights, comparison ? &*comparison : nullptr,
+                          c ? &c->raw() : nullptr, note};
+  }
+};
+
+std::optional<Hardware> LoadHardware(const Options& o) {
+  if (!o.hardware.empty()) return FindHardware(o.hardware);
+  if (!o.hardware_file.empty()) return LoadHardwareFile(o.hardware_file);
+  return std::nullopt;
+}
+
+std::optional<double> StepTime(const Options& o, const Workload& w) {
+  if (o.step_time) return *o.step_time;
+  if (o.tokens_per_second) {
+    return static_cast<double>(w.batch) * static_cast<double>(w.seq_len) / *o.tokens_per_second;
+  }
+  return std::nullopt;
+}
+
+/// --strict: ops counted as 0 are an error (exit 3).
+void CheckStrict(const Options& o, const Profile& p) {
+  if (!o.strict || p.uncosted.empty()) return;
+  std::string list;
+  for (const UncostedOp& u : p.uncosted) {
+    list +=
+        (list.empty() ? "" : ", ") + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")";
+  }
+  throw Error(ExitCode::kUnsupported, o.model, "--strict: ops not costed: " + list);
+}
+
+void Run(const Options& o, Analysis& a) {
+  ValidateOptions(o);
+  ValidateWorkload(MakeWorkload(o, o.seq_len.value_or(kDefaultSeqLen)));  // before any reading
+  LoadedModel m = Load(o.model, MakeLoadOptions(o));
+  CheckApplicable(o, m.kinds);
+  a.hardware = LoadHardware(o);
+  const Hardware* hw = a.hardware ? &*a.hardware : nullptr;
+  a.source = std::move(m.files);
+  a.note = m.note;
+  a.notes = m.notes;
+  if (m.arch) {
+    a.workload = MakeWorkload(o, SeqLen(o, *m.arch));
+    ValidateWorkload(a.workload);
+    // Weights priced at the file's bytes (quantised GGUF blocks, the safetensors dtype), unless
+    // --dtype asks for a dtype.
+    std::optional<StoredWeights> stored;
+    if (a.source && a.source->weights && !o.dtype) {
+      const TensorSet& files = *a.source->weights;
+      stored = PriceFromFile(files, m.arch->tree(),
+                             files.files.size() == 1 ? files.files[0].path : o.model);
+    }
+    // Otherwise at the bytes the config's quantization_config stores them in.
+    std::optional<QuantizedWeights> quantized;
+    if (!stored && !o.dtype && a.source && a.source->config) {
+      std::string note;
+      if (auto q = ReadQuantizationConfig(*a.source->config, &note))
+        quantized = PriceQuantized(*q, m.arch->tree());
+      if (!note.empty()) a.notes.push_back(note);
+    }
+    a.profile = Analyze(*m.arch, a.workload, o.convention, hw);
+    CheckStrict(o, a.profile);
+    a.estimates =
+        Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
+    a.estimates.memory.stored = std::move(stored);
+    a.estimates.memory.quantized = std::move(quantized);
+    a.built = true;
+  }
+  if (a.source && a.source->weights) {
+    a.weights = AnalyzeWeights(*a.source->weights);
+    if (m.arch)
+      a.comparison = CompareWeights(*a.source->weights, m.arch->tree(), a.source->config->source());
+  } else if (o.weights_only) {
+    throw Error(ExitCode::kUsage, "--weights-only", o.model + " has no weight files");
+  }
+}
+
+}  // namespace
+
+const char* Version() { return "0.1.0"; }
+
+void WriteCostTable(std::ostream& out) {
+  out << "| op | analytic MACs and FLOPs |\n|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) out << "| " << d.name << " | " << d.formula << " |\n";
+}
+
+void WritePerfOpTable(std::ostream& out) {
+  out << "| op | bytes moved | backward | kept for backward |\n|---|---|---|---|\n";
+  for (const OpDef& d : AllOpDefs()) {
+    out << "| " << d.name << " | " << d.traffic.formula << " | " << d.grad.backward << " | "
+        << d.grad.saved << " |\n";
+  }
+}
+
+namespace {
+
+void WriteReportUnescaped(const Options& o, std::ostream& out) {
+  Analysis a;
+  Run(o, a);
+  const ReportFormat* format = FindReportFormat(o.format);  // checked by ValidateOptions
+  std::optional<WeightsSection> weights;
+  if (a.weights) weights.emplace(a.Section());
+  ReportModel report{.model = o.model,
+                     .attn_impl = std::string(NameOf(kAttnImplNames, o.attn_impl)),
+                     .workload = a.workload,
+                     .profile = a.built ? &a.profile : nullptr,
+                     .estimates = a.built ? &a.estimates : nullptr,
+                     .weights = weights ? &*weights : nullptr,
+                     .notes = a.notes};
+  ReportOptions display{
+      .precision = o.precision,
+      .unit = o.unit ? std::optional<std::string>(NameOf(kUnitNames, *o.unit)) : std::nullopt,
+      .bp_factor = o.bp_factor,
+      .detailed = o.detailed,
+      .expand = o.expand,
+      .memory_detail = o.memory_detail};
+  format->write(report, display, out);
+}
+
+/// The report, rendered whole and then escaped once: no writer can let a terminal escape from
+/// the input through (JSON escapes its strings itself; this changes nothing there). One buffer:
+/// a 10^6-tensor weights report is hundreds of megabytes.
+std::string RenderReport(const Options& o) {
+  std::ostringstream text;
+  WriteReportUnescaped(o, text);
+  std::string s = std::move(text).str();
+  if (IsPrintableText(s)) return s;
+  return PrintableText(s);
+}
+
+}  // namespace
+
+void WriteReport(const Options& o, std::ostream& out) { out << RenderReport(o); }
+
+void WriteReportTo(const Options& o, const std::string& output) {
+  InputFileLog inputs;
+  std::string report = RenderReport(o);
+  if (output.empty()) {
+    std::cout << report;
+  } else {
+    WriteOutputFile(output, report, inputs.files());
+  }
+}
+
+std::vector<std::string> ReportFormats() {
+  std::vector<std::string> names;
+  for (const ReportFormat& f : AllReportFormats()) names.emplace_back(f.name);
+  return names;
+}
+
+Totals Measure(const Options& o) {
+  Analysis a;
+  Run(o, a);
+  if (!a.built) throw Unsupported(o.model, a.note);
+  const Profile& p = a.profile;
+  return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value(),
+                a.estimates.memory.peak.value()};
+}
+
+void WriteHardwareList(std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-14s %10s %12s %16s  %s\n", "name", "memory", "bandwidth",
+                "bf16 dense peak", "description");
+  out << line;
+  for (const Hardware& h : BuiltinHardware()) {
+    double peak = h.PeakFlops(DType::kBF16).value_or(0);
+    std::snprintf(line, sizeof line, "%-14s %6.0f GiB %7.0f GB/s %10.1f TFLOP/s  %s\n",
+                  h.name.c_str(), h.memory_bytes / 1073741824.0, h.bandwidth / 1e9, peak / 1e12,
+                  h.description.c_str());
+    out << line;
+  }
+}
+
+void WriteModelList(std::ostream& out) {
+  // One line per zoo model: name, model_type, parameters, parameters active per token (MoE
+  // models only: top-k routed experts), and the family's description.
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", "name", "model_type", "params",
+                "active", "family");
+  out << line;
+  for (const ZooEntry& z : ZooEntries()) {
+    std::string type = "?", params = "unsupported", active, family;
+    try {
+      Config c = Config::Parse(z.json, std::string(z.name));
+      type = c.String("model_type", "?");
+      if (const ArchEntry* entry = FindArch(type)) {
+        family = std::string(entry->family);
+        auto arch = BuildArchitecture(c, BuildOptions{});
+        Count total = arch->tree().SubtreeParams()[0];
+        Count act = ActiveParams(arch->tree());
+        params = ParamsToString(total.ToDouble(), std::nullopt, 2);
+        if (act != total) active = ParamsToString(act.ToDouble(), std::nullopt, 2);
+      }
+    } catch (const Error& e) {
+      params = std::string("error: ") + e.what();
+    }
+    std::snprintf(line, sizeof line, "%-28s %-14s %-10s %-10s %s\n", std::string(z.name).c_str(),
+                  type.c_str(), params.c_str(), active.c_str(), family.c_str());
+    std::string text = line;
+    while (!text.empty() && text[text.size() - 2] == ' ') text.erase(text.size() - 2, 1);
+    out << text;
+  }
+}
+
+}  // namespace calflops
