@@ -115,15 +115,15 @@ class Mamba2 : public Architecture {
   /// steps (the state does not grow).
   std::vector<ForwardCall> Plan(const Workload& w) const override {
     if (w.mode == Mode::kForward) {
-      return {ForwardCall{.label = "forward", .batch = w.batch, .new_tokens = w.seq_len,
+      return {ForwardCall{.kind = CallKind::kForward, .batch = w.batch, .new_tokens = w.seq_len,
                           .logits_tokens = w.seq_len}};
     }
     int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
     std::vector<ForwardCall> calls{ForwardCall{
-        .label = "prefill", .batch = w.batch, .new_tokens = prompt, .logits_tokens = prompt,
+        .kind = CallKind::kPrefill, .batch = w.batch, .new_tokens = prompt, .logits_tokens = prompt,
         .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
     if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.label = "decode", .repeat = w.max_new_tokens - 1,
+      calls.push_back(ForwardCall{.kind = CallKind::kDecode, .repeat = w.max_new_tokens - 1,
                                   .past_step = 0, .batch = w.batch, .new_tokens = 1,
                                   .past_tokens = prompt, .logits_tokens = 1, .first = false});
     }
@@ -145,7 +145,7 @@ class Mamba2 : public Architecture {
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
     int64_t b = c.batch, s = c.new_tokens;
-    bool cached = c.label != "forward" || p_.use_cache;
+    bool cached = c.kind != CallKind::kForward || p_.use_cache;
     // Mamba2Mixer.forward and torch_forward mask only when attention_mask is (B > 1, S > 1).
     bool masked = c.attention_mask && b > 1 && s > 1;
     Shape x = embeddings_(t, Shape{b, s});

@@ -10,7 +10,7 @@
 #include "analysis/memory.h"
 #include "archs/arch_registry.h"
 #include "ops/op_def.h"
-#include "readers/model_source.h"
+#include "load/model_source.h"
 
 namespace calflops {
 namespace {
