@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 
+HEADER = "op_formulas"  # src/ops/op_formulas.h: the shapes the families share
 FAMILIES = ["contraction", "elementwise", "reduction", "normalization", "attention",
             "data_movement", "spatial", "recurrent", "state_space"]
 TEST_OBJECTS = [r"src/ops/.*_test\.cc\.o$", r"tests/op_proofs/.*\.o$",
@@ -81,6 +82,21 @@ EQUIVALENT = {
     ("normalization", "/// An empty tensor or zero-size rows: nothing to compute (and \"5n - 2\" must not go below 0).",
      "bool Empty(const Op& op) { return op.attr <= 0 || op.in[1].numel() == Count(0); }"):
         "an empty input has no rows: every formula multiplies by rows = 0 anyway",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 3 ? Count::FromSigned(op.out[1]) : Count(0);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 1 ? Count::FromSigned(op.out[1]) : Count(0);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("contraction", "OpTraffic ConvTransposeBytes(const Op& op) {",
+     "Count cout = op.out.rank() >= 2 ? Count::FromSigned(op.out[1]) : Count(1);"):
+        "a ConvTranspose output (N, Cout, spatial...) has rank 3 or more",
+    ("state_space", "// u and delta, then B and C (two tensors of in[2]'s shape); A and D are read by other ops.",
+     "return {.act_read = op.in[1].numel() + op.in[1].numel() + 2 * op.in[2].numel(),"):
+        "u and delta have the same shape",
+    ("state_space", "// u and delta, then B and C (two tensors of in[2]'s shape); A and D are read by other ops.",
+     "return {.act_read = op.in[0].numel() + op.in[0].numel() + 2 * op.in[2].numel(),"):
+        "u and delta have the same shape",
     ("attention", "OpCost Rotary(const Op& op) {",
      "if (op.attr2 <= 1) return {0, 0};  // zero-width rows: an empty tensor"):
         "a row of one feature rotates none",
@@ -94,9 +110,16 @@ def sh(cmd, **kw):
 # ---- finding mutation sites ----
 
 def strip_strings_and_comments(line):
-    """The line with string literals and // comments blanked (same length)."""
+    """The line with string literals and comments blanked (same length)."""
     out, i, n = list(line), 0, len(line)
     while i < n:
+        if line.startswith("/*", i):
+            j = line.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+            continue
         if line.startswith("//", i):
             for j in range(i, n):
                 out[j] = " "
@@ -152,6 +175,8 @@ def scoped_lines(lines, scope):
     if scope == "all":
         wanted += ["traffic", "grad"]
     roots = set()
+    if table_start == len(lines):  # op_formulas.h: shared shapes, every function
+        roots = set(spans)
     for f in wanted:
         for m in re.finditer(fields[f], table, re.S):
             roots.update(re.findall(r"\b([A-Z]\w*)\b", m.group(0).split("=", 1)[1]))
@@ -313,7 +338,10 @@ def schemata(lines, sites):
             args = ", ".join(p.split()[-1].lstrip("&*") for p in named)
             targs = ""
             if tmpl:
-                targs = "<" + ", ".join(p.strip().split()[-1] for p in tmpl[tmpl.index("<") + 1:tmpl.rindex(">")].split(",")) + ">"
+                inner = tmpl[tmpl.index("<") + 1:tmpl.rindex(">")]
+                names = re.findall(r"\(\*(\w+)\)", inner) if "(*" in inner else \
+                    [p.strip().split()[-1] for p in inner.split(",")]
+                targs = "<" + ", ".join(names) + ">"
                 out.pop()  # the template line is re-emitted with each copy
             cases = []
             for k, mi, new in by_fn[fn]:
@@ -379,13 +407,19 @@ def run_schemata(bench, family, lines, sites, say):
     dropped = 0
     for _ in range(8):
         text, owner = schemata(lines, live)
-        src = os.path.join(bench.scratch, "src", "ops", family + ".cc")
+        src = os.path.join(bench.scratch, "src", "ops", family + (".h" if family == HEADER else ".cc"))
         with open(src, "w") as f:
             f.write(text)
-        obj = os.path.join(bench.scratch, "mutant.o")
-        r = sh(["nice", "-n", "19"] + bench.cxx + CXX_FLAGS +
-               ["-I" + os.path.join(bench.scratch, d) for d in ("src", "include")] +
-               ["-c", src, "-o", obj])
+        units = FAMILIES if family == HEADER else [family]
+        objs, r = [], None
+        for unit in units:
+            obj = os.path.join(bench.scratch, f"mutant_{unit}.o")
+            r = sh(["nice", "-n", "19"] + bench.cxx + CXX_FLAGS +
+                   ["-I" + os.path.join(bench.scratch, d) for d in ("src", "include")] +
+                   ["-c", os.path.join(bench.scratch, "src", "ops", unit + ".cc"), "-o", obj])
+            if r.returncode != 0:
+                break
+            objs.append(obj)
         if r.returncode == 0:
             break
         bad = {owner[int(m.group(1))] for m in re.finditer(re.escape(src) + r":(\d+):\d+: error", r.stdout)
@@ -397,7 +431,7 @@ def run_schemata(bench, family, lines, sites, say):
         live = [s for s in live if s[0] not in bad]
     exe = os.path.join(bench.scratch, "op_tests")
     linker = ["-fuse-ld=lld"] if shutil.which("ld.lld") else []
-    r = sh(["nice", "-n", "19", "c++", "-o", exe] + linker + [obj] + bench.objects +
+    r = sh(["nice", "-n", "19", "c++", "-o", exe] + linker + objs + bench.objects +
            [os.path.join(bench.scratch, "libcalflops.a"), "/usr/lib/x86_64-linux-gnu/libgtest.a",
             "/usr/lib/x86_64-linux-gnu/libgtest_main.a", "-lcurl", "-lpthread"])
     if r.returncode != 0 or bench.run(exe) != 0:
@@ -408,7 +442,7 @@ def run_schemata(bench, family, lines, sites, say):
         os.environ["CALFLOPS_MUTANT"] = str(k)
         rc = bench.run(exe)
         del os.environ["CALFLOPS_MUTANT"]
-        where = f"src/ops/{family}.cc:{i + 1} ({fn}): {desc}"
+        where = f"src/ops/{family}{'.h' if family == HEADER else '.cc'}:{i + 1} ({fn}): {desc}"
         print(f"[{k}] {'killed  ' if rc else 'SURVIVED'} {where}", file=sys.stderr, flush=True)
         why = EQUIVALENT.get((family, lines[i - 1].strip() if i else "", new.strip()))
         if rc:
@@ -427,7 +461,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--scratch", default="/tmp/calflops-mutate-" + os.environ.get("USER", "user"))
     ap.add_argument("--scope", default="all", choices=["analytic", "calflops", "all"])
-    ap.add_argument("--files", default=",".join(FAMILIES))
+    ap.add_argument("--files", default=",".join(FAMILIES + [HEADER]))
     ap.add_argument("--limit", type=int, default=0, help="stop after N mutants")
     ap.add_argument("--report", default="", help="also write the report here")
     ap.add_argument("--list", action="store_true", help="list the mutants, build nothing")
@@ -448,7 +482,8 @@ def main():
     n = 0
     start = time.time()
     for family in a.files.split(","):
-        path = os.path.join(bench.scratch if not a.list else root, "src", "ops", family + ".cc")
+        path = os.path.join(bench.scratch if not a.list else root, "src", "ops",
+                            family + (".h" if family == HEADER else ".cc"))
         original = open(path).read()
         lines = original.split("\n")
         sites = []
@@ -464,11 +499,13 @@ def main():
                 sites.append((n, i, fn, desc, new))
         if a.list:
             for k, i, fn, desc, new in sites:
-                say(f"[{k}] src/ops/{family}.cc:{i + 1} ({fn}): {desc}")
+                say(f"[{k}] src/ops/{family}{'.h' if family == HEADER else '.cc'}:{i + 1} ({fn}): {desc}")
             continue
         if a.one_by_one:
             for k, i, fn, desc, new in sites:
-                where = f"src/ops/{family}.cc:{i + 1} ({fn}): {desc}"
+                where = f"src/ops/{family}{'.h' if family == HEADER else '.cc'}:{i + 1} ({fn}): {desc}"
+                if family == HEADER:
+                    continue  # the header needs every family rebuilt: schemata only
                 obj = bench.compile(family, "\n".join(lines[:i] + [new] + lines[i + 1:]))
                 ok = bench.link([obj]) if obj else None
                 if ok is None:

@@ -70,6 +70,11 @@ struct Options {
   bool detailed = true;
   bool expand = false;  ///< JSON: every module, identical ModuleList entries not folded
   bool memory_detail = false;  ///< text: print the memory breakdown section
+  int depth = -1;  ///< leave out modules deeper than this (the model is 0); -1: all
+  int top = 0;     ///< only the K heaviest modules (by FLOPs) and their ancestors; 0: all
+  std::string explain;     ///< a module path: its ops per call instead of the report
+  bool symbolic = false;   ///< the totals as exact polynomials instead of the report
+  bool counts_only = false;  ///< sweep: params, MACs and FLOPs only (exact polynomial, fast)
   /// Options the user gave by name (the option table's long names, "batch-size"), filled by
   /// ParseOption. An option is also given when its value differs from the default; a given
   /// option that does not apply to the model or mode is an error.
@@ -94,6 +99,17 @@ void WriteReport(const Options& options, std::ostream& out);
 /// through a temporary file renamed over it. Either way control characters from the input are
 /// escaped (what WriteReport writes is printable text).
 void WriteReportTo(const Options& options, const std::string& output);
+/// `calflops sweep`: the workload option `axis` ("--seq-len", "--batch-size", "--prompt-tokens",
+/// "--max-new-tokens", "--image-size") stepped over `range` ("A:B:xK" or "A:B:+K"), one row per
+/// value, in `format` (text, json, csv, markdown, html or svg), to `output` ("" = standard
+/// output; never a file the run reads).
+void WriteSweepTo(const Options& options, const std::string& axis, const std::string& range,
+                  const std::string& format, const std::string& output);
+/// `calflops compare MODEL MODEL...`: the models side by side under the same options, one row
+/// each (params, MACs, FLOPs, peak memory, latency with a hardware profile), in `format` (as a
+/// sweep: text, json, csv, markdown, html or svg).
+void WriteCompareTo(const Options& options, const std::vector<std::string>& models,
+                    const std::string& format, const std::string& output);
 /// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
 std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).

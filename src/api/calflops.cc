@@ -11,6 +11,9 @@
 
 #include "analysis/analyze.h"
 #include "analysis/estimates.h"
+#include "analysis/explain.h"
+#include "analysis/sweep.h"
+#include "analysis/symbolic.h"
 #include "analysis/quantized_weights.h"
 #include "analysis/stored_weights.h"
 #include "analysis/weights.h"
@@ -29,7 +32,9 @@
 #include "readers/hf_config/quantization_config.h"
 #include "readers/zoo/zoo.h"
 #include "report/format_registry.h"
+#include "report/module_rows.h"
 #include "report/number_format.h"
+#include "report/sweep_report.h"
 #include "report/weights_report.h"
 
 namespace calflops {
@@ -92,6 +97,8 @@ struct Analysis {
   std::optional<WeightsComparison> comparison;
   std::string note;  ///< why nothing was built
   std::vector<std::string> notes;  ///< one line each: how the config was read
+  std::optional<Explanation> explanation;     ///< --explain
+  std::optional<std::vector<SymbolicCost>> symbolic;  ///< --symbolic
 
   WeightsSection Section() const {
     const Config* c = source->format == "gguf" && source->config ? &*source->config : nullptr;
@@ -156,6 +163,16 @@ void Run(const Options& o, Analysis& a) {
     }
     a.profile = Analyze(*m.arch, a.workload, o.convention, hw);
     CheckStrict(o, a.profile);
+    if (!o.explain.empty()) {
+      ModuleId id = m.arch->tree().Find(o.explain);
+      if (id == kNoModule) {
+        throw Error(ExitCode::kUsage, "--explain",
+                    "no module " + Quote(o.explain) + " in " + o.model +
+                        " (paths as --format csv lists them, e.g. model.layers.0.mlp)");
+      }
+      a.explanation = Explain(*m.arch, a.workload, o.convention, id);
+    }
+    if (o.symbolic) a.symbolic = SymbolicCosts(*m.arch, a.workload, o.convention);
     a.estimates =
         Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
     a.estimates.memory.stored = std::move(stored);
@@ -202,6 +219,8 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
                      .profile = a.built ? &a.profile : nullptr,
                      .estimates = a.built ? &a.estimates : nullptr,
                      .weights = weights ? &*weights : nullptr,
+                     .explanation = a.explanation ? &*a.explanation : nullptr,
+                     .symbolic = a.symbolic ? &*a.symbolic : nullptr,
                      .notes = a.notes};
   ReportOptions display{
       .precision = o.precision,
@@ -209,7 +228,9 @@ void WriteReportUnescaped(const Options& o, std::ostream& out) {
       .bp_factor = o.bp_factor,
       .detailed = o.detailed,
       .expand = o.expand,
-      .memory_detail = o.memory_detail};
+      .memory_detail = o.memory_detail,
+      .max_depth = o.depth,
+      .top = o.top};
   format->write(report, display, out);
 }
 
@@ -235,6 +256,82 @@ void WriteReportTo(const Options& o, const std::string& output) {
     std::cout << report;
   } else {
     WriteOutputFile(output, report, inputs.files());
+  }
+}
+
+void WriteSweepTo(const Options& o, const std::string& axis_name, const std::string& range,
+                  const std::string& format, const std::string& output) {
+  InputFileLog inputs;
+  const SweepAxis axes[] = {SweepAxis::kSeqLen, SweepAxis::kBatch, SweepAxis::kPromptTokens,
+                            SweepAxis::kMaxNewTokens, SweepAxis::kImageSize};
+  std::optional<SweepAxis> axis;
+  for (SweepAxis a : axes)
+    if (SweepAxisOption(a) == axis_name) axis = a;
+  if (!axis) {
+    throw Error(ExitCode::kUsage, axis_name,
+                "cannot be swept (expected --seq-len, --batch-size, --prompt-tokens, "
+                "--max-new-tokens or --image-size)");
+  }
+  std::vector<int64_t> values = ParseSweepRange(axis_name, range);
+  ValidateOptions(o);
+  LoadedModel m = Load(o.model, MakeLoadOptions(o));
+  CheckApplicable(o, m.kinds);
+  if (!m.arch) throw Unsupported(o.model, "sweep: no architecture to analyse (" + m.note + ")");
+  std::optional<Hardware> hardware = LoadHardware(o);
+  Workload base = MakeWorkload(o, SeqLen(o, *m.arch));
+  SweepReport report{.model = o.model, .axis = axis_name, .counts_only = o.counts_only};
+  report.points =
+      o.counts_only
+          ? SweepCounts(*m.arch, base, *axis, values, o.convention)
+          : Sweep(*m.arch, base, *axis, values, o.convention, hardware ? &*hardware : nullptr,
+                  MakeTrainingOptions(o));
+  // The header's workload: the base with the axis marked as swept.
+  Profile first = Analyze(*m.arch, WithAxis(base, *axis, values.front()), o.convention);
+  ReportModel header{.model = o.model, .workload = WithAxis(base, *axis, values.front()),
+                     .profile = &first};
+  report.workload = WorkloadLine(header) + " (" + axis_name + " swept)";
+  std::ostringstream text;
+  WriteSweep(report, format, text);
+  std::string s = std::move(text).str();
+  if (!IsPrintableText(s)) s = PrintableText(s);
+  if (output.empty()) {
+    std::cout << s;
+  } else {
+    WriteOutputFile(output, s, inputs.files());
+  }
+}
+
+void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
+                    const std::string& format, const std::string& output) {
+  InputFileLog inputs;
+  if (models.size() < 2) throw Error(ExitCode::kUsage, "compare", "expected two or more models");
+  SweepReport report{.axis = "--model"};
+  for (size_t i = 0; i < models.size(); ++i) {
+    Options one = o;
+    one.model = models[i];
+    Analysis a;
+    Run(one, a);
+    if (!a.built) throw Unsupported(models[i], a.note);
+    SweepPoint p{.value = static_cast<int64_t>(i + 1), .params = a.profile.total().params,
+                 .macs = a.profile.total().macs, .flops = a.profile.total().flops,
+                 .memory_peak = a.estimates.memory.peak};
+    if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
+    report.points.push_back(p);
+    report.labels.push_back(models[i]);
+    report.model += (i ? " vs " : "") + models[i];
+    if (i == 0) {
+      ReportModel header{.model = models[i], .workload = a.workload, .profile = &a.profile};
+      report.workload = WorkloadLine(header);
+    }
+  }
+  std::ostringstream text;
+  WriteSweep(report, format, text);
+  std::string s = std::move(text).str();
+  if (!IsPrintableText(s)) s = PrintableText(s);
+  if (output.empty()) {
+    std::cout << s;
+  } else {
+    WriteOutputFile(output, s, inputs.files());
   }
 }
 

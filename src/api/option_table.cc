@@ -414,6 +414,64 @@ const std::vector<OptionSpec>& Table() {
        .kinds = kAnyArchitecture,
        .parse = [](Options& o, std::string_view) { o.detailed = false; },
        .is_set = Set<&Options::detailed>},
+      {.name = "depth",
+       .value_name = "N",
+       .help = "every format: leave out modules deeper than N (the model is depth 0)",
+       .kinds = kAnyArchitecture,
+       .parse =
+           [](Options& o, std::string_view v) {
+             int64_t d = Int(v);
+             Range(d, 0, 1000);
+             o.depth = static_cast<int>(d);
+           },
+       .check =
+           [](const Options& o) {
+             if (o.depth != -1) Range(o.depth, 0, 1000);
+           },
+       .is_set = Set<&Options::depth>},
+      {.name = "top",
+       .value_name = "K",
+       .help = "every format: only the K heaviest modules by FLOPs (with their parents)",
+       .kinds = kAnyArchitecture,
+       .parse =
+           [](Options& o, std::string_view v) {
+             int64_t k = Int(v);
+             Range(k, 1, 1000000);
+             o.top = static_cast<int>(k);
+           },
+       .check =
+           [](const Options& o) {
+             if (o.top != 0) Range(o.top, 1, 1000000);
+           },
+       .is_set = Set<&Options::top>},
+      {.name = "explain",
+       .value_name = "PATH",
+       .help = "one module's ops per call (shapes, formula, cost) instead of the report; text or "
+               "json",
+       .kinds = kAnyArchitecture,
+       .parse = [](Options& o, std::string_view v) { o.explain = std::string(v); },
+       .check =
+           [](const Options& o) {
+             if (!o.explain.empty() && o.format != "text" && o.format != "json")
+               throw BadValue{"writes text or json, not " + Quote(o.format)};
+           },
+       .is_set = Set<&Options::explain>},
+      {.name = "symbolic",
+       .help = "the totals as exact polynomials in batch and sequence length (prefill) and "
+               "context (one decode step) instead of the report; text or json",
+       .kinds = kAnyArchitecture,
+       .parse = [](Options& o, std::string_view) { o.symbolic = true; },
+       .check =
+           [](const Options& o) {
+             if (o.symbolic && o.format != "text" && o.format != "json")
+               throw BadValue{"writes text or json, not " + Quote(o.format)};
+           },
+       .is_set = Set<&Options::symbolic>},
+      {.name = "counts-only",
+       .help = "sweep: params, MACs and FLOPs only, from the exact polynomial (fast)",
+       .kinds = kAnyArchitecture,
+       .parse = [](Options& o, std::string_view) { o.counts_only = true; },
+       .is_set = Set<&Options::counts_only>},
       {.name = "expand",
        .help = "list every module (default: identical ModuleList entries once, with a repeat "
                "count)",

@@ -49,6 +49,7 @@ const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& Mamba2Arch();
 const ArchEntry& BartArch();
+const ArchEntry& T5Arch();
 
 namespace {
 
@@ -73,6 +74,7 @@ constexpr EntryFn kArchs[] = {
     MambaArch,
     Mamba2Arch,
     BartArch,
+    T5Arch,
     ViTArch,
     Gpt2Arch,
     GptNeoxArch,

@@ -8,25 +8,33 @@ std::optional<double> Hardware::PeakFlops(DType t) const {
     if (it == peak_flops.end()) return std::nullopt;
     return it->second;
   };
+  // The dtype's own rate, then its nearest kin; last, float32 (required in every profile): a
+  // device that lists no rate for a narrow type runs it at least as fast as float32.
+  std::optional<double> v;
   switch (t) {
     case DType::kBF16:
-      if (auto v = get("bfloat16")) return v;
-      return get("float16");
+      v = get("bfloat16");
+      if (!v) v = get("float16");
+      break;
     case DType::kF16:
-      if (auto v = get("float16")) return v;
-      return get("bfloat16");
+      v = get("float16");
+      if (!v) v = get("bfloat16");
+      break;
     case DType::kF8E4M3:
     case DType::kF8E5M2:
-      if (auto v = get("float8")) return v;
-      if (auto v = get("float16")) return v;
-      return get("bfloat16");
+      v = get("float8");
+      if (!v) v = get("float16");
+      if (!v) v = get("bfloat16");
+      break;
     case DType::kI8:
     case DType::kU8:
-      if (auto v = get("int8")) return v;
-      return get("float16");
+      v = get("int8");
+      if (!v) v = get("float16");
+      break;
     default:
-      return get("float32");
+      break;
   }
+  return v ? v : get("float32");
 }
 
 }  // namespace calflops

@@ -9,6 +9,7 @@
 
 #include "analysis/estimates.h"
 #include "analysis/explain.h"
+#include "analysis/symbolic.h"
 #include "analysis/profile.h"
 #include "model/workload.h"
 #include "report/weights_report.h"
@@ -33,6 +34,8 @@ struct ReportModel {
   const WeightsSection* weights = nullptr;
   /// --explain PATH: the module's ops per call; text and JSON then print it instead of the report.
   const Explanation* explanation = nullptr;
+  /// --symbolic: the totals as polynomials; text and JSON then print them instead of the report.
+  const std::vector<SymbolicCost>* symbolic = nullptr;
   /// One line each on how the input was read (a model_type taken from architectures, a
   /// quantization method not priced): text after the report, JSON "notes".
   std::vector<std::string> notes;

@@ -44,6 +44,7 @@ TEST(OpProofBackward, PerElementKindsCostWhatTheirDocStringSays) {
     }
     ++checked;
     EXPECT_EQ(d.grad.backward_cost(op, Needs(true)).flops, expected) << d.name << ": " << doc;
+    EXPECT_EQ(d.grad.backward_cost(op, Needs(true)).macs, Count(0)) << d.name;
     EXPECT_EQ(d.grad.backward_cost(op, Needs(false)).flops, Count(0)) << d.name << " needs none";
   }
   EXPECT_GE(checked, 35);
@@ -133,6 +134,8 @@ TEST(OpProofBackward, ScalarOperandGradients) {
   // x * c and x / c with a Python scalar: dY * c, dY / c, one per element; Add and Sub: none.
   Op mul = MakeOp(OpKind::kMul, {{3, 4}}, {3, 4}), div = MakeOp(OpKind::kDiv, {{3, 4}}, {3, 4});
   EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(true)).flops, Count(12));
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(true)).macs, Count(0));
+  EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(true)).macs, Count(0));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(true)).flops, Count(12));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kMul).grad.backward_cost(mul, Needs(false)).flops, Count(0));
   EXPECT_EQ(calflops::GetOpDef(OpKind::kDiv).grad.backward_cost(div, Needs(false)).flops, Count(0));

@@ -23,6 +23,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
       FalconCases,
       PhiCases,
       ModernBertCases,
+      T5Cases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

@@ -39,6 +39,18 @@ void RunDecoderWorkload(Decoder& model, const calflops::Workload& w) {
   for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 1);
 }
 
+/// A decoder case: a fresh `Model(config, attn)` per workload, run by RunDecoderWorkload.
+template <class Model, class ModelConfig>
+ReferenceCase DecoderCase(std::string name, std::string model_type, const ModelConfig& c) {
+  return ReferenceCase{.name = std::move(name),
+                       .model_type = std::move(model_type),
+                       .config_json = c.ToJson(),
+                       .run = [c](const std::string& attn, const calflops::Workload& w) {
+                         Model model(c, attn);
+                         RunDecoderWorkload(model, w);
+                       }};
+}
+
 // One line per family (definitions in that family's tiny_<family>.cc).
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
@@ -46,6 +58,7 @@ std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
 std::vector<ReferenceCase> FalconCases();
 std::vector<ReferenceCase> PhiCases();
 std::vector<ReferenceCase> ModernBertCases();
+std::vector<ReferenceCase> T5Cases();  ///< tiny_t5.h
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();

@@ -74,4 +74,22 @@ Tensor MergeHeads(const Tensor& x) {
   return x.Transpose(1, 2).Reshape({b, s, h * d});
 }
 
+void RotaryTablesRef(int64_t past, int64_t tokens, int64_t dim, Tensor& cos, Tensor& sin) {
+  Tensor inv({1, dim / 2, 1});
+  for (int64_t i = 0; i < dim / 2; ++i)
+    inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(dim));
+  Tensor pos({1, 1, tokens});
+  for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past + i);
+  Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
+  Tensor emb = Cat({freqs, freqs}, 2);
+  cos = WithScalar(Map(emb, Cos), 1.0, Mul).Reshape({1, 1, tokens, dim});
+  sin = WithScalar(Map(emb, Sin), 1.0, Mul).Reshape({1, 1, tokens, dim});
+}
+
+Tensor RotaryRef(const Tensor& x, const Tensor& cos, const Tensor& sin) {
+  int64_t d = x.dim(-1);
+  Tensor rot = Cat({Map(x.Slice(3, d / 2, d), Neg), x.Slice(3, 0, d / 2)}, 3);
+  return Binary(Binary(x, cos, Mul), Binary(rot, sin, Mul), Add);
+}
+
 }  // namespace reference

@@ -33,6 +33,12 @@ enum class Scale { kDivSqrt, kMulInvSqrt };
 /// (broadcast) when given.
 Tensor AttentionRef(const Tensor& q, const Tensor& k, const Tensor& v, Scale scale,
                     const Tensor* mask);
+/// A model-level RotaryEmbedding.forward for positions past .. past + tokens - 1: inv_freq @
+/// positions, cat, cos and sin, each * attention_scaling (1.0). cos / sin: (1, 1, tokens, dim).
+void RotaryTablesRef(int64_t past, int64_t tokens, int64_t dim, Tensor& cos, Tensor& sin);
+/// apply_rotary_pos_emb on x (B, H, S, D): x * cos + rotate_half(x) * sin.
+Tensor RotaryRef(const Tensor& x, const Tensor& cos, const Tensor& sin);
+
 /// (B, S, H*D) -> (B, H, S, D).
 Tensor SplitHeads(const Tensor& x, int64_t heads);
 /// (B, H, S, D) -> (B, S, H*D).

@@ -87,12 +87,8 @@ Tensor TinyFalcon::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   Tensor qt = q.Transpose(1, 2);
   Tensor kt = k.Transpose(1, 2).Slice(1, 0, kv_heads);  // MQA keeps one K / V head
   Tensor vt = v.Transpose(1, 2).Slice(1, 0, kv_heads);
-  auto rope = [&](const Tensor& t) {
-    Tensor rot = Cat({Map(t.Slice(3, d / 2, d), Neg), t.Slice(3, 0, d / 2)}, 3);
-    return Binary(Binary(t, cos_, Mul), Binary(rot, sin_, Mul), Add);
-  };
-  qt = rope(qt);
-  kt = rope(kt);
+  qt = RotaryRef(qt, cos_, sin_);
+  kt = RotaryRef(kt, cos_, sin_);
   Tensor& ck = cache_k_[layer];
   Tensor& cv = cache_v_[layer];
   ck = ck.numel() ? Cat({ck, kt}, 2) : kt;
@@ -127,17 +123,8 @@ void TinyFalcon::Forward(int64_t batch, int64_t tokens, int64_t /*logits*/) {
       x = Gather(embed, ids, {batch, tokens});
     }
     {
-      Scope r("rotary_emb");  // inv_freq @ positions, cat, cos, sin, * attention_scaling
-      int64_t d = head_dim_;
-      Tensor inv({1, d / 2, 1});
-      for (int64_t i = 0; i < d / 2; ++i)
-        inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(d));
-      Tensor pos({1, 1, tokens});
-      for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
-      Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
-      Tensor emb = Cat({freqs, freqs}, 2);
-      cos_ = WithScalar(Map(emb, Cos), 1.0, Mul).Reshape({1, 1, tokens, d});
-      sin_ = WithScalar(Map(emb, Sin), 1.0, Mul).Reshape({1, 1, tokens, d});
+      Scope r("rotary_emb");
+      RotaryTablesRef(past_, tokens, head_dim_, cos_, sin_);
     }
     Scope list("h");
     bool two_norms = c_.parallel && (c_.num_ln == 2 || (c_.num_ln == 0 && c_.new_arch));
@@ -169,13 +156,7 @@ void TinyFalcon::Forward(int64_t batch, int64_t tokens, int64_t /*logits*/) {
 
 std::vector<ReferenceCase> FalconCases() {
   auto make = [](std::string name, const TinyFalconConfig& c) {
-    return ReferenceCase{.name = std::move(name),
-                         .model_type = "falcon",
-                         .config_json = c.ToJson(),
-                         .run = [c](const std::string& attn, const calflops::Workload& w) {
-                           TinyFalcon model(c, attn);
-                           RunDecoderWorkload(model, w);
-                         }};
+    return DecoderCase<TinyFalcon>(std::move(name), "falcon", c);
   };
   std::vector<ReferenceCase> cases;
   cases.push_back(make("falcon-7b style (multi-query, parallel)", TinyFalconConfig{}));

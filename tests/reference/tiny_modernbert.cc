@@ -45,16 +45,8 @@ Tensor TinyModernBert::Layer(int64_t li, const Tensor& x) {
     Tensor qkv = Lin("Wqkv", in, 3 * c_.hidden, false).Reshape({b, s, 3, h, d});
     Tensor cos, sin;
     {
-      Scope r("rotary_emb");  // inv_freq @ positions, cat, cos / sin * attention_scaling
-      Tensor inv({1, d / 2, 1});
-      for (int64_t i = 0; i < d / 2; ++i)
-        inv.at(i) = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(d));
-      Tensor pos({1, 1, s});
-      for (int64_t i = 0; i < s; ++i) pos.at(i) = static_cast<double>(i);
-      Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
-      Tensor emb = Cat({freqs, freqs}, 2);
-      cos = WithScalar(Map(emb, Cos), 1.0, Mul).Reshape({1, 1, s, d});
-      sin = WithScalar(Map(emb, Sin), 1.0, Mul).Reshape({1, 1, s, d});
+      Scope r("rotary_emb");  // computed in every attention
+      RotaryTablesRef(0, s, d, cos, sin);
     }
     auto part = [&](int64_t which) {  // qkv.transpose(3, 1).unbind(dim=2)
       Tensor t({b, h, s, d});
@@ -66,11 +58,7 @@ Tensor TinyModernBert::Layer(int64_t li, const Tensor& x) {
                   qkv.at((((bi * s + si) * 3 + which) * h + hi) * d + di);
       return t;
     };
-    auto rope = [&](const Tensor& t) {
-      Tensor rot = Cat({Map(t.Slice(3, d / 2, d), Neg), t.Slice(3, 0, d / 2)}, 3);
-      return Binary(Binary(t, cos, Mul), Binary(rot, sin, Mul), Add);
-    };
-    Tensor q = rope(part(0)), k = rope(part(1)), v = part(2);
+    Tensor q = RotaryRef(part(0), cos, sin), k = RotaryRef(part(1), cos, sin), v = part(2);
     Tensor scores = WithScalar(MatMul(q, k.Transpose(2, 3)), 1.0 / std::sqrt(double(d)), Mul);
     Tensor mask({1, 1, s, s}, 0.0);  // global or window: the same (B, 1, S, S) additive tensor
     bool local = li % 2 != 0;

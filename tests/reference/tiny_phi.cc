@@ -48,10 +48,7 @@ Tensor TinyPhi::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   Tensor k = Lin("k_proj", x, kvh * d).Reshape({b, tokens, kvh, d}).Transpose(1, 2);
   Tensor v = Lin("v_proj", x, kvh * d).Reshape({b, tokens, kvh, d}).Transpose(1, 2);
   auto rope = [&](const Tensor& t) {  // on [..., :rot], the rest passes
-    Tensor tr = t.Slice(3, 0, r);
-    Tensor half = Cat({Map(tr.Slice(3, r / 2, r), Neg), tr.Slice(3, 0, r / 2)}, 3);
-    Tensor out = Binary(Binary(tr, cos_, Mul), Binary(half, sin_, Mul), Add);
-    return Cat({out, t.Slice(3, r, d)}, 3);
+    return Cat({RotaryRef(t.Slice(3, 0, r), cos_, sin_), t.Slice(3, r, d)}, 3);
   };
   q = rope(q);
   k = rope(k);
@@ -90,16 +87,7 @@ void TinyPhi::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     }
     {
       Scope r("rotary_emb");  // over the rotary dims only
-      Tensor inv({1, rot_ / 2, 1});
-      for (int64_t i = 0; i < rot_ / 2; ++i)
-        inv.at(i) =
-            1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i) / static_cast<double>(rot_));
-      Tensor pos({1, 1, tokens});
-      for (int64_t i = 0; i < tokens; ++i) pos.at(i) = static_cast<double>(past_ + i);
-      Tensor freqs = MatMul(inv, pos).Transpose(1, 2);
-      Tensor emb = Cat({freqs, freqs}, 2);
-      cos_ = WithScalar(Map(emb, Cos), 1.0, Mul).Reshape({1, 1, tokens, rot_});
-      sin_ = WithScalar(Map(emb, Sin), 1.0, Mul).Reshape({1, 1, tokens, rot_});
+      RotaryTablesRef(past_, tokens, rot_, cos_, sin_);
     }
     Scope list("layers");
     for (int64_t li = 0; li < c_.layers; ++li) {
@@ -129,13 +117,7 @@ void TinyPhi::Forward(int64_t batch, int64_t tokens, int64_t logits) {
 
 std::vector<ReferenceCase> PhiCases() {
   auto make = [](std::string name, const TinyPhiConfig& c) {
-    return ReferenceCase{.name = std::move(name),
-                         .model_type = "phi",
-                         .config_json = c.ToJson(),
-                         .run = [c](const std::string& attn, const calflops::Workload& w) {
-                           TinyPhi model(c, attn);
-                           RunDecoderWorkload(model, w);
-                         }};
+    return DecoderCase<TinyPhi>(std::move(name), "phi", c);
   };
   TinyPhiConfig mha;  // phi-2's shape: every head its own K / V, 0.4-style partial rotary
   mha.heads = 2;

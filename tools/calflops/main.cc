@@ -2,6 +2,7 @@
 // (calflops/option_table.h), the library analyses, a writer writes. Exit codes: ExitCode.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,7 +36,64 @@ int RunAction(const std::string& action) {
   return 0;
 }
 
+/// `calflops sweep MODEL --seq-len A:B:xK ...`: takes the swept option (the one whose value is a
+/// range) and --format out of the arguments, which then parse as a report's.
+struct SweepArgs {
+  bool on = false;
+  bool compare = false;  ///< `calflops compare MODEL MODEL...`
+  std::string axis, range, format = "text";
+};
+
+SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
+  SweepArgs s;
+  if (args.size() < 2 || (args[1] != "sweep" && args[1] != "compare")) return s;
+  s.on = true;
+  s.compare = args[1] == "compare";
+  args.erase(args.begin() + 1);
+  const std::string axes[] = {"--seq-len", "--batch-size", "--prompt-tokens", "--max-new-tokens",
+                              "--image-size"};
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    size_t eq = name.find('=');
+    bool inline_value = eq != std::string::npos && name.rfind("--", 0) == 0;
+    if (inline_value) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[i + 1];
+    }
+    size_t used = inline_value ? 1 : 2;
+    if (name == "--format" || name == "-f") {
+      s.format = value;
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      --i;
+      continue;
+    }
+    bool axis = false;
+    for (const std::string& a : axes) axis |= name == a;
+    if (axis && !s.compare && value.find(':') != std::string::npos) {
+      if (!s.axis.empty()) throw Error(ExitCode::kUsage, name, "sweep: one range at a time");
+      s.axis = name;
+      s.range = value;
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      --i;
+    }
+  }
+  if (s.axis.empty() && !s.compare) {
+    throw Error(ExitCode::kUsage, "sweep",
+                "give one of --seq-len, --batch-size, --prompt-tokens, --max-new-tokens, "
+                "--image-size as a range A:B:xK or A:B:+K");
+  }
+  return s;
+}
+
 int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  SweepArgs sweep = TakeSweepArgs(args);
+  std::vector<char*> argp;
+  for (std::string& a : args) argp.push_back(a.data());
+  argc = static_cast<int>(argp.size());
+  argv = argp.data();
   calflops::Options o;
   std::string output, action;
   std::vector<std::string> positional;
@@ -89,6 +147,10 @@ int Main(int argc, char** argv) {
         "unknown option (" + (hint.empty() ? "see --help" : "did you mean " + hint + "?") + ")");
   }
   if (!action.empty()) return RunAction(action);
+  if (sweep.compare) {
+    calflops::WriteCompareTo(o, positional, sweep.format, output);
+    return 0;
+  }
   if (positional.size() != 1) {
     throw Error(ExitCode::kUsage, "",
                 positional.empty()
@@ -96,6 +158,10 @@ int Main(int argc, char** argv) {
                     : "expected one MODEL, got " + std::to_string(positional.size()));
   }
   o.model = positional[0];
+  if (sweep.on) {
+    calflops::WriteSweepTo(o, sweep.axis, sweep.range, sweep.format, output);
+    return 0;
+  }
   calflops::WriteReportTo(o, output);  // never over an input (src/api/output_file.h)
   return 0;
 }

@@ -45,6 +45,16 @@ TEST(hardware_reader_test, a_good_file) {
   EXPECT_DOUBLE_EQ(*h.PeakFlops(DType::kF8E4M3), 100e12);
 }
 
+TEST(hardware_reader_test, a_float32_only_profile_prices_every_dtype_at_float32) {
+  // float32 is the one required rate: bfloat16, float16, fp8 and int8 fall back to it.
+  Hardware h = ParseHardware(R"({"name": "cpu", "memory_gib": 16, "memory_bandwidth_gb_s": 50,
+    "peak_tflops": {"float32": 2}, "source": "test"})", "cpu.json");
+  for (DType t : {DType::kBF16, DType::kF16, DType::kF8E4M3, DType::kI8, DType::kF32}) {
+    ASSERT_TRUE(h.PeakFlops(t).has_value());
+    EXPECT_DOUBLE_EQ(*h.PeakFlops(t), 2e12);
+  }
+}
+
 TEST(hardware_reader_test, errors_name_the_file_and_the_place) {
   EXPECT_EQ(Error("{\"name\": \"x\",\n  \"memory_gib\": }"),
             "my.json: invalid JSON at line 2, column 17: syntax error while parsing value - "

@@ -1,6 +1,7 @@
 // --format json: exact integers for every figure (schema: docs/json-schema.md). Without an
 // architecture (weight files only) the object holds the header and the "weights" key.
 #include "report/explain_report.h"
+#include "report/symbolic_report.h"
 #include "report/format_registry.h"
 #include "report/json_report.h"
 #include "report/json_writer.h"
@@ -11,6 +12,7 @@ namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (r.explanation && r.profile) return WriteExplainJson(r, *r.explanation, out);
+  if (r.symbolic && r.profile) return WriteSymbolicJson(r, *r.symbolic, out);
   if (r.profile) return WriteJsonReport(r, o, out);
   JsonWriter w(out);
   w.BeginObject();

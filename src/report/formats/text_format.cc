@@ -2,6 +2,7 @@
 // (memory, latency, training: report/perf_text.h), the unsupported ops, and the weight files'
 // block (report/weights_report.h).
 #include "report/explain_report.h"
+#include "report/symbolic_report.h"
 #include "report/format_registry.h"
 #include "report/text_report.h"
 #include "report/weights_report.h"
@@ -11,6 +12,7 @@ namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (r.explanation && r.profile) return WriteExplainText(r, *r.explanation, out);
+  if (r.symbolic && r.profile) return WriteSymbolicText(r, *r.symbolic, out);
   if (r.profile) WriteTextReport(r, o, out);
   if (r.weights) WriteWeightsText(*r.weights, out);
 }
