@@ -17,7 +17,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
   // The one list of families with a tiny reference.
   using CasesFn = std::vector<ReferenceCase> (*)();
   constexpr CasesFn kFamilies[] = {
-      LlamaCases, DecoderFamilyCases, FalconCases, PhiCases, ModernBertCases, T5Cases,
+      LlamaCases, DecoderFamilyCases, Mamba2Cases, FalconCases, PhiCases, ModernBertCases, T5Cases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {
