@@ -106,11 +106,15 @@ void WriteReportTo(const Options& options, const std::string& output);
 /// output; never a file the run reads).
 void WriteSweepTo(const Options& options, const std::string& axis, const std::string& range,
                   const std::string& format, const std::string& output);
-/// `calflops compare MODEL MODEL...`: the models side by side under the same options, one row
-/// each (params, MACs, FLOPs, peak memory, latency with a hardware profile), in `format` (as a
-/// sweep: text, json, csv, markdown, html or svg).
+/// `calflops compare MODEL [MODEL...] [--vs "OPTIONS"]...`: rows side by side (params, MACs,
+/// FLOPs, peak memory, latency with a hardware profile), in `format` (as a sweep: text, json,
+/// csv, markdown, html or svg; the chart a bar per row). One row per model under `options`, and
+/// with `variants` also one per model and variant: `options` with the variant's options applied
+/// (ParseOptionString: "--convention calflops", "--seq-len 2048", "--mode generate ..."), each
+/// row then labelled with its options and showing its workload. Two rows at least.
 void WriteCompareTo(const Options& options, const std::vector<std::string>& models,
-                    const std::string& format, const std::string& output);
+                    const std::string& format, const std::string& output,
+                    const std::vector<std::string>& variants = {});
 /// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
 std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).

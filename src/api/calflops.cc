@@ -330,29 +330,61 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
 }
 
 void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
-                    const std::string& format, const std::string& output) {
+                    const std::string& format, const std::string& output,
+                    const std::vector<std::string>& variants) {
   InputFileLog inputs;
-  if (models.size() < 2) throw Error(ExitCode::kUsage, "compare", "expected two or more models");
-  SweepReport report{.axis = "--model"};
-  for (size_t i = 0; i < models.size(); ++i) {
-    Options one = o;
-    one.model = models[i];
-    Analysis a;
-    Run(one, a);
-    if (!a.built) throw Unsupported(models[i], a.note);
-    SweepPoint p{.value = static_cast<int64_t>(i + 1),
-                 .params = a.profile.total().params,
-                 .macs = a.profile.total().macs,
-                 .flops = a.profile.total().flops,
-                 .memory_peak = a.estimates.memory.peak};
-    if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
-    report.points.push_back(p);
-    report.labels.push_back(models[i]);
-    report.model += (i ? " vs " : "") + models[i];
-    if (i == 0) {
-      ReportModel header{.model = models[i], .workload = a.workload, .profile = &a.profile};
-      report.workload = WorkloadLine(header);
+  if (models.empty() || models.size() * (variants.size() + 1) < 2) {
+    throw Error(ExitCode::kUsage, "compare",
+                "expected two or more models, or a model and --vs \"OPTIONS\" (e.g. --vs "
+                "\"--convention calflops\")");
+  }
+  // Each side: the options as given, then each variant applied over them.
+  std::vector<std::pair<std::string, Options>> sides{{"", o}};
+  for (const std::string& v : variants) {
+    Options side = o;
+    ParseOptionString(side, v, "--vs");
+    if (side.format != o.format) {
+      throw Error(ExitCode::kUsage, "--vs",
+                  "'" + v + "': --format applies to the whole comparison, not to one side");
     }
+    std::string label;  // the variant's words, single-spaced
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == ' ' || v[i] == '\t') {
+        if (!label.empty() && label.back() != ' ') label += ' ';
+      } else {
+        label += v[i];
+      }
+    }
+    while (!label.empty() && label.back() == ' ') label.pop_back();
+    sides.emplace_back(label, std::move(side));
+  }
+  SweepReport report{.axis = variants.empty() ? "--model" : "--compared"};
+  for (const std::string& model : models) {
+    for (const auto& [label, options] : sides) {
+      Options one = options;
+      one.model = model;
+      Analysis a;
+      Run(one, a);
+      if (!a.built) throw Unsupported(model, a.note);
+      SweepPoint p{.value = static_cast<int64_t>(report.points.size() + 1),
+                   .params = a.profile.total().params,
+                   .macs = a.profile.total().macs,
+                   .flops = a.profile.total().flops,
+                   .memory_peak = a.estimates.memory.peak};
+      if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
+      ReportModel header{.model = model, .workload = a.workload, .profile = &a.profile};
+      if (report.points.empty())
+        report.workload = variants.empty() ? WorkloadLine(header) : "per row (the sides differ)";
+      if (!variants.empty()) report.workloads.push_back(WorkloadLine(header));
+      report.points.push_back(p);
+      report.labels.push_back(label.empty() ? model : model + " " + label);
+    }
+  }
+  for (size_t i = 0; i < models.size(); ++i) report.model += (i ? " vs " : "") + models[i];
+  if (!variants.empty()) {
+    report.model += models.size() > 1 ? ", each as given" : " as given";
+    for (const auto& side : sides)
+      if (!side.first.empty()) report.model += " vs " + side.first;
   }
   std::ostringstream text;
   WriteSweep(report, format, text);

@@ -24,6 +24,18 @@ std::string Key(const SweepReport& r, size_t i) {
   return i < r.labels.size() ? r.labels[i] : std::to_string(r.points[i].value);
 }
 
+bool HasWorkloads(const SweepReport& r) { return !r.workloads.empty(); }
+
+std::string RowWorkload(const SweepReport& r, size_t i) {
+  return i < r.workloads.size() ? r.workloads[i] : "";
+}
+
+/// "calflops sweep: M over --seq-len" or "calflops compare: A vs B".
+std::string Title(const SweepReport& r) {
+  if (r.labels.empty()) return "calflops sweep: " + r.model + " over " + r.axis;
+  return "calflops compare: " + r.model;
+}
+
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -67,13 +79,18 @@ void Text(const SweepReport& r, std::ostream& out) {
     out << "Comparison: " << r.model << "\n";
   }
   out << "Workload: " << r.workload << "\n\n";
+  // The key column as wide as its longest entry (compared rows carry their options).
+  size_t width = 14;
+  for (size_t i = 0; i < r.points.size(); ++i) width = std::max(width, Key(r, i).size());
+  auto pad = [width](const std::string& k) { return std::string(width - k.size(), ' ') + k; };
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s%s\n", r.axis.c_str() + 2, "MACs", "FLOPs",
+  std::snprintf(buf, sizeof buf, " %16s %16s %14s%s\n", "MACs", "FLOPs",
                 HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
-  out << buf;
+  out << pad(r.axis.substr(2)) << buf;
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
-    std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s", Key(r, i).c_str(),
+    out << pad(Key(r, i));
+    std::snprintf(buf, sizeof buf, " %16s %16s %14s",
                   (HumanCount(p.macs.ToDouble()) + "MACs").c_str(),
                   (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(),
                   HasMemory(r) ? HumanBytes(p.memory_peak).c_str() : "");
@@ -83,6 +100,11 @@ void Text(const SweepReport& r, std::ostream& out) {
       out << buf;
     }
     out << "\n";
+  }
+  if (HasWorkloads(r)) {
+    out << "\nWorkloads:\n";
+    for (size_t i = 0; i < r.points.size(); ++i)
+      out << "  " << Key(r, i) << ": " << RowWorkload(r, i) << "\n";
   }
 }
 
@@ -107,6 +129,7 @@ void Json(const SweepReport& r, std::ostream& out) {
     w.Key("flops").Number(p.flops);
     if (HasMemory(r)) w.Key("memory_peak_bytes").Number(p.memory_peak);
     if (p.latency_s) w.Key("latency_s").Double(*p.latency_s);
+    if (HasWorkloads(r)) w.Key("workload").String(RowWorkload(r, i));
     w.EndObject();
   }
   w.EndArray();
@@ -116,40 +139,49 @@ void Json(const SweepReport& r, std::ostream& out) {
 
 void Csv(const SweepReport& r, std::ostream& out) {
   out << (r.axis.c_str() + 2) << ",params,macs,flops" << (HasMemory(r) ? ",memory_peak_bytes" : "")
-      << (HasLatency(r) ? ",latency_s" : "") << "\n";
+      << (HasLatency(r) ? ",latency_s" : "") << (HasWorkloads(r) ? ",workload" : "") << "\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     out << CsvField(Key(r, i)) << ',' << p.params << ',' << p.macs << ',' << p.flops;
     if (HasMemory(r)) out << ',' << p.memory_peak;
     if (p.latency_s) out << ',' << Seconds(*p.latency_s);
+    if (HasWorkloads(r)) out << ',' << CsvField(RowWorkload(r, i));
     out << "\n";
   }
+}
+
+/// Names here come from the command line; escape the table's one metacharacter.
+std::string MdCell(std::string s) {
+  for (size_t at = s.find('|'); at != std::string::npos; at = s.find('|', at + 2))
+    s.replace(at, 1, "\\|");
+  return s;
 }
 
 void MarkdownTable(const SweepReport& r, std::ostream& out) {
   out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |"
       << (HasMemory(r) ? " Peak memory |" : "") << (HasLatency(r) ? " Latency |" : "")
-      << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "") << (HasLatency(r) ? "--:|" : "") << "\n";
+      << (HasWorkloads(r) ? " Workload |" : "") << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
+      << (HasLatency(r) ? "--:|" : "") << (HasWorkloads(r) ? ":--|" : "") << "\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
-    std::string key = Key(r, i);
-    for (size_t at = key.find('|'); at != std::string::npos; at = key.find('|', at + 2))
-      key.replace(at, 1, "\\|");
+    std::string key = MdCell(Key(r, i));
     out << "| " << key << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
         << HumanCount(p.flops.ToDouble()) << "FLOPs |";
     if (HasMemory(r)) out << ' ' << HumanBytes(p.memory_peak) << " |";
     if (p.latency_s) out << ' ' << HumanSeconds(*p.latency_s) << " |";
+    if (HasWorkloads(r)) out << ' ' << MdCell(RowWorkload(r, i)) << " |";
     out << "\n";
   }
 }
 
 void Markdown(const SweepReport& r, std::ostream& out) {
-  // Names here come from the command line; escape the table's one metacharacter.
-  std::string model = r.model;
-  for (size_t at = model.find('|'); at != std::string::npos; at = model.find('|', at + 2))
-    model.replace(at, 1, "\\|");
-  out << "# calflops sweep: " << model << " over `" << r.axis << "`\n\nWorkload: " << r.workload
-      << "\n\n";
+  std::string title = MdCell(r.model);
+  if (r.labels.empty()) {
+    out << "# calflops sweep: " << title << " over `" << r.axis << "`";
+  } else {
+    out << "# calflops compare: " << title;
+  }
+  out << "\n\nWorkload: " << r.workload << "\n\n";
   MarkdownTable(r, out);
 }
 
@@ -157,15 +189,16 @@ void Html(const SweepReport& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">\n<link rel=\"icon\" href=\"data:,\">\n"
-      << "<title>calflops sweep: " << Esc(r.model)
+      << "<title>" << Esc(Title(r))
       << "</title>\n<style>body{font:14px/1.4 "
          "system-ui,sans-serif;margin:1.5em}td,th{padding:1px 8px;text-align:right}</style>\n"
-      << "</head>\n<body>\n<h1>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
-      << "</h1>\n<p>Workload: " << Esc(r.workload) << "</p>\n";
+      << "</head>\n<body>\n<h1>" << Esc(Title(r)) << "</h1>\n<p>Workload: " << Esc(r.workload)
+      << "</p>\n";
   WriteSweepSvg(r, out);
   out << "<table id=\"sweep\">\n<tr><th>" << Esc(r.axis.substr(2))
       << "</th><th>MACs</th><th>FLOPs</th>" << (HasMemory(r) ? "<th>Peak memory</th>" : "")
-      << (HasLatency(r) ? "<th>Latency</th>" : "") << "</tr>\n";
+      << (HasLatency(r) ? "<th>Latency</th>" : "")
+      << (HasWorkloads(r) ? "<th style=\"text-align:left\">Workload</th>" : "") << "</tr>\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     out << "<tr><td>" << Esc(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
@@ -174,6 +207,8 @@ void Html(const SweepReport& r, std::ostream& out) {
     if (HasMemory(r))
       out << "<td data-exact=\"" << p.memory_peak << "\">" << HumanBytes(p.memory_peak) << "</td>";
     if (p.latency_s) out << "<td>" << HumanSeconds(*p.latency_s) << "</td>";
+    if (HasWorkloads(r))
+      out << "<td style=\"text-align:left\">" << Esc(RowWorkload(r, i)) << "</td>";
     out << "</tr>\n";
   }
   out << "</table>\n</body>\n</html>\n";
@@ -216,6 +251,59 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
   panels.push_back(flops);
   if (HasMemory(r)) panels.push_back(mem);
   if (HasLatency(r)) panels.push_back(lat);
+  char buf[256];
+  if (!r.labels.empty()) {
+    // A comparison: one bar per compared row in each panel, from zero; numbered, with a legend.
+    const size_t n = r.points.size();
+    const double W = 720, PH = 160, L = 90, R = 20, T = 30;
+    const double H = T + static_cast<double>(panels.size()) * PH + 20 + 14 * static_cast<double>(n);
+    std::snprintf(buf, sizeof buf,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                  "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
+                  W, H, W, H);
+    out << buf << "<title>" << Esc(Title(r)) << "</title>\n<text x=\"" << L
+        << "\" y=\"18\" font-size=\"13\">FLOPs" << (HasMemory(r) ? ", memory" : "")
+        << (HasLatency(r) ? ", latency" : "") << " side by side</text>\n";
+    const double slot = (W - L - R) / static_cast<double>(std::max<size_t>(n, 1));
+    const double bw = slot * 0.7;
+    for (size_t k = 0; k < panels.size(); ++k) {
+      const Panel& p = panels[k];
+      double top = T + static_cast<double>(k) * PH + 10,
+             bottom = T + static_cast<double>(k + 1) * PH - 10;
+      double hi = p.y.empty() ? 1 : *std::max_element(p.y.begin(), p.y.end());
+      if (hi <= 0) hi = 1;
+      std::snprintf(buf, sizeof buf,
+                    "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"none\" "
+                    "stroke=\"#ccc\"/>\n",
+                    L, top, W - L - R, bottom - top);
+      out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << Esc(p.label(hi)) << "</text>\n"
+          << "<text x=\"4\" y=\"" << bottom << "\">0</text>\n<text x=\"" << L + 6 << "\" y=\""
+          << top + 14 << "\" fill=\"#555\">" << p.title << "</text>\n";
+      for (size_t i = 0; i < p.y.size(); ++i) {
+        double h = p.y[i] / hi * (bottom - top - 20);
+        double x = L + static_cast<double>(i) * slot + (slot - bw) / 2;
+        std::snprintf(buf, sizeof buf,
+                      "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                      "fill=\"#4a7bd0\"",
+                      x, bottom - h, bw, h);
+        out << buf << " data-series=\"" << p.title << "\" data-label=\"" << Esc(Key(r, i))
+            << "\"><title>" << Esc(Key(r, i)) << ": " << Esc(p.label(p.y[i]))
+            << "</title></rect>\n";
+        std::snprintf(buf, sizeof buf,
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n", x + bw / 2,
+                      bottom - h - 3, i + 1);
+        out << buf;
+      }
+    }
+    double y = T + static_cast<double>(panels.size()) * PH + 8;
+    for (size_t i = 0; i < n; ++i) {
+      y += 14;
+      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": " << Esc(Key(r, i))
+          << "</text>\n";
+    }
+    out << "</svg>\n";
+    return;
+  }
   const double W = 720, PH = 160, L = 90, R = 20, T = 30, B = 40;
   const double H = T + panels.size() * PH + B;
   // A log x axis when the values span more than a factor of 16 and grow geometrically.
@@ -228,13 +316,12 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                         : (v - x0) / (x1 - x0);
     return L + t * (W - L - R);
   };
-  char buf[256];
   std::snprintf(buf, sizeof buf,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                 W, H, W, H);
-  out << buf << "<title>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
-      << "</title>\n<text x=\"" << L << "\" y=\"18\" font-size=\"13\">" << Esc(r.model) << ": FLOPs"
+  out << buf << "<title>" << Esc(Title(r)) << "</title>\n<text x=\"" << L
+      << "\" y=\"18\" font-size=\"13\">" << Esc(r.model) << ": FLOPs"
       << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against "
       << Esc(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {

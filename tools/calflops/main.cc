@@ -42,6 +42,7 @@ struct SweepArgs {
   bool on = false;
   bool compare = false;  ///< `calflops compare MODEL MODEL...`
   std::string axis, range, format = "text";
+  std::vector<std::string> variants;  ///< compare: each --vs "OPTIONS"
 };
 
 SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
@@ -65,6 +66,16 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
     size_t used = inline_value ? 1 : 2;
     if (name == "--format" || name == "-f") {
       s.format = value;
+      args.erase(args.begin() + static_cast<long>(i),
+                 args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      --i;
+      continue;
+    }
+    if (name == "--vs") {
+      if (!s.compare) throw Error(ExitCode::kUsage, "--vs", "only with calflops compare");
+      if (!inline_value && i + 1 >= args.size())
+        throw Error(ExitCode::kUsage, "--vs", "needs a value: \"OPTIONS\"");
+      s.variants.push_back(value);
       args.erase(args.begin() + static_cast<long>(i),
                  args.begin() + static_cast<long>(std::min(i + used, args.size())));
       --i;
@@ -150,7 +161,7 @@ int Main(int argc, char** argv) {
   }
   if (!action.empty()) return RunAction(action);
   if (sweep.compare) {
-    calflops::WriteCompareTo(o, positional, sweep.format, output);
+    calflops::WriteCompareTo(o, positional, sweep.format, output, sweep.variants);
     return 0;
   }
   if (positional.size() != 1) {
