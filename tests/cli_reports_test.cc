@@ -232,3 +232,50 @@ TEST(CliReports, ExplainCapIsSaidNotSilent) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliReports, SweepSidesByModelsAndVs) {
+  // Each side's rows equal the single sweep with the side's options, prefixed by its label.
+  const std::string range = " --seq-len 128:1024:x2 --hardware h100-sxm";
+  auto both = RunCli("sweep llama-3-8b" + range + " --vs '--convention calflops' --format csv");
+  ASSERT_EQ(both.code, 0) << both.out;
+  auto rows = [](const std::string& csv, const std::string& prefix) {
+    std::istringstream in(csv);
+    std::string line, out;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) out += prefix + line + "\n";
+    return out;
+  };
+  std::string expected =
+      "compared,seq-len,params,macs,flops,memory_peak_bytes,latency_s\n" +
+      rows(RunCli("sweep llama-3-8b" + range + " --format csv").out, "llama-3-8b,") +
+      rows(RunCli("sweep llama-3-8b" + range + " --convention calflops --format csv").out,
+           "llama-3-8b --convention calflops,");
+  EXPECT_EQ(both.out, expected);
+  auto models = RunCli("sweep llama-3-8b mistral-7b --seq-len 1:4:+1 --format csv");
+  ASSERT_EQ(models.code, 0) << models.out;
+  EXPECT_EQ(models.out,
+            "compared,seq-len,params,macs,flops,memory_peak_bytes\n" +
+                rows(RunCli("sweep llama-3-8b --seq-len 1:4:+1 --format csv").out, "llama-3-8b,") +
+                rows(RunCli("sweep mistral-7b --seq-len 1:4:+1 --format csv").out, "mistral-7b,"));
+  // The chart: a line per side in each of the 3 panels, and a legend.
+  auto svg = RunCli("sweep llama-3-8b" + range + " --vs '--convention calflops' --format svg").out;
+  size_t lines = 0;
+  for (size_t at = svg.find("data-side=\""); at != std::string::npos;
+       at = svg.find("data-side=\"", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 6u);
+  EXPECT_TRUE(Has(svg, ">llama-3-8b --convention calflops</text>"));
+  for (const char* f : {"text", "json", "markdown", "html"}) {
+    auto r = RunCli("sweep llama-3-8b" + range + " --vs '--convention calflops' --format " + f);
+    EXPECT_EQ(r.code, 0) << f;
+    EXPECT_TRUE(Has(r.out, "llama-3-8b --convention calflops")) << f;
+  }
+  auto bad = RunCli("sweep llama-3-8b --seq-len 1:4:+1 --vs '--seq-len 3'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(Has(bad.out, "sets --seq-len, the swept option")) << bad.out;
+  EXPECT_EQ(Lines(bad.out), 1u);
+}
+
+}  // namespace

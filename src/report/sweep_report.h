@@ -23,6 +23,9 @@ struct SweepReport {
   std::vector<std::string> labels;
   /// `calflops compare --vs`: each row's workload (WorkloadLine), shown as a column.
   std::vector<std::string> workloads;
+  /// A sweep of several models or `--vs` sides: each point's side ("llama-3-8b --convention
+  /// calflops"), shown as a first column; the chart draws a line per side.
+  std::vector<std::string> series;
 };
 
 /// The formats a sweep writes: text, json, csv, markdown, html, svg.

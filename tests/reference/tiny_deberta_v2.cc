@@ -54,7 +54,8 @@ std::string TinyDebertaV2Config::ToJson() const {
          ", \"position_biased_input\": " + b(position_biased) +
          ", \"share_att_key\": " + b(share_att_key) + ", \"norm_rel_ebd\": \"" +
          (rel_norm ? "layer_norm" : "none") + "\", \"pos_att_type\": " + pos_att_type +
-         ", \"hidden_act\": \"gelu\", \"layer_norm_eps\": 1e-07, \"pad_token_id\": 0}";
+         ", \"conv_kernel_size\": " + std::to_string(conv_kernel) + ", \"conv_act\": \"" +
+         conv_act + "\", \"hidden_act\": \"gelu\", \"layer_norm_eps\": 1e-07, \"pad_token_id\": 0}";
 }
 
 int64_t TinyDebertaV2::Span() const {
@@ -72,6 +73,8 @@ TinyDebertaV2::TinyDebertaV2(const TinyDebertaV2Config& c, unsigned seed) : c_(c
   for (Tensor* t : {&emb_lnw_, &emb_lnb_, &rel_lnw_, &rel_lnb_, &head_b_}) *t = Rand({h}, rng);
   for (Tensor* t : {&mlm_lnw_, &mlm_lnb_, &mlm_b_}) *t = Rand({e}, rng);
   mlm_w_ = Rand({e, h}, rng);
+  conv_w_ = Rand({h, h, std::max<int64_t>(c.conv_kernel, 1)}, rng);
+  for (Tensor* t : {&conv_b_, &conv_lnw_, &conv_lnb_}) *t = Rand({h}, rng);
   rel_ = Rand({2 * Span(), h}, rng);
   head_w_ = Rand({h, h}, rng);
   cls_w_ = Rand({c.num_labels, h}, rng);
@@ -215,28 +218,32 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
       rel = RelativePositions(s);
       table = c_.rel_norm ? Norm("LayerNorm", rel_, rel_lnw_, rel_lnb_) : rel_;
     }
-    Scope list("layer");
+    Tensor embedded = x;
     for (size_t li = 0; li < layers_.size(); ++li) {
       Layer& L = layers_[li];
-      Scope ls(std::to_string(li));
-      Tensor a;
       {
-        Scope at("attention");
-        Tensor ctx = Attention(L, x, c_.relative ? &table : nullptr, rel);
+        Scope list("layer");
+        Scope ls(std::to_string(li));
+        Tensor a;
+        {
+          Scope at("attention");
+          Tensor ctx = Attention(L, x, c_.relative ? &table : nullptr, rel);
+          Scope o("output");
+          a = Lin("dense", ctx, L.ad, &L.adb);
+          a = Norm("LayerNorm", Binary(a, x, Add), L.ln1w, L.ln1b);
+        }
+        Tensor f;
+        {
+          Scope in("intermediate");
+          f = Lin("dense", a, L.id, &L.idb);
+          Scope act("intermediate_act_fn");
+          f = GeluErf(f);
+        }
         Scope o("output");
-        a = Lin("dense", ctx, L.ad, &L.adb);
-        a = Norm("LayerNorm", Binary(a, x, Add), L.ln1w, L.ln1b);
+        f = Lin("dense", f, L.od, &L.odb);
+        x = Norm("LayerNorm", Binary(f, a, Add), L.ln2w, L.ln2b);
       }
-      Tensor f;
-      {
-        Scope in("intermediate");
-        f = Lin("dense", a, L.id, &L.idb);
-        Scope act("intermediate_act_fn");
-        f = GeluErf(f);
-      }
-      Scope o("output");
-      f = Lin("dense", f, L.od, &L.odb);
-      x = Norm("LayerNorm", Binary(f, a, Add), L.ln2w, L.ln2b);
+      if (li == 0 && c_.conv_kernel > 0) x = ConvLayer(embedded, x, b, s);  // encoder.conv
     }
   }
   if (c_.cls == "DebertaV2ForSequenceClassification") {
@@ -266,6 +273,21 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
     }
     Lin("decoder", y, word_, &mlm_bias_);  // tied to word_embeddings
   }
+}
+
+Tensor TinyDebertaV2::ConvLayer(const Tensor& embedded, const Tensor& residual, int64_t b,
+                                int64_t s) {
+  Scope cv("conv");
+  Tensor out;
+  {
+    Scope c("conv");
+    out = Conv1dRef(embedded.Transpose(1, 2), conv_w_, conv_b_, 1, (c_.conv_kernel - 1) / 2);
+  }
+  Map(Tensor({b, s}, 1.0), [](double m) { return Sub(1.0, m); });  // (1 - input_mask).bool()
+  out = out.Transpose(1, 2);
+  out = c_.conv_act == "gelu" ? GeluErf(out) : TanhRef(out);
+  Tensor y = Norm("LayerNorm", Binary(residual, out, Add), conv_lnw_, conv_lnb_);
+  return Binary(y, Tensor({b, s, 1}, 1.0), Mul);  // output * input_mask
 }
 
 std::vector<ReferenceCase> DebertaV2Cases() {
@@ -303,12 +325,22 @@ std::vector<ReferenceCase> DebertaV2Cases() {
   plain.relative = false;
   plain.position_biased = true;
   plain.embedding_size = 6;
+  TinyDebertaV2Config xlarge = v3;  // DeBERTa-v2 xlarge's ConvLayer (gelu), on the bare model
+  xlarge.cls = "DebertaV2Model";
+  xlarge.conv_kernel = 3;
+  xlarge.conv_act = "gelu";
+  TinyDebertaV2Config tanh = v2;  // ConvLayer with the default tanh
+  tanh.conv_kernel = 3;
+  tanh.conv_act = "tanh";
   TinyDebertaV2Config bare = v3;
   bare.cls = "DebertaV2Model";
   return {make("deberta-v3 sequence classification", v3),
           make("deberta-v2 token classification", v2),
           make("deberta c2p only, question answering", c2p),
-          make("deberta no relative, masked lm", plain), make("deberta-v3 model", bare)};
+          make("deberta no relative, masked lm", plain),
+          make("deberta-v3 model", bare),
+          make("deberta-v2 conv layer (gelu)", xlarge),
+          make("deberta-v2 conv layer (tanh), token classification", tanh)};
 }
 
 }  // namespace reference

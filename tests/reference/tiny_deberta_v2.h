@@ -18,6 +18,8 @@ struct TinyDebertaV2Config {
   std::string cls = "DebertaV2ForSequenceClassification";
   int64_t hidden = 8, heads = 2, layers = 2, intermediate = 12, vocab = 30, max_positions = 16;
   int64_t type_vocab = 0, buckets = 4, max_relative = -1, num_labels = 3, embedding_size = 8;
+  int64_t conv_kernel = 0;        ///< > 0: the ConvLayer after layer 0
+  std::string conv_act = "tanh";  ///< ConvLayer's activation: tanh (the default) or gelu
   bool relative = true, position_biased = false, share_att_key = true, rel_norm = true;
   std::string pos_att_type = "[\"p2c\", \"c2p\"]";  ///< JSON: a list or a "c2p|p2c" string
   bool c2p = true, p2c = true;                      ///< what pos_att_type lists
@@ -35,9 +37,11 @@ class TinyDebertaV2 {
   };
   int64_t Span() const;
   std::vector<int64_t> RelativePositions(int64_t s);
+  Tensor ConvLayer(const Tensor& embedded, const Tensor& residual, int64_t b, int64_t s);
   Tensor Attention(Layer& l, const Tensor& x, const Tensor* table, const std::vector<int64_t>& rel);
   TinyDebertaV2Config c_;
   Tensor word_, pos_, type_, proj_, emb_lnw_, emb_lnb_, rel_, rel_lnw_, rel_lnb_;
+  Tensor conv_w_, conv_b_, conv_lnw_, conv_lnb_;
   Tensor head_w_, head_b_, cls_w_, cls_b_, mlm_w_, mlm_b_, mlm_lnw_, mlm_lnb_, mlm_bias_;
   std::vector<Layer> layers_;
 };

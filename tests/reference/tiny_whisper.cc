@@ -18,30 +18,6 @@ Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Te
   return LayerNormRef(x, w, b, 1e-5);
 }
 
-/// F.conv1d with zero padding: every kernel tap is a multiply-accumulate, padded ones included
-/// (PyTorch multiplies the zeros too), then + bias. x (N, C, L), w (O, C, k).
-Tensor Conv1dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t stride,
-                 int64_t pad) {
-  int64_t n = x.dim(0), c = x.dim(1), l = x.dim(2), o = w.dim(0), k = w.dim(2);
-  int64_t lo = (l + 2 * pad - k) / stride + 1;
-  Tensor out({n, o, lo});
-  Tensor& xs = const_cast<Tensor&>(x);
-  Tensor& ws = const_cast<Tensor&>(w);
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oc = 0; oc < o; ++oc)
-      for (int64_t i = 0; i < lo; ++i) {
-        double acc = 0;
-        for (int64_t ic = 0; ic < c; ++ic)
-          for (int64_t u = 0; u < k; ++u) {
-            int64_t at = i * stride + u - pad;
-            double xv = at >= 0 && at < l ? xs({b, ic, at}) : 0.0;
-            acc = Mac(acc, xv, ws({oc, ic, u}));
-          }
-        out({b, oc, i}) = Add(acc, bias.at(oc));
-      }
-  return out;
-}
-
 std::vector<int64_t> Ids(int64_t b, int64_t n, int64_t vocab) {
   std::vector<int64_t> ids;
   for (int64_t i = 0; i < b * n; ++i) ids.push_back((i * 3 + 2) % vocab);
@@ -63,6 +39,8 @@ std::string TinyWhisperConfig::ToJson() const {
          ", \"num_mel_bins\": " + std::to_string(mel_bins) +
          ", \"max_source_positions\": " + std::to_string(source_positions) +
          ", \"max_target_positions\": " + std::to_string(target_positions) +
+         ", \"classifier_proj_size\": " + std::to_string(proj) +
+         ", \"num_labels\": " + std::to_string(labels) +
          ", \"pad_token_id\": 1, \"activation_function\": \"gelu\"}";
 }
 
@@ -77,6 +55,10 @@ TinyWhisper::TinyWhisper(const TinyWhisperConfig& c, bool eager, unsigned seed)
   enc_pos_ = Rand({c.source_positions, e}, rng);
   embed_ = Rand({c.vocab, e}, rng);
   dec_pos_ = Rand({c.target_positions, e}, rng);
+  proj_w_ = Rand({c.proj, e}, rng);
+  proj_b_ = Rand({c.proj}, rng);
+  cls_w_ = Rand({c.labels, c.proj}, rng);
+  cls_b_ = Rand({c.labels}, rng);
   auto attn = [&] {
     Attn a;
     for (Tensor* t : {&a.k, &a.v, &a.q, &a.o}) *t = Rand({e, e}, rng);
@@ -238,6 +220,12 @@ void TinyWhisper::Step(int64_t batch, int64_t tokens, int64_t past, const Tensor
 }
 
 void TinyWhisper::Forward(int64_t batch, int64_t tokens) {
+  if (c_.cls == "WhisperForAudioClassification") {
+    Tensor h = Lin("projector", Encoder(batch), proj_w_, &proj_b_);
+    Tensor pooled = MeanLast(h.Transpose(1, 2)).Reshape({batch, c_.proj});  // mean(dim=1)
+    Lin("classifier", pooled, cls_w_, &cls_b_);
+    return;
+  }
   Step(batch, tokens, 0, nullptr, nullptr);
 }
 
@@ -271,7 +259,11 @@ std::vector<ReferenceCase> WhisperCases() {
   };
   TinyWhisperConfig bare;
   bare.cls = "WhisperModel";
-  return {make("whisper", TinyWhisperConfig{}), make("whisper model (no head)", bare)};
+  TinyWhisperConfig audio;
+  audio.cls = "WhisperForAudioClassification";
+  ReferenceCase audio_case = make("whisper audio classification", audio);
+  audio_case.workloads = {forward};
+  return {make("whisper", TinyWhisperConfig{}), make("whisper model (no head)", bare), audio_case};
 }
 
 }  // namespace reference

@@ -72,7 +72,6 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
       continue;
     }
     if (name == "--vs") {
-      if (!s.compare) throw Error(ExitCode::kUsage, "--vs", "only with calflops compare");
       if (!inline_value && i + 1 >= args.size())
         throw Error(ExitCode::kUsage, "--vs", "needs a value: \"OPTIONS\"");
       s.variants.push_back(value);
@@ -164,6 +163,14 @@ int Main(int argc, char** argv) {
     calflops::WriteCompareTo(o, positional, sweep.format, output, sweep.variants);
     return 0;
   }
+  if (sweep.on && !positional.empty()) {  // a sweep of one model or several, with --vs sides
+    o.model = positional[0];
+    calflops::WriteSweepTo(o, sweep.axis, sweep.range, sweep.format, output,
+                           {positional.begin() + 1, positional.end()}, sweep.variants);
+    return 0;
+  }
+  if (!sweep.variants.empty())
+    throw Error(ExitCode::kUsage, "--vs", "only with calflops compare or calflops sweep");
   if (positional.size() != 1) {
     throw Error(ExitCode::kUsage, "",
                 positional.empty()
@@ -171,10 +178,6 @@ int Main(int argc, char** argv) {
                     : "expected one MODEL, got " + std::to_string(positional.size()));
   }
   o.model = positional[0];
-  if (sweep.on) {
-    calflops::WriteSweepTo(o, sweep.axis, sweep.range, sweep.format, output);
-    return 0;
-  }
   calflops::WriteReportTo(o, output);  // never over an input (src/api/output_file.h)
   return 0;
 }

@@ -7,12 +7,14 @@
 // (`encoder.rel_embeddings`, log-bucketed when position_buckets > 0), gathered by relative
 // distance. 4.45 has only this eager attention (no SDPA class): the sdpa default resolves to
 // it, as from_pretrained does; flash_attention_2 is refused.
-// Not modelled: the ConvLayer of conv_kernel_size > 0 (DeBERTa-v2 xlarge / xxlarge) is refused;
-// z_steps (0 in every released config).
+// conv_kernel_size > 0 (DeBERTa-v2 xlarge / xxlarge) adds `encoder.conv` (ConvLayer: Conv1d over
+// the embeddings, ACT2FN[conv_act], + layer 0's output, LayerNorm, * mask) after layer 0.
+// Not modelled: z_steps (0 in every released config).
 #include "archs/arch_registry.h"
 #include "archs/encoder/encoder_architecture.h"
 #include "archs/encoder/encoder_params.h"
 #include "archs/nn/activation.h"
+#include "archs/nn/conv1d.h"
 #include "archs/nn/dropout.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
@@ -28,12 +30,14 @@ using enum CallForm;
 
 struct DebertaV2Params {
   EncoderParams enc;
-  int64_t vocab = 128100, max_positions = 512, type_vocab = 0, pad = 0, embedding_size = 0;
-  int64_t num_labels = 2, buckets = -1, max_relative = 512;
+  int64_t vocab = 128100, max_positions = 512, type_vocab = 0, embedding_size = 0;
+  std::optional<int64_t> pad = 0;  ///< null: no padding_idx
+  int64_t num_labels = 2, buckets = -1, max_relative = 512, conv_kernel = 0, conv_groups = 1;
   bool relative = false, position_biased = true, share_att_key = false, c2p = false, p2c = false;
   bool rel_norm = false;
   double pooler_dropout = 0, cls_dropout = 0.1;
-  std::string pooler_act = "gelu", pooler_act_where, where_positions;
+  std::string pooler_act = "gelu", pooler_act_where, where_positions, conv_act = "tanh",
+              conv_act_where;
 
   /// Rows of the relative table / 2, and the span of a gathered distance (att_span).
   int64_t Span() const { return buckets > 0 ? buckets : max_relative; }
@@ -59,7 +63,7 @@ struct DebertaV2Params {
     p.max_positions = c.Int("max_position_embeddings", 512, 1, kMaxConfigDim);
     p.where_positions = c.Where("max_position_embeddings");
     p.type_vocab = c.Int("type_vocab_size", 0, 0, kMaxConfigDim);
-    p.pad = c.Int("pad_token_id", 0, 0, p.vocab - 1);
+    p.pad = c.Has("pad_token_id") ? c.OptInt("pad_token_id", 0, p.vocab - 1) : 0;
     p.embedding_size = c.Int("embedding_size", p.enc.hidden, 1, kMaxConfigDim);
     p.relative = c.Bool("relative_attention", false);
     p.position_biased = c.Bool("position_biased_input", true);
@@ -89,10 +93,17 @@ struct DebertaV2Params {
     }
     std::string norm = c.String("norm_rel_ebd", "none");
     p.rel_norm = norm.find("layer_norm") != std::string::npos;
-    if (c.Int("conv_kernel_size", 0, 0, kMaxConfigDim) > 0) {
-      throw Unsupported(c.Where("conv_kernel_size"),
-                        "> 0: DeBERTa-v2's ConvLayer (xlarge / xxlarge) is not modelled");
+    p.conv_kernel = c.Int("conv_kernel_size", 0, 0, kMaxConfigDim);
+    if (p.conv_kernel > 0 && p.conv_kernel % 2 == 0) {
+      // padding (k - 1) / 2 shortens the sequence: the residual add would not broadcast.
+      throw BadInput(c.Where("conv_kernel_size"), "is even; ConvLayer needs an odd kernel");
     }
+    p.conv_groups = c.Int("conv_groups", 1, 1, kMaxConfigDim);
+    if (p.enc.hidden % p.conv_groups != 0) {
+      throw BadInput(c.Where("conv_groups"), "does not divide hidden_size");
+    }
+    p.conv_act = c.String("conv_act", "tanh");
+    p.conv_act_where = c.Where("conv_act");
     if (c.Int("pooler_hidden_size", p.enc.hidden, 1, kMaxConfigDim) != p.enc.hidden) {
       throw Unsupported(c.Where("pooler_hidden_size"),
                         "differs from hidden_size (ContextPooler's output_dim is hidden_size)");
@@ -140,6 +151,16 @@ class DebertaV2 : public EncoderArchitecture {
           Embedding::Build(tree_, encoder_, "rel_embeddings", 2 * p.Span(), h, std::nullopt, dtype);
       if (p.rel_norm)
         rel_norm_ = LayerNorm::Build(tree_, encoder_, "LayerNorm", h, p.enc.layer_norm_eps, dtype);
+    }
+    if (p.conv_kernel > 0) {
+      conv_ = tree_.Add(encoder_, "conv", "ConvLayer");
+      conv_conv_ = Conv1d::Build(tree_, conv_, "conv", h, h, p.conv_kernel, 1,
+                                 (p.conv_kernel - 1) / 2, true, dtype, p.conv_groups);
+      conv_norm_ = LayerNorm::Build(tree_, conv_, "LayerNorm", h, p.enc.layer_norm_eps, dtype);
+      StableDropout(tree_, conv_, "dropout");
+      ModuleTree scratch;  // ACT2FN[conv_act] is instantiated in forward: unregistered
+      conv_act_ = Activation::Build(scratch, scratch.root(), "act", p.conv_act, p.conv_act_where);
+      conv_act_.id = conv_;
     }
     if (cls == "DebertaV2ForSequenceClassification") {
       pooler_ = tree_.Add(root, "pooler", "ContextPooler");
@@ -310,8 +331,24 @@ class DebertaV2 : public EncoderArchitecture {
       rel_table = t.Weight({2 * p_.Span(), p_.enc.hidden});  // rel_embeddings.weight
       if (p_.rel_norm) rel_table = rel_norm_(t, rel_table);
     }
-    for (const auto& l : layers_) x = LayerForward(t, l, x, rel_table);
+    Shape embedded = x;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      x = LayerForward(t, layers_[i], x, rel_table);
+      if (i == 0 && conv_ != kNoModule) x = ConvForward(t, embedded, x);
+    }
     return x;
+  }
+
+  /// ConvLayer.forward(hidden_states = the embeddings, residual_states = layer 0's output):
+  /// conv over the permuted embeddings, `1 - input_mask` (masked_fill_ is a select),
+  /// ACT2FN[conv_act], residual + out, LayerNorm, `* input_mask`.
+  Shape ConvForward(Tracer& t, const Shape& embedded, const Shape& residual) const {
+    int64_t b = embedded[0], s = embedded[1], h = p_.enc.hidden;
+    Shape out = conv_conv_(t, Tracer::View(embedded, {b, h, s}));
+    t.Scalar(conv_, OpKind::kSub, t.Constant({b, s}), kPyOperator);
+    out = conv_act_(t, Tracer::View(out, {b, s, h}));
+    Shape y = conv_norm_(t, t.Binary(conv_, OpKind::kAdd, residual, out, kPyOperator));
+    return t.Binary(conv_, OpKind::kMul, y, t.Constant({b, s, 1}), kPyOperator);
   }
 
   Shape LayerForward(Tracer& t, const Layer& l, const Shape& x, const Shape& rel_table) const {
@@ -366,11 +403,12 @@ class DebertaV2 : public EncoderArchitecture {
   }
 
   DebertaV2Params p_;
-  ModuleId emb_ = kNoModule, encoder_ = kNoModule, pooler_ = kNoModule;
+  ModuleId emb_ = kNoModule, encoder_ = kNoModule, pooler_ = kNoModule, conv_ = kNoModule;
+  Conv1d conv_conv_;
   Embedding word_, position_, token_type_, rel_;
   Linear embed_proj_, pooler_dense_, classifier_, mlm_dense_, mlm_decoder_;
-  LayerNorm emb_norm_, rel_norm_, mlm_norm_;
-  Activation pooler_act_, mlm_act_;
+  LayerNorm emb_norm_, rel_norm_, mlm_norm_, conv_norm_;
+  Activation pooler_act_, mlm_act_, conv_act_;
   std::vector<Layer> layers_;
 };
 

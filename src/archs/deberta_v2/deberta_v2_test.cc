@@ -43,6 +43,13 @@ TEST(DebertaV2, ParameterCount) {
   // DeBERTa-v2 style: separate pos_key_proj / pos_query_proj per layer.
   EXPECT_EQ(Build(c.With("share_att_key", false), "DebertaV2Model")->tree().SubtreeParams()[0],
             Count(backbone + 12 * 2 * (768ull * 768 + 768)));
+  // DeBERTa-v2 xlarge style ConvLayer: Conv1d(768, 768, 3) with bias, and its LayerNorm.
+  auto conv = Build(c.With("conv_kernel_size", 3).With("conv_act", "gelu"), "DebertaV2Model");
+  EXPECT_EQ(conv->tree().SubtreeParams()[0], Count(backbone + 768ull * 768 * 3 + 768 + 2 * 768));
+  const ModuleTree& t = conv->tree();
+  EXPECT_EQ(t[t.Find("encoder.conv.conv")].extra_repr,
+            "768, 768, kernel_size=(3,), stride=(1,), padding=(1,)");
+  EXPECT_EQ(t[t.Find("encoder.conv")].class_name, "ConvLayer");
 }
 
 TEST(DebertaV2, ModulesAsTransformersNamesThem) {
@@ -87,7 +94,9 @@ TEST(DebertaV2, DisentangledAttentionMacs) {
 TEST(DebertaV2, BadInputs) {
   Config c = LoadModelConfig("deberta-v3-base-squad-legal");
   EXPECT_THROW(Build(c.With("num_attention_heads", 7)), Error);
-  EXPECT_THROW(Build(c.With("conv_kernel_size", 3)), Error);
+  EXPECT_THROW(Build(c.With("conv_kernel_size", 2)), Error);  // even: the residual mismatches
+  EXPECT_THROW(Build(c.With("conv_kernel_size", 3).With("conv_groups", 5)), Error);
+  EXPECT_THROW(Build(c.With("conv_kernel_size", 3).With("conv_act", "nope")), Error);
   EXPECT_THROW(Build(c.With("pad_token_id", 128100)), Error);
   EXPECT_THROW(Build(c.With("hidden_act", "nope")), Error);
   EXPECT_THROW(Build(c.With("pooler_hidden_size", 1024), "DebertaV2ForSequenceClassification"),

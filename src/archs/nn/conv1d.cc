@@ -7,10 +7,11 @@ namespace calflops {
 
 Conv1d Conv1d::Build(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t in,
                      int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool bias,
-                     DType dtype) {
+                     DType dtype, int64_t groups) {
   std::string repr = std::to_string(in) + ", " + std::to_string(out) +
                      ", kernel_size=" + PyTupleRepr({kernel}) + ", stride=" + PyTupleRepr({stride});
   if (padding != 0) repr += ", padding=" + PyTupleRepr({padding});
+  if (groups != 1) repr += ", groups=" + std::to_string(groups);
   if (!bias) repr += ", bias=False";
   Conv1d c{.id = tree.Add(parent, name, "Conv1d", repr),
            .in = in,
@@ -18,8 +19,9 @@ Conv1d Conv1d::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
            .kernel = kernel,
            .stride = stride,
            .padding = padding,
+           .groups = groups,
            .bias = bias};
-  tree.AddParam(c.id, "weight", Shape{out, in, kernel}, dtype);
+  tree.AddParam(c.id, "weight", Shape{out, in / groups, kernel}, dtype);
   if (bias) tree.AddParam(c.id, "bias", Shape{out}, dtype);
   return c;
 }
@@ -37,7 +39,7 @@ Shape Conv1d::operator()(Tracer& t, const Shape& x) const {
   if (x.rank() != 3 || x[1] != in) {
     throw BadInput("", "conv1d expects (N, " + std::to_string(in) + ", L), got " + x.ToString());
   }
-  return t.Conv(id, x, Shape{out, in, kernel}, Shape{x[0], out, OutSize(x[2])}, bias);
+  return t.Conv(id, x, Shape{out, in / groups, kernel}, Shape{x[0], out, OutSize(x[2])}, bias);
 }
 
 }  // namespace calflops

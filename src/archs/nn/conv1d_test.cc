@@ -47,5 +47,17 @@ TEST(Conv1d, ReprWithoutPaddingOrBias) {
   EXPECT_THROW(c(t, Shape{1, 5, 8}), Error);  // wrong channels
 }
 
+TEST(Conv1d, Groups) {
+  ModuleTree tree;
+  Conv1d c = Conv1d::Build(tree, tree.root(), "conv", 8, 8, 3, 1, 1, true, DType::kF32, 2);
+  EXPECT_EQ(tree[c.id].extra_repr, "8, 8, kernel_size=(3,), stride=(1,), padding=(1,), groups=2");
+  EXPECT_EQ(tree.SubtreeParams()[0], Count(8ull * 4 * 3 + 8));  // weight (8, 8 / 2, 3) + bias
+  Capture sink;
+  Tracer t(sink, DType::kF32);
+  EXPECT_EQ(c(t, Shape{2, 8, 5}), (Shape{2, 8, 5}));
+  // 2 x 5 positions x 8 outputs, each over 4 input channels x 3 taps.
+  EXPECT_EQ(CostOf(sink.ops[0], Convention::kAnalytic).macs, Count(2ull * 5 * 8 * 12));
+}
+
 }  // namespace
 }  // namespace calflops

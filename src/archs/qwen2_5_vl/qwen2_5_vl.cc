@@ -14,7 +14,7 @@
 namespace calflops {
 namespace {
 
-Qwen2VisionParams ReadVision(const Config& vc, int64_t text_hidden) {
+Qwen2VisionParams ReadVision(const Config& vc) {
   // Qwen2_5_VLVisionConfig defaults.
   Qwen2VisionParams p;
   p.v2_5 = true;
@@ -41,7 +41,6 @@ Qwen2VisionParams ReadVision(const Config& vc, int64_t text_hidden) {
   }
   p.full_blocks = vc.IsSet("fullatt_block_indexes") ? vc.Ints("fullatt_block_indexes")
                                                     : std::vector<int64_t>{7, 15, 23, 31};
-  (void)text_hidden;
   return p;
 }
 
@@ -65,11 +64,14 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   p.nested = true;
   p.root_model_cls = "Qwen2_5_VLModel";
   p.text = LlamaParams::FromConfig(tc, d);
+  if (!tc.IsSet("tie_word_embeddings")) {  // a re-save may keep it at the top level only
+    p.text.tie_word_embeddings = c.Bool("tie_word_embeddings", p.text.tie_word_embeddings);
+  }
   p.text.qkv_bias = true;  // hard-coded in Qwen2_5_VLAttention
   p.text.o_bias = false;
   p.text.mlp_bias = false;
   CheckMropeSection(tc, p.text.head_dim);
-  p.vision = ReadVision(c.Sub("vision_config"), p.text.hidden);
+  p.vision = ReadVision(c.Sub("vision_config"));
   return MakeQwen2VlArch(p, cls, o, ConfigDType(c));
 }
 

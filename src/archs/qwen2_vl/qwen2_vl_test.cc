@@ -52,6 +52,22 @@ TEST(Qwen2Vl, SevenBShapeByArithmetic) {
   EXPECT_EQ(text + vision, 8'291'375'616u);
 }
 
+TEST(Qwen2Vl, ResavedTextConfigDescribesTheSameModel) {
+  // transformers 4.5x re-saves the decoder's keys under text_config; the top-level ones may then
+  // be absent (here: Qwen2VLConfig's 72B-like defaults would apply).
+  nlohmann::json raw = LoadModelConfig("qwen2-vl-2b-instruct").raw();
+  nlohmann::json text;
+  for (const char* k : {"hidden_size", "intermediate_size", "num_attention_heads",
+                        "num_hidden_layers", "num_key_value_heads", "rms_norm_eps", "rope_scaling",
+                        "tie_word_embeddings", "vocab_size"}) {
+    text[k] = raw[k];
+    raw.erase(k);
+  }
+  raw["text_config"] = text;
+  auto arch = BuildArchitecture(Config::Parse(raw.dump(), "resaved.json"), BuildOptions{});
+  EXPECT_EQ(static_cast<uint64_t>(arch->tree().SubtreeParams()[0].value()), 2'208'985'600u);
+}
+
 TEST(Qwen2Vl, ModulesInRegistrationOrder) {
   auto arch = ZooArch("qwen2-vl-2b-instruct");
   const auto& t = arch->tree();
@@ -141,6 +157,36 @@ TEST(Qwen2Vl, VisionAttentionSpansTheWholeBatch) {
   // scores and weighted sum: 2 x heads x queries x keys x head_dim.
   EXPECT_EQ(qk("sdpa"), Count(2ull * 16 * 2048 * 2048 * 80));
   EXPECT_EQ(qk("flash"), Count(2ull * 2 * 16 * 1024 * 1024 * 80));
+}
+
+TEST(Qwen2Vl, CalflopsSeesWhatTheSourceCalls) {
+  // One 448 x 448 image (N = 1024 patches, 16 heads of 80) under the calflops rules of
+  // analysis/convention_calflops.cc: F.linear 2 x MACs without the bias; torch.matmul
+  // 2 x numel(input) x other.shape[-1]; F.softmax and F.gelu numel; Python + and * the
+  // broadcast size; Python / and unary minus, torch.sigmoid, Tensor.cos / sin, torch.outer and
+  // SDPA unseen.
+  Workload w;
+  w.seq_len = 8;
+  const uint64_t n = 1024, e = 1280;
+  const uint64_t linears = 2 * n * e * 3 * e + 2 * n * e * e;  // qkv, proj
+  // apply_rotary_pos_emb_vision on q and on k: x * cos, rotate_half(x) * sin, their sum.
+  const uint64_t rotary = 2 * 3 * n * e;
+  auto attn = [&](AttnImpl impl) {
+    BuildOptions o;
+    o.attn = impl;
+    auto arch = BuildArchitecture(LoadModelConfig("qwen2-vl-2b-instruct"), o);
+    Profile p = Analyze(*arch, w, Convention::kCalflops);
+    EXPECT_EQ(StatsAt(p, "visual.rotary_pos_emb").flops, Count(0));  // torch.outer
+    // QuickGELU: 1.702 * x and x * sigmoid(...), the sigmoid unseen.
+    EXPECT_EQ(StatsAt(p, "visual.blocks.0.mlp.act").flops, Count(2 * n * 5120));
+    // nn.GELU calls F.gelu: numel of the merged (256, 5120) features.
+    EXPECT_EQ(StatsAt(p, "visual.merger.mlp.1").flops, Count(256ull * 5120));
+    return StatsAt(p, "visual.blocks.0.attn").flops;
+  };
+  EXPECT_EQ(attn(AttnImpl::kSdpa), Count(linears + rotary));
+  // Eager: two torch.matmul, + mask (16, N, N), F.softmax; the / sqrt(d) unseen.
+  uint64_t matmuls = 2 * (16 * n * 80 * n) + 2 * (16 * n * n * 80);
+  EXPECT_EQ(attn(AttnImpl::kEager), Count(linears + rotary + matmuls + 2 * 16 * n * n));
 }
 
 TEST(Qwen2Vl, BadInputsNameThePlace) {

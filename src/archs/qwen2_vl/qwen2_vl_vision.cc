@@ -9,11 +9,13 @@ namespace calflops {
 
 using enum CallForm;
 
-Qwen2VisionParams Qwen2VisionParams::FromQwen2Vl(const Config& vc, int64_t text_hidden) {
+Qwen2VisionParams Qwen2VisionParams::FromQwen2Vl(const Config& vc) {
   Qwen2VisionParams p;
   p.depth = vc.Int("depth", 32, 0, kMaxLayers);
   p.embed = vc.Int("embed_dim", 1280, 1, kMaxConfigDim);
-  p.out_hidden = vc.Int("hidden_size", text_hidden, 1, kMaxConfigDim);
+  // Qwen2VLVisionConfig's default, whatever the decoder's width (a mismatch fails in
+  // transformers at the merge; here it is built as configured).
+  p.out_hidden = vc.Int("hidden_size", 3584, 1, kMaxConfigDim);
   p.heads = vc.Int("num_heads", 16, 1, kMaxConfigDim);
   if (p.embed % p.heads != 0 || (p.embed / p.heads) % 4 != 0) {
     // rot_pos_emb splits head_dim / 2 between rows and columns, each a rotary of pairs.

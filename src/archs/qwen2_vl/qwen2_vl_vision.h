@@ -34,7 +34,7 @@ struct Qwen2VisionParams {
 
   int64_t head_dim() const { return embed / heads; }
   /// Qwen2VLVisionConfig (v4.45) keys and defaults; a bad value names its key.
-  static Qwen2VisionParams FromQwen2Vl(const Config& vc, int64_t text_hidden);
+  static Qwen2VisionParams FromQwen2Vl(const Config& vc);
 };
 
 /// Qwen2.5-VL's get_window_index for one grid_h x grid_w image: the patch count of each
