@@ -138,8 +138,9 @@ void Run(const Options& o, Analysis& a) {
   LoadOptions load = MakeLoadOptions(o);
   // The writers that print repeats folded (text, JSON) get routed experts of equal load built
   // and traced once (BuildOptions::routed_tokens): first one module per expert list, then, with
-  // the workload known, one per run of equal load (archs/moe/expert_load.h).
-  const bool repeats = (o.format == "text" || o.format == "json") && !o.expand;
+  // the workload known, one per run of equal load (archs/moe/expert_load.h). --top ranks single
+  // modules (report/module_rows.h): every expert on its own.
+  const bool repeats = (o.format == "text" || o.format == "json") && !o.expand && o.top <= 0;
   if (repeats) load.build.routed_tokens.emplace();
   LoadedModel m = Load(o.model, load);
   CheckApplicable(o, m.kinds);
