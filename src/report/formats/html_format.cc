@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/call_latency.h"
 #include "analysis/memory.h"
 #include "report/format_registry.h"
 #include "report/html_page.h"
@@ -116,7 +117,8 @@ void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) 
   if (c.latency) column("latency", [&](size_t i) { w.Double(p.perf.modules[i].roofline.time_s); });
   const int64_t calls = p.CallCount();
   if (r.workload.mode == Mode::kGenerate && calls > 1) {
-    // One point per call: label, context, FLOPs and the KV cache it holds.
+    // One point per call: label, context, FLOPs, the KV cache it holds and, with a hardware
+    // profile, its roofline time.
     const int64_t points = std::min(calls, kMaxStepPoints);
     const int kv_width = DTypeBytes(p.activation_dtype);
     std::vector<int64_t> idx;
@@ -139,6 +141,11 @@ void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) 
     for (const CallStats& s : at)
       w.Number(KvCacheBytes(p.kv_cache, s.context, r.workload.batch, kv_width));
     w.EndArray();
+    if (c.latency) {  // with a hardware profile: each call's roofline time
+      w.Key("latency").BeginArray();
+      for (int64_t i : idx) w.Double(CallRooflineTime(p, i).value_or(0));
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndObject();
