@@ -56,6 +56,7 @@ const ArchEntry& Qwen2VlArch();
 const ArchEntry& WhisperArch();
 const ArchEntry& Qwen25VlArch();
 const ArchEntry& DebertaV2Arch();
+const ArchEntry& MllamaArch();
 
 namespace {
 
@@ -69,7 +70,7 @@ constexpr EntryFn kArchs[] = {
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
     FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
-    Qwen2VlArch,    WhisperArch,    Olmo3Arch,      Qwen25VlArch,   DebertaV2Arch,
+    Qwen2VlArch,    WhisperArch,    Olmo3Arch,      Qwen25VlArch,   DebertaV2Arch,    MllamaArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "model/error.h"
+#include "report/html_escape.h"
 #include "report/json_report.h"
 #include "report/json_writer.h"
 #include "report/perf_text.h"
@@ -51,29 +52,6 @@ std::string CsvField(const std::string& s) {
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
-}
-
-std::string Esc(std::string_view s) {  // HTML / SVG text
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string Seconds(double s) {
@@ -212,29 +190,30 @@ void Html(const SweepReport& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">\n<link rel=\"icon\" href=\"data:,\">\n"
-      << "<title>" << Esc(Title(r))
+      << "<title>" << HtmlEscape(Title(r))
       << "</title>\n<style>body{font:14px/1.4 "
          "system-ui,sans-serif;margin:1.5em}td,th{padding:1px 8px;text-align:right}</style>\n"
-      << "</head>\n<body>\n<h1>" << Esc(Title(r)) << "</h1>\n<p>Workload: " << Esc(r.workload)
-      << "</p>\n";
+      << "</head>\n<body>\n<h1>" << HtmlEscape(Title(r))
+      << "</h1>\n<p>Workload: " << HtmlEscape(r.workload) << "</p>\n";
   WriteSweepSvg(r, out);
   out << "<table id=\"sweep\">\n<tr>"
       << (HasSeries(r) ? "<th style=\"text-align:left\">compared</th>" : "") << "<th>"
-      << Esc(r.axis.substr(2)) << "</th><th>MACs</th><th>FLOPs</th>"
+      << HtmlEscape(r.axis.substr(2)) << "</th><th>MACs</th><th>FLOPs</th>"
       << (HasMemory(r) ? "<th>Peak memory</th>" : "") << (HasLatency(r) ? "<th>Latency</th>" : "")
       << (HasWorkloads(r) ? "<th style=\"text-align:left\">Workload</th>" : "") << "</tr>\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     out << "<tr>";
-    if (HasSeries(r)) out << "<td style=\"text-align:left\">" << Esc(SeriesOf(r, i)) << "</td>";
-    out << "<td>" << Esc(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
+    if (HasSeries(r))
+      out << "<td style=\"text-align:left\">" << HtmlEscape(SeriesOf(r, i)) << "</td>";
+    out << "<td>" << HtmlEscape(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
         << HumanCount(p.macs.ToDouble()) << "MACs</td><td data-exact=\"" << p.flops << "\">"
         << HumanCount(p.flops.ToDouble()) << "FLOPs</td>";
     if (HasMemory(r))
       out << "<td data-exact=\"" << p.memory_peak << "\">" << HumanBytes(p.memory_peak) << "</td>";
     if (HasLatency(r)) out << "<td>" << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << "</td>";
     if (HasWorkloads(r))
-      out << "<td style=\"text-align:left\">" << Esc(RowWorkload(r, i)) << "</td>";
+      out << "<td style=\"text-align:left\">" << HtmlEscape(RowWorkload(r, i)) << "</td>";
     out << "</tr>\n";
   }
   out << "</table>\n</body>\n</html>\n";
@@ -287,7 +266,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                   "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                   W, H, W, H);
-    out << buf << "<title>" << Esc(Title(r)) << "</title>\n<text x=\"" << L
+    out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
         << "\" y=\"18\" font-size=\"13\">FLOPs" << (HasMemory(r) ? ", memory" : "")
         << (HasLatency(r) ? ", latency" : "") << " side by side</text>\n";
     const double slot = (W - L - R) / static_cast<double>(std::max<size_t>(n, 1));
@@ -304,7 +283,8 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                     "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"none\" "
                     "stroke=\"#ccc\"/>\n",
                     L, top, W - L - R, bottom - top);
-      out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << Esc(p.label(hi)) << "</text>\n"
+      out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << HtmlEscape(p.label(hi))
+          << "</text>\n"
           << "<text x=\"4\" y=\"" << bottom << "\">0</text>\n<text x=\"" << L + 6 << "\" y=\""
           << top + 14 << "\" fill=\"#555\">" << p.title << "</text>\n";
       for (size_t i = 0; i < p.y.size(); ++i) {
@@ -315,9 +295,9 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                       "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                       "fill=\"#4a7bd0\"",
                       x, bottom - h, bw, h);
-        out << buf << " data-series=\"" << p.title << "\" data-label=\"" << Esc(Key(r, i))
-            << "\"><title>" << Esc(Key(r, i)) << ": "
-            << (none ? std::string("none (no hardware profile)") : Esc(p.label(p.y[i])))
+        out << buf << " data-series=\"" << p.title << "\" data-label=\"" << HtmlEscape(Key(r, i))
+            << "\"><title>" << HtmlEscape(Key(r, i)) << ": "
+            << (none ? std::string("none (no hardware profile)") : HtmlEscape(p.label(p.y[i])))
             << "</title></rect>\n";
         std::snprintf(buf, sizeof buf,
                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n", x + bw / 2,
@@ -328,7 +308,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
     double y = T + static_cast<double>(panels.size()) * PH + 8;
     for (size_t i = 0; i < n; ++i) {
       y += 14;
-      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": " << Esc(Key(r, i))
+      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": " << HtmlEscape(Key(r, i))
           << "</text>\n";
     }
     out << "</svg>\n";
@@ -368,10 +348,10 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                 W, H, W, H);
-  out << buf << "<title>" << Esc(Title(r)) << "</title>\n<text x=\"" << L
-      << "\" y=\"18\" font-size=\"13\">" << Esc(r.model) << ": FLOPs"
+  out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
+      << "\" y=\"18\" font-size=\"13\">" << HtmlEscape(r.model) << ": FLOPs"
       << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against "
-      << Esc(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
+      << HtmlEscape(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {
     const Panel& p = panels[k];
     double top = T + static_cast<double>(k) * PH + 10;
@@ -388,13 +368,14 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                   "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"none\" "
                   "stroke=\"#ccc\"/>\n",
                   L, top, W - L - R, bottom - top);
-    out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << Esc(p.label(hi)) << "</text>\n"
-        << "<text x=\"4\" y=\"" << bottom << "\">" << Esc(p.label(lo)) << "</text>\n"
+    out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << HtmlEscape(p.label(hi))
+        << "</text>\n"
+        << "<text x=\"4\" y=\"" << bottom << "\">" << HtmlEscape(p.label(lo)) << "</text>\n"
         << "<text x=\"" << L + 6 << "\" y=\"" << top + 14 << "\" fill=\"#555\">" << p.title
         << "</text>\n";
     for (size_t s = 0; s < sides.size(); ++s) {
       out << "<polyline class=\"series\" data-series=\"" << p.title << "\"";
-      if (HasSeries(r)) out << " data-side=\"" << Esc(sides[s]) << "\"";
+      if (HasSeries(r)) out << " data-side=\"" << HtmlEscape(sides[s]) << "\"";
       out << " fill=\"none\" stroke=\"" << kColors[s % 8] << "\" stroke-width=\"2\" points=\"";
       bool first = true;
       for (size_t i = 0; i < p.y.size(); ++i) {
@@ -421,7 +402,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
       std::snprintf(buf, sizeof buf,
                     "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>", L,
                     y - 9, kColors[s % 8]);
-      out << buf << "<text x=\"" << L + 14 << "\" y=\"" << y << "\">" << Esc(sides[s])
+      out << buf << "<text x=\"" << L + 14 << "\" y=\"" << y << "\">" << HtmlEscape(sides[s])
           << "</text>\n";
     }
   }

@@ -18,7 +18,7 @@ std::vector<ReferenceCase> AllReferenceCases() {
   using CasesFn = std::vector<ReferenceCase> (*)();
   constexpr CasesFn kFamilies[] = {
       LlamaCases, DecoderFamilyCases, FalconCases,  PhiCases,       ModernBertCases,
-      T5Cases,    Qwen2VlCases,       WhisperCases, DebertaV2Cases,
+      T5Cases,    Qwen2VlCases,       WhisperCases, DebertaV2Cases, MllamaCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

@@ -39,6 +39,8 @@ std::string TinyWhisperConfig::ToJson() const {
          ", \"num_mel_bins\": " + std::to_string(mel_bins) +
          ", \"max_source_positions\": " + std::to_string(source_positions) +
          ", \"max_target_positions\": " + std::to_string(target_positions) +
+         ", \"classifier_proj_size\": " + std::to_string(proj) +
+         ", \"num_labels\": " + std::to_string(labels) +
          ", \"pad_token_id\": 1, \"activation_function\": \"gelu\"}";
 }
 
@@ -53,6 +55,10 @@ TinyWhisper::TinyWhisper(const TinyWhisperConfig& c, bool eager, unsigned seed)
   enc_pos_ = Rand({c.source_positions, e}, rng);
   embed_ = Rand({c.vocab, e}, rng);
   dec_pos_ = Rand({c.target_positions, e}, rng);
+  proj_w_ = Rand({c.proj, e}, rng);
+  proj_b_ = Rand({c.proj}, rng);
+  cls_w_ = Rand({c.labels, c.proj}, rng);
+  cls_b_ = Rand({c.labels}, rng);
   auto attn = [&] {
     Attn a;
     for (Tensor* t : {&a.k, &a.v, &a.q, &a.o}) *t = Rand({e, e}, rng);
@@ -214,6 +220,12 @@ void TinyWhisper::Step(int64_t batch, int64_t tokens, int64_t past, const Tensor
 }
 
 void TinyWhisper::Forward(int64_t batch, int64_t tokens) {
+  if (c_.cls == "WhisperForAudioClassification") {
+    Tensor h = Lin("projector", Encoder(batch), proj_w_, &proj_b_);
+    Tensor pooled = MeanLast(h.Transpose(1, 2)).Reshape({batch, c_.proj});  // mean(dim=1)
+    Lin("classifier", pooled, cls_w_, &cls_b_);
+    return;
+  }
   Step(batch, tokens, 0, nullptr, nullptr);
 }
 
@@ -247,7 +259,11 @@ std::vector<ReferenceCase> WhisperCases() {
   };
   TinyWhisperConfig bare;
   bare.cls = "WhisperModel";
-  return {make("whisper", TinyWhisperConfig{}), make("whisper model (no head)", bare)};
+  TinyWhisperConfig audio;
+  audio.cls = "WhisperForAudioClassification";
+  ReferenceCase audio_case = make("whisper audio classification", audio);
+  audio_case.workloads = {forward};
+  return {make("whisper", TinyWhisperConfig{}), make("whisper model (no head)", bare), audio_case};
 }
 
 }  // namespace reference

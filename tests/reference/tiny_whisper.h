@@ -15,9 +15,9 @@
 namespace reference {
 
 struct TinyWhisperConfig {
-  std::string cls = "WhisperForConditionalGeneration";  ///< or WhisperModel
+  std::string cls = "WhisperForConditionalGeneration";  ///< or WhisperModel, ...AudioClassification
   int64_t d_model = 8, enc_layers = 2, dec_layers = 2, heads = 2, ffn = 12, vocab = 30;
-  int64_t mel_bins = 4, source_positions = 6, target_positions = 20;
+  int64_t mel_bins = 4, source_positions = 6, target_positions = 20, proj = 5, labels = 3;
   std::string ToJson() const;
 };
 
@@ -48,7 +48,7 @@ class TinyWhisper {
   TinyWhisperConfig c_;
   bool eager_;
   Tensor conv1w_, conv1b_, conv2w_, conv2b_, enc_pos_, enc_lnw_, enc_lnb_;
-  Tensor embed_, dec_pos_, dec_lnw_, dec_lnb_;
+  Tensor embed_, dec_pos_, dec_lnw_, dec_lnb_, proj_w_, proj_b_, cls_w_, cls_b_;
   std::vector<Layer> enc_, dec_;
 };
 

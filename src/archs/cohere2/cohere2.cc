@@ -10,8 +10,11 @@
 // last window - 1 tokens, archs/llama/sliding_window_attention.h), like gemma3_text; the static
 // HybridCache of the 4.48-4.52 line (full layers attending over the whole pre-allocated cache)
 // is not modeled.
+#include <nlohmann/json.hpp>
+
 #include "archs/arch_registry.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/llama_gguf.h"
 #include "archs/llama/sliding_window_attention.h"
 #include "model/error.h"
 #include "model/workload.h"
@@ -81,12 +84,27 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 
 constexpr std::string_view kClasses[] = {"Cohere2ForCausalLM", "Cohere2Model"};
 
+/// llama.cpp's cohere2 keys: the LayerNorm epsilon and the logit scale; its loader fixes the
+/// sliding pattern at 4 (three sliding layers, then a global one).
+void Cohere2Keys(const GgufKeys& k, nlohmann::ordered_json& c) {
+  if (auto v = k.Float("attention.layer_norm_epsilon")) c["layer_norm_eps"] = *v;
+  if (auto v = k.Float("logit_scale")) c["logit_scale"] = *v;
+  c["sliding_window_pattern"] = 4;
+}
+
+// The Llama block names without ffn_norm: one input_layernorm per parallel block.
+constexpr GgufMapping kGguf{.gguf_arch = "cohere2",
+                            .model_type = "cohere2",
+                            .hf_class = "Cohere2ForCausalLM",
+                            .blocks = kLlamaBlockGguf,
+                            .extra_keys = Cohere2Keys};
+
 }  // namespace
 
 const ArchEntry& Cohere2Arch() {
   static const ArchEntry e{
       "cohere2", "Cohere 2 / Command R7B decoder (parallel block, 3:1 sliding/NoPE global)",
-      kClasses, Make};
+      kClasses, Make, &kGguf};
   return e;
 }
 

@@ -30,7 +30,8 @@ using enum CallForm;
 
 struct DebertaV2Params {
   EncoderParams enc;
-  int64_t vocab = 128100, max_positions = 512, type_vocab = 0, pad = 0, embedding_size = 0;
+  int64_t vocab = 128100, max_positions = 512, type_vocab = 0, embedding_size = 0;
+  std::optional<int64_t> pad = 0;  ///< null: no padding_idx
   int64_t num_labels = 2, buckets = -1, max_relative = 512, conv_kernel = 0, conv_groups = 1;
   bool relative = false, position_biased = true, share_att_key = false, c2p = false, p2c = false;
   bool rel_norm = false;
@@ -62,7 +63,7 @@ struct DebertaV2Params {
     p.max_positions = c.Int("max_position_embeddings", 512, 1, kMaxConfigDim);
     p.where_positions = c.Where("max_position_embeddings");
     p.type_vocab = c.Int("type_vocab_size", 0, 0, kMaxConfigDim);
-    p.pad = c.Int("pad_token_id", 0, 0, p.vocab - 1);
+    p.pad = c.Has("pad_token_id") ? c.OptInt("pad_token_id", 0, p.vocab - 1) : 0;
     p.embedding_size = c.Int("embedding_size", p.enc.hidden, 1, kMaxConfigDim);
     p.relative = c.Bool("relative_attention", false);
     p.position_biased = c.Bool("position_biased_input", true);

@@ -13,9 +13,12 @@
 // one-token steps; the self-attention K/V cache grows, the cross-attention K/V are projected at
 // the first call and reused. What WhisperGenerationMixin adds around generate (logits processors,
 // timestamp rules, long-form windows) is not modelled.
+// WhisperForAudioClassification: the encoder alone (no `model.` prefix), `projector`, the mean
+// over the 1500 states, `classifier`; one forward call (use_weighted_layer_sum is refused).
 // Not modelled: the float16 clamp in WhisperEncoderLayer (float16 activations only).
 #include "archs/arch_registry.h"
 #include "archs/encdec/seq2seq_plan.h"
+#include "archs/encoder/encoder_params.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/conv1d.h"
 #include "archs/nn/embedding.h"
@@ -35,7 +38,8 @@ struct WhisperParams {
   int64_t vocab = 51865, mel_bins = 80, d_model = 384;
   int64_t enc_layers = 4, dec_layers = 4, enc_heads = 6, dec_heads = 6;
   int64_t enc_ffn = 1536, dec_ffn = 1536, source_positions = 1500, target_positions = 448;
-  int64_t pad = kDefaultPad;
+  int64_t classifier_proj = 256, num_labels = 2;
+  std::optional<int64_t> pad = kDefaultPad;  ///< null: no padding_idx
   bool tie = true;
   std::string act = "gelu", act_where, where_targets;
 
@@ -63,7 +67,7 @@ struct WhisperParams {
     p.where_targets = c.Where("max_target_positions");
     // nn.Embedding(vocab, d_model, padding_idx): the index must lie inside the table.
     if (c.Has("pad_token_id")) {
-      p.pad = c.Int("pad_token_id", kDefaultPad, 0, p.vocab - 1);
+      p.pad = c.OptInt("pad_token_id", 0, p.vocab - 1);
     } else if (p.vocab <= kDefaultPad) {
       throw BadInput(c.Where("pad_token_id"), "is absent, and its default 50256 is outside the " +
                                                   std::to_string(p.vocab) + "-row vocabulary");
@@ -71,6 +75,8 @@ struct WhisperParams {
     p.act = c.String("activation_function", "gelu");
     p.act_where = c.Where("activation_function");
     p.tie = c.Bool("tie_word_embeddings", true);
+    p.classifier_proj = c.Int("classifier_proj_size", 256, 1, kMaxConfigDim);
+    p.num_labels = ConfigNumLabels(c);
     return p;
   }
 };
@@ -112,15 +118,35 @@ class Whisper : public Architecture {
     ModuleId root = tree_.root();
     tree_[root].class_name = cls;
     lm_ = cls == "WhisperForConditionalGeneration";
+    audio_cls_ = cls == "WhisperForAudioClassification";
     ModuleId model = lm_ ? tree_.Add(root, "model", "WhisperModel") : root;
     BuildEncoder(model, dtype);
+    if (audio_cls_) {
+      projector_ =
+          Linear::Build(tree_, root, "projector", p.d_model, p.classifier_proj, true, dtype);
+      head_ =
+          Linear::Build(tree_, root, "classifier", p.classifier_proj, p.num_labels, true, dtype);
+      return;
+    }
     BuildDecoder(model, dtype);
     if (lm_) head_ = BuildOutputHead(tree_, root, "proj_out", dec_.tokens, p.tie, dtype);
   }
 
+  /// The classifier reads audio only: an encoder (one forward pass).
+  uint32_t kinds() const override { return audio_cls_ ? kEncoder : kTextDecoder; }
+
   /// The encoder reads the fixed 30 s window; the decoder reads seq_len tokens (forward) or its
   /// prompt (generate).
   std::vector<ForwardCall> Plan(const Workload& w) const override {
+    if (audio_cls_) {
+      if (w.mode != Mode::kForward) {
+        throw Unsupported("--mode generate",
+                          "WhisperForAudioClassification is an encoder: it has no generation step "
+                          "(use --mode forward)");
+      }
+      return {ForwardCall{
+          .kind = CallKind::kForward, .batch = w.batch, .encoder_tokens = p_.source_positions}};
+    }
     return EncoderDecoderPlan(w, p_.source_positions,
                               w.mode == Mode::kForward ? w.seq_len : w.Prompt());
   }
@@ -140,6 +166,14 @@ class Whisper : public Architecture {
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
     int64_t b = c.batch, n = c.new_tokens, s = p_.source_positions;
+    if (audio_cls_) {
+      // projector, hidden_states.mean(dim=1) over the encoder states, classifier
+      Shape h = projector_(t, EncoderForward(t, b));
+      Shape pooled = t.ReduceLast(tree_.root(), OpKind::kMean,
+                                  Tracer::View(h, {b, p_.classifier_proj, s}), kTorch);
+      head_(t, Tracer::View(pooled, {b, p_.classifier_proj}));
+      return;
+    }
     if (c.past_tokens + n > p_.target_positions) {
       throw BadInput("workload", std::to_string(c.past_tokens + n) + " decoder tokens exceed the " +
                                      std::to_string(p_.target_positions) +
@@ -291,20 +325,26 @@ class Whisper : public Architecture {
 
   WhisperParams p_;
   AttnImpl impl_;
-  bool lm_ = false;
+  bool lm_ = false, audio_cls_ = false;
+  Linear projector_;
   Encoder enc_;
   Decoder dec_;
   Linear head_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
+  if (cls == "WhisperForAudioClassification" && c.Bool("use_weighted_layer_sum", false)) {
+    throw Unsupported(c.Where("use_weighted_layer_sum"),
+                      "is true: the weighted sum of the encoder's hidden states is not modelled");
+  }
   if (o.attn == AttnImpl::kFlashAttention2) {
     throw Unsupported("--attn-impl", "WhisperFlashAttention2 is not modelled (use eager or sdpa)");
   }
   return std::make_unique<Whisper>(WhisperParams::FromConfig(c), cls, o.attn, ConfigDType(c));
 }
 
-constexpr std::string_view kClasses[] = {"WhisperForConditionalGeneration", "WhisperModel"};
+constexpr std::string_view kClasses[] = {"WhisperForConditionalGeneration", "WhisperModel",
+                                         "WhisperForAudioClassification"};
 
 }  // namespace
 

@@ -126,14 +126,37 @@ TEST(Whisper, GenerateEncodesOnceAndProjectsCrossKeysOnce) {
   EXPECT_EQ(KvCacheBytes(specs, 6, 1, 2), Count(12ull * (2 * 768 * 6 + 2 * 768 * 1500) * 2));
 }
 
+TEST(Whisper, AudioClassification) {
+  // The encoder (88,154,112) + projector 768 x 256 + 256 + classifier 256 x 5 + 5.
+  Config c = LoadModelConfig("whisper-small").With("num_labels", 5);
+  auto arch = Build(c, "WhisperForAudioClassification");
+  const ModuleTree& t = arch->tree();
+  EXPECT_EQ(t.SubtreeParams()[0], Count(88'154'112ull + 768 * 256 + 256 + 256 * 5 + 5));
+  EXPECT_NE(t.Find("encoder.conv1"), kNoModule);
+  EXPECT_EQ(t.Find("decoder"), kNoModule);
+  Workload w;
+  w.batch = 2;
+  Profile p = Analyze(*arch, w, Convention::kAnalytic);
+  EXPECT_EQ(Macs(p, "projector"), Count(2ull * 1500 * 768 * 256));
+  EXPECT_EQ(Macs(p, "encoder.conv2"), Count(2ull * 1500 * 768 * 2304));
+  Workload g;
+  g.mode = Mode::kGenerate;
+  EXPECT_THROW(Analyze(*arch, g, Convention::kAnalytic), Error);
+  EXPECT_THROW(Build(c.With("use_weighted_layer_sum", true), "WhisperForAudioClassification"),
+               Error);
+}
+
 TEST(Whisper, BadInputs) {
   Config c = LoadModelConfig("whisper-small");
   EXPECT_THROW(Build(c.With("encoder_attention_heads", 7)), Error);
   EXPECT_THROW(Build(c.With("activation_function", "nope")), Error);
   EXPECT_THROW(Build(c.With("pad_token_id", 51865)), Error);
+  auto no_pad = Build(c.With("pad_token_id", nullptr));  // padding_idx=None
+  EXPECT_EQ(no_pad->tree()[no_pad->tree().Find("model.decoder.embed_tokens")].extra_repr,
+            "51865, 768");
   EXPECT_THROW(Build(c.With("num_mel_bins", 0)), Error);
   EXPECT_THROW(Build(c, "", AttnImpl::kFlashAttention2), Error);
-  EXPECT_THROW(Build(c, "WhisperForAudioClassification"), Error);
+  EXPECT_THROW(Build(c, "WhisperForCausalLM"), Error);
   auto arch = Build(c);
   Workload w;
   w.seq_len = 449;  // max_target_positions 448
