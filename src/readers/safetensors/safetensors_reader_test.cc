@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <algorithm>
+#include <ctime>
 #include <functional>
 
 #include "model/error.h"
@@ -263,31 +264,51 @@ TEST(SafetensorsReader, MalformedInputsGiveOneLocatedLine) {
 }
 
 // Issue 16, class 6: a header of 10^6 tensors, within the limits (kMaxTensors, kMaxHeaderBytes),
-// took 8 s and 1.4 GB. The rule: reading a header costs time and memory linear in its size,
-// whatever the order of its entries (data order and the reverse).
+// took 8 s and 1.4 GB. The rule: reading a header costs time linear in its size, whatever the
+// order of its entries (data order and the reverse). Timed in CPU seconds (the machine is shared).
+std::vector<uint8_t> HeaderOf(int tensors, bool reversed) {
+  std::string header = "{";
+  header.reserve(80 * size_t(tensors));
+  for (int k = 0; k < tensors; ++k) {
+    int i = reversed ? tensors - 1 - k : k;
+    header.append(k ? ",\"t" : "\"t").append(std::to_string(i));
+    header.append("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[");
+    header.append(std::to_string(4 * i)).append(",").append(std::to_string(4 * i + 4)).append("]}");
+  }
+  header += "}";
+  std::vector<uint8_t> bytes(8);
+  for (int b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(header.size() >> (8 * b));
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  return bytes;
+}
+
 TEST(SafetensorsReader, AMillionTensorsReadInLinearTime) {
-  constexpr int kTensors = 1'000'000;
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr double kMaxCpuSeconds = 30;  // -O1 with ASan + UBSan
+#else
+  constexpr double kMaxCpuSeconds = 6;  // about 1.5 s here; 8 s (with the report) before
+#endif
+  // Data order (the issue's file) and the reverse, which misses the reader's sorted-input fast
+  // paths; the reverse also at 10^5, for the ratio.
   for (bool reversed : {false, true}) {
-    std::string header = "{";
-    for (int k = 0; k < kTensors; ++k) {
-      int i = reversed ? kTensors - 1 - k : k;
-      header += (k ? ",\"t" : "\"t") + std::to_string(i) +
-                "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[" + std::to_string(4 * i) +
-                "," + std::to_string(4 * i + 4) + "]}";
+    SCOPED_TRACE(reversed ? "reverse order" : "data order");
+    double cpu[2] = {0, 0};
+    for (int n : {100'000, 1'000'000}) {
+      if (!reversed && n < 1'000'000) continue;
+      std::vector<uint8_t> bytes = HeaderOf(n, reversed);
+      std::clock_t start = std::clock();
+      TensorSet s = Read(bytes, ReadOptions{.header_only = true});
+      cpu[n == 1'000'000] = double(std::clock() - start) / CLOCKS_PER_SEC;
+      ASSERT_EQ(s.tensors.size(), size_t(n));
+      uint64_t header_end = bytes.size();  // 8 + the header: the data follow
+      EXPECT_EQ(s.tensors[n - 1].offset, header_end + 4 * uint64_t(n - 1));
+      EXPECT_EQ(s.tensors[n - 1].bytes, Count(4));
     }
-    header += "}";
-    std::vector<uint8_t> bytes(8);
-    for (int b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(header.size() >> (8 * b));
-    bytes.insert(bytes.end(), header.begin(), header.end());
-    auto start = std::chrono::steady_clock::now();
-    TensorSet s = Read(bytes, ReadOptions{.header_only = true});
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ASSERT_EQ(s.tensors.size(), size_t{kTensors});
-    EXPECT_EQ(s.tensors[kTensors - 1].offset, 8 + header.size() + 4 * uint64_t{kTensors - 1});
-    EXPECT_EQ(s.tensors[kTensors - 1].bytes, Count(4));
-    // About 1 s in the normal build on a shared core; 8 s before the fix.
-    EXPECT_LT(seconds, 6.0) << (reversed ? "reverse order" : "data order");
+    EXPECT_LT(cpu[1], kMaxCpuSeconds);
+    // Ten times the tensors: about ten times the time, far from the hundred of a quadratic read.
+    if (reversed) {
+      EXPECT_LT(cpu[1], 30 * std::max(cpu[0], 0.01)) << cpu[0] << " s, then " << cpu[1] << " s";
+    }
   }
 }
 
