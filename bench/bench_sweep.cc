@@ -1,5 +1,7 @@
-// Times `calflops sweep` as a user runs it: 1,000 sequence lengths of Llama-3.1-70B with
-// --counts-only (target: under 200 ms, whole process), and 50 points analysed in full.
+// Times `calflops sweep` as a user runs it: 1,000 sequence lengths of Llama-3.1-70B with memory
+// and H100 latency (the per-op quadratics, analysis/sweep_polynomial.h; target: under 200 ms,
+// whole process), the same with --counts-only, and 50 prompt lengths of a generation (every
+// point analysed in full).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -18,6 +20,14 @@ double RunMs(const std::string& args) {
   return std::chrono::duration<double, std::milli>(t1 - t0).count();
 }
 
+void BM_Sweep1000MemoryLatency(benchmark::State& state) {
+  for (auto _ : state) {
+    state.SetIterationTime(
+        RunMs("sweep llama-3.1-70b --seq-len 1:1000:+1 --hardware h100-sxm --format csv") / 1000);
+  }
+}
+BENCHMARK(BM_Sweep1000MemoryLatency)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+
 void BM_Sweep1000CountsOnly(benchmark::State& state) {
   for (auto _ : state) {
     state.SetIterationTime(
@@ -26,12 +36,14 @@ void BM_Sweep1000CountsOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_Sweep1000CountsOnly)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
 
-void BM_Sweep50Full(benchmark::State& state) {
+void BM_Sweep50GenerateFull(benchmark::State& state) {
   for (auto _ : state) {
-    state.SetIterationTime(RunMs("sweep llama-3.1-70b --seq-len 1:1000:+20 --format csv") / 1000);
+    state.SetIterationTime(RunMs("sweep llama-3.1-70b --mode generate --max-new-tokens 16 "
+                                 "--prompt-tokens 1:1000:+20 --hardware h100-sxm --format csv") /
+                           1000);
   }
 }
-BENCHMARK(BM_Sweep50Full)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Sweep50GenerateFull)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

@@ -70,7 +70,7 @@ GgufWriter Write(const Family& f) {
       t(p + "attn_q_norm.weight", {D});
       t(p + "attn_k_norm.weight", {D});
     }
-    t(p + "ffn_norm.weight", {H});
+    if (arch != "cohere2") t(p + "ffn_norm.weight", {H});  // Cohere 2: one norm per block
     if (arch == "gemma2") {
       t(p + "post_attention_norm.weight", {H});
       t(p + "post_ffw_norm.weight", {H});
@@ -112,6 +112,7 @@ const Family kFamilies[] = {
     {"qwen3", "Tiny", "qwen3", false, false, kEdges + L*(kAttn + 2 * D + kMlp + 2 * H)},
     {"gemma2", "Tiny", "gemma2", false, true, kEdges - V* H + L*(kAttn + kMlp + 4 * H)},
     {"phi3", "Tiny", "phi3", false, false, kEdges + L*(kAttn + kMlp + 2 * H)},
+    {"cohere2", "Tiny", "cohere2", false, true, kEdges - V* H + L*(kAttn + kMlp + H)},
     {"llama", "Tiny", "mixtral", true, false, kEdges + L*(kAttn + H * E + E * 3 * H * FF + 2 * H)},
     {"qwen2moe", "Tiny", "qwen2_moe", true, false,
      kEdges + L*(kAttn + Q + 2 * KV + H * E + E * 3 * H * EFF + H + 3 * H * SFF + 2 * H)},

@@ -104,13 +104,21 @@ void WriteReportTo(const Options& options, const std::string& output);
 /// "--max-new-tokens", "--image-size") stepped over `range` ("A:B:xK" or "A:B:+K"), one row per
 /// value, in `format` (text, json, csv, markdown, html or svg), to `output` ("" = standard
 /// output; never a file the run reads).
+/// With `more_models` or `variants` (as for WriteCompareTo), one series per model and side,
+/// each point labelled with its side in a first column and a line per side in the chart.
 void WriteSweepTo(const Options& options, const std::string& axis, const std::string& range,
-                  const std::string& format, const std::string& output);
-/// `calflops compare MODEL MODEL...`: the models side by side under the same options, one row
-/// each (params, MACs, FLOPs, peak memory, latency with a hardware profile), in `format` (as a
-/// sweep: text, json, csv, markdown, html or svg).
+                  const std::string& format, const std::string& output,
+                  const std::vector<std::string>& more_models = {},
+                  const std::vector<std::string>& variants = {});
+/// `calflops compare MODEL [MODEL...] [--vs "OPTIONS"]...`: rows side by side (params, MACs,
+/// FLOPs, peak memory, latency with a hardware profile), in `format` (as a sweep: text, json,
+/// csv, markdown, html or svg; the chart a bar per row). One row per model under `options`, and
+/// with `variants` also one per model and variant: `options` with the variant's options applied
+/// (ParseOptionString: "--convention calflops", "--seq-len 2048", "--mode generate ..."), each
+/// row then labelled with its options and showing its workload. Two rows at least.
 void WriteCompareTo(const Options& options, const std::vector<std::string>& models,
-                    const std::string& format, const std::string& output);
+                    const std::string& format, const std::string& output,
+                    const std::vector<std::string>& variants = {});
 /// The output formats WriteReport accepts as Options::format ("text", "json", ...), default first.
 std::vector<std::string> ReportFormats();
 /// Analyses the model and returns the root totals (an architecture must be buildable).

@@ -47,6 +47,11 @@ std::span<const OptionSpec> OptionTable();
 const OptionSpec* FindOption(std::string_view name);
 /// Parses `value` for the option `name` into `o` and records it in `o.given`.
 void ParseOption(Options& o, std::string_view name, std::string_view value);
+/// Applies options written as on the command line ("--convention calflops --seq-len=2048 -b 4";
+/// words split at spaces, no quoting) over `o`, each through ParseOption: a repeatable option adds
+/// to the values already there. Throws a usage Error naming `where` for an unknown option, a
+/// missing value or a word that is no option.
+void ParseOptionString(Options& o, std::string_view text, std::string_view where);
 /// Whether the option was given: named in `o.given` or set to a non-default value.
 bool IsGiven(const Options& o, const OptionSpec& spec);
 /// The mode's bit.

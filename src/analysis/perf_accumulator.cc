@@ -26,6 +26,8 @@ Count Bytes(Count elements, int bytes_per_element) {
   return elements * Count::FromSigned(bytes_per_element);
 }
 
+}  // namespace
+
 RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes) {
   RooflineTime r;
   double peak = hw.PeakFlops(dtype).value_or(0);
@@ -35,8 +37,6 @@ RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes)
   r.compute_bound_s = r.compute_s >= r.memory_s ? r.time_s : 0;
   return r;
 }
-
-}  // namespace
 
 /// Maps tensor ids to the index of the op that produced them in the current call. The tracer
 /// hands out ids one by one, so a call's output ids are increasing and nearly contiguous: a
@@ -182,6 +182,7 @@ void PerfAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t repeat
     r.in_bytes[k] = s.numel() * ab;
   }
   recs_.push_back(r);
+  if (log_) log_->push_back(OpPerf{.flops = flops, .bytes = bytes.total(), .dtype = op.dtype});
   if (options_.train) {
     ops_.push_back(op);
     times_.push_back(times);
@@ -229,6 +230,7 @@ PerfAccumulator::Call PerfAccumulator::TakeCall() {
     if (last[p] > static_cast<int>(p)) freed[static_cast<size_t>(last[p])] += recs_[p].out_bytes;
   Count live;
   out.total = call_;
+  OpPerf* logged = log_ && log_->size() >= n ? log_->data() + (log_->size() - n) : nullptr;
   for (size_t i = 0; i < n; ++i) {
     const Rec& r = recs_[i];
     Count current = live + r.out_bytes;
@@ -237,6 +239,7 @@ PerfAccumulator::Call PerfAccumulator::TakeCall() {
         current += r.in_bytes[k];
     }
     out.total.activation_peak = std::max(out.total.activation_peak, current);
+    if (logged) logged[i].live = current;
     Count& own = module_peak(r.module);
     own = std::max(own, current);
     if (last[i] > static_cast<int>(i)) live += r.out_bytes;

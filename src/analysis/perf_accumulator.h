@@ -20,6 +20,17 @@ namespace calflops {
 
 class TensorProducers;
 
+/// One op as the roofline and the liveness scan see it (PerfAccumulator::RecordOps).
+struct OpPerf {
+  Count flops;  ///< analytic, over its executions
+  Count bytes;  ///< moved, over its executions
+  Count live;   ///< live activation bytes while it runs
+  DType dtype = DType::kF32;
+};
+
+/// max(FLOPs / peak, bytes / bandwidth) of one op: the formula every roofline figure sums.
+RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes);
+
 struct PerfOptions {
   const Hardware* hardware = nullptr;  ///< roofline times when set
   bool kv_cache = false;  ///< generate: attention's K and V inputs are the KV cache, held apart
@@ -49,6 +60,9 @@ class PerfAccumulator : public OpSink {
   CallPerf Commit(int64_t times);
   /// Aggregates per-module figures bottom-up into `perf.modules`; fills train totals.
   void Finish(PerfProfile& perf) const;
+  /// Appends every op's figures to `log` from now on, in emission order (their `live` filled when
+  /// the call is taken); nullptr stops. For the sweep's per-op polynomials (sweep_polynomial.h).
+  void RecordOps(std::vector<OpPerf>* log) { log_ = log; }
 
  private:
   /// What liveness needs of one op, computed once when it arrives.
@@ -85,6 +99,7 @@ class PerfAccumulator : public OpSink {
   std::vector<ModuleId> touched_;    ///< modules with pending figures, each once
   std::vector<uint8_t> is_touched_;
   CallPerf call_;  ///< the current call's totals
+  std::vector<OpPerf>* log_ = nullptr;
   TrainPerf train_;
   bool has_train_ = false;
 };

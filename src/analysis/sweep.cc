@@ -5,6 +5,7 @@
 #include <string>
 
 #include "analysis/analyze.h"
+#include "analysis/sweep_polynomial.h"
 #include "analysis/symbolic.h"
 #include "model/error.h"
 
@@ -99,10 +100,8 @@ Workload WithAxis(Workload w, SweepAxis a, int64_t v) {
 
 std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, SweepAxis axis,
                               const std::vector<int64_t>& values, Convention c, const Hardware* hw,
-                              const TrainingOptions& training) {
-  std::vector<SweepPoint> points;
-  points.reserve(values.size());
-  for (int64_t v : values) {
+                              const TrainingOptions& training, SweepPath path) {
+  auto full = [&](int64_t v) {
     Workload w = WithAxis(base, axis, v);
     Profile p = Analyze(arch, w, c, hw);
     Estimates e = Estimate(p, w, training, hw, std::nullopt);
@@ -112,8 +111,14 @@ std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, Sw
                   .flops = p.total().flops,
                   .memory_peak = e.memory.peak};
     if (e.latency) pt.latency_s = e.latency->total_s;
-    points.push_back(pt);
+    return pt;
+  };
+  if (path == SweepPath::kAuto && values.size() >= kPolynomialSweepMin) {
+    if (auto points = SweepByPolynomials(arch, base, axis, values, c, hw, full)) return *points;
   }
+  std::vector<SweepPoint> points;
+  points.reserve(values.size());
+  for (int64_t v : values) points.push_back(full(v));
   return points;
 }
 
@@ -130,6 +135,11 @@ std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& ba
                           (axis == SweepAxis::kSeqLen || axis == SweepAxis::kBatch) &&
                           values.size() > 21;
   if (polynomial) {
+    // The per-op quadratics first (~12 traces); their memory and latency are not asked for.
+    if (auto fast = SweepByPolynomials(arch, base, axis, values, c, nullptr, full)) {
+      for (SweepPoint& p : *fast) p.memory_peak = Count(0);
+      return *fast;
+    }
     // The largest point in full first: past the model's limits it fails as a single run would.
     int64_t largest = *std::max_element(values.begin(), values.end());
     SweepPoint top = full(largest);

@@ -1,6 +1,8 @@
 // calflops sweep: one workload figure (sequence length, batch, prompt or new tokens, image side)
-// stepped over a range, the architecture built once, each point analysed in full (exact counts,
-// the memory estimate, roofline latency with a hardware profile).
+// stepped over a range, the architecture built once: exact counts, the memory estimate, roofline
+// latency with a hardware profile. A forward sweep over --seq-len or --batch-size of 16 points or
+// more takes the per-op quadratics of sweep_polynomial.h (the same figures, ~12 traces in all);
+// any other sweep analyses each point in full.
 #pragma once
 
 #include <optional>
@@ -36,15 +38,23 @@ struct SweepPoint {
   std::optional<double> latency_s;  ///< with a hardware profile
 };
 
+/// Fewest points for which Sweep takes the per-op quadratics (below, tracing them costs more).
+inline constexpr size_t kPolynomialSweepMin = 16;
+
+enum class SweepPath {
+  kAuto,  ///< the per-op quadratics where they apply and are confirmed, else every point in full
+  kFull,  ///< every point analysed in full (the reference the quadratics are tested against)
+};
+
 std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, SweepAxis axis,
                               const std::vector<int64_t>& values, Convention c, const Hardware* hw,
-                              const TrainingOptions& training);
+                              const TrainingOptions& training, SweepPath path = SweepPath::kAuto);
 
 /// Params, MACs and FLOPs only (memory_peak 0, no latency). A forward sweep over --seq-len or
-/// --batch-size evaluates the exact polynomial of one forward call (analysis/symbolic.h), fitted
-/// from 9 analyses and checked against full analyses at 12 of the swept points (the first, the
-/// last, evenly spaced ones): 1,000 points cost about 21 analyses. Other sweeps, and a sweep whose
-/// check fails, analyse every point.
+/// --batch-size of more than 21 points takes the per-op quadratics (sweep_polynomial.h), else the
+/// exact polynomial of one forward call (analysis/symbolic.h), fitted from 9 analyses and checked
+/// against full analyses at 12 of the swept points. Other sweeps, and a sweep whose checks fail,
+/// analyse every point.
 std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base, SweepAxis axis,
                                     const std::vector<int64_t>& values, Convention c);
 

@@ -289,8 +289,55 @@ void WriteReportTo(const Options& o, const std::string& output) {
   }
 }
 
+namespace {
+
+/// One side of a comparison: the options as given (label "") or with a --vs applied.
+struct Side {
+  std::string label;  ///< the --vs text, single-spaced
+  Options options;
+};
+
+std::vector<Side> Sides(const Options& o, const std::vector<std::string>& variants) {
+  std::vector<Side> sides{{"", o}};
+  for (const std::string& v : variants) {
+    Options side = o;
+    ParseOptionString(side, v, "--vs");
+    if (side.format != o.format) {
+      throw Error(ExitCode::kUsage, "--vs",
+                  "'" + v + "': --format applies to the whole comparison, not to one side");
+    }
+    std::string label;  // the variant's words, single-spaced
+    for (char c : v) {
+      if (c == ' ' || c == '\t') {
+        if (!label.empty() && label.back() != ' ') label += ' ';
+      } else {
+        label += c;
+      }
+    }
+    while (!label.empty() && label.back() == ' ') label.pop_back();
+    sides.push_back({label, std::move(side)});
+  }
+  return sides;
+}
+
+/// "A vs B", "A as given vs --convention calflops", "A vs B, each as given vs --seq-len 8".
+std::string CompareTitle(const std::vector<std::string>& models, const std::vector<Side>& sides) {
+  std::string t;
+  for (size_t i = 0; i < models.size(); ++i) t += (i ? " vs " : "") + models[i];
+  if (sides.size() > 1) {
+    t += models.size() > 1 ? ", each as given" : " as given";
+    for (const Side& side : sides)
+      if (!side.label.empty()) t += " vs " + side.label;
+  }
+  return t;
+}
+
+}  // namespace
+
 void WriteSweepTo(const Options& o, const std::string& axis_name, const std::string& range,
-                  const std::string& format, const std::string& output) {
+                  const std::string& format, const std::string& output,
+                  const std::vector<std::string>& more_models,
+                  const std::vector<std::string>& variants) {
   InputFileLog inputs;
   const SweepAxis axes[] = {SweepAxis::kSeqLen, SweepAxis::kBatch, SweepAxis::kPromptTokens,
                             SweepAxis::kMaxNewTokens, SweepAxis::kImageSize};
@@ -303,21 +350,48 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
                 "--max-new-tokens or --image-size)");
   }
   std::vector<int64_t> values = ParseSweepRange(axis_name, range);
-  ValidateOptions(o);
-  LoadedModel m = Load(o.model, MakeLoadOptions(o));
-  CheckApplicable(o, m.kinds);
-  if (!m.arch) throw Unsupported(o.model, "sweep: no architecture to analyse (" + m.note + ")");
-  std::optional<Hardware> hardware = LoadHardware(o);
-  Workload base = MakeWorkload(o, SeqLen(o, *m.arch));
-  SweepReport report{.model = o.model, .axis = axis_name, .counts_only = o.counts_only};
-  report.points = o.counts_only ? SweepCounts(*m.arch, base, *axis, values, o.convention)
-                                : Sweep(*m.arch, base, *axis, values, o.convention,
-                                        hardware ? &*hardware : nullptr, MakeTrainingOptions(o));
-  // The header's workload: the base with the axis marked as swept.
-  Profile first = Analyze(*m.arch, WithAxis(base, *axis, values.front()), o.convention);
-  ReportModel header{
-      .model = o.model, .workload = WithAxis(base, *axis, values.front()), .profile = &first};
-  report.workload = WorkloadLine(header) + " (" + axis_name + " swept)";
+  std::vector<std::string> models{o.model};
+  models.insert(models.end(), more_models.begin(), more_models.end());
+  const std::vector<Side> sides = Sides(o, variants);
+  for (const Side& side : sides) {
+    if (!side.label.empty() && side.options.given.count(axis_name.substr(2)) &&
+        !o.given.count(axis_name.substr(2))) {
+      throw Error(ExitCode::kUsage, "--vs",
+                  "'" + side.label + "' sets " + axis_name + ", the swept option");
+    }
+  }
+  const bool several = sides.size() > 1 || models.size() > 1;
+  SweepReport report{.axis = axis_name, .counts_only = o.counts_only};
+  for (const std::string& model : models) {
+    for (const Side& side : sides) {
+      Options one = side.options;
+      one.model = model;
+      ValidateOptions(one);
+      LoadedModel m = Load(model, MakeLoadOptions(one));
+      CheckApplicable(one, m.kinds);
+      if (!m.arch) throw Unsupported(model, "sweep: no architecture to analyse (" + m.note + ")");
+      std::optional<Hardware> hardware = LoadHardware(one);
+      Workload base = MakeWorkload(one, SeqLen(one, *m.arch));
+      std::vector<SweepPoint> points =
+          one.counts_only ? SweepCounts(*m.arch, base, *axis, values, one.convention)
+                          : Sweep(*m.arch, base, *axis, values, one.convention,
+                                  hardware ? &*hardware : nullptr, MakeTrainingOptions(one));
+      if (report.points.empty()) {
+        // The header's workload: the first side's, the axis marked as swept.
+        Profile first = Analyze(*m.arch, WithAxis(base, *axis, values.front()), one.convention);
+        ReportModel header{
+            .model = model, .workload = WithAxis(base, *axis, values.front()), .profile = &first};
+        report.workload = WorkloadLine(header) + " (" + axis_name + " swept)";
+        if (sides.size() > 1) report.workload += "; the other sides as labelled";
+      }
+      if (several) {
+        const std::string label = side.label.empty() ? model : model + " " + side.label;
+        report.series.insert(report.series.end(), points.size(), label);
+      }
+      report.points.insert(report.points.end(), points.begin(), points.end());
+    }
+  }
+  report.model = CompareTitle(models, sides);
   std::ostringstream text;
   WriteSweep(report, format, text);
   std::string s = std::move(text).str();
@@ -330,30 +404,39 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
 }
 
 void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
-                    const std::string& format, const std::string& output) {
+                    const std::string& format, const std::string& output,
+                    const std::vector<std::string>& variants) {
   InputFileLog inputs;
-  if (models.size() < 2) throw Error(ExitCode::kUsage, "compare", "expected two or more models");
-  SweepReport report{.axis = "--model"};
-  for (size_t i = 0; i < models.size(); ++i) {
-    Options one = o;
-    one.model = models[i];
-    Analysis a;
-    Run(one, a);
-    if (!a.built) throw Unsupported(models[i], a.note);
-    SweepPoint p{.value = static_cast<int64_t>(i + 1),
-                 .params = a.profile.total().params,
-                 .macs = a.profile.total().macs,
-                 .flops = a.profile.total().flops,
-                 .memory_peak = a.estimates.memory.peak};
-    if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
-    report.points.push_back(p);
-    report.labels.push_back(models[i]);
-    report.model += (i ? " vs " : "") + models[i];
-    if (i == 0) {
-      ReportModel header{.model = models[i], .workload = a.workload, .profile = &a.profile};
-      report.workload = WorkloadLine(header);
+  if (models.empty() || models.size() * (variants.size() + 1) < 2) {
+    throw Error(ExitCode::kUsage, "compare",
+                "expected two or more models, or a model and --vs \"OPTIONS\" (e.g. --vs "
+                "\"--convention calflops\")");
+  }
+  const std::vector<Side> sides = Sides(o, variants);
+  SweepReport report{.axis = variants.empty() ? "--model" : "--compared"};
+  for (const std::string& model : models) {
+    for (const Side& side : sides) {
+      const std::string& label = side.label;
+      Options one = side.options;
+      one.model = model;
+      Analysis a;
+      Run(one, a);
+      if (!a.built) throw Unsupported(model, a.note);
+      SweepPoint p{.value = static_cast<int64_t>(report.points.size() + 1),
+                   .params = a.profile.total().params,
+                   .macs = a.profile.total().macs,
+                   .flops = a.profile.total().flops,
+                   .memory_peak = a.estimates.memory.peak};
+      if (a.estimates.latency) p.latency_s = a.estimates.latency->total_s;
+      ReportModel header{.model = model, .workload = a.workload, .profile = &a.profile};
+      if (report.points.empty())
+        report.workload = variants.empty() ? WorkloadLine(header) : "per row (the sides differ)";
+      if (!variants.empty()) report.workloads.push_back(WorkloadLine(header));
+      report.points.push_back(p);
+      report.labels.push_back(label.empty() ? model : model + " " + label);
     }
   }
+  report.model = CompareTitle(models, sides);
   std::ostringstream text;
   WriteSweep(report, format, text);
   std::string s = std::move(text).str();

@@ -49,6 +49,14 @@ const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
+const ArchEntry& GraniteMoeArch();
+const ArchEntry& Cohere2Arch();
+const ArchEntry& Olmo3Arch();
+const ArchEntry& Qwen2VlArch();
+const ArchEntry& WhisperArch();
+const ArchEntry& Qwen25VlArch();
+const ArchEntry& DebertaV2Arch();
+const ArchEntry& MllamaArch();
 
 namespace {
 
@@ -61,7 +69,8 @@ constexpr EntryFn kArchs[] = {
     ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch, ClipArch,
     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,   Gemma3Arch,
     GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,   CohereArch,
-    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch,
+    FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,   Cohere2Arch,
+    Qwen2VlArch,    WhisperArch,    Olmo3Arch,      Qwen25VlArch,   DebertaV2Arch,    MllamaArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

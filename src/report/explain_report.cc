@@ -38,6 +38,13 @@ void WriteExplainText(const ReportModel& r, const Explanation& e, std::ostream& 
     out << "\n"
         << CallTitle(c) << ": " << Grouped(c.total.macs.ToString()) << " MACs, "
         << Grouped(c.total.flops.ToString()) << " FLOPs\n";
+    if (c.ops_left_out > 0) {
+      // The cap, said before the list (not only after 4,096 lines).
+      out << "  (listed: the first " << Grouped(std::to_string(c.ops.size())) << " of "
+          << Grouped(std::to_string(c.ops.size() + c.ops_left_out))
+          << " ops; --explain lists at most " << Grouped(std::to_string(kMaxExplainedOps))
+          << " per call, the totals count them all; explain a submodule to list the rest)\n";
+    }
     for (const ExplainedOp& op : c.ops) {
       std::string name = Relative(tree, e.module, op.module);
       out << "  " << (name.empty() ? "(self)" : name) << ": " << OpName(op.op) << " "
@@ -80,6 +87,7 @@ void WriteExplainJson(const ReportModel& r, const Explanation& e, std::ostream& 
   w.Key("workload").BeginObject();
   for (const auto& [k, v] : WorkloadFields(r)) w.Key(k).String(v);
   w.EndObject();
+  w.Key("ops_listed_per_call_limit").Int(static_cast<int64_t>(kMaxExplainedOps));
   w.Key("calls").BeginArray();
   for (const ExplainedCall& c : e.calls) {
     w.BeginObject();
@@ -108,6 +116,7 @@ void WriteExplainJson(const ReportModel& r, const Explanation& e, std::ostream& 
       formulas[OpName(op.op)] = OpFormula(op.op, e.convention);
     }
     w.EndArray();
+    w.Key("ops_count").Int(static_cast<int64_t>(c.ops.size() + c.ops_left_out));
     if (c.ops_left_out > 0) w.Key("ops_left_out").Int(static_cast<int64_t>(c.ops_left_out));
     w.EndObject();
   }

@@ -192,6 +192,8 @@ std::string_view HtmlPageScript() {
 
   // Per-call chart (generate): one point per call, the prefill first.
   var stepSel = document.getElementById("step-metric");
+  if (stepSel && D.steps && D.steps.latency)
+    stepSel.appendChild(el("option", { value: "latency" }, "Latency (roofline)"));
   function drawSteps() {
     var s = D.steps, box = document.getElementById("steps");
     if (!s || !box) return;
@@ -209,7 +211,8 @@ std::string_view HtmlPageScript() {
       var y = H - B - (H - B - 10) * (v[k] - lo) / (hi - lo);
       pts.push(x.toFixed(1) + "," + y.toFixed(1));
     }
-    var unit = key === "kv_cache" ? bytes : function (t) { return si(t, "FLOPs"); };
+    var unit = key === "kv_cache" ? bytes : key === "latency" ? secs
+             : function (t) { return si(t, "FLOPs"); };
     box.appendChild(el("polyline", { points: pts.join(" "), fill: "none", stroke: "#4a7bd0", "stroke-width": 2, "data-points": pts.length }, undefined, SVG));
     box.appendChild(el("text", { x: 4, y: 14 }, unit(hi), SVG));
     box.appendChild(el("text", { x: 4, y: H - B }, unit(lo), SVG));

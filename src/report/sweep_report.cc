@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "model/error.h"
+#include "report/html_escape.h"
 #include "report/json_report.h"
 #include "report/json_writer.h"
 #include "report/perf_text.h"
@@ -13,8 +14,18 @@
 namespace calflops {
 namespace {
 
+/// Any row with a latency (compared sides may differ: one with --hardware, one without).
 bool HasLatency(const SweepReport& r) {
-  return !r.points.empty() && r.points.front().latency_s.has_value();
+  for (const SweepPoint& p : r.points)
+    if (p.latency_s) return true;
+  return false;
+}
+
+/// A sweep of several sides: each point's side in a first column, a line per side in the chart.
+bool HasSeries(const SweepReport& r) { return !r.series.empty(); }
+
+std::string SeriesOf(const SweepReport& r, size_t i) {
+  return i < r.series.size() ? r.series[i] : "";
 }
 
 bool HasMemory(const SweepReport& r) { return !r.counts_only; }
@@ -24,34 +35,23 @@ std::string Key(const SweepReport& r, size_t i) {
   return i < r.labels.size() ? r.labels[i] : std::to_string(r.points[i].value);
 }
 
+bool HasWorkloads(const SweepReport& r) { return !r.workloads.empty(); }
+
+std::string RowWorkload(const SweepReport& r, size_t i) {
+  return i < r.workloads.size() ? r.workloads[i] : "";
+}
+
+/// "calflops sweep: M over --seq-len" or "calflops compare: A vs B".
+std::string Title(const SweepReport& r) {
+  if (r.labels.empty()) return "calflops sweep: " + r.model + " over " + r.axis;
+  return "calflops compare: " + r.model;
+}
+
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
-}
-
-std::string Esc(std::string_view s) {  // HTML / SVG text
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string Seconds(double s) {
@@ -67,22 +67,40 @@ void Text(const SweepReport& r, std::ostream& out) {
     out << "Comparison: " << r.model << "\n";
   }
   out << "Workload: " << r.workload << "\n\n";
+  // The key columns as wide as their longest entry (compared rows carry their options).
+  size_t width = 14, side_width = 0;
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    width = std::max(width, Key(r, i).size());
+    side_width = std::max(side_width, SeriesOf(r, i).size());
+  }
+  auto pad = [](const std::string& k, size_t w) {
+    return std::string(w > k.size() ? w - k.size() : 0, ' ') + k;
+  };
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s%s\n", r.axis.c_str() + 2, "MACs", "FLOPs",
+  std::snprintf(buf, sizeof buf, " %16s %16s %14s%s\n", "MACs", "FLOPs",
                 HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
-  out << buf;
+  if (HasSeries(r)) out << pad("compared", std::max<size_t>(side_width, 8)) << ' ';
+  out << pad(r.axis.substr(2), width) << buf;
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
-    std::snprintf(buf, sizeof buf, "%14s %16s %16s %14s", Key(r, i).c_str(),
+    if (HasSeries(r)) out << pad(SeriesOf(r, i), std::max<size_t>(side_width, 8)) << ' ';
+    out << pad(Key(r, i), width);
+    std::snprintf(buf, sizeof buf, " %16s %16s %14s",
                   (HumanCount(p.macs.ToDouble()) + "MACs").c_str(),
                   (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(),
                   HasMemory(r) ? HumanBytes(p.memory_peak).c_str() : "");
     out << buf;
-    if (p.latency_s) {
-      std::snprintf(buf, sizeof buf, " %14s", HumanSeconds(*p.latency_s).c_str());
+    if (HasLatency(r)) {
+      std::snprintf(buf, sizeof buf, " %14s",
+                    p.latency_s ? HumanSeconds(*p.latency_s).c_str() : "-");
       out << buf;
     }
     out << "\n";
+  }
+  if (HasWorkloads(r)) {
+    out << "\nWorkloads:\n";
+    for (size_t i = 0; i < r.points.size(); ++i)
+      out << "  " << Key(r, i) << ": " << RowWorkload(r, i) << "\n";
   }
 }
 
@@ -97,6 +115,7 @@ void Json(const SweepReport& r, std::ostream& out) {
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     w.BeginObject();
+    if (HasSeries(r)) w.Key("compared").String(SeriesOf(r, i));
     if (i < r.labels.size()) {
       w.Key("model").String(r.labels[i]);
     } else {
@@ -107,6 +126,7 @@ void Json(const SweepReport& r, std::ostream& out) {
     w.Key("flops").Number(p.flops);
     if (HasMemory(r)) w.Key("memory_peak_bytes").Number(p.memory_peak);
     if (p.latency_s) w.Key("latency_s").Double(*p.latency_s);
+    if (HasWorkloads(r)) w.Key("workload").String(RowWorkload(r, i));
     w.EndObject();
   }
   w.EndArray();
@@ -115,41 +135,54 @@ void Json(const SweepReport& r, std::ostream& out) {
 }
 
 void Csv(const SweepReport& r, std::ostream& out) {
-  out << (r.axis.c_str() + 2) << ",params,macs,flops" << (HasMemory(r) ? ",memory_peak_bytes" : "")
-      << (HasLatency(r) ? ",latency_s" : "") << "\n";
+  out << (HasSeries(r) ? "compared," : "") << (r.axis.c_str() + 2) << ",params,macs,flops"
+      << (HasMemory(r) ? ",memory_peak_bytes" : "") << (HasLatency(r) ? ",latency_s" : "")
+      << (HasWorkloads(r) ? ",workload" : "") << "\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
+    if (HasSeries(r)) out << CsvField(SeriesOf(r, i)) << ',';
     out << CsvField(Key(r, i)) << ',' << p.params << ',' << p.macs << ',' << p.flops;
     if (HasMemory(r)) out << ',' << p.memory_peak;
-    if (p.latency_s) out << ',' << Seconds(*p.latency_s);
+    if (HasLatency(r)) out << ',' << (p.latency_s ? Seconds(*p.latency_s) : "");
+    if (HasWorkloads(r)) out << ',' << CsvField(RowWorkload(r, i));
     out << "\n";
   }
 }
 
+/// Names here come from the command line; escape the table's one metacharacter.
+std::string MdCell(std::string s) {
+  for (size_t at = s.find('|'); at != std::string::npos; at = s.find('|', at + 2))
+    s.replace(at, 1, "\\|");
+  return s;
+}
+
 void MarkdownTable(const SweepReport& r, std::ostream& out) {
-  out << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |"
+  out << (HasSeries(r) ? "| compared " : "") << "| " << (r.axis.c_str() + 2) << " | MACs | FLOPs |"
       << (HasMemory(r) ? " Peak memory |" : "") << (HasLatency(r) ? " Latency |" : "")
-      << "\n|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "") << (HasLatency(r) ? "--:|" : "") << "\n";
+      << (HasWorkloads(r) ? " Workload |" : "") << "\n"
+      << (HasSeries(r) ? "|:--" : "") << "|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
+      << (HasLatency(r) ? "--:|" : "") << (HasWorkloads(r) ? ":--|" : "") << "\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
-    std::string key = Key(r, i);
-    for (size_t at = key.find('|'); at != std::string::npos; at = key.find('|', at + 2))
-      key.replace(at, 1, "\\|");
+    std::string key = MdCell(Key(r, i));
+    if (HasSeries(r)) out << "| " << MdCell(SeriesOf(r, i)) << ' ';
     out << "| " << key << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
         << HumanCount(p.flops.ToDouble()) << "FLOPs |";
     if (HasMemory(r)) out << ' ' << HumanBytes(p.memory_peak) << " |";
-    if (p.latency_s) out << ' ' << HumanSeconds(*p.latency_s) << " |";
+    if (HasLatency(r)) out << ' ' << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << " |";
+    if (HasWorkloads(r)) out << ' ' << MdCell(RowWorkload(r, i)) << " |";
     out << "\n";
   }
 }
 
 void Markdown(const SweepReport& r, std::ostream& out) {
-  // Names here come from the command line; escape the table's one metacharacter.
-  std::string model = r.model;
-  for (size_t at = model.find('|'); at != std::string::npos; at = model.find('|', at + 2))
-    model.replace(at, 1, "\\|");
-  out << "# calflops sweep: " << model << " over `" << r.axis << "`\n\nWorkload: " << r.workload
-      << "\n\n";
+  std::string title = MdCell(r.model);
+  if (r.labels.empty()) {
+    out << "# calflops sweep: " << title << " over `" << r.axis << "`";
+  } else {
+    out << "# calflops compare: " << title;
+  }
+  out << "\n\nWorkload: " << r.workload << "\n\n";
   MarkdownTable(r, out);
 }
 
@@ -157,23 +190,30 @@ void Html(const SweepReport& r, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; img-src data:\">\n<link rel=\"icon\" href=\"data:,\">\n"
-      << "<title>calflops sweep: " << Esc(r.model)
+      << "<title>" << HtmlEscape(Title(r))
       << "</title>\n<style>body{font:14px/1.4 "
          "system-ui,sans-serif;margin:1.5em}td,th{padding:1px 8px;text-align:right}</style>\n"
-      << "</head>\n<body>\n<h1>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
-      << "</h1>\n<p>Workload: " << Esc(r.workload) << "</p>\n";
+      << "</head>\n<body>\n<h1>" << HtmlEscape(Title(r))
+      << "</h1>\n<p>Workload: " << HtmlEscape(r.workload) << "</p>\n";
   WriteSweepSvg(r, out);
-  out << "<table id=\"sweep\">\n<tr><th>" << Esc(r.axis.substr(2))
-      << "</th><th>MACs</th><th>FLOPs</th>" << (HasMemory(r) ? "<th>Peak memory</th>" : "")
-      << (HasLatency(r) ? "<th>Latency</th>" : "") << "</tr>\n";
+  out << "<table id=\"sweep\">\n<tr>"
+      << (HasSeries(r) ? "<th style=\"text-align:left\">compared</th>" : "") << "<th>"
+      << HtmlEscape(r.axis.substr(2)) << "</th><th>MACs</th><th>FLOPs</th>"
+      << (HasMemory(r) ? "<th>Peak memory</th>" : "") << (HasLatency(r) ? "<th>Latency</th>" : "")
+      << (HasWorkloads(r) ? "<th style=\"text-align:left\">Workload</th>" : "") << "</tr>\n";
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
-    out << "<tr><td>" << Esc(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
+    out << "<tr>";
+    if (HasSeries(r))
+      out << "<td style=\"text-align:left\">" << HtmlEscape(SeriesOf(r, i)) << "</td>";
+    out << "<td>" << HtmlEscape(Key(r, i)) << "</td><td data-exact=\"" << p.macs << "\">"
         << HumanCount(p.macs.ToDouble()) << "MACs</td><td data-exact=\"" << p.flops << "\">"
         << HumanCount(p.flops.ToDouble()) << "FLOPs</td>";
     if (HasMemory(r))
       out << "<td data-exact=\"" << p.memory_peak << "\">" << HumanBytes(p.memory_peak) << "</td>";
-    if (p.latency_s) out << "<td>" << HumanSeconds(*p.latency_s) << "</td>";
+    if (HasLatency(r)) out << "<td>" << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << "</td>";
+    if (HasWorkloads(r))
+      out << "<td style=\"text-align:left\">" << HtmlEscape(RowWorkload(r, i)) << "</td>";
     out << "</tr>\n";
   }
   out << "</table>\n</body>\n</html>\n";
@@ -211,16 +251,92 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
   for (const SweepPoint& p : r.points) {
     flops.y.push_back(p.flops.ToDouble());
     mem.y.push_back(p.memory_peak.ToDouble());
-    if (p.latency_s) lat.y.push_back(*p.latency_s);
+    lat.y.push_back(p.latency_s ? *p.latency_s : NAN);  // a side without --hardware
   }
   panels.push_back(flops);
   if (HasMemory(r)) panels.push_back(mem);
   if (HasLatency(r)) panels.push_back(lat);
-  const double W = 720, PH = 160, L = 90, R = 20, T = 30, B = 40;
-  const double H = T + panels.size() * PH + B;
+  char buf[256];
+  if (!r.labels.empty()) {
+    // A comparison: one bar per compared row in each panel, from zero; numbered, with a legend.
+    const size_t n = r.points.size();
+    const double W = 720, PH = 160, L = 90, R = 20, T = 30;
+    const double H = T + static_cast<double>(panels.size()) * PH + 20 + 14 * static_cast<double>(n);
+    std::snprintf(buf, sizeof buf,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                  "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
+                  W, H, W, H);
+    out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
+        << "\" y=\"18\" font-size=\"13\">FLOPs" << (HasMemory(r) ? ", memory" : "")
+        << (HasLatency(r) ? ", latency" : "") << " side by side</text>\n";
+    const double slot = (W - L - R) / static_cast<double>(std::max<size_t>(n, 1));
+    const double bw = slot * 0.7;
+    for (size_t k = 0; k < panels.size(); ++k) {
+      const Panel& p = panels[k];
+      double top = T + static_cast<double>(k) * PH + 10,
+             bottom = T + static_cast<double>(k + 1) * PH - 10;
+      double hi = 0;
+      for (double y : p.y)
+        if (!std::isnan(y)) hi = std::max(hi, y);
+      if (hi <= 0) hi = 1;
+      std::snprintf(buf, sizeof buf,
+                    "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"none\" "
+                    "stroke=\"#ccc\"/>\n",
+                    L, top, W - L - R, bottom - top);
+      out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << HtmlEscape(p.label(hi))
+          << "</text>\n"
+          << "<text x=\"4\" y=\"" << bottom << "\">0</text>\n<text x=\"" << L + 6 << "\" y=\""
+          << top + 14 << "\" fill=\"#555\">" << p.title << "</text>\n";
+      for (size_t i = 0; i < p.y.size(); ++i) {
+        const bool none = std::isnan(p.y[i]);  // a side without --hardware: no bar
+        double h = none ? 0 : p.y[i] / hi * (bottom - top - 20);
+        double x = L + static_cast<double>(i) * slot + (slot - bw) / 2;
+        std::snprintf(buf, sizeof buf,
+                      "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                      "fill=\"#4a7bd0\"",
+                      x, bottom - h, bw, h);
+        out << buf << " data-series=\"" << p.title << "\" data-label=\"" << HtmlEscape(Key(r, i))
+            << "\"><title>" << HtmlEscape(Key(r, i)) << ": "
+            << (none ? std::string("none (no hardware profile)") : HtmlEscape(p.label(p.y[i])))
+            << "</title></rect>\n";
+        std::snprintf(buf, sizeof buf,
+                      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%zu</text>\n", x + bw / 2,
+                      bottom - h - 3, i + 1);
+        out << buf;
+      }
+    }
+    double y = T + static_cast<double>(panels.size()) * PH + 8;
+    for (size_t i = 0; i < n; ++i) {
+      y += 14;
+      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": " << HtmlEscape(Key(r, i))
+          << "</text>\n";
+    }
+    out << "</svg>\n";
+    return;
+  }
+  // Sides (a sweep of several models or --vs sides): a line each, in order of appearance.
+  std::vector<std::string> sides;
+  std::vector<size_t> side_of(r.points.size(), 0);
+  for (size_t i = 0; i < r.points.size(); ++i) {
+    std::string s = SeriesOf(r, i);
+    auto it = std::find(sides.begin(), sides.end(), s);
+    side_of[i] = static_cast<size_t>(it - sides.begin());
+    if (it == sides.end()) sides.push_back(s);
+  }
+  static const char* const kColors[] = {"#4a7bd0", "#d0704a", "#3a9a5b", "#9a4ad0",
+                                        "#c0a020", "#2aa0b0", "#b03a6a", "#666666"};
+  const double W = 720, PH = 160, L = 90, R = 20, T = 30;
+  const double B = 40 + (HasSeries(r) ? 14.0 * static_cast<double>(sides.size()) : 0);
+  const double H = T + static_cast<double>(panels.size()) * PH + B;
   // A log x axis when the values span more than a factor of 16 and grow geometrically.
-  double x0 = r.points.empty() ? 0 : static_cast<double>(r.points.front().value);
-  double x1 = r.points.empty() ? 1 : static_cast<double>(r.points.back().value);
+  double x0 = 0, x1 = 1;
+  if (!r.points.empty()) {
+    auto [mn, mx] =
+        std::minmax_element(r.points.begin(), r.points.end(),
+                            [](const auto& a, const auto& b) { return a.value < b.value; });
+    x0 = static_cast<double>(mn->value);
+    x1 = static_cast<double>(mx->value);
+  }
   bool log_x = x0 > 0 && x1 / x0 > 16;
   auto fx = [&](double v) {
     double t = x1 == x0 ? 0.5
@@ -228,44 +344,69 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                         : (v - x0) / (x1 - x0);
     return L + t * (W - L - R);
   };
-  char buf[256];
   std::snprintf(buf, sizeof buf,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                 W, H, W, H);
-  out << buf << "<title>calflops sweep: " << Esc(r.model) << " over " << Esc(r.axis)
-      << "</title>\n<text x=\"" << L << "\" y=\"18\" font-size=\"13\">" << Esc(r.model) << ": FLOPs"
+  out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
+      << "\" y=\"18\" font-size=\"13\">" << HtmlEscape(r.model) << ": FLOPs"
       << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against "
-      << Esc(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
+      << HtmlEscape(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {
     const Panel& p = panels[k];
-    double top = T + k * PH + 10, bottom = T + (k + 1) * PH - 10;
-    double lo = p.y.empty() ? 0 : *std::min_element(p.y.begin(), p.y.end());
-    double hi = p.y.empty() ? 1 : *std::max_element(p.y.begin(), p.y.end());
+    double top = T + static_cast<double>(k) * PH + 10;
+    double bottom = T + static_cast<double>(k + 1) * PH - 10;
+    double lo = INFINITY, hi = -INFINITY;
+    for (double y : p.y) {
+      if (std::isnan(y)) continue;
+      lo = std::min(lo, y);
+      hi = std::max(hi, y);
+    }
+    if (lo > hi) lo = 0, hi = 1;
     if (hi <= lo) hi = lo + 1;
     std::snprintf(buf, sizeof buf,
                   "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"none\" "
                   "stroke=\"#ccc\"/>\n",
                   L, top, W - L - R, bottom - top);
-    out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << Esc(p.label(hi)) << "</text>\n"
-        << "<text x=\"4\" y=\"" << bottom << "\">" << Esc(p.label(lo)) << "</text>\n"
+    out << buf << "<text x=\"4\" y=\"" << top + 10 << "\">" << HtmlEscape(p.label(hi))
+        << "</text>\n"
+        << "<text x=\"4\" y=\"" << bottom << "\">" << HtmlEscape(p.label(lo)) << "</text>\n"
         << "<text x=\"" << L + 6 << "\" y=\"" << top + 14 << "\" fill=\"#555\">" << p.title
-        << "</text>\n<polyline class=\"series\" data-series=\"" << p.title
-        << "\" fill=\"none\" stroke=\"#4a7bd0\" stroke-width=\"2\" points=\"";
-    for (size_t i = 0; i < p.y.size(); ++i) {
-      double y = bottom - (p.y[i] - lo) / (hi - lo) * (bottom - top);
-      std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", i ? " " : "",
-                    fx(static_cast<double>(r.points[i].value)), y);
-      out << buf;
+        << "</text>\n";
+    for (size_t s = 0; s < sides.size(); ++s) {
+      out << "<polyline class=\"series\" data-series=\"" << p.title << "\"";
+      if (HasSeries(r)) out << " data-side=\"" << HtmlEscape(sides[s]) << "\"";
+      out << " fill=\"none\" stroke=\"" << kColors[s % 8] << "\" stroke-width=\"2\" points=\"";
+      bool first = true;
+      for (size_t i = 0; i < p.y.size(); ++i) {
+        if (side_of[i] != s || std::isnan(p.y[i])) continue;
+        double y = bottom - (p.y[i] - lo) / (hi - lo) * (bottom - top);
+        std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", first ? "" : " ",
+                      fx(static_cast<double>(r.points[i].value)), y);
+        out << buf;
+        first = false;
+      }
+      out << "\"/>\n";
     }
-    out << "\"/>\n";
   }
-  std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\">%lld</text>\n", L, H - 12,
+  const double axis_y = T + static_cast<double>(panels.size()) * PH + 18;
+  std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\">%lld</text>\n", L, axis_y,
                 static_cast<long long>(x0));
   out << buf;
   std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%lld</text>\n",
-                W - R, H - 12, static_cast<long long>(x1));
-  out << buf << "</svg>\n";
+                W - R, axis_y, static_cast<long long>(x1));
+  out << buf;
+  if (HasSeries(r)) {  // the legend: a colour per side
+    for (size_t s = 0; s < sides.size(); ++s) {
+      double y = axis_y + 14 * static_cast<double>(s + 1);
+      std::snprintf(buf, sizeof buf,
+                    "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>", L,
+                    y - 9, kColors[s % 8]);
+      out << buf << "<text x=\"" << L + 14 << "\" y=\"" << y << "\">" << HtmlEscape(sides[s])
+          << "</text>\n";
+    }
+  }
+  out << "</svg>\n";
 }
 
 }  // namespace calflops

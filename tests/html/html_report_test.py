@@ -4,7 +4,8 @@ protocol with a WebSocket client written here on Python's standard library (no p
 
 Checks: the page loads with no console error or exception; the header totals in the DOM equal
 the JSON report of the same run; clicking a tree arrow expands the module; clicking an icicle
-cell zooms into it; the metric switch redraws; a generation draws one point per call.
+cell zooms into it; the metric switch redraws; a generation draws one point per call, its
+latency too with --hardware (the calls' times adding up to the report's latency).
 
 Usage: html_report_test.py CALFLOPS_BINARY. Exits 77 (ctest: skipped) when chromium is absent.
 Bounded: every wait has a deadline, chromium is killed at the end, 90 s in all at most.
@@ -169,7 +170,8 @@ def main():
     with open(forward, "w") as f:
         f.write(calflops(binary, args + ["--format", "html"]))
     report = json.loads(calflops(binary, args + ["--format", "json"]))
-    gen_args = ["llama-3-8b", "--mode", "generate", "--prompt-tokens", "100", "--max-new-tokens", "50"]
+    gen_args = ["llama-3-8b", "--mode", "generate", "--prompt-tokens", "100", "--max-new-tokens", "50",
+                "--hardware", "h100-sxm"]
     with open(generate, "w") as f:
         f.write(calflops(binary, gen_args + ["--format", "html"]))
     gen_report = json.loads(calflops(binary, gen_args + ["--format", "json"]))
@@ -246,6 +248,21 @@ def main():
         check(pts == calls - 1, "one point per decode step (%s of %d calls)" % (pts, calls))
         check(page.eval("document.getElementById('workload-tokens').textContent")
               == "100 prompt + 50 new per sequence", "generate header states the tokens")
+        # With --hardware the per-call chart plots latency too: one point per decode step, and
+        # the calls' roofline times add up to the JSON report's latency.
+        page.eval("(s => { s.value = 'latency'; s.dispatchEvent(new Event('change')); })"
+                  "(document.getElementById('step-metric'))")
+        check(page.eval("document.getElementById('step-metric').value") == "latency",
+              "the per-call chart offers latency")
+        pts = page.eval("+document.querySelector('#steps polyline').dataset.points")
+        check(pts == calls - 1, "latency: one point per decode step (%s)" % pts)
+        total = page.eval("JSON.parse(document.getElementById('calflops-data').textContent)"
+                          ".steps.latency.reduce((a, b) => a + b, 0)")
+        want = gen_report["latency"]["total_s"]
+        check(abs(total - want) <= 1e-9 * want,
+              "per-call latencies add up to the total (%r vs %r)" % (total, want))
+        note = page.eval("document.getElementById('step-note').textContent")
+        check(note.endswith(" ms") or " ms;" in note, "latency note in ms (%s)" % note)
         check(page.errors() == [], "no console error at the end (%s)" % page.errors())
     finally:
         proc.kill()

@@ -57,7 +57,11 @@ std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral .
 std::vector<ReferenceCase> FalconCases();
 std::vector<ReferenceCase> PhiCases();
 std::vector<ReferenceCase> ModernBertCases();
-std::vector<ReferenceCase> T5Cases();  ///< tiny_t5.h
+std::vector<ReferenceCase> T5Cases();         ///< tiny_t5.h
+std::vector<ReferenceCase> Qwen2VlCases();    ///< tiny_qwen2_vl.h
+std::vector<ReferenceCase> WhisperCases();    ///< tiny_whisper.h
+std::vector<ReferenceCase> DebertaV2Cases();  ///< tiny_deberta_v2.h
+std::vector<ReferenceCase> MllamaCases();     ///< tiny_mllama.h
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();

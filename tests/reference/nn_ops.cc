@@ -54,6 +54,30 @@ Tensor Conv2dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t s
   return out;
 }
 
+/// F.conv1d with zero padding: every kernel tap is a multiply-accumulate, padded ones included
+/// (PyTorch multiplies the zeros too), then + bias. x (N, C, L), w (O, C, k).
+Tensor Conv1dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t stride,
+                 int64_t pad) {
+  int64_t n = x.dim(0), c = x.dim(1), l = x.dim(2), o = w.dim(0), k = w.dim(2);
+  int64_t lo = (l + 2 * pad - k) / stride + 1;
+  Tensor out({n, o, lo});
+  Tensor& xs = const_cast<Tensor&>(x);
+  Tensor& ws = const_cast<Tensor&>(w);
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc)
+      for (int64_t i = 0; i < lo; ++i) {
+        double acc = 0;
+        for (int64_t ic = 0; ic < c; ++ic)
+          for (int64_t u = 0; u < k; ++u) {
+            int64_t at = i * stride + u - pad;
+            double xv = at >= 0 && at < l ? xs({b, ic, at}) : 0.0;
+            acc = Mac(acc, xv, ws({oc, ic, u}));
+          }
+        out({b, oc, i}) = Add(acc, bias.at(oc));
+      }
+  return out;
+}
+
 Tensor AttentionRef(const Tensor& q, const Tensor& k, const Tensor& v, Scale scale,
                     const Tensor* mask) {
   Tensor s = MatMul(q, k.Transpose(k.rank() - 2, k.rank() - 1));

@@ -27,6 +27,9 @@ Tensor TanhRef(const Tensor& x);
 /// F.conv2d, no padding, dilation 1, groups 1: x (N, C, H, W), w (O, C, kh, kw), bias (O).
 Tensor Conv2dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t stride);
 
+/// F.conv1d, groups 1, zero padding `pad` (padded taps are multiplied too): x (N, C, L),
+/// w (O, C, k), bias (O).
+Tensor Conv1dRef(const Tensor& x, const Tensor& w, const Tensor& bias, int64_t stride, int64_t pad);
 /// How the scores are scaled before the softmax.
 enum class Scale { kDivSqrt, kMulInvSqrt };
 /// softmax(q k^T scaled [+ mask]) v for q (..., Sq, D), k and v (..., Sk, D); `mask` is added

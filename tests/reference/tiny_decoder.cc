@@ -2,6 +2,7 @@
 
 #include "reference/cases.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 
@@ -25,10 +26,13 @@ std::string Prefix(const std::string& t) {
   if (t == "gemma2") return "Gemma2";
   if (t == "phi3") return "Phi3";
   if (t == "cohere") return "Cohere";
+  if (t == "cohere2") return "Cohere2";
   if (t == "starcoder2") return "Starcoder2";
   if (t == "granite") return "Granite";
+  if (t == "granitemoe") return "GraniteMoe";
   if (t == "olmo") return "Olmo";
   if (t == "olmo2") return "Olmo2";
+  if (t == "olmo3") return "Olmo3";
   if (t == "deepseek_v2") return "DeepseekV2";
   return "DeepseekV3";
 }
@@ -53,8 +57,20 @@ std::string TinyDecoderConfig::ToJson() const {
   if (head_dim) j += ", \"head_dim\": " + i(head_dim);
   if (t == "mistral") j += ", \"sliding_window\": " + (sliding_window ? i(sliding_window) : "null");
   if (t == "olmo") j += ", \"clip_qkv\": " + (clip_qkv ? std::to_string(clip_qkv) : "null");
-  if (t == "cohere") j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
-  if (t == "granite") {
+  if (In(t, {"cohere", "cohere2"})) j += ", \"layer_norm_eps\": 1e-05, \"logit_scale\": 0.0625";
+  if (t == "olmo3") {  // layer_types spelt out: every sliding_window_pattern-th layer full
+    std::string types;
+    for (int64_t l = 0; l < layers; ++l) {
+      types += std::string(l ? ", " : "") +
+               ((l + 1) % sliding_window_pattern ? "\"sliding_attention\"" : "\"full_attention\"");
+    }
+    j += ", \"sliding_window\": " + i(sliding_window) + ", \"layer_types\": [" + types + "]";
+  }
+  if (t == "cohere2") {
+    j += ", \"sliding_window\": " + i(sliding_window) +
+         ", \"sliding_window_pattern\": " + i(sliding_window_pattern);
+  }
+  if (In(t, {"granite", "granitemoe"})) {
     j += ", \"embedding_multiplier\": 12.0, \"residual_multiplier\": 0.22, "
          "\"attention_multiplier\": 0.25, \"logits_scaling\": 4.0";
   }
@@ -62,7 +78,7 @@ std::string TinyDecoderConfig::ToJson() const {
     j += ", \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0, "
          "\"query_pre_attn_scalar\": 4, \"sliding_window\": 4";
   }
-  if (t == "mixtral") {
+  if (In(t, {"mixtral", "granitemoe"})) {
     j += ", \"num_local_experts\": " + i(experts) + ", \"num_experts_per_tok\": " + i(top_k);
   }
   if (In(t, {"qwen2_moe", "qwen3_moe"})) {
@@ -127,7 +143,8 @@ Tensor TinyDecoder::Norm(const char* name, const Tensor& x, bool gemma_style) {
     Tensor r = Map(WithScalar(MeanLast(Binary(c, c, Mul)), 1e-5, Add), Rsqrt);
     return Binary(Binary(Binary(c, r, Mul), w, Mul), b, Add);
   }
-  if (c_.model_type == "cohere") {  // CohereLayerNorm: (x - mean) computed twice, weight only
+  if (In(c_.model_type,
+         {"cohere", "cohere2"})) {  // CohereLayerNorm: (x - mean) computed twice, weight only
     Tensor mean = MeanLast(x);
     Tensor var = MeanLast(Map(Binary(x, mean, Sub), [](double v) { return Mul(v, v); }));
     Tensor r = Map(WithScalar(var, 1e-5, Add), Rsqrt);
@@ -253,7 +270,9 @@ Tensor TinyDecoder::Rope(const Tensor& x, const Tensor& cos, const Tensor& sin) 
   return Binary(Binary(x, cos, Mul), Binary(rot, sin, Mul), Add);
 }
 
-Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens) {
+Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens,
+                           int64_t cached, bool window_reached) {
+  if (cached < 0) cached = past_;
   int64_t b = q.dim(0), heads = q.dim(1), total = k.dim(2), rep = heads / k.dim(1);
   std::vector<Tensor> ks, vs;  // repeat_kv
   for (int64_t h = 0; h < k.dim(1); ++h)
@@ -271,10 +290,10 @@ Tensor TinyDecoder::Scores(const Tensor& q, const Tensor& k, const Tensor& v, in
   }
   bool window_mask =
       c_.model_type == "mistral" && c_.sliding_window > 0 && total >= c_.sliding_window;
-  if (eager || tokens > 1 || window_mask || c_.model_type == "gemma2") {
+  if (eager || tokens > 1 || window_mask || window_reached || c_.model_type == "gemma2") {
     Tensor mask({1, 1, tokens, total});
     for (int64_t i = 0; i < tokens; ++i)
-      for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
+      for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > cached + i ? -1e30 : 0.0;
     scores = Binary(scores, mask, Add);
   }
   Tensor ctx = MatMul(SoftmaxLast(scores), vr);
@@ -307,7 +326,7 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
     k = Map(k, clamp);
     v = Map(v, clamp);
   }
-  if (t == "olmo2") {  // RMSNorm over the whole projection, before the heads are split
+  if (In(t, {"olmo2", "olmo3"})) {  // RMSNorm over the whole projection, before the heads split
     q = Norm("q_norm", q, false);
     k = Norm("k_norm", k, false);
   }
@@ -327,13 +346,26 @@ Tensor TinyDecoder::Attention(size_t layer, const Tensor& x, int64_t tokens) {
   } else if (t == "mixtral") {
     Tables(tokens, d, false, false, cos, sin);
   }
-  q = Rope(q, cos, sin);
-  k = Rope(k, cos, sin);
+  // Cohere2: RoPE on the sliding layers only; the global layers use no positional embedding.
+  bool sliding = In(t, {"cohere2", "olmo3"}) &&
+                 (static_cast<int64_t>(layer) + 1) % c_.sliding_window_pattern != 0;
+  if (t != "cohere2" || sliding) {
+    q = Rope(q, cos, sin);
+    k = Rope(k, cos, sin);
+  }
   Tensor& ck = cache_k_[layer];
   Tensor& cv = cache_v_[layer];
-  ck = ck.numel() ? Cat({ck, k}, 2) : k;
-  cv = cv.numel() ? Cat({cv, v}, 2) : v;
-  return Lin("o_proj", Scores(q, ck, cv, tokens), c_.hidden, t == "starcoder2");
+  int64_t cached = ck.numel() ? ck.dim(2) : 0;
+  Tensor keys = ck.numel() ? Cat({ck, k}, 2) : k;
+  Tensor values = cv.numel() ? Cat({cv, v}, 2) : v;
+  int64_t total = keys.dim(2);
+  // DynamicSlidingWindowLayer (sliding layers of Cohere2, OLMo3) keeps the last window - 1 tokens.
+  int64_t keep = sliding ? std::min(total, c_.sliding_window - 1) : total;
+  ck = keys.Slice(2, total - keep, total);
+  cv = values.Slice(2, total - keep, total);
+  return Lin("o_proj",
+             Scores(q, keys, values, tokens, cached, sliding && total >= c_.sliding_window),
+             c_.hidden, t == "starcoder2");
 }
 
 Tensor TinyDecoder::Mla(size_t layer, const Tensor& x, int64_t tokens) {
@@ -458,11 +490,58 @@ Tensor TinyDecoder::DeepseekV2Moe(const Tensor& x) {
   return Binary(out, shared, Add);
 }
 
+Tensor TinyDecoder::GraniteMoe(const Tensor& x) {
+  int64_t b = x.dim(0), s = x.dim(1), hidden = x.dim(2), f = c_.intermediate;
+  int64_t tokens = b * s, k = c_.top_k;
+  Tensor flat = x.Reshape({tokens, hidden});
+  Tensor w;
+  {
+    Scope r("router");  // GraniteMoeTopKGating: softmax over the k picked logits
+    w = SoftmaxLast(TopKLast(Lin("layer", flat, c_.experts), k));
+  }
+  Tensor out({tokens, hidden});
+  for (int64_t e = 0; e < c_.experts; ++e) {  // GraniteMoeParallelExperts: weight[e] per expert
+    std::vector<std::pair<int64_t, int64_t>> picks;
+    for (int64_t t = 0; t < tokens; ++t)
+      for (int64_t j = 0; j < k; ++j)
+        if ((t * k + j) % c_.experts == e) picks.emplace_back(t, j);
+    if (picks.empty()) continue;
+    std::vector<Tensor> rows;
+    for (auto [t, j] : picks) rows.push_back(flat.Slice(0, t, t + 1));
+    Tensor h, g, y;
+    {
+      Scope in("input_linear");
+      h = Linear(Cat(rows, 0), W({2 * f, hidden}), nullptr);
+    }
+    {
+      Scope a("activation");
+      g = Act(h.Slice(1, 0, f));
+    }
+    h = Binary(g, h.Slice(1, f, 2 * f), Mul);
+    {
+      Scope o("output_linear");
+      y = Linear(h, W({hidden, f}), nullptr);
+    }
+    for (size_t r = 0; r < picks.size(); ++r) {
+      auto [t, j] = picks[r];
+      for (int64_t d = 0; d < hidden; ++d) {
+        double v = Mul(y.at(static_cast<int64_t>(r) * hidden + d), w.at(t * k + j));
+        out.at(t * hidden + d) = Add(out.at(t * hidden + d), v);  // index_add
+      }
+    }
+  }
+  return out.Reshape({b, s, hidden});
+}
+
 Tensor TinyDecoder::FeedForward(int64_t layer, const Tensor& x) {
   const std::string& t = c_.model_type;
   if (t == "mixtral") {
     Scope m("block_sparse_moe");
     return SoftmaxMoe(x);
+  }
+  if (t == "granitemoe") {
+    Scope m("block_sparse_moe");
+    return GraniteMoe(x);
   }
   Scope m("mlp");
   if (In(t, {"qwen2_moe", "qwen3_moe"})) {
@@ -479,6 +558,7 @@ Tensor TinyDecoder::FeedForward(int64_t layer, const Tensor& x) {
 Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
   const std::string& t = c_.model_type;
   bool gemma = In(t, {"gemma", "gemma2"});
+  bool granite = In(t, {"granite", "granitemoe"});
   std::vector<int64_t> ids;
   for (int64_t i = 0; i < batch * tokens; ++i) ids.push_back((i * 7 + past_) % c_.vocab);
   Tensor x;
@@ -489,9 +569,9 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
       x = Gather(W({c_.vocab, c_.hidden}), ids, {batch, tokens});
     }
     if (gemma) x = Binary(x, Tensor({1}, std::sqrt(static_cast<double>(c_.hidden))), Mul);
-    if (t == "granite") x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
-    if (In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2", "granite",
-               "starcoder2", "cohere"})) {
+    if (granite) x = WithScalar(x, 12.0, Mul);  // embedding_multiplier
+    if (granite || In(t, {"qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "deepseek_v3", "olmo2",
+                          "starcoder2", "cohere", "cohere2", "olmo3"})) {
       Scope r("rotary_emb");
       Tables(tokens, t == "deepseek_v3" ? c_.qk_rope : head_dim_, true, true, cos_, sin_);
     } else if (t == "deepseek_v2") {
@@ -502,14 +582,14 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     for (int64_t li = 0; li < c_.layers; ++li) {
       Scope l(std::to_string(li));
       auto idx = static_cast<size_t>(li);
-      if (t == "cohere") {  // parallel: x + attn(n) + mlp(n)
+      if (In(t, {"cohere", "cohere2"})) {  // parallel: x + attn(n) + mlp(n)
         Tensor n = Norm("input_layernorm", x, false);
         Tensor a = Attention(idx, n, tokens);
         Tensor m = FeedForward(li, n);
         x = Binary(Binary(x, a, Add), m, Add);
         continue;
       }
-      if (t == "olmo2") {  // post-norms: x + norm(attn(x)), x + norm(mlp(x))
+      if (In(t, {"olmo2", "olmo3"})) {  // post-norms: x + norm(attn(x)), x + norm(mlp(x))
         x = Binary(x, Norm("post_attention_layernorm", Attention(idx, x, tokens), false), Add);
         x = Binary(x, Norm("post_feedforward_layernorm", FeedForward(li, x), false), Add);
         continue;
@@ -518,12 +598,12 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
       bool mla = t == "deepseek_v3" || t == "deepseek_v2";
       Tensor a = mla ? Mla(idx, h, tokens) : Attention(idx, h, tokens);
       if (t == "gemma2") a = Norm("post_attention_layernorm", a, true);
-      if (t == "granite") a = WithScalar(a, 0.22, Mul);  // residual_multiplier
+      if (granite) a = WithScalar(a, 0.22, Mul);  // residual_multiplier
       x = Binary(x, a, Add);
       h = Norm(t == "gemma2" ? "pre_feedforward_layernorm" : "post_attention_layernorm", x, gemma);
       Tensor m = FeedForward(li, h);
       if (t == "gemma2") m = Norm("post_feedforward_layernorm", m, true);
-      if (t == "granite") m = WithScalar(m, 0.22, Mul);
+      if (granite) m = WithScalar(m, 0.22, Mul);
       x = Binary(x, m, Add);
     }
   }
@@ -532,7 +612,7 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
     x = Norm("norm", x, gemma);
   }
   past_ += tokens;
-  if (t == "granite") logits = tokens;  // v4.45: no num_logits_to_keep, every position
+  if (granite) logits = tokens;  // v4.45: no num_logits_to_keep, every position
   Tensor out;
   {
     Scope head("lm_head");
@@ -541,8 +621,8 @@ Tensor TinyDecoder::Forward(int64_t batch, int64_t tokens, int64_t logits) {
   if (t == "gemma2") {  // final logit soft-capping
     out = WithScalar(Map(WithScalar(out, 30.0, Div), Tanh), 30.0, Mul);
   }
-  if (t == "granite") out = WithScalar(out, 4.0, Div);    // logits / logits_scaling
-  if (t == "cohere") out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
+  if (granite) out = WithScalar(out, 4.0, Div);                          // logits / logits_scaling
+  if (In(t, {"cohere", "cohere2"})) out = WithScalar(out, 0.0625, Mul);  // logits * logit_scale
   return out;
 }
 
@@ -616,12 +696,26 @@ std::vector<ReferenceCase> DecoderFamilyCases() {
   v2_lite.group_limited = false;
   cases.push_back(make("deepseek_v2-lite greedy", v2_lite));
   cases.push_back(make("granite", family("granite")));
+  TinyDecoderConfig granitemoe = family("granitemoe");
+  granitemoe.experts = 5;  // 2 x 5 tokens x top-3: uneven loads; generate steps leave experts idle
+  granitemoe.top_k = 3;
+  granitemoe.intermediate = 8;
+  cases.push_back(make("granitemoe", granitemoe));
   cases.push_back(make("cohere", family("cohere")));
+  TinyDecoderConfig cohere2 = family("cohere2");  // layer 0 sliding (window 4), layer 1 global
+  cohere2.head_dim = 6;
+  cohere2.sliding_window = 4;
+  cohere2.sliding_window_pattern = 2;
+  cases.push_back(make("cohere2 sliding window, NoPE global layer", cohere2));
   TinyDecoderConfig olmo = family("olmo");
   olmo.clip_qkv = 0.5;
   cases.push_back(make("olmo clip_qkv", olmo));
   cases.push_back(make("starcoder2", family("starcoder2")));
   cases.push_back(make("olmo2", family("olmo2")));
+  TinyDecoderConfig olmo3 = family("olmo3");  // layer 0 sliding (window 4), layer 1 full
+  olmo3.sliding_window = 4;
+  olmo3.sliding_window_pattern = 2;
+  cases.push_back(make("olmo3 sliding window", olmo3));
   return cases;
 }
 

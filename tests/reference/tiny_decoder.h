@@ -1,8 +1,8 @@
 // Tiny decoders of the Llama-derived families executed on real numbers by the brute-force
 // reference (tensor.h): Mistral, Mixtral, Qwen2, Qwen2-MoE, Qwen3, Qwen3-MoE, Gemma, Gemma2,
-// Phi3, DeepSeek-V3, DeepSeek-V2, OLMo, OLMo2, Granite, StarCoder2 and Cohere, each following its
-// transformers modeling file (v4.45, or upstream for qwen3 / qwen3_moe / deepseek_v3 /
-// deepseek_v2 / olmo2), with every
+// Phi3, DeepSeek-V3, DeepSeek-V2, OLMo, OLMo2, OLMo3, Granite, GraniteMoe, StarCoder2, Cohere and
+// Cohere2, each following its transformers modeling file (v4.45, or newer for qwen3 / qwen3_moe
+// / deepseek_v3 / deepseek_v2 / olmo2 / olmo3 / cohere2, as each family file names), with every
 // scalar operation counted and charged to the module path that runs it.
 //
 // Mixture-of-experts layers run the router for real (softmax or sigmoid, top-k by counted
@@ -21,9 +21,10 @@ namespace reference {
 struct TinyDecoderConfig {
   std::string model_type = "mistral";
   int64_t hidden = 16, intermediate = 24, layers = 2, heads = 4, kv_heads = 2, vocab = 50;
-  int64_t head_dim = 0;        ///< 0: hidden / heads, and no head_dim key in the config
-  int64_t sliding_window = 0;  ///< mistral; 0 writes null
-  double clip_qkv = 0;         ///< olmo; 0 writes null
+  int64_t head_dim = 0;                ///< 0: hidden / heads, and no head_dim key in the config
+  int64_t sliding_window = 0;          ///< mistral (0 writes null), cohere2
+  int64_t sliding_window_pattern = 4;  ///< cohere2, olmo3: every pattern-th layer is global
+  double clip_qkv = 0;                 ///< olmo; 0 writes null
   // Mixtures of experts.
   int64_t experts = 0, top_k = 0, moe_intermediate = 0, shared_intermediate = 0;
   bool norm_topk_prob = true;
@@ -57,9 +58,13 @@ class TinyDecoder {
   void Tables(int64_t tokens, int64_t dim, bool scaled, bool counted, Tensor& cos, Tensor& sin);
   Tensor Attention(size_t layer, const Tensor& x, int64_t tokens);
   Tensor Mla(size_t layer, const Tensor& x, int64_t tokens);
-  Tensor Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens);
+  /// `cached`: keys before this call (default: every past token); `window_reached`: a sliding
+  /// layer's keys reached its window, so SDPA gets an explicit mask.
+  Tensor Scores(const Tensor& q, const Tensor& k, const Tensor& v, int64_t tokens,
+                int64_t cached = -1, bool window_reached = false);
   Tensor FeedForward(int64_t layer, const Tensor& x);
   Tensor SoftmaxMoe(const Tensor& x);
+  Tensor GraniteMoe(const Tensor& x);
   Tensor DeepseekMoe(const Tensor& x);
   Tensor DeepseekV2Moe(const Tensor& x);
   void ComplexTables(int64_t tokens, int64_t dim);

@@ -36,7 +36,11 @@ constexpr const char* kAbout =
     "  .gguf               GGUF v2/v3 (its metadata is the config)\n"
     "  .onnx               an ONNX model of any architecture (--dim, --input-shape)\n"
     "Weight files add a weights section after the report. An option that does not apply to\n"
-    "the model or the --mode is an error.\n";
+    "the model or the --mode is an error.\n"
+    "Also: calflops sweep MODEL --seq-len A:B:+K|A:B:xK [options] (one row per value), and\n"
+    "calflops compare MODEL [MODEL...] [--vs \"OPTIONS\"]... [options] (rows side by side:\n"
+    "models, and each model again with the options of each --vs applied, e.g.\n"
+    "--vs \"--convention calflops\" or --vs \"--seq-len 8192\"); --format as for a report.\n";
 
 constexpr const char* kExitCodes =
     "exit codes: 0 ok, 1 usage, 2 bad input, 3 unsupported, 4 count overflow, 5 internal\n";

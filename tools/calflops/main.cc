@@ -42,6 +42,7 @@ struct SweepArgs {
   bool on = false;
   bool compare = false;  ///< `calflops compare MODEL MODEL...`
   std::string axis, range, format = "text";
+  std::vector<std::string> variants;  ///< compare: each --vs "OPTIONS"
 };
 
 SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
@@ -65,6 +66,15 @@ SweepArgs TakeSweepArgs(std::vector<std::string>& args) {
     size_t used = inline_value ? 1 : 2;
     if (name == "--format" || name == "-f") {
       s.format = value;
+      args.erase(args.begin() + static_cast<long>(i),
+                 args.begin() + static_cast<long>(std::min(i + used, args.size())));
+      --i;
+      continue;
+    }
+    if (name == "--vs") {
+      if (!inline_value && i + 1 >= args.size())
+        throw Error(ExitCode::kUsage, "--vs", "needs a value: \"OPTIONS\"");
+      s.variants.push_back(value);
       args.erase(args.begin() + static_cast<long>(i),
                  args.begin() + static_cast<long>(std::min(i + used, args.size())));
       --i;
@@ -150,9 +160,17 @@ int Main(int argc, char** argv) {
   }
   if (!action.empty()) return RunAction(action);
   if (sweep.compare) {
-    calflops::WriteCompareTo(o, positional, sweep.format, output);
+    calflops::WriteCompareTo(o, positional, sweep.format, output, sweep.variants);
     return 0;
   }
+  if (sweep.on && !positional.empty()) {  // a sweep of one model or several, with --vs sides
+    o.model = positional[0];
+    calflops::WriteSweepTo(o, sweep.axis, sweep.range, sweep.format, output,
+                           {positional.begin() + 1, positional.end()}, sweep.variants);
+    return 0;
+  }
+  if (!sweep.variants.empty())
+    throw Error(ExitCode::kUsage, "--vs", "only with calflops compare or calflops sweep");
   if (positional.size() != 1) {
     throw Error(ExitCode::kUsage, "",
                 positional.empty()
@@ -160,10 +178,6 @@ int Main(int argc, char** argv) {
                     : "expected one MODEL, got " + std::to_string(positional.size()));
   }
   o.model = positional[0];
-  if (sweep.on) {
-    calflops::WriteSweepTo(o, sweep.axis, sweep.range, sweep.format, output);
-    return 0;
-  }
   calflops::WriteReportTo(o, output);  // never over an input (src/api/output_file.h)
   return 0;
 }

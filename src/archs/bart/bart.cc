@@ -8,6 +8,7 @@
 // cache growing, its cross-attention K/V projected from the encoder output at the first step
 // only and reused after.
 #include "archs/arch_registry.h"
+#include "archs/encdec/seq2seq_plan.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
@@ -103,33 +104,7 @@ class Bart : public Architecture {
   /// shifted right). generate: the first call encodes the prompt and decodes the start token;
   /// then a run of one-token steps whose self-attention cache grows by one.
   std::vector<ForwardCall> Plan(const Workload& w) const override {
-    if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward,
-                          .batch = w.batch,
-                          .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len,
-                          .encoder_tokens = w.seq_len}};
-    }
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill,
-                                               .batch = w.batch,
-                                               .new_tokens = 1,
-                                               .logits_tokens = 1,
-                                               .attention_mask = true,
-                                               .encoder_tokens = prompt}};
-    if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                  .repeat = w.max_new_tokens - 1,
-                                  .past_step = 1,
-                                  .batch = w.batch,
-                                  .new_tokens = 1,
-                                  .past_tokens = 1,
-                                  .logits_tokens = 1,
-                                  .first = false,
-                                  .attention_mask = true,
-                                  .encoder_tokens = prompt});
-    }
-    return calls;
+    return TextEncoderDecoderPlan(w);
   }
 
   /// The decoder's self-attention cache: K and V (d_model each) per generated token and layer.

@@ -3,35 +3,11 @@
 #include <algorithm>
 
 #include "archs/gemma/gemma_defaults.h"
+#include "archs/llama/sliding_window_attention.h"
 #include "model/error.h"
 #include "model/workload.h"
 
 namespace calflops {
-namespace {
-
-/// A Gemma3Attention on a sliding layer: the cache holds at most window - 1 earlier tokens.
-class SlidingAttention : public SelfAttention {
- public:
-  SlidingAttention(LlamaAttentionBlock a, int64_t window) : a_(std::move(a)), window_(window) {
-    a_.kernel.sdpa_mask_from = window;  // _ignore_causal_mask_sdpa: kv_length < window
-  }
-  Shape Forward(Tracer& t, const Shape& x, const Shape& cos, const DecoderStep& s) const override {
-    DecoderStep w = s;
-    w.past = std::min(s.past, window_ - 1);
-    return a_.Forward(t, x, cos, w);
-  }
-  KvCacheSpec Cache() const override {
-    KvCacheSpec spec = a_.Cache();
-    spec.window = window_ - 1;
-    return spec;
-  }
-
- private:
-  LlamaAttentionBlock a_;
-  int64_t window_;
-};
-
-}  // namespace
 
 Gemma3TextParams ReadGemma3Text(const Config& c) {
   LlamaParams d = GemmaDefaults("Gemma3");  // Gemma3TextConfig defaults
@@ -90,7 +66,7 @@ DecoderHooks Gemma3Hooks(const Gemma3TextParams& g, AttnImpl impl, DType dtype) 
                                  int64_t i) -> std::shared_ptr<const SelfAttention> {
     auto a = LlamaAttentionBlock::Build(tree, layer, "self_attn", g.decoder, impl, dtype);
     if (g.window > 1 && g.sliding[static_cast<size_t>(i)]) {
-      return std::make_shared<SlidingAttention>(std::move(a), g.window);
+      return std::make_shared<SlidingWindowAttention>(std::move(a), g.window);
     }
     return std::make_shared<LlamaAttentionBlock>(std::move(a));
   };

@@ -12,6 +12,7 @@
 // only the last row; cross-attention K/V are projected at the first step only.
 // Not modelled: the float16 clamp in T5Block (runs only for float16 activations).
 #include "archs/arch_registry.h"
+#include "archs/encdec/seq2seq_plan.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/linear.h"
@@ -114,33 +115,7 @@ class T5 : public Architecture {
                           .new_tokens = w.seq_len,
                           .encoder_tokens = w.seq_len}};
     }
-    if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward,
-                          .batch = w.batch,
-                          .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len,
-                          .encoder_tokens = w.seq_len}};
-    }
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{.kind = CallKind::kPrefill,
-                                               .batch = w.batch,
-                                               .new_tokens = 1,
-                                               .logits_tokens = 1,
-                                               .attention_mask = true,
-                                               .encoder_tokens = prompt}};
-    if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                  .repeat = w.max_new_tokens - 1,
-                                  .past_step = 1,
-                                  .batch = w.batch,
-                                  .new_tokens = 1,
-                                  .past_tokens = 1,
-                                  .logits_tokens = 1,
-                                  .first = false,
-                                  .attention_mask = true,
-                                  .encoder_tokens = prompt});
-    }
-    return calls;
+    return TextEncoderDecoderPlan(w);
   }
 
   /// The decoder's self-attention cache: K and V (heads x d_kv each) per token and block. The

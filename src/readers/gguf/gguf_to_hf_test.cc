@@ -243,6 +243,17 @@ TEST(GgufToHf, FamilyKeysComeFromTheFamilyMapping) {
   EXPECT_EQ(sc["norm_epsilon"].get<double>(), 1e-05);
   EXPECT_EQ(sc["use_bias"], false);  // no blk.0.attn_q.bias tensor
   EXPECT_EQ(sc["hidden_act"], "gelu_pytorch_tanh");
+
+  GgufWriter r = Minimal("cohere2");
+  r.F32("cohere2.attention.layer_norm_epsilon", 1e-5f)
+      .F32("cohere2.logit_scale", 0.25f)
+      .U32("cohere2.attention.sliding_window", 4096);
+  json rc = Synth(r);
+  EXPECT_EQ(rc["architectures"][0], "Cohere2ForCausalLM");
+  EXPECT_EQ(rc["layer_norm_eps"].get<double>(), 1e-05);
+  EXPECT_EQ(rc["logit_scale"].get<double>(), 0.25);
+  EXPECT_EQ(rc["sliding_window"], 4096);
+  EXPECT_EQ(rc["sliding_window_pattern"], 4);  // fixed by llama.cpp's cohere2 loader
 }
 
 TEST(GgufToHf, MappingsLiveWithTheirFamilies) {

@@ -9,6 +9,7 @@
 #include "model/error.h"
 #include "readers/hf_config/config.h"
 #include "readers/hf_config/python_literals.h"
+#include "readers/strict_json.h"
 
 namespace calflops {
 namespace {
@@ -220,25 +221,8 @@ bool JsonHasTopLevelKey(std::string_view text, std::string_view key) {
 }
 
 const char* ConfigJsonTypeName(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::number_float:
-      return "a float";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "an integer";
-    default:
-      return "an unknown value";
-  }
+  // A config's integers are one type to its reader, whatever their sign.
+  return j.is_number_integer() ? "an integer" : JsonTypeName(j);
 }
 
 json ParseConfigJson(std::string_view text, const std::string& source) {

@@ -7,8 +7,10 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/call_latency.h"
 #include "analysis/memory.h"
 #include "report/format_registry.h"
+#include "report/html_escape.h"
 #include "report/html_page.h"
 #include "report/json_writer.h"
 #include "report/module_rows.h"
@@ -20,32 +22,6 @@ namespace {
 
 /// Most per-step points embedded for the generate chart (evenly sampled, first and last kept).
 constexpr int64_t kMaxStepPoints = 2000;
-
-std::string Html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 void Metric(JsonWriter& w, const char* key, const char* label, const char* unit) {
   w.BeginObject().Key("key").String(key).Key("label").String(label).Key("unit").String(unit);
@@ -107,7 +83,8 @@ void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) 
   if (c.latency) column("latency", [&](size_t i) { w.Double(p.perf.modules[i].roofline.time_s); });
   const int64_t calls = p.CallCount();
   if (r.workload.mode == Mode::kGenerate && calls > 1) {
-    // One point per call: label, context, FLOPs and the KV cache it holds.
+    // One point per call: label, context, FLOPs, the KV cache it holds and, with a hardware
+    // profile, its roofline time.
     const int64_t points = std::min(calls, kMaxStepPoints);
     const int kv_width = DTypeBytes(p.activation_dtype);
     std::vector<int64_t> idx;
@@ -130,6 +107,11 @@ void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) 
     for (const CallStats& s : at)
       w.Number(KvCacheBytes(p.kv_cache, s.context, r.workload.batch, kv_width));
     w.EndArray();
+    if (c.latency) {  // with a hardware profile: each call's roofline time
+      w.Key("latency").BeginArray();
+      for (int64_t i : idx) w.Double(CallRooflineTime(p, i).value_or(0));
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndObject();
@@ -140,21 +122,21 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-      << "<link rel=\"icon\" href=\"data:,\">\n<title>calflops: " << Html(r.model)
+      << "<link rel=\"icon\" href=\"data:,\">\n<title>calflops: " << HtmlEscape(r.model)
       << "</title>\n<style>" << HtmlPageStyle() << "</style>\n</head>\n<body>\n"
-      << "<h1>calflops: " << Html(r.model) << "</h1>\n<table id=\"summary\">\n";
+      << "<h1>calflops: " << HtmlEscape(r.model) << "</h1>\n<table id=\"summary\">\n";
   if (!cls.empty())
-    out << "<tr><th>Model</th><td id=\"model-class\">" << Html(cls) << "</td></tr>\n";
-  out << "<tr><th>Source</th><td id=\"model-source\">" << Html(r.model) << "</td></tr>\n";
+    out << "<tr><th>Model</th><td id=\"model-class\">" << HtmlEscape(cls) << "</td></tr>\n";
+  out << "<tr><th>Source</th><td id=\"model-source\">" << HtmlEscape(r.model) << "</td></tr>\n";
   for (const auto& [k, v] : WorkloadFields(r)) {
-    out << "<tr><th>" << Html(k) << "</th><td id=\"workload-" << k << "\">" << Html(v)
+    out << "<tr><th>" << HtmlEscape(k) << "</th><td id=\"workload-" << k << "\">" << HtmlEscape(v)
         << "</td></tr>\n";
   }
-  if (r.profile) out << "<tr><th>attention</th><td>" << Html(r.attn_impl) << "</td></tr>\n";
+  if (r.profile) out << "<tr><th>attention</th><td>" << HtmlEscape(r.attn_impl) << "</td></tr>\n";
   for (const SummaryField& f : SummaryFields(r)) {
-    out << "<tr><th>" << Html(f.label) << "</th><td id=\"total-" << f.key << "\"";
+    out << "<tr><th>" << HtmlEscape(f.label) << "</th><td id=\"total-" << f.key << "\"";
     if (!f.exact.empty()) out << " data-exact=\"" << f.exact << "\"";
-    out << ">" << Html(f.value);
+    out << ">" << HtmlEscape(f.value);
     if (!f.exact.empty() && f.key != "unsupported")
       out << " <span class=\"exact\">(" << Grouped(f.exact) << ")</span>";
     out << "</td></tr>\n";
@@ -163,11 +145,13 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (r.profile && !r.profile->uncosted.empty()) {
     out << "<h2>Ops not costed (counted as 0)</h2>\n<ul id=\"unsupported\">\n";
     for (const UncostedOp& u : r.profile->uncosted) {
-      out << "<li>" << Html(u.op) << " x" << u.count << ": " << Html(u.reason) << "</li>\n";
+      out << "<li>" << HtmlEscape(u.op) << " x" << u.count << ": " << HtmlEscape(u.reason)
+          << "</li>\n";
     }
     out << "</ul>\n";
   }
-  for (const std::string& n : r.notes) out << "<p class=\"note\">note: " << Html(n) << "</p>\n";
+  for (const std::string& n : r.notes)
+    out << "<p class=\"note\">note: " << HtmlEscape(n) << "</p>\n";
   if (r.profile && o.detailed) {
     out << HtmlPageBody(r.workload.mode == Mode::kGenerate && r.profile->CallCount() > 1);
     std::ostringstream data;
@@ -184,7 +168,7 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (r.weights) {
     std::ostringstream text;
     WriteWeightsText(*r.weights, text);
-    out << "<h2>Weight files</h2>\n<pre id=\"weights\">" << Html(text.str()) << "</pre>\n";
+    out << "<h2>Weight files</h2>\n<pre id=\"weights\">" << HtmlEscape(text.str()) << "</pre>\n";
   }
   out << "</body>\n</html>\n";
 }

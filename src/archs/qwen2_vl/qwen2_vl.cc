@@ -1,0 +1,49 @@
+// model_type "qwen2_vl": Qwen2VLForConditionalGeneration as transformers v4.45 builds it
+// (modeling_qwen2_vl.py): visual (Qwen2VisionTransformerPretrainedModel, qwen2_vl_vision.h),
+// model (Qwen2VLModel: a Qwen2 decoder with M-RoPE, qwen2_vl_arch.h) and lm_head. The decoder's
+// hyper-parameters sit at the top level of config.json, the tower's in vision_config; a
+// `text_config` object (what transformers 4.5x writes when it re-saves the config; 4.45 does
+// not read it) is read instead when present, so that re-saved configs describe the same model.
+#include "archs/arch_registry.h"
+#include "archs/qwen2_vl/qwen2_vl_arch.h"
+
+namespace calflops {
+namespace {
+
+std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
+  const Config tc = c.IsSet("text_config") ? c.Sub("text_config") : c;
+  LlamaParams d;  // Qwen2VLConfig defaults
+  d.prefix = "Qwen2VL";
+  d.vocab = 152064;
+  d.hidden = 8192;
+  d.intermediate = 29568;
+  d.n_layers = 80;
+  d.n_heads = 64;
+  d.n_kv_heads = 8;
+  d.rms_eps = 1e-5;
+  d.norm_cls = "Qwen2RMSNorm";
+  Qwen2VlParams p;
+  p.text = LlamaParams::FromConfig(tc, d);
+  if (!tc.IsSet("tie_word_embeddings")) {  // a re-save may keep it at the top level only
+    p.text.tie_word_embeddings = c.Bool("tie_word_embeddings", p.text.tie_word_embeddings);
+  }
+  p.text.qkv_bias = true;  // hard-coded in Qwen2VLAttention
+  p.text.o_bias = false;
+  p.text.mlp_bias = false;
+  CheckMropeSection(tc, p.text.head_dim);
+  p.vision = Qwen2VisionParams::FromQwen2Vl(c.Sub("vision_config"));
+  return MakeQwen2VlArch(p, cls, o, ConfigDType(c));
+}
+
+constexpr std::string_view kClasses[] = {"Qwen2VLForConditionalGeneration"};
+
+}  // namespace
+
+const ArchEntry& Qwen2VlArch() {
+  static const ArchEntry e{"qwen2_vl",
+                           "Qwen2-VL: Qwen2 ViT (2D RoPE, 2x2 patch merger) + Qwen2 with M-RoPE",
+                           kClasses, Make};
+  return e;
+}
+
+}  // namespace calflops
