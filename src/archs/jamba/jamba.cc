@@ -91,7 +91,7 @@ struct JambaParams {
     if (c.IsSet("mamba_dt_rank") && c.raw()["mamba_dt_rank"].is_string()) {
       std::string s = c.String("mamba_dt_rank", "auto");
       if (s != "auto")
-        throw BadInput(c.Where("mamba_dt_rank"), "is " + Quote(s) + ", not \"auto\" or an integer");
+        throw BadInput(c.Where("mamba_dt_rank"), "is " + Quote(s) + ", not 'auto' or an integer");
       p.dt_rank = (l.hidden + 15) / 16;
     } else {
       p.dt_rank = c.IsSet("mamba_dt_rank") ? c.Int("mamba_dt_rank", 1, 1, kMaxConfigDim)
