@@ -100,6 +100,25 @@ TEST(cli_perf_test, json_carries_memory_latency_and_training) {
   EXPECT_TRUE(Contains(r.out, "\"backward_flops\""));
 }
 
+TEST(cli_perf_test, encoder_decoder_generate_reports_the_cross_attention_cache) {
+  // kobart: 6 decoder layers x 2 (K, V) x d_model 768 x 100 prompt (encoder) tokens x batch 2 x
+  // 4 bytes (float32) = 7,372,800 bytes, kept on top of the self-attention cache.
+  const std::string run =
+      "kobart-summary-v3 --mode generate --prompt-tokens 100 --max-new-tokens 3 --batch-size 2";
+  Result j = RunCli(run + " --format json");
+  ASSERT_EQ(j.code, 0) << j.out;
+  EXPECT_TRUE(Contains(j.out, "\"kv_cache_cross\": 7372800")) << j.out;
+  EXPECT_TRUE(Contains(j.out, "\"kv_cache_encoder_tokens\": 100")) << j.out;
+  Result t = RunCli(run + " --memory-detail --no-detail");
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_TRUE(Contains(t.out, "  cross-attention (100 encoder tokens x 2):")) << t.out;
+  // A decoder-only model keeps no cross cache.
+  Result d =
+      RunCli("llama-3-8b --mode generate --prompt-tokens 8 --max-new-tokens 2 --format json");
+  ASSERT_EQ(d.code, 0) << d.out;
+  EXPECT_TRUE(Contains(d.out, "\"kv_cache_cross\": 0")) << d.out;
+}
+
 TEST(cli_perf_test, lists_hardware) {
   Result r = RunCli("--list-hardware");
   ASSERT_EQ(r.code, 0);

@@ -115,8 +115,8 @@ void WriteMemorySection(const ReportModel& r, std::ostream& out) {
            HumanBytes(m.kv_cache));
       if (m.kv_encoder_tokens > 0) {
         Line(out,
-             "  of which cross-attention (" + std::to_string(m.kv_encoder_tokens) +
-                 " encoder tokens x " + std::to_string(r.workload.batch) + "):",
+             "  cross-attention (" + std::to_string(m.kv_encoder_tokens) + " encoder tokens x " +
+                 std::to_string(r.workload.batch) + "):",
              HumanBytes(m.kv_cross));
       }
     }
