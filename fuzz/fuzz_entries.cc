@@ -2,6 +2,10 @@
 
 #include "fuzz/onnx_recipe.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <exception>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,6 +32,7 @@
 #include "readers/hub/hub_name.h"
 #include "readers/onnx/onnx_architecture.h"
 #include "readers/onnx/onnx_reader.h"
+#include "readers/onnx/sparse_image.h"
 #include "readers/safetensors/safetensors_index.h"
 #include "readers/safetensors/safetensors_reader.h"
 #include "report/format_registry.h"
@@ -75,6 +80,12 @@ std::ostream& NullOut() {
   return out;
 }
 
+/// A number from every byte of the input (std::hash), so that which format an input is written in
+/// varies independently of the size-picked options.
+size_t FormatPick(const uint8_t* data, size_t size) {
+  return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(data), size));
+}
+
 void Check(bool ok, const char* what) {
   if (!ok) throw std::logic_error(what);
 }
@@ -95,9 +106,11 @@ void SameCounts(const Profile& a, const Profile& b) {
         "folded and replayed last calls differ");
 }
 
-/// Analyses `w`, estimates, and writes both reports.
+/// Analyses `w`, estimates, and writes the report in format `format` (modulo the formats). Each
+/// input writes one format, picked by FormatPick, and the run writes them all: writing every
+/// format for every input repeated the same writer code on the same profile.
 Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention c,
-                         const calflops::Hardware* hw) {
+                         const calflops::Hardware* hw, size_t format) {
   Profile p = Analyze(arch, w, c, hw);
   Estimates e = Estimate(p, w, TrainingOptions{}, hw, w.train ? std::optional(1.0) : std::nullopt);
   ReportModel report{.model = "fuzz.json",
@@ -106,7 +119,8 @@ Profile AnalyzeAndReport(const Architecture& arch, const Workload& w, Convention
                      .profile = &p,
                      .estimates = &e,
                      .notes = {}};
-  for (const ReportFormat& f : AllReportFormats()) f.write(report, ReportOptions{}, NullOut());
+  const auto formats = AllReportFormats();
+  formats[format % formats.size()].write(report, ReportOptions{}, NullOut());
   return p;
 }
 
@@ -162,6 +176,62 @@ Config ShallowLayers(Config config) {
                        config.source());
 }
 
+/// The same structure, in order, with the same kept values: what a parse keeps of a model.
+void SameModels(const onnx::Model& a, const onnx::Model& b) {
+  const onnx::Graph &ga = a.graph, &gb = b.graph;
+  Check(ga.nodes.size() == gb.nodes.size() && ga.inputs.size() == gb.inputs.size() &&
+            ga.outputs.size() == gb.outputs.size() &&
+            ga.initializers.size() == gb.initializers.size() &&
+            a.functions.size() == b.functions.size(),
+        "the file image and the bytes parse to different graphs");
+  for (size_t i = 0; i < ga.nodes.size(); ++i) {
+    Check(ga.nodes[i].op_type == gb.nodes[i].op_type && ga.nodes[i].inputs == gb.nodes[i].inputs,
+          "the file image and the bytes parse to different nodes");
+  }
+  for (size_t i = 0; i < ga.initializers.size(); ++i) {
+    const onnx::Tensor &x = ga.initializers[i], &y = gb.initializers[i];
+    Check(x.name == y.name && x.dims == y.dims && x.ints == y.ints &&
+              x.reals.size() == y.reals.size(),
+          "the file image and the bytes parse to different initializers");
+  }
+}
+
+/// `bytes` parsed by ReadOnnxFile from a memory file (the sparse pread image the CLI reads
+/// through), checked against ParseOnnx of the same bytes: the same model, or the same error.
+/// Inputs up to kSkippedPayload bytes hold no payload the image leaves unread.
+onnx::Model ReadOnnxAsFile(std::string_view bytes) {
+  static const int fd = memfd_create("calflops-fuzz.onnx", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("memfd_create failed");
+  if (ftruncate(fd, 0) != 0 || (!bytes.empty() && pwrite(fd, bytes.data(), bytes.size(), 0) !=
+                                                      static_cast<ssize_t>(bytes.size()))) {
+    throw std::runtime_error("cannot write the memory file");
+  }
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  std::optional<onnx::Model> from_file, from_bytes;
+  std::string file_error, bytes_error;
+  std::exception_ptr file_failure;
+  try {
+    from_file = onnx::ReadOnnxFile(path);
+  } catch (const Error& e) {
+    file_error = e.what();
+    file_failure = std::current_exception();
+  }
+  try {
+    from_bytes = onnx::ParseOnnx(bytes, path);
+  } catch (const Error& e) {
+    bytes_error = e.what();
+  }
+  if (bytes.size() <= onnx::kSkippedPayload) {
+    if (file_error != bytes_error) {
+      throw std::logic_error("the file image and the bytes differ: '" + file_error + "' vs '" +
+                             bytes_error + "'");
+    }
+    if (from_file) SameModels(*from_file, *from_bytes);
+  }
+  if (file_failure) std::rethrow_exception(file_failure);
+  return std::move(*from_file);
+}
+
 }  // namespace
 
 int Gguf(const uint8_t* data, size_t size) {
@@ -215,7 +285,9 @@ int Onnx(const uint8_t* data, size_t size) {
     if (recipe) built = OnnxFromRecipe(std::span<const uint8_t>(data + 1, size - 1));
     std::string_view bytes = recipe ? std::string_view(built)
                                     : std::string_view(reinterpret_cast<const char*>(data), size);
-    onnx::Model m = onnx::ParseOnnx(bytes, "fuzz.onnx");
+    // Other bytes are read as the CLI reads a file (ReadOnnxFile: the sparse pread image), and
+    // must give exactly what parsing them in memory gives.
+    onnx::Model m = recipe ? onnx::ParseOnnx(bytes, "fuzz.onnx") : ReadOnnxAsFile(bytes);
     auto arch = onnx::OnnxArchitecture::Build(m, {});
     Analyze(*arch, Workload{}, Convention::kAnalytic);
     Analyze(*arch, Workload{}, Convention::kCalflops);
@@ -223,7 +295,7 @@ int Onnx(const uint8_t* data, size_t size) {
       // Loops reach every sink: the device's perf figures and a training step's backward.
       const auto& devices = BuiltinHardware();
       AnalyzeAndReport(*arch, Workload{.train = size % 2 == 0}, Convention::kAnalytic,
-                       &devices[size % devices.size()]);
+                       &devices[size % devices.size()], FormatPick(data, size));
     }
   });
 }
@@ -239,17 +311,18 @@ int ConfigJson(const uint8_t* data, size_t size) {
     const auto& devices = BuiltinHardware();
     const calflops::Hardware* hw =
         (size / 6) % 2 == 0 ? nullptr : &devices[(size / 12) % devices.size()];
+    size_t pick = FormatPick(data, size);
     std::vector<std::string> notes;
     auto arch = BuildArchitecture(config, build, &notes);
     if (arch->tree().size() > kMaxFuzzedModules) return;
     std::string note;
     if (auto q = ReadQuantizationConfig(config, &note)) PriceQuantized(*q, arch->tree());
 
-    AnalyzeAndReport(*arch, Workload{.seq_len = 3}, convention, hw);
+    AnalyzeAndReport(*arch, Workload{.seq_len = 3}, convention, hw, pick);
     Workload generate{.mode = Mode::kGenerate, .prompt_tokens = 2, .max_new_tokens = 7};
-    Profile folded = AnalyzeAndReport(*arch, generate, convention, hw);
+    Profile folded = AnalyzeAndReport(*arch, generate, convention, hw, pick + 1);
     SameCounts(folded, Analyze(*arch, generate, convention, hw, RunCosting::kReplay));
-    AnalyzeAndReport(*arch, Workload{.seq_len = 2, .train = true}, convention, hw);
+    AnalyzeAndReport(*arch, Workload{.seq_len = 2, .train = true}, convention, hw, pick + 2);
   });
 }
 
@@ -264,10 +337,12 @@ int HardwareProfile(const uint8_t* data, size_t size) {
   return Guard([&] {
     std::string_view bytes(reinterpret_cast<const char*>(data), size);
     calflops::Hardware hw = ParseHardware(bytes, "fuzz-hardware.json");
+    size_t pick = FormatPick(data, size);
     AnalyzeAndReport(*tiny,
                      Workload{.mode = Mode::kGenerate, .prompt_tokens = 3, .max_new_tokens = 9},
-                     Convention::kAnalytic, &hw);
-    AnalyzeAndReport(*tiny, Workload{.seq_len = 4, .train = true}, Convention::kAnalytic, &hw);
+                     Convention::kAnalytic, &hw, pick);
+    AnalyzeAndReport(*tiny, Workload{.seq_len = 4, .train = true}, Convention::kAnalytic, &hw,
+                     pick + 1);
   });
 }
 

@@ -34,6 +34,12 @@ TEST(OnnxRecipe, BuildsTheStructuresItNames) {
   EXPECT_NE(fuzz::OnnxFromRecipe(mod).find("Mod"), std::string::npos);
   std::vector<uint8_t> loop = {0x01, 0x00, 0x04, 0x00, 0x07, 0x01, 0x06, 0x00, 0x00};
   EXPECT_NE(fuzz::OnnxFromRecipe(loop).find("Loop"), std::string::npos);
+  // The function seed (recipe-functions-2pow5): F0 .. F5, the deepest chain a recipe builds.
+  std::vector<uint8_t> chain = {0x01, 0x00, 0x04, 0x00, 0x0a, 0x05, 0, 0, 0,
+                                0,    0,    0,    0,    0,    0,    0, 0, 0x05};
+  std::string model = fuzz::OnnxFromRecipe(chain);
+  EXPECT_NE(model.find("F5"), std::string::npos);
+  EXPECT_EQ(model.find("F6"), std::string::npos);
 }
 
 }  // namespace

@@ -107,8 +107,12 @@ enum class OpKind : uint8_t {
   // state-space layers (Mamba): in[0] = u (B, I, S), in[1] = delta (B, I, S), in[2] = B (B, S, N)
   // (C is read with the same shape); out = y (B, I, S); attr = N (state size)
   kSelectiveScan,
+  // Mamba2's chunked state-space-duality scan (SSD): in[0] = x * dt (B, S, H, P), in[1] = A * dt
+  // (B, S, H), in[2] = B per head (B, S, H, N) (C is read with the same shape); out = y over the
+  // padded length (B, ceil(S / Q) Q, H, P); attr = Q (chunk size)
+  kSsdScan,
 };
-inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kSelectiveScan) + 1;
+inline constexpr int kNumOpKinds = static_cast<int>(OpKind::kSsdScan) + 1;
 
 /// How the model's source code invoked the op. Only the `calflops` convention looks at this:
 /// calflops sees an op only through the functions it patches.

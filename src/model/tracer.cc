@@ -178,6 +178,19 @@ Shape Tracer::SelectiveScan(ModuleId m, const Shape& u, const Shape& delta, cons
   return Emit(m, op);
 }
 
+Shape Tracer::SsdScan(ModuleId m, const Shape& x, const Shape& adt, const Shape& bc, int64_t chunk,
+                      CallForm form) {
+  Op op = Make(OpKind::kSsdScan, form);
+  op.n_in = 3;
+  op.in[0] = x;
+  op.in[1] = adt;
+  op.in[2] = bc;
+  int64_t padded = chunk > 0 ? (x[1] + chunk - 1) / chunk * chunk : x[1];
+  op.out = Shape{x[0], padded, x[2], x[3]};
+  op.attr = chunk;
+  return Emit(m, op);
+}
+
 Shape Tracer::Embedding(ModuleId m, const Shape& ids, int64_t dim) {
   Op op = Make(OpKind::kEmbedding, CallForm::kFunctional);
   op.n_in = 1;

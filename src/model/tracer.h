@@ -47,6 +47,11 @@ class Tracer {
   /// (B, I, S), bc = B (or C) (B, S, N) -> y (B, I, S).
   Shape SelectiveScan(ModuleId m, const Shape& u, const Shape& delta, const Shape& bc,
                       int64_t state, CallForm form);
+  /// Mamba2's chunked scan (SSD) in chunks of `chunk` steps: x (B, S, H, P) already times dt,
+  /// adt = A dt (B, S, H), bc = B (or C) per head (B, S, H, N) -> y (B, T, H, P), T = S padded
+  /// to a whole number of chunks.
+  Shape SsdScan(ModuleId m, const Shape& x, const Shape& adt, const Shape& bc, int64_t chunk,
+                CallForm form);
   /// Integer index arithmetic on ids, positions or offsets (a + b, a + python scalar): emitted
   /// with DType::kI64 so that a convention can tell bookkeeping from model arithmetic.
   Shape IndexBinary(ModuleId m, OpKind kind, const Shape& a, const Shape& b, CallForm form);

@@ -2,6 +2,7 @@
 // (src/ops/state_space.cc).
 #include "op_proofs/proof.h"
 #include "reference/op_ref_attention.h"
+#include "reference/op_ref_ssd.h"
 
 namespace op_proofs {
 namespace {
@@ -45,6 +46,24 @@ OP_PROOF(StateSpace, kSelectiveScan) {
     });
     ExpectFormula(MakeOp(OpKind::kSelectiveScan, {u, u, bc}, u, n), ref,
                   Str(u) + " state " + std::to_string(n));
+  }
+}
+
+OP_PROOF(StateSpace, kSsdScan) {
+  // Mamba2's chunked scan over random batch, length (padded or whole chunks, one or several),
+  // heads, head dim, state and chunk size.
+  auto rng = Rng(804);
+  for (int i = 0; i < kCases; ++i) {
+    int64_t b = Pick(rng, 1, 2), s = Pick(rng, 1, 9), h = Pick(rng, 1, 3), p = Pick(rng, 1, 3),
+            n = Pick(rng, 1, 3), q = Pick(rng, 1, 4);
+    Dims x = {b, s, h, p}, a = {b, s, h}, bc = {b, s, h, n};
+    int64_t padded = (s + q - 1) / q * q;
+    auto ref = Counted([&] {
+      reference::SsdScanRef(Tensor::Random(x, rng), Tensor::Random(a, rng), Tensor::Random(bc, rng),
+                            Tensor::Random(bc, rng), q);
+    });
+    ExpectFormula(MakeOp(OpKind::kSsdScan, {x, a, bc}, {b, padded, h, p}, q), ref,
+                  Str(x) + " state " + std::to_string(n) + " chunk " + std::to_string(q));
   }
 }
 

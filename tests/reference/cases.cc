@@ -17,8 +17,8 @@ std::vector<ReferenceCase> AllReferenceCases() {
   // The one list of families with a tiny reference.
   using CasesFn = std::vector<ReferenceCase> (*)();
   constexpr CasesFn kFamilies[] = {
-      LlamaCases, DecoderFamilyCases, FalconCases,  PhiCases,       ModernBertCases,
-      T5Cases,    Qwen2VlCases,       WhisperCases, DebertaV2Cases,
+      LlamaCases, DecoderFamilyCases, Mamba2Cases,  FalconCases,    PhiCases,    ModernBertCases,
+      T5Cases,    Qwen2VlCases,       WhisperCases, DebertaV2Cases, MllamaCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

@@ -54,6 +54,7 @@ ReferenceCase DecoderCase(std::string name, std::string model_type, const ModelC
 // One line per family (definitions in that family's tiny_<family>.cc).
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
+std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
 std::vector<ReferenceCase> FalconCases();
 std::vector<ReferenceCase> PhiCases();
 std::vector<ReferenceCase> ModernBertCases();
@@ -61,6 +62,7 @@ std::vector<ReferenceCase> T5Cases();         ///< tiny_t5.h
 std::vector<ReferenceCase> Qwen2VlCases();    ///< tiny_qwen2_vl.h
 std::vector<ReferenceCase> WhisperCases();    ///< tiny_whisper.h
 std::vector<ReferenceCase> DebertaV2Cases();  ///< tiny_deberta_v2.h
+std::vector<ReferenceCase> MllamaCases();     ///< tiny_mllama.h
 
 /// Every registered case, in the order of cases.cc's list.
 std::vector<ReferenceCase> AllReferenceCases();

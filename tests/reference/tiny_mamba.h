@@ -4,6 +4,7 @@
 // SiLU gate, charged to the same module paths.
 #pragma once
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,25 @@ struct TinyMambaConfig {
   std::string ToJson() const;
 };
 
+/// One Mamba mixer (MambaMixer.slow_forward, and Jamba's JambaMambaMixer, which adds RMSNorms
+/// on dt, B and C after x_proj when `norms`) with its cached state, charged under the caller's
+/// scope: the same steps as TinyMamba below.
+class MambaMixerRef {
+ public:
+  MambaMixerRef(int64_t hidden, int64_t inner, int64_t state, int64_t conv_kernel, int64_t dt_rank,
+                bool norms, std::mt19937& rng);
+  /// `prefill`: the conv path; else one decode step on the cached window. `masked`: x times an
+  /// all-ones attention_mask before and after the convolution.
+  Tensor Forward(const Tensor& h, bool prefill, bool masked);
+
+ private:
+  int64_t n_, k_, st_, r_;
+  bool norms_;
+  Tensor conv_w_, conv_b_, in_proj_, x_proj_, dt_w_, dt_b_, a_log_, d_, out_proj_;
+  Tensor dt_norm_, b_norm_, c_norm_;
+  Tensor conv_state_, ssm_state_;  ///< (B, n, k), (B, n, N)
+};
+
 class TinyMamba {
  public:
   explicit TinyMamba(const TinyMambaConfig& c, unsigned seed = 1);
@@ -29,8 +49,8 @@ class TinyMamba {
 
  private:
   struct Layer {
-    Tensor norm, conv_w, conv_b, in_proj, x_proj, dt_w, dt_b, a_log, d, out_proj;
-    Tensor conv_state, ssm_state;  ///< (B, n, k), (B, n, N)
+    Tensor norm;
+    MambaMixerRef mixer;
   };
   TinyMambaConfig c_;
   int64_t n_ = 0;

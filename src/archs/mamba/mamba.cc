@@ -10,9 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
-#include "archs/nn/activation.h"
+#include "archs/mamba/mamba_mixer.h"
 #include "archs/nn/embedding.h"
-#include "archs/nn/linear.h"
 #include "archs/nn/llama_rms_norm.h"
 #include "archs/nn/output_head.h"
 #include "model/error.h"
@@ -67,16 +66,10 @@ struct MambaParams {
   }
 };
 
-struct Mixer {
-  ModuleId id = kNoModule, conv = kNoModule;
-  Activation act;
-  Linear in_proj, x_proj, dt_proj, out_proj;
-};
-
 struct Block {
   ModuleId id = kNoModule;
   LlamaRmsNorm norm;
-  Mixer mixer;
+  MambaMixerBlock mixer;
 };
 
 LlamaRmsNorm MambaNorm(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t dim,
@@ -137,9 +130,7 @@ class Mamba : public Architecture {
   std::vector<KvCacheSpec> KvCache() const override {
     std::vector<KvCacheSpec> specs;
     for (const auto& b : blocks_) {
-      specs.push_back(KvCacheSpec{.module = b.mixer.id,
-                                  .fixed_elements = KvElements(p_.intermediate, p_.conv_kernel,
-                                                               p_.intermediate, p_.state)});
+      specs.push_back(KvCacheSpec{.module = b.mixer.id, .fixed_elements = b.mixer.StateElements()});
     }
     return specs;
   }
@@ -149,7 +140,7 @@ class Mamba : public Architecture {
     Shape x = embeddings_(t, Shape{b, s});
     for (const auto& blk : blocks_) {
       Shape h = blk.norm(t, x);
-      h = MixerForward(t, blk.mixer, h, c.first, c.attention_mask);
+      h = blk.mixer.Forward(t, h, c.first, c.attention_mask);
       x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
     }
     x = norm_f_(t, x);
@@ -162,65 +153,19 @@ class Mamba : public Architecture {
     Block blk;
     blk.id = tree_.Add(list, std::to_string(i), "MambaBlock");
     blk.norm = MambaNorm(tree_, blk.id, "norm", p.hidden, p.eps, dtype);
-    Mixer& m = blk.mixer;
-    m.id = tree_.Add(blk.id, "mixer", "MambaMixer");
-    int64_t n = p.intermediate, k = p.conv_kernel;
-    // nn.Conv1d(n, n, kernel_size=k, groups=n, padding=k - 1): depthwise.
-    m.conv =
-        tree_.Add(m.id, "conv1d", "Conv1d",
-                  std::to_string(n) + ", " + std::to_string(n) + ", kernel_size=(" +
-                      std::to_string(k) + ",), stride=(1,), padding=(" + std::to_string(k - 1) +
-                      ",), groups=" + std::to_string(n) + (p.use_conv_bias ? "" : ", bias=False"));
-    tree_.AddParam(m.conv, "weight", Shape{n, 1, k}, dtype);
-    if (p.use_conv_bias) tree_.AddParam(m.conv, "bias", Shape{n}, dtype);
-    m.act = Activation::Build(tree_, m.id, "act", p.act, p.act_where);
-    m.in_proj = Linear::Build(tree_, m.id, "in_proj", p.hidden, 2 * n, p.use_bias, dtype);
-    m.x_proj = Linear::Build(tree_, m.id, "x_proj", n, p.dt_rank + 2 * p.state, false, dtype);
-    m.dt_proj = Linear::Build(tree_, m.id, "dt_proj", p.dt_rank, n, true, dtype);
-    tree_.AddParam(m.id, "A_log", Shape{n, p.state}, dtype);
-    tree_.AddParam(m.id, "D", Shape{n}, dtype);
-    m.out_proj = Linear::Build(tree_, m.id, "out_proj", n, p.hidden, p.use_bias, dtype);
+    MambaMixerSpec spec{.hidden = p.hidden,
+                        .intermediate = p.intermediate,
+                        .state = p.state,
+                        .conv_kernel = p.conv_kernel,
+                        .dt_rank = p.dt_rank,
+                        .use_bias = p.use_bias,
+                        .use_conv_bias = p.use_conv_bias,
+                        .act = p.act,
+                        .act_where = p.act_where,
+                        .dt_bc_norm_eps = std::nullopt,
+                        .norm_cls = ""};
+    blk.mixer = MambaMixerBlock::Build(tree_, blk.id, "mixer", spec, dtype);
     return blk;
-  }
-
-  Shape MixerForward(Tracer& t, const Mixer& m, const Shape& in, bool prefill, bool masked) const {
-    int64_t b = in[0], s = in[1], n = p_.intermediate, k = p_.conv_kernel, st = p_.state;
-    Shape proj = m.in_proj(t, in);  // (B, S, 2n), then transpose + chunk
-    Shape x = Tracer::View(proj, {b, n, s});
-    Shape gate = Tracer::View(proj, {b, n, s});
-    // hidden_states * attention_mask.unsqueeze(1), before and after the convolution
-    auto mask = [&](const Shape& v) {
-      return masked ? t.Binary(m.id, OpKind::kMul, v, t.Constant({b, 1, s}), kPyOperator) : v;
-    };
-    x = mask(x);
-    if (prefill) {
-      // conv_state = F.pad(x, ...) is stored (no arithmetic); conv1d over S + k - 1 padded
-      // positions, then [..., :S].
-      Shape full = t.Conv(m.conv, x, t.Weight({n, 1, k}), Shape{b, n, s + k - 1}, p_.use_conv_bias);
-      x = m.act(t, Tracer::View(full, {b, n, s}));
-    } else {
-      // torch.sum(conv_state * conv1d.weight[:, 0, :], dim=-1); hidden_states += conv1d.bias
-      Shape win =
-          t.Binary(m.id, OpKind::kMul, t.Constant({b, n, k}), t.Weight({n, k}), kPyOperator);
-      Shape y = t.ReduceLast(m.id, OpKind::kSum, win, kTorch);
-      y = Tracer::View(y, {b, n});
-      if (p_.use_conv_bias) y = t.Binary(m.id, OpKind::kAdd, y, t.Weight({n}), kUnhooked);
-      x = Tracer::View(m.act(t, y), {b, n, 1});
-    }
-    x = mask(x);
-    Shape params = m.x_proj(t, Tracer::View(x, {b, s, n}));  // split into dt, B, C
-    Shape dt = m.dt_proj(t, Tracer::View(params, {b, s, p_.dt_rank}));
-    dt = t.Unary(m.id, OpKind::kSoftplus, dt, kFunctional);
-    // A = -torch.exp(self.A_log.float())
-    Shape a = t.Unary(m.id, OpKind::kExp, t.Weight({n, st}), kTorch);
-    a = t.Unary(m.id, OpKind::kNeg, a, kPyOperator);
-    Shape bc = Tracer::View(params, {b, s, st});
-    Shape y = t.SelectiveScan(m.id, x, Tracer::View(dt, {b, n, s}), bc, st, kPyOperator);
-    // scan_output + hidden_states * D[None, :, None]; then * act(gate)
-    Shape skip = t.Binary(m.id, OpKind::kMul, x, t.Weight({1, n, 1}), kPyOperator);
-    y = t.Binary(m.id, OpKind::kAdd, y, skip, kPyOperator);
-    y = t.Binary(m.id, OpKind::kMul, y, m.act(t, gate), kPyOperator);
-    return m.out_proj(t, Tracer::View(y, {b, s, n}));
   }
 
   MambaParams p_;

@@ -54,7 +54,7 @@ SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const Sp
   b.id = tree.Add(parent, spec.name, spec.cls);
   b.top_k = spec.top_k;
   b.norm_topk_prob = spec.norm_topk_prob;
-  b.gate = Linear::Build(tree, b.id, "gate", p.hidden, spec.n_experts, false, dtype);
+  b.gate = Linear::Build(tree, b.id, spec.gate_name, p.hidden, spec.n_experts, false, dtype);
   ModuleId list = tree.Add(b.id, "experts", "ModuleList");
   tree[list].is_module_list = true;
   tree[list].active_children = static_cast<int32_t>(spec.top_k);

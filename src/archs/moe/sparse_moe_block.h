@@ -1,5 +1,6 @@
 // The softmax-routed mixture-of-experts block of Mixtral (MixtralSparseMoeBlock), Qwen2-MoE
-// (Qwen2MoeSparseMoeBlock, with a gated shared expert) and Qwen3-MoE (Qwen3MoeSparseMoeBlock):
+// (Qwen2MoeSparseMoeBlock, with a gated shared expert), Qwen3-MoE (Qwen3MoeSparseMoeBlock) and
+// Jamba (JambaSparseMoeBlock: the router is `router`, no renormalisation):
 //
 //   logits = gate(x)                      every token, all E experts
 //   w, idx = topk(softmax(logits), k)     (w /= w.sum() when norm_topk_prob)
@@ -32,6 +33,7 @@ struct SparseMoeSpec {
   int64_t expert_intermediate = 0;
   bool norm_topk_prob = true;
   int64_t shared_intermediate = 0;  ///< Qwen2-MoE shared_expert width; 0 = none
+  std::string gate_name = "gate";   ///< the router's attribute (Jamba: "router")
 };
 
 struct SparseMoeBlock : FeedForward {

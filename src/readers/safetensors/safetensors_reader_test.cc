@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <ctime>
 #include <functional>
 
 #include "model/error.h"
@@ -257,6 +259,55 @@ TEST(SafetensorsReader, MalformedInputsGiveOneLocatedLine) {
     } catch (const Error& e) {
       EXPECT_EQ(e.what(), c.error) << "corruption " << static_cast<int>(c.corruption);
       EXPECT_EQ(e.code(), ExitCode::kBadInput);
+    }
+  }
+}
+
+// Issue 16, class 6: a header of 10^6 tensors, within the limits (kMaxTensors, kMaxHeaderBytes),
+// took 8 s and 1.4 GB. The rule: reading a header costs time linear in its size, whatever the
+// order of its entries (data order and the reverse). Timed in CPU seconds (the machine is shared).
+std::vector<uint8_t> HeaderOf(int tensors, bool reversed) {
+  std::string header = "{";
+  header.reserve(80 * size_t(tensors));
+  for (int k = 0; k < tensors; ++k) {
+    int i = reversed ? tensors - 1 - k : k;
+    header.append(k ? ",\"t" : "\"t").append(std::to_string(i));
+    header.append("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[");
+    header.append(std::to_string(4 * i)).append(",").append(std::to_string(4 * i + 4)).append("]}");
+  }
+  header += "}";
+  std::vector<uint8_t> bytes(8);
+  for (int b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(header.size() >> (8 * b));
+  bytes.insert(bytes.end(), header.begin(), header.end());
+  return bytes;
+}
+
+TEST(SafetensorsReader, AMillionTensorsReadInLinearTime) {
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr double kMaxCpuSeconds = 30;  // -O1 with ASan + UBSan
+#else
+  constexpr double kMaxCpuSeconds = 6;  // about 1.5 s here; 8 s (with the report) before
+#endif
+  // Data order (the issue's file) and the reverse, which misses the reader's sorted-input fast
+  // paths; the reverse also at 10^5, for the ratio.
+  for (bool reversed : {false, true}) {
+    SCOPED_TRACE(reversed ? "reverse order" : "data order");
+    double cpu[2] = {0, 0};
+    for (int n : {100'000, 1'000'000}) {
+      if (!reversed && n < 1'000'000) continue;
+      std::vector<uint8_t> bytes = HeaderOf(n, reversed);
+      std::clock_t start = std::clock();
+      TensorSet s = Read(bytes, ReadOptions{.header_only = true});
+      cpu[n == 1'000'000] = double(std::clock() - start) / CLOCKS_PER_SEC;
+      ASSERT_EQ(s.tensors.size(), size_t(n));
+      uint64_t header_end = bytes.size();  // 8 + the header: the data follow
+      EXPECT_EQ(s.tensors[n - 1].offset, header_end + 4 * uint64_t(n - 1));
+      EXPECT_EQ(s.tensors[n - 1].bytes, Count(4));
+    }
+    EXPECT_LT(cpu[1], kMaxCpuSeconds);
+    // Ten times the tensors: about ten times the time, far from the hundred of a quadratic read.
+    if (reversed) {
+      EXPECT_LT(cpu[1], 30 * std::max(cpu[0], 0.01)) << cpu[0] << " s, then " << cpu[1] << " s";
     }
   }
 }
