@@ -72,7 +72,7 @@ VALUES = NUMERIC + [
     ("true", True),
     ("absent", ABSENT),
 ]
-QUICK = {"0", "-1", "2^62", "NaN", '"abc"', "null", "wrong-length list", "true"}
+QUICK = {"0", "-1", "1", "2^62", "NaN", '"abc"', "null", "wrong-length list", "true"}
 
 MODES = [
     # (label, args, format): the first is the gate, the rest run only when it succeeds.
