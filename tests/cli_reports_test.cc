@@ -39,8 +39,8 @@ TEST(CliReports, DepthAndTopInEveryFormat) {
   auto top = RunCli("llama-3-8b --top 2 --format csv");
   ASSERT_EQ(top.code, 0) << top.out;
   EXPECT_EQ(Lines(top.out), 1u + 3u) << top.out;
-  EXPECT_TRUE(
-      Has(top.out, "\nlm_head,Linear,1,525336576," + std::to_string(128ull * 4096 * 128256) + ","))
+  EXPECT_TRUE(Has(top.out,
+                  "\nlm_head,Linear,1,1,525336576," + std::to_string(128ull * 4096 * 128256) + ","))
       << top.out;
   auto md = RunCli("llama-3-8b --top 2 --format markdown");
   EXPECT_TRUE(Has(md.out, "the 2 heaviest modules by FLOPs")) << md.out;

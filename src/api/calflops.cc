@@ -136,10 +136,12 @@ void Run(const Options& o, Analysis& a) {
   ValidateOptions(o);
   ValidateWorkload(MakeWorkload(o, o.seq_len.value_or(kDefaultSeqLen)));  // before any reading
   LoadOptions load = MakeLoadOptions(o);
-  // The writers that print repeats folded (text, JSON) get routed experts of equal load built
-  // and traced once (BuildOptions::routed_tokens): first one module per expert list, then, with
-  // the workload known, one per run of equal load (archs/moe/expert_load.h).
-  const bool repeats = (o.format == "text" || o.format == "json") && !o.expand;
+  // Every writer prints repeats folded (report/identical_siblings.h), so routed experts of
+  // equal load are built and traced once (BuildOptions::routed_tokens): first one module per
+  // expert list, then, with the workload known, one per run of equal load
+  // (archs/moe/expert_load.h). --expand lists, and --top ranks, single modules: every expert on
+  // its own.
+  const bool repeats = !o.expand && o.top <= 0;
   if (repeats) load.build.routed_tokens.emplace();
   LoadedModel m = Load(o.model, load);
   CheckApplicable(o, m.kinds);

@@ -48,6 +48,7 @@ const ArchEntry& DeepseekV2Arch();
 const ArchEntry& ModernBertArch();
 const ArchEntry& MambaArch();
 const ArchEntry& Mamba2Arch();
+const ArchEntry& JambaArch();
 const ArchEntry& BartArch();
 const ArchEntry& T5Arch();
 const ArchEntry& GraniteMoeArch();
@@ -64,15 +65,15 @@ namespace {
 using EntryFn = const ArchEntry& (*)();
 // The one explicit list of architectures.
 constexpr EntryFn kArchs[] = {
-    LlamaArch,    MistralArch,    MixtralArch,    Qwen2Arch,      Qwen2MoeArch,   Qwen3Arch,
-    Qwen3MoeArch, GemmaArch,      Gemma2Arch,     Phi3Arch,       DeepseekV3Arch, BertArch,
-    RobertaArch,  DistilBertArch, XlmRobertaArch, MambaArch,      Mamba2Arch,     BartArch,
-    T5Arch,       ViTArch,        Gpt2Arch,       GptNeoxArch,    SiglipArch,     SiglipVisionArch,
-    ClipArch,     ClipVisionArch, ClipTextArch,   LlavaArch,      LlavaNextArch,  Gemma3TextArch,
-    Gemma3Arch,   GptOssArch,     Olmo2Arch,      OlmoArch,       GraniteArch,    Starcoder2Arch,
-    CohereArch,   FalconArch,     PhiArch,        DeepseekV2Arch, ModernBertArch, GraniteMoeArch,
-    Cohere2Arch,  Qwen2VlArch,    WhisperArch,    Olmo3Arch,      Qwen25VlArch,   DebertaV2Arch,
-    MllamaArch,
+    LlamaArch,        MistralArch,    MixtralArch,    Qwen2Arch,    Qwen2MoeArch,   Qwen3Arch,
+    Qwen3MoeArch,     GemmaArch,      Gemma2Arch,     Phi3Arch,     DeepseekV3Arch, BertArch,
+    RobertaArch,      DistilBertArch, XlmRobertaArch, MambaArch,    Mamba2Arch,     JambaArch,
+    BartArch,         T5Arch,         ViTArch,        Gpt2Arch,     GptNeoxArch,    SiglipArch,
+    SiglipVisionArch, ClipArch,       ClipVisionArch, ClipTextArch, LlavaArch,      LlavaNextArch,
+    Gemma3TextArch,   Gemma3Arch,     GptOssArch,     Olmo2Arch,    OlmoArch,       GraniteArch,
+    Starcoder2Arch,   CohereArch,     FalconArch,     PhiArch,      DeepseekV2Arch, ModernBertArch,
+    GraniteMoeArch,   Cohere2Arch,    Qwen2VlArch,    WhisperArch,  Olmo3Arch,      Qwen25VlArch,
+    DebertaV2Arch,    MllamaArch,
 };
 
 const std::vector<ArchEntry>& Entries() {

@@ -49,6 +49,12 @@ std::string_view HtmlPageScript() {
   var n = D.parent.length, kids = [], depth = [0], i;
   for (i = 0; i < n; i++) kids.push([]);
   for (i = 1; i < n; i++) { kids[D.parent[i]].push(i); depth[i] = depth[D.parent[i]] + 1; }
+  // A folded entry stands for rep identical siblings; it and its descendants are drawn and
+  // listed for the whole run (mult: the product of rep over the module and its ancestors), so
+  // that children add up to their parent.
+  var rep = D.repeat || null, mult = [1];
+  for (i = 1; i < n; i++) mult[i] = mult[D.parent[i]] * (rep ? rep[i] : 1);
+  function val(key, id) { return D[key][id] * mult[id]; }
   var SVG = "http://www.w3.org/2000/svg";
   var state = { metric: "flops", sort: null, desc: true, zoom: 0, open: {} };
   state.open[0] = true;
@@ -84,7 +90,12 @@ std::string_view HtmlPageScript() {
     for (; id > 0; id = D.parent[id]) parts.unshift(D.name[id]);
     return parts.join(".");
   }
-  function label(id) { return id === 0 ? D.class[0] : D.name[id]; }
+  function label(id) {
+    if (id === 0) return D.class[0];
+    var r = rep ? rep[id] : 1, first = +D.name[id];
+    if (r <= 1) return D.name[id];
+    return (String(first) === D.name[id] ? first + "-" + (first + r - 1) : D.name[id]) + ": " + r + " x";
+  }
 
   // Metric selector.
   var sel = document.getElementById("metric");
@@ -113,14 +124,15 @@ std::string_view HtmlPageScript() {
     if (!state.sort) return list;
     var k = state.sort, s = list.slice();
     s.sort(function (a, b) {
-      var x = D[k][a], y = D[k][b], c = x < y ? -1 : x > y ? 1 : 0;
+      var x = k === "name" || k === "class" ? D[k][a] : val(k, a);
+      var y = k === "name" || k === "class" ? D[k][b] : val(k, b), c = x < y ? -1 : x > y ? 1 : 0;
       return state.desc ? -c : c;
     });
     return s;
   }
   function drawTree() {
     body.textContent = "";
-    var total = D[state.metric][0] || 0;
+    var total = val(state.metric, 0) || 0;
     (function row(id) {
       var tr = el("tr", { "data-id": id, "data-path": path(id) });
       var name = el("td", { class: "name" });
@@ -131,8 +143,8 @@ std::string_view HtmlPageScript() {
       name.appendChild(document.createTextNode(label(id)));
       tr.appendChild(name);
       tr.appendChild(el("td", { class: "cls" }, D.class[id]));
-      D.metrics.forEach(function (m) { tr.appendChild(el("td", { "data-key": m.key }, fmt(m.key, D[m.key][id]))); });
-      var share = total > 0 ? D[state.metric][id] / total : 0;
+      D.metrics.forEach(function (m) { tr.appendChild(el("td", { "data-key": m.key }, fmt(m.key, val(m.key, id)))); });
+      var share = total > 0 ? val(state.metric, id) / total : 0;
       var bar = el("span", { class: "bar", title: (100 * share).toFixed(2) + "%" });
       var fill = el("i");
       fill.style.width = Math.min(100, 100 * share) + "%";
@@ -152,7 +164,7 @@ std::string_view HtmlPageScript() {
   var palette = ["#4a7bd0", "#6a9be0", "#8ab3e8", "#a9c8ef", "#c3d8f4", "#d6e4f7", "#e3edf9", "#eef4fb"];
   function drawIcicle() {
     svg.textContent = "";
-    var W = svg.clientWidth || 960, key = state.metric, root = state.zoom, rootv = D[key][root];
+    var W = svg.clientWidth || 960, key = state.metric, root = state.zoom, rootv = val(key, root);
     svg.setAttribute("data-zoom", path(root));
     svg.setAttribute("viewBox", "0 0 " + W + " " + ROW * LEVELS);
     svg.setAttribute("height", ROW * LEVELS);
@@ -165,17 +177,17 @@ std::string_view HtmlPageScript() {
       var g = el("g", { "data-id": id, "data-path": path(id) }, undefined, SVG);
       var r = el("rect", { x: x, y: level * ROW, width: Math.max(w, 0.5), height: ROW - 1,
                            fill: palette[level % palette.length] }, undefined, SVG);
-      g.appendChild(el("title", {}, (path(id) || D.class[0]) + " (" + D.class[id] + "): " + fmt(key, D[key][id]), SVG));
+      g.appendChild(el("title", {}, (path(id) || D.class[0]) + " (" + D.class[id] + "): " + fmt(key, val(key, id)), SVG));
       g.appendChild(r);
       if (w > 50) {
-        var t = label(id) + " " + fmt(key, D[key][id]);
+        var t = label(id) + " " + fmt(key, val(key, id));
         g.appendChild(el("text", { x: x + 3, y: level * ROW + 15 }, t.length * 6.5 > w ? label(id) : t, SVG));
       }
       g.addEventListener("click", function () { zoomTo(id === state.zoom ? D.parent[id] : id); });
       svg.appendChild(g);
       var cx = x;
       kids[id].forEach(function (c) {
-        var cw = w * D[key][c] / D[key][id];
+        var cw = w * val(key, c) / val(key, id);
         if (cw > 0) cell(c, cx, cw, level + 1);
         cx += cw > 0 ? cw : 0;
       });

@@ -4,6 +4,7 @@
 
 #include "model/active_params.h"
 #include "model/error.h"
+#include "report/identical_siblings.h"
 #include "report/json_writer.h"
 #include "report/module_rows.h"
 #include "report/perf_json.h"
@@ -16,52 +17,6 @@ void WriteCounts(JsonWriter& w, const ModuleStats& s) {
   w.Key("params").Number(s.params);
   w.Key("macs").Number(s.macs);
   w.Key("flops").Number(s.flops);
-}
-
-bool SamePerf(const ReportModel& r, ModuleId a, ModuleId b) {
-  const Profile& p = *r.profile;
-  if (!r.estimates || static_cast<size_t>(std::max(a, b)) >= p.perf.modules.size()) return true;
-  const ModulePerf& x = p.perf.modules[static_cast<size_t>(a)];
-  const ModulePerf& y = p.perf.modules[static_cast<size_t>(b)];
-  const ModuleMemory& mx = r.estimates->memory.modules[static_cast<size_t>(a)];
-  const ModuleMemory& my = r.estimates->memory.modules[static_cast<size_t>(b)];
-  // Doubles compared exactly: identical modules compute them by the same operations.
-  return x.traffic.activation_read == y.traffic.activation_read &&
-         x.traffic.weight_read == y.traffic.weight_read && x.traffic.kv_read == y.traffic.kv_read &&
-         x.traffic.written == y.traffic.written && x.flops == y.flops &&
-         x.roofline.time_s == y.roofline.time_s && x.roofline.compute_s == y.roofline.compute_s &&
-         x.roofline.memory_s == y.roofline.memory_s &&
-         x.roofline.compute_bound_s == y.roofline.compute_bound_s &&
-         x.backward_macs == y.backward_macs && x.backward_flops == y.backward_flops &&
-         mx.weights == my.weights && mx.kv_cache == my.kv_cache && mx.activations == my.activations;
-}
-
-/// Whether modules `a` and `b` write the same JSON apart from their paths (and, for the pair
-/// compared, their names): the condition for folding siblings into one entry.
-bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_names) {
-  const Profile& p = *r.profile;
-  const Module& x = p.tree[a];
-  const Module& y = p.tree[b];
-  const ModuleStats& sx = p.stats[static_cast<size_t>(a)];
-  const ModuleStats& sy = p.stats[static_cast<size_t>(b)];
-  if ((compare_names && (x.name != y.name || x.repeat != y.repeat)) ||
-      x.class_name != y.class_name || x.extra_repr != y.extra_repr || sx.params != sy.params ||
-      sx.macs != sy.macs || sx.flops != sy.flops || x.params.size() != y.params.size() ||
-      x.children.size() != y.children.size() || !SamePerf(r, a, b)) {
-    return false;
-  }
-  for (size_t i = 0; i < x.params.size(); ++i) {
-    const Param& u = x.params[i];
-    const Param& v = y.params[i];
-    if (u.name != v.name || u.shape != v.shape || u.dtype != v.dtype ||
-        u.trainable != v.trainable) {
-      return false;
-    }
-  }
-  for (size_t i = 0; i < x.children.size(); ++i) {
-    if (!SameSubtree(r, x.children[i], y.children[i], true)) return false;
-  }
-  return true;
 }
 
 /// `shown` (null = all): the modules --depth and --top leave (report/module_rows.h).
@@ -101,7 +56,7 @@ void WriteModule(JsonWriter& w, const ReportModel& r, const ReportOptions& o, Mo
     // ModuleList is written once with its count, unless --expand asks for every module. --top
     // picks single modules, so it never folds (--depth cuts identical subtrees alike). A child
     // standing for several (Module::repeat) is that many entries.
-    const bool fold = m.is_module_list && !o.expand && o.top <= 0;
+    const bool fold = FoldsChildren(m, o);
     for (size_t i = 0; i < m.children.size();) {
       int64_t entries = p.tree[m.children[i]].repeat;
       size_t j = i + 1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/error.h"
+#include "report/identical_siblings.h"
 
 namespace calflops {
 namespace {
@@ -65,6 +66,19 @@ std::vector<ModuleRow> TableRows(const Profile& p, const ReportOptions& o) {
   std::vector<ModuleRow> out;
   for (const ModuleRow& r : rows)
     if (shown[static_cast<size_t>(r.id)]) out.push_back(r);
+  return out;
+}
+
+std::vector<ModuleRow> ReportRows(const ReportModel& r, const ReportOptions& o) {
+  if (o.top > 0) return TableRows(*r.profile, o);  // single modules, heaviest first
+  const FoldedModules f = FoldModules(r, o);
+  std::vector<ModuleRow> out;
+  for (ModuleRow row : ModuleRows(r.profile->tree)) {
+    const auto i = static_cast<size_t>(row.id);
+    if (!f.shown[i]) continue;
+    row.repeat = f.repeat[i];
+    out.push_back(row);
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // with a hardware profile, backward in --mode train).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,7 +14,8 @@ namespace calflops {
 
 struct ModuleRow {
   ModuleId id = 0;
-  int depth = 0;  ///< the root is 0
+  int depth = 0;       ///< the root is 0
+  int64_t repeat = 1;  ///< identical siblings this row stands for (its figures: one of them)
 };
 
 /// Every module of the tree, parents before children, children in registration order.
@@ -30,6 +32,10 @@ std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o);
 /// The rows of a table: the shown modules in pre-order; with --top, the root (the totals) then
 /// the K heaviest, heaviest first (their ancestors are then left out of the table).
 std::vector<ModuleRow> TableRows(const Profile& p, const ReportOptions& o);
+
+/// The rows of CSV, Markdown and HTML: TableRows with each run of identical ModuleList entries
+/// folded into its first row (report/identical_siblings.h), unless --expand or --top.
+std::vector<ModuleRow> ReportRows(const ReportModel& r, const ReportOptions& o);
 
 struct ModuleColumns {
   bool memory = false;    ///< weights, KV cache, activations per module (estimates present)

@@ -143,8 +143,9 @@ TEST(ModuleRows, JsonCsvAndHtmlFollowTheSelection) {
   ASSERT_EQ(j["modules"]["children"][0]["children"].size(), 1u);
   EXPECT_EQ(j["modules"]["children"][0]["children"][0]["path"], "a.y");
   EXPECT_EQ(j["total"]["flops"], 60);  // totals are the whole model's
-  EXPECT_EQ(csv.str(),
-            "path,class,depth,params,macs,flops\n,Net,0,7,35,60\na.y,Linear,2,3,15,30\n");
+  EXPECT_EQ(
+      csv.str(),
+      "path,class,depth,repeat,params,macs,flops\n,Net,0,1,7,35,60\na.y,Linear,2,1,3,15,30\n");
   // HTML embeds the root, a and a.y, renumbered 0, 1, 2.
   EXPECT_NE(html.str().find("\"parent\":[-1,0,1]"), std::string::npos) << html.str();
   EXPECT_NE(html.str().find("\"flops\":[60,40,30]"), std::string::npos);

@@ -46,6 +46,33 @@ bool Shown(const std::vector<bool>* shown, ModuleId id) {
   return !shown || (*shown)[static_cast<size_t>(id)];
 }
 
+/// Whether the reprs of `a` and `b` are certainly equal: same classes, extra_reprs, exact stats
+/// and shown children, recursively (`a`'s and `b`'s own names are not printed by their repr).
+/// Lets a ModuleList skip formatting the 2nd..Nth of identical layers, the report's main cost on
+/// deep models. Unequal counts can still round to equal strings, so "false" means "compare them".
+bool SameRepr(const Profile& p, ModuleId a, ModuleId b, const std::vector<bool>* shown) {
+  if (a == b) return true;
+  const Module& x = p.tree[a];
+  const Module& y = p.tree[b];
+  const ModuleStats& sx = p.stats[static_cast<size_t>(a)];
+  const ModuleStats& sy = p.stats[static_cast<size_t>(b)];
+  if (x.class_name != y.class_name || x.extra_repr != y.extra_repr ||
+      x.is_module_list != y.is_module_list || x.custom_repr != y.custom_repr ||
+      x.children.size() != y.children.size() || sx.params != sy.params || sx.macs != sy.macs ||
+      sx.flops != sy.flops)
+    return false;
+  for (size_t i = 0; i < x.children.size(); ++i) {
+    ModuleId cx = x.children[i];
+    ModuleId cy = y.children[i];
+    const Module& mx = p.tree[cx];
+    const Module& my = p.tree[cy];
+    if (Shown(shown, cx) != Shown(shown, cy) || mx.repeat != my.repeat) return false;
+    if (!Shown(shown, cx)) continue;
+    if (mx.name != my.name || !SameRepr(p, cx, cy, shown)) return false;
+  }
+  return true;
+}
+
 std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
                            const std::vector<bool>* shown) {
   const Module& m = p.tree[id];
@@ -59,9 +86,17 @@ std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
   };
   std::vector<Entry> reprs;
   int64_t index = 0;
+  ModuleId last = -1;  // the child reprs.back() was formatted from
   for (ModuleId c : m.children) {
     int64_t r = p.tree[c].repeat;
     if (Shown(shown, c)) {
+      if (!reprs.empty() && reprs.back().first + reprs.back().n == index &&
+          SameRepr(p, last, c, shown)) {
+        reprs.back().n += r;
+        index += r;
+        continue;
+      }
+      last = c;
       std::string s = ModuleRepr(p, c, precision, shown);
       if (!reprs.empty() && reprs.back().repr == s &&
           reprs.back().first + reprs.back().n == index) {

@@ -169,6 +169,9 @@ def main():
     args = ["llama-3-8b", "--seq-len", "128", "--hardware", "h100-sxm"]
     with open(forward, "w") as f:
         f.write(calflops(binary, args + ["--format", "html"]))
+    expanded = os.path.join(tmp, "expanded.html")
+    with open(expanded, "w") as f:
+        f.write(calflops(binary, args + ["--format", "html", "--expand"]))
     report = json.loads(calflops(binary, args + ["--format", "json"]))
     gen_args = ["llama-3-8b", "--mode", "generate", "--prompt-tokens", "100", "--max-new-tokens", "50",
                 "--hardware", "h100-sxm"]
@@ -226,18 +229,30 @@ def main():
               "the zoomed module is the top cell")
         check(page.eval("!!document.querySelector('#tree tr[data-path=\"model.layers.0\"]')"),
               "zooming expands the module in the tree")
-        # The top cell's width is the whole chart; a layer's cell is 1/32 of it in FLOPs.
-        w = page.eval("[...document.querySelectorAll('#icicle g')].filter(g => "
-                      "g.dataset.path == 'model.layers.0')[0].querySelector('rect')"
-                      ".getAttribute('width') / document.querySelector('#icicle rect')"
-                      ".getAttribute('width')")
-        check(abs(w - 1 / 32) < 1e-9, "layer 0 is 1/32 of model.layers (%.6f)" % w)
+        # The top cell's width is the whole chart. Layers 0-30 are folded into one entry (layer
+        # 31's activation peak differs), drawn for the 31 of them: 31/32 of it in FLOPs.
+        layer0 = ("[...document.querySelectorAll('#icicle g')].filter(g => "
+                  "g.dataset.path == 'model.layers.0')[0].querySelector('rect')"
+                  ".getAttribute('width') / document.querySelector('#icicle rect')"
+                  ".getAttribute('width')")
+        w = page.eval(layer0)
+        check(abs(w - 31 / 32) < 1e-9, "folded layers 0-30 are 31/32 of model.layers (%.6f)" % w)
+        name = page.eval("document.querySelector('#tree tr[data-path=\"model.layers.0\"] "
+                         "td.name').textContent")
+        check(name.endswith("0-30: 31 x"), "the folded row says what it stands for (%s)" % name)
         page.eval("(s => { s.value = 'params'; s.dispatchEvent(new Event('change')); })"
                   "(document.getElementById('metric'))")
         title = page.eval("document.querySelector('#icicle g title').textContent")
         check(title.endswith("6.98 B"), "metric switch: params in the chart (%s)" % title)
         page.eval("document.querySelector('#tree th[data-key=\"flops\"]').click()")
         check(page.errors() == [], "no console error after the interactions (%s)" % page.errors())
+
+        page.load(expanded)
+        check(page.errors() == [], "expanded page: no console error (%s)" % page.errors())
+        page.eval("document.querySelector('#icicle g[data-path=\"model.layers\"]')"
+                  ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        w = page.eval(layer0)
+        check(abs(w - 1 / 32) < 1e-9, "--expand: layer 0 is 1/32 of model.layers (%.6f)" % w)
 
         page.load(generate)
         check(page.errors() == [], "generate page: no console error (%s)" % page.errors())

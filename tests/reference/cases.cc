@@ -17,8 +17,9 @@ std::vector<ReferenceCase> AllReferenceCases() {
   // The one list of families with a tiny reference.
   using CasesFn = std::vector<ReferenceCase> (*)();
   constexpr CasesFn kFamilies[] = {
-      LlamaCases, DecoderFamilyCases, Mamba2Cases,  FalconCases,    PhiCases,    ModernBertCases,
-      T5Cases,    Qwen2VlCases,       WhisperCases, DebertaV2Cases, MllamaCases,
+      LlamaCases,   DecoderFamilyCases, Mamba2Cases,     JambaCases,
+      FalconCases,  PhiCases,           ModernBertCases, T5Cases,
+      Qwen2VlCases, WhisperCases,       DebertaV2Cases,  MllamaCases,
   };
   std::vector<ReferenceCase> all;
   for (CasesFn f : kFamilies) {

@@ -55,6 +55,7 @@ ReferenceCase DecoderCase(std::string name, std::string model_type, const ModelC
 std::vector<ReferenceCase> LlamaCases();
 std::vector<ReferenceCase> DecoderFamilyCases();  ///< tiny_decoder.h: Mistral ... DeepSeek-V3
 std::vector<ReferenceCase> Mamba2Cases();         ///< tiny_mamba2.h
+std::vector<ReferenceCase> JambaCases();          ///< tiny_jamba.h
 std::vector<ReferenceCase> FalconCases();
 std::vector<ReferenceCase> PhiCases();
 std::vector<ReferenceCase> ModernBertCases();

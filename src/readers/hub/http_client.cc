@@ -1,13 +1,11 @@
 #include "readers/hub/http_client.h"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <cstdlib>
-#include <mutex>
 #include <thread>
 
 #include "model/error.h"
+#include "readers/hub/curl_library.h"
 
 namespace calflops::hub {
 namespace {
@@ -59,11 +57,6 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 bool Retryable(CURLcode c) {
   return c == CURLE_COULDNT_CONNECT || c == CURLE_OPERATION_TIMEDOUT || c == CURLE_RECV_ERROR ||
          c == CURLE_SEND_ERROR || c == CURLE_GOT_NOTHING || c == CURLE_PARTIAL_FILE ||
@@ -80,44 +73,44 @@ HttpLimits HttpLimits::FromEnv() {
 }
 
 HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
-  GlobalInit();
+  const CurlLibrary& lib = Curl(request.url);
   std::string error;
   for (int attempt = 1;; ++attempt) {
     HttpResponse response;
     Transfer t{&response, request.max_body};
-    CURL* curl = curl_easy_init();
+    CURL* curl = lib.easy_init();
     if (!curl) throw Error(ExitCode::kInternal, request.url, "cannot start libcurl");
     char message[CURL_ERROR_SIZE] = {0};
     curl_slist* headers = nullptr;
     if (!request.token.empty()) {
-      headers = curl_slist_append(headers, ("Authorization: Bearer " + request.token).c_str());
+      headers = lib.slist_append(headers, ("Authorization: Bearer " + request.token).c_str());
     }
     std::string range;
     if (request.range) {
       range = std::to_string(request.range->first) + "-" + std::to_string(request.range->second);
     }
     std::string agent = "calflops";
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    if (!range.empty()) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_s);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, limits.total_timeout_s);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, limits.stall_timeout_s);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, message);
-    CURLcode code = curl_easy_perform(curl);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (!range.empty()) lib.easy_setopt(curl, CURLOPT_RANGE, range.c_str());
+    lib.easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
+    lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    lib.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    lib.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_s);
+    lib.easy_setopt(curl, CURLOPT_TIMEOUT, limits.total_timeout_s);
+    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, limits.stall_timeout_s);
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, message);
+    CURLcode code = lib.easy_perform(curl);
+    lib.slist_free_all(headers);
+    lib.easy_cleanup(curl);
     if (t.too_large) {
       throw BadInput(OneLine(request.url, 300),
                      "response larger than " + std::to_string(request.max_body) + " bytes");
@@ -127,7 +120,7 @@ HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
     bool retry_status = status == 429 || (status >= 500 && status <= 599);
     if (code == CURLE_OK && (!retry_status || attempt >= limits.attempts)) return response;
     if (code != CURLE_OK) {
-      error = message[0] ? std::string(message) : std::string(curl_easy_strerror(code));
+      error = message[0] ? std::string(message) : std::string(lib.easy_strerror(code));
       if (!Retryable(code) || attempt >= limits.attempts) {
         throw BadInput(OneLine(request.url, 300), "no response: " + error);
       }

@@ -1,5 +1,7 @@
 // --format csv: one row per module, parents before children (RFC 4180: comma-separated, fields
-// holding a comma, quote or line break quoted, CRLF-free "\n" line ends). Figures are exact
+// holding a comma, quote or line break quoted, CRLF-free "\n" line ends); a run of identical
+// ModuleList entries is one row with its count in `repeat` and the figures of one entry, unless
+// --expand (report/identical_siblings.h). Figures are exact
 // integers: params, MACs and FLOPs of the subtree over every call of the workload; with the
 // estimates, bytes of weights, KV cache and activations (the live peak, or the bytes saved for
 // backward in --mode train) and bytes moved; latency_s with a hardware profile; backward FLOPs in
@@ -30,7 +32,7 @@ std::string Seconds(double s) {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const ModuleColumns c = ColumnsOf(r);
-  out << "path,class,depth,params,macs,flops";
+  out << "path,class,depth,repeat,params,macs,flops";
   if (c.memory) {
     out << ",weight_bytes,kv_cache_bytes,"
         << (c.train ? "saved_activation_bytes" : "activation_peak_bytes") << ",bytes_moved";
@@ -40,12 +42,12 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   out << "\n";
   if (!r.profile) return;  // weight files only: no modules
   const Profile& p = *r.profile;
-  for (const ModuleRow& row : TableRows(p, o)) {
+  for (const ModuleRow& row : ReportRows(r, o)) {
     if (!o.detailed && row.id != p.tree.root()) break;  // --no-detail: the totals row only
     const size_t i = static_cast<size_t>(row.id);
     const ModuleStats& s = p.stats[i];
     out << Field(p.tree.Path(row.id)) << ',' << Field(p.tree[row.id].class_name) << ',' << row.depth
-        << ',' << s.params << ',' << s.macs << ',' << s.flops;
+        << ',' << row.repeat << ',' << s.params << ',' << s.macs << ',' << s.flops;
     if (c.memory) {
       const ModuleMemory& m = r.estimates->memory.modules[i];
       out << ',' << m.weights << ',' << m.kv_cache << ',' << m.activations << ','
@@ -59,7 +61,7 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   for (const UncostedOp& u : p.uncosted) {
     out << ','
         << Field("unsupported:" + u.op + " x" + std::to_string(u.count) + " (" + u.reason + ")")
-        << ",,0,0,0";
+        << ",,1,0,0,0";
     if (c.memory) out << ",,,,";
     if (c.latency) out << ',';
     if (c.backward) out << ',';

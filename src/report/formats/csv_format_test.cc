@@ -69,11 +69,11 @@ TEST(CsvFormat, HandBuiltTreeQuotingAndUncostedOps) {
   std::ostringstream out;
   FindReportFormat("csv")->write(r, ReportOptions{}, out);
   EXPECT_EQ(out.str(),
-            "path,class,depth,params,macs,flops\n"
-            ",Net,0,6,12,30\n"
-            "fc,\"Linear, \"\"odd\"\"\",1,6,12,24\n"
-            "act,ReLU,1,0,0,6\n"
-            ",unsupported:NonMaxSuppression x2 (no cost formula),,0,0,0\n");
+            "path,class,depth,repeat,params,macs,flops\n"
+            ",Net,0,1,6,12,30\n"
+            "fc,\"Linear, \"\"odd\"\"\",1,1,6,12,24\n"
+            "act,ReLU,1,1,0,0,6\n"
+            ",unsupported:NonMaxSuppression x2 (no cost formula),,1,0,0,0\n");
   auto rows = ParseCsv(out.str());
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[2][1], "Linear, \"odd\"");
@@ -92,13 +92,13 @@ TEST(CsvFormat, WeightFilesOnlyWriteTheHeaderRow) {
   r.model = "w.safetensors";
   std::ostringstream out;
   FindReportFormat("csv")->write(r, ReportOptions{}, out);
-  EXPECT_EQ(out.str(), "path,class,depth,params,macs,flops\n");
+  EXPECT_EQ(out.str(), "path,class,depth,repeat,params,macs,flops\n");
 }
 
 TEST(CsvFormat, Llama3RowsAgreeWithPublishedCountsAndJson) {
-  auto csv = cli::RunCli("llama-3-8b --seq-len 128 --format csv");
+  auto csv = cli::RunCli("llama-3-8b --seq-len 128 --format csv --expand");  // every module
   ASSERT_EQ(csv.code, 0) << csv.out;
-  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json --expand");  // every module
+  auto json = cli::RunCli("llama-3-8b --seq-len 128 --format json --expand");
   ASSERT_EQ(json.code, 0) << json.out;
   auto j = nlohmann::json::parse(json.out);
   auto rows = Records(csv.out);

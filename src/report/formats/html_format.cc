@@ -12,6 +12,7 @@
 #include "report/format_registry.h"
 #include "report/html_escape.h"
 #include "report/html_page.h"
+#include "report/identical_siblings.h"
 #include "report/json_writer.h"
 #include "report/module_rows.h"
 #include "report/summary.h"
@@ -33,9 +34,11 @@ void Metric(JsonWriter& w, const char* key, const char* label, const char* unit)
 void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const Profile& p = *r.profile;
   const ModuleColumns c = ColumnsOf(r);
-  // The modules --depth and --top leave, renumbered (ids grow from parent to child, so the
-  // order stays parents first).
-  const std::vector<bool> shown = ShownModules(p, o);
+  // The modules --depth and --top leave, runs of identical list entries folded into their first
+  // (unless --expand), renumbered (ids grow from parent to child, so the order stays parents
+  // first).
+  const FoldedModules folded = FoldModules(r, o);
+  const std::vector<bool>& shown = folded.shown;
   std::vector<size_t> ids;
   std::vector<int64_t> index(p.tree.size(), -1);
   for (size_t i = 0; i < p.tree.size(); ++i) {
@@ -64,6 +67,12 @@ void WriteData(const ReportModel& r, const ReportOptions& o, std::ostream& out) 
   w.Key("class").BeginArray();
   for (size_t i : ids) w.String(p.tree[static_cast<ModuleId>(i)].class_name);
   w.EndArray();
+  // How many identical siblings each entry stands for; the script draws it n times as wide.
+  if (std::any_of(ids.begin(), ids.end(), [&](size_t i) { return folded.repeat[i] > 1; })) {
+    w.Key("repeat").BeginArray();
+    for (size_t i : ids) w.Int(folded.repeat[i]);
+    w.EndArray();
+  }
   // Exact integers (JSON numbers; the script reads them as doubles, enough to draw and to print
   // four significant digits; the header holds the exact totals).
   auto column = [&](const char* key, auto value) {

@@ -1,5 +1,6 @@
 // --format markdown: a header table (model, source, workload, convention, totals with units) and
-// the module table, one row per module with its share of the total; GitHub-flavoured pipe tables
+// the module table, one row per module with its share of the total (a run of identical ModuleList
+// entries is one row with its count, unless --expand); GitHub-flavoured pipe tables
 // for READMEs and papers. Names are escaped so that no input can break out of its cell or inject
 // markup (|, *, _, `, [, ], <, >, & and backslash; line breaks become spaces).
 #include <sstream>
@@ -61,8 +62,10 @@ void ModuleTable(const ReportModel& r, const ReportOptions& o, std::ostream& out
     out << "The whole model, then the " << o.top
         << " heaviest modules by FLOPs (`--top`), heaviest first.\n\n";
   }
-  out << "| Module | Class | Params | Params % | MACs | FLOPs | FLOPs % |";
-  std::string rule = "|---|---|--:|--:|--:|--:|--:|";
+  // Count: the identical list entries a row stands for (its figures are one entry's), unless
+  // --expand (report/identical_siblings.h).
+  out << "| Module | Class | Count | Params | Params % | MACs | FLOPs | FLOPs % |";
+  std::string rule = "|---|---|--:|--:|--:|--:|--:|--:|";
   if (c.memory) {
     out << " Weights | KV cache | " << (c.train ? "Saved activations" : "Activations peak") << " |";
     rule += "--:|--:|--:|";
@@ -77,11 +80,11 @@ void ModuleTable(const ReportModel& r, const ReportOptions& o, std::ostream& out
   }
   out << "\n" << rule << "\n";
   const ModuleStats& t = p.total();
-  for (const ModuleRow& row : TableRows(p, o)) {
+  for (const ModuleRow& row : ReportRows(r, o)) {
     const size_t i = static_cast<size_t>(row.id);
     const ModuleStats& s = p.stats[i];
     std::string path = row.id == p.tree.root() ? "(model)" : Cell(p.tree.Path(row.id));
-    out << "| " << path << " | " << Cell(p.tree[row.id].class_name) << " | "
+    out << "| " << path << " | " << Cell(p.tree[row.id].class_name) << " | " << row.repeat << " | "
         << ParamsToString(s.params.ToDouble(), std::nullopt, 2) << " | "
         << Share(s.params, t.params) << " | " << HumanCount(s.macs.ToDouble()) << "MACs | "
         << HumanCount(s.flops.ToDouble()) << "FLOPs | " << Share(s.flops, t.flops) << " |";
