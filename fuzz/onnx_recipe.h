@@ -206,8 +206,8 @@ inline std::string OnnxFromRecipe(std::span<const uint8_t> bytes) {
       default: {  // a model-local function chain
         if (functions.empty()) {
           // At most 6 levels: 2^6 calls. A chain's code is the same at every depth; what depth
-          // adds is expansion work (2^12 calls took ~100 ms an input under ASan, the most of
-          // any recipe), and the exponential cases (2^22, 2^40 calls, the kMaxInferredNodes
+          // adds is expansion work (2^10 calls took 28 ms an input under ASan, the most of any
+          // recipe), and the exponential cases (2^22, 2^40 calls, the kMaxInferredNodes
           // limit) are tests/onnx_hostile_test.cc's.
           int count = 1 + r.Next() % 6;
           for (int i = 0; i < count; ++i) functions.push_back(Function(r, i, count));

@@ -77,8 +77,18 @@ std::vector<ForwardCall> Qwen2Vl::Plan(const Workload& w) const {
                    std::to_string(prompt) + " tokens cannot hold " + std::to_string(n) +
                        " image placeholder(s) (--images)");
   }
-  if (p_.processor.patch != p_.vision.patch || p_.processor.merge != p_.vision.merge) {
-    throw Unsupported(p_.family, "a patch or merge size other than the processor's 14 and 2");
+  // The image processor's resize rules (preprocessor_config.json, not read) fix both sizes.
+  if (p_.processor.patch != p_.vision.patch) {
+    throw Unsupported(p_.vision.patch_where, "is " + std::to_string(p_.vision.patch) + ": " +
+                                                 p_.family +
+                                                 " supports only the processor's patch size " +
+                                                 std::to_string(p_.processor.patch));
+  }
+  if (p_.processor.merge != p_.vision.merge) {
+    throw Unsupported(p_.vision.merge_where, "is " + std::to_string(p_.vision.merge) + ": " +
+                                                 p_.family +
+                                                 " supports only the processor's merge size " +
+                                                 std::to_string(p_.processor.merge));
   }
   const int64_t tokens = n > 0 ? TokensPerImage(Grid(w.image_height, w.image_width)) : 0;
   Count merged = Count::FromSigned(prompt - n) + Count::FromSigned(n) * Count::FromSigned(tokens);

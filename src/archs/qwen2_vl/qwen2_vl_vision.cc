@@ -33,8 +33,10 @@ Qwen2VisionParams Qwen2VisionParams::FromQwen2Vl(const Config& vc) {
   p.act_where = vc.Where("hidden_act");
   p.in_channels = vc.Int("in_channels", 3, 1, 1 << 16);
   p.patch = vc.Int("patch_size", 14, 1, 1 << 16);
+  p.patch_where = vc.Where("patch_size");
   p.temporal_patch = vc.Int("temporal_patch_size", 2, 1, 1 << 8);
   p.merge = vc.Int("spatial_merge_size", 2, 1, 1 << 8);
+  p.merge_where = vc.Where("spatial_merge_size");
   return p;
 }
 

@@ -28,6 +28,7 @@ struct Qwen2VisionParams {
   int64_t depth = 32, heads = 16, mlp_hidden = 5120;
   int64_t patch = 14, temporal_patch = 2, merge = 2, in_channels = 3;
   std::string act = "quick_gelu", act_where;
+  std::string patch_where, merge_where;  ///< the keys of patch and merge, for errors
   bool v2_5 = false;                 ///< Qwen2.5-VL blocks: RMSNorm, gated MLP, windowed attention
   int64_t window = 112;              ///< window_size in pixels (2.5)
   std::vector<int64_t> full_blocks;  ///< fullatt_block_indexes (2.5)

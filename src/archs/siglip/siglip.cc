@@ -36,6 +36,12 @@ class Siglip : public EncoderArchitecture {
         throw Unsupported(vision->Where("vision_use_head"),
                           "is false: SiglipModel needs the pooled image embedding of the head");
       }
+      if (tp_.hidden != vp_.hidden) {  // text_embeds @ image_embeds.t() needs one width
+        throw BadInput(text->Where("hidden_size"),
+                       "is " + std::to_string(tp_.hidden) + ", but " +
+                           "vision_config.hidden_size is " + std::to_string(vp_.hidden) +
+                           ": SiglipModel compares the two towers' embeddings, of one width");
+      }
       tree_.AddParam(root, "logit_scale", Shape{1}, dtype);
       tree_.AddParam(root, "logit_bias", Shape{1}, dtype);
     }
@@ -61,12 +67,6 @@ class Siglip : public EncoderArchitecture {
     }
     if (text_) text_->Forward(t, bt, c.new_tokens);
     if (!(vision_ && text_)) return;
-    if (tp_.hidden != vp_.hidden) {
-      throw BadInput("siglip config", "text hidden_size " + std::to_string(tp_.hidden) +
-                                          " differs from vision hidden_size " +
-                                          std::to_string(vp_.hidden) +
-                                          ": the embeddings cannot be compared");
-    }
     // embeds / embeds.norm(p=2, dim=-1, keepdim=True), for images then texts.
     for (int64_t rows : {bi, bt}) {
       Shape x{rows, e};
