@@ -3,9 +3,9 @@
 
 For each zoo/*.json and each key path (top level and nested objects such as text_config,
 vision_config, audio_config, rope_scaling, quantization_config, up to 3 levels), the key is set
-to each hostile value (0, -1, 1, 2^31, 2^62, 1e308, NaN, "NaN", "inf", a string, null, [], a
-list of the wrong length, an object, true; absent) and, for a list of numbers, its first element
-to the numeric ones. The release CLI runs on the mutated file under a timeout and an address
+to each hostile value (0, -1, 1, 2^31, 2^62, 2^64, -2^63, 0.5, 1e308, 1e-308, NaN, "NaN", "inf", a string, null, [], a list of
+the wrong length, an object, true; absent) and, for a list of numbers, its first element to the
+numeric ones (for a list of strings, to "abc", "", 0 and null). The release CLI runs on the mutated file under a timeout and an address
 space limit (RLIMIT_AS), first in the default mode with --format json; when that succeeds, also
 in text format, with --hardware h100-sxm, in --mode generate -p 8 -n 4 and --mode train (with
 and without the hardware). Each run is classified:
@@ -72,6 +72,10 @@ VALUES = NUMERIC + [
     ("true", True),
     ("absent", ABSENT),
 ]
+# Added after the first sweep: beyond int64, fractions, denormals, strings inside lists.
+EXTRA = [("2^64", 2**64), ("-2^63", -2**63), ("0.5", 0.5), ("1e-308", 1e-308)]
+VALUES += EXTRA
+STRING_ELEMENTS = [('elem "abc"', "abc"), ("elem 0", 0), ("elem null", None), ('elem ""', "")]
 QUICK = {"0", "-1", "1", "2^62", "NaN", '"abc"', "null", "wrong-length list", "true"}
 
 MODES = [
@@ -129,6 +133,14 @@ def mutations(cfg, value_filter):
         # The first element of a list of numbers (mrope_section, layer indexes, pinpoints...).
         if isinstance(orig, list) and orig and all(isinstance(e, (int, float)) for e in orig):
             for label, value in NUMERIC:
+                if value_filter and label not in value_filter:
+                    continue
+                m = copy.deepcopy(cfg)
+                get_path(m, path)[0] = value
+                yield dotted + "[0]", label, m
+        # The first element of a list of strings (architectures, layer_types, ...).
+        if isinstance(orig, list) and orig and all(isinstance(e, str) for e in orig):
+            for label, value in STRING_ELEMENTS:
                 if value_filter and label not in value_filter:
                     continue
                 m = copy.deepcopy(cfg)
@@ -241,7 +253,8 @@ def main():
     ap.add_argument("--calflops", default=str(ROOT / "build" / "calflops"))
     ap.add_argument("--zoo", default=str(ROOT / "zoo"))
     ap.add_argument("--only", nargs="*", help="zoo names (without .json)")
-    ap.add_argument("--values", choices=["all", "quick"], default="all")
+    ap.add_argument("--values", choices=["all", "quick", "extra"], default="all",
+                    help="quick: 9 values (for ctest); extra: only the values added last")
     ap.add_argument("--gate-only", action="store_true",
                     help="run only the default mode (no generate/train/hardware/text runs)")
     ap.add_argument("--timeout", type=float, default=2.0, help="seconds per run")
@@ -250,7 +263,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0, help="stop after this long")
     a = ap.parse_args()
 
-    value_filter = QUICK if a.values == "quick" else None
+    value_filter = {"quick": QUICK, "extra": {label for label, _ in EXTRA + STRING_ELEMENTS}}.get(a.values)
     files = sorted(Path(a.zoo).glob("*.json"))
     if a.only:
         files = [Path(a.zoo) / (name + ".json") for name in a.only]  # in the order given

@@ -344,5 +344,19 @@ TEST(OnnxHostile, ControlCharactersInNamesAreEscapedOnStdout) {
   }
 }
 
+// ---- found by the onnx fuzzer (2026-12-03): a MatMul whose second operand is omitted ("") was
+// lowered with an empty shape and indexed it (a libstdc++ assertion in the fuzz build). ----
+
+TEST(OnnxHostile, MatMulWithAnOmittedOperandIsNotCosted) {
+  std::string p =
+      std::string(CALFLOPS_SOURCE_DIR) + "/fuzz/corpus/onnx/repro-matmul-omitted-operand";
+  cli::Result r = Cli(p);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("MatMul x1 (counted as 0: shape inference failed: matmul with an omitted "
+                       "operand)"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace calflops::onnx::testing

@@ -20,6 +20,7 @@ using enum CallForm;
 
 struct Gpt2Params {
   int64_t hidden, n_layers, n_heads, head_dim, inner, positions, vocab;
+  std::string positions_where;  ///< "<file>: key 'n_positions'", for the workload's error
   double eps, resid_pdrop, embd_pdrop, attn_pdrop;
   bool scale_weights, scale_by_layer, tie;
   std::string act, act_where;
@@ -37,6 +38,7 @@ struct Gpt2Params {
     p.head_dim = p.hidden / p.n_heads;
     p.inner = c.Int("n_inner", 4 * p.hidden, 1, kMaxConfigDim);
     p.positions = c.Int("n_positions", 1024, 1, kMaxConfigDim);
+    p.positions_where = c.Where("n_positions");
     p.vocab = c.Int("vocab_size", 50257, 1, kMaxConfigDim);
     p.eps = c.Float("layer_norm_epsilon", 1e-5);
     p.resid_pdrop = c.Float("resid_pdrop", 0.1);
@@ -111,7 +113,8 @@ class Gpt2 : public FullLogitsCausalLm {
     int64_t b = c.batch, s = c.new_tokens, total = c.past_tokens + s;
     if (total > p_.positions) {
       throw BadInput("workload", std::to_string(total) + " positions exceed GPT-2's n_positions " +
-                                     std::to_string(p_.positions));
+                                     std::to_string(p_.positions) + " (" + p_.positions_where +
+                                     ")");
     }
     // generate() passes an all-ones attention_mask and position_ids (B, s); forward passes
     // neither (position_ids = arange(...)[None]).

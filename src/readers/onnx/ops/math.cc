@@ -17,6 +17,8 @@ void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
   const TensorInfo& a = c.in(a_at);
   const TensorInfo& b = c.in(b_at);
   TensorInfo& out = c.ResetOut(0, elem);
+  // An omitted operand ("") has no shape at all; lowering it once indexed an empty Shape.
+  if (!c.has(a_at) || !c.has(b_at)) c.Fail("matmul with an omitted operand");
   if (!a.rank_known || !b.rank_known) return;
   if (a.rank() == 0 || b.rank() == 0) c.Fail("matmul of a scalar");
   std::vector<int64_t> ad = a.dims, bd = b.dims;
