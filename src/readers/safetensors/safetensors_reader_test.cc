@@ -283,29 +283,31 @@ std::vector<uint8_t> HeaderOf(int tensors, bool reversed) {
 }
 
 TEST(SafetensorsReader, AMillionTensorsReadInLinearTime) {
+  // Issue 16's file had 10^6 tensors and took 8 s and 1.4 GB. An absolute bound would be a
+  // timed unit test that a loaded machine fails; this checks the growth instead: ten times the
+  // tensors must cost about ten times the CPU, far from the hundred of a quadratic read. The
+  // sanitized build is ~25x slower, so it checks the same ratio one decade lower.
 #if defined(__SANITIZE_ADDRESS__)
-  constexpr double kMaxCpuSeconds = 30;  // -O1 with ASan + UBSan
+  constexpr int kLarge = 100'000;
 #else
-  constexpr double kMaxCpuSeconds = 6;  // about 1.5 s here; 8 s (with the report) before
+  constexpr int kLarge = 1'000'000;
 #endif
   // Data order (the issue's file) and the reverse, which misses the reader's sorted-input fast
-  // paths; the reverse also at 10^5, for the ratio.
+  // paths; the reverse also at a tenth of the size, for the ratio.
   for (bool reversed : {false, true}) {
     SCOPED_TRACE(reversed ? "reverse order" : "data order");
     double cpu[2] = {0, 0};
-    for (int n : {100'000, 1'000'000}) {
-      if (!reversed && n < 1'000'000) continue;
+    for (int n : {kLarge / 10, kLarge}) {
+      if (!reversed && n < kLarge) continue;
       std::vector<uint8_t> bytes = HeaderOf(n, reversed);
       std::clock_t start = std::clock();
       TensorSet s = Read(bytes, ReadOptions{.header_only = true});
-      cpu[n == 1'000'000] = double(std::clock() - start) / CLOCKS_PER_SEC;
+      cpu[n == kLarge] = double(std::clock() - start) / CLOCKS_PER_SEC;
       ASSERT_EQ(s.tensors.size(), size_t(n));
       uint64_t header_end = bytes.size();  // 8 + the header: the data follow
       EXPECT_EQ(s.tensors[n - 1].offset, header_end + 4 * uint64_t(n - 1));
       EXPECT_EQ(s.tensors[n - 1].bytes, Count(4));
     }
-    EXPECT_LT(cpu[1], kMaxCpuSeconds);
-    // Ten times the tensors: about ten times the time, far from the hundred of a quadratic read.
     if (reversed) {
       EXPECT_LT(cpu[1], 30 * std::max(cpu[0], 0.01)) << cpu[0] << " s, then " << cpu[1] << " s";
     }
