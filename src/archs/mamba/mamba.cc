@@ -11,6 +11,7 @@
 
 #include "archs/arch_registry.h"
 #include "archs/mamba/mamba_mixer.h"
+#include "archs/mamba/recurrent_plan.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/llama_rms_norm.h"
 #include "archs/nn/output_head.h"
@@ -95,35 +96,7 @@ class Mamba : public Architecture {
     if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embeddings_, p.tie, dtype);
   }
 
-  /// forward: one call over every position (the model creates a cache and takes the prefill
-  /// path); generate: prefill of the prompt (logits at every position: no num_logits_to_keep in
-  /// 4.45's MambaForCausalLM), then identical one-token steps (the state does not grow).
-  std::vector<ForwardCall> Plan(const Workload& w) const override {
-    if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward,
-                          .batch = w.batch,
-                          .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len}};
-    }
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{
-        .kind = CallKind::kPrefill,
-        .batch = w.batch,
-        .new_tokens = prompt,
-        .logits_tokens = prompt,
-        .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
-    if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                  .repeat = w.max_new_tokens - 1,
-                                  .past_step = 0,
-                                  .batch = w.batch,
-                                  .new_tokens = 1,
-                                  .past_tokens = prompt,
-                                  .logits_tokens = 1,
-                                  .first = false});
-    }
-    return calls;
-  }
+  std::vector<ForwardCall> Plan(const Workload& w) const override { return RecurrentStatePlan(w); }
 
   /// MambaCache per layer: conv_states (batch, intermediate, conv_kernel) and ssm_states (batch,
   /// intermediate, state_size), in the model's dtype, whatever the context length.
