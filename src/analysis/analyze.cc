@@ -9,6 +9,7 @@
 
 namespace calflops {
 
+namespace analyze {
 namespace {
 
 /// Sends every op to two sinks.
@@ -147,15 +148,16 @@ std::vector<int64_t> Cuts(const Architecture& arch, const ForwardCall& run) {
 }
 
 }  // namespace
+}  // namespace analyze
 
 void ValidateWorkload(const Workload& w) {
-  CheckRange("--batch-size", w.batch, 1, kMaxTokens);
-  CheckRange("--seq-len", w.seq_len, 1, kMaxTokens);
-  CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
-  CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
-  CheckRange("--images", w.images, 0, 1 << 16);
-  CheckRange("--image-size height", w.image_height, 0, kMaxImageSide);
-  CheckRange("--image-size width", w.image_width, 0, kMaxImageSide);
+  analyze::CheckRange("--batch-size", w.batch, 1, kMaxTokens);
+  analyze::CheckRange("--seq-len", w.seq_len, 1, kMaxTokens);
+  analyze::CheckRange("--prompt-tokens", w.prompt_tokens, 0, kMaxTokens);
+  analyze::CheckRange("--max-new-tokens", w.max_new_tokens, 1, kMaxSteps);
+  analyze::CheckRange("--images", w.images, 0, 1 << 16);
+  analyze::CheckRange("--image-size height", w.image_height, 0, kMaxImageSide);
+  analyze::CheckRange("--image-size width", w.image_width, 0, kMaxImageSide);
   if ((w.image_height == 0) != (w.image_width == 0)) {
     throw BadInput("workload", "--image-size needs both a height and a width");
   }
@@ -181,9 +183,9 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c, const
   PerfAccumulator perf(
       profile.tree,
       PerfOptions{.hardware = hardware, .kv_cache = w.mode == Mode::kGenerate, .train = w.train});
-  TeeSink tee(acc, perf);
+  analyze::TeeSink tee(acc, perf);
   Tracer tracer(tee, arch.dtype());
-  RunCoster coster(arch, profile, acc, perf, tracer);
+  analyze::RunCoster coster(arch, profile, acc, perf, tracer);
   int64_t encoder_tokens = 0;  // what cross-attention caches keep per sequence
   for (const ForwardCall& run : arch.Plan(w)) {
     encoder_tokens = std::max(encoder_tokens, run.encoder_tokens);
@@ -199,7 +201,7 @@ Profile Analyze(const Architecture& arch, const Workload& w, Convention c, const
       coster.Replay(run, 0, run.repeat);
     } else {
       int64_t start = 0;
-      for (int64_t end : Cuts(arch, run)) {
+      for (int64_t end : analyze::Cuts(arch, run)) {
         coster.Fold(run, start, end - start);
         start = end;
       }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 namespace calflops {
+namespace call_folding {
 namespace {
 
 /// Is last = first + (n - 1)(second - first)? Checked without overflow: a product that does not
@@ -83,6 +84,7 @@ struct PerfFolder {
 };
 
 }  // namespace
+}  // namespace call_folding
 
 std::optional<CallCosts> SumAffineRun(const CallCosts& first, const CallCosts& second,
                                       const CallCosts& last, int64_t n) {
@@ -91,18 +93,19 @@ std::optional<CallCosts> SumAffineRun(const CallCosts& first, const CallCosts& s
   auto count = static_cast<u128>(n);
   size_t i0 = 0, i1 = 0, il = 0;
   CallCosts sum;
-  for (ModuleId m : Modules(first, second, last)) {
-    const OpCost* c0 = Entry(first, i0, m);
-    const OpCost* c1 = Entry(second, i1, m);
-    const OpCost* cl = Entry(last, il, m);
+  for (ModuleId m : call_folding::Modules(first, second, last)) {
+    const OpCost* c0 = call_folding::Entry(first, i0, m);
+    const OpCost* c1 = call_folding::Entry(second, i1, m);
+    const OpCost* cl = call_folding::Entry(last, il, m);
     const OpCost& a = c0 ? *c0 : zero;
     const OpCost& b = c1 ? *c1 : zero;
     const OpCost& l = cl ? *cl : zero;
-    if (!OnLine(a.macs, b.macs, l.macs, steps) || !OnLine(a.flops, b.flops, l.flops, steps)) {
+    if (!call_folding::OnLine(a.macs, b.macs, l.macs, steps) ||
+        !call_folding::OnLine(a.flops, b.flops, l.flops, steps)) {
       return std::nullopt;
     }
-    sum.emplace_back(m,
-                     OpCost{SeriesSum(a.macs, l.macs, count), SeriesSum(a.flops, l.flops, count)});
+    sum.emplace_back(m, OpCost{call_folding::SeriesSum(a.macs, l.macs, count),
+                               call_folding::SeriesSum(a.flops, l.flops, count)});
   }
   return sum;
 }
@@ -112,13 +115,13 @@ std::optional<PerfAccumulator::Call> SumAffinePerfRun(const PerfAccumulator::Cal
                                                       const PerfAccumulator::Call& last,
                                                       int64_t n) {
   const ModulePerf zero;
-  PerfFolder fold{.steps = static_cast<u128>(n - 1), .n = static_cast<u128>(n)};
+  call_folding::PerfFolder fold{.steps = static_cast<u128>(n - 1), .n = static_cast<u128>(n)};
   size_t i0 = 0, i1 = 0, il = 0;
   PerfAccumulator::Call sum;
-  for (ModuleId m : Modules(first.modules, second.modules, last.modules)) {
-    const ModulePerf* a = Entry(first.modules, i0, m);
-    const ModulePerf* b = Entry(second.modules, i1, m);
-    const ModulePerf* l = Entry(last.modules, il, m);
+  for (ModuleId m : call_folding::Modules(first.modules, second.modules, last.modules)) {
+    const ModulePerf* a = call_folding::Entry(first.modules, i0, m);
+    const ModulePerf* b = call_folding::Entry(second.modules, i1, m);
+    const ModulePerf* l = call_folding::Entry(last.modules, il, m);
     sum.modules.emplace_back(m, fold.Sum(a ? *a : zero, b ? *b : zero, l ? *l : zero));
     if (!fold.ok) return std::nullopt;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace calflops {
+namespace explain {
 namespace {
 
 /// Keeps the ops of one subtree, priced, for the current call.
@@ -33,6 +34,7 @@ class ExplainSink : public OpSink {
 };
 
 }  // namespace
+}  // namespace explain
 
 Explanation Explain(const Architecture& arch, const Workload& w, Convention c, ModuleId target) {
   ValidateWorkload(w);
@@ -46,7 +48,7 @@ Explanation Explain(const Architecture& arch, const Workload& w, Convention c, M
       }
     }
   }
-  ExplainSink sink(std::move(in_subtree), c);
+  explain::ExplainSink sink(std::move(in_subtree), c);
   Tracer tracer(sink, arch.dtype());
   Explanation e{.module = target, .convention = c};
   int64_t index = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 namespace calflops {
+namespace memory {
 namespace {
 
 Count CrossElements(const KvCacheSpec& s) {
@@ -11,20 +12,21 @@ Count CrossElements(const KvCacheSpec& s) {
 }
 
 }  // namespace
+}  // namespace memory
 
 Count KvCacheBytes(const std::vector<KvCacheSpec>& specs, int64_t context, int64_t batch,
                    int bytes) {
   Count total;
   for (const KvCacheSpec& s : specs) {
     total += Count::FromSigned(s.elements_per_token) * Count::FromSigned(s.Tokens(context)) +
-             Count::FromSigned(s.fixed_elements) + CrossElements(s);
+             Count::FromSigned(s.fixed_elements) + memory::CrossElements(s);
   }
   return total * Count::FromSigned(batch) * Count::FromSigned(bytes);
 }
 
 Count KvCrossBytes(const std::vector<KvCacheSpec>& specs, int64_t batch, int bytes) {
   Count total;
-  for (const KvCacheSpec& s : specs) total += CrossElements(s);
+  for (const KvCacheSpec& s : specs) total += memory::CrossElements(s);
   return total * Count::FromSigned(batch) * Count::FromSigned(bytes);
 }
 

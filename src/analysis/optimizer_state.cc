@@ -3,6 +3,7 @@
 #include <set>
 
 namespace calflops {
+namespace optimizer_state {
 namespace {
 
 /// Ceiling of a / n: each rank holds at most this much of a sharded buffer.
@@ -13,6 +14,7 @@ Count Shard(Count a, int64_t n) {
 }
 
 }  // namespace
+}  // namespace optimizer_state
 
 Count OptimizerElements(Optimizer o, const Shape& shape) {
   Count n = shape.numel();
@@ -48,12 +50,12 @@ TrainingState ComputeTrainingState(const ModuleTree& tree, Count weight_bytes,
   }
   bool master = o.master_weights.value_or(any_narrow);
   TrainingState s;
-  s.weights = o.zero >= 3 ? Shard(weight_bytes, o.dp) : weight_bytes;
-  s.gradients = o.zero >= 2 ? Shard(grad_bytes, o.dp) : grad_bytes;
+  s.weights = o.zero >= 3 ? optimizer_state::Shard(weight_bytes, o.dp) : weight_bytes;
+  s.gradients = o.zero >= 2 ? optimizer_state::Shard(grad_bytes, o.dp) : grad_bytes;
   Count opt = optimizer_elems * 4;
   Count mw = master ? master_elems * 4 : Count(0);
-  s.optimizer = o.zero >= 1 ? Shard(opt, o.dp) : opt;
-  s.master_weights = o.zero >= 1 ? Shard(mw, o.dp) : mw;
+  s.optimizer = o.zero >= 1 ? optimizer_state::Shard(opt, o.dp) : opt;
+  s.master_weights = o.zero >= 1 ? optimizer_state::Shard(mw, o.dp) : mw;
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include "ops/op_def.h"
 
 namespace calflops {
+namespace perf_accumulator {
 namespace {
 
 bool IsKvInput(const Op& op, int i) { return op.kind == OpKind::kAttention && i >= 1; }
@@ -27,6 +28,7 @@ Count Bytes(Count elements, int bytes_per_element) {
 }
 
 }  // namespace
+}  // namespace perf_accumulator
 
 RooflineTime Roofline(const Hardware& hw, DType dtype, Count flops, Count bytes) {
   RooflineTime r;
@@ -134,7 +136,7 @@ void PerfAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t repeat
   // Bytes moved and roofline time.
   OpTraffic t = GetOpDef(op.kind).traffic.count(op);
   for (int k = 0; k < op.n_in && k < 3; ++k) {
-    if (IsWeightInput(op.kind, k) || !IsParamInput(op, k)) continue;
+    if (IsWeightInput(op.kind, k) || !perf_accumulator::IsParamInput(op, k)) continue;
     Count n = op.in[static_cast<size_t>(k)].numel();  // a parameter operand: weight traffic
     t.act_read -= n;
     t.weight_read += n;
@@ -172,8 +174,8 @@ void PerfAccumulator::EmitRepeated(ModuleId module, const Op& op, int64_t repeat
         .out_id = op.out.tensor_id(),
         .out_bytes = op.out.numel() * ab};
   for (int k = 0; k < op.n_in && k < 3; ++k) {
-    if (IsWeightInput(op.kind, k) || IsParamInput(op, k) ||
-        (options_.kv_cache && IsKvInput(op, k))) {
+    if (IsWeightInput(op.kind, k) || perf_accumulator::IsParamInput(op, k) ||
+        (options_.kv_cache && perf_accumulator::IsKvInput(op, k))) {
       continue;
     }
     const Shape& s = op.in[static_cast<size_t>(k)];
@@ -339,14 +341,16 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       // taken as twice the forward's bytes.
       int ab = DTypeBytes(op.dtype);
       OpTraffic t = GetOpDef(op.kind).traffic.count(op);
-      Count bytes = Bytes(t.act_read + t.kv_read + t.act_write, ab) +
-                    WeightBytes(m, t.weight_read, ab) + Bytes(t.index_read + t.index_write, 8);
+      Count bytes = perf_accumulator::Bytes(t.act_read + t.kv_read + t.act_write, ab) +
+                    WeightBytes(m, t.weight_read, ab) +
+                    perf_accumulator::Bytes(t.index_read + t.index_write, 8);
       train_.backward_roofline += Roofline(*hw, op.dtype, b.flops, 2 * bytes * times);
     }
 
     SavedSet s = def.saved_tensors(op, g);
     for (int k = 0; k < op.n_in; ++k) {
-      if (!(s.inputs & (1u << k)) || IsParamInput(op, k)) continue;  // weights are not activations
+      if (!(s.inputs & (1u << k)) || perf_accumulator::IsParamInput(op, k))
+        continue;  // weights are not activations
       const Shape& sh = op.in[static_cast<size_t>(k)];
       int p = producers.Of(sh, i);
       // Every execution of a loop body saves its own copy.
@@ -357,15 +361,16 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
       } else {
         uint64_t id = sh.tensor_id();
         uint64_t key = id != 0 ? (uint64_t{1} << 61) | (id & ~kConstantTensorBit) : unique++;
-        items.push_back({key, Bytes(sh.numel(), DTypeBytes(op.dtype)) * times, i, false});
+        items.push_back(
+            {key, perf_accumulator::Bytes(sh.numel(), DTypeBytes(op.dtype)) * times, i, false});
       }
     }
     if (s.output) items.push_back({static_cast<uint64_t>(i), out_bytes(i) * times, i, false});
     bool stats_kept = op.kind == OpKind::kAttention;
     if (s.f32_extra > Count(0))
-      items.push_back({unique++, Bytes(s.f32_extra, 4) * times, i, stats_kept});
+      items.push_back({unique++, perf_accumulator::Bytes(s.f32_extra, 4) * times, i, stats_kept});
     if (s.index_extra > Count(0))
-      items.push_back({unique++, Bytes(s.index_extra, 8) * times, i, false});
+      items.push_back({unique++, perf_accumulator::Bytes(s.index_extra, 8) * times, i, false});
   }
 
   // --recompute none: every saved tensor once; charged to the module of its first saver.
@@ -407,7 +412,8 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
     }
     if (selective) {
       for (size_t i = 0; i < n; ++i)
-        if (inst[i] >= 0 && IsContraction(outs[i].kind) && rg[i]) keep(i, out_bytes(i) * times_[i]);
+        if (inst[i] >= 0 && perf_accumulator::IsContraction(outs[i].kind) && rg[i])
+          keep(i, out_bytes(i) * times_[i]);
     }
     if (per_block_recomputed) {
       // Bytes a block recreates during its backward: what it saves under `none` and not here.
@@ -430,7 +436,7 @@ void PerfAccumulator::ProcessTraining(const TensorProducers& producers) {
     if (inst[i] < 0) continue;
     Count f = GetOpDef(outs[i].kind).analytic(outs[i]).flops * times_[i];
     train_.recompute_flops[2] += f;
-    if (!IsContraction(outs[i].kind)) train_.recompute_flops[1] += f;
+    if (!perf_accumulator::IsContraction(outs[i].kind)) train_.recompute_flops[1] += f;
   }
 }
 

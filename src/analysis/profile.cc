@@ -4,6 +4,7 @@
 
 namespace calflops {
 
+namespace profile {
 namespace {
 
 /// first + i * (last - first) / (n - 1): exact for a cost affine over the run.
@@ -16,6 +17,7 @@ Count Interpolate(Count first, Count last, int64_t i, int64_t n) {
 }
 
 }  // namespace
+}  // namespace profile
 
 CallStats CallStats::At(int64_t i) const {
   if (i < 0 || i >= repeat) throw Error(ExitCode::kInternal, "", "call index out of its run");
@@ -23,8 +25,8 @@ CallStats CallStats::At(int64_t i) const {
   c.repeat = 1;
   c.context_step = 0;
   c.context = context + i * context_step;
-  c.macs = c.last_macs = Interpolate(macs, last_macs, i, repeat);
-  c.flops = c.last_flops = Interpolate(flops, last_flops, i, repeat);
+  c.macs = c.last_macs = profile::Interpolate(macs, last_macs, i, repeat);
+  c.flops = c.last_flops = profile::Interpolate(flops, last_flops, i, repeat);
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace quantized_weights {
 namespace {
 
 Count Ceil(Count a, Count b) { return (a + b - Count(1)) / b; }
@@ -59,6 +60,7 @@ bool IsOutputHead(const std::string& path) {
 }
 
 }  // namespace
+}  // namespace quantized_weights
 
 bool MatchesNotConvert(const std::vector<std::string>& patterns, const std::string& path) {
   for (const std::string& p : patterns) {
@@ -69,7 +71,7 @@ bool MatchesNotConvert(const std::vector<std::string>& patterns, const std::stri
     }
     // The path or one of its ancestors: "model.layers.*.self_attn" covers its projections.
     for (std::string_view sv = path;;) {
-      if (Glob(p, sv)) return true;
+      if (quantized_weights::Glob(p, sv)) return true;
       size_t dot = sv.rfind('.');
       if (dot == std::string_view::npos) break;
       sv = sv.substr(0, dot);
@@ -80,7 +82,7 @@ bool MatchesNotConvert(const std::vector<std::string>& patterns, const std::stri
 
 Count QuantizedBytes(const QuantizationConfig& q, const Shape& shape, int input_dim) {
   const Count n = shape.numel();
-  const Count in = U(shape[input_dim]);
+  const Count in = quantized_weights::U(shape[input_dim]);
   const Count rows = in == Count(0) ? Count(0) : n / in;  // every other axis: outputs (x experts)
   // Linear weights are [out, in]; with leading axes (stacked experts) `out` counts them all.
   const Count out = rows;
@@ -88,27 +90,34 @@ Count QuantizedBytes(const QuantizationConfig& q, const Shape& shape, int input_
     case QuantMethod::kFp8: {
       if (q.block_rows == 0) return n + Count(4);
       // Blocks tile the last two axes; leading axes repeat them.
-      Count r = U(shape.back(1)), c = U(shape.back());
+      Count r = quantized_weights::U(shape.back(1)), c = quantized_weights::U(shape.back());
       Count lead = r * c == Count(0) ? Count(0) : n / (r * c);
-      return n + lead * Ceil(r, U(q.block_rows)) * Ceil(c, U(q.block_cols)) * Count(4);
+      return n + lead * quantized_weights::Ceil(r, quantized_weights::U(q.block_rows)) *
+                     quantized_weights::Ceil(c, quantized_weights::U(q.block_cols)) * Count(4);
     }
     case QuantMethod::kMxfp4:
-      return rows * Ceil(in, Count(32)) * Count(17);
+      return rows * quantized_weights::Ceil(in, Count(32)) * Count(17);
     case QuantMethod::kGptq:
     case QuantMethod::kAwq: {
-      Count b = U(q.bits);
-      Count groups = q.group_size > 0 ? Ceil(in, U(q.group_size)) : Count(1);
-      Count packed_out = Ceil(out * b, Count(32)) * Count(4);  // int32 words along outputs
+      Count b = quantized_weights::U(q.bits);
+      Count groups = q.group_size > 0
+                         ? quantized_weights::Ceil(in, quantized_weights::U(q.group_size))
+                         : Count(1);
+      Count packed_out =
+          quantized_weights::Ceil(out * b, Count(32)) * Count(4);  // int32 words along outputs
       Count zeros = q.zero_points ? groups * packed_out : Count(0);
       Count scales = groups * out * Count(2);
       if (q.method == QuantMethod::kAwq) return in * packed_out + zeros + scales;
-      return Ceil(in * b, Count(32)) * Count(4) * out + zeros + scales + in * Count(4);
+      return quantized_weights::Ceil(in * b, Count(32)) * Count(4) * out + zeros + scales +
+             in * Count(4);
     }
     case QuantMethod::kBnb4: {
-      Count blocks = Ceil(n, Count(64));
-      Count absmax = q.double_quant ? blocks + Ceil(blocks, Count(256)) * Count(4) + Count(4)
-                                    : blocks * Count(4);
-      return Ceil(n, Count(2)) + absmax;
+      Count blocks = quantized_weights::Ceil(n, Count(64));
+      Count absmax =
+          q.double_quant
+              ? blocks + quantized_weights::Ceil(blocks, Count(256)) * Count(4) + Count(4)
+              : blocks * Count(4);
+      return quantized_weights::Ceil(n, Count(2)) + absmax;
     }
     case QuantMethod::kBnb8:
       return n + out * Count(4);
@@ -129,21 +138,23 @@ QuantizedWeights PriceQuantized(const QuantizationConfig& q, ModuleTree& tree) {
   for (size_t id = 0; id < tree.size(); ++id) {
     auto m = static_cast<ModuleId>(id);
     Module& mod = tree[m];
-    bool experts = q.method == QuantMethod::kMxfp4 && EndsWith(mod.class_name, "Experts");
+    bool experts =
+        q.method == QuantMethod::kMxfp4 && quantized_weights::EndsWith(mod.class_name, "Experts");
     // transformers' fp8 replaces nn.Linear only; gptq, awq and bitsandbytes also GPT-2's Conv1D.
     bool conv1d = mod.class_name == "Conv1D" && q.method != QuantMethod::kFp8;
     bool linear = q.method != QuantMethod::kMxfp4 && (mod.class_name == "Linear" || conv1d);
     if (!experts && !linear) continue;
     std::string path = tree.Path(m);
-    bool skip =
-        MatchesNotConvert(q.not_converted, path) || (q.skip_output_head && IsOutputHead(path));
+    bool skip = MatchesNotConvert(q.not_converted, path) ||
+                (q.skip_output_head && quantized_weights::IsOutputHead(path));
     for (Param& p : mod.params) {
       bool weight = linear ? p.name == "weight" && p.shape.rank() == 2
-                           : p.shape.rank() >= 2 && !EndsWith(p.name, "bias");
+                           : p.shape.rank() >= 2 && !quantized_weights::EndsWith(p.name, "bias");
       if (!weight) continue;
       bool tied = p.storage >= 0 && storage_uses[p.storage] > 1;
       if (skip || tied || p.has_stored()) {
-        if (listed.insert(Generalize(path)).second) r.unquantized.push_back(Generalize(path));
+        if (listed.insert(quantized_weights::Generalize(path)).second)
+          r.unquantized.push_back(quantized_weights::Generalize(path));
         continue;
       }
       // Linear weights are [out, in], Conv1D ones [in, out], fused experts [E, in, out].

@@ -9,6 +9,7 @@
 #include "analysis/weights.h"
 
 namespace calflops {
+namespace stored_weights {
 namespace {
 
 struct ParamRef {
@@ -96,17 +97,18 @@ bool SpreadStacked(ModuleTree& tree, ModuleId module,
 }
 
 }  // namespace
+}  // namespace stored_weights
 
 StoredWeights PriceFromFile(const TensorSet& file, ModuleTree& tree, std::string source) {
   StoredWeights s;
   s.source = std::move(source);
-  std::unordered_map<std::string, ParamRef> by_name;
+  std::unordered_map<std::string, stored_weights::ParamRef> by_name;
   for (size_t id = 0; id < tree.size(); ++id) {
     auto m = static_cast<ModuleId>(id);
     std::string path = tree.Path(m);
     for (size_t i = 0; i < tree[m].params.size(); ++i) {
       const std::string& name = tree[m].params[i].name;
-      by_name.emplace(path.empty() ? name : path + "." + name, ParamRef{m, i});
+      by_name.emplace(path.empty() ? name : path + "." + name, stored_weights::ParamRef{m, i});
     }
   }
   auto matched = [&](const TensorInfo& t) {
@@ -133,12 +135,12 @@ StoredWeights PriceFromFile(const TensorSet& file, ModuleTree& tree, std::string
       unmatched(t);
       continue;
     }
-    Price(*p, t.dtype, t.bytes);
+    stored_weights::Price(*p, t.dtype, t.bytes);
     matched(t);
   }
   for (const auto& [module, tensors] : stacked) {
     ModuleId id = tree.Find(module);
-    bool ok = id != kNoModule && SpreadStacked(tree, id, tensors);
+    bool ok = id != kNoModule && stored_weights::SpreadStacked(tree, id, tensors);
     for (const TensorInfo* t : tensors) ok ? matched(*t) : unmatched(*t);
   }
 
@@ -152,7 +154,7 @@ StoredWeights PriceFromFile(const TensorSet& file, ModuleTree& tree, std::string
     for (Param& p : tree[static_cast<ModuleId>(id)].params) {
       if (p.has_stored()) continue;
       if (auto it = priced.find(p.storage); it != priced.end()) {
-        Price(p, it->second->stored_type, it->second->stored_bytes);
+        stored_weights::Price(p, it->second->stored_type, it->second->stored_bytes);
       } else if (p.trainable && seen.insert(p.storage).second) {
         ++s.dtype_priced_tensors;
         s.dtype_priced_bytes += p.bytes();

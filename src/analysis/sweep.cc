@@ -10,6 +10,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace sweep {
 namespace {
 
 int64_t Int(std::string_view option, std::string_view spec, std::string_view part) {
@@ -24,6 +25,7 @@ int64_t Int(std::string_view option, std::string_view spec, std::string_view par
 }
 
 }  // namespace
+}  // namespace sweep
 
 std::string_view SweepAxisOption(SweepAxis a) {
   switch (a) {
@@ -43,16 +45,16 @@ std::string_view SweepAxisOption(SweepAxis a) {
 
 std::vector<int64_t> ParseSweepRange(std::string_view option, std::string_view spec) {
   auto c1 = spec.find(':');
-  if (c1 == std::string_view::npos) return {Int(option, spec, spec)};
+  if (c1 == std::string_view::npos) return {sweep::Int(option, spec, spec)};
   auto c2 = spec.find(':', c1 + 1);
   if (c2 == std::string_view::npos || c2 + 2 > spec.size() ||
       (spec[c2 + 1] != 'x' && spec[c2 + 1] != '+')) {
     throw Error(ExitCode::kUsage, std::string(option),
                 "bad range '" + std::string(spec) + "' (expected A:B:xK or A:B:+K)");
   }
-  int64_t a = Int(option, spec, spec.substr(0, c1));
-  int64_t b = Int(option, spec, spec.substr(c1 + 1, c2 - c1 - 1));
-  int64_t k = Int(option, spec, spec.substr(c2 + 2));
+  int64_t a = sweep::Int(option, spec, spec.substr(0, c1));
+  int64_t b = sweep::Int(option, spec, spec.substr(c1 + 1, c2 - c1 - 1));
+  int64_t k = sweep::Int(option, spec, spec.substr(c2 + 2));
   bool geometric = spec[c2 + 1] == 'x';
   if (b < a) {
     throw Error(ExitCode::kUsage, std::string(option),

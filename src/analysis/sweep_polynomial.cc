@@ -9,6 +9,7 @@
 #include "model/tracer.h"
 
 namespace calflops {
+namespace sweep_polynomial {
 namespace {
 
 using i128 = __int128;
@@ -237,6 +238,7 @@ class Model {
 };
 
 }  // namespace
+}  // namespace sweep_polynomial
 
 int64_t PolynomialSweepStart(SweepAxis axis) { return axis == SweepAxis::kSeqLen ? 2 : 1; }
 
@@ -263,14 +265,15 @@ std::optional<std::vector<SweepPoint>> SweepByPolynomials(
   auto trace = [&](int64_t v) {
     Workload w = WithAxis(base, axis, v);
     ValidateWorkload(w);
-    return TraceForward(arch, w, c);
+    return sweep_polynomial::TraceForward(arch, w, c);
   };
   try {
-    Traced t0 = trace(v0), t1 = trace(v0 + 1), t2 = trace(v0 + 2);  // in this order
-    Model model(t0, t1, t2);
+    sweep_polynomial::Traced t0 = trace(v0), t1 = trace(v0 + 1),
+                             t2 = trace(v0 + 2);  // in this order
+    sweep_polynomial::Model model(t0, t1, t2);
     int passed = 0;
     for (int64_t v : checks) {
-      Traced t = trace(v);
+      sweep_polynomial::Traced t = trace(v);
       model.Evaluate(v - v0);
       if (!model.Matches(t)) return std::nullopt;
       ++passed;
@@ -290,7 +293,7 @@ std::optional<std::vector<SweepPoint>> SweepByPolynomials(
     }
     if (checked) *checked = passed;
     return points;
-  } catch (const NotApplicable&) {
+  } catch (const sweep_polynomial::NotApplicable&) {
     return std::nullopt;
   } catch (const Error&) {
     return std::nullopt;  // the full path reports it, at the point where it occurs

@@ -6,6 +6,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace symbolic {
 namespace {
 
 using i128 = __int128;
@@ -88,12 +89,14 @@ Polynomial2 Fit(const std::function<Count(int64_t, int64_t)>& f, int64_t shift) 
 }
 
 }  // namespace
+}  // namespace symbolic
 
 Count Polynomial2::At(int64_t b, int64_t v) const {
-  i128 sum = 0, bp = 1;
-  for (int i = 0; i < 3; ++i, bp = Mul(bp, b)) {
-    i128 vp = 1;
-    for (int j = 0; j < 3; ++j, vp = Mul(vp, v)) sum = Add(sum, Mul(coef[i][j], Mul(bp, vp)));
+  symbolic::i128 sum = 0, bp = 1;
+  for (int i = 0; i < 3; ++i, bp = symbolic::Mul(bp, b)) {
+    symbolic::i128 vp = 1;
+    for (int j = 0; j < 3; ++j, vp = symbolic::Mul(vp, v))
+      sum = symbolic::Add(sum, symbolic::Mul(coef[i][j], symbolic::Mul(bp, vp)));
   }
   if (sum < 0 || sum % den != 0) {
     throw Error(ExitCode::kInternal, "", "symbolic polynomial is not a count at this point");
@@ -106,11 +109,11 @@ std::string Polynomial2::ToString(const char* b_name, const char* v_name) const 
   const char* pow[3] = {"", "", "²"};
   for (int i = 2; i >= 0; --i) {
     for (int j = 2; j >= 0; --j) {
-      i128 c = coef[i][j];
+      symbolic::i128 c = coef[i][j];
       if (c == 0) continue;
-      i128 g = Gcd(c, den), n = c / g, d = den / g;
-      std::string term =
-          (n < 0 ? "-" : "") + ToDecimal(n < 0 ? -n : n) + (d > 1 ? "/" + ToDecimal(d) : "");
+      symbolic::i128 g = symbolic::Gcd(c, den), n = c / g, d = den / g;
+      std::string term = (n < 0 ? "-" : "") + symbolic::ToDecimal(n < 0 ? -n : n) +
+                         (d > 1 ? "/" + symbolic::ToDecimal(d) : "");
       if (i > 0) term += std::string("·") + b_name + pow[i];
       if (j > 0) term += std::string("·") + v_name + pow[j];
       if (!s.empty())
@@ -152,8 +155,10 @@ SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention 
   std::array<std::array<CallStats, 3>, 3> grid;
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) grid[i][j] = call(i + 1, j + 1 + shift);
-  sc.macs = Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].macs; }, shift);
-  sc.flops = Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].flops; }, shift);
+  sc.macs =
+      symbolic::Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].macs; }, shift);
+  sc.flops =
+      symbolic::Fit([&](int64_t b, int64_t v) { return grid[b - 1][v - 1 - shift].flops; }, shift);
   for (int64_t b : check_b) {
     for (int64_t v : check_v) {
       if (v < sc.from) continue;

@@ -23,6 +23,7 @@ std::string ParentPath(const std::string& name) {
   return dot == std::string::npos ? std::string() : name.substr(0, dot);
 }
 
+namespace weights {
 namespace {
 
 bool IsNumber(std::string_view s) {
@@ -37,6 +38,7 @@ bool NumberLess(std::string_view x, std::string_view y) {
 }
 
 }  // namespace
+}  // namespace weights
 
 bool NaturalLess(const std::string& a, const std::string& b) {
   std::string_view va(a), vb(b);
@@ -47,9 +49,10 @@ bool NaturalLess(const std::string& a, const std::string& b) {
     std::string_view x = va.substr(i, ie - i), y = vb.substr(j, je - j);
     if (x != y) {
       // Numbers first, by value (then spelling: "01" < "1"); other components by bytes.
-      bool nx = IsNumber(x), ny = IsNumber(y);
+      bool nx = weights::IsNumber(x), ny = weights::IsNumber(y);
       if (nx != ny) return nx;
-      if (nx && (NumberLess(x, y) || NumberLess(y, x))) return NumberLess(x, y);
+      if (nx && (weights::NumberLess(x, y) || weights::NumberLess(y, x)))
+        return weights::NumberLess(x, y);
       return x < y;
     }
     bool a_end = ie == va.size(), b_end = je == vb.size();

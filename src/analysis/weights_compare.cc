@@ -7,6 +7,7 @@
 #include "analysis/weights.h"
 
 namespace calflops {
+namespace weights_compare {
 namespace {
 
 struct ModelParam {
@@ -25,6 +26,7 @@ bool SameLayout(const Shape& a, const Shape& b) {
 }
 
 }  // namespace
+}  // namespace weights_compare
 
 std::string_view MismatchKindName(WeightMismatch::Kind k) {
   switch (k) {
@@ -47,7 +49,7 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
   using K = WeightMismatch::Kind;
 
   // The model's parameters by full name, in registration order.
-  std::vector<std::pair<std::string, ModelParam>> params;
+  std::vector<std::pair<std::string, weights_compare::ModelParam>> params;
   std::unordered_map<std::string, size_t> by_name;
   for (size_t id = 0; id < model.size(); ++id) {
     auto m = static_cast<ModuleId>(id);
@@ -55,7 +57,7 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
     for (const Param& p : model[m].params) {
       std::string full = path.empty() ? p.name : path + "." + p.name;
       by_name.emplace(full, params.size());
-      params.push_back({full, ModelParam{&p, m}});
+      params.push_back({full, weights_compare::ModelParam{&p, m}});
     }
   }
 
@@ -78,10 +80,10 @@ WeightsComparison CompareWeights(const TensorSet& file, const ModuleTree& model,
       extras.push_back(WeightMismatch{K::kExtraInFile, t.tree_name(), t.shape, {}, t.elements, 0});
       continue;
     }
-    const ModelParam& mp = params[it->second].second;
+    const weights_compare::ModelParam& mp = params[it->second].second;
     found[it->second] = true;
     found_storage.insert(mp.param->storage);
-    if (SameLayout(mp.param->shape, t.shape)) {
+    if (weights_compare::SameLayout(mp.param->shape, t.shape)) {
       ++c.matched;
     } else {
       c.mismatches.push_back(WeightMismatch{K::kShape, t.tree_name(), t.shape, mp.param->shape,

@@ -38,6 +38,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace api {
 namespace {
 
 constexpr int64_t kDefaultSeqLen = 128;
@@ -221,6 +222,7 @@ void Run(const Options& o, Analysis& a) {
 }
 
 }  // namespace
+}  // namespace api
 
 const char* Version() { return "0.1.0"; }
 
@@ -237,6 +239,7 @@ void WritePerfOpTable(std::ostream& out) {
   }
 }
 
+namespace api {
 namespace {
 
 void WriteReportUnescaped(const Options& o, std::ostream& out) {
@@ -278,12 +281,13 @@ std::string RenderReport(const Options& o) {
 }
 
 }  // namespace
+}  // namespace api
 
-void WriteReport(const Options& o, std::ostream& out) { out << RenderReport(o); }
+void WriteReport(const Options& o, std::ostream& out) { out << api::RenderReport(o); }
 
 void WriteReportTo(const Options& o, const std::string& output) {
   InputFileLog inputs;
-  std::string report = RenderReport(o);
+  std::string report = api::RenderReport(o);
   if (output.empty()) {
     std::cout << report;
   } else {
@@ -291,6 +295,7 @@ void WriteReportTo(const Options& o, const std::string& output) {
   }
 }
 
+namespace api {
 namespace {
 
 /// One side of a comparison: the options as given (label "") or with a --vs applied.
@@ -335,6 +340,7 @@ std::string CompareTitle(const std::vector<std::string>& models, const std::vect
 }
 
 }  // namespace
+}  // namespace api
 
 void WriteSweepTo(const Options& o, const std::string& axis_name, const std::string& range,
                   const std::string& format, const std::string& output,
@@ -354,8 +360,8 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
   std::vector<int64_t> values = ParseSweepRange(axis_name, range);
   std::vector<std::string> models{o.model};
   models.insert(models.end(), more_models.begin(), more_models.end());
-  const std::vector<Side> sides = Sides(o, variants);
-  for (const Side& side : sides) {
+  const std::vector<api::Side> sides = api::Sides(o, variants);
+  for (const api::Side& side : sides) {
     if (!side.label.empty() && side.options.given.count(axis_name.substr(2)) &&
         !o.given.count(axis_name.substr(2))) {
       throw Error(ExitCode::kUsage, "--vs",
@@ -365,19 +371,19 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
   const bool several = sides.size() > 1 || models.size() > 1;
   SweepReport report{.axis = axis_name, .counts_only = o.counts_only};
   for (const std::string& model : models) {
-    for (const Side& side : sides) {
+    for (const api::Side& side : sides) {
       Options one = side.options;
       one.model = model;
       ValidateOptions(one);
-      LoadedModel m = Load(model, MakeLoadOptions(one));
+      LoadedModel m = Load(model, api::MakeLoadOptions(one));
       CheckApplicable(one, m.kinds);
       if (!m.arch) throw Unsupported(model, "sweep: no architecture to analyse (" + m.note + ")");
-      std::optional<Hardware> hardware = LoadHardware(one);
-      Workload base = MakeWorkload(one, SeqLen(one, *m.arch));
+      std::optional<Hardware> hardware = api::LoadHardware(one);
+      Workload base = api::MakeWorkload(one, api::SeqLen(one, *m.arch));
       std::vector<SweepPoint> points =
           one.counts_only ? SweepCounts(*m.arch, base, *axis, values, one.convention)
                           : Sweep(*m.arch, base, *axis, values, one.convention,
-                                  hardware ? &*hardware : nullptr, MakeTrainingOptions(one));
+                                  hardware ? &*hardware : nullptr, api::MakeTrainingOptions(one));
       if (report.points.empty()) {
         // The header's workload: the first side's, the axis marked as swept.
         Profile first = Analyze(*m.arch, WithAxis(base, *axis, values.front()), one.convention);
@@ -393,7 +399,7 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
       report.points.insert(report.points.end(), points.begin(), points.end());
     }
   }
-  report.model = CompareTitle(models, sides);
+  report.model = api::CompareTitle(models, sides);
   std::ostringstream text;
   WriteSweep(report, format, text);
   std::string s = std::move(text).str();
@@ -414,15 +420,15 @@ void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
                 "expected two or more models, or a model and --vs \"OPTIONS\" (e.g. --vs "
                 "\"--convention calflops\")");
   }
-  const std::vector<Side> sides = Sides(o, variants);
+  const std::vector<api::Side> sides = api::Sides(o, variants);
   SweepReport report{.axis = variants.empty() ? "--model" : "--compared"};
   for (const std::string& model : models) {
-    for (const Side& side : sides) {
+    for (const api::Side& side : sides) {
       const std::string& label = side.label;
       Options one = side.options;
       one.model = model;
-      Analysis a;
-      Run(one, a);
+      api::Analysis a;
+      api::Run(one, a);
       if (!a.built) throw Unsupported(model, a.note);
       SweepPoint p{.value = static_cast<int64_t>(report.points.size() + 1),
                    .params = a.profile.total().params,
@@ -438,7 +444,7 @@ void WriteCompareTo(const Options& o, const std::vector<std::string>& models,
       report.labels.push_back(label.empty() ? model : model + " " + label);
     }
   }
-  report.model = CompareTitle(models, sides);
+  report.model = api::CompareTitle(models, sides);
   std::ostringstream text;
   WriteSweep(report, format, text);
   std::string s = std::move(text).str();
@@ -457,8 +463,8 @@ std::vector<std::string> ReportFormats() {
 }
 
 Totals Measure(const Options& o) {
-  Analysis a;
-  Run(o, a);
+  api::Analysis a;
+  api::Run(o, a);
   if (!a.built) throw Unsupported(o.model, a.note);
   const Profile& p = a.profile;
   return Totals{p.total().params.value(), p.total().macs.value(), p.total().flops.value(),

@@ -26,6 +26,7 @@
 #include "report/report_model.h"
 
 namespace calflops {
+namespace limits {
 namespace {
 
 struct Limit {
@@ -107,10 +108,11 @@ std::vector<Limit> Limits() {
 }
 
 }  // namespace
+}  // namespace limits
 
 void WriteLimitsTable(std::ostream& out) {
   out << "| limit | value | bounds |\n|---|---:|---|\n";
-  for (const Limit& l : Limits())
+  for (const limits::Limit& l : limits::Limits())
     out << "| " << l.name << " | " << l.value << " | " << l.bounds << " |\n";
 }
 

@@ -7,6 +7,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace option_string {
 namespace {
 
 std::vector<std::string> Words(std::string_view text) {
@@ -28,13 +29,14 @@ const OptionSpec* FindShort(char c) {
 }
 
 }  // namespace
+}  // namespace option_string
 
 void ParseOptionString(Options& o, std::string_view text, std::string_view where) {
   const std::string place(where);
   auto fail = [&](const std::string& what) {
     throw Error(ExitCode::kUsage, place, "'" + std::string(text) + "': " + what);
   };
-  std::vector<std::string> words = Words(text);
+  std::vector<std::string> words = option_string::Words(text);
   if (words.empty()) fail("no option given");
   for (size_t i = 0; i < words.size(); ++i) {
     std::string word = words[i], value;
@@ -49,7 +51,7 @@ void ParseOptionString(Options& o, std::string_view text, std::string_view where
       }
       spec = FindOption(std::string_view(word).substr(2));
     } else if (word.size() == 2 && word[0] == '-') {
-      spec = FindShort(word[1]);
+      spec = option_string::FindShort(word[1]);
     } else {
       fail("expected an option, found '" + word + "'");
     }

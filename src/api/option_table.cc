@@ -15,6 +15,7 @@
 #include "report/format_registry.h"
 
 namespace calflops {
+namespace option_table {
 namespace {
 
 /// A bad value, before the option's name is known: ParseOption and ValidateOptions add it.
@@ -485,11 +486,12 @@ const std::vector<OptionSpec>& Table() {
 std::string Flag(const OptionSpec& s) { return "--" + std::string(s.name); }
 
 }  // namespace
+}  // namespace option_table
 
-std::span<const OptionSpec> OptionTable() { return Table(); }
+std::span<const OptionSpec> OptionTable() { return option_table::Table(); }
 
 const OptionSpec* FindOption(std::string_view name) {
-  for (const OptionSpec& s : Table())
+  for (const OptionSpec& s : option_table::Table())
     if (s.name == name) return &s;
   return nullptr;
 }
@@ -499,8 +501,8 @@ void ParseOption(Options& o, std::string_view name, std::string_view value) {
   if (!s) throw Error(ExitCode::kUsage, "--" + std::string(name), "unknown option (see --help)");
   try {
     s->parse(o, value);
-  } catch (const BadValue& e) {
-    throw Error(ExitCode::kUsage, Flag(*s), e.what);
+  } catch (const option_table::BadValue& e) {
+    throw Error(ExitCode::kUsage, option_table::Flag(*s), e.what);
   }
   o.given.insert(std::string(name));
 }
@@ -537,10 +539,10 @@ std::string DescribeKinds(uint32_t kinds) {
 }
 
 void CheckApplicable(const Options& o, uint32_t kinds) {
-  for (const OptionSpec& s : Table()) {
+  for (const OptionSpec& s : option_table::Table()) {
     if (!IsGiven(o, s)) continue;
     if (!(s.kinds & kinds)) {
-      throw Error(ExitCode::kUsage, Flag(s),
+      throw Error(ExitCode::kUsage, option_table::Flag(s),
                   "does not apply to " + o.model + " (" + DescribeKinds(kinds) +
                       "); it applies to " + DescribeKinds(s.kinds));
     }
@@ -553,21 +555,21 @@ void CheckApplicable(const Options& o, uint32_t kinds) {
 }
 
 void ValidateOptions(const Options& o) {
-  for (const OptionSpec& s : Table()) {
+  for (const OptionSpec& s : option_table::Table()) {
     if (!IsGiven(o, s)) continue;
     if (!(s.modes & ModeBit(o.mode))) {
       std::string modes;
       for (const auto& [mode, name] : kRunModeNames)
         if (s.modes & ModeBit(mode)) modes += (modes.empty() ? "" : " or ") + std::string(name);
-      throw Error(ExitCode::kUsage, Flag(s),
+      throw Error(ExitCode::kUsage, option_table::Flag(s),
                   "applies to --mode " + modes + ", not --mode " +
                       std::string(NameOf(kRunModeNames, o.mode)));
     }
     if (!s.check) continue;
     try {
       s.check(o);
-    } catch (const BadValue& e) {
-      throw Error(ExitCode::kUsage, Flag(s), e.what);
+    } catch (const option_table::BadValue& e) {
+      throw Error(ExitCode::kUsage, option_table::Flag(s), e.what);
     }
   }
 }

@@ -11,6 +11,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace output_file {
 namespace {
 
 namespace fs = std::filesystem;
@@ -62,13 +63,14 @@ void WriteAll(int fd, std::string_view s, const std::string& output) {
 }
 
 }  // namespace
+}  // namespace output_file
 
 void RefuseInputAsOutput(const std::string& output, const std::vector<InputFile>& inputs) {
-  fs::path out = Resolve(output);
+  output_file::fs::path out = output_file::Resolve(output);
   for (const InputFile& in : inputs) {
-    bool clash = in.extension.empty()
-                     ? SameFile(output, in.path)
-                     : out.extension() == in.extension && SameFile(out.parent_path(), in.path);
+    bool clash = in.extension.empty() ? output_file::SameFile(output, in.path)
+                                      : out.extension() == in.extension &&
+                                            output_file::SameFile(out.parent_path(), in.path);
     if (clash) {
       std::string what = in.extension.empty()
                              ? "is an input of this run" +
@@ -84,31 +86,32 @@ void RefuseInputAsOutput(const std::string& output, const std::vector<InputFile>
 void WriteOutputFile(const std::string& output, std::string_view contents,
                      const std::vector<InputFile>& inputs) {
   RefuseInputAsOutput(output, inputs);
-  fs::path target = Resolve(output);
+  output_file::fs::path target = output_file::Resolve(output);
   struct stat st;
   bool exists = ::stat(target.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) throw CannotWrite(output, "it is a directory");
+  if (exists && S_ISDIR(st.st_mode)) throw output_file::CannotWrite(output, "it is a directory");
   if (exists && !S_ISREG(st.st_mode)) {  // /dev/stdout, a pipe: nothing to replace
-    Fd f{::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY)};
-    if (f.fd < 0) throw CannotWrite(output, std::strerror(errno));
-    WriteAll(f.fd, contents, output);
+    output_file::Fd f{::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY)};
+    if (f.fd < 0) throw output_file::CannotWrite(output, std::strerror(errno));
+    output_file::WriteAll(f.fd, contents, output);
     return;
   }
   std::string tmp =
       (target.parent_path() / ("." + target.filename().string() + ".calflops-XXXXXX")).string();
-  Fd f{::mkstemp(tmp.data())};
-  if (f.fd < 0) throw CannotWrite(output, std::strerror(errno));
+  output_file::Fd f{::mkstemp(tmp.data())};
+  if (f.fd < 0) throw output_file::CannotWrite(output, std::strerror(errno));
   try {
     mode_t mask = ::umask(0);
     ::umask(mask);
     ::fchmod(f.fd, exists ? (st.st_mode & 07777) : (0666 & ~mask));
-    WriteAll(f.fd, contents, output);
+    output_file::WriteAll(f.fd, contents, output);
     if (::close(f.fd) != 0) {
       f.fd = -1;
-      throw CannotWrite(output, std::strerror(errno));
+      throw output_file::CannotWrite(output, std::strerror(errno));
     }
     f.fd = -1;
-    if (::rename(tmp.c_str(), target.c_str()) != 0) throw CannotWrite(output, std::strerror(errno));
+    if (::rename(tmp.c_str(), target.c_str()) != 0)
+      throw output_file::CannotWrite(output, std::strerror(errno));
   } catch (...) {
     ::unlink(tmp.c_str());
     throw;

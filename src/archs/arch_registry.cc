@@ -60,6 +60,7 @@ const ArchEntry& Qwen25VlArch();
 const ArchEntry& DebertaV2Arch();
 const ArchEntry& MllamaArch();
 
+namespace arch_registry {
 namespace {
 
 using EntryFn = const ArchEntry& (*)();
@@ -86,13 +87,14 @@ const std::vector<ArchEntry>& Entries() {
 }
 
 }  // namespace
+}  // namespace arch_registry
 
-std::span<const ArchEntry> AllArchs() { return Entries(); }
+std::span<const ArchEntry> AllArchs() { return arch_registry::Entries(); }
 
 std::span<const GgufMapping> GgufMappings() {
   static const std::vector<GgufMapping> mappings = [] {
     std::vector<GgufMapping> v;
-    for (const auto& e : Entries())
+    for (const auto& e : arch_registry::Entries())
       if (e.gguf) v.push_back(*e.gguf);
     return v;
   }();
@@ -100,13 +102,13 @@ std::span<const GgufMapping> GgufMappings() {
 }
 
 const ArchEntry* FindArch(std::string_view model_type) {
-  for (const auto& e : Entries())
+  for (const auto& e : arch_registry::Entries())
     if (e.model_type == model_type) return &e;
   return nullptr;
 }
 
 const ArchEntry* FindArchByClass(std::string_view cls) {
-  for (const auto& e : Entries())
+  for (const auto& e : arch_registry::Entries())
     for (auto c : e.classes)
       if (c == cls) return &e;
   return nullptr;
@@ -124,6 +126,7 @@ DType ConfigDType(const Config& config) {
   return *d;
 }
 
+namespace arch_registry {
 namespace {
 
 std::string KnownTypes() {
@@ -165,12 +168,13 @@ const ArchEntry& ResolveEntry(Config& config, std::string& note) {
 }
 
 }  // namespace
+}  // namespace arch_registry
 
 std::unique_ptr<Architecture> BuildArchitecture(const Config& original, const BuildOptions& options,
                                                 std::vector<std::string>* notes) {
   Config config = original;
   std::string note;
-  const ArchEntry* entry = &ResolveEntry(config, note);
+  const ArchEntry* entry = &arch_registry::ResolveEntry(config, note);
   if (!note.empty() && notes) notes->push_back(note);
   std::string type(entry->model_type);
   std::string cls = options.model_class;

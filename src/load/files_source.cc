@@ -3,6 +3,7 @@
 #include "load/source.h"
 
 namespace calflops {
+namespace files_source {
 namespace {
 
 bool Always(const std::string&) { return true; }
@@ -12,9 +13,10 @@ LoadedModel LoadFiles(const std::string& model, const LoadOptions& options) {
 }
 
 }  // namespace
+}  // namespace files_source
 
 const SourceKind& FilesSource() {
-  static const SourceKind s{"files", Always, LoadFiles};
+  static const SourceKind s{"files", files_source::Always, files_source::LoadFiles};
   return s;
 }
 

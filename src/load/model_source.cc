@@ -24,6 +24,7 @@
 #include "readers/zoo/zoo.h"
 
 namespace calflops {
+namespace model_source {
 namespace {
 
 namespace fs = std::filesystem;
@@ -190,6 +191,7 @@ ModelSource LoadDirectory(const std::string& dir, const ReadOptions& options) {
 }
 
 }  // namespace
+}  // namespace model_source
 
 ModelSource LoadModelSource(const std::string& model, const ReadOptions& options) {
   if (const ZooEntry* z = FindZoo(model)) {
@@ -200,8 +202,8 @@ ModelSource LoadModelSource(const std::string& model, const ReadOptions& options
   }
   std::error_code ec;
   NoteInputFile(model);
-  if (fs::is_directory(model, ec)) return LoadDirectory(model, options);
-  if (fs::exists(model, ec)) return LoadFile(model, options);
+  if (model_source::fs::is_directory(model, ec)) return model_source::LoadDirectory(model, options);
+  if (model_source::fs::exists(model, ec)) return model_source::LoadFile(model, options);
   // ORG/NAME[@REV] or a huggingface.co URL: the Hugging Face cache, then the Hub.
   if (auto hub_name = hub::ParseHubName(model)) return hub::LoadHubModel(*hub_name, options);
   bool looks_like_path =

@@ -5,6 +5,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace onnx_source {
 namespace {
 
 LoadedModel LoadOnnx(const std::string& model, const LoadOptions& options) {
@@ -28,9 +29,10 @@ LoadedModel LoadOnnx(const std::string& model, const LoadOptions& options) {
 }
 
 }  // namespace
+}  // namespace onnx_source
 
 const SourceKind& OnnxSource() {
-  static const SourceKind s{"onnx", onnx::IsOnnxModel, LoadOnnx};
+  static const SourceKind s{"onnx", onnx::IsOnnxModel, onnx_source::LoadOnnx};
   return s;
 }
 

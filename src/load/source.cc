@@ -6,6 +6,7 @@
 
 namespace calflops {
 
+namespace source {
 namespace {
 // The one list of sources, asked in order; FilesSource claims everything, so it stays last.
 const SourceKind* const kSources[] = {
@@ -14,11 +15,12 @@ const SourceKind* const kSources[] = {
     &FilesSource(),
 };
 }  // namespace
+}  // namespace source
 
 std::span<const SourceKind> AllSources() {
   static const std::vector<SourceKind> all = [] {
     std::vector<SourceKind> v;
-    for (const SourceKind* s : kSources) v.push_back(*s);
+    for (const SourceKind* s : source::kSources) v.push_back(*s);
     return v;
   }();
   return all;

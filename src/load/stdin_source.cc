@@ -6,6 +6,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace stdin_source {
 namespace {
 
 bool IsStdin(const std::string& model) { return model == "-"; }
@@ -27,9 +28,10 @@ LoadedModel LoadStdin(const std::string&, const LoadOptions& options) {
 }
 
 }  // namespace
+}  // namespace stdin_source
 
 const SourceKind& StdinSource() {
-  static const SourceKind s{"stdin", IsStdin, LoadStdin};
+  static const SourceKind s{"stdin", stdin_source::IsStdin, stdin_source::LoadStdin};
   return s;
 }
 

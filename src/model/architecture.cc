@@ -60,6 +60,7 @@ std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
 
 std::vector<int64_t> Architecture::CostBreakpoints(const ForwardCall& /*run*/) const { return {}; }
 
+namespace architecture {
 namespace {
 
 /// Collects the fused attention ops of a probe call.
@@ -85,9 +86,10 @@ class AttentionProbe : public OpSink {
 };
 
 }  // namespace
+}  // namespace architecture
 
 std::vector<KvCacheSpec> Architecture::KvCache() const {
-  AttentionProbe probe;
+  architecture::AttentionProbe probe;
   Tracer t(probe, dtype_);
   Forward(t, ForwardCall{.kind = CallKind::kDecode,
                          .batch = 1,

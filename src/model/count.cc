@@ -29,6 +29,7 @@ std::string Count::ToString() const {
   return s;
 }
 
+namespace count {
 namespace {
 int BitLength(u128 v) {
   int n = 0;
@@ -39,6 +40,7 @@ int BitLength(u128 v) {
   return n;
 }
 }  // namespace
+}  // namespace count
 
 double DivideToDouble(Count a, Count b) {
   u128 n = a.value(), d = b.value();
@@ -46,8 +48,8 @@ double DivideToDouble(Count a, Count b) {
   if (n == 0) return 0.0;
   // Scale so the integer quotient carries >= 55 significant bits, keep a sticky bit for the
   // remainder, and let the (correctly rounding) u128 -> double conversion do the rest.
-  int shift = std::max(0, 56 + BitLength(d) - BitLength(n));
-  int headroom = 127 - BitLength(n);
+  int shift = std::max(0, 56 + count::BitLength(d) - count::BitLength(n));
+  int headroom = 127 - count::BitLength(n);
   if (shift > headroom) {
     // Too wide for exact scaling (operands beyond ~2^70): fall back to long double.
     return static_cast<double>(static_cast<long double>(n) / static_cast<long double>(d));

@@ -4,6 +4,7 @@
 
 namespace calflops {
 
+namespace dtype {
 namespace {
 struct DTypeInfo {
   DType type;
@@ -30,13 +31,14 @@ const DTypeInfo& Info(DType t) {
   return kDTypes[0];
 }
 }  // namespace
+}  // namespace dtype
 
-int DTypeBytes(DType t) { return Info(t).bytes; }
-std::string_view DTypeName(DType t) { return Info(t).name; }
+int DTypeBytes(DType t) { return dtype::Info(t).bytes; }
+std::string_view DTypeName(DType t) { return dtype::Info(t).name; }
 
 std::optional<DType> ParseDType(std::string_view s) {
   if (s.substr(0, 6) == "torch.") s.remove_prefix(6);
-  for (const auto& i : kDTypes) {
+  for (const auto& i : dtype::kDTypes) {
     if (s == i.name) return i.type;
     for (auto a : i.aliases)
       if (!a.empty() && s == a) return i.type;

@@ -20,6 +20,7 @@ size_t Utf8Length(std::string_view s, size_t i) {
   return n;
 }
 
+namespace error {
 namespace {
 
 /// `keep_layout`: newlines and tabs pass (a report's lines), everything else as below.
@@ -64,6 +65,7 @@ void AppendEscaped(std::string& out, std::string_view s, bool keep_layout = fals
 }
 
 }  // namespace
+}  // namespace error
 
 bool IsPrintableText(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -82,26 +84,26 @@ std::string PrintableText(std::string_view s) {
   if (IsPrintableText(s)) return std::string(s);
   std::string out;
   out.reserve(s.size());
-  AppendEscaped(out, s, true);
+  error::AppendEscaped(out, s, true);
   return out;
 }
 
 std::string OneLine(std::string_view s, size_t max_bytes) {
   std::string out;
   if (s.size() <= max_bytes) {
-    AppendEscaped(out, s);
+    error::AppendEscaped(out, s);
     return out;
   }
   size_t half = max_bytes / 2;
-  AppendEscaped(out, s.substr(0, half));
+  error::AppendEscaped(out, s.substr(0, half));
   out += " ... ";
-  AppendEscaped(out, s.substr(s.size() - half));
+  error::AppendEscaped(out, s.substr(s.size() - half));
   return out;
 }
 
 std::string Quote(std::string_view s, size_t max_bytes) {
   std::string out = "'";
-  AppendEscaped(out, s.substr(0, max_bytes));
+  error::AppendEscaped(out, s.substr(0, max_bytes));
   if (s.size() > max_bytes) out += "...";
   return out + "'";
 }

@@ -4,6 +4,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace attention {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -97,7 +98,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace attention
 
-std::span<const OpDef> AttentionOps() { return kDefs; }
+std::span<const OpDef> AttentionOps() { return attention::kDefs; }
 
 }  // namespace calflops

@@ -19,6 +19,7 @@ Count MatMulMacs(const Shape& a, const Shape& b) {
   return batch * Count::FromSigned(m) * Count::FromSigned(n) * Count::FromSigned(k);
 }
 
+namespace contraction {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -233,7 +234,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace contraction
 
-std::span<const OpDef> ContractionOps() { return kDefs; }
+std::span<const OpDef> ContractionOps() { return contraction::kDefs; }
 
 }  // namespace calflops

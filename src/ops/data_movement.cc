@@ -2,6 +2,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace data_movement {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -43,7 +44,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace data_movement
 
-std::span<const OpDef> DataMovementOps() { return kDefs; }
+std::span<const OpDef> DataMovementOps() { return data_movement::kDefs; }
 
 }  // namespace calflops

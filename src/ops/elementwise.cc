@@ -2,6 +2,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace elementwise {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -339,7 +340,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace elementwise
 
-std::span<const OpDef> ElementwiseOps() { return kDefs; }
+std::span<const OpDef> ElementwiseOps() { return elementwise::kDefs; }
 
 }  // namespace calflops

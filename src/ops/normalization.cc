@@ -5,6 +5,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace normalization {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -188,7 +189,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace normalization
 
-std::span<const OpDef> NormalizationOps() { return kDefs; }
+std::span<const OpDef> NormalizationOps() { return normalization::kDefs; }
 
 }  // namespace calflops

@@ -9,6 +9,7 @@
 #include "ops/op_def.h"
 
 namespace calflops {
+namespace op_registry {
 namespace {
 
 using FamilyFn = std::span<const OpDef> (*)();
@@ -34,6 +35,7 @@ const Table& GetTable() {
 }
 
 }  // namespace
+}  // namespace op_registry
 
 std::string CheckOpDefs(std::span<const OpDef> defs) {
   std::array<int, kNumOpKinds> seen{};
@@ -56,8 +58,10 @@ std::string CheckOpDefs(std::span<const OpDef> defs) {
   return {};
 }
 
-const OpDef& GetOpDef(OpKind kind) { return GetTable().defs[static_cast<size_t>(kind)]; }
+const OpDef& GetOpDef(OpKind kind) {
+  return op_registry::GetTable().defs[static_cast<size_t>(kind)];
+}
 
-std::span<const OpDef> AllOpDefs() { return GetTable().defs; }
+std::span<const OpDef> AllOpDefs() { return op_registry::GetTable().defs; }
 
 }  // namespace calflops

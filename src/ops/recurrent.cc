@@ -3,6 +3,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace recurrent {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -123,7 +124,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace recurrent
 
-std::span<const OpDef> RecurrentOps() { return kDefs; }
+std::span<const OpDef> RecurrentOps() { return recurrent::kDefs; }
 
 }  // namespace calflops

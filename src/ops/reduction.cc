@@ -2,6 +2,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace reduction {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -150,7 +151,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace reduction
 
-std::span<const OpDef> ReductionOps() { return kDefs; }
+std::span<const OpDef> ReductionOps() { return reduction::kDefs; }
 
 }  // namespace calflops

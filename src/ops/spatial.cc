@@ -2,6 +2,7 @@
 #include "ops/op_formulas.h"
 
 namespace calflops {
+namespace spatial {
 namespace {
 
 using namespace formulas;  // NOLINT
@@ -77,7 +78,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace spatial
 
-std::span<const OpDef> SpatialOps() { return kDefs; }
+std::span<const OpDef> SpatialOps() { return spatial::kDefs; }
 
 }  // namespace calflops

@@ -6,6 +6,7 @@
 #include "ops/op_def.h"
 
 namespace calflops {
+namespace state_space {
 namespace {
 
 Count Cells(const Op& op) { return op.in[0].numel() * Count::FromSigned(op.attr); }
@@ -138,7 +139,8 @@ constexpr OpDef kDefs[] = {
 };
 
 }  // namespace
+}  // namespace state_space
 
-std::span<const OpDef> StateSpaceOps() { return kDefs; }
+std::span<const OpDef> StateSpaceOps() { return state_space::kDefs; }
 
 }  // namespace calflops

@@ -13,6 +13,7 @@
 #include "model/input_files.h"
 
 namespace calflops {
+namespace file_bytes {
 namespace {
 
 struct Fd {
@@ -42,16 +43,17 @@ int OpenRegular(const std::string& path, uint64_t* size) {
 }
 
 }  // namespace
+}  // namespace file_bytes
 
 uint64_t RegularFileSize(const std::string& path) {
   uint64_t size = 0;
-  Fd f{OpenRegular(path, &size)};
+  file_bytes::Fd f{file_bytes::OpenRegular(path, &size)};
   return size;
 }
 
 std::vector<uint8_t> ReadFileRange(const std::string& path, uint64_t offset, uint64_t n) {
   uint64_t size = 0;
-  Fd f{OpenRegular(path, &size)};
+  file_bytes::Fd f{file_bytes::OpenRegular(path, &size)};
   if (offset >= size) return {};
   n = std::min(n, size - offset);
   std::vector<uint8_t> out(n);
@@ -69,7 +71,7 @@ std::vector<uint8_t> ReadFileRange(const std::string& path, uint64_t offset, uin
 
 MappedFile::MappedFile(const std::string& path) {
   uint64_t size = 0;
-  Fd f{OpenRegular(path, &size)};
+  file_bytes::Fd f{file_bytes::OpenRegular(path, &size)};
   if (size == 0) return;
   void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, f.fd, 0);
   if (p == MAP_FAILED) throw BadInput(path, std::string("cannot map: ") + std::strerror(errno));

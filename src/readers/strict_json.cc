@@ -43,6 +43,7 @@ const char* JsonTypeName(const json& j) {
   }
 }
 
+namespace strict_json {
 namespace {
 
 /// nlohmann's DOM builder behind a SAX filter that rejects a key repeated within one object.
@@ -95,7 +96,9 @@ class StrictSax {
 };
 
 }  // namespace
+}  // namespace strict_json
 
+namespace strict_json {
 namespace {
 
 void RefuseNul(std::string_view text, const std::string& source, uint64_t base_offset) {
@@ -229,11 +232,12 @@ class MemberSax {
 };
 
 }  // namespace
+}  // namespace strict_json
 
 json ParseStrictJson(std::string_view text, const std::string& source, uint64_t base_offset) {
   json result;
-  Located(text, source, base_offset, [&] {
-    StrictSax sax(result, text, source, base_offset);
+  strict_json::Located(text, source, base_offset, [&] {
+    strict_json::StrictSax sax(result, text, source, base_offset);
     json::sax_parse(text.begin(), text.end(), &sax);
   });
   return result;
@@ -242,8 +246,8 @@ json ParseStrictJson(std::string_view text, const std::string& source, uint64_t 
 bool ForEachStrictJsonMember(std::string_view text, const std::string& source, uint64_t base_offset,
                              const std::function<void(std::string& key, json& value)>& member) {
   bool top_object = false;
-  Located(text, source, base_offset, [&] {
-    MemberSax sax(text, source, base_offset, member);
+  strict_json::Located(text, source, base_offset, [&] {
+    strict_json::MemberSax sax(text, source, base_offset, member);
     json::sax_parse(text.begin(), text.end(), &sax);
     top_object = sax.top_object;
   });

@@ -8,6 +8,7 @@
 #include "report/summary.h"
 
 namespace calflops {
+namespace explain_report {
 namespace {
 
 /// The op's module relative to the explained one ("self_attn.q_proj"; "" for itself).
@@ -26,6 +27,7 @@ std::string CallTitle(const ExplainedCall& c) {
 }
 
 }  // namespace
+}  // namespace explain_report
 
 void WriteExplainText(const ReportModel& r, const Explanation& e, std::ostream& out) {
   const ModuleTree& tree = r.profile->tree;
@@ -36,7 +38,7 @@ void WriteExplainText(const ReportModel& r, const Explanation& e, std::ostream& 
   std::map<std::string_view, std::string_view> formulas;
   for (const ExplainedCall& c : e.calls) {
     out << "\n"
-        << CallTitle(c) << ": " << Grouped(c.total.macs.ToString()) << " MACs, "
+        << explain_report::CallTitle(c) << ": " << Grouped(c.total.macs.ToString()) << " MACs, "
         << Grouped(c.total.flops.ToString()) << " FLOPs\n";
     if (c.ops_left_out > 0) {
       // The cap, said before the list (not only after 4,096 lines).
@@ -46,7 +48,7 @@ void WriteExplainText(const ReportModel& r, const Explanation& e, std::ostream& 
           << " per call, the totals count them all; explain a submodule to list the rest)\n";
     }
     for (const ExplainedOp& op : c.ops) {
-      std::string name = Relative(tree, e.module, op.module);
+      std::string name = explain_report::Relative(tree, e.module, op.module);
       out << "  " << (name.empty() ? "(self)" : name) << ": " << OpName(op.op) << " "
           << OpShapes(op.op);
       if (op.times > 1) out << ", x" << op.times << " (loop)";
@@ -101,7 +103,7 @@ void WriteExplainJson(const ReportModel& r, const Explanation& e, std::ostream& 
     w.Key("ops").BeginArray();
     for (const ExplainedOp& op : c.ops) {
       w.BeginObject();
-      w.Key("module").String(Relative(tree, e.module, op.module));
+      w.Key("module").String(explain_report::Relative(tree, e.module, op.module));
       w.Key("op").String(OpName(op.op));
       w.Key("inputs").BeginArray();
       for (int i = 0; i < op.op.n_in && i < 3; ++i) shape(op.op.in[static_cast<size_t>(i)]);

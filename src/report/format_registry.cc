@@ -11,6 +11,7 @@ const ReportFormat& MarkdownFormat();
 const ReportFormat& CsvFormat();
 const ReportFormat& HtmlFormat();
 
+namespace format_registry {
 namespace {
 
 using EntryFn = const ReportFormat& (*)();
@@ -27,18 +28,20 @@ const std::vector<ReportFormat>& Entries() {
 }
 
 }  // namespace
+}  // namespace format_registry
 
-std::span<const ReportFormat> AllReportFormats() { return Entries(); }
+std::span<const ReportFormat> AllReportFormats() { return format_registry::Entries(); }
 
 const ReportFormat* FindReportFormat(std::string_view name) {
-  for (const ReportFormat& f : Entries())
+  for (const ReportFormat& f : format_registry::Entries())
     if (f.name == name) return &f;
   return nullptr;
 }
 
 std::string ReportFormatNames() {
   std::string s;
-  for (const ReportFormat& f : Entries()) s += (s.empty() ? "" : ", ") + std::string(f.name);
+  for (const ReportFormat& f : format_registry::Entries())
+    s += (s.empty() ? "" : ", ") + std::string(f.name);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include "report/module_rows.h"
 
 namespace calflops {
+namespace identical_siblings {
 namespace {
 
 bool SamePerf(const ReportModel& r, ModuleId a, ModuleId b) {
@@ -27,6 +28,7 @@ bool SamePerf(const ReportModel& r, ModuleId a, ModuleId b) {
 }
 
 }  // namespace
+}  // namespace identical_siblings
 
 bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_names) {
   const Profile& p = *r.profile;
@@ -37,7 +39,7 @@ bool SameSubtree(const ReportModel& r, ModuleId a, ModuleId b, bool compare_name
   if ((compare_names && (x.name != y.name || x.repeat != y.repeat)) ||
       x.class_name != y.class_name || x.extra_repr != y.extra_repr || sx.params != sy.params ||
       sx.macs != sy.macs || sx.flops != sy.flops || x.params.size() != y.params.size() ||
-      x.children.size() != y.children.size() || !SamePerf(r, a, b)) {
+      x.children.size() != y.children.size() || !identical_siblings::SamePerf(r, a, b)) {
     return false;
   }
   for (size_t i = 0; i < x.params.size(); ++i) {

@@ -11,6 +11,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace json_report {
 namespace {
 
 void WriteCounts(JsonWriter& w, const ModuleStats& s) {
@@ -91,6 +92,7 @@ void WriteCall(JsonWriter& w, const CallStats& c) {
 }
 
 }  // namespace
+}  // namespace json_report
 
 void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   const Profile& p = *r.profile;
@@ -125,7 +127,7 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   w.Key("dtype").String(DTypeName(p.activation_dtype));
   w.EndObject();
   w.Key("total").BeginObject();
-  WriteCounts(w, p.total());
+  json_report::WriteCounts(w, p.total());
   // Parameters one token uses: all of them, except that only top-k routed experts count.
   w.Key("active_params").Number(ActiveParams(p.tree));
   w.Key("bp_factor").Double(o.bp_factor);
@@ -137,12 +139,12 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   w.Key("count").Int(n_calls);
   if (n_calls > 0) {
     w.Key("first");
-    WriteCall(w, p.Call(0));
+    json_report::WriteCall(w, p.Call(0));
     if (n_calls > 1) {
       w.Key("first_decode");
-      WriteCall(w, p.Call(1));
+      json_report::WriteCall(w, p.Call(1));
       w.Key("last_decode");
-      WriteCall(w, p.Call(n_calls - 1));
+      json_report::WriteCall(w, p.Call(n_calls - 1));
     }
   }
   w.EndObject();
@@ -160,10 +162,10 @@ void WriteJsonReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   if (o.detailed) {  // --no-detail leaves the tree out (DeepSeek-V3 has 75,000 modules)
     w.Key("modules");
     if (o.max_depth < 0 && o.top <= 0) {
-      WriteModule(w, r, o, p.tree.root(), 1, nullptr);
+      json_report::WriteModule(w, r, o, p.tree.root(), 1, nullptr);
     } else {
       const std::vector<bool> shown = ShownModules(p, o);
-      WriteModule(w, r, o, p.tree.root(), 1, &shown);
+      json_report::WriteModule(w, r, o, p.tree.root(), 1, &shown);
     }
   }
   if (r.weights) {

@@ -6,6 +6,7 @@
 #include "report/identical_siblings.h"
 
 namespace calflops {
+namespace module_rows {
 namespace {
 
 /// The K heaviest frontier modules of `rows` under `shown` (the depth filter), heaviest first.
@@ -37,10 +38,11 @@ std::vector<bool> ByDepth(const std::vector<ModuleRow>& rows, size_t n, int max_
 }
 
 }  // namespace
+}  // namespace module_rows
 
 std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o) {
   std::vector<ModuleRow> rows = ModuleRows(p.tree);
-  std::vector<bool> shown = ByDepth(rows, p.tree.size(), o.max_depth);
+  std::vector<bool> shown = module_rows::ByDepth(rows, p.tree.size(), o.max_depth);
   if (o.top <= 0) return shown;
   // --top ranks single modules: a module standing for several (Module::repeat, routed experts
   // built once) would rank as one. Build every expert for it (BuildOptions::routed_tokens unset).
@@ -49,7 +51,7 @@ std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o) {
   }
   std::vector<bool> kept(p.tree.size(), false);
   kept[static_cast<size_t>(p.tree.root())] = true;
-  for (const ModuleRow& r : Heaviest(p, rows, shown, o.top))
+  for (const ModuleRow& r : module_rows::Heaviest(p, rows, shown, o.top))
     for (ModuleId a = r.id; a != kNoModule && !kept[static_cast<size_t>(a)]; a = p.tree[a].parent)
       kept[static_cast<size_t>(a)] = true;
   return kept;
@@ -57,10 +59,10 @@ std::vector<bool> ShownModules(const Profile& p, const ReportOptions& o) {
 
 std::vector<ModuleRow> TableRows(const Profile& p, const ReportOptions& o) {
   std::vector<ModuleRow> rows = ModuleRows(p.tree);
-  std::vector<bool> shown = ByDepth(rows, p.tree.size(), o.max_depth);
+  std::vector<bool> shown = module_rows::ByDepth(rows, p.tree.size(), o.max_depth);
   if (o.top > 0) {
     std::vector<ModuleRow> out{rows.front()};
-    for (const ModuleRow& r : Heaviest(p, rows, shown, o.top)) out.push_back(r);
+    for (const ModuleRow& r : module_rows::Heaviest(p, rows, shown, o.top)) out.push_back(r);
     return out;
   }
   std::vector<ModuleRow> out;

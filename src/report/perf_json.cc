@@ -3,6 +3,7 @@
 #include "analysis/estimates.h"
 
 namespace calflops {
+namespace perf_json {
 namespace {
 
 void WriteTraffic(JsonWriter& w, const Traffic& t, Count flops) {
@@ -145,6 +146,7 @@ void WriteTraining(JsonWriter& w, const Profile& p, const Estimates& e) {
 }
 
 }  // namespace
+}  // namespace perf_json
 
 void WriteModulePerfJson(JsonWriter& w, const ReportModel& r, ModuleId id) {
   const Profile& p = *r.profile;
@@ -152,7 +154,7 @@ void WriteModulePerfJson(JsonWriter& w, const ReportModel& r, ModuleId id) {
   const ModulePerf& mp = p.perf.modules[static_cast<size_t>(id)];
   const ModuleMemory& mm = r.estimates->memory.modules[static_cast<size_t>(id)];
   w.Key("bytes");
-  WriteTraffic(w, mp.traffic, mp.flops);
+  perf_json::WriteTraffic(w, mp.traffic, mp.flops);
   w.Key("memory").BeginObject();
   w.Key("weights").Number(mm.weights);
   w.Key("kv_cache").Number(mm.kv_cache);
@@ -161,7 +163,7 @@ void WriteModulePerfJson(JsonWriter& w, const ReportModel& r, ModuleId id) {
   w.EndObject();
   if (p.perf.has_roofline) {
     w.Key("roofline");
-    WriteRoofline(w, mp.roofline);
+    perf_json::WriteRoofline(w, mp.roofline);
   }
   if (p.perf.has_train) {
     w.Key("backward_macs").Number(mp.backward_macs);
@@ -180,16 +182,16 @@ void WritePerfJson(JsonWriter& w, const ReportModel& r) {
     flops += run.total.flops;
   }
   w.Key("bytes");
-  WriteTraffic(w, total, flops);
+  perf_json::WriteTraffic(w, total, flops);
   w.Key("memory");
-  WriteMemory(w, e, r.workload);
+  perf_json::WriteMemory(w, e, r.workload);
   if (e.latency) {
     w.Key("latency");
-    WriteLatency(w, e);
+    perf_json::WriteLatency(w, e);
   }
   if (e.training) {
     w.Key("training");
-    WriteTraining(w, p, e);
+    perf_json::WriteTraining(w, p, e);
   }
 }
 

@@ -8,6 +8,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace perf_text {
 namespace {
 
 /// printf of one double, for display. Whatever the inputs (a valid but absurd device profile,
@@ -228,6 +229,7 @@ void WriteTrainingSection(const ReportModel& r, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace perf_text
 
 std::string HumanBytes(Count bytes) { return HumanBytes(bytes.ToDouble()); }
 
@@ -238,13 +240,13 @@ std::string HumanBytes(double b) {
     b /= 1024;
     ++u;
   }
-  return u == 0 ? Format("%.0f B", b) : Format("%.2f ", b) + units[u];
+  return u == 0 ? perf_text::Format("%.0f B", b) : perf_text::Format("%.2f ", b) + units[u];
 }
 
 std::string HumanSeconds(double s) {
-  if (s >= 1) return Format("%.3f s", s);
-  if (s >= 1e-3) return Format("%.3f ms", s * 1e3);
-  return Format("%.3f us", s * 1e6);
+  if (s >= 1) return perf_text::Format("%.3f s", s);
+  if (s >= 1e-3) return perf_text::Format("%.3f ms", s * 1e3);
+  return perf_text::Format("%.3f us", s * 1e6);
 }
 
 std::string HumanCount(double v) {
@@ -254,14 +256,14 @@ std::string HumanCount(double v) {
     v /= 1000;
     ++i;
   }
-  return Format("%.4g ", v) + prefixes[i];
+  return perf_text::Format("%.4g ", v) + prefixes[i];
 }
 
 void WritePerfSections(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
   if (!r.estimates) return;
-  if (o.memory_detail) WriteMemorySection(r, out);
-  if (r.estimates->latency) WriteLatencySection(r, out);
-  if (r.estimates->training) WriteTrainingSection(r, out);
+  if (o.memory_detail) perf_text::WriteMemorySection(r, out);
+  if (r.estimates->latency) perf_text::WriteLatencySection(r, out);
+  if (r.estimates->training) perf_text::WriteTrainingSection(r, out);
 }
 
 void WriteQuantizationLine(const QuantizedWeights& q, std::ostream& out) {

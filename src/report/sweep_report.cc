@@ -12,6 +12,7 @@
 #include "report/summary.h"
 
 namespace calflops {
+namespace sweep_report {
 namespace {
 
 /// Any row with a latency (compared sides may differ: one with --hardware, one without).
@@ -220,17 +221,18 @@ void Html(const SweepReport& r, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace sweep_report
 
 std::vector<std::string_view> SweepFormats() {
   return {"text", "json", "csv", "markdown", "html", "svg"};
 }
 
 void WriteSweep(const SweepReport& r, std::string_view format, std::ostream& out) {
-  if (format == "text") return Text(r, out);
-  if (format == "json") return Json(r, out);
-  if (format == "csv") return Csv(r, out);
-  if (format == "markdown") return Markdown(r, out);
-  if (format == "html") return Html(r, out);
+  if (format == "text") return sweep_report::Text(r, out);
+  if (format == "json") return sweep_report::Json(r, out);
+  if (format == "csv") return sweep_report::Csv(r, out);
+  if (format == "markdown") return sweep_report::Markdown(r, out);
+  if (format == "html") return sweep_report::Html(r, out);
   if (format == "svg") return WriteSweepSvg(r, out);
   std::string names;
   for (std::string_view f : SweepFormats()) names += (names.empty() ? "" : ", ") + std::string(f);
@@ -254,8 +256,8 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
     lat.y.push_back(p.latency_s ? *p.latency_s : NAN);  // a side without --hardware
   }
   panels.push_back(flops);
-  if (HasMemory(r)) panels.push_back(mem);
-  if (HasLatency(r)) panels.push_back(lat);
+  if (sweep_report::HasMemory(r)) panels.push_back(mem);
+  if (sweep_report::HasLatency(r)) panels.push_back(lat);
   char buf[256];
   if (!r.labels.empty()) {
     // A comparison: one bar per compared row in each panel, from zero; numbered, with a legend.
@@ -266,9 +268,9 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                   "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                   W, H, W, H);
-    out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
-        << "\" y=\"18\" font-size=\"13\">FLOPs" << (HasMemory(r) ? ", memory" : "")
-        << (HasLatency(r) ? ", latency" : "") << " side by side</text>\n";
+    out << buf << "<title>" << HtmlEscape(sweep_report::Title(r)) << "</title>\n<text x=\"" << L
+        << "\" y=\"18\" font-size=\"13\">FLOPs" << (sweep_report::HasMemory(r) ? ", memory" : "")
+        << (sweep_report::HasLatency(r) ? ", latency" : "") << " side by side</text>\n";
     const double slot = (W - L - R) / static_cast<double>(std::max<size_t>(n, 1));
     const double bw = slot * 0.7;
     for (size_t k = 0; k < panels.size(); ++k) {
@@ -295,8 +297,9 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                       "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                       "fill=\"#4a7bd0\"",
                       x, bottom - h, bw, h);
-        out << buf << " data-series=\"" << p.title << "\" data-label=\"" << HtmlEscape(Key(r, i))
-            << "\"><title>" << HtmlEscape(Key(r, i)) << ": "
+        out << buf << " data-series=\"" << p.title << "\" data-label=\""
+            << HtmlEscape(sweep_report::Key(r, i)) << "\"><title>"
+            << HtmlEscape(sweep_report::Key(r, i)) << ": "
             << (none ? std::string("none (no hardware profile)") : HtmlEscape(p.label(p.y[i])))
             << "</title></rect>\n";
         std::snprintf(buf, sizeof buf,
@@ -308,8 +311,8 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
     double y = T + static_cast<double>(panels.size()) * PH + 8;
     for (size_t i = 0; i < n; ++i) {
       y += 14;
-      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": " << HtmlEscape(Key(r, i))
-          << "</text>\n";
+      out << "<text x=\"" << L << "\" y=\"" << y << "\">" << i + 1 << ": "
+          << HtmlEscape(sweep_report::Key(r, i)) << "</text>\n";
     }
     out << "</svg>\n";
     return;
@@ -318,7 +321,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
   std::vector<std::string> sides;
   std::vector<size_t> side_of(r.points.size(), 0);
   for (size_t i = 0; i < r.points.size(); ++i) {
-    std::string s = SeriesOf(r, i);
+    std::string s = sweep_report::SeriesOf(r, i);
     auto it = std::find(sides.begin(), sides.end(), s);
     side_of[i] = static_cast<size_t>(it - sides.begin());
     if (it == sides.end()) sides.push_back(s);
@@ -326,7 +329,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
   static const char* const kColors[] = {"#4a7bd0", "#d0704a", "#3a9a5b", "#9a4ad0",
                                         "#c0a020", "#2aa0b0", "#b03a6a", "#666666"};
   const double W = 720, PH = 160, L = 90, R = 20, T = 30;
-  const double B = 40 + (HasSeries(r) ? 14.0 * static_cast<double>(sides.size()) : 0);
+  const double B = 40 + (sweep_report::HasSeries(r) ? 14.0 * static_cast<double>(sides.size()) : 0);
   const double H = T + static_cast<double>(panels.size()) * PH + B;
   // A log x axis when the values span more than a factor of 16 and grow geometrically.
   double x0 = 0, x1 = 1;
@@ -348,10 +351,11 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n",
                 W, H, W, H);
-  out << buf << "<title>" << HtmlEscape(Title(r)) << "</title>\n<text x=\"" << L
+  out << buf << "<title>" << HtmlEscape(sweep_report::Title(r)) << "</title>\n<text x=\"" << L
       << "\" y=\"18\" font-size=\"13\">" << HtmlEscape(r.model) << ": FLOPs"
-      << (HasMemory(r) ? ", memory" : "") << (HasLatency(r) ? ", latency" : "") << " against "
-      << HtmlEscape(r.axis) << (log_x ? " (log scale)" : "") << "</text>\n";
+      << (sweep_report::HasMemory(r) ? ", memory" : "")
+      << (sweep_report::HasLatency(r) ? ", latency" : "") << " against " << HtmlEscape(r.axis)
+      << (log_x ? " (log scale)" : "") << "</text>\n";
   for (size_t k = 0; k < panels.size(); ++k) {
     const Panel& p = panels[k];
     double top = T + static_cast<double>(k) * PH + 10;
@@ -375,7 +379,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
         << "</text>\n";
     for (size_t s = 0; s < sides.size(); ++s) {
       out << "<polyline class=\"series\" data-series=\"" << p.title << "\"";
-      if (HasSeries(r)) out << " data-side=\"" << HtmlEscape(sides[s]) << "\"";
+      if (sweep_report::HasSeries(r)) out << " data-side=\"" << HtmlEscape(sides[s]) << "\"";
       out << " fill=\"none\" stroke=\"" << kColors[s % 8] << "\" stroke-width=\"2\" points=\"";
       bool first = true;
       for (size_t i = 0; i < p.y.size(); ++i) {
@@ -396,7 +400,7 @@ void WriteSweepSvg(const SweepReport& r, std::ostream& out) {
   std::snprintf(buf, sizeof buf, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%lld</text>\n",
                 W - R, axis_y, static_cast<long long>(x1));
   out << buf;
-  if (HasSeries(r)) {  // the legend: a colour per side
+  if (sweep_report::HasSeries(r)) {  // the legend: a colour per side
     for (size_t s = 0; s < sides.size(); ++s) {
       double y = axis_y + 14 * static_cast<double>(s + 1);
       std::snprintf(buf, sizeof buf,

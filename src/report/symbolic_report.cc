@@ -5,6 +5,7 @@
 #include "report/module_rows.h"
 
 namespace calflops {
+namespace symbolic_report {
 namespace {
 
 const char* Meaning(const SymbolicCost& c) {
@@ -13,6 +14,7 @@ const char* Meaning(const SymbolicCost& c) {
 }
 
 }  // namespace
+}  // namespace symbolic_report
 
 void WriteSymbolicText(const ReportModel& r, const std::vector<SymbolicCost>& s,
                        std::ostream& out) {
@@ -22,7 +24,7 @@ void WriteSymbolicText(const ReportModel& r, const std::vector<SymbolicCost>& s,
   for (const SymbolicCost& c : s) {
     const char* v = c.variable.c_str();
     out << "\n"
-        << c.name << " (one call; " << Meaning(c) << "; " << v << " >= " << c.from
+        << c.name << " (one call; " << symbolic_report::Meaning(c) << "; " << v << " >= " << c.from
         << "; checked against " << c.checked_points << " full analyses):\n"
         << "  MACs  = " << c.macs.ToString("b", v) << "\n"
         << "  FLOPs = " << c.flops.ToString("b", v) << "\n";

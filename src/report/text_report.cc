@@ -7,6 +7,7 @@
 #include "report/perf_text.h"
 
 namespace calflops {
+namespace text_report {
 namespace {
 
 /// PyTorch's _addindent: every line but the first gets `n` more spaces.
@@ -124,21 +125,23 @@ std::string ModuleListRepr(const Profile& p, ModuleId id, int precision,
 }
 
 }  // namespace
+}  // namespace text_report
 
 std::string ModuleRepr(const Profile& p, ModuleId id, int precision,
                        const std::vector<bool>* shown) {
   const Module& m = p.tree[id];
-  if (m.is_module_list) return ModuleListRepr(p, id, precision, shown);
+  if (m.is_module_list) return text_report::ModuleListRepr(p, id, precision, shown);
   if (m.custom_repr) return m.class_name + "(" + m.extra_repr + ")";
-  std::string extra = StatsItem(p, id, precision);
+  std::string extra = text_report::StatsItem(p, id, precision);
   if (!m.extra_repr.empty()) extra += ", " + m.extra_repr;
   bool any = false;
-  for (ModuleId c : m.children) any |= Shown(shown, c);
+  for (ModuleId c : m.children) any |= text_report::Shown(shown, c);
   if (!any) return m.class_name + "(" + extra + ")";
   std::string s = m.class_name + "(\n  " + extra;
   for (ModuleId c : m.children) {
-    if (!Shown(shown, c)) continue;
-    s += "\n  (" + p.tree[c].name + "): " + AddIndent(ModuleRepr(p, c, precision, shown), 2);
+    if (!text_report::Shown(shown, c)) continue;
+    s += "\n  (" + p.tree[c].name +
+         "): " + text_report::AddIndent(ModuleRepr(p, c, precision, shown), 2);
   }
   return s + "\n)";
 }
@@ -184,11 +187,11 @@ void WriteTextReport(const ReportModel& r, const ReportOptions& o, std::ostream&
   }
   line("Total Training Params: ", ParamsToString(t.params.ToDouble(), std::nullopt, 2));
   line("fwd MACs: ", MacsToString(t.macs.ToDouble(), o.unit, o.precision));
-  line("fwd FLOPs: ", Flops(p, t.flops.ToDouble(), o.unit, o.precision));
+  line("fwd FLOPs: ", text_report::Flops(p, t.flops.ToDouble(), o.unit, o.precision));
   line(per_op ? "fwd+bwd MACs (backward per op): " : "fwd+bwd MACs: ",
        MacsToString(fwd_bwd_macs, o.unit, o.precision));
   line(per_op ? "fwd+bwd FLOPs (backward per op): " : "fwd+bwd FLOPs: ",
-       Flops(p, fwd_bwd_flops, o.unit, o.precision));
+       text_report::Flops(p, fwd_bwd_flops, o.unit, o.precision));
   if (o.detailed) {
     out << "\n"
         << std::string(32, '-') << " Detailed Calculated FLOPs Results " << std::string(32, '-')

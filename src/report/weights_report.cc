@@ -6,6 +6,7 @@
 #include "analysis/weights.h"
 
 namespace calflops {
+namespace weights_report {
 namespace {
 
 /// Text lines per list in the text block; the JSON report has everything.
@@ -113,6 +114,7 @@ std::string Fact(const TensorSet& t, const std::string& key) {
 }
 
 }  // namespace
+}  // namespace weights_report
 
 void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
   const TensorSet& t = s.tensors;
@@ -132,13 +134,13 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
   }
   w.EndArray();
   w.Key("total").BeginObject();
-  WriteStats(w, s.profile.total);
+  weights_report::WriteStats(w, s.profile.total);
   w.EndObject();
   w.Key("by_dtype").BeginArray();
   for (const auto& d : s.profile.by_dtype) {
     w.BeginObject();
     w.Key("dtype").String(d.dtype);
-    WriteStats(w, d.stats);
+    weights_report::WriteStats(w, d.stats);
     w.EndObject();
   }
   w.EndArray();
@@ -147,7 +149,7 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
     w.BeginObject();
     w.Key("path").String(m.path);
     w.Key("depth").Int(m.depth);
-    WriteStats(w, m.stats);
+    weights_report::WriteStats(w, m.stats);
     w.EndObject();
   }
   w.EndArray();
@@ -160,7 +162,7 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
     if (ti.constant) w.Key("constant").Bool(true);
     w.Key("dtype").String(ti.dtype);
     w.Key("shape");
-    WriteShape(w, ti.shape);
+    weights_report::WriteShape(w, ti.shape);
     w.Key("params").Number(ti.elements);
     w.Key("bytes").Number(ti.bytes);
     w.Key("file").Int(ti.file);
@@ -185,12 +187,12 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
       w.Key("name").String(m.name);
       if (m.kind == WeightMismatch::Kind::kShape || m.kind == WeightMismatch::Kind::kExtraInFile) {
         w.Key("file_shape");
-        WriteShape(w, m.file_shape);
+        weights_report::WriteShape(w, m.file_shape);
       }
       if (m.kind == WeightMismatch::Kind::kShape ||
           m.kind == WeightMismatch::Kind::kMissingInFile) {
         w.Key("model_shape");
-        WriteShape(w, m.model_shape);
+        weights_report::WriteShape(w, m.model_shape);
       }
       w.Key("file_params").Number(m.file_params);
       w.Key("model_params").Number(m.model_params);
@@ -201,7 +203,7 @@ void WriteWeightsJson(JsonWriter& w, const WeightsSection& s) {
   }
   if (s.config) {
     w.Key("config");
-    WriteJsonValue(w, *s.config);
+    weights_report::WriteJsonValue(w, *s.config);
   }
   if (!s.note.empty()) w.Key("note").String(s.note);
   w.EndObject();
@@ -214,27 +216,29 @@ void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
       << std::string(35, '-') << " Weights (from file headers) " << std::string(35, '-') << "\n";
   std::string format = t.format;
   if (t.format == "gguf")
-    format += " v" + Fact(t, "gguf_version") + ", alignment " + Fact(t, "alignment");
+    format += " v" + weights_report::Fact(t, "gguf_version") + ", alignment " +
+              weights_report::Fact(t, "alignment");
   out << "Format:        " << format << ", " << t.files.size()
       << (t.files.size() == 1 ? " file" : " files") << "\n";
-  out << "Parameters:    " << Params(p.total.params) << " (" << Grouped(p.total.params) << ")\n";
+  out << "Parameters:    " << weights_report::Params(p.total.params) << " ("
+      << weights_report::Grouped(p.total.params) << ")\n";
   char bpw[32];
   std::snprintf(bpw, sizeof bpw, "%.3f", p.total.bits_per_weight());
-  out << "Weight bytes:  " << Bytes(p.total.bytes) << " (" << Grouped(p.total.bytes) << "), " << bpw
-      << " bits per weight\n";
+  out << "Weight bytes:  " << weights_report::Bytes(p.total.bytes) << " ("
+      << weights_report::Grouped(p.total.bytes) << "), " << bpw << " bits per weight\n";
   out << "By type:\n";
   for (const auto& d : p.by_dtype) {
     char b[32];
     std::snprintf(b, sizeof b, "  %-12s", d.dtype.c_str());
-    out << b << StatsLine(d.stats) << "\n";
+    out << b << weights_report::StatsLine(d.stats) << "\n";
   }
   out << "By module:\n";
   for (const auto& m : p.modules) {
-    if (m.depth > kMaxTextModuleDepth) continue;
+    if (m.depth > weights_report::kMaxTextModuleDepth) continue;
     std::string name = std::string(static_cast<size_t>(2 * m.depth), ' ') + m.path;
     char b[256];
     std::snprintf(b, sizeof b, "%-40s", name.c_str());
-    out << b << StatsLine(m.stats) << "\n";
+    out << b << weights_report::StatsLine(m.stats) << "\n";
   }
   if (s.comparison) {
     const WeightsComparison& c = *s.comparison;
@@ -242,7 +246,7 @@ void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
     if (c.tied) out << ", " << c.tied << " tied";
     out << ", " << c.mismatches.size() << (c.mismatches.size() == 1 ? " mismatch" : " mismatches")
         << "\n";
-    for (size_t i = 0; i < c.mismatches.size() && i < kMaxTextMismatches; ++i) {
+    for (size_t i = 0; i < c.mismatches.size() && i < weights_report::kMaxTextMismatches; ++i) {
       const auto& m = c.mismatches[i];
       out << "  " << MismatchKindName(m.kind) << "  " << m.name;
       if (m.kind == WeightMismatch::Kind::kShape) {
@@ -251,14 +255,16 @@ void WriteWeightsText(const WeightsSection& s, std::ostream& out) {
         out << "  model " << m.model_shape.ToString();
       } else if (m.kind == WeightMismatch::Kind::kExtraInFile) {
         out << "  file "
-            << (m.file_shape.rank() ? m.file_shape.ToString() : Grouped(m.file_params) + " params");
+            << (m.file_shape.rank() ? m.file_shape.ToString()
+                                    : weights_report::Grouped(m.file_params) + " params");
       } else {
-        out << "  file " << Grouped(m.file_params) << " params, model " << Grouped(m.model_params);
+        out << "  file " << weights_report::Grouped(m.file_params) << " params, model "
+            << weights_report::Grouped(m.model_params);
       }
       out << "\n";
     }
-    if (c.mismatches.size() > kMaxTextMismatches) {
-      out << "  ... and " << c.mismatches.size() - kMaxTextMismatches
+    if (c.mismatches.size() > weights_report::kMaxTextMismatches) {
+      out << "  ... and " << c.mismatches.size() - weights_report::kMaxTextMismatches
           << " more (--format json lists all)\n";
     }
   }

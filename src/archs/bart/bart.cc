@@ -17,6 +17,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace bart {
 namespace {
 
 using enum CallForm;
@@ -272,10 +273,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"BartForConditionalGeneration", "BartModel"};
 
 }  // namespace
+}  // namespace bart
 
 const ArchEntry& BartArch() {
-  static const ArchEntry e{"bart", "BART encoder-decoder (learned positions, post-norm)", kClasses,
-                           Make};
+  static const ArchEntry e{"bart", "BART encoder-decoder (learned positions, post-norm)",
+                           bart::kClasses, bart::Make};
   return e;
 }
 

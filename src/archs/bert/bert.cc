@@ -4,6 +4,7 @@
 #include "archs/bert/bert_blocks.h"
 
 namespace calflops {
+namespace bert {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -14,10 +15,11 @@ constexpr std::string_view kClasses[] = {"BertModel", "BertForMaskedLM",
                                          "BertForSequenceClassification"};
 
 }  // namespace
+}  // namespace bert
 
 const ArchEntry& BertArch() {
   static const ArchEntry e{"bert", "BERT encoder (post-norm, learned positions, token types)",
-                           kClasses, Make};
+                           bert::kClasses, bert::Make};
   return e;
 }
 

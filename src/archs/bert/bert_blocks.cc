@@ -182,6 +182,7 @@ Shape SequenceClassificationHead::Forward(Tracer& t, int64_t batch) const {
   return out(t, x);
 }
 
+namespace bert_blocks {
 namespace {
 
 class BertFamily : public EncoderArchitecture {
@@ -213,13 +214,14 @@ class BertFamily : public EncoderArchitecture {
 };
 
 }  // namespace
+}  // namespace bert_blocks
 
 std::unique_ptr<Architecture> MakeBertFamily(const Config& c, const std::string& cls,
                                              const BuildOptions& o, bool roberta,
                                              const std::string& prefix) {
   CheckEncoderAttnImpl(o.attn, cls);
-  return std::make_unique<BertFamily>(BertParams::FromConfig(c, roberta, prefix), cls, o.attn,
-                                      ConfigDType(c));
+  return std::make_unique<bert_blocks::BertFamily>(BertParams::FromConfig(c, roberta, prefix), cls,
+                                                   o.attn, ConfigDType(c));
 }
 
 }  // namespace calflops

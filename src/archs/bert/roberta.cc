@@ -5,6 +5,7 @@
 #include "archs/bert/bert_blocks.h"
 
 namespace calflops {
+namespace roberta {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -15,10 +16,11 @@ constexpr std::string_view kClasses[] = {"RobertaModel", "RobertaForMaskedLM",
                                          "RobertaForSequenceClassification"};
 
 }  // namespace
+}  // namespace roberta
 
 const ArchEntry& RobertaArch() {
   static const ArchEntry e{"roberta", "RoBERTa encoder (BERT with padding-offset positions)",
-                           kClasses, Make};
+                           roberta::kClasses, roberta::Make};
   return e;
 }
 

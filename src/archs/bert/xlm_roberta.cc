@@ -5,6 +5,7 @@
 #include "archs/bert/bert_blocks.h"
 
 namespace calflops {
+namespace xlm_roberta {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -15,10 +16,11 @@ constexpr std::string_view kClasses[] = {"XLMRobertaModel", "XLMRobertaForMasked
                                          "XLMRobertaForSequenceClassification"};
 
 }  // namespace
+}  // namespace xlm_roberta
 
 const ArchEntry& XlmRobertaArch() {
   static const ArchEntry e{"xlm-roberta", "XLM-RoBERTa encoder (RoBERTa with a 250k vocabulary)",
-                           kClasses, Make};
+                           xlm_roberta::kClasses, xlm_roberta::Make};
   return e;
 }
 

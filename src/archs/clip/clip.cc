@@ -6,6 +6,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace clip {
 namespace {
 
 using enum CallForm;
@@ -165,21 +166,23 @@ constexpr std::string_view kVisionClasses[] = {"CLIPVisionModel"};
 constexpr std::string_view kTextClasses[] = {"CLIPTextModel"};
 
 }  // namespace
+}  // namespace clip
 
 const ArchEntry& ClipArch() {
   static const ArchEntry e{"clip", "CLIP image-text contrastive model (ViT + text transformer)",
-                           kClipClasses, MakeClip};
+                           clip::kClipClasses, clip::MakeClip};
   return e;
 }
 
 const ArchEntry& ClipVisionArch() {
-  static const ArchEntry e{"clip_vision_model", "CLIP vision tower (ViT)", kVisionClasses,
-                           MakeTower};
+  static const ArchEntry e{"clip_vision_model", "CLIP vision tower (ViT)", clip::kVisionClasses,
+                           clip::MakeTower};
   return e;
 }
 
 const ArchEntry& ClipTextArch() {
-  static const ArchEntry e{"clip_text_model", "CLIP text tower", kTextClasses, MakeTower};
+  static const ArchEntry e{"clip_text_model", "CLIP text tower", clip::kTextClasses,
+                           clip::MakeTower};
   return e;
 }
 

@@ -4,6 +4,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace clip_params {
 namespace {
 
 void ReadEncoder(const Config& c, ClipEncoderParams& p) {
@@ -23,6 +24,7 @@ void ReadEncoder(const Config& c, ClipEncoderParams& p) {
 }
 
 }  // namespace
+}  // namespace clip_params
 
 ClipVisionParams ClipVisionParams::Defaults() {
   ClipVisionParams p;
@@ -32,7 +34,7 @@ ClipVisionParams ClipVisionParams::Defaults() {
 
 ClipVisionParams ClipVisionParams::FromConfig(const Config& c, const ClipVisionParams& defaults) {
   ClipVisionParams p = defaults;
-  ReadEncoder(c, p.enc);
+  clip_params::ReadEncoder(c, p.enc);
   p.channels = c.Int("num_channels", p.channels, 1, kMaxConfigDim);
   p.image_size = c.Int("image_size", p.image_size, 1, kMaxImageSide);
   p.patch = c.Int("patch_size", p.patch, 1, kMaxImageSide);
@@ -50,7 +52,7 @@ ClipTextParams ClipTextParams::FromConfig(const Config& c) {
   p.enc.hidden = 512;
   p.enc.intermediate = 2048;
   p.enc.n_heads = 8;
-  ReadEncoder(c, p.enc);
+  clip_params::ReadEncoder(c, p.enc);
   p.vocab = c.Int("vocab_size", p.vocab, 1, kMaxConfigDim);
   p.max_positions = c.Int("max_position_embeddings", p.max_positions, 1, kMaxConfigDim);
   p.eos_token_id = c.Int("eos_token_id", p.eos_token_id, INT64_MIN, INT64_MAX);

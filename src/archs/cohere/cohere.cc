@@ -10,6 +10,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace cohere {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -44,10 +45,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"CohereForCausalLM", "CohereModel"};
 
 }  // namespace
+}  // namespace cohere
 
 const ArchEntry& CohereArch() {
   static const ArchEntry e{"cohere", "Cohere Command-R / Aya decoder (parallel block, logit scale)",
-                           kClasses, Make};
+                           cohere::kClasses, cohere::Make};
   return e;
 }
 

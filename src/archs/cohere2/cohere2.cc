@@ -20,6 +20,7 @@
 #include "model/workload.h"
 
 namespace calflops {
+namespace cohere2 {
 namespace {
 
 /// Cohere2Attention on a global layer: the same projections and kernel, no rotary embedding.
@@ -100,11 +101,12 @@ constexpr GgufMapping kGguf{.gguf_arch = "cohere2",
                             .extra_keys = Cohere2Keys};
 
 }  // namespace
+}  // namespace cohere2
 
 const ArchEntry& Cohere2Arch() {
   static const ArchEntry e{
       "cohere2", "Cohere 2 / Command R7B decoder (parallel block, 3:1 sliding/NoPE global)",
-      kClasses, Make, &kGguf};
+      cohere2::kClasses, cohere2::Make, &cohere2::kGguf};
   return e;
 }
 

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 namespace calflops {
+namespace deberta_v2 {
 namespace {
 
 using enum CallForm;
@@ -426,11 +427,12 @@ constexpr std::string_view kClasses[] = {"DebertaV2Model", "DebertaV2ForSequence
                                          "DebertaV2ForQuestionAnswering", "DebertaV2ForMaskedLM"};
 
 }  // namespace
+}  // namespace deberta_v2
 
 const ArchEntry& DebertaV2Arch() {
   static const ArchEntry e{"deberta-v2",
                            "DeBERTa-v2/v3 encoder (disentangled attention, relative buckets)",
-                           kClasses, Make};
+                           deberta_v2::kClasses, deberta_v2::Make};
   return e;
 }
 

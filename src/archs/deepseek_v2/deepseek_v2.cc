@@ -14,6 +14,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace deepseek_v2 {
 namespace {
 
 using enum CallForm;
@@ -209,11 +210,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"DeepseekV2ForCausalLM", "DeepseekV2Model"};
 
 }  // namespace
+}  // namespace deepseek_v2
 
 const ArchEntry& DeepseekV2Arch() {
   static const ArchEntry e{"deepseek_v2",
                            "DeepSeek-V2 (MLA with complex RoPE, softmax-routed experts + shared)",
-                           kClasses, Make};
+                           deepseek_v2::kClasses, deepseek_v2::Make};
   return e;
 }
 

@@ -12,6 +12,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace deepseek_v3 {
 namespace {
 
 DeepseekMoeSpec ReadMoe(const Config& c, int64_t moe_layers) {
@@ -77,11 +78,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"DeepseekV3ForCausalLM", "DeepseekV3Model"};
 
 }  // namespace
+}  // namespace deepseek_v3
 
 const ArchEntry& DeepseekV3Arch() {
   static const ArchEntry e{"deepseek_v3",
                            "DeepSeek-V3 (MLA, sigmoid-routed experts + shared); upstream layout",
-                           kClasses, Make};
+                           deepseek_v3::kClasses, deepseek_v3::Make};
   return e;
 }
 

@@ -17,6 +17,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace distilbert {
 namespace {
 
 using enum CallForm;
@@ -194,11 +195,12 @@ constexpr std::string_view kClasses[] = {"DistilBertModel", "DistilBertForMasked
                                          "DistilBertForSequenceClassification"};
 
 }  // namespace
+}  // namespace distilbert
 
 const ArchEntry& DistilBertArch() {
   static const ArchEntry e{"distilbert",
                            "DistilBERT encoder (6-layer distilled BERT, no token types or pooler)",
-                           kClasses, Make};
+                           distilbert::kClasses, distilbert::Make};
   return e;
 }
 

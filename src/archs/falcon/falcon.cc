@@ -18,6 +18,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace falcon {
 namespace {
 
 using enum CallForm;
@@ -234,11 +235,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"FalconForCausalLM", "FalconModel"};
 
 }  // namespace
+}  // namespace falcon
 
 const ArchEntry& FalconArch() {
   static const ArchEntry e{
       "falcon", "Falcon decoder (fused multi-query / grouped QKV, parallel block, tied head)",
-      kClasses, Make};
+      falcon::kClasses, falcon::Make};
   return e;
 }
 

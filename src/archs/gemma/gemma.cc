@@ -9,6 +9,7 @@
 
 namespace calflops {
 
+namespace gemma {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -23,10 +24,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"GemmaForCausalLM", "GemmaModel"};
 
 }  // namespace
+}  // namespace gemma
 
 const ArchEntry& GemmaArch() {
   static const ArchEntry e{"gemma", "Gemma decoder (GeGLU, (1+w) RMSNorm, scaled embeddings)",
-                           kClasses, Make};
+                           gemma::kClasses, gemma::Make};
   return e;
 }
 

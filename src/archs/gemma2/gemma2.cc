@@ -12,6 +12,7 @@
 #include "readers/gguf/gguf_mapping.h"
 
 namespace calflops {
+namespace gemma2 {
 namespace {
 
 /// A soft-capping value: absent = the Gemma2Config default, null = off.
@@ -67,10 +68,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "gemma2",
                             .extra_keys = ScalarKey};
 
 }  // namespace
+}  // namespace gemma2
 
 const ArchEntry& Gemma2Arch() {
   static const ArchEntry e{"gemma2", "Gemma 2 decoder (sandwich norms, soft-capping, local/global)",
-                           kClasses, Make, &kGguf};
+                           gemma2::kClasses, gemma2::Make, &gemma2::kGguf};
   return e;
 }
 

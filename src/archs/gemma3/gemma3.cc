@@ -16,6 +16,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace gemma3 {
 namespace {
 
 using enum CallForm;
@@ -189,11 +190,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Gemma3ForConditionalGeneration"};
 
 }  // namespace
+}  // namespace gemma3
 
 const ArchEntry& Gemma3Arch() {
   static const ArchEntry e{"gemma3",
                            "Gemma 3 vision-language: SigLIP tower + pooled projector + Gemma 3",
-                           kClasses, Make};
+                           gemma3::kClasses, gemma3::Make};
   return e;
 }
 

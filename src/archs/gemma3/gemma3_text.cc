@@ -11,6 +11,7 @@
 #include "archs/llama/decoder_arch.h"
 
 namespace calflops {
+namespace gemma3_text {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -21,10 +22,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Gemma3ForCausalLM", "Gemma3TextModel"};
 
 }  // namespace
+}  // namespace gemma3_text
 
 const ArchEntry& Gemma3TextArch() {
-  static const ArchEntry e{
-      "gemma3_text", "Gemma 3 text decoder (q/k norms, 5:1 sliding/global layers)", kClasses, Make};
+  static const ArchEntry e{"gemma3_text",
+                           "Gemma 3 text decoder (q/k norms, 5:1 sliding/global layers)",
+                           gemma3_text::kClasses, gemma3_text::Make};
   return e;
 }
 

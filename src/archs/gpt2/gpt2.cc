@@ -14,6 +14,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace gpt2 {
 namespace {
 
 using enum CallForm;
@@ -175,10 +176,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"GPT2LMHeadModel", "GPT2Model"};
 
 }  // namespace
+}  // namespace gpt2
 
 const ArchEntry& Gpt2Arch() {
-  static const ArchEntry e{
-      "gpt2", "GPT-2 decoder (learned positions, Conv1D projections, tied head)", kClasses, Make};
+  static const ArchEntry e{"gpt2",
+                           "GPT-2 decoder (learned positions, Conv1D projections, tied head)",
+                           gpt2::kClasses, gpt2::Make};
   return e;
 }
 

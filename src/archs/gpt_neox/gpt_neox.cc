@@ -17,6 +17,7 @@
 #include "model/py_format.h"
 
 namespace calflops {
+namespace gpt_neox {
 namespace {
 
 using enum CallForm;
@@ -193,11 +194,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"GPTNeoXForCausalLM", "GPTNeoXModel"};
 
 }  // namespace
+}  // namespace gpt_neox
 
 const ArchEntry& GptNeoxArch() {
   static const ArchEntry e{
       "gpt_neox", "GPT-NeoX / Pythia decoder (fused QKV, partial rotary, parallel residual)",
-      kClasses, Make};
+      gpt_neox::kClasses, gpt_neox::Make};
   return e;
 }
 

@@ -25,6 +25,7 @@
 #include "model/workload.h"
 
 namespace calflops {
+namespace gpt_oss {
 namespace {
 
 using enum CallForm;
@@ -234,11 +235,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"GptOssForCausalLM", "GptOssModel"};
 
 }  // namespace
+}  // namespace gpt_oss
 
 const ArchEntry& GptOssArch() {
   static const ArchEntry e{
       "gpt_oss", "GPT-OSS MoE decoder (attention sinks, sliding/full layers, fused experts)",
-      kClasses, Make};
+      gpt_oss::kClasses, gpt_oss::Make};
   return e;
 }
 

@@ -12,6 +12,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace granite {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -51,10 +52,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "granite",
                             .extra_keys = MultiplierKeys};
 
 }  // namespace
+}  // namespace granite
 
 const ArchEntry& GraniteArch() {
-  static const ArchEntry e{"granite", "Granite 3.x decoder (Llama with muP multipliers)", kClasses,
-                           Make, &kGguf};
+  static const ArchEntry e{"granite", "Granite 3.x decoder (Llama with muP multipliers)",
+                           granite::kClasses, granite::Make, &granite::kGguf};
   return e;
 }
 

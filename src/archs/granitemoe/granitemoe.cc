@@ -18,6 +18,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace granitemoe {
 namespace {
 
 using enum CallForm;
@@ -115,11 +116,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"GraniteMoeForCausalLM", "GraniteMoeModel"};
 
 }  // namespace
+}  // namespace granitemoe
 
 const ArchEntry& GraniteMoeArch() {
   static const ArchEntry e{"granitemoe",
                            "Granite 3.x mixture of experts (fused expert weights, top-k softmax)",
-                           kClasses, Make, nullptr};
+                           granitemoe::kClasses, granitemoe::Make, nullptr};
   return e;
 }
 

@@ -20,6 +20,7 @@
 #include "model/kv_cache.h"
 
 namespace calflops {
+namespace jamba {
 namespace {
 
 using enum CallForm;
@@ -282,10 +283,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"JambaForCausalLM", "JambaModel"};
 
 }  // namespace
+}  // namespace jamba
 
 const ArchEntry& JambaArch() {
   static const ArchEntry e{"jamba", "Jamba hybrid: attention + Mamba layers, mixture of experts",
-                           kClasses, Make};
+                           jamba::kClasses, jamba::Make};
   return e;
 }
 

@@ -1,6 +1,7 @@
 #include "archs/llama/decoder_arch.h"
 
 namespace calflops {
+namespace decoder_arch {
 namespace {
 
 /// SDPA gets a mask tensor (one more FLOP per score) from a context length on (Mistral's sliding
@@ -72,6 +73,7 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }
 
 }  // namespace
+}  // namespace decoder_arch
 
 DecoderStep StepOf(const ForwardCall& c) {
   return DecoderStep{.batch = c.batch,
@@ -83,8 +85,9 @@ DecoderStep StepOf(const ForwardCall& c) {
 std::unique_ptr<Architecture> MakeDecoder(const LlamaParams& p, const std::string& cls,
                                           const BuildOptions& o, DType dtype,
                                           const DecoderHooks& hooks) {
-  if (EndsWith(cls, "Model")) return std::make_unique<DecoderModel>(p, o, dtype, hooks);
-  return std::make_unique<DecoderForCausalLM>(p, o, dtype, hooks);
+  if (decoder_arch::EndsWith(cls, "Model"))
+    return std::make_unique<decoder_arch::DecoderModel>(p, o, dtype, hooks);
+  return std::make_unique<decoder_arch::DecoderForCausalLM>(p, o, dtype, hooks);
 }
 
 }  // namespace calflops

@@ -11,6 +11,7 @@ void LlamaMlpBiasGgufKey(const GgufKeys& k, nlohmann::ordered_json& c) {
   c["mlp_bias"] = k.HasTensor("blk.0.ffn_up.bias");
 }
 
+namespace llama {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -26,10 +27,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "llama",
                             .extra_keys = LlamaMlpBiasGgufKey};
 
 }  // namespace
+}  // namespace llama
 
 const ArchEntry& LlamaArch() {
-  static const ArchEntry e{"llama", "Llama 1/2/3 decoder (GQA, RoPE, SwiGLU)", kClasses, Make,
-                           &kGguf};
+  static const ArchEntry e{"llama", "Llama 1/2/3 decoder (GQA, RoPE, SwiGLU)", llama::kClasses,
+                           llama::Make, &llama::kGguf};
   return e;
 }
 

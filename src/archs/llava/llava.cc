@@ -16,6 +16,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace llava {
 namespace {
 
 using enum CallForm;
@@ -191,17 +192,18 @@ constexpr std::string_view kLlavaClasses[] = {"LlavaForConditionalGeneration"};
 constexpr std::string_view kLlavaNextClasses[] = {"LlavaNextForConditionalGeneration"};
 
 }  // namespace
+}  // namespace llava
 
 const ArchEntry& LlavaArch() {
   static const ArchEntry e{"llava", "LLaVA 1.5: CLIP vision tower + projector + Llama",
-                           kLlavaClasses, MakeLlava};
+                           llava::kLlavaClasses, llava::MakeLlava};
   return e;
 }
 
 const ArchEntry& LlavaNextArch() {
   static const ArchEntry e{"llava_next",
                            "LLaVA-NeXT: CLIP vision tower with anyres tiling + projector + Llama",
-                           kLlavaNextClasses, MakeLlavaNext};
+                           llava::kLlavaNextClasses, llava::MakeLlavaNext};
   return e;
 }
 

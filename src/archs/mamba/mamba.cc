@@ -19,6 +19,7 @@
 #include "model/py_format.h"
 
 namespace calflops {
+namespace mamba {
 namespace {
 
 using enum CallForm;
@@ -157,10 +158,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"MambaForCausalLM", "MambaModel"};
 
 }  // namespace
+}  // namespace mamba
 
 const ArchEntry& MambaArch() {
-  static const ArchEntry e{"mamba", "Mamba selective state-space LM (no attention)", kClasses,
-                           Make};
+  static const ArchEntry e{"mamba", "Mamba selective state-space LM (no attention)",
+                           mamba::kClasses, mamba::Make};
   return e;
 }
 

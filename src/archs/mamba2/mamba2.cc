@@ -19,6 +19,7 @@
 #include "model/py_format.h"
 
 namespace calflops {
+namespace mamba2 {
 namespace {
 
 using enum CallForm;
@@ -322,11 +323,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Mamba2ForCausalLM", "Mamba2Model"};
 
 }  // namespace
+}  // namespace mamba2
 
 const ArchEntry& Mamba2Arch() {
   static const ArchEntry e{"mamba2",
                            "Mamba-2 state-space LM (SSD chunked scan, multi-head, no attention)",
-                           kClasses, Make};
+                           mamba2::kClasses, mamba2::Make};
   return e;
 }
 

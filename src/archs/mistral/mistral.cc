@@ -11,6 +11,7 @@
 #include "archs/llama/llama_gguf.h"
 
 namespace calflops {
+namespace mistral {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -45,10 +46,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "llama",
                             .extra_keys = LlamaMlpBiasGgufKey};
 
 }  // namespace
+}  // namespace mistral
 
 const ArchEntry& MistralArch() {
-  static const ArchEntry e{"mistral", "Mistral decoder (GQA, sliding-window attention)", kClasses,
-                           Make, &kGguf};
+  static const ArchEntry e{"mistral", "Mistral decoder (GQA, sliding-window attention)",
+                           mistral::kClasses, mistral::Make, &mistral::kGguf};
   return e;
 }
 

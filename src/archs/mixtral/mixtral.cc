@@ -10,6 +10,7 @@
 #include "archs/moe/sparse_moe_block.h"
 
 namespace calflops {
+namespace mixtral {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -70,10 +71,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "llama",
                             .numbered_experts = true};
 
 }  // namespace
+}  // namespace mixtral
 
 const ArchEntry& MixtralArch() {
   static const ArchEntry e{"mixtral", "Mixtral sparse mixture of experts (top-k softmax router)",
-                           kClasses, Make, &kGguf};
+                           mixtral::kClasses, mixtral::Make, &mixtral::kGguf};
   return e;
 }
 

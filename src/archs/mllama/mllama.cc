@@ -20,6 +20,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace mllama {
 namespace {
 
 using enum CallForm;
@@ -134,12 +135,13 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"MllamaForConditionalGeneration"};
 
 }  // namespace
+}  // namespace mllama
 
 const ArchEntry& MllamaArch() {
   static const ArchEntry e{"mllama",
                            "Llama 3.2 Vision: tiled ViT (local + gated global encoder) + Llama 3 "
                            "with gated cross-attention layers",
-                           kClasses, Make};
+                           mllama::kClasses, mllama::Make};
   return e;
 }
 

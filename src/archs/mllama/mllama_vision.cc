@@ -95,6 +95,7 @@ Shape MllamaVisionLayer::Forward(Tracer& t, const Shape& x, AttnImpl impl, int64
   return t.Binary(id, OpKind::kAdd, r, h, kPyOperator);
 }
 
+namespace mllama_vision {
 namespace {
 
 std::vector<MllamaVisionLayer> BuildEncoder(ModuleTree& tree, ModuleId parent,
@@ -152,6 +153,7 @@ Shape AspectRatioForward(Tracer& t, ModuleId m, const Embedding& emb, const Shap
 }
 
 }  // namespace
+}  // namespace mllama_vision
 
 MllamaVisionTower MllamaVisionTower::Build(ModuleTree& tree, ModuleId id,
                                            const MllamaVisionParams& p, AttnImpl impl,
@@ -168,14 +170,15 @@ MllamaVisionTower MllamaVisionTower::Build(ModuleTree& tree, ModuleId id,
   tree.AddParam(v.position, "embedding", Shape{p.positions(), p.hidden}, dtype);
   v.tile_embedding = Embedding::Build(tree, v.position, "tile_embedding", p.aspect_ratios + 1,
                                       p.max_tiles * p.positions() * p.hidden, std::nullopt, dtype);
-  v.pre_tile = BuildAspectRatioEmbedding(tree, id, "pre_tile_positional_embedding", p, dtype,
-                                         v.pre_tile_embedding);
-  v.post_tile = BuildAspectRatioEmbedding(tree, id, "post_tile_positional_embedding", p, dtype,
-                                          v.post_tile_embedding);
+  v.pre_tile = mllama_vision::BuildAspectRatioEmbedding(tree, id, "pre_tile_positional_embedding",
+                                                        p, dtype, v.pre_tile_embedding);
+  v.post_tile = mllama_vision::BuildAspectRatioEmbedding(tree, id, "post_tile_positional_embedding",
+                                                         p, dtype, v.post_tile_embedding);
   v.norm_pre = LayerNorm::Build(tree, id, "layernorm_pre", p.hidden, 1e-5, dtype);
   v.norm_post = LayerNorm::Build(tree, id, "layernorm_post", p.hidden, 1e-5, dtype);
-  v.local = BuildEncoder(tree, id, "transformer", p.n_layers, false, p, impl, dtype);
-  v.global = BuildEncoder(tree, id, "global_transformer", p.n_global_layers, true, p, impl, dtype);
+  v.local = mllama_vision::BuildEncoder(tree, id, "transformer", p.n_layers, false, p, impl, dtype);
+  v.global = mllama_vision::BuildEncoder(tree, id, "global_transformer", p.n_global_layers, true, p,
+                                         impl, dtype);
   return v;
 }
 
@@ -184,7 +187,7 @@ Shape MllamaVisionTower::Forward(Tracer& t, int64_t n) const {
   // pixel_values (B, images, tiles, C, H, W) -> (B x images x tiles, C, H, W); the cast is free.
   Shape x = patch(t, Shape{n * tiles, p.channels, p.image, p.image});
   x = Tracer::View(x, Shape{n, tiles, pos - 1, d});  // flatten(2).transpose(1, 2), reshape
-  x = AspectRatioForward(t, pre_tile, pre_tile_embedding, x, tiles, d);
+  x = mllama_vision::AspectRatioForward(t, pre_tile, pre_tile_embedding, x, tiles, d);
   // apply_class_embedding: expand + torch.cat (free).
   x = t.Constant(Shape{n, tiles, pos, d});
   {  // MllamaPrecomputedPositionEmbedding
@@ -208,8 +211,8 @@ Shape MllamaVisionTower::Forward(Tracer& t, int64_t n) const {
   t.Scalar(id, OpKind::kMul, m, kPyOperator);
   for (const auto& layer : local) x = layer.Forward(t, x, impl, p.n_heads, p.head_dim);
   x = norm_post(t, x);
-  x = AspectRatioForward(t, post_tile, post_tile_embedding, Tracer::View(x, {n, tiles, pad, d}),
-                         tiles, d);
+  x = mllama_vision::AspectRatioForward(t, post_tile, post_tile_embedding,
+                                        Tracer::View(x, {n, tiles, pad, d}), tiles, d);
   x = Tracer::View(x, Shape{n, l, d});
   for (const auto& layer : global) x = layer.Forward(t, x, impl, p.n_heads, p.head_dim);
   // Padding sliced off; torch.stack of the local states, index, slice, torch.cat: copies.

@@ -23,6 +23,7 @@
 #include "model/workload.h"
 
 namespace calflops {
+namespace modernbert {
 namespace {
 
 using enum CallForm;
@@ -246,11 +247,12 @@ constexpr std::string_view kClasses[] = {"ModernBertModel", "ModernBertForMasked
                                          "ModernBertForSequenceClassification"};
 
 }  // namespace
+}  // namespace modernbert
 
 const ArchEntry& ModernBertArch() {
   static const ArchEntry e{"modernbert",
                            "ModernBERT encoder (RoPE, GeGLU, local/global attention masks)",
-                           kClasses, Make};
+                           modernbert::kClasses, modernbert::Make};
   return e;
 }
 

@@ -8,6 +8,7 @@ namespace calflops {
 
 using enum CallForm;
 
+namespace sparse_moe_block {
 namespace {
 
 LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, const std::string& name,
@@ -28,6 +29,7 @@ LlamaMlpBlock BuildExpert(ModuleTree& tree, ModuleId list, const std::string& na
 }
 
 }  // namespace
+}  // namespace sparse_moe_block
 
 void CheckExperts(const Config& c, const char* experts_key, int64_t experts, const char* k_key,
                   int64_t k, int64_t moe_layers) {
@@ -60,7 +62,7 @@ SparseMoeBlock SparseMoeBlock::Build(ModuleTree& tree, ModuleId parent, const Sp
   tree[list].active_children = static_cast<int32_t>(spec.top_k);
   b.runs = PlanExpertRuns(p, spec.top_k, spec.n_experts);
   b.experts = BuildExpertRuns(tree, b.runs, [&](const std::string& name) {
-    return BuildExpert(tree, list, name, spec, p, dtype);
+    return sparse_moe_block::BuildExpert(tree, list, name, spec, p, dtype);
   });
   if (spec.shared_intermediate > 0) {
     b.shared_expert = LlamaMlpBlock::Build(tree, b.id, "shared_expert", spec.expert_cls,

@@ -5,6 +5,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace activation {
 namespace {
 
 struct ActDef {
@@ -26,14 +27,15 @@ constexpr std::array<ActDef, 10> kActs = {{
 }};
 
 }  // namespace
+}  // namespace activation
 
 Activation Activation::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                              const std::string& act, const std::string& where) {
-  for (const auto& a : kActs) {
+  for (const auto& a : activation::kActs) {
     if (act == a.name) return Activation{.id = tree.Add(parent, name, a.cls), .act = act};
   }
   std::string known;
-  for (const auto& a : kActs) known += std::string(known.empty() ? "" : ", ") + a.name;
+  for (const auto& a : activation::kActs) known += std::string(known.empty() ? "" : ", ") + a.name;
   throw Unsupported(where, "unknown activation " + Quote(act) + " (known: " + known + ")");
 }
 

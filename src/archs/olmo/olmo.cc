@@ -10,6 +10,7 @@
 #include "archs/llama/llama_gguf.h"
 
 namespace calflops {
+namespace olmo {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -40,10 +41,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "olmo",
                             .extra_keys = ClampKey};
 
 }  // namespace
+}  // namespace olmo
 
 const ArchEntry& OlmoArch() {
   static const ArchEntry e{"olmo", "OLMo decoder (non-parametric LayerNorm, optional q/k/v clamp)",
-                           kClasses, Make, &kGguf};
+                           olmo::kClasses, olmo::Make, &olmo::kGguf};
   return e;
 }
 

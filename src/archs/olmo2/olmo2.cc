@@ -11,6 +11,7 @@
 #include "archs/llama/llama_gguf.h"
 
 namespace calflops {
+namespace olmo2 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -44,10 +45,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "olmo2",
                             .blocks = kBlockGguf};
 
 }  // namespace
+}  // namespace olmo2
 
 const ArchEntry& Olmo2Arch() {
   static const ArchEntry e{"olmo2", "OLMo 2 decoder (post-norms, q/k RMSNorm); upstream layout",
-                           kClasses, Make, &kGguf};
+                           olmo2::kClasses, olmo2::Make, &olmo2::kGguf};
   return e;
 }
 

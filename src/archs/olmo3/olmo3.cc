@@ -14,6 +14,7 @@
 #include "model/workload.h"
 
 namespace calflops {
+namespace olmo3 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -55,10 +56,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Olmo3ForCausalLM", "Olmo3Model"};
 
 }  // namespace
+}  // namespace olmo3
 
 const ArchEntry& Olmo3Arch() {
   static const ArchEntry e{"olmo3", "OLMo 3 decoder (OLMo 2 layout, 3:1 sliding/full attention)",
-                           kClasses, Make};
+                           olmo3::kClasses, olmo3::Make};
   return e;
 }
 

@@ -18,6 +18,7 @@
 #include "model/py_format.h"
 
 namespace calflops {
+namespace phi {
 namespace {
 
 using enum CallForm;
@@ -181,10 +182,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"PhiForCausalLM", "PhiModel"};
 
 }  // namespace
+}  // namespace phi
 
 const ArchEntry& PhiArch() {
   static const ArchEntry e{"phi", "Phi-1/1.5/2 decoder (LayerNorm, parallel block, partial rotary)",
-                           kClasses, Make};
+                           phi::kClasses, phi::Make};
   return e;
 }
 

@@ -11,6 +11,7 @@
 #include "readers/gguf/gguf_mapping.h"
 
 namespace calflops {
+namespace phi3 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -60,10 +61,11 @@ constexpr GgufMapping kGguf{
     .gguf_arch = "phi3", .model_type = "phi3", .hf_class = "Phi3ForCausalLM", .blocks = kBlockGguf};
 
 }  // namespace
+}  // namespace phi3
 
 const ArchEntry& Phi3Arch() {
-  static const ArchEntry e{"phi3", "Phi-3 decoder (fused qkv and gate_up projections)", kClasses,
-                           Make, &kGguf};
+  static const ArchEntry e{"phi3", "Phi-3 decoder (fused qkv and gate_up projections)",
+                           phi3::kClasses, phi3::Make, &phi3::kGguf};
   return e;
 }
 

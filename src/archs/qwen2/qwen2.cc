@@ -6,6 +6,7 @@
 #include "archs/llama/llama_gguf.h"
 
 namespace calflops {
+namespace qwen2 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -28,10 +29,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "qwen2",
                             .blocks = kLlamaBlockGguf};
 
 }  // namespace
+}  // namespace qwen2
 
 const ArchEntry& Qwen2Arch() {
-  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", kClasses, Make,
-                           &kGguf};
+  static const ArchEntry e{"qwen2", "Qwen2 / Qwen2.5 decoder (GQA, q/k/v bias)", qwen2::kClasses,
+                           qwen2::Make, &qwen2::kGguf};
   return e;
 }
 

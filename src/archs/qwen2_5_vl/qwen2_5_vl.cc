@@ -12,6 +12,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace qwen2_5_vl {
 namespace {
 
 Qwen2VisionParams ReadVision(const Config& vc) {
@@ -80,12 +81,13 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Qwen2_5_VLForConditionalGeneration"};
 
 }  // namespace
+}  // namespace qwen2_5_vl
 
 const ArchEntry& Qwen25VlArch() {
   static const ArchEntry e{
       "qwen2_5_vl",
       "Qwen2.5-VL: windowed Qwen2 ViT (RMSNorm, SwiGLU) + Qwen2 with M-RoPE (transformers 4.5x)",
-      kClasses, Make};
+      qwen2_5_vl::kClasses, qwen2_5_vl::Make};
   return e;
 }
 

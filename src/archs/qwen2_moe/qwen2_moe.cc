@@ -9,6 +9,7 @@
 #include "archs/moe/qwen_moe_layers.h"
 
 namespace calflops {
+namespace qwen2_moe {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -40,10 +41,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "qwen2moe",
                             .extra_keys = MoeKeys};
 
 }  // namespace
+}  // namespace qwen2_moe
 
 const ArchEntry& Qwen2MoeArch() {
   static const ArchEntry e{"qwen2_moe", "Qwen1.5/2 MoE (routed experts + gated shared expert)",
-                           kClasses, Make, &kGguf};
+                           qwen2_moe::kClasses, qwen2_moe::Make, &qwen2_moe::kGguf};
   return e;
 }
 

@@ -8,6 +8,7 @@
 #include "archs/qwen2_vl/qwen2_vl_arch.h"
 
 namespace calflops {
+namespace qwen2_vl {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -38,11 +39,12 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"Qwen2VLForConditionalGeneration"};
 
 }  // namespace
+}  // namespace qwen2_vl
 
 const ArchEntry& Qwen2VlArch() {
   static const ArchEntry e{"qwen2_vl",
                            "Qwen2-VL: Qwen2 ViT (2D RoPE, 2x2 patch merger) + Qwen2 with M-RoPE",
-                           kClasses, Make};
+                           qwen2_vl::kClasses, qwen2_vl::Make};
   return e;
 }
 

@@ -4,6 +4,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace qwen2_vl_arch {
 namespace {
 
 using enum CallForm;
@@ -143,6 +144,7 @@ void Qwen2Vl::Forward(Tracer& t, const ForwardCall& c) const {
 }
 
 }  // namespace
+}  // namespace qwen2_vl_arch
 
 void CheckMropeSection(const Config& c, int64_t head_dim) {
   Config rs = c.Sub("rope_scaling");
@@ -158,7 +160,7 @@ void CheckMropeSection(const Config& c, int64_t head_dim) {
 
 std::unique_ptr<Architecture> MakeQwen2VlArch(const Qwen2VlParams& p, const std::string& cls,
                                               const BuildOptions& o, DType dtype) {
-  return std::make_unique<Qwen2Vl>(p, cls, o, dtype);
+  return std::make_unique<qwen2_vl_arch::Qwen2Vl>(p, cls, o, dtype);
 }
 
 }  // namespace calflops

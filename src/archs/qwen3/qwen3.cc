@@ -22,6 +22,7 @@ LlamaParams Qwen3Defaults(const std::string& prefix) {
   return d;
 }
 
+namespace qwen3 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -38,10 +39,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "qwen3",
                             .blocks = kLlamaBlockGguf};
 
 }  // namespace
+}  // namespace qwen3
 
 const ArchEntry& Qwen3Arch() {
-  static const ArchEntry e{"qwen3", "Qwen3 decoder (GQA, q/k RMSNorm); upstream layout", kClasses,
-                           Make, &kGguf};
+  static const ArchEntry e{"qwen3", "Qwen3 decoder (GQA, q/k RMSNorm); upstream layout",
+                           qwen3::kClasses, qwen3::Make, &qwen3::kGguf};
   return e;
 }
 

@@ -9,6 +9,7 @@
 #include "archs/qwen3/qwen3_defaults.h"
 
 namespace calflops {
+namespace qwen3_moe {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
@@ -38,10 +39,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "qwen3moe",
                             .extra_keys = MoeKeys};
 
 }  // namespace
+}  // namespace qwen3_moe
 
 const ArchEntry& Qwen3MoeArch() {
   static const ArchEntry e{"qwen3_moe", "Qwen3 MoE (routed experts, q/k RMSNorm); upstream layout",
-                           kClasses, Make, &kGguf};
+                           qwen3_moe::kClasses, qwen3_moe::Make, &qwen3_moe::kGguf};
   return e;
 }
 

@@ -9,6 +9,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace siglip {
 namespace {
 
 using enum CallForm;
@@ -116,16 +117,18 @@ constexpr std::string_view kClasses[] = {"SiglipModel", "SiglipVisionModel", "Si
 constexpr std::string_view kVisionClasses[] = {"SiglipVisionModel"};
 
 }  // namespace
+}  // namespace siglip
 
 const ArchEntry& SiglipArch() {
-  static const ArchEntry e{
-      "siglip", "SigLIP image-text encoders (ViT + text transformer, MAP head)", kClasses, Make};
+  static const ArchEntry e{"siglip",
+                           "SigLIP image-text encoders (ViT + text transformer, MAP head)",
+                           siglip::kClasses, siglip::Make};
   return e;
 }
 
 const ArchEntry& SiglipVisionArch() {
   static const ArchEntry e{"siglip_vision_model", "SigLIP vision tower (standalone config)",
-                           kVisionClasses, MakeVision};
+                           siglip::kVisionClasses, siglip::MakeVision};
   return e;
 }
 

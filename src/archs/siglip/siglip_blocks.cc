@@ -7,6 +7,7 @@ namespace calflops {
 
 using enum CallForm;
 
+namespace siglip_blocks {
 namespace {
 
 SiglipTowerParams Common(const Config& c, SiglipTowerParams p) {
@@ -27,16 +28,17 @@ SiglipTowerParams Common(const Config& c, SiglipTowerParams p) {
 }
 
 }  // namespace
+}  // namespace siglip_blocks
 
 SiglipTowerParams SiglipTowerParams::Text(const Config& c) {
-  SiglipTowerParams p = Common(c, SiglipTowerParams{});
+  SiglipTowerParams p = siglip_blocks::Common(c, SiglipTowerParams{});
   p.vocab = c.Int("vocab_size", 32000, 1, kMaxConfigDim);
   p.max_positions = c.Int("max_position_embeddings", 64, 1, kMaxConfigDim);
   return p;
 }
 
 SiglipTowerParams SiglipTowerParams::Vision(const Config& c) {
-  SiglipTowerParams p = Common(c, SiglipTowerParams{});
+  SiglipTowerParams p = siglip_blocks::Common(c, SiglipTowerParams{});
   p.channels = c.Int("num_channels", 3, 1, 1 << 16);
   p.image = c.Int("image_size", 224, 1, kMaxImageSide);
   p.patch = c.Int("patch_size", 16, 1, kMaxImageSide);

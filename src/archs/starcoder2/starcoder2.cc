@@ -14,6 +14,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace starcoder2 {
 namespace {
 
 /// Starcoder2MLP: c_fc, c_proj, act (registration order), run c_fc -> act -> c_proj.
@@ -79,10 +80,11 @@ constexpr GgufMapping kGguf{.gguf_arch = "starcoder2",
                             .extra_keys = BiasAndEpsKeys};
 
 }  // namespace
+}  // namespace starcoder2
 
 const ArchEntry& Starcoder2Arch() {
   static const ArchEntry e{"starcoder2", "StarCoder2 decoder (LayerNorm, biases, plain GELU MLP)",
-                           kClasses, Make, &kGguf};
+                           starcoder2::kClasses, starcoder2::Make, &starcoder2::kGguf};
   return e;
 }
 

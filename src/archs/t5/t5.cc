@@ -21,6 +21,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace t5 {
 namespace {
 
 using enum CallForm;
@@ -297,10 +298,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"T5ForConditionalGeneration", "T5Model", "T5EncoderModel"};
 
 }  // namespace
+}  // namespace t5
 
 const ArchEntry& T5Arch() {
-  static const ArchEntry e{"t5", "T5 encoder-decoder (relative position bias, RMS norm)", kClasses,
-                           Make};
+  static const ArchEntry e{"t5", "T5 encoder-decoder (relative position bias, RMS norm)",
+                           t5::kClasses, t5::Make};
   return e;
 }
 

@@ -9,6 +9,7 @@
 #include "model/image_limits.h"
 
 namespace calflops {
+namespace vit {
 namespace {
 
 using enum CallForm;
@@ -110,10 +111,11 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
 constexpr std::string_view kClasses[] = {"ViTForImageClassification", "ViTModel"};
 
 }  // namespace
+}  // namespace vit
 
 const ArchEntry& ViTArch() {
   static const ArchEntry e{"vit", "Vision Transformer (patch embedding, pre-norm encoder)",
-                           kClasses, Make};
+                           vit::kClasses, vit::Make};
   return e;
 }
 

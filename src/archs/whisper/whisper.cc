@@ -28,6 +28,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace whisper {
 namespace {
 
 using enum CallForm;
@@ -348,11 +349,12 @@ constexpr std::string_view kClasses[] = {"WhisperForConditionalGeneration", "Whi
                                          "WhisperForAudioClassification"};
 
 }  // namespace
+}  // namespace whisper
 
 const ArchEntry& WhisperArch() {
   static const ArchEntry e{"whisper",
                            "Whisper speech encoder-decoder (conv front end on 30 s of mel frames)",
-                           kClasses, Make};
+                           whisper::kClasses, whisper::Make};
   return e;
 }
 

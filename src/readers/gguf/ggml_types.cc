@@ -1,6 +1,7 @@
 #include "readers/gguf/ggml_types.h"
 
 namespace calflops {
+namespace ggml_types {
 namespace {
 
 // QK_K = 256 elements per k-quant / i-quant super-block; the legacy quants use 32.
@@ -40,13 +41,14 @@ constexpr GgmlType kTypes[] = {
 };
 
 }  // namespace
+}  // namespace ggml_types
 
 const GgmlType* FindGgmlType(uint32_t id) {
-  for (const auto& t : kTypes)
+  for (const auto& t : ggml_types::kTypes)
     if (t.id == id) return &t;
   return nullptr;
 }
 
-std::span<const GgmlType> AllGgmlTypes() { return kTypes; }
+std::span<const GgmlType> AllGgmlTypes() { return ggml_types::kTypes; }
 
 }  // namespace calflops

@@ -6,6 +6,7 @@
 #include "readers/gguf/gguf_mapping.h"
 
 namespace calflops {
+namespace gguf_keys {
 namespace {
 
 /// A float32 metadata value as the decimal the converter started from: the shortest decimal that
@@ -21,6 +22,7 @@ double ShortestDecimal(double f32) {
 }
 
 }  // namespace
+}  // namespace gguf_keys
 
 GgufKeys::GgufKeys(const GgufFile& f, std::string arch) : f_(f), arch_(std::move(arch)) {
   // Built once: the MoE checks look up one name per layer.
@@ -85,7 +87,8 @@ std::optional<double> GgufKeys::Float(std::string_view suffix) const {
     throw BadInput(f_.Where(*kv),
                    "is " + std::string(GgufValueTypeName(kv->value.type)) + ", expected a number");
   }
-  if (kv->value.type == GgufValueType::kF32 && std::isfinite(*d)) return ShortestDecimal(*d);
+  if (kv->value.type == GgufValueType::kF32 && std::isfinite(*d))
+    return gguf_keys::ShortestDecimal(*d);
   return d;
 }
 

@@ -7,6 +7,7 @@
 #include "readers/gguf/ggml_types.h"
 
 namespace calflops {
+namespace gguf_reader {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'G', 'G', 'U', 'F'};
@@ -287,6 +288,7 @@ void CheckExtents(const GgufFile& f, const ReadOptions& options) {
 }
 
 }  // namespace
+}  // namespace gguf_reader
 
 std::string_view GgufValueTypeName(GgufValueType t) {
   static constexpr std::string_view kNames[] = {"u8",  "i8",  "u16",  "i16",    "u32",
@@ -350,7 +352,7 @@ std::string GgufFile::Where(const GgufKv& kv) const {
 }
 
 bool LooksLikeGguf(std::span<const uint8_t> prefix) {
-  return prefix.size() >= 4 && std::memcmp(prefix.data(), kMagic, 4) == 0;
+  return prefix.size() >= 4 && std::memcmp(prefix.data(), gguf_reader::kMagic, 4) == 0;
 }
 
 GgufFile ReadGguf(std::span<const uint8_t> bytes, uint64_t file_size, const std::string& source,
@@ -358,11 +360,11 @@ GgufFile ReadGguf(std::span<const uint8_t> bytes, uint64_t file_size, const std:
   GgufFile f;
   f.source = source;
   f.file_size = file_size;
-  Parser p(bytes, source);
+  gguf_reader::Parser p(bytes, source);
   ByteReader& r = p.reader();
   r.set_context("header");
   std::string_view magic = r.ReadBytes(4);
-  if (std::memcmp(magic.data(), kMagic, 4) != 0) {
+  if (std::memcmp(magic.data(), gguf_reader::kMagic, 4) != 0) {
     r.FailAt(0, "bad magic " + QuoteName(magic) + ", expected 'GGUF'");
   }
   f.version = r.Read<uint32_t>();
@@ -385,18 +387,19 @@ GgufFile ReadGguf(std::span<const uint8_t> bytes, uint64_t file_size, const std:
                      std::to_string(kMaxMetadataPairs));
   }
   // Both counts are below 2^20, so these products cannot overflow.
-  uint64_t min_bytes = n_kv * kMinKvBytes + n_tensors * kMinTensorInfoBytes;
+  uint64_t min_bytes =
+      n_kv * gguf_reader::kMinKvBytes + n_tensors * gguf_reader::kMinTensorInfoBytes;
   if (min_bytes > r.remaining()) {
     r.FailAt(8, std::to_string(n_tensors) + " tensors and " + std::to_string(n_kv) +
                     " metadata pairs need at least " + std::to_string(min_bytes) + " bytes, only " +
                     std::to_string(r.remaining()) + " follow");
   }
-  ReadMetadata(p, f, n_kv);
-  ReadTensorInfos(p, f, n_tensors);
+  gguf_reader::ReadMetadata(p, f, n_kv);
+  gguf_reader::ReadTensorInfos(p, f, n_tensors);
   auto data = CheckedAlignUp(r.offset(), f.alignment);
   if (!data) r.Fail("data region offset overflows");
   f.data_offset = *data;
-  CheckExtents(f, options);
+  gguf_reader::CheckExtents(f, options);
   return f;
 }
 

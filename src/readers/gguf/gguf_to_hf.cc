@@ -10,6 +10,7 @@
 #include "readers/hf_config/config.h"
 
 namespace calflops {
+namespace gguf_to_hf {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
@@ -38,6 +39,7 @@ bool IsNumber(const std::string& s) {
 }
 
 }  // namespace
+}  // namespace gguf_to_hf
 
 std::string MappedGgufArchitectures(std::span<const GgufMapping> mappings) {
   std::string s;
@@ -64,7 +66,7 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f,
   }
   const std::string& arch = a->value.s;
   GgufKeys k(f, arch);
-  const GgufMapping* m = SelectMapping(k, mappings, arch);
+  const GgufMapping* m = gguf_to_hf::SelectMapping(k, mappings, arch);
   if (!m) {
     *why_not =
         "general.architecture '" + arch +
@@ -72,7 +74,7 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f,
         ")";
     return std::nullopt;
   }
-  ordered_json c;
+  gguf_to_hf::ordered_json c;
   c["model_type"] = m->model_type;
   c["architectures"] = {m->hf_class};
   int64_t hidden = k.RequiredInt("embedding_length", 1, kMaxConfigDim);
@@ -134,7 +136,8 @@ std::optional<GgufHfConfig> SynthesizeHfConfig(const GgufFile& f,
 void MapGgufTensorNames(const GgufMapping& m, TensorSet& tensors) {
   for (auto& t : tensors.tensors) {
     const std::string& n = t.name;
-    if (std::find(std::begin(kConstants), std::end(kConstants), n) != std::end(kConstants)) {
+    if (std::find(std::begin(gguf_to_hf::kConstants), std::end(gguf_to_hf::kConstants), n) !=
+        std::end(gguf_to_hf::kConstants)) {
       t.constant = true;
       continue;
     }
@@ -147,7 +150,7 @@ void MapGgufTensorNames(const GgufMapping& m, TensorSet& tensors) {
     size_t d1 = n.find('.', 4);
     if (d1 == std::string::npos || d1 == 4) continue;
     std::string layer = n.substr(4, d1 - 4);
-    if (!IsNumber(layer)) continue;
+    if (!gguf_to_hf::IsNumber(layer)) continue;
     size_t last = n.rfind('.');
     if (last <= d1) continue;
     std::string param = n.substr(last + 1);
@@ -155,7 +158,7 @@ void MapGgufTensorNames(const GgufMapping& m, TensorSet& tensors) {
     if (size_t dot = base.find('.'); dot != std::string::npos) {
       std::string expert = base.substr(dot + 1);
       base = base.substr(0, dot);
-      if (!m.numbered_experts || !IsNumber(expert)) continue;
+      if (!m.numbered_experts || !gguf_to_hf::IsNumber(expert)) continue;
       static constexpr std::pair<std::string_view, std::string_view> kW[] = {
           {"ffn_gate", "w1"}, {"ffn_down", "w2"}, {"ffn_up", "w3"}};
       for (const auto& [g, w] : kW) {

@@ -14,9 +14,11 @@ namespace calflops {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace config {
 namespace {
 const char* TypeName(const json& j) { return ConfigJsonTypeName(j); }
 }  // namespace
+}  // namespace config
 
 Config::Config(std::shared_ptr<const json> j, std::string source, std::string prefix)
     : json_(std::move(j)), source_(std::move(source)), prefix_(std::move(prefix)) {}
@@ -24,7 +26,7 @@ Config::Config(std::shared_ptr<const json> j, std::string source, std::string pr
 Config Config::Parse(std::string_view text, std::string source) {
   json j = ParseConfigJson(text, source);
   if (!j.is_object()) {
-    throw BadInput(source, std::string("expected a JSON object, found ") + TypeName(j));
+    throw BadInput(source, std::string("expected a JSON object, found ") + config::TypeName(j));
   }
   return Config(std::make_shared<const json>(std::move(j)), std::move(source), "");
 }
@@ -69,7 +71,8 @@ std::string Config::Where(std::string_view key) const {
 }
 
 void Config::TypeError(std::string_view key, const char* expected) const {
-  throw BadInput(Where(key), std::string("is ") + TypeName(*Find(key)) + ", expected " + expected);
+  throw BadInput(Where(key),
+                 std::string("is ") + config::TypeName(*Find(key)) + ", expected " + expected);
 }
 
 std::optional<int64_t> Config::OptInt(std::string_view key, int64_t min, int64_t max) const {

@@ -12,9 +12,10 @@
 #include "readers/strict_json.h"
 
 namespace calflops {
-namespace {
-
 using nlohmann::json;
+
+namespace config_json {
+namespace {
 
 /// Line and column (1-based) of a byte offset.
 std::string LineColumn(std::string_view text, size_t offset) {
@@ -213,9 +214,10 @@ class TopLevelKeyFinder : public nlohmann::json_sax<json> {
 };
 
 }  // namespace
+}  // namespace config_json
 
 bool JsonHasTopLevelKey(std::string_view text, std::string_view key) {
-  TopLevelKeyFinder finder(key);
+  config_json::TopLevelKeyFinder finder(key);
   json::sax_parse(text.begin(), text.end(), &finder, json::input_format_t::json, false);
   return finder.found();
 }
@@ -249,7 +251,7 @@ json ParseConfigJson(std::string_view text, const std::string& source) {
   // NaN, Infinity and -Infinity, as Python's json writes them, become same-length numbers.
   PythonLiterals literals(text);
   std::string_view parsed = literals.rewritten();
-  LimitedDomBuilder builder(parsed, source, literals);
+  config_json::LimitedDomBuilder builder(parsed, source, literals);
   // Errors are thrown by the handler; strict: nothing may follow the value.
   json::sax_parse(parsed.begin(), parsed.end(), &builder, json::input_format_t::json, true);
   return builder.Take();

@@ -5,6 +5,7 @@
 #include <limits>
 
 namespace calflops {
+namespace python_literals {
 namespace {
 
 struct Literal {
@@ -34,6 +35,7 @@ bool IsNumberChar(char c) {
 }
 
 }  // namespace
+}  // namespace python_literals
 
 PythonLiterals::PythonLiterals(std::string_view text) : original_(text) {
   bool in_string = false;
@@ -60,9 +62,11 @@ PythonLiterals::PythonLiterals(std::string_view text) : original_(text) {
       continue;
     }
     bool rewrote = false;
-    for (const Literal& l : kLiterals) {
+    for (const python_literals::Literal& l : python_literals::kLiterals) {
       size_t end = i + l.word.size();
-      if (text.substr(i, l.word.size()) != l.word || (end < n && IsWordChar(text[end]))) continue;
+      if (text.substr(i, l.word.size()) != l.word ||
+          (end < n && python_literals::IsWordChar(text[end])))
+        continue;
       if (rewritten_.empty()) rewritten_.assign(text);
       rewritten_.replace(i, l.word.size(), l.marker);
       markers_.emplace_back(l.value);
@@ -76,14 +80,15 @@ PythonLiterals::PythonLiterals(std::string_view text) : original_(text) {
       continue;
     }
     size_t end = i;
-    while (end < n && IsNumberChar(text[end])) ++end;
-    if (IsMarker(text.substr(i, end - i))) markers_.emplace_back(std::nullopt);
+    while (end < n && python_literals::IsNumberChar(text[end])) ++end;
+    if (python_literals::IsMarker(text.substr(i, end - i))) markers_.emplace_back(std::nullopt);
     i = end;
   }
 }
 
 double PythonLiterals::Value(std::string_view raw, double parsed) {
-  if (markers_.empty() || !IsMarker(raw) || next_ >= markers_.size()) return parsed;
+  if (markers_.empty() || !python_literals::IsMarker(raw) || next_ >= markers_.size())
+    return parsed;
   const std::optional<double>& v = markers_[next_++];
   return v ? *v : parsed;
 }

@@ -3,6 +3,7 @@
 #include "model/error.h"
 
 namespace calflops {
+namespace quantization_config {
 namespace {
 
 std::vector<std::string> NotConverted(const Config& q, std::string_view key) {
@@ -71,6 +72,7 @@ void ReadBitsAndBytes(const Config& q, QuantizationConfig& c) {
 }
 
 }  // namespace
+}  // namespace quantization_config
 
 std::optional<QuantizationConfig> ReadQuantizationConfig(const Config& config, std::string* note) {
   if (!config.IsSet("quantization_config")) return std::nullopt;
@@ -82,16 +84,16 @@ std::optional<QuantizationConfig> ReadQuantizationConfig(const Config& config, s
     c.quant_method = "bitsandbytes";
   }
   if (c.quant_method == "fp8") {
-    ReadFp8(q, c);
+    quantization_config::ReadFp8(q, c);
   } else if (c.quant_method == "mxfp4") {
     c.method = QuantMethod::kMxfp4;
     c.bits = 4;
     c.format = "e2m1";
-    c.not_converted = NotConverted(q, "modules_to_not_convert");
+    c.not_converted = quantization_config::NotConverted(q, "modules_to_not_convert");
   } else if (c.quant_method == "gptq" || c.quant_method == "awq") {
-    ReadGptqAwq(q, c, c.quant_method == "gptq");
+    quantization_config::ReadGptqAwq(q, c, c.quant_method == "gptq");
   } else if (c.quant_method == "bitsandbytes") {
-    ReadBitsAndBytes(q, c);
+    quantization_config::ReadBitsAndBytes(q, c);
   } else {
     if (note) {
       *note = q.Where("quant_method") + ": " +

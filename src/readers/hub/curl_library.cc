@@ -8,6 +8,7 @@
 #include "model/error.h"
 
 namespace calflops::hub {
+namespace curl_library {
 namespace {
 
 constexpr const char* kSoname = "libcurl.so.4";
@@ -47,16 +48,17 @@ CurlLibrary Load(std::string& error) {
 }
 
 }  // namespace
+}  // namespace curl_library
 
 const CurlLibrary& Curl(const std::string& url) {
   static std::once_flag once;
   static CurlLibrary lib{};
   static std::string error;
-  std::call_once(once, [] { lib = Load(error); });
+  std::call_once(once, [] { lib = curl_library::Load(error); });
   if (!lib.easy_init) {
-    throw Error(
-        ExitCode::kInternal, url,
-        std::string("the Hub client needs ") + kSoname + " (Debian package libcurl4): " + error);
+    throw Error(ExitCode::kInternal, url,
+                std::string("the Hub client needs ") + curl_library::kSoname +
+                    " (Debian package libcurl4): " + error);
   }
   return lib;
 }

@@ -8,6 +8,7 @@
 #include "readers/hub/curl_library.h"
 
 namespace calflops::hub {
+namespace http_client {
 namespace {
 
 long EnvSeconds(const char* name, long fallback) {
@@ -64,11 +65,12 @@ bool Retryable(CURLcode c) {
 }
 
 }  // namespace
+}  // namespace http_client
 
 HttpLimits HttpLimits::FromEnv() {
   HttpLimits l;
-  l.connect_timeout_s = EnvSeconds("HF_HUB_ETAG_TIMEOUT", l.connect_timeout_s);
-  l.stall_timeout_s = EnvSeconds("HF_HUB_DOWNLOAD_TIMEOUT", l.stall_timeout_s);
+  l.connect_timeout_s = http_client::EnvSeconds("HF_HUB_ETAG_TIMEOUT", l.connect_timeout_s);
+  l.stall_timeout_s = http_client::EnvSeconds("HF_HUB_DOWNLOAD_TIMEOUT", l.stall_timeout_s);
   return l;
 }
 
@@ -77,7 +79,7 @@ HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
   std::string error;
   for (int attempt = 1;; ++attempt) {
     HttpResponse response;
-    Transfer t{&response, request.max_body};
+    http_client::Transfer t{&response, request.max_body};
     CURL* curl = lib.easy_init();
     if (!curl) throw Error(ExitCode::kInternal, request.url, "cannot start libcurl");
     char message[CURL_ERROR_SIZE] = {0};
@@ -103,9 +105,9 @@ HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
     lib.easy_setopt(curl, CURLOPT_TIMEOUT, limits.total_timeout_s);
     lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
     lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, limits.stall_timeout_s);
-    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_client::OnBody);
     lib.easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_client::OnHeader);
     lib.easy_setopt(curl, CURLOPT_HEADERDATA, &t);
     lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, message);
     CURLcode code = lib.easy_perform(curl);
@@ -121,7 +123,7 @@ HttpResponse HttpGet(const HttpRequest& request, const HttpLimits& limits) {
     if (code == CURLE_OK && (!retry_status || attempt >= limits.attempts)) return response;
     if (code != CURLE_OK) {
       error = message[0] ? std::string(message) : std::string(lib.easy_strerror(code));
-      if (!Retryable(code) || attempt >= limits.attempts) {
+      if (!http_client::Retryable(code) || attempt >= limits.attempts) {
         throw BadInput(OneLine(request.url, 300), "no response: " + error);
       }
     }

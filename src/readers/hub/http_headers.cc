@@ -4,6 +4,7 @@
 #include <charconv>
 
 namespace calflops::hub {
+namespace http_headers {
 namespace {
 
 std::string_view Trim(std::string_view s) {
@@ -42,13 +43,14 @@ std::optional<uint64_t> Number(std::string_view s) {
 }
 
 }  // namespace
+}  // namespace http_headers
 
 void ParseHeaderLine(std::string_view line, HttpHeaders& h) {
-  line = Trim(line);
+  line = http_headers::Trim(line);
   if (line.substr(0, 5) == "HTTP/") {
     size_t sp = line.find(' ');
     std::string_view code = sp == std::string_view::npos ? "" : line.substr(sp + 1, 3);
-    h.status = static_cast<long>(Number(code).value_or(0));
+    h.status = static_cast<long>(http_headers::Number(code).value_or(0));
     ++h.responses;
     h.content_range.clear();
     h.content_length.reset();
@@ -56,18 +58,18 @@ void ParseHeaderLine(std::string_view line, HttpHeaders& h) {
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return;
-  std::string_view name = Trim(line.substr(0, colon));
-  std::string_view value = Trim(line.substr(colon + 1));
-  if (IEquals(name, "etag")) {
-    if (h.etag.empty()) h.etag = Unquote(value);
-  } else if (IEquals(name, "x-linked-etag")) {
-    if (h.linked_etag.empty()) h.linked_etag = Unquote(value);
-  } else if (IEquals(name, "x-repo-commit")) {
+  std::string_view name = http_headers::Trim(line.substr(0, colon));
+  std::string_view value = http_headers::Trim(line.substr(colon + 1));
+  if (http_headers::IEquals(name, "etag")) {
+    if (h.etag.empty()) h.etag = http_headers::Unquote(value);
+  } else if (http_headers::IEquals(name, "x-linked-etag")) {
+    if (h.linked_etag.empty()) h.linked_etag = http_headers::Unquote(value);
+  } else if (http_headers::IEquals(name, "x-repo-commit")) {
     if (h.repo_commit.empty()) h.repo_commit = std::string(value.substr(0, kMaxHeaderValueBytes));
-  } else if (IEquals(name, "content-range")) {
+  } else if (http_headers::IEquals(name, "content-range")) {
     h.content_range = std::string(value.substr(0, kMaxHeaderValueBytes));
-  } else if (IEquals(name, "content-length")) {
-    h.content_length = Number(value);
+  } else if (http_headers::IEquals(name, "content-length")) {
+    h.content_length = http_headers::Number(value);
   }
 }
 
@@ -77,7 +79,8 @@ std::optional<std::pair<uint64_t, uint64_t>> ContentRangeSpan(std::string_view c
   size_t dash = cr.find('-'), slash = cr.find('/');
   if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash)
     return std::nullopt;
-  auto first = Number(cr.substr(0, dash)), last = Number(cr.substr(dash + 1, slash - dash - 1));
+  auto first = http_headers::Number(cr.substr(0, dash)),
+       last = http_headers::Number(cr.substr(dash + 1, slash - dash - 1));
   if (!first || !last || *last < *first) return std::nullopt;
   return std::pair(*first, *last);
 }
@@ -85,7 +88,7 @@ std::optional<std::pair<uint64_t, uint64_t>> ContentRangeSpan(std::string_view c
 std::optional<uint64_t> ContentRangeTotal(std::string_view cr) {
   size_t slash = cr.rfind('/');
   if (!ContentRangeSpan(cr) || slash == std::string_view::npos) return std::nullopt;
-  return Number(cr.substr(slash + 1));
+  return http_headers::Number(cr.substr(slash + 1));
 }
 
 }  // namespace calflops::hub

@@ -11,6 +11,7 @@
 namespace calflops::hub {
 namespace fs = std::filesystem;
 
+namespace hub_cache {
 namespace {
 
 std::string Env(const char* name) {
@@ -39,14 +40,15 @@ void WriteAtomically(const fs::path& path, std::string_view bytes) {
 }
 
 }  // namespace
+}  // namespace hub_cache
 
 std::string CacheDir() {
-  if (std::string c = Env("HF_HUB_CACHE"); !c.empty()) return c;
-  if (std::string h = Env("HF_HOME"); !h.empty()) return (fs::path(h) / "hub").string();
-  if (std::string x = Env("XDG_CACHE_HOME"); !x.empty()) {
+  if (std::string c = hub_cache::Env("HF_HUB_CACHE"); !c.empty()) return c;
+  if (std::string h = hub_cache::Env("HF_HOME"); !h.empty()) return (fs::path(h) / "hub").string();
+  if (std::string x = hub_cache::Env("XDG_CACHE_HOME"); !x.empty()) {
     return (fs::path(x) / "huggingface" / "hub").string();
   }
-  return (fs::path(Env("HOME")) / ".cache" / "huggingface" / "hub").string();
+  return (fs::path(hub_cache::Env("HOME")) / ".cache" / "huggingface" / "hub").string();
 }
 
 std::string RepoDir(const std::string& cache, const HubName& name) {
@@ -133,7 +135,7 @@ std::string StoreFile(const std::string& repo_dir, const std::string& revision,
   fs::create_directories(blob.parent_path(), ec);
   fs::create_directories(snapshot.parent_path(), ec);
   if (ec) throw BadInput(snapshot.parent_path().string(), "cannot create: " + ec.message());
-  if (!fs::is_regular_file(blob, ec)) WriteAtomically(blob, bytes);
+  if (!fs::is_regular_file(blob, ec)) hub_cache::WriteAtomically(blob, bytes);
   // A relative link, as huggingface_hub makes: the cache stays valid when moved.
   fs::path target = fs::path("..") / ".." / "blobs" / etag;
   const fs::path relative(file);
@@ -144,11 +146,12 @@ std::string StoreFile(const std::string& repo_dir, const std::string& revision,
   fs::remove(snapshot, ec);
   fs::create_symlink(target, snapshot, ec);
   if (ec)
-    WriteAtomically(snapshot, bytes);  // no links (some file systems): a copy, as the hub does
+    hub_cache::WriteAtomically(snapshot,
+                               bytes);  // no links (some file systems): a copy, as the hub does
   if (revision != commit && IsValidRevision(revision)) {
     fs::path ref = repo / "refs" / revision;
     fs::create_directories(ref.parent_path(), ec);
-    WriteAtomically(ref, commit);
+    hub_cache::WriteAtomically(ref, commit);
   }
   return snapshot.string();
 }

@@ -9,6 +9,7 @@
 
 namespace calflops::hub {
 namespace fs = std::filesystem;
+namespace hub_env {
 namespace {
 
 std::string Env(const char* name) {
@@ -37,17 +38,18 @@ std::string HfHome() {
 }
 
 }  // namespace
+}  // namespace hub_env
 
 HubEnv HubEnv::FromEnv() {
   HubEnv e;
   e.cache = CacheDir();
-  e.endpoint = Env("HF_ENDPOINT");
+  e.endpoint = hub_env::Env("HF_ENDPOINT");
   if (e.endpoint.empty()) e.endpoint = "https://huggingface.co";
   while (!e.endpoint.empty() && e.endpoint.back() == '/') e.endpoint.pop_back();
-  e.offline = Truthy(Env("HF_HUB_OFFLINE"));
-  e.token_path = Env("HF_TOKEN_PATH");
-  if (e.token_path.empty()) e.token_path = (fs::path(HfHome()) / "token").string();
-  e.token = Trimmed(Env("HF_TOKEN"));
+  e.offline = hub_env::Truthy(hub_env::Env("HF_HUB_OFFLINE"));
+  e.token_path = hub_env::Env("HF_TOKEN_PATH");
+  if (e.token_path.empty()) e.token_path = (fs::path(hub_env::HfHome()) / "token").string();
+  e.token = hub_env::Trimmed(hub_env::Env("HF_TOKEN"));
   if (e.token.empty()) {
     std::error_code ec;
     if (fs::is_regular_file(e.token_path, ec)) {
@@ -55,7 +57,7 @@ HubEnv HubEnv::FromEnv() {
       std::string t(kMaxTokenBytes, '\0');
       in.read(t.data(), static_cast<std::streamsize>(t.size()));
       t.resize(static_cast<size_t>(in.gcount()));
-      e.token = Trimmed(t);
+      e.token = hub_env::Trimmed(t);
     }
   }
   // A token is one printable line; anything else would corrupt the request header.

@@ -3,6 +3,7 @@
 #include "model/error.h"
 
 namespace calflops::hub {
+namespace hub_name {
 namespace {
 
 constexpr size_t kMaxPart = 96;
@@ -57,9 +58,10 @@ std::optional<HubName> Split(std::string_view repo, std::string_view revision,
 }
 
 }  // namespace
+}  // namespace hub_name
 
 bool IsValidRevision(std::string_view rev) {
-  if (rev.empty() || rev.size() > kMaxRevision || rev.front() == '/' || rev.back() == '/')
+  if (rev.empty() || rev.size() > hub_name::kMaxRevision || rev.front() == '/' || rev.back() == '/')
     return false;
   if (rev.find("..") != std::string_view::npos || rev.find("//") != std::string_view::npos)
     return false;
@@ -97,10 +99,10 @@ std::optional<HubName> ParseHubName(std::string_view model) {
       }
       revision = tail.substr(5);
     }
-    return Split(repo, revision, model, true);
+    return hub_name::Split(repo, revision, model, true);
   }
   if (model.empty() || model.front() == '.' || model.front() == '/' || model.front() == '~' ||
-      HasFileExtension(model)) {
+      hub_name::HasFileExtension(model)) {
     return std::nullopt;
   }
   size_t at = model.find('@');
@@ -112,7 +114,7 @@ std::optional<HubName> ParseHubName(std::string_view model) {
       throw BadInput(OneLine(model, 300), "nothing after '@': expected ORG/NAME@REVISION");
     }
   }
-  return Split(repo, revision, model, at != std::string_view::npos);
+  return hub_name::Split(repo, revision, model, at != std::string_view::npos);
 }
 
 }  // namespace calflops::hub

@@ -14,6 +14,7 @@
 
 namespace calflops::hub {
 namespace fs = std::filesystem;
+namespace hub_resolver {
 namespace {
 
 constexpr const char* kIndex = "model.safetensors.index.json";
@@ -268,9 +269,10 @@ bool ShardsPresent(const std::string& index_path) {
 }
 
 }  // namespace
+}  // namespace hub_resolver
 
 ResolvedModel ResolveHubModel(const HubName& name, const HubEnv& env) {
-  Fetcher f(name, env);
+  hub_resolver::Fetcher f(name, env);
   ResolvedModel out;
   std::optional<std::string> commit = ReadRef(f.repo(), name.revision);
   if (commit) {
@@ -279,10 +281,11 @@ ResolvedModel ResolveHubModel(const HubName& name, const HubEnv& env) {
       out.config_path = *config;
       out.from_cache = true;
       // Weights fetched before, or (offline) whatever Python tools cached in the snapshot.
-      if (!CachedWeights(f.repo(), *commit, out)) {
-        if (auto idx = SnapshotFile(f.repo(), *commit, kIndex); idx && ShardsPresent(*idx)) {
+      if (!hub_resolver::CachedWeights(f.repo(), *commit, out)) {
+        if (auto idx = SnapshotFile(f.repo(), *commit, hub_resolver::kIndex);
+            idx && hub_resolver::ShardsPresent(*idx)) {
           out.index_path = *idx;
-        } else if (auto single = SnapshotFile(f.repo(), *commit, kSingle)) {
+        } else if (auto single = SnapshotFile(f.repo(), *commit, hub_resolver::kSingle)) {
           out.single_path = *single;
         }
       }
@@ -296,7 +299,7 @@ ResolvedModel ResolveHubModel(const HubName& name, const HubEnv& env) {
   }
   out.config_path = f.FetchConfig(commit);
   out.commit = f.commit();
-  if (!CachedWeights(f.repo(), out.commit, out)) f.FetchWeights(out);
+  if (!hub_resolver::CachedWeights(f.repo(), out.commit, out)) f.FetchWeights(out);
   return out;
 }
 

@@ -23,6 +23,7 @@ std::vector<std::string> ParsePyStringList(std::string_view s) {
   return out;
 }
 
+namespace module_scopes {
 namespace {
 
 std::vector<std::string> Split(std::string_view s, char sep) {
@@ -43,15 +44,16 @@ std::string LastDotted(const std::string& s) {
 }
 
 }  // namespace
+}  // namespace module_scopes
 
 std::vector<std::string> ScopeFromName(std::string_view name, std::vector<std::string>* classes) {
   std::vector<std::string> path;
   if (name.empty() || name[0] != '/') return path;
-  std::vector<std::string> segs = Split(name.substr(1), '/');
+  std::vector<std::string> segs = module_scopes::Split(name.substr(1), '/');
   if (!segs.empty()) segs.pop_back();  // the op itself: "Conv", "Add_3"
   for (const std::string& seg : segs) {
     if (seg.empty()) continue;
-    std::vector<std::string> parts = Split(seg, '.');
+    std::vector<std::string> parts = module_scopes::Split(seg, '.');
     size_t from = 0;
     // "layer1.0" under "layer1": the first part repeats the parent.
     if (parts.size() > 1 && !path.empty() && parts[0] == path.back()) from = 1;
@@ -73,15 +75,15 @@ NodeScope ScopeOfNode(const Node& n) {
     std::vector<std::string> classes = ParsePyStringList(n.Meta("pkg.torch.onnx.class_hierarchy"));
     if (names.size() >= 2) {
       s.from_metadata = true;
-      if (!classes.empty()) s.root_class = LastDotted(classes[0]);
+      if (!classes.empty()) s.root_class = module_scopes::LastDotted(classes[0]);
       // Entries 1 .. size-2 are cumulative module paths; the last entry is the node itself.
       std::string prev;
       for (size_t i = 1; i + 1 < names.size(); ++i) {
         const std::string& full = names[i];
-        std::string cls = i < classes.size() ? LastDotted(classes[i]) : "";
+        std::string cls = i < classes.size() ? module_scopes::LastDotted(classes[i]) : "";
         std::string rel = full;
         if (!prev.empty() && full.rfind(prev + ".", 0) == 0) rel = full.substr(prev.size() + 1);
-        std::vector<std::string> parts = Split(rel, '.');
+        std::vector<std::string> parts = module_scopes::Split(rel, '.');
         for (size_t k = 0; k < parts.size(); ++k) {
           s.path.push_back(parts[k]);
           // Components between two recorded scopes are uncalled containers (ModuleList).

@@ -18,6 +18,7 @@
 
 namespace calflops::onnx {
 
+namespace onnx_architecture {
 namespace {
 
 DType ToDType(int32_t t) {
@@ -105,6 +106,7 @@ std::string RoleName(std::string_view op, size_t input) {
 }
 
 }  // namespace
+}  // namespace onnx_architecture
 
 /// Builds the tree, the parameters and the op records of one model.
 class OnnxBuilder final : public NodeVisitor {
@@ -164,7 +166,8 @@ class OnnxBuilder final : public NodeVisitor {
     }
     if (folded) return;  // a constant computed once at load time
     ModuleId module = node_module_[v.top_node];
-    Lowerer l(c, ToDType(c.has(0) ? c.in(0).elem : kFloat), arch_, module, v.multiplicity);
+    Lowerer l(c, onnx_architecture::ToDType(c.has(0) ? c.in(0).elem : kFloat), arch_, module,
+              v.multiplicity);
     try {
       v.op->lower(l);
     } catch (const Error& e) {
@@ -293,7 +296,7 @@ class OnnxBuilder final : public NodeVisitor {
         std::string name = s.path[k];
         if (!s.from_metadata) {
           // relu_1, relu_2: later calls of `relu` (unless a module is really named so).
-          std::string base = SuffixBase(name);
+          std::string base = onnx_architecture::SuffixBase(name);
           std::string full = path.empty() ? name : path + "." + name;
           if (!base.empty() && children_.count(std::to_string(cur) + "/" + base) &&
               !param_paths_.count(full)) {
@@ -312,10 +315,10 @@ class OnnxBuilder final : public NodeVisitor {
     bool weighted = false;
     for (std::string_view in : n.inputs) {
       auto it = init_.find(in);
-      weighted = weighted || (it != init_.end() && IsWeight(*it->second));
+      weighted = weighted || (it != init_.end() && onnx_architecture::IsWeight(*it->second));
     }
     if (!weighted) return arch_.tree_.root();
-    std::string name = Sanitize(n.name);
+    std::string name = onnx_architecture::Sanitize(n.name);
     if (name.empty()) name = std::string(n.op_type) + "_" + std::to_string(index);
     std::string unique = name;
     for (int k = 1; used.count(unique); ++k) unique = name + "_" + std::to_string(k);
@@ -336,7 +339,7 @@ class OnnxBuilder final : public NodeVisitor {
       return it == init_.end() ? nullptr : it->second;
     };
     auto attach = [&](const Tensor& t, ModuleId module, std::string_view op, size_t input) {
-      if (!IsWeight(t)) return;
+      if (!onnx_architecture::IsWeight(t)) return;
       auto key = std::make_pair(t.name, module);
       if (attached_.count(key)) return;
       attached_.insert(key);
@@ -344,10 +347,10 @@ class OnnxBuilder final : public NodeVisitor {
       std::string name(t.name);
       if (!mpath.empty() && name.rfind(mpath + ".", 0) == 0) {
         name = name.substr(mpath.size() + 1);
-      } else if (std::string role = RoleName(op, input); !role.empty()) {
+      } else if (std::string role = onnx_architecture::RoleName(op, input); !role.empty()) {
         name = role;
       } else {
-        name = Sanitize(name);
+        name = onnx_architecture::Sanitize(name);
       }
       std::string unique = name;
       auto& params = arch_.tree_[module].params;
@@ -359,8 +362,9 @@ class OnnxBuilder final : public NodeVisitor {
       Shape shape;
       for (int64_t d : t.dims) shape.push_back(d);
       auto it = storage.find(t.name);
-      int32_t s = arch_.tree_.AddParam(module, unique, shape, ToDType(t.data_type),
-                                       it == storage.end() ? -1 : it->second);
+      int32_t s =
+          arch_.tree_.AddParam(module, unique, shape, onnx_architecture::ToDType(t.data_type),
+                               it == storage.end() ? -1 : it->second);
       storage[t.name] = s;
       if ((op == "BatchNormalization" && input >= 3)) params.back().trainable = false;
     };
@@ -380,7 +384,8 @@ class OnnxBuilder final : public NodeVisitor {
     }
     // Weights no node reads still are in the file: the root holds them.
     for (const Tensor& t : g.initializers) {
-      if (!storage.count(t.name) && IsWeight(t)) attach(t, arch_.tree_.root(), "", 0);
+      if (!storage.count(t.name) && onnx_architecture::IsWeight(t))
+        attach(t, arch_.tree_.root(), "", 0);
     }
   }
 
@@ -421,7 +426,7 @@ class OnnxBuilder final : public NodeVisitor {
     std::string_view gname = m_.graph.name;
     if (root.empty() && !gname.empty() && gname != "torch_jit" && gname != "main_graph" &&
         gname != "torch-jit-export") {
-      root = Sanitize(gname);
+      root = onnx_architecture::Sanitize(gname);
     }
     t[t.root()].class_name = root.empty() ? "Model" : root;
     for (ModuleId id = 1; id < static_cast<ModuleId>(t.size()); ++id) {
@@ -440,8 +445,9 @@ class OnnxBuilder final : public NodeVisitor {
         continue;
       }
       if (m.class_name.empty()) {
-        bool numeric = std::all_of(m.children.begin(), m.children.end(),
-                                   [&](ModuleId c) { return AllDigits(t[c].name); });
+        bool numeric = std::all_of(m.children.begin(), m.children.end(), [&](ModuleId c) {
+          return onnx_architecture::AllDigits(t[c].name);
+        });
         m.class_name = numeric ? "Sequential" : "Module";
       }
     }

@@ -7,6 +7,7 @@
 #include "model/py_format.h"
 
 namespace calflops::onnx {
+namespace onnx_leaf_class {
 namespace {
 
 std::string IntsRepr(const std::vector<int64_t>& v) { return PyTupleRepr(v); }
@@ -30,6 +31,7 @@ std::string Ints(const Node& n, const char* name, size_t spatial, int64_t fallba
 }
 
 }  // namespace
+}  // namespace onnx_leaf_class
 
 int LeafRank(std::string_view op) {
   static const char* kOrder[] = {"Conv",
@@ -81,17 +83,18 @@ std::pair<std::string, std::string> LeafClass(const LeafInfo& l, const std::vect
     int64_t out = op == "Conv" ? l.w[0] : l.w[1] * group;
     std::vector<int64_t> k(l.w.begin() + 2, l.w.end());
     std::string r = std::to_string(in) + ", " + std::to_string(out) +
-                    ", kernel_size=" + IntsRepr(k) + ", stride=" + Ints(n, "strides", k.size(), 1);
+                    ", kernel_size=" + onnx_leaf_class::IntsRepr(k) +
+                    ", stride=" + onnx_leaf_class::Ints(n, "strides", k.size(), 1);
     const Attribute* pads = n.Attr("pads");
     if (pads &&
         std::any_of(pads->ints.begin(), pads->ints.end(), [](int64_t p) { return p != 0; })) {
       r +=
-          ", padding=" + IntsRepr(std::vector<int64_t>(
+          ", padding=" + onnx_leaf_class::IntsRepr(std::vector<int64_t>(
                              pads->ints.begin(), pads->ints.begin() + static_cast<long>(k.size())));
     }
     const Attribute* dil = n.Attr("dilations");
     if (dil && std::any_of(dil->ints.begin(), dil->ints.end(), [](int64_t d) { return d != 1; })) {
-      r += ", dilation=" + IntsRepr(dil->ints);
+      r += ", dilation=" + onnx_leaf_class::IntsRepr(dil->ints);
     }
     if (group != 1) r += ", groups=" + std::to_string(group);
     if (!l.has_bias) r += ", bias=False";
@@ -112,13 +115,14 @@ std::pair<std::string, std::string> LeafClass(const LeafInfo& l, const std::vect
   }
   if (op == "LayerNormalization" && !l.w.empty()) {
     const Attribute* eps = n.Attr("epsilon");
-    return {"LayerNorm", IntsRepr(l.w) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) +
+    return {"LayerNorm", onnx_leaf_class::IntsRepr(l.w) +
+                             ", eps=" + onnx_leaf_class::Float32Repr(eps ? eps->f : 1e-5f) +
                              ", elementwise_affine=True"};
   }
   if (op == "BatchNormalization" && l.x.size() >= 2) {
     const Attribute* eps = n.Attr("epsilon");
     return {"BatchNorm" + std::to_string(std::max<size_t>(1, spatial)) + "d",
-            std::to_string(l.x[1]) + ", eps=" + Float32Repr(eps ? eps->f : 1e-5f) +
+            std::to_string(l.x[1]) + ", eps=" + onnx_leaf_class::Float32Repr(eps ? eps->f : 1e-5f) +
                 ", momentum=0.1, affine=True, track_running_stats=True"};
   }
   if (op == "Gather" && l.x.size() == 2) {

@@ -2,6 +2,7 @@
 #include "readers/onnx/onnx_parser.h"
 
 namespace calflops::onnx {
+namespace onnx_parser {
 namespace {
 
 /// First length-delimited field `number` in a message, without failing (error path only).
@@ -40,40 +41,42 @@ std::string Quoted(std::string_view s) {
 }
 
 }  // namespace
+}  // namespace onnx_parser
 
 std::string Parser::Where() const {
   std::string w;
   for (const Frame& f : frames_) {
     switch (f.kind) {
       case Frame::kGraph: {
-        auto n = PeekString(f.bytes, 2);
-        w += "graph" + (n.empty() ? std::string() : " " + Quoted(n));
+        auto n = onnx_parser::PeekString(f.bytes, 2);
+        w += "graph" + (n.empty() ? std::string() : " " + onnx_parser::Quoted(n));
         break;
       }
       case Frame::kNode: {
-        auto n = PeekString(f.bytes, 3), op = PeekString(f.bytes, 4);
-        w += "node " + std::to_string(f.index) + (n.empty() ? "" : " " + Quoted(n)) +
+        auto n = onnx_parser::PeekString(f.bytes, 3), op = onnx_parser::PeekString(f.bytes, 4);
+        w += "node " + std::to_string(f.index) + (n.empty() ? "" : " " + onnx_parser::Quoted(n)) +
              (op.empty() ? "" : " (" + std::string(op.substr(0, 100)) + ")");
         break;
       }
       case Frame::kAttribute: {
-        auto n = PeekString(f.bytes, 1);
-        w += "attribute " + std::to_string(f.index) + (n.empty() ? "" : " " + Quoted(n));
+        auto n = onnx_parser::PeekString(f.bytes, 1);
+        w += "attribute " + std::to_string(f.index) +
+             (n.empty() ? "" : " " + onnx_parser::Quoted(n));
         break;
       }
       case Frame::kTensor: {
-        auto n = PeekString(f.bytes, 8);
-        w += "tensor " + (n.empty() ? std::to_string(f.index) : Quoted(n));
+        auto n = onnx_parser::PeekString(f.bytes, 8);
+        w += "tensor " + (n.empty() ? std::to_string(f.index) : onnx_parser::Quoted(n));
         break;
       }
       case Frame::kValueInfo: {
-        auto n = PeekString(f.bytes, 1);
-        w += "value " + (n.empty() ? std::to_string(f.index) : Quoted(n));
+        auto n = onnx_parser::PeekString(f.bytes, 1);
+        w += "value " + (n.empty() ? std::to_string(f.index) : onnx_parser::Quoted(n));
         break;
       }
       case Frame::kFunction: {
-        auto n = PeekString(f.bytes, 1);
-        w += "function " + (n.empty() ? std::to_string(f.index) : Quoted(n));
+        auto n = onnx_parser::PeekString(f.bytes, 1);
+        w += "function " + (n.empty() ? std::to_string(f.index) : onnx_parser::Quoted(n));
         break;
       }
       case Frame::kOpset:

@@ -6,6 +6,7 @@
 #include <cstring>
 
 namespace calflops::onnx {
+namespace onnx_tensor_parser {
 namespace {
 
 int64_t SignExtend(uint64_t u, int32_t type) {
@@ -38,6 +39,7 @@ double Float(uint32_t u) {
 }
 
 }  // namespace
+}  // namespace onnx_tensor_parser
 
 Tensor Parser::ParseTensorBytes(std::string_view bytes, uint64_t offset, int64_t index,
                                 int64_t max_ints, int64_t max_reals) {
@@ -192,7 +194,7 @@ void Parser::KeepInts(Tensor& t, int64_t numel, std::string_view raw, std::strin
     for (size_t i = 0; i < n; ++i) {
       uint64_t u = 0;
       std::memcpy(&u, raw.data() + i * bytes, static_cast<size_t>(bytes));
-      t.ints.push_back(SignExtend(u, t.data_type));
+      t.ints.push_back(onnx_tensor_parser::SignExtend(u, t.data_type));
     }
   } else {
     std::string_view src = Run(i64, 7);
@@ -229,16 +231,16 @@ void Parser::KeepReals(Tensor& t, int64_t numel, std::string_view raw, std::stri
   auto convert = [&](uint64_t bits) -> double {
     switch (t.data_type) {
       case kFloat:
-        return Float(static_cast<uint32_t>(bits));
+        return onnx_tensor_parser::Float(static_cast<uint32_t>(bits));
       case kDouble: {
         double d;
         std::memcpy(&d, &bits, 8);
         return d;
       }
       case kFloat16:
-        return Half(static_cast<uint16_t>(bits));
+        return onnx_tensor_parser::Half(static_cast<uint16_t>(bits));
       case kBfloat16:
-        return Float(static_cast<uint32_t>(bits) << 16);
+        return onnx_tensor_parser::Float(static_cast<uint32_t>(bits) << 16);
       default:
         return NAN;
     }
@@ -258,7 +260,7 @@ void Parser::KeepReals(Tensor& t, int64_t numel, std::string_view raw, std::stri
     for (size_t i = 0; i + 4 <= s.size(); i += 4) {
       uint32_t u;
       std::memcpy(&u, s.data() + i, 4);
-      t.reals.push_back(Float(u));
+      t.reals.push_back(onnx_tensor_parser::Float(u));
     }
   } else if (std::string_view d = Run(f64, 10); !d.empty()) {
     for (size_t i = 0; i + 8 <= d.size(); i += 8) {

@@ -49,6 +49,7 @@ const Graph* OpContext::Subgraph(std::string_view name) const {
 
 void OpContext::Fail(const std::string& message) const { throw InferError{message}; }
 
+namespace op_context {
 namespace {
 Shape ToShape(const TensorInfo& t) {
   Shape s;
@@ -56,9 +57,10 @@ Shape ToShape(const TensorInfo& t) {
   return s;
 }
 }  // namespace
+}  // namespace op_context
 
-Shape LowerContext::InShape(size_t i) const { return ToShape(ctx_.in(i)); }
-Shape LowerContext::OutShape(size_t i) const { return ToShape(ctx_.out(i)); }
+Shape LowerContext::InShape(size_t i) const { return op_context::ToShape(ctx_.in(i)); }
+Shape LowerContext::OutShape(size_t i) const { return op_context::ToShape(ctx_.out(i)); }
 
 void LowerContext::Emit(OpKind kind, CallForm form, std::initializer_list<Shape> in,
                         const Shape& out, int64_t attr, int64_t attr2) {

@@ -13,6 +13,7 @@
 #include "model/input_files.h"
 
 namespace calflops::onnx {
+namespace sparse_image {
 namespace {
 
 /// A varint at p (at most `n` bytes available); 0 bytes consumed when malformed.
@@ -33,6 +34,7 @@ bool IsDataField(uint64_t field) {
 }
 
 }  // namespace
+}  // namespace sparse_image
 
 SparseImage::SparseImage(const std::string& path) : path_(path) {
   NoteInputFile(path);
@@ -99,14 +101,14 @@ bool SparseImage::Walk(uint64_t begin, uint64_t end, int level) {
     Need(at, head, 4096);
     const char* p = data_ + at;
     uint64_t key = 0, len = 0;
-    size_t k = Varint(p, head, key);
+    size_t k = sparse_image::Varint(p, head, key);
     if (k == 0) return false;
     uint64_t field = key >> 3;
     uint64_t body = at + k;  // first byte after the key
     switch (key & 7) {
       case 0: {  // varint
         uint64_t v = 0;
-        size_t n = Varint(p + k, head - k, v);
+        size_t n = sparse_image::Varint(p + k, head - k, v);
         if (n == 0) return false;
         at = body + n;
         continue;
@@ -126,14 +128,14 @@ bool SparseImage::Walk(uint64_t begin, uint64_t end, int level) {
       default:
         return false;  // groups and invalid wire types: left to the parser
     }
-    size_t n = Varint(p + k, head - k, len);
+    size_t n = sparse_image::Varint(p + k, head - k, len);
     if (n == 0) return false;
     uint64_t payload = body + n;
     if (payload > end || len > end - payload) return false;
     bool recurse = (level == 0 && field == 7) || (level == 1 && field == 5);
     if (recurse) {
       if (!Walk(payload, payload + len, level + 1)) Copy(payload, len);
-    } else if (!(level == 2 && IsDataField(field) && len > kSkippedPayload)) {
+    } else if (!(level == 2 && sparse_image::IsDataField(field) && len > kSkippedPayload)) {
       Need(payload, len, 4096);
     }
     at = payload + len;

@@ -1,6 +1,7 @@
 #include "readers/safetensors/safetensors_dtypes.h"
 
 namespace calflops {
+namespace safetensors_dtypes {
 namespace {
 
 constexpr SafetensorsDtype kDtypes[] = {
@@ -12,13 +13,14 @@ constexpr SafetensorsDtype kDtypes[] = {
 };
 
 }  // namespace
+}  // namespace safetensors_dtypes
 
 const SafetensorsDtype* FindSafetensorsDtype(std::string_view name) {
-  for (const auto& d : kDtypes)
+  for (const auto& d : safetensors_dtypes::kDtypes)
     if (d.name == name) return &d;
   return nullptr;
 }
 
-std::span<const SafetensorsDtype> AllSafetensorsDtypes() { return kDtypes; }
+std::span<const SafetensorsDtype> AllSafetensorsDtypes() { return safetensors_dtypes::kDtypes; }
 
 }  // namespace calflops

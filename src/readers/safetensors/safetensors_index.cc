@@ -10,10 +10,11 @@
 #include "readers/strict_json.h"
 
 namespace calflops {
-namespace {
-
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+namespace safetensors_index {
+namespace {
 
 /// Appends one file's tensors to a checkpoint's set.
 void Append(TensorSet& all, TensorSet&& one) {
@@ -35,6 +36,7 @@ bool IsPlainFileName(const std::string& s) {
 }
 
 }  // namespace
+}  // namespace safetensors_index
 
 TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& index_path,
                                    const std::string& dir, const ReadOptions& options) {
@@ -84,7 +86,7 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
                                           ", expected a shard file name");
     }
     const std::string& s = shard.get_ref<const std::string&>();
-    if (!IsPlainFileName(s)) {
+    if (!safetensors_index::IsPlainFileName(s)) {
       throw BadInput(where_key(name),
                      "shard " + QuoteName(s) + " is not a file name in the index's directory");
     }
@@ -114,7 +116,7 @@ TensorSet ReadSafetensorsIndexText(std::string_view text, const std::string& ind
       }
       seen.emplace(t.name, id);
     }
-    Append(all, std::move(one));
+    safetensors_index::Append(all, std::move(one));
   }
   // Report a listed tensor no shard holds, the first in name order.
   for (const auto& [name, shard] : wm->items()) {
@@ -152,7 +154,7 @@ TensorSet ReadSafetensorsFiles(const std::vector<std::string>& paths, const Read
             "is also in " + it->second);
       }
     }
-    Append(all, std::move(one));
+    safetensors_index::Append(all, std::move(one));
   }
   return all;
 }

@@ -11,9 +11,10 @@
 #include "readers/strict_json.h"
 
 namespace calflops {
-namespace {
-
 using nlohmann::json;
+
+namespace safetensors_reader {
+namespace {
 
 constexpr uint64_t kPrefixBytes = 8;
 
@@ -123,18 +124,21 @@ class HeaderParser {
 };
 
 }  // namespace
+}  // namespace safetensors_reader
 
 bool LooksLikeSafetensors(std::span<const uint8_t> prefix) {
-  if (prefix.size() < kPrefixBytes + 1 || prefix[kPrefixBytes] != '{') return false;
-  return std::find(prefix.begin(), prefix.begin() + kPrefixBytes, 0) !=
-         prefix.begin() + kPrefixBytes;
+  if (prefix.size() < safetensors_reader::kPrefixBytes + 1 ||
+      prefix[safetensors_reader::kPrefixBytes] != '{')
+    return false;
+  return std::find(prefix.begin(), prefix.begin() + safetensors_reader::kPrefixBytes, 0) !=
+         prefix.begin() + safetensors_reader::kPrefixBytes;
 }
 
 TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
                           const std::string& source, const ReadOptions& options) {
   ByteReader r(bytes, source);
   r.set_context("header length");
-  if (file_size < kPrefixBytes) {
+  if (file_size < safetensors_reader::kPrefixBytes) {
     r.FailAt(0, "the file is " + std::to_string(file_size) +
                     " bytes, too short for the 8-byte header length");
   }
@@ -143,7 +147,7 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
     r.FailAt(0, "header length " + std::to_string(n) + " exceeds the limit of " +
                     std::to_string(kMaxHeaderBytes) + " bytes");
   }
-  if (n > file_size - kPrefixBytes) {
+  if (n > file_size - safetensors_reader::kPrefixBytes) {
     r.FailAt(0, "header length " + std::to_string(n) + " runs past the end of the file (" +
                     std::to_string(file_size) + " bytes)");
   }
@@ -151,39 +155,41 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
   auto text = r.ReadBytes(n);
   TensorSet s;
   s.format = "safetensors";
-  uint64_t data_start = kPrefixBytes + n;
+  uint64_t data_start = safetensors_reader::kPrefixBytes + n;
   s.files.push_back(TensorFile{source, file_size, data_start, 0});
-  HeaderParser p(text, source);
-  std::vector<Entry> entries;
+  safetensors_reader::HeaderParser p(text, source);
+  std::vector<safetensors_reader::Entry> entries;
   size_t members = 0;
   bool metadata_seen = false;
   // Member by member: each tensor's entry is checked and kept as an Entry, its JSON dropped.
-  bool is_object =
-      ForEachStrictJsonMember(text, source, kPrefixBytes, [&](std::string& name, json& v) {
+  bool is_object = ForEachStrictJsonMember(
+      text, source, safetensors_reader::kPrefixBytes, [&](std::string& name, json& v) {
         if (++members > kMaxTensors + 1) {
-          r.FailAt(kPrefixBytes, "more than " + std::to_string(kMaxTensors + 1) +
-                                     " entries exceed the limit of " + std::to_string(kMaxTensors) +
-                                     " tensors");
+          r.FailAt(safetensors_reader::kPrefixBytes,
+                   "more than " + std::to_string(kMaxTensors + 1) +
+                       " entries exceed the limit of " + std::to_string(kMaxTensors) + " tensors");
         }
         if (name == "__metadata__") {
           if (metadata_seen) {
             uint64_t first = KeyOffset(text, name, 0);
             throw BadInput(source + ": key '__metadata__' at offset " +
-                               std::to_string(KeyOffset(text, name, kPrefixBytes, first + 1)),
+                               std::to_string(KeyOffset(
+                                   text, name, safetensors_reader::kPrefixBytes, first + 1)),
                            "duplicate key");
           }
           metadata_seen = true;
           if (!v.is_object()) {
             throw BadInput(
                 source + ": key '__metadata__' at offset " +
-                    std::to_string(KeyOffset(text, name, kPrefixBytes)),
+                    std::to_string(KeyOffset(text, name, safetensors_reader::kPrefixBytes)),
                 std::string("is ") + JsonTypeName(v) + ", expected an object of strings");
           }
           for (const auto& [k, mv] : v.items()) {
             if (!mv.is_string()) {
-              throw BadInput(source + ": key '__metadata__." + k + "' at offset " +
-                                 std::to_string(KeyOffset(text, k, kPrefixBytes)),
-                             std::string("is ") + JsonTypeName(mv) + ", expected a string");
+              throw BadInput(
+                  source + ": key '__metadata__." + k + "' at offset " +
+                      std::to_string(KeyOffset(text, k, safetensors_reader::kPrefixBytes)),
+                  std::string("is ") + JsonTypeName(mv) + ", expected a string");
             }
           }
           s.facts.emplace_back("metadata_entries", std::to_string(v.size()));
@@ -194,19 +200,20 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
         entries.push_back(p.ParseEntry(name, v));
       });
   if (!is_object) {
-    json header = ParseStrictJson(text, source, kPrefixBytes);  // for the error's wording
-    r.FailAt(kPrefixBytes,
+    json header =
+        ParseStrictJson(text, source, safetensors_reader::kPrefixBytes);  // for the error's wording
+    r.FailAt(safetensors_reader::kPrefixBytes,
              std::string("the header is ") + JsonTypeName(header) + ", expected a JSON object");
   }
   // A repeated tensor name (the top level is not checked while streaming).
   {
     std::unordered_set<std::string_view> names;
     names.reserve(entries.size());
-    for (const Entry& e : entries) {
+    for (const safetensors_reader::Entry& e : entries) {
       if (!names.insert(e.info.name).second) {
         uint64_t first = KeyOffset(text, e.info.name, 0);
-        uint64_t second =
-            KeyOffset(text, e.info.name, kPrefixBytes, static_cast<size_t>(first) + 1);
+        uint64_t second = KeyOffset(text, e.info.name, safetensors_reader::kPrefixBytes,
+                                    static_cast<size_t>(first) + 1);
         throw BadInput(
             source + ": key " + QuoteName(e.info.name) + " at offset " + std::to_string(second),
             "duplicate key");
@@ -215,9 +222,9 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
   }
 
   // The data region holds the tensors back to back from offset 0, in some order.
-  std::vector<const Entry*> order;
+  std::vector<const safetensors_reader::Entry*> order;
   for (const auto& e : entries) order.push_back(&e);
-  auto by_offsets = [](const Entry* a, const Entry* b) {
+  auto by_offsets = [](const safetensors_reader::Entry* a, const safetensors_reader::Entry* b) {
     return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
   };
   // Writers usually list tensors in data order: then there is nothing to sort.
@@ -225,9 +232,9 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
     std::stable_sort(order.begin(), order.end(), by_offsets);
   }
   uint64_t expected = 0;
-  const Entry* prev = nullptr;
+  const safetensors_reader::Entry* prev = nullptr;
   uint64_t data_bytes = file_size - data_start;
-  for (const Entry* e : order) {
+  for (const safetensors_reader::Entry* e : order) {
     auto where = [&] { return p.Where(e->info.name); };
     std::string offsets =
         "data_offsets [" + std::to_string(e->begin) + ", " + std::to_string(e->end) + "]";
@@ -271,14 +278,15 @@ TensorSet ReadSafetensors(std::span<const uint8_t> bytes, uint64_t file_size,
 
 TensorSet ReadSafetensorsFile(const std::string& path, const ReadOptions& options) {
   uint64_t size = RegularFileSize(path);
-  std::vector<uint8_t> prefix = ReadFileRange(path, 0, kPrefixBytes);
+  std::vector<uint8_t> prefix = ReadFileRange(path, 0, safetensors_reader::kPrefixBytes);
   uint64_t n = 0;
-  if (prefix.size() == kPrefixBytes) {
+  if (prefix.size() == safetensors_reader::kPrefixBytes) {
     for (int i = 7; i >= 0; --i) n = (n << 8) | prefix[static_cast<size_t>(i)];
   }
   // Read the header only when its length is sane; otherwise ReadSafetensors reports why.
-  if (prefix.size() == kPrefixBytes && n <= kMaxHeaderBytes && n <= size - kPrefixBytes) {
-    prefix = ReadFileRange(path, 0, kPrefixBytes + n);
+  if (prefix.size() == safetensors_reader::kPrefixBytes && n <= kMaxHeaderBytes &&
+      n <= size - safetensors_reader::kPrefixBytes) {
+    prefix = ReadFileRange(path, 0, safetensors_reader::kPrefixBytes + n);
   }
   return ReadSafetensors(prefix, size, path, options);
 }

@@ -15,6 +15,7 @@ const ZooEntry* FindZoo(std::string_view name) {
   return nullptr;
 }
 
+namespace zoo {
 namespace {
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -30,10 +31,11 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 }  // namespace
+}  // namespace zoo
 
 std::vector<std::string> ClosestZooNames(std::string_view name, size_t n) {
   std::vector<std::pair<size_t, std::string_view>> scored;
-  for (const auto& e : ZooEntries()) scored.emplace_back(EditDistance(name, e.name), e.name);
+  for (const auto& e : ZooEntries()) scored.emplace_back(zoo::EditDistance(name, e.name), e.name);
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;
   for (size_t i = 0; i < scored.size() && i < n; ++i) out.emplace_back(scored[i].second);

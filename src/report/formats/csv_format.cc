@@ -15,6 +15,7 @@
 #include "report/module_rows.h"
 
 namespace calflops {
+namespace csv_format {
 namespace {
 
 std::string Field(const std::string& s) {
@@ -70,10 +71,11 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace csv_format
 
 const ReportFormat& CsvFormat() {
   static const ReportFormat f{"csv", "one row per module, exact integers (spreadsheets, pandas)",
-                              Write};
+                              csv_format::Write};
   return f;
 }
 

@@ -19,6 +19,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace html_format {
 namespace {
 
 /// Most per-step points embedded for the generate chart (evenly sampled, first and last kept).
@@ -183,10 +184,12 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace html_format
 
 const ReportFormat& HtmlFormat() {
   static const ReportFormat f{
-      "html", "one self-contained page: header, module tree, icicle chart (no network)", Write};
+      "html", "one self-contained page: header, module tree, icicle chart (no network)",
+      html_format::Write};
   return f;
 }
 

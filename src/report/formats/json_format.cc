@@ -8,6 +8,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace json_format {
 namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
@@ -26,10 +27,11 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace json_format
 
 const ReportFormat& JsonFormat() {
   static const ReportFormat f{"json", "the same figures as exact integers (docs/json-schema.md)",
-                              Write};
+                              json_format::Write};
   return f;
 }
 

@@ -14,6 +14,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace markdown_format {
 namespace {
 
 std::string Cell(std::string_view s) {
@@ -138,10 +139,12 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace markdown_format
 
 const ReportFormat& MarkdownFormat() {
   static const ReportFormat f{"markdown",
-                              "a header and a module table in Markdown (READMEs, papers)", Write};
+                              "a header and a module table in Markdown (READMEs, papers)",
+                              markdown_format::Write};
   return f;
 }
 

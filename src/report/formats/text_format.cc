@@ -8,6 +8,7 @@
 #include "report/weights_report.h"
 
 namespace calflops {
+namespace text_format {
 namespace {
 
 void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
@@ -18,9 +19,10 @@ void Write(const ReportModel& r, const ReportOptions& o, std::ostream& out) {
 }
 
 }  // namespace
+}  // namespace text_format
 
 const ReportFormat& TextFormat() {
-  static const ReportFormat f{"text", "the calflops report (default)", Write};
+  static const ReportFormat f{"text", "the calflops report (default)", text_format::Write};
   return f;
 }
 

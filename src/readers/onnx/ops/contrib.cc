@@ -7,6 +7,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace contrib {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -408,7 +409,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace contrib
 
-std::span<const OnnxOp> ContribOnnxOps() { return kOps; }
+std::span<const OnnxOp> ContribOnnxOps() { return contrib::kOps; }
 
 }  // namespace calflops::onnx

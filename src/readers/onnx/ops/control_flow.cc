@@ -7,6 +7,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace control_flow {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -128,7 +129,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace control_flow
 
-std::span<const OnnxOp> ControlFlowOnnxOps() { return kOps; }
+std::span<const OnnxOp> ControlFlowOnnxOps() { return control_flow::kOps; }
 
 }  // namespace calflops::onnx

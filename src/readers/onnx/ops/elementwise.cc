@@ -6,6 +6,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace elementwise {
 namespace {
 
 using namespace rules;  // NOLINT: the family's vocabulary
@@ -395,7 +396,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace elementwise
 
-std::span<const OnnxOp> ElementwiseOnnxOps() { return kOps; }
+std::span<const OnnxOp> ElementwiseOnnxOps() { return elementwise::kOps; }
 
 }  // namespace calflops::onnx

@@ -8,6 +8,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace indexing {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -181,7 +182,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace indexing
 
-std::span<const OnnxOp> IndexingOnnxOps() { return kOps; }
+std::span<const OnnxOp> IndexingOnnxOps() { return indexing::kOps; }
 
 }  // namespace calflops::onnx

@@ -9,6 +9,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace layout {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -420,7 +421,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace layout
 
-std::span<const OnnxOp> LayoutOnnxOps() { return kOps; }
+std::span<const OnnxOp> LayoutOnnxOps() { return layout::kOps; }
 
 }  // namespace calflops::onnx

@@ -8,6 +8,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace math {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -383,7 +384,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace math
 
-std::span<const OnnxOp> MathOnnxOps() { return kOps; }
+std::span<const OnnxOp> MathOnnxOps() { return math::kOps; }
 
 }  // namespace calflops::onnx

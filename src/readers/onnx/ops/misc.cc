@@ -5,6 +5,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace misc {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -111,7 +112,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace misc
 
-std::span<const OnnxOp> MiscOnnxOps() { return kOps; }
+std::span<const OnnxOp> MiscOnnxOps() { return misc::kOps; }
 
 }  // namespace calflops::onnx

@@ -6,6 +6,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace nn {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -473,7 +474,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace nn
 
-std::span<const OnnxOp> NnOnnxOps() { return kOps; }
+std::span<const OnnxOp> NnOnnxOps() { return nn::kOps; }
 
 }  // namespace calflops::onnx

@@ -9,6 +9,7 @@
 #include "readers/onnx/op_context.h"
 
 namespace calflops::onnx {
+namespace op_table {
 namespace {
 
 using FamilyFn = std::span<const OnnxOp> (*)();
@@ -40,16 +41,17 @@ const Table& GetTable() {
 }
 
 }  // namespace
+}  // namespace op_table
 
 std::string DuplicateOnnxOp(std::span<const OnnxOp> ops) {
   std::unordered_map<std::string, int> seen;
   for (const OnnxOp& op : ops)
-    if (++seen[Key(op)] == 2) return Key(op);
+    if (++seen[op_table::Key(op)] == 2) return op_table::Key(op);
   return {};
 }
 
 const OnnxOp* FindOnnxOp(std::string_view domain, std::string_view op_type) {
-  const Table& t = GetTable();
+  const op_table::Table& t = op_table::GetTable();
   std::string key;
   key.reserve(domain.size() + op_type.size() + 1);
   key.append(CanonicalDomain(domain)).append(":").append(op_type);
@@ -57,6 +59,6 @@ const OnnxOp* FindOnnxOp(std::string_view domain, std::string_view op_type) {
   return it == t.by_name.end() ? nullptr : it->second;
 }
 
-std::span<const OnnxOp> AllOnnxOps() { return GetTable().all; }
+std::span<const OnnxOp> AllOnnxOps() { return op_table::GetTable().all; }
 
 }  // namespace calflops::onnx

@@ -7,6 +7,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace reduction {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -126,7 +127,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace reduction
 
-std::span<const OnnxOp> ReductionOnnxOps() { return kOps; }
+std::span<const OnnxOp> ReductionOnnxOps() { return reduction::kOps; }
 
 }  // namespace calflops::onnx

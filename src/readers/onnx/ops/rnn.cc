@@ -3,6 +3,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace rnn {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -52,7 +53,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace rnn
 
-std::span<const OnnxOp> RnnOnnxOps() { return kOps; }
+std::span<const OnnxOp> RnnOnnxOps() { return rnn::kOps; }
 
 }  // namespace calflops::onnx

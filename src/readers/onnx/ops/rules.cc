@@ -69,6 +69,7 @@ int32_t ElemOf(const OpContext& c, size_t i) {
   return kUndefined;
 }
 
+namespace rules {
 namespace {
 
 /// Index into a broadcast operand for flat output index `flat`.
@@ -91,6 +92,7 @@ size_t BroadcastIndex(size_t flat, const std::vector<int64_t>& out,
 }
 
 }  // namespace
+}  // namespace rules
 
 void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
                 const std::function<int64_t(int64_t, int64_t)>& integer) {
@@ -105,8 +107,8 @@ void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
   std::vector<int64_t> ints;
   std::vector<double> reals;
   for (int64_t i = 0; i < n; ++i) {
-    size_t ia = BroadcastIndex(static_cast<size_t>(i), out.dims, a.dims);
-    size_t ib = BroadcastIndex(static_cast<size_t>(i), out.dims, b.dims);
+    size_t ia = rules::BroadcastIndex(static_cast<size_t>(i), out.dims, a.dims);
+    size_t ib = rules::BroadcastIndex(static_cast<size_t>(i), out.dims, b.dims);
     if (int_in && integer) {
       int64_t v = integer(a.IntAt(ia), b.IntAt(ib));
       if (int_out)

@@ -5,6 +5,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace sequence {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -198,7 +199,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace sequence
 
-std::span<const OnnxOp> SequenceOnnxOps() { return kOps; }
+std::span<const OnnxOp> SequenceOnnxOps() { return sequence::kOps; }
 
 }  // namespace calflops::onnx

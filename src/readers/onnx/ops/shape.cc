@@ -9,6 +9,7 @@
 #include "readers/onnx/ops/rules.h"
 
 namespace calflops::onnx {
+namespace shape {
 namespace {
 
 using namespace rules;  // NOLINT
@@ -281,7 +282,8 @@ constexpr OnnxOp kOps[] = {
 };
 
 }  // namespace
+}  // namespace shape
 
-std::span<const OnnxOp> ShapeOnnxOps() { return kOps; }
+std::span<const OnnxOp> ShapeOnnxOps() { return shape::kOps; }
 
 }  // namespace calflops::onnx
