@@ -5,7 +5,7 @@ run against the release CLI.
 Each case writes its files into a scratch directory, runs `calflops` once and is judged:
 
   crash     a signal, exit 5 (internal), a sanitizer report
-  hang      not finished within --timeout (default 2 s; killed at 5x that)
+  hang      more than --timeout CPU seconds (default 2; killed at 5x that in wall time)
   memory    peak RSS above 1 GiB
   controls  a raw control character (not newline or tab), DEL or a C1 control on stdout
   overwrite an input file changed, or a protected path was replaced
@@ -347,7 +347,9 @@ case("loop-trips-mul-wraps", 2,
      {"m.onnx": model(graph(mul_pre + [node("Loop", ["trips2", "", "x"], ["y"], "loop", [attr_graph("body", loop_body())])],
                             [value_info("x", [4])], ["y"],
                             [int64_init("t1", [], [1 << 62]), int64_init("t2", [], [4])]))},
-     ONNX, expect="any", check=lambda o, d: None if total(o) != 0 else "a wrapped trip count priced as 0 iterations")
+     ONNX, expect="any",
+     check=lambda o, d: None if "Loop" in json.dumps(json.loads(o).get("unsupported")) else
+     "a wrapped trip count priced as 0 iterations, the Loop not reported")
 
 # Loop inside Scan inside Loop.
 inner_loop_body = loop_body()
@@ -836,7 +838,7 @@ case("config-deep-objects-1e6", 6, {"config.json": b'{"a":' * 1000000 + b"1" + b
 case("config-long-number", 6, {"config.json": cfg().replace(b'"vocab_size": 16', b'"vocab_size": 1' + b"0" * 1000000)},
      ["{d}/config.json"], expect="err")
 case("config-long-fraction", 6, {"config.json": cfg().replace(b'"vocab_size": 16', b'"vocab_size": 16.' + b"0" * 1000000)},
-     ["{d}/config.json"], check=flops_at_least(1))
+     ["{d}/config.json", "--format", "json"], check=flops_at_least(1))
 case("safetensors-deep-nesting", 6, {"m.safetensors": safetensors({}, raw_header=b"[" * 100000 + b"]" * 100000)},
      ["{d}/m.safetensors"], expect="err")
 case("safetensors-header-len-huge", 6, {"m.safetensors": struct.pack("<Q", (1 << 64) - 1) + b"{}"}, ["{d}/m.safetensors"],
@@ -858,8 +860,8 @@ case("safetensors-metadata-huge-string", 6,
 ESC = "\x1b]0;owned\x07\x1b[2J\u009b31m\r"
 for fmt in ("text", "json", "csv", "markdown", "html"):
     q = fmt == "csv"
-    case("esc-model-type-%s" % fmt, 7, {"config.json": cfg(model_type="llama" + ESC)}, ["{d}/config.json", "-f", fmt],
-         expect="err")
+    # An unknown model_type falls back to architectures[0] with a note (quoted, escaped).
+    case("esc-model-type-%s" % fmt, 7, {"config.json": cfg(model_type="llama" + ESC)}, ["{d}/config.json", "-f", fmt])
     case("esc-architectures-%s" % fmt, 7, {"config.json": cfg(architectures=["Llama" + ESC + "ForCausalLM"])},
          ["{d}/config.json", "-f", fmt], expect="err")
     case("esc-gguf-name-%s" % fmt, 7, {"m.gguf": gguf(llama_gguf_kvs(name="tiny" + ESC + "=cmd|' /C calc'!A0"),
@@ -1151,7 +1153,9 @@ def run_case(c, cli, timeout):
             killed = True
         elapsed = time.monotonic() - start
         # The CLI is this (forked) runner's first child, so RUSAGE_CHILDREN's peak is its own.
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss = ru.ru_maxrss * 1024
+        cpu = ru.ru_utime + ru.ru_stime
         if not isinstance(stdin, int):
             stdin.close()
         after = snapshot(d)
@@ -1159,8 +1163,8 @@ def run_case(c, cli, timeout):
         problems = []
         if killed:
             problems.append(("hang", "killed after %.1f s" % elapsed))
-        elif elapsed > timeout:
-            problems.append(("hang", "took %.2f s" % elapsed))
+        elif cpu > timeout:  # CPU seconds: wall time on a shared, loaded machine says little
+            problems.append(("hang", "took %.2f CPU s (%.2f s wall)" % (cpu, elapsed)))
         if rc is not None and rc < 0 and not killed:
             problems.append(("crash", "signal %d" % -rc))
         if rc == 5:
