@@ -10,11 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
+#include "archs/causal_lm_shell.h"
 #include "archs/mamba/mamba_mixer.h"
 #include "archs/mamba/recurrent_plan.h"
-#include "archs/nn/embedding.h"
 #include "archs/nn/llama_rms_norm.h"
-#include "archs/nn/output_head.h"
 #include "model/error.h"
 #include "model/py_format.h"
 
@@ -84,17 +83,17 @@ LlamaRmsNorm MambaNorm(ModuleTree& tree, ModuleId parent, const std::string& nam
 class Mamba : public Architecture {
  public:
   Mamba(const MambaParams& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
-    ModuleId root = tree_.root();
-    tree_[root].class_name = cls;
-    lm_ = cls == "MambaForCausalLM";
-    ModuleId model = lm_ ? tree_.Add(root, "backbone", "MambaModel") : root;
-    embeddings_ =
-        Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
-    ModuleId list = tree_.Add(model, "layers", "ModuleList");
-    tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(list, i, dtype));
-    norm_f_ = MambaNorm(tree_, model, "norm_f", p.hidden, p.eps, dtype);
-    if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embeddings_, p.tie, dtype);
+    shell_ = CausalLmShell::Begin(tree_, cls,
+                                  {.lm_cls = "MambaForCausalLM",
+                                   .model_name = "backbone",
+                                   .model_cls = "MambaModel",
+                                   .embed_name = "embeddings",
+                                   .vocab = p.vocab,
+                                   .hidden = p.hidden},
+                                  dtype);
+    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(shell_.layers, i, dtype));
+    shell_.Finish(tree_, MambaNorm(tree_, shell_.model, "norm_f", p.hidden, p.eps, dtype), p.tie,
+                  dtype);
   }
 
   std::vector<ForwardCall> Plan(const Workload& w) const override { return RecurrentStatePlan(w); }
@@ -110,15 +109,13 @@ class Mamba : public Architecture {
   }
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
-    int64_t b = c.batch, s = c.new_tokens;
-    Shape x = embeddings_(t, Shape{b, s});
+    Shape x = shell_.Embed(t, c);
     for (const auto& blk : blocks_) {
       Shape h = blk.norm(t, x);
       h = blk.mixer.Forward(t, h, c.first, c.attention_mask);
       x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
     }
-    x = norm_f_(t, x);
-    if (lm_ && c.logits_tokens > 0) head_(t, Tracer::View(x, {b, c.logits_tokens, p_.hidden}));
+    shell_.Output(t, x, c);
   }
 
  private:
@@ -143,11 +140,8 @@ class Mamba : public Architecture {
   }
 
   MambaParams p_;
-  bool lm_ = false;
-  Embedding embeddings_;
+  CausalLmShell shell_;
   std::vector<Block> blocks_;
-  LlamaRmsNorm norm_f_;
-  Linear head_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {

@@ -10,11 +10,11 @@
 // recurrence step on the (heads, head_dim, state) state. The state kept between steps has a
 // constant size, declared in KvCache().
 #include "archs/arch_registry.h"
+#include "archs/causal_lm_shell.h"
+#include "archs/mamba/recurrent_plan.h"
 #include "archs/nn/activation.h"
-#include "archs/nn/embedding.h"
 #include "archs/nn/linear.h"
 #include "archs/nn/llama_rms_norm.h"
-#include "archs/nn/output_head.h"
 #include "model/error.h"
 #include "model/py_format.h"
 
@@ -99,49 +99,24 @@ LlamaRmsNorm Mamba2Norm(ModuleTree& tree, ModuleId parent, const std::string& na
 class Mamba2 : public Architecture {
  public:
   Mamba2(const Mamba2Params& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
-    ModuleId root = tree_.root();
-    tree_[root].class_name = cls;
-    lm_ = cls == "Mamba2ForCausalLM";
-    ModuleId model = lm_ ? tree_.Add(root, "backbone", "Mamba2Model") : root;
-    embeddings_ =
-        Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
-    ModuleId list = tree_.Add(model, "layers", "ModuleList");
-    tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(list, i, dtype));
-    norm_f_ = Mamba2Norm(tree_, model, "norm_f", p.hidden, p.eps, dtype);
-    if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embeddings_, p.tie, dtype);
+    shell_ = CausalLmShell::Begin(tree_, cls,
+                                  {.lm_cls = "Mamba2ForCausalLM",
+                                   .model_name = "backbone",
+                                   .model_cls = "Mamba2Model",
+                                   .embed_name = "embeddings",
+                                   .vocab = p.vocab,
+                                   .hidden = p.hidden},
+                                  dtype);
+    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(shell_.layers, i, dtype));
+    shell_.Finish(tree_, Mamba2Norm(tree_, shell_.model, "norm_f", p.hidden, p.eps, dtype), p.tie,
+                  dtype);
   }
 
   /// forward: one call over every position (with the config's use_cache the model creates a
   /// cache and takes the prefill path); generate: prefill of the prompt (logits at every
   /// position: 4.45's Mamba2ForCausalLM has no num_logits_to_keep), then identical one-token
   /// steps (the state does not grow).
-  std::vector<ForwardCall> Plan(const Workload& w) const override {
-    if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward,
-                          .batch = w.batch,
-                          .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len}};
-    }
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{
-        .kind = CallKind::kPrefill,
-        .batch = w.batch,
-        .new_tokens = prompt,
-        .logits_tokens = prompt,
-        .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
-    if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                  .repeat = w.max_new_tokens - 1,
-                                  .past_step = 0,
-                                  .batch = w.batch,
-                                  .new_tokens = 1,
-                                  .past_tokens = prompt,
-                                  .logits_tokens = 1,
-                                  .first = false});
-    }
-    return calls;
-  }
+  std::vector<ForwardCall> Plan(const Workload& w) const override { return RecurrentStatePlan(w); }
 
   /// Mamba2Cache per layer: conv_states (batch, conv_dim, conv_kernel) and ssm_states (batch,
   /// num_heads, head_dim, state_size), in the model's dtype, whatever the context length.
@@ -160,14 +135,13 @@ class Mamba2 : public Architecture {
     bool cached = c.kind != CallKind::kForward || p_.use_cache;
     // Mamba2Mixer.forward and torch_forward mask only when attention_mask is (B > 1, S > 1).
     bool masked = c.attention_mask && b > 1 && s > 1;
-    Shape x = embeddings_(t, Shape{b, s});
+    Shape x = shell_.Embed(t, c);
     for (const auto& blk : blocks_) {
       Shape h = blk.norm(t, x);
       h = c.first ? Prefill(t, blk.mixer, h, cached, masked) : Decode(t, blk.mixer, h);
       x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
     }
-    x = norm_f_(t, x);
-    if (lm_ && c.logits_tokens > 0) head_(t, Tracer::View(x, {b, c.logits_tokens, p_.hidden}));
+    shell_.Output(t, x, c);
   }
 
  private:
@@ -308,11 +282,8 @@ class Mamba2 : public Architecture {
   }
 
   Mamba2Params p_;
-  bool lm_ = false;
-  Embedding embeddings_;
+  CausalLmShell shell_;
   std::vector<Block> blocks_;
-  LlamaRmsNorm norm_f_;
-  Linear head_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {
