@@ -111,18 +111,18 @@ void LowerReduce(LowerContext& l) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "ReduceSum", ReduceInfer, LowerReduce<OpKind::kSum>},
-    {"", "ReduceMean", ReduceInfer, LowerReduce<OpKind::kMean>},
-    {"", "ReduceMax", ReduceInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ReduceMin", ReduceInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ReduceProd", ReduceInfer, LowerReduce<OpKind::kProd>},
-    {"", "ReduceL1", ReduceInfer, LowerReduce<OpKind::kReduceL1>},
-    {"", "ReduceL2", ReduceInfer, LowerReduce<OpKind::kReduceL2>},
-    {"", "ReduceSumSquare", ReduceInfer, LowerReduce<OpKind::kReduceSumSquare>},
-    {"", "ReduceLogSum", ReduceInfer, LowerReduce<OpKind::kReduceLogSum>},
-    {"", "ReduceLogSumExp", ReduceInfer, LowerReduce<OpKind::kReduceLogSumExp>},
-    {"", "ArgMax", ArgInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ArgMin", ArgInfer, LowerReduce<OpKind::kReduceMax>},
+    {"", "ReduceSum", ReduceInfer, LowerReduce<OpKind::kSum>, "data axes?"},
+    {"", "ReduceMean", ReduceInfer, LowerReduce<OpKind::kMean>, "data axes?"},
+    {"", "ReduceMax", ReduceInfer, LowerReduce<OpKind::kReduceMax>, "data axes?"},
+    {"", "ReduceMin", ReduceInfer, LowerReduce<OpKind::kReduceMax>, "data axes?"},
+    {"", "ReduceProd", ReduceInfer, LowerReduce<OpKind::kProd>, "data axes?"},
+    {"", "ReduceL1", ReduceInfer, LowerReduce<OpKind::kReduceL1>, "data axes?"},
+    {"", "ReduceL2", ReduceInfer, LowerReduce<OpKind::kReduceL2>, "data axes?"},
+    {"", "ReduceSumSquare", ReduceInfer, LowerReduce<OpKind::kReduceSumSquare>, "data axes?"},
+    {"", "ReduceLogSum", ReduceInfer, LowerReduce<OpKind::kReduceLogSum>, "data axes?"},
+    {"", "ReduceLogSumExp", ReduceInfer, LowerReduce<OpKind::kReduceLogSumExp>, "data axes?"},
+    {"", "ArgMax", ArgInfer, LowerReduce<OpKind::kReduceMax>, "data"},
+    {"", "ArgMin", ArgInfer, LowerReduce<OpKind::kReduceMax>, "data"},
 };
 
 }  // namespace
