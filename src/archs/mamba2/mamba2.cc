@@ -11,6 +11,7 @@
 // constant size, declared in KvCache().
 #include "archs/arch_registry.h"
 #include "archs/causal_lm_shell.h"
+#include "archs/config_checks.h"
 #include "archs/mamba/recurrent_plan.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/linear.h"
@@ -65,11 +66,7 @@ struct Mamba2Params {
                      "is " + std::to_string(p.heads) + ", but expand x hidden_size / head_dim = " +
                          std::to_string(p.intermediate) + " / " + std::to_string(p.head_dim));
     }
-    if (p.heads % p.groups != 0) {
-      throw BadInput(c.Where("n_groups"), "is " + std::to_string(p.groups) +
-                                              ", which does not divide num_heads " +
-                                              std::to_string(p.heads));
-    }
+    RequireDivides(c, "n_groups", p.groups, "num_heads", p.heads);
     if (p.groups * p.state > kMaxConfigDim)
       throw BadInput(c.Where("n_groups"), "x state_size is too large");
     return p;
