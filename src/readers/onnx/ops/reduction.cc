@@ -82,6 +82,9 @@ void ReduceInfer(OpContext& c) {
         return;
     }
     if (op == "ReduceMean") acc /= static_cast<double>(n);
+    // Integer contents are summed in double: beyond 2^53 the sum is no longer exact, and beyond
+    // int64 it would saturate; either way the value is unknown rather than made up.
+    if (IsInteger(out.elem) && !(std::fabs(acc) <= 9007199254740992.0)) return;
     SetReals(out, {acc});
   }
 }
