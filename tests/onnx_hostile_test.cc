@@ -409,7 +409,7 @@ TEST(OnnxHostile, RecursiveFunctionsAreBadInputEvenWithoutStrict) {
   Proto self = NodeProto("R", {"x"}, {"y"});
   self.Bytes(7, "local");
   r.Message(7, self).Message(9, Opset("local", 1)).Bytes(10, "local");
-  for (const std::string& extra : {"", " --strict"}) {
+  for (std::string extra : {"", " --strict"}) {
     cli::Result out = Cli(Write("recursive", FunctionModel({r}, "R")) + extra);
     EXPECT_EQ(out.code, 2) << out.out;
     EXPECT_NE(out.out.find("function 'R' calls itself"), std::string::npos) << out.out;
