@@ -44,8 +44,9 @@ TEST(HostileCli, HardwareDescriptionEscapesAreEscaped) {
     cli::Result r = RunCli("tinyllama-1.1b --hardware-file " + hw + " --format " + fmt);
     ASSERT_EQ(r.code, 0) << r.out;
     ExpectNoControls(r.out);
-    if (fmt == "text")
+    if (fmt == "text") {
       EXPECT_NE(r.out.find("a\\x1b[2Jb\\u009b31mc\\x07"), std::string::npos) << r.out;
+    }
   }
 }
 

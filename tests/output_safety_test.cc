@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -165,6 +166,52 @@ TEST(OutputSafety, AFailedRunWritesNothing) {
       cli::RunCli((d / "config.json").string() + " --output " + (d / "out.txt").string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_FALSE(fs::exists(d / "out.txt"));
+}
+
+// ---- second hostile campaign (issue 16) ----
+
+TEST(OutputSafety, DevStdoutAndAFifoAreWrittenInPlaceOrRefusedWithoutAHang) {
+  fs::path d = Fresh("special");
+  std::ofstream(d / "config.json") << kTinyConfig;
+  // /dev/stdout links to /proc/self/fd/1, whose target (pipe:[N]) is no path: it was resolved
+  // by hand into a directory that does not exist ("cannot write: No such file or directory").
+  cli::Result r = cli::RunCli((d / "config.json").string() + " --format json -o /dev/stdout");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"params\""), std::string::npos) << r.out;
+  // A FIFO nobody reads: opening it for writing blocked for ever; now one line and exit 2.
+  ASSERT_EQ(::mkfifo((d / "fifo").c_str(), 0600), 0);
+  auto start = std::chrono::steady_clock::now();
+  r = cli::RunCli((d / "config.json").string() + " -o " + (d / "fifo").string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("a FIFO that no process reads"), std::string::npos) << r.out;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+}
+
+TEST(OutputSafety, NothingInsideTheHubCacheRepositoryBeingRead) {
+  // The ref file (refs/main) was read but not noted: --output replaced it with the report.
+  fs::path d = Fresh("hub");
+  const std::string commit = "0123456789abcdef0123456789abcdef01234567";
+  fs::path repo = d / "models--org--tiny";
+  fs::create_directories(repo / "refs");
+  fs::create_directories(repo / "blobs");
+  fs::create_directories(repo / "snapshots" / commit);
+  std::ofstream(repo / "refs" / "main") << commit;
+  std::ofstream(repo / "blobs" / "cfgblob") << kTinyConfig;
+  std::ofstream(repo / "blobs" / "otherblob") << "tokenizer";
+  fs::create_symlink("../../blobs/cfgblob", repo / "snapshots" / commit / "config.json");
+  ::setenv("HF_HUB_CACHE", d.c_str(), 1);
+  ::setenv("HF_HUB_OFFLINE", "1", 1);
+  for (const fs::path& victim :
+       {repo / "refs" / "main", repo / "blobs" / "cfgblob", repo / "blobs" / "otherblob",
+        repo / "snapshots" / commit / "config.json", repo / "snapshots" / commit / "new.txt",
+        repo / "blobs" / ".." / "refs" / "main"}) {
+    SCOPED_TRACE(victim.string());
+    ExpectRefused("org/tiny -o " + victim.string(), victim);
+  }
+  cli::Result r = cli::RunCli("org/tiny -o " + (d / "report.txt").string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  ::unsetenv("HF_HUB_CACHE");
+  ::unsetenv("HF_HUB_OFFLINE");
 }
 
 }  // namespace

@@ -31,11 +31,11 @@ Workload WithAxis(Workload w, SweepAxis a, int64_t v);
 
 struct SweepPoint {
   int64_t value = 0;
-  Count params;
-  Count macs;  ///< over every call of the workload
-  Count flops;
-  Count memory_peak;                ///< bytes
-  std::optional<double> latency_s;  ///< with a hardware profile
+  Count params{};
+  Count macs{};  ///< over every call of the workload
+  Count flops{};
+  Count memory_peak{};                ///< bytes
+  std::optional<double> latency_s{};  ///< with a hardware profile
 };
 
 /// Fewest points for which Sweep takes the per-op quadratics (below, tracing them costs more).

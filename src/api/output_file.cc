@@ -41,6 +41,22 @@ bool SameFile(const fs::path& a, const fs::path& b) {
   return Resolve(a) == Resolve(b);  // one does not exist (yet): the path it would have
 }
 
+/// Whether `p` (resolved) is `dir` or lies anywhere under it, compared by device and inode for
+/// each of p's ancestors that exists (a bind mount or a link to the directory is the directory).
+bool Under(const fs::path& p, const fs::path& dir) {
+  struct stat sd;
+  bool have_dir = ::stat(dir.c_str(), &sd) == 0;
+  fs::path rdir = Resolve(dir);
+  for (fs::path a = p; !a.empty(); a = a.parent_path()) {
+    struct stat sa;
+    if (have_dir && ::stat(a.c_str(), &sa) == 0 && sa.st_dev == sd.st_dev && sa.st_ino == sd.st_ino)
+      return true;
+    if (a == rdir) return true;
+    if (a == a.parent_path()) break;
+  }
+  return false;
+}
+
 Error CannotWrite(const std::string& output, const std::string& why) {
   return Error(ExitCode::kBadInput, "--output", Quote(output, 256) + ": cannot write: " + why);
 }
@@ -66,11 +82,14 @@ void WriteAll(int fd, std::string_view s, const std::string& output) {
 void RefuseInputAsOutput(const std::string& output, const std::vector<InputFile>& inputs) {
   fs::path out = Resolve(output);
   for (const InputFile& in : inputs) {
-    bool clash = in.extension.empty()
+    bool tree = in.extension == kEverythingUnder;
+    bool clash = tree ? Under(out, in.path)
+                 : in.extension.empty()
                      ? SameFile(output, in.path)
                      : out.extension() == in.extension && SameFile(out.parent_path(), in.path);
     if (clash) {
-      std::string what = in.extension.empty()
+      std::string what = tree ? "lies in " + Quote(in.path, 256) + ", which this run reads from"
+                         : in.extension.empty()
                              ? "is an input of this run" +
                                    (in.path == output ? std::string() : ": " + Quote(in.path, 256))
                              : "would be read as an input by this run (every " +
@@ -84,16 +103,23 @@ void RefuseInputAsOutput(const std::string& output, const std::vector<InputFile>
 void WriteOutputFile(const std::string& output, std::string_view contents,
                      const std::vector<InputFile>& inputs) {
   RefuseInputAsOutput(output, inputs);
-  fs::path target = Resolve(output);
+  // What the name is now, as the kernel resolves it: /dev/stdout is a link to /proc/self/fd/1,
+  // whose "target" (pipe:[N], /dev/pts/0) is not a path to resolve by hand.
   struct stat st;
-  bool exists = ::stat(target.c_str(), &st) == 0;
+  bool exists = ::stat(output.c_str(), &st) == 0;
   if (exists && S_ISDIR(st.st_mode)) throw CannotWrite(output, "it is a directory");
   if (exists && !S_ISREG(st.st_mode)) {  // /dev/stdout, a pipe: nothing to replace
-    Fd f{::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY)};
+    // Non-blocking open: a FIFO nobody reads is an error (ENXIO), not a hang.
+    Fd f{::open(output.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+    if (f.fd < 0 && errno == ENXIO) throw CannotWrite(output, "a FIFO that no process reads");
     if (f.fd < 0) throw CannotWrite(output, std::strerror(errno));
+    int flags = ::fcntl(f.fd, F_GETFL);
+    if (flags >= 0) ::fcntl(f.fd, F_SETFL, flags & ~O_NONBLOCK);
     WriteAll(f.fd, contents, output);
     return;
   }
+  fs::path target = Resolve(output);
+  exists = ::stat(target.c_str(), &st) == 0;
   std::string tmp =
       (target.parent_path() / ("." + target.filename().string() + ".calflops-XXXXXX")).string();
   Fd f{::mkstemp(tmp.data())};

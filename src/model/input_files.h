@@ -9,6 +9,10 @@
 
 namespace calflops {
 
+/// As an InputFile's extension: every file anywhere under `path` (a cache the run reads from,
+/// such as a Hugging Face cache repository: its refs, snapshots and blobs).
+inline constexpr const char* kEverythingUnder = "/";
+
 struct InputFile {
   std::string path;       ///< as the reader named it
   std::string extension;  ///< non-empty: every `path`/*`extension` file (a directory scan)

@@ -116,16 +116,20 @@ inline std::string ContribModelBytes(const Proto& graph) {
 }
 /// Graph inputs of a com.microsoft GroupQueryAttention with 4 query heads and 2 KV heads of 16
 /// over 4 new and 6 cached positions: q (1, 4, 64), k and v (1, 4, 32), past_k and past_v
-/// (1, 2, 6, 16); and the node, writing attn, present_k and present_v.
+/// (1, 2, 6, 16), the required seqlens_k and total_sequence_length (int32, contents unknown);
+/// and the node, writing attn, present_k and present_v.
 inline void AddGqaInputs(Proto& g) {
   g.Message(11, Input("q", {1, 4, 64}));
   g.Message(11, Input("k", {1, 4, 32}));
   g.Message(11, Input("v", {1, 4, 32}));
   g.Message(11, Input("past_k", {1, 2, 6, 16}));
   g.Message(11, Input("past_v", {1, 2, 6, 16}));
+  g.Message(11, Input("seqlens_k", {1}, 6));  // int32
+  g.Message(11, Input("total_sequence_length", {}, 6));
 }
 inline Proto GqaNode(const std::string& name) {
-  return NodeProto("GroupQueryAttention", {"q", "k", "v", "past_k", "past_v"},
+  return NodeProto("GroupQueryAttention",
+                   {"q", "k", "v", "past_k", "past_v", "seqlens_k", "total_sequence_length"},
                    {"attn", "present_k", "present_v"}, name,
                    {Attr("num_heads", 4), Attr("kv_num_heads", 2)})
       .Bytes(7, "com.microsoft");

@@ -65,17 +65,17 @@ TEST(OpProofOnnx, GroupQueryAttentionNodes) {
       Tensor values = Tensor::Random({b, kv, past + s, h}, rng);
       reference::AttentionKernelRef(Heads(q, n, h), keys, values, true);  // causal: masked
     });
-    std::vector<Proto> values = {OnnxInput("q", {b, s, n * h}),
-                                 OnnxInput("k", {b, s, kv * h}),
-                                 OnnxInput("v", {b, s, kv * h}),
-                                 OnnxInput("pk", {b, kv, past, h}),
-                                 OnnxInput("pv", {b, kv, past, h}),
-                                 OnnxInput("cos", {16, std::max<int64_t>(rot / 2, 1)}),
-                                 OnnxInput("sin", {16, std::max<int64_t>(rot / 2, 1)})};
+    std::vector<Proto> values = {
+        OnnxInput("q", {b, s, n * h}), OnnxInput("k", {b, s, kv * h}),
+        OnnxInput("v", {b, s, kv * h}), OnnxInput("pk", {b, kv, past, h}),
+        OnnxInput("pv", {b, kv, past, h}), OnnxInput("cos", {16, std::max<int64_t>(rot / 2, 1)}),
+        OnnxInput("sin", {16, std::max<int64_t>(rot / 2, 1)}),
+        // required: sequence lengths (values do not change the cost)
+        OnnxInts("sl", std::vector<int64_t>(b, past + s - 1)), OnnxInts("tsl", {past + s})};
     std::vector<Proto> attrs = {IntAttr("num_heads", n), IntAttr("kv_num_heads", kv)};
     if (rotary) attrs.push_back(IntAttr("do_rotary", 1));
     calflops::OpCost c = OnnxCost(
-        values, {Node("GroupQueryAttention", {"q", "k", "v", "pk", "pv", "", "", "cos", "sin"},
+        values, {Node("GroupQueryAttention", {"q", "k", "v", "pk", "pv", "sl", "tsl", "cos", "sin"},
                       {"y", "present_k", "present_v"}, attrs, "com.microsoft")});
     std::string what = "heads " + std::to_string(n) + "/" + std::to_string(kv) + " seq " +
                        std::to_string(s) + " past " + std::to_string(past) + " head " +

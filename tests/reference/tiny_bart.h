@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reference/nn_ops.h"
+#include "reference/tiny_encdec.h"
 
 namespace reference {
 
@@ -29,21 +30,11 @@ class TinyBart {
   void Generate(int64_t batch, int64_t prompt, int64_t steps);
 
  private:
-  struct Attn {
-    Tensor k, v, q, o, kb, vb, qb, ob;
-  };
-  struct Layer {
-    Attn self, cross;
-    Tensor ln1w, ln1b, ln2w, ln2b, ln3w, ln3b, fc1, fc1b, fc2, fc2b;
-    Tensor k_cache, v_cache, cross_k, cross_v;  ///< (B, S, E)
-  };
   Tensor Stack(bool decoder, const Tensor& ids, int64_t past, const Tensor* enc, bool gen_mask);
-  Tensor AttnRef(const std::string& name, const Attn& a, const Tensor& x, const Tensor& k,
-                 const Tensor& v, bool mask, bool causal);
   TinyBartConfig c_;
   bool eager_;
   Tensor shared_, enc_pos_, dec_pos_, enc_lnw_, enc_lnb_, dec_lnw_, dec_lnb_, bias_;
-  std::vector<Layer> enc_, dec_;
+  std::vector<encdec::Layer> enc_, dec_;
 };
 
 }  // namespace reference

@@ -15,18 +15,6 @@ std::string List(const std::vector<int64_t>& v) {
   return "[" + s + "]";
 }
 
-Tensor Silu(const Tensor& g) {
-  return Map(g, [](double v) { return Div(v, Add(1.0, Exp(Neg(v)))); });
-}
-
-/// repeat_kv: each key-value head repeated for its query heads (a copy).
-Tensor RepeatKv(const Tensor& t, int64_t rep) {
-  std::vector<Tensor> parts;
-  for (int64_t h = 0; h < t.dim(1); ++h)
-    for (int64_t r = 0; r < rep; ++r) parts.push_back(t.Slice(1, h, h + 1));
-  return Cat(parts, 1);
-}
-
 }  // namespace
 
 std::string TinyMllamaConfig::ToJson() const {
@@ -53,22 +41,7 @@ std::string TinyMllamaConfig::ToJson() const {
 }
 
 TinyMllama::TinyMllama(const TinyMllamaConfig& c, std::string attn, unsigned seed)
-    : c_(c), attn_(std::move(attn)), rng_(seed) {
-  cache_k_.assign(static_cast<size_t>(c.layers), Tensor());
-  cache_v_.assign(static_cast<size_t>(c.layers), Tensor());
-}
-
-Tensor TinyMllama::Lin(const char* name, const Tensor& x, int64_t out, bool bias) {
-  Scope s(name);
-  Tensor b = W({out});
-  return Linear(x, W({out, x.dim(-1)}), bias ? &b : nullptr);
-}
-
-Tensor TinyMllama::RmsNorm(const char* name, const Tensor& x) {
-  Scope s(name);
-  Tensor var = Map(WithScalar(MeanLast(Binary(x, x, Mul)), 1e-5, Add), Rsqrt);
-  return Binary(W({x.dim(-1)}), Binary(x, var, Mul), Mul);
-}
+    : TinyCachedLm(std::move(attn), seed, c.layers, 1e-5), c_(c) {}
 
 Tensor TinyMllama::VisionLayer(const Tensor& x, const Tensor& mask, bool gated) {
   const int64_t n = x.dim(0), l = x.dim(1), h = c_.vision_heads, d = c_.embed / h;
@@ -190,40 +163,6 @@ Tensor TinyMllama::Vision(int64_t n) {
   return W({n, t * pos, out});
 }
 
-Tensor TinyMllama::SelfAttention(size_t layer, const Tensor& x, const Tensor& cos,
-                                 const Tensor& sin) {
-  Scope a("self_attn");
-  const int64_t b = x.dim(0), s = x.dim(1), h = c_.heads, kvh = c_.kv_heads, d = c_.hidden / h;
-  Tensor q = Lin("q_proj", x, h * d, false).Reshape({b, s, h, d}).Transpose(1, 2);
-  Tensor k = Lin("k_proj", x, kvh * d, false).Reshape({b, s, kvh, d}).Transpose(1, 2);
-  Tensor v = Lin("v_proj", x, kvh * d, false).Reshape({b, s, kvh, d}).Transpose(1, 2);
-  q = RotaryRef(q, cos, sin);
-  k = RotaryRef(k, cos, sin);
-  Tensor& ck = cache_k_[layer];
-  Tensor& cv = cache_v_[layer];
-  ck = ck.numel() ? Cat({ck, k}, 2) : k;
-  cv = cv.numel() ? Cat({cv, v}, 2) : v;
-  const int64_t total = ck.dim(2);
-  Tensor mask({1, 1, s, total});
-  for (int64_t i = 0; i < s; ++i)
-    for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
-  const bool masked = attn_ == "eager" || s > 1;
-  Tensor ctx = AttentionRef(q, RepeatKv(ck, h / kvh), RepeatKv(cv, h / kvh), Scale::kDivSqrt,
-                            masked ? &mask : nullptr);
-  return Lin("o_proj", ctx.Transpose(1, 2).Reshape({b, s, h * d}), c_.hidden, false);
-}
-
-Tensor TinyMllama::Mlp(const Tensor& x) {
-  Scope s("mlp");
-  Tensor g = Lin("gate_proj", x, c_.intermediate, false);
-  {
-    Scope a("act_fn");
-    g = Silu(g);
-  }
-  Tensor u = Lin("up_proj", x, c_.intermediate, false);
-  return Lin("down_proj", Binary(g, u, Mul), c_.hidden, false);
-}
-
 Tensor TinyMllama::CrossLayer(size_t layer, const Tensor& x, const Tensor* states, int64_t n) {
   const int64_t b = x.dim(0), s = x.dim(1), h = c_.heads, kvh = c_.kv_heads, d = c_.hidden / h;
   const bool eager = attn_ == "eager";
@@ -252,7 +191,7 @@ Tensor TinyMllama::CrossLayer(size_t layer, const Tensor& x, const Tensor* state
     a = Lin("o_proj", ctx.Transpose(1, 2).Reshape({b, s, h * d}), c_.hidden, false);
   }
   Tensor r = Binary(x, Binary(TanhRef(W({1})), a, Mul), Add);
-  a = Mlp(RmsNorm("post_attention_layernorm", r));
+  a = SwiGluMlp(RmsNorm("post_attention_layernorm", r), c_.intermediate);
   Tensor full_row({b, s, 1});  // full_text_row_masked_out_mask[:, 0]
   a = Binary(full_row, a, Mul);
   return Binary(r, Binary(TanhRef(W({1})), a, Mul), Add);
@@ -307,9 +246,11 @@ Tensor TinyMllama::Forward(int64_t batch, int64_t tokens, int64_t images, bool h
           x = CrossLayer(i, x, images > 0 ? &states : nullptr, n);
           continue;
         }
-        Tensor a = SelfAttention(i, RmsNorm("input_layernorm", x), cos, sin);
+        Tensor a = CachedSelfAttention(i, RmsNorm("input_layernorm", x), c_.heads, c_.kv_heads,
+                                       false, Scale::kDivSqrt,
+                                       [&](const Tensor& t) { return RotaryRef(t, cos, sin); });
         x = Binary(x, a, Add);
-        x = Binary(x, Mlp(RmsNorm("post_attention_layernorm", x)), Add);
+        x = Binary(x, SwiGluMlp(RmsNorm("post_attention_layernorm", x), c_.intermediate), Add);
       }
     }
     x = RmsNorm("norm", x);

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/tensor.h"
+#include "reference/tiny_cached_lm.h"
 
 namespace reference {
 
@@ -31,7 +31,7 @@ struct TinyMllamaConfig {
   std::string ToJson() const;
 };
 
-class TinyMllama {
+class TinyMllama : TinyCachedLm {
  public:
   TinyMllama(const TinyMllamaConfig& c, std::string attn, unsigned seed = 5);
   /// One call of `tokens` prompt positions per sequence after the cached ones, encoding `images`
@@ -40,20 +40,11 @@ class TinyMllama {
   Tensor Forward(int64_t batch, int64_t tokens, int64_t images, bool has_images, int64_t logits);
 
  private:
-  Tensor W(std::vector<int64_t> shape) { return Tensor::Random(std::move(shape), rng_); }
-  Tensor Lin(const char* name, const Tensor& x, int64_t out, bool bias);
-  Tensor RmsNorm(const char* name, const Tensor& x);
   Tensor Vision(int64_t images);
   Tensor VisionLayer(const Tensor& x, const Tensor& mask, bool gated);
-  Tensor Mlp(const Tensor& x);
-  Tensor SelfAttention(size_t layer, const Tensor& x, const Tensor& cos, const Tensor& sin);
   Tensor CrossLayer(size_t layer, const Tensor& x, const Tensor* states, int64_t vision);
 
   TinyMllamaConfig c_;
-  std::string attn_;
-  std::mt19937 rng_;
-  std::vector<Tensor> cache_k_, cache_v_;
-  int64_t past_ = 0;
   int64_t vision_tokens_ = 0;  ///< per sequence, once images were encoded
 };
 

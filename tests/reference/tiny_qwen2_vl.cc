@@ -55,22 +55,7 @@ std::string TinyQwen2VlConfig::ToJson() const {
 }
 
 TinyQwen2Vl::TinyQwen2Vl(const TinyQwen2VlConfig& c, std::string attn, unsigned seed)
-    : c_(c), attn_(std::move(attn)), rng_(seed) {
-  cache_k_.assign(static_cast<size_t>(c.layers), Tensor());
-  cache_v_.assign(static_cast<size_t>(c.layers), Tensor());
-}
-
-Tensor TinyQwen2Vl::Lin(const char* name, const Tensor& x, int64_t out, bool bias) {
-  Scope s(name);
-  Tensor b = W({out});
-  return Linear(x, W({out, x.dim(-1)}), bias ? &b : nullptr);
-}
-
-Tensor TinyQwen2Vl::RmsNorm(const char* name, const Tensor& x) {
-  Scope s(name);
-  Tensor var = Map(WithScalar(MeanLast(Binary(x, x, Mul)), 1e-6, Add), Rsqrt);
-  return Binary(W({x.dim(-1)}), Binary(x, var, Mul), Mul);
-}
+    : TinyCachedLm(std::move(attn), seed, c.layers, 1e-6), c_(c) {}
 
 Tensor TinyQwen2Vl::VisionAttention(const Tensor& x, const Tensor& freqs, int64_t images,
                                     int64_t per_image) {
@@ -221,37 +206,6 @@ Tensor TinyQwen2Vl::Vision(int64_t images, int64_t grid_h, int64_t grid_w) {
   return Lin("2", x, c_.hidden, true);
 }
 
-Tensor TinyQwen2Vl::Attention(size_t layer, const Tensor& x, const Tensor& cos, const Tensor& sin) {
-  Scope a("self_attn");
-  const int64_t b = x.dim(0), tokens = x.dim(1), h = c_.heads, kvh = c_.kv_heads;
-  const int64_t d = c_.hidden / h;
-  Tensor q = Lin("q_proj", x, h * d, true).Reshape({b, tokens, h, d}).Transpose(1, 2);
-  Tensor k = Lin("k_proj", x, kvh * d, true).Reshape({b, tokens, kvh, d}).Transpose(1, 2);
-  Tensor v = Lin("v_proj", x, kvh * d, true).Reshape({b, tokens, kvh, d}).Transpose(1, 2);
-  q = Rope(q, cos, sin);
-  k = Rope(k, cos, sin);
-  Tensor& ck = cache_k_[layer];
-  Tensor& cv = cache_v_[layer];
-  ck = ck.numel() ? Cat({ck, k}, 2) : k;
-  cv = cv.numel() ? Cat({cv, v}, 2) : v;
-  const int64_t total = ck.dim(2), rep = h / kvh;
-  std::vector<Tensor> ks, vs;  // repeat_kv
-  for (int64_t g = 0; g < kvh; ++g)
-    for (int64_t r = 0; r < rep; ++r) {
-      ks.push_back(ck.Slice(1, g, g + 1));
-      vs.push_back(cv.Slice(1, g, g + 1));
-    }
-  // Eager always adds the 4-D causal mask; SDPA masks (is_causal) with several queries.
-  Tensor mask({1, 1, tokens, total});
-  for (int64_t i = 0; i < tokens; ++i)
-    for (int64_t j = 0; j < total; ++j) mask.at(i * total + j) = j > past_ + i ? -1e30 : 0.0;
-  bool masked = attn_ == "eager" || tokens > 1;
-  Tensor ctx =
-      AttentionRef(q, Cat(ks, 1), Cat(vs, 1), c_.v2_5 ? Scale::kMulInvSqrt : Scale::kDivSqrt,
-                   masked ? &mask : nullptr);
-  return Lin("o_proj", ctx.Transpose(1, 2).Reshape({b, tokens, h * d}), c_.hidden, false);
-}
-
 Tensor TinyQwen2Vl::Decoder(const Tensor& embeds) {
   const int64_t b = embeds.dim(0), tokens = embeds.dim(1), d = c_.hidden / c_.heads;
   Tensor x = embeds, cos, sin;
@@ -277,20 +231,13 @@ Tensor TinyQwen2Vl::Decoder(const Tensor& embeds) {
     Scope layers("layers");
     for (int64_t li = 0; li < c_.layers; ++li) {
       Scope l(std::to_string(li));
-      Tensor a = Attention(static_cast<size_t>(li), RmsNorm("input_layernorm", x), cos, sin);
+      // Eager always adds the 4-D causal mask; SDPA masks (is_causal) with several queries.
+      Tensor a =
+          CachedSelfAttention(static_cast<size_t>(li), RmsNorm("input_layernorm", x), c_.heads,
+                              c_.kv_heads, true, c_.v2_5 ? Scale::kMulInvSqrt : Scale::kDivSqrt,
+                              [&](const Tensor& t) { return Rope(t, cos, sin); });
       x = Binary(x, a, Add);
-      Tensor hmid = RmsNorm("post_attention_layernorm", x);
-      Tensor m;
-      {
-        Scope s("mlp");
-        Tensor g = Lin("gate_proj", hmid, c_.intermediate, false);
-        {
-          Scope act("act_fn");  // silu
-          g = Map(g, [](double v) { return Div(v, Add(1.0, Exp(Neg(v)))); });
-        }
-        Tensor u = Lin("up_proj", hmid, c_.intermediate, false);
-        m = Lin("down_proj", Binary(g, u, Mul), c_.hidden, false);
-      }
+      Tensor m = SwiGluMlp(RmsNorm("post_attention_layernorm", x), c_.intermediate);
       x = Binary(x, m, Add);  // the residual, in the decoder layer
     }
   }

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/tensor.h"
+#include "reference/tiny_cached_lm.h"
 
 namespace reference {
 
@@ -32,7 +32,7 @@ struct TinyQwen2VlConfig {
   std::string ToJson() const;
 };
 
-class TinyQwen2Vl {
+class TinyQwen2Vl : TinyCachedLm {
  public:
   TinyQwen2Vl(const TinyQwen2VlConfig& c, std::string attn, unsigned seed = 3);
   /// One forward call of `tokens` merged positions per sequence (image placeholders already
@@ -42,22 +42,14 @@ class TinyQwen2Vl {
                  int64_t logits);
 
  private:
-  Tensor W(std::vector<int64_t> shape) { return Tensor::Random(std::move(shape), rng_); }
-  Tensor Lin(const char* name, const Tensor& x, int64_t out, bool bias);
-  Tensor RmsNorm(const char* name, const Tensor& x);
   Tensor Vision(int64_t images, int64_t grid_h, int64_t grid_w);
   Tensor VisionAttention(const Tensor& x, const Tensor& freqs, int64_t images, int64_t per_image);
   /// Qwen2.5-VL: rotary with the tower's tables, then one attention per chunk of patch indices.
   Tensor VisionAttention25(const Tensor& x, const Tensor& cos, const Tensor& sin,
                            const std::vector<std::vector<int64_t>>& chunks);
   Tensor Decoder(const Tensor& embeds);
-  Tensor Attention(size_t layer, const Tensor& x, const Tensor& cos, const Tensor& sin);
 
   TinyQwen2VlConfig c_;
-  std::string attn_;
-  std::mt19937 rng_;
-  std::vector<Tensor> cache_k_, cache_v_;
-  int64_t past_ = 0;
 };
 
 }  // namespace reference

@@ -1,22 +1,15 @@
 #include "reference/tiny_whisper.h"
 
-#include <cmath>
+#include <tuple>
 
 namespace reference {
+
+using encdec::Lin;
+using encdec::Norm;
 
 namespace {
 
 Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b) {
-  Scope s(scope);
-  return Linear(x, w, b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-5);
-}
 
 std::vector<int64_t> Ids(int64_t b, int64_t n, int64_t vocab) {
   std::vector<int64_t> ids;
@@ -27,21 +20,13 @@ std::vector<int64_t> Ids(int64_t b, int64_t n, int64_t vocab) {
 }  // namespace
 
 std::string TinyWhisperConfig::ToJson() const {
-  return "{\"architectures\": [\"" + cls +
-         "\"], \"model_type\": \"whisper\", \"d_model\": " + std::to_string(d_model) +
-         ", \"encoder_layers\": " + std::to_string(enc_layers) +
-         ", \"decoder_layers\": " + std::to_string(dec_layers) +
-         ", \"encoder_attention_heads\": " + std::to_string(heads) +
-         ", \"decoder_attention_heads\": " + std::to_string(heads) +
-         ", \"encoder_ffn_dim\": " + std::to_string(ffn) +
-         ", \"decoder_ffn_dim\": " + std::to_string(ffn) +
-         ", \"vocab_size\": " + std::to_string(vocab) +
+  return "{\"architectures\": [\"" + cls + "\"], \"model_type\": \"whisper\", " +
+         encdec::DimsJson(d_model, enc_layers, dec_layers, heads, ffn, vocab) +
          ", \"num_mel_bins\": " + std::to_string(mel_bins) +
          ", \"max_source_positions\": " + std::to_string(source_positions) +
          ", \"max_target_positions\": " + std::to_string(target_positions) +
          ", \"classifier_proj_size\": " + std::to_string(proj) +
-         ", \"num_labels\": " + std::to_string(labels) +
-         ", \"pad_token_id\": 1, \"activation_function\": \"gelu\"}";
+         ", \"num_labels\": " + std::to_string(labels) + "}";
 }
 
 TinyWhisper::TinyWhisper(const TinyWhisperConfig& c, bool eager, unsigned seed)
@@ -59,61 +44,12 @@ TinyWhisper::TinyWhisper(const TinyWhisperConfig& c, bool eager, unsigned seed)
   proj_b_ = Rand({c.proj}, rng);
   cls_w_ = Rand({c.labels, c.proj}, rng);
   cls_b_ = Rand({c.labels}, rng);
-  auto attn = [&] {
-    Attn a;
-    for (Tensor* t : {&a.k, &a.v, &a.q, &a.o}) *t = Rand({e, e}, rng);
-    for (Tensor* t : {&a.vb, &a.qb, &a.ob}) *t = Rand({e}, rng);
-    return a;
-  };
-  auto layer = [&] {
-    Layer l;
-    l.self = attn();
-    l.cross = attn();
-    for (Tensor* t : {&l.ln1w, &l.ln1b, &l.ln2w, &l.ln2b, &l.ln3w, &l.ln3b, &l.fc2b})
-      *t = Rand({e}, rng);
-    l.fc1 = Rand({f, e}, rng);
-    l.fc1b = Rand({f}, rng);
-    l.fc2 = Rand({e, f}, rng);
-    return l;
-  };
-  for (int64_t i = 0; i < c.enc_layers; ++i) enc_.push_back(layer());
-  for (int64_t i = 0; i < c.dec_layers; ++i) dec_.push_back(layer());
+  for (int64_t i = 0; i < c.enc_layers; ++i) enc_.push_back(encdec::RandomLayer(e, f, false, rng));
+  for (int64_t i = 0; i < c.dec_layers; ++i) dec_.push_back(encdec::RandomLayer(e, f, false, rng));
 }
 
-Tensor TinyWhisper::AttnRef(const std::string& name, const Attn& a, const Tensor& x,
-                            const Tensor& k, const Tensor& v, bool causal) {
-  Scope s(name);
-  int64_t b = x.dim(0), t = x.dim(1), keys = k.dim(1), h = c_.heads;
-  double d = static_cast<double>(c_.d_model / h);
-  Tensor q = Lin("q_proj", x, a.q, &a.qb);
-  if (eager_) q = WithScalar(q, 1.0 / std::sqrt(d), Mul);  // q_proj(x) * self.scaling
-  Tensor qh = SplitHeads(q, h), kh = SplitHeads(k, h), vh = SplitHeads(v, h);
-  // The additive causal mask: 0 where attended, a large negative above the diagonal.
-  Tensor m({b, 1, t, keys});
-  if (causal)
-    for (int64_t bi = 0; bi < b; ++bi)
-      for (int64_t i = 0; i < t; ++i)
-        for (int64_t j = keys - t + i + 1; j < keys; ++j) m({bi, 0, i, j}) = -1e9;
-  Tensor ctx;
-  if (eager_) {
-    Tensor scores = MatMul(qh, kh.Transpose(2, 3));
-    if (causal) scores = Binary(scores, m, Add);
-    ctx = MatMul(SoftmaxLast(scores), vh);
-  } else {
-    ctx = AttentionRef(qh, kh, vh, Scale::kDivSqrt, causal ? &m : nullptr);
-  }
-  return Lin("out_proj", MergeHeads(ctx), a.o, &a.ob);
-}
-
-Tensor TinyWhisper::FeedForward(Layer& l, const Tensor& x) {
-  Tensor h = Norm("final_layer_norm", x, l.ln3w, l.ln3b);
-  h = Lin("fc1", h, l.fc1, &l.fc1b);
-  {
-    Scope a("activation_fn");
-    h = GeluErf(h);
-  }
-  h = Lin("fc2", h, l.fc2, &l.fc2b);
-  return Binary(x, h, Add);
+Tensor TinyWhisper::FeedForward(const encdec::Layer& l, const Tensor& x) {
+  return Binary(x, encdec::FeedForward(l, Norm("final_layer_norm", x, l.ln3w, l.ln3b)), Add);
 }
 
 Tensor TinyWhisper::Encoder(int64_t batch) {
@@ -134,16 +70,12 @@ Tensor TinyWhisper::Encoder(int64_t batch) {
   {
     Scope list("layers");
     for (size_t li = 0; li < enc_.size(); ++li) {
-      Layer& L = enc_[li];
+      encdec::Layer& L = enc_[li];
       Scope ls(std::to_string(li));
       Tensor h = Norm("self_attn_layer_norm", x, L.ln1w, L.ln1b);
-      Tensor k, v;
-      {
-        Scope s("self_attn");
-        k = Lin("k_proj", h, L.self.k, nullptr);
-        v = Lin("v_proj", h, L.self.v, &L.self.vb);
-      }
-      x = Binary(x, AttnRef("self_attn", L.self, h, k, v, false), Add);
+      auto [k, v] = encdec::ProjectKv("self_attn", L.self, h);
+      x = Binary(x, encdec::Attention("self_attn", L.self, h, k, v, c_.heads, eager_, false, false),
+                 Add);
       x = FeedForward(L, x);
     }
   }
@@ -170,25 +102,24 @@ Tensor TinyWhisper::Decoder(const Tensor& ids, int64_t past, const Tensor& enc) 
   {
     Scope list("layers");
     for (size_t li = 0; li < dec_.size(); ++li) {
-      Layer& L = dec_[li];
+      encdec::Layer& L = dec_[li];
       Scope ls(std::to_string(li));
       Tensor h = Norm("self_attn_layer_norm", x, L.ln1w, L.ln1b);
-      Tensor k, v;
-      {
-        Scope s("self_attn");
-        k = Lin("k_proj", h, L.self.k, nullptr);
-        v = Lin("v_proj", h, L.self.v, &L.self.vb);
-      }
+      auto [k, v] = encdec::ProjectKv("self_attn", L.self, h);
       L.k_cache = past == 0 ? k : Cat({L.k_cache, k}, 1);
       L.v_cache = past == 0 ? v : Cat({L.v_cache, v}, 1);
-      x = Binary(x, AttnRef("self_attn", L.self, h, L.k_cache, L.v_cache, eager_ || n > 1), Add);
+      bool causal = eager_ || n > 1;
+      x = Binary(x,
+                 encdec::Attention("self_attn", L.self, h, L.k_cache, L.v_cache, c_.heads, eager_,
+                                   causal, causal),
+                 Add);
       h = Norm("encoder_attn_layer_norm", x, L.ln2w, L.ln2b);
-      if (past == 0) {
-        Scope s("encoder_attn");
-        L.cross_k = Lin("k_proj", enc, L.cross.k, nullptr);
-        L.cross_v = Lin("v_proj", enc, L.cross.v, &L.cross.vb);
-      }
-      x = Binary(x, AttnRef("encoder_attn", L.cross, h, L.cross_k, L.cross_v, false), Add);
+      if (past == 0)
+        std::tie(L.cross_k, L.cross_v) = encdec::ProjectKv("encoder_attn", L.cross, enc);
+      x = Binary(x,
+                 encdec::Attention("encoder_attn", L.cross, h, L.cross_k, L.cross_v, c_.heads,
+                                   eager_, false, false),
+                 Add);
       x = FeedForward(L, x);
     }
   }

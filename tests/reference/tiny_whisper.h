@@ -11,6 +11,7 @@
 
 #include "reference/cases.h"
 #include "reference/nn_ops.h"
+#include "reference/tiny_encdec.h"
 
 namespace reference {
 
@@ -31,25 +32,15 @@ class TinyWhisper {
   void Generate(int64_t batch, int64_t prompt, int64_t new_tokens);
 
  private:
-  struct Attn {
-    Tensor k, v, q, o, vb, qb, ob;  ///< k_proj has no bias
-  };
-  struct Layer {
-    Attn self, cross;
-    Tensor ln1w, ln1b, ln2w, ln2b, ln3w, ln3b, fc1, fc1b, fc2, fc2b;
-    Tensor k_cache, v_cache, cross_k, cross_v;  ///< (B, S, E)
-  };
   Tensor Encoder(int64_t batch);
   Tensor Decoder(const Tensor& ids, int64_t past, const Tensor& enc);
-  Tensor FeedForward(Layer& l, const Tensor& x);
-  Tensor AttnRef(const std::string& name, const Attn& a, const Tensor& x, const Tensor& k,
-                 const Tensor& v, bool causal);
+  Tensor FeedForward(const encdec::Layer& l, const Tensor& x);
   void Step(int64_t batch, int64_t tokens, int64_t past, const Tensor* enc, Tensor* enc_out);
   TinyWhisperConfig c_;
   bool eager_;
   Tensor conv1w_, conv1b_, conv2w_, conv2b_, enc_pos_, enc_lnw_, enc_lnb_;
   Tensor embed_, dec_pos_, dec_lnw_, dec_lnb_, proj_w_, proj_b_, cls_w_, cls_b_;
-  std::vector<Layer> enc_, dec_;
+  std::vector<encdec::Layer> enc_, dec_;
 };
 
 std::vector<ReferenceCase> WhisperCases();

@@ -13,6 +13,7 @@
 #include "archs/nn/gemma_rms_norm.h"
 #include "archs/nn/output_head.h"
 #include "archs/siglip/siglip_blocks.h"
+#include "archs/vision_language_plan.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -105,13 +106,8 @@ class Gemma3 : public Architecture {
 
 std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
+  const int64_t prompt = VisionPromptTokens(w, "image placeholder(s)");
   const int64_t n = w.images;
-  if (prompt < n) {
-    throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
-                   std::to_string(prompt) + " tokens cannot hold " + std::to_string(n) +
-                       " image placeholder(s) (--images)");
-  }
   if (w.image_height != 0 || w.image_width != 0) {
     throw BadInput("--image-size", "gemma3 resizes every image to " +
                                        std::to_string(p_.vision.image) +
@@ -130,21 +126,7 @@ std::vector<ForwardCall> Gemma3::Plan(const Workload& w) const {
                     .logits_tokens = generate ? 1 : m,
                     .input_ids = m,
                     .images = n};
-  std::vector<ForwardCall> calls{first};
-  if (generate && w.max_new_tokens > 1) {
-    ForwardCall d = first;
-    d.kind = CallKind::kDecode;
-    d.repeat = w.max_new_tokens - 1;
-    d.past_step = 1;
-    d.new_tokens = 1;
-    d.input_ids = 1;
-    d.past_tokens = m;
-    d.logits_tokens = 1;
-    d.first = false;
-    d.images = 0;
-    calls.push_back(d);
-  }
-  return calls;
+  return WithDecodeSteps(first, w);
 }
 
 void Gemma3::Forward(Tracer& t, const ForwardCall& c) const {

@@ -11,11 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
+#include "archs/causal_lm_shell.h"
+#include "archs/config_checks.h"
 #include "archs/llama/attention_kernel.h"
 #include "archs/llama/llama_blocks.h"
 #include "archs/mamba/mamba_mixer.h"
 #include "archs/moe/sparse_moe_block.h"
-#include "archs/nn/output_head.h"
 #include "model/error.h"
 #include "model/kv_cache.h"
 
@@ -57,17 +58,8 @@ struct JambaParams {
     } else if (!c.Has("pad_token_id")) {
       l.pad_token_id = 0;
     }
-    if (l.hidden % l.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(l.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(l.hidden));
-    }
-    if (l.n_heads % l.n_kv_heads != 0) {
-      throw BadInput(c.Where("num_key_value_heads"),
-                     "is " + std::to_string(l.n_kv_heads) +
-                         ", which does not divide num_attention_heads " +
-                         std::to_string(l.n_heads));
-    }
+    RequireDivides(c, "num_attention_heads", l.n_heads, "hidden_size", l.hidden);
+    RequireDivides(c, "num_key_value_heads", l.n_kv_heads, "num_attention_heads", l.n_heads);
     l.head_dim = l.hidden / l.n_heads;
     p.experts = c.Int("num_experts", 16, 1, kMaxConfigDim);
     p.top_k = c.Int("num_experts_per_tok", 2, 1, kMaxConfigDim);
@@ -146,17 +138,19 @@ class Jamba : public Architecture {
   Jamba(const JambaParams& p, const std::string& cls, AttnImpl impl, DType dtype)
       : Architecture(dtype), p_(p) {
     const LlamaParams& l = p.llama;
-    ModuleId root = tree_.root();
-    tree_[root].class_name = cls;
-    lm_ = cls == "JambaForCausalLM";
-    ModuleId model = lm_ ? tree_.Add(root, "model", "JambaModel") : root;
-    embed_ =
-        Embedding::Build(tree_, model, "embed_tokens", l.vocab, l.hidden, l.pad_token_id, dtype);
-    ModuleId list = tree_.Add(model, "layers", "ModuleList");
-    tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < l.n_layers; ++i) layers_.push_back(BuildLayer(list, i, impl, dtype));
-    final_norm_ = Norm(model, "final_layernorm", l.hidden, dtype);
-    if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embed_, l.tie_word_embeddings, dtype);
+    shell_ = CausalLmShell::Begin(tree_, cls,
+                                  {.lm_cls = "JambaForCausalLM",
+                                   .model_name = "model",
+                                   .model_cls = "JambaModel",
+                                   .embed_name = "embed_tokens",
+                                   .vocab = l.vocab,
+                                   .hidden = l.hidden,
+                                   .pad = l.pad_token_id},
+                                  dtype);
+    for (int64_t i = 0; i < l.n_layers; ++i)
+      layers_.push_back(BuildLayer(shell_.layers, i, impl, dtype));
+    shell_.Finish(tree_, Norm(shell_.model, "final_layernorm", l.hidden, dtype),
+                  l.tie_word_embeddings, dtype);
   }
 
   /// forward: all positions, no cache. generate: prefill and one-token steps on the hybrid cache,
@@ -190,7 +184,7 @@ class Jamba : public Architecture {
   void Forward(Tracer& t, const ForwardCall& c) const override {
     int64_t b = c.batch, n = c.new_tokens;
     DecoderStep s{.batch = b, .tokens = n, .past = c.past_tokens};
-    Shape x = embed_(t, Shape{b, n});
+    Shape x = shell_.Embed(t, c);
     for (const auto& layer : layers_) {
       Shape h = layer.input_norm(t, x);
       // The Mamba mask is None: no mask in a forward, an all-ones mask dropped in generate.
@@ -200,10 +194,7 @@ class Jamba : public Architecture {
       h = layer.ff->Forward(t, h);
       x = t.Binary(layer.id, OpKind::kAdd, x, h, kPyOperator);
     }
-    x = final_norm_(t, x);
-    if (lm_ && c.logits_tokens > 0) {
-      head_(t, Tracer::View(x, {b, c.logits_tokens, p_.llama.hidden}));
-    }
+    shell_.Output(t, x, c);
   }
 
  private:
@@ -266,11 +257,8 @@ class Jamba : public Architecture {
   }
 
   JambaParams p_;
-  bool lm_ = false;
-  Embedding embed_;
+  CausalLmShell shell_;
   std::vector<Layer> layers_;
-  LlamaRmsNorm final_norm_;
-  Linear head_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {

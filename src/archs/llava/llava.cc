@@ -13,6 +13,7 @@
 #include "archs/clip/clip_blocks.h"
 #include "archs/llama/llama_blocks.h"
 #include "archs/llava/llava_params.h"
+#include "archs/vision_language_plan.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -76,13 +77,8 @@ std::pair<int64_t, int64_t> Llava::CropsAndFeatures(int64_t height, int64_t widt
 
 std::vector<ForwardCall> Llava::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
+  const int64_t prompt = VisionPromptTokens(w, "<image> placeholder(s)");
   const int64_t n = w.images;
-  if (prompt < n) {
-    throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
-                   std::to_string(prompt) + " tokens cannot hold " + std::to_string(n) +
-                       " <image> placeholder(s) (--images)");
-  }
   auto [crops, features] = CropsAndFeatures(w.image_height, w.image_width);
   (void)crops;
   // Each <image> placeholder becomes `features` vectors in the language model's sequence.
@@ -102,24 +98,8 @@ std::vector<ForwardCall> Llava::Plan(const Workload& w) const {
                     .image_height = w.image_height,
                     .image_width = w.image_width,
                     .legacy_merge = legacy && n > 0};
-  std::vector<ForwardCall> calls{first};
-  if (!generate) return calls;
-  if (w.max_new_tokens > 1) {
-    // The decode steps, as one run: step i has m + i - 1 tokens cached.
-    ForwardCall d = first;
-    d.kind = CallKind::kDecode;
-    d.repeat = w.max_new_tokens - 1;
-    d.past_step = 1;
-    d.new_tokens = 1;
-    d.input_ids = 1;
-    d.past_tokens = m;
-    d.logits_tokens = 1;
-    d.first = false;
-    d.images = legacy ? n : 0;  // legacy generate() re-sends pixel_values at every step
-    d.legacy_merge = false;
-    calls.push_back(d);
-  }
-  return calls;
+  // legacy generate() re-sends pixel_values at every step
+  return WithDecodeSteps(first, w, legacy ? n : 0);
 }
 
 void Llava::LegacyMergeGlue(Tracer& t, const ForwardCall& c) const {

@@ -10,11 +10,11 @@
 // recurrence step on the (heads, head_dim, state) state. The state kept between steps has a
 // constant size, declared in KvCache().
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
+#include "archs/mamba/state_space_lm.h"
 #include "archs/nn/activation.h"
-#include "archs/nn/embedding.h"
 #include "archs/nn/linear.h"
 #include "archs/nn/llama_rms_norm.h"
-#include "archs/nn/output_head.h"
 #include "model/error.h"
 #include "model/py_format.h"
 
@@ -65,11 +65,7 @@ struct Mamba2Params {
                      "is " + std::to_string(p.heads) + ", but expand x hidden_size / head_dim = " +
                          std::to_string(p.intermediate) + " / " + std::to_string(p.head_dim));
     }
-    if (p.heads % p.groups != 0) {
-      throw BadInput(c.Where("n_groups"), "is " + std::to_string(p.groups) +
-                                              ", which does not divide num_heads " +
-                                              std::to_string(p.heads));
-    }
+    RequireDivides(c, "n_groups", p.groups, "num_heads", p.heads);
     if (p.groups * p.state > kMaxConfigDim)
       throw BadInput(c.Where("n_groups"), "x state_size is too large");
     return p;
@@ -82,12 +78,6 @@ struct Mixer {
   Linear in_proj, out_proj;
 };
 
-struct Block {
-  ModuleId id = kNoModule;
-  LlamaRmsNorm norm;
-  Mixer mixer;
-};
-
 LlamaRmsNorm Mamba2Norm(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t dim,
                         double eps, DType dtype) {
   LlamaRmsNorm n = LlamaRmsNorm::Build(tree, parent, name, "Mamba2RMSNorm", dim, eps, dtype);
@@ -95,88 +85,45 @@ LlamaRmsNorm Mamba2Norm(ModuleTree& tree, ModuleId parent, const std::string& na
   return n;
 }
 
-class Mamba2 : public Architecture {
+class Mamba2 : public StateSpaceLm {
  public:
-  Mamba2(const Mamba2Params& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
-    ModuleId root = tree_.root();
-    tree_[root].class_name = cls;
-    lm_ = cls == "Mamba2ForCausalLM";
-    ModuleId model = lm_ ? tree_.Add(root, "backbone", "Mamba2Model") : root;
-    embeddings_ =
-        Embedding::Build(tree_, model, "embeddings", p.vocab, p.hidden, std::nullopt, dtype);
-    ModuleId list = tree_.Add(model, "layers", "ModuleList");
-    tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(list, i, dtype));
-    norm_f_ = Mamba2Norm(tree_, model, "norm_f", p.hidden, p.eps, dtype);
-    if (lm_) head_ = BuildOutputHead(tree_, root, "lm_head", embeddings_, p.tie, dtype);
+  Mamba2(const Mamba2Params& p, const std::string& cls, DType dtype) : StateSpaceLm(dtype), p_(p) {
+    Build(
+        cls,
+        {.prefix = "Mamba2",
+         .vocab = p.vocab,
+         .hidden = p.hidden,
+         .layers = p.layers,
+         .tie = p.tie},
+        [&](ModuleId parent, const std::string& name) {
+          return Mamba2Norm(tree_, parent, name, p.hidden, p.eps, dtype);
+        },
+        [&](ModuleId block, int64_t) {
+          mixers_.push_back(BuildMixer(block, dtype));
+          return mixers_.back().id;
+        });
   }
 
-  /// forward: one call over every position (with the config's use_cache the model creates a
-  /// cache and takes the prefill path); generate: prefill of the prompt (logits at every
-  /// position: 4.45's Mamba2ForCausalLM has no num_logits_to_keep), then identical one-token
-  /// steps (the state does not grow).
-  std::vector<ForwardCall> Plan(const Workload& w) const override {
-    if (w.mode == Mode::kForward) {
-      return {ForwardCall{.kind = CallKind::kForward,
-                          .batch = w.batch,
-                          .new_tokens = w.seq_len,
-                          .logits_tokens = w.seq_len}};
-    }
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    std::vector<ForwardCall> calls{ForwardCall{
-        .kind = CallKind::kPrefill,
-        .batch = w.batch,
-        .new_tokens = prompt,
-        .logits_tokens = prompt,
-        .attention_mask = true}};  // generate passes an all-ones attention_mask to the prefill
-    if (w.max_new_tokens > 1) {
-      calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                  .repeat = w.max_new_tokens - 1,
-                                  .past_step = 0,
-                                  .batch = w.batch,
-                                  .new_tokens = 1,
-                                  .past_tokens = prompt,
-                                  .logits_tokens = 1,
-                                  .first = false});
-    }
-    return calls;
-  }
-
-  /// Mamba2Cache per layer: conv_states (batch, conv_dim, conv_kernel) and ssm_states (batch,
-  /// num_heads, head_dim, state_size), in the model's dtype, whatever the context length.
-  std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const auto& b : blocks_) {
-      specs.push_back(KvCacheSpec{.module = b.mixer.id,
-                                  .fixed_elements = KvElements(p_.ConvDim(), p_.conv_kernel,
-                                                               p_.heads * p_.head_dim, p_.state)});
-    }
-    return specs;
-  }
-
-  void Forward(Tracer& t, const ForwardCall& c) const override {
-    int64_t b = c.batch, s = c.new_tokens;
+ protected:
+  /// forward (with the config's use_cache the model creates a cache and takes the prefill
+  /// path), the prefill, or a decode step on the cached state.
+  Shape RunMixer(Tracer& t, size_t i, const Shape& x, const ForwardCall& c) const override {
     bool cached = c.kind != CallKind::kForward || p_.use_cache;
     // Mamba2Mixer.forward and torch_forward mask only when attention_mask is (B > 1, S > 1).
-    bool masked = c.attention_mask && b > 1 && s > 1;
-    Shape x = embeddings_(t, Shape{b, s});
-    for (const auto& blk : blocks_) {
-      Shape h = blk.norm(t, x);
-      h = c.first ? Prefill(t, blk.mixer, h, cached, masked) : Decode(t, blk.mixer, h);
-      x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
-    }
-    x = norm_f_(t, x);
-    if (lm_ && c.logits_tokens > 0) head_(t, Tracer::View(x, {b, c.logits_tokens, p_.hidden}));
+    bool masked = c.attention_mask && c.batch > 1 && c.new_tokens > 1;
+    return c.first ? Prefill(t, mixers_[i], x, cached, masked) : Decode(t, mixers_[i], x);
+  }
+  /// Mamba2Cache per layer: conv_states (batch, conv_dim, conv_kernel) and ssm_states (batch,
+  /// num_heads, head_dim, state_size), in the model's dtype.
+  int64_t StateElements(size_t) const override {
+    return KvElements(p_.ConvDim(), p_.conv_kernel, p_.heads * p_.head_dim, p_.state);
   }
 
  private:
-  Block BuildBlock(ModuleId list, int64_t i, DType dtype) {
+  Mixer BuildMixer(ModuleId block, DType dtype) {
     const auto& p = p_;
-    Block blk;
-    blk.id = tree_.Add(list, std::to_string(i), "Mamba2Block");
-    blk.norm = Mamba2Norm(tree_, blk.id, "norm", p.hidden, p.eps, dtype);
-    Mixer& m = blk.mixer;
-    m.id = tree_.Add(blk.id, "mixer", "Mamba2Mixer");
+    Mixer m;
+    m.id = tree_.Add(block, "mixer", "Mamba2Mixer");
     int64_t n = p.ConvDim(), k = p.conv_kernel;
     m.act = Activation::Build(tree_, m.id, "act", p.act, p.act_where);  // self.act comes first
     // nn.Conv1d(conv_dim, conv_dim, kernel_size=k, groups=conv_dim, padding=k - 1): depthwise.
@@ -196,7 +143,7 @@ class Mamba2 : public Architecture {
     tree_.AddParam(m.id, "D", Shape{p.heads}, dtype);
     m.out_proj =
         Linear::Build(tree_, m.id, "out_proj", p.intermediate, p.hidden, p.use_bias, dtype);
-    return blk;
+    return m;
   }
 
   /// MambaRMSNormGated.forward(y, gate): y * F.silu(gate), then pow, mean, + eps, rsqrt, *,
@@ -307,11 +254,7 @@ class Mamba2 : public Architecture {
   }
 
   Mamba2Params p_;
-  bool lm_ = false;
-  Embedding embeddings_;
-  std::vector<Block> blocks_;
-  LlamaRmsNorm norm_f_;
-  Linear head_;
+  std::vector<Mixer> mixers_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {

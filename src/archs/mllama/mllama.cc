@@ -16,6 +16,7 @@
 #include "archs/arch_registry.h"
 #include "archs/mllama/mllama_text.h"
 #include "archs/mllama/mllama_vision.h"
+#include "archs/vision_language_plan.h"
 #include "model/count.h"
 #include "model/error.h"
 
@@ -57,13 +58,8 @@ class Mllama : public Architecture {
 
 std::vector<ForwardCall> Mllama::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
+  const int64_t prompt = VisionPromptTokens(w, "<|image|> token(s)");
   const int64_t n = w.images;
-  if (prompt < n) {
-    throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
-                   std::to_string(prompt) + " tokens cannot hold " + std::to_string(n) +
-                       " <|image|> token(s) (--images)");
-  }
   Count vision = Count::FromSigned(n) * Count::FromSigned(vision_.p.tokens_per_image());
   Count tiles = Count::FromSigned(w.batch) * Count::FromSigned(n) *
                 Count::FromSigned(vision_.p.max_tiles * vision_.p.padded());
@@ -83,21 +79,7 @@ std::vector<ForwardCall> Mllama::Plan(const Workload& w) const {
                     .images = n,
                     .image_height = w.image_height,
                     .image_width = w.image_width};
-  std::vector<ForwardCall> calls{first};
-  if (generate && w.max_new_tokens > 1) {
-    ForwardCall d = first;
-    d.kind = CallKind::kDecode;
-    d.repeat = w.max_new_tokens - 1;
-    d.past_step = 1;
-    d.new_tokens = 1;
-    d.input_ids = 1;
-    d.past_tokens = prompt;
-    d.logits_tokens = 1;
-    d.first = false;
-    d.images = 0;  // no image token in the step's input: no pixel_values, cached cross K/V
-    calls.push_back(d);
-  }
-  return calls;
+  return WithDecodeSteps(first, w);
 }
 
 void Mllama::Forward(Tracer& t, const ForwardCall& c) const {

@@ -1,6 +1,7 @@
 #include "archs/qwen2_vl/qwen2_vl_arch.h"
 
 #include "archs/nn/output_head.h"
+#include "archs/vision_language_plan.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -70,13 +71,8 @@ class Qwen2Vl : public Architecture {
 
 std::vector<ForwardCall> Qwen2Vl::Plan(const Workload& w) const {
   const bool generate = w.mode == Mode::kGenerate;
-  const int64_t prompt = generate ? w.Prompt() : w.seq_len;
+  const int64_t prompt = VisionPromptTokens(w, "image placeholder(s)");
   const int64_t n = w.images;
-  if (prompt < n) {
-    throw BadInput(generate ? "--prompt-tokens" : "--seq-len",
-                   std::to_string(prompt) + " tokens cannot hold " + std::to_string(n) +
-                       " image placeholder(s) (--images)");
-  }
   // The image processor's resize rules (preprocessor_config.json, not read) fix both sizes.
   if (p_.processor.patch != p_.vision.patch) {
     throw Unsupported(p_.vision.patch_where, "is " + std::to_string(p_.vision.patch) + ": " +
@@ -111,21 +107,7 @@ std::vector<ForwardCall> Qwen2Vl::Plan(const Workload& w) const {
                     .images = n,
                     .image_height = w.image_height,
                     .image_width = w.image_width};
-  std::vector<ForwardCall> calls{first};
-  if (generate && w.max_new_tokens > 1) {
-    ForwardCall d = first;
-    d.kind = CallKind::kDecode;
-    d.repeat = w.max_new_tokens - 1;
-    d.past_step = 1;
-    d.new_tokens = 1;
-    d.input_ids = 1;
-    d.past_tokens = m;
-    d.logits_tokens = 1;
-    d.first = false;
-    d.images = 0;  // prepare_inputs_for_generation drops pixel_values after the first step
-    calls.push_back(d);
-  }
-  return calls;
+  return WithDecodeSteps(first, w);
 }
 
 void Qwen2Vl::Forward(Tracer& t, const ForwardCall& c) const {

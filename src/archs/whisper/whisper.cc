@@ -17,9 +17,9 @@
 // over the 1500 states, `classifier`; one forward call (use_weighted_layer_sum is refused).
 // Not modelled: the float16 clamp in WhisperEncoderLayer (float16 activations only).
 #include "archs/arch_registry.h"
+#include "archs/encdec/encdec_layer.h"
 #include "archs/encdec/seq2seq_plan.h"
 #include "archs/encoder/encoder_params.h"
-#include "archs/nn/activation.h"
 #include "archs/nn/conv1d.h"
 #include "archs/nn/embedding.h"
 #include "archs/nn/layer_norm.h"
@@ -35,33 +35,26 @@ using enum CallForm;
 constexpr int64_t kDefaultPad = 50256;
 
 struct WhisperParams {
-  int64_t vocab = 51865, mel_bins = 80, d_model = 384;
-  int64_t enc_layers = 4, dec_layers = 4, enc_heads = 6, dec_heads = 6;
-  int64_t enc_ffn = 1536, dec_ffn = 1536, source_positions = 1500, target_positions = 448;
+  int64_t vocab = 51865, mel_bins = 80;
+  EncDecDims dims;
+  int64_t source_positions = 1500, target_positions = 448;
   int64_t classifier_proj = 256, num_labels = 2;
   std::optional<int64_t> pad = kDefaultPad;  ///< null: no padding_idx
   bool tie = true;
-  std::string act = "gelu", act_where, where_targets;
+  std::string where_targets;
 
   /// WhisperConfig (4.45) keys and defaults.
   static WhisperParams FromConfig(const Config& c) {
     WhisperParams p;
     p.vocab = c.Int("vocab_size", 51865, 1, kMaxConfigDim);
     p.mel_bins = c.Int("num_mel_bins", 80, 1, kMaxConfigDim);
-    p.d_model = c.Int("d_model", 384, 1, kMaxConfigDim);
-    p.enc_layers = c.Int("encoder_layers", 4, 0, kMaxLayers);
-    p.dec_layers = c.Int("decoder_layers", 4, 0, kMaxLayers);
-    p.enc_heads = c.Int("encoder_attention_heads", 6, 1, kMaxConfigDim);
-    p.dec_heads = c.Int("decoder_attention_heads", 6, 1, kMaxConfigDim);
-    for (const char* k : {"encoder_attention_heads", "decoder_attention_heads"}) {
-      int64_t h = c.Int(k, 6, 1, kMaxConfigDim);
-      if (p.d_model % h != 0) {
-        throw BadInput(c.Where(k), "is " + std::to_string(h) + ", which does not divide d_model " +
-                                       std::to_string(p.d_model));
-      }
-    }
-    p.enc_ffn = c.Int("encoder_ffn_dim", 1536, 1, kMaxConfigDim);
-    p.dec_ffn = c.Int("decoder_ffn_dim", 1536, 1, kMaxConfigDim);
+    p.dims = EncDecDims::FromConfig(c, {.d_model = 384,
+                                        .enc_layers = 4,
+                                        .dec_layers = 4,
+                                        .enc_heads = 6,
+                                        .dec_heads = 6,
+                                        .enc_ffn = 1536,
+                                        .dec_ffn = 1536});
     p.source_positions = c.Int("max_source_positions", 1500, 1, kMaxConfigDim);
     p.target_positions = c.Int("max_target_positions", 448, 1, kMaxConfigDim);
     p.where_targets = c.Where("max_target_positions");
@@ -72,8 +65,6 @@ struct WhisperParams {
       throw BadInput(c.Where("pad_token_id"), "is absent, and its default 50256 is outside the " +
                                                   std::to_string(p.vocab) + "-row vocabulary");
     }
-    p.act = c.String("activation_function", "gelu");
-    p.act_where = c.Where("activation_function");
     p.tie = c.Bool("tie_word_embeddings", true);
     p.classifier_proj = c.Int("classifier_proj_size", 256, 1, kMaxConfigDim);
     p.num_labels = ConfigNumLabels(c);
@@ -81,33 +72,18 @@ struct WhisperParams {
   }
 };
 
-struct Attn {
-  ModuleId id = kNoModule;
-  Linear k, v, q, out;
-  int64_t heads = 0, dim = 0;
-};
-
-struct Layer {
-  ModuleId id = kNoModule;
-  Attn self, cross;
-  LayerNorm self_norm, cross_norm, final_norm;
-  Activation act;
-  Linear fc1, fc2;
-  bool decoder = false;
-};
-
 struct Encoder {
   ModuleId id = kNoModule;
   Conv1d conv1, conv2;
   Embedding positions;
-  std::vector<Layer> layers;
+  std::vector<EncDecLayer> layers;
   LayerNorm norm;
 };
 
 struct Decoder {
   ModuleId id = kNoModule, positions = kNoModule;
   Embedding tokens;
-  std::vector<Layer> layers;
+  std::vector<EncDecLayer> layers;
   LayerNorm norm;
 };
 
@@ -123,7 +99,7 @@ class Whisper : public Architecture {
     BuildEncoder(model, dtype);
     if (audio_cls_) {
       projector_ =
-          Linear::Build(tree_, root, "projector", p.d_model, p.classifier_proj, true, dtype);
+          Linear::Build(tree_, root, "projector", p.dims.d_model, p.classifier_proj, true, dtype);
       head_ =
           Linear::Build(tree_, root, "classifier", p.classifier_proj, p.num_labels, true, dtype);
       return;
@@ -155,14 +131,7 @@ class Whisper : public Architecture {
   /// cross-attention K and V of the max_source_positions encoder states, kept for the whole
   /// generation (EncoderDecoderCache's cross_attention_cache).
   std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const auto& l : dec_.layers) {
-      specs.push_back({.module = l.self.id, .elements_per_token = KvElements(2, p_.d_model)});
-      // the plan's encoder tokens: max_source_positions
-      specs.push_back(
-          {.module = l.cross.id, .elements_per_encoder_token = KvElements(2, p_.d_model)});
-    }
-    return specs;
+    return EncDecKvCache(dec_.layers, p_.dims.d_model);  // encoder tokens: max_source_positions
   }
 
   void Forward(Tracer& t, const ForwardCall& c) const override {
@@ -181,51 +150,23 @@ class Whisper : public Architecture {
                                      " positions Whisper's decoder embeds (" + p_.where_targets +
                                      ")");
     }
-    Shape enc{b, s, p_.d_model};
+    Shape enc{b, s, p_.dims.d_model};
     if (c.first) enc = EncoderForward(t, b);
     Shape x = DecoderForward(t, b, n, c.past_tokens, enc, c.first);
-    if (lm_ && c.logits_tokens > 0) head_(t, Tracer::View(x, {b, c.logits_tokens, p_.d_model}));
+    if (lm_ && c.logits_tokens > 0)
+      head_(t, Tracer::View(x, {b, c.logits_tokens, p_.dims.d_model}));
   }
 
  private:
-  Attn BuildAttn(ModuleId parent, const std::string& name, int64_t heads, DType dtype) {
-    Attn a;
-    a.id = tree_.Add(parent, name, AttentionClass("Whisper", impl_));
-    int64_t e = p_.d_model;
-    a.k = Linear::Build(tree_, a.id, "k_proj", e, e, false, dtype);  // no bias on k_proj
-    a.v = Linear::Build(tree_, a.id, "v_proj", e, e, true, dtype);
-    a.q = Linear::Build(tree_, a.id, "q_proj", e, e, true, dtype);
-    a.out = Linear::Build(tree_, a.id, "out_proj", e, e, true, dtype);
-    a.heads = heads;
-    a.dim = e / heads;
-    return a;
-  }
-
-  /// WhisperEncoderLayer / WhisperDecoderLayer, children in __init__ order: the encoder layer
-  /// registers self_attn_layer_norm before activation_fn, the decoder layer after.
-  Layer BuildLayer(ModuleId list, int64_t i, bool decoder, DType dtype) {
-    int64_t e = p_.d_model, ffn = decoder ? p_.dec_ffn : p_.enc_ffn;
-    Layer l;
-    l.decoder = decoder;
-    l.id =
-        tree_.Add(list, std::to_string(i), decoder ? "WhisperDecoderLayer" : "WhisperEncoderLayer");
-    l.self = BuildAttn(l.id, "self_attn", decoder ? p_.dec_heads : p_.enc_heads, dtype);
-    if (!decoder)
-      l.self_norm = LayerNorm::Build(tree_, l.id, "self_attn_layer_norm", e, 1e-5, dtype);
-    l.act = Activation::Build(tree_, l.id, "activation_fn", p_.act, p_.act_where);
-    if (decoder) {
-      l.self_norm = LayerNorm::Build(tree_, l.id, "self_attn_layer_norm", e, 1e-5, dtype);
-      l.cross = BuildAttn(l.id, "encoder_attn", p_.dec_heads, dtype);
-      l.cross_norm = LayerNorm::Build(tree_, l.id, "encoder_attn_layer_norm", e, 1e-5, dtype);
-    }
-    l.fc1 = Linear::Build(tree_, l.id, "fc1", e, ffn, true, dtype);
-    l.fc2 = Linear::Build(tree_, l.id, "fc2", ffn, e, true, dtype);
-    l.final_norm = LayerNorm::Build(tree_, l.id, "final_layer_norm", e, 1e-5, dtype);
-    return l;
+  EncDecLayer BuildLayer(ModuleId list, int64_t i, bool decoder, DType dtype) {
+    return EncDecLayer::Build(
+        tree_, list, i, decoder, p_.dims,
+        {.prefix = "Whisper", .impl = impl_, .k_bias = false, .bmm = false, .pre_norm = true},
+        dtype);
   }
 
   void BuildEncoder(ModuleId model, DType dtype) {
-    int64_t e = p_.d_model;
+    int64_t e = p_.dims.d_model;
     enc_.id = tree_.Add(model, "encoder", "WhisperEncoder");
     enc_.conv1 = Conv1d::Build(tree_, enc_.id, "conv1", p_.mel_bins, e, 3, 1, 1, true, dtype);
     enc_.conv2 = Conv1d::Build(tree_, enc_.id, "conv2", e, e, 3, 2, 1, true, dtype);
@@ -233,13 +174,13 @@ class Whisper : public Architecture {
                                       std::nullopt, dtype);
     ModuleId list = tree_.Add(enc_.id, "layers", "ModuleList");
     tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < p_.enc_layers; ++i)
+    for (int64_t i = 0; i < p_.dims.enc_layers; ++i)
       enc_.layers.push_back(BuildLayer(list, i, false, dtype));
     enc_.norm = LayerNorm::Build(tree_, enc_.id, "layer_norm", e, 1e-5, dtype);
   }
 
   void BuildDecoder(ModuleId model, DType dtype) {
-    int64_t e = p_.d_model;
+    int64_t e = p_.dims.d_model;
     dec_.id = tree_.Add(model, "decoder", "WhisperDecoder");
     dec_.tokens = Embedding::Build(tree_, dec_.id, "embed_tokens", p_.vocab, e, p_.pad, dtype);
     dec_.positions = tree_.Add(dec_.id, "embed_positions", "WhisperPositionalEmbedding",
@@ -247,59 +188,21 @@ class Whisper : public Architecture {
     tree_.AddParam(dec_.positions, "weight", Shape{p_.target_positions, e}, dtype);
     ModuleId list = tree_.Add(dec_.id, "layers", "ModuleList");
     tree_[list].is_module_list = true;
-    for (int64_t i = 0; i < p_.dec_layers; ++i)
+    for (int64_t i = 0; i < p_.dims.dec_layers; ++i)
       dec_.layers.push_back(BuildLayer(list, i, true, dtype));
     dec_.norm = LayerNorm::Build(tree_, dec_.id, "layer_norm", e, 1e-5, dtype);
-  }
-
-  /// One WhisperAttention call: `x` (B, T, E) queries over `keys` keys, projected from `src` when
-  /// `project` (else read from the cache); `mask`: eager adds the 4-D causal mask, SDPA runs a
-  /// causal kernel.
-  Shape AttnForward(Tracer& t, const Attn& a, const Shape& x, const Shape& src, bool project,
-                    int64_t keys, bool mask) const {
-    int64_t b = x[0], tq = x[1], h = a.heads, d = a.dim;
-    bool eager = impl_ == AttnImpl::kEager;
-    Shape q = a.q(t, x);
-    if (eager) q = t.Scalar(a.id, OpKind::kMul, q, kPyOperator);  // q_proj(x) * self.scaling
-    if (project) {
-      a.k(t, src);
-      a.v(t, src);
-    }
-    Shape ctx;
-    if (eager) {
-      Shape scores = t.MatMul(a.id, Tracer::View(q, {b, h, tq, d}), Shape{b, h, d, keys}, kTorch);
-      if (mask) {
-        scores = t.Binary(a.id, OpKind::kAdd, scores, t.Constant({b, 1, tq, keys}), kPyOperator);
-      }
-      scores = t.Softmax(a.id, scores, kFunctional);
-      ctx = t.MatMul(a.id, scores, Shape{b, h, keys, d}, kTorch);
-    } else {
-      ctx = t.Attention(a.id, Tracer::View(q, {b, h, tq, d}), Shape{b, h, keys, d},
-                        Shape{b, h, keys, d}, mask, kUnhooked);
-    }
-    return a.out(t, Tracer::View(ctx, {b, tq, h * d}));
-  }
-
-  /// The feed-forward half of a layer (pre-norm, residual added by the layer).
-  Shape FeedForward(Tracer& t, const Layer& l, const Shape& x) const {
-    Shape h = l.fc2(t, l.act(t, l.fc1(t, l.final_norm(t, x))));
-    return t.Binary(l.id, OpKind::kAdd, x, h, kPyOperator);
   }
 
   /// WhisperEncoder.forward: gelu(conv1), gelu(conv2), permute, + embed_positions.weight (the
   /// table itself: its module is never called), the layers, layer_norm.
   Shape EncoderForward(Tracer& t, int64_t b) const {
-    int64_t s = p_.source_positions, e = p_.d_model;
+    int64_t s = p_.source_positions, e = p_.dims.d_model;
     Shape x = enc_.conv1(t, Shape{b, p_.mel_bins, 2 * s});
     x = t.Unary(enc_.id, OpKind::kGelu, x, kFunctional);
     x = enc_.conv2(t, x);
     x = t.Unary(enc_.id, OpKind::kGelu, x, kFunctional);
     x = t.Binary(enc_.id, OpKind::kAdd, Tracer::View(x, {b, s, e}), t.Weight({s, e}), kPyOperator);
-    for (const auto& l : enc_.layers) {
-      Shape h = l.self_norm(t, x);
-      h = AttnForward(t, l.self, h, h, true, s, false);
-      x = FeedForward(t, l, t.Binary(l.id, OpKind::kAdd, x, h, kPyOperator));
-    }
+    for (const auto& l : enc_.layers) x = l(t, x, s, false, x, false, false);
     return enc_.norm(t, x);
   }
 
@@ -309,18 +212,12 @@ class Whisper : public Architecture {
   /// runs is_causal when more than one token is new. Cross-attention is unmasked.
   Shape DecoderForward(Tracer& t, int64_t b, int64_t n, int64_t past, const Shape& enc,
                        bool cross_kv) const {
-    int64_t e = p_.d_model, s = p_.source_positions;
+    int64_t e = p_.dims.d_model;
     Shape x = dec_.tokens(t, Shape{b, n});
     Shape pos = t.Embedding(dec_.positions, Shape{1, n}, e);
     x = t.Binary(dec_.id, OpKind::kAdd, x, pos, kPyOperator);
     bool self_mask = impl_ == AttnImpl::kEager || n > 1;
-    for (const auto& l : dec_.layers) {
-      Shape h = l.self_norm(t, x);
-      h = AttnForward(t, l.self, h, h, true, past + n, self_mask);
-      x = t.Binary(l.id, OpKind::kAdd, x, h, kPyOperator);
-      h = AttnForward(t, l.cross, l.cross_norm(t, x), enc, cross_kv, s, false);
-      x = FeedForward(t, l, t.Binary(l.id, OpKind::kAdd, x, h, kPyOperator));
-    }
+    for (const auto& l : dec_.layers) x = l(t, x, past + n, self_mask, enc, cross_kv, false);
     return dec_.norm(t, x);
   }
 

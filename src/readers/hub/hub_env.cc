@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model/input_files.h"
 #include "readers/hub/hub_cache.h"
 
 namespace calflops::hub {
@@ -50,6 +51,7 @@ HubEnv HubEnv::FromEnv() {
   e.token = Trimmed(Env("HF_TOKEN"));
   if (e.token.empty()) {
     std::error_code ec;
+    NoteInputFile(e.token_path);  // read or looked for: never an --output
     if (fs::is_regular_file(e.token_path, ec)) {
       std::ifstream in(e.token_path, std::ios::binary);
       std::string t(kMaxTokenBytes, '\0');

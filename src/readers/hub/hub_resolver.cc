@@ -7,6 +7,7 @@
 #include <set>
 
 #include "model/error.h"
+#include "model/input_files.h"
 #include "readers/byte_reader.h"
 #include "readers/hub/hub_cache.h"
 #include "readers/strict_json.h"
@@ -272,6 +273,9 @@ bool ShardsPresent(const std::string& index_path) {
 ResolvedModel ResolveHubModel(const HubName& name, const HubEnv& env) {
   Fetcher f(name, env);
   ResolvedModel out;
+  // The cache repository is an input as a whole: its refs, snapshots and the blobs they link
+  // to (an --output there would replace a file this or a later run reads).
+  NoteInputFile(f.repo(), kEverythingUnder);
   std::optional<std::string> commit = ReadRef(f.repo(), name.revision);
   if (commit) {
     if (auto config = SnapshotFile(f.repo(), *commit, "config.json")) {

@@ -5,6 +5,7 @@
 
 #include "model/count.h"
 #include "model/error.h"
+#include "readers/onnx/ops/op_inputs.h"
 
 namespace calflops::onnx {
 
@@ -330,6 +331,10 @@ void GraphInference::InferNode(const Graph* g, const Node& n, Scope& scope, int6
       error = e.message;
     }
   } else if (op) {
+    // Required inputs are checked here, once for every operator, so that no rule (and no
+    // lowering) ever sees an omitted input it cannot do without.
+    if (std::string why = OmittedRequiredInput(*op, opset, n.inputs); !why.empty())
+      throw BadInput(model_.file, NodeWhere(n) + ": " + why);
     try {
       op->infer(ctx);
     } catch (const InferError& e) {

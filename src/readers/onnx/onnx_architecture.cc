@@ -165,11 +165,16 @@ class OnnxBuilder final : public NodeVisitor {
     if (folded) return;  // a constant computed once at load time
     ModuleId module = node_module_[v.top_node];
     Lowerer l(c, ToDType(c.has(0) ? c.in(0).elem : kFloat), arch_, module, v.multiplicity);
+    size_t before = arch_.records_.size();
     try {
       v.op->lower(l);
     } catch (const Error& e) {
+      arch_.records_.erase(arch_.records_.begin() + static_cast<ptrdiff_t>(before),
+                           arch_.records_.end());
       Uncosted(v.node, std::string("cannot cost: ") + e.what());
     } catch (const InferError& e) {
+      arch_.records_.erase(arch_.records_.begin() + static_cast<ptrdiff_t>(before),
+                           arch_.records_.end());
       Uncosted(v.node, "cannot cost: " + e.message);
     }
   }
@@ -179,7 +184,17 @@ class OnnxBuilder final : public NodeVisitor {
    public:
     Lowerer(const OpContext& c, DType dtype, OnnxArchitecture& arch, ModuleId module, int64_t times)
         : LowerContext(c, dtype), arch_(arch), module_(module), times_(times) {}
-    void Emit(const Op& op) override { arch_.records_.push_back({module_, op, times_}); }
+    void Emit(const Op& op) override {
+      // The node's inputs and outputs are static, but a rule may still derive a dimension it
+      // could not determine (an input of a rank the operator does not take): such an op never
+      // reaches the cost table, whose counts are unsigned. The node is listed as not costed.
+      for (int i = 0; i <= op.n_in; ++i) {
+        for (int64_t d : i < op.n_in ? op.in[static_cast<size_t>(i)] : op.out) {
+          if (d < 0) throw InferError{"an operand dimension is unknown"};
+        }
+      }
+      arch_.records_.push_back({module_, op, times_});
+    }
     using LowerContext::Emit;
 
    private:

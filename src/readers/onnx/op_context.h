@@ -128,6 +128,13 @@ struct OnnxOp {
   void (*infer)(OpContext&);
   /// The arithmetic, as shared Op records; nullptr: moves or selects data, no arithmetic.
   void (*lower)(LowerContext&);
+  /// The operator's inputs as its specification lists them (onnx docs/Changelog.md; for
+  /// com.microsoft, onnxruntime's docs/ContribOperators.md), one name per position: `name` is
+  /// required, `name?` optional (absent or ""), a last `name...` variadic (at least one, none
+  /// empty; `name?...`: any number). Later opsets follow `|` as `<since>: names`. The engine
+  /// refuses a node that omits a required input before any rule runs (op_inputs.h), so rules
+  /// need `has(i)` only for the optional ones.
+  std::string_view inputs;
 };
 
 /// The rule for (domain, op_type), or nullptr.

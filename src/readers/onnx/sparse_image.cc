@@ -52,7 +52,10 @@ SparseImage::SparseImage(const std::string& path) : path_(path) {
     throw BadInput(path, std::string("cannot map: ") + std::strerror(errno));
   }
   data_ = static_cast<char*>(p);
-  if (!Walk(0, size_, 0)) Copy(0, size_);  // all of it: the parser reports what is wrong
+  // Where the wire format breaks, the parser stops with its error: it needs the bytes up to
+  // that point (read by the walk) and the field there, not the rest of the file (a 4 GiB file of
+  // zeros was read whole, into 4 GiB of memory).
+  if (!Walk(0, size_, 0)) Copy(fail_at_, kFailWindow);
   ::close(fd_);
   fd_ = -1;
 }
@@ -99,10 +102,12 @@ bool SparseImage::Walk(uint64_t begin, uint64_t end, int level) {
     Need(at, head, 4096);
     const char* p = data_ + at;
     uint64_t key = 0, len = 0;
+    fail_at_ = at;
     size_t k = Varint(p, head, key);
     if (k == 0) return false;
     uint64_t field = key >> 3;
-    uint64_t body = at + k;  // first byte after the key
+    if (field == 0 || field > 0x1fffffff) return false;  // the parser's "bad field number"
+    uint64_t body = at + k;                              // first byte after the key
     switch (key & 7) {
       case 0: {  // varint
         uint64_t v = 0;
@@ -132,7 +137,7 @@ bool SparseImage::Walk(uint64_t begin, uint64_t end, int level) {
     if (payload > end || len > end - payload) return false;
     bool recurse = (level == 0 && field == 7) || (level == 1 && field == 5);
     if (recurse) {
-      if (!Walk(payload, payload + len, level + 1)) Copy(payload, len);
+      if (!Walk(payload, payload + len, level + 1)) return false;
     } else if (!(level == 2 && IsDataField(field) && len > kSkippedPayload)) {
       Need(payload, len, 4096);
     }

@@ -16,11 +16,14 @@ namespace calflops::onnx {
 
 /// A data field of an initializer longer than this is not read.
 inline constexpr uint64_t kSkippedPayload = 64 * 1024;
+/// Bytes read from where the wire format breaks: the field the parser reports there.
+inline constexpr uint64_t kFailWindow = 64 * 1024;
 
 class SparseImage {
  public:
-  /// Reads `path`'s protobuf structure into the image. A part whose wire format it cannot follow
-  /// is copied whole, so the parser sees the real bytes and reports them as usual.
+  /// Reads `path`'s protobuf structure into the image. Where the wire format breaks, the bytes
+  /// from there (kFailWindow of them) are copied, so the parser, which stops at the same place,
+  /// sees the real bytes and reports them as usual.
   explicit SparseImage(const std::string& path);
   ~SparseImage();
   SparseImage(const SparseImage&) = delete;
@@ -35,7 +38,7 @@ class SparseImage {
   void Need(uint64_t offset, uint64_t n, uint64_t chunk);
   void Copy(uint64_t offset, uint64_t n);
   /// Walks the fields of the message at [begin, end): level 0 ModelProto, 1 GraphProto,
-  /// 2 TensorProto. False when the wire format does not hold together.
+  /// 2 TensorProto. False when the wire format does not hold together (at fail_at_).
   bool Walk(uint64_t begin, uint64_t end, int level);
 
   int fd_ = -1;
@@ -43,6 +46,7 @@ class SparseImage {
   uint64_t size_ = 0;
   uint64_t read_ = 0;
   uint64_t have_begin_ = 0, have_end_ = 0;  ///< the range read last
+  uint64_t fail_at_ = 0;                    ///< the field the walk stopped at
   std::string path_;
 };
 

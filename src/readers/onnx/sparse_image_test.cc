@@ -99,5 +99,30 @@ TEST(SparseImage, MalformedFilesGiveTheParsersError) {
   }
 }
 
+TEST(SparseImage, ReadsOnlyUpToWhereTheWireFormatBreaks) {
+  // Issue 16, second campaign: a 4 GiB sparse file of zeros (field number 0 at offset 0) was
+  // walked two bytes at a time and then copied whole: a hang and 4 GiB resident. Likewise a
+  // valid prefix followed by 1 GiB of zeros.
+  std::string prefix = Model3();
+  for (uint64_t valid : {uint64_t{0}, static_cast<uint64_t>(prefix.size())}) {
+    std::string path = Write(prefix.substr(0, valid), "zeros.onnx");
+    ASSERT_EQ(::truncate(path.c_str(), valid + (uint64_t{1} << 30) * (valid ? 1 : 4)), 0);
+    std::string got;
+    {
+      SparseImage image(path);
+      EXPECT_LE(image.bytes_read(), 20'000u + kFailWindow) << valid;
+    }
+    try {
+      ReadOnnxFile(path);
+    } catch (const Error& e) {
+      got = e.what();
+    }
+    EXPECT_NE(got.find("offset " + std::to_string(valid) + ": bad field number 0"),
+              std::string::npos)
+        << got;
+    std::filesystem::remove(path);
+  }
+}
+
 }  // namespace
 }  // namespace calflops::onnx

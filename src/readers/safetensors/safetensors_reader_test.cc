@@ -277,8 +277,9 @@ std::vector<uint8_t> HeaderOf(int tensors, bool reversed) {
     header.append(std::to_string(4 * i)).append(",").append(std::to_string(4 * i + 4)).append("]}");
   }
   header += "}";
-  std::vector<uint8_t> bytes(8);
-  for (int b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(header.size() >> (8 * b));
+  std::vector<uint8_t> bytes;
+  bytes.reserve(8 + header.size());
+  for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<uint8_t>(header.size() >> (8 * b)));
   bytes.insert(bytes.end(), header.begin(), header.end());
   return bytes;
 }

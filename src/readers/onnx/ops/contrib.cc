@@ -329,6 +329,10 @@ struct OnnxAttentionDims {
 OnnxAttentionDims ReadOnnxAttention(const OpContext& c) {
   OnnxAttentionDims d;
   const TensorInfo &q = c.in(0), &k = c.in(1), &v = c.in(2);
+  for (const TensorInfo* t : {&q, &k, &v}) {
+    if (t->rank_known && t->rank() != 3 && t->rank() != 4)
+      c.Fail("Q, K and V must be 3-D or 4-D, got " + t->ShapeString());
+  }
   if (q.rank_known && q.rank() == 4) {
     d = {q.dims[0], q.dims[1], q.dims[2], q.dims[3]};
   } else if (q.rank_known && q.rank() == 3) {
@@ -386,25 +390,35 @@ void LowerMatMulNBits(LowerContext& l) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {kMs, "Gelu", Same, LowerUnary<OpKind::kGelu, CallForm::kFunctional>},
-    {kMs, "FastGelu", Same, LowerFastGelu},
-    {kMs, "BiasGelu", Same, LowerBiasGelu},
-    {kMs, "QuickGelu", Same, LowerQuickGelu},
-    {kMs, "BiasAdd", Same, LowerBiasAdd},
-    {kMs, "FusedMatMul", FusedMatMulInfer, LowerFusedMatMul},
-    {kMs, "SkipLayerNormalization", SkipNormInfer, LowerSkipNorm},
-    {kMs, "SkipSimplifiedLayerNormalization", SkipNormInfer, LowerSkipNorm},
-    {"", "SimplifiedLayerNormalization", RmsNormInfer, LowerRmsNorm},
-    {kMs, "SimplifiedLayerNormalization", RmsNormInfer, LowerRmsNorm},
-    {"", "RMSNormalization", RmsNormInfer, LowerRmsNorm},
-    {kMs, "EmbedLayerNormalization", EmbedNormInfer, LowerEmbedNorm},
-    {kMs, "RotaryEmbedding", Same, LowerRotary},
-    {"", "RotaryEmbedding", Same, LowerRotary},
-    {kMs, "Attention", MsAttentionInfer, LowerMsAttention},
-    {kMs, "MultiHeadAttention", MhaInfer, LowerMha},
-    {kMs, "GroupQueryAttention", GqaInfer, LowerGqa},
-    {"", "Attention", OnnxAttentionInfer, LowerOnnxAttention},
-    {kMs, "MatMulNBits", MatMulNBitsInfer, LowerMatMulNBits},
+    {kMs, "Gelu", Same, LowerUnary<OpKind::kGelu, CallForm::kFunctional>, "X"},
+    {kMs, "FastGelu", Same, LowerFastGelu, "X bias?"},
+    {kMs, "BiasGelu", Same, LowerBiasGelu, "A B"},
+    {kMs, "QuickGelu", Same, LowerQuickGelu, "X"},
+    {kMs, "BiasAdd", Same, LowerBiasAdd, "X bias skip"},
+    {kMs, "FusedMatMul", FusedMatMulInfer, LowerFusedMatMul, "A B"},
+    {kMs, "SkipLayerNormalization", SkipNormInfer, LowerSkipNorm, "input skip gamma beta? bias?"},
+    {kMs, "SkipSimplifiedLayerNormalization", SkipNormInfer, LowerSkipNorm,
+     "input skip gamma bias?"},
+    {"", "SimplifiedLayerNormalization", RmsNormInfer, LowerRmsNorm, "X scale"},
+    {kMs, "SimplifiedLayerNormalization", RmsNormInfer, LowerRmsNorm, "X scale"},
+    {"", "RMSNormalization", RmsNormInfer, LowerRmsNorm, "X scale"},
+    {kMs, "EmbedLayerNormalization", EmbedNormInfer, LowerEmbedNorm,
+     "input_ids segment_ids? word_embedding position_embedding segment_embedding? gamma beta? "
+     "mask? position_ids?"},
+    {kMs, "RotaryEmbedding", Same, LowerRotary, "input position_ids cos_cache sin_cache"},
+    {"", "RotaryEmbedding", Same, LowerRotary, "X cos_cache sin_cache position_ids?"},
+    {kMs, "Attention", MsAttentionInfer, LowerMsAttention,
+     "input weights bias? mask_index? past? attention_bias? past_sequence_length?"},
+    {kMs, "MultiHeadAttention", MhaInfer, LowerMha,
+     "query key? value? bias? key_padding_mask? attention_bias? past_key? past_value? "
+     "past_sequence_length? cache_indirection?"},
+    {kMs, "GroupQueryAttention", GqaInfer, LowerGqa,
+     "query key? value? past_key? past_value? seqlens_k total_sequence_length cos_cache? "
+     "sin_cache? position_ids? attention_bias? head_sink?"},
+    {"", "Attention", OnnxAttentionInfer, LowerOnnxAttention,
+     "Q K V attn_mask? past_key? past_value? nonpad_kv_seqlen?"},
+    {kMs, "MatMulNBits", MatMulNBitsInfer, LowerMatMulNBits,
+     "A B scales zero_points? g_idx? bias?"},
 };
 
 }  // namespace

@@ -122,9 +122,10 @@ void ScanInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "If", IfInfer, nullptr},
-    {"", "Loop", LoopInfer, nullptr},
-    {"", "Scan", ScanInfer, nullptr},
+    {"", "If", IfInfer, nullptr, "cond"},
+    {"", "Loop", LoopInfer, nullptr, "M? cond? v_initial... | 11: M? cond? v_initial?..."},
+    {"", "Scan", ScanInfer, nullptr,
+     "sequence_lens? initial_state_and_scan_inputs... | 9: initial_state_and_scan_inputs..."},
 };
 
 }  // namespace

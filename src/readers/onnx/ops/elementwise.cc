@@ -10,35 +10,49 @@ namespace {
 
 using namespace rules;  // NOLINT: the family's vocabulary
 
-// Integer contents are arbitrary int64 from the file: arithmetic wraps (two's complement, as
-// runtimes compute it) instead of overflowing.
-int64_t WrapAdd(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+// Integer contents are arbitrary int64 from the file. A result the arithmetic cannot give (it
+// overflows int64, or divides by zero) is not folded: the output's contents stay unknown, as a
+// shape or trip count computed from it then is (a Loop of 2^62 x 4 trips wrapped to 0 and was
+// priced as no work at all; now its trip count is unknown and the Loop is reported as such).
+int64_t CheckedAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) FoldIsUnknown();
+  return r;
 }
-int64_t WrapSub(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+int64_t CheckedSub(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) FoldIsUnknown();
+  return r;
 }
-int64_t WrapMul(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+int64_t CheckedMul(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) FoldIsUnknown();
+  return r;
 }
-int64_t WrapNeg(int64_t a) { return WrapSub(0, a); }
-int64_t SafeDiv(int64_t a, int64_t b) { return b == 0 ? 0 : b == -1 ? WrapNeg(a) : a / b; }
-/// Mod: a % -1 is 0 for every a (INT64_MIN % -1 traps on x86: SIGFPE); x % 0 folds to 0.
+int64_t CheckedNeg(int64_t a) { return CheckedSub(0, a); }
+int64_t CheckedDiv(int64_t a, int64_t b) {
+  if (b == 0) return FoldIsUnknown(), 0;
+  return b == -1 ? CheckedNeg(a) : a / b;
+}
+/// Mod: a % -1 is 0 for every a (INT64_MIN % -1 traps on x86: SIGFPE); x % 0 is unknown.
 /// `fmod`: C's sign (the dividend's); else Python's (the divisor's).
-int64_t SafeMod(int64_t a, int64_t b, bool fmod) {
-  if (b == 0 || b == -1) return 0;
+int64_t CheckedMod(int64_t a, int64_t b, bool fmod) {
+  if (b == 0) return FoldIsUnknown(), 0;
+  if (b == -1) return 0;
   int64_t r = a % b;
   if (!fmod && r != 0 && ((r < 0) != (b < 0))) r += b;  // |r| < |b|: cannot overflow
   return r;
 }
-int64_t WrapAbs(int64_t a) { return a < 0 ? WrapNeg(a) : a; }
-/// a^b by squaring in wrapping arithmetic (b < 0 folds to 0, as integer Pow truncates).
-int64_t WrapPow(int64_t a, int64_t b) {
+int64_t CheckedAbs(int64_t a) { return a < 0 ? CheckedNeg(a) : a; }
+/// a^b by squaring (b < 0 folds to 0, as integer Pow truncates); unknown when it overflows.
+int64_t CheckedPow(int64_t a, int64_t b) {
   if (b < 0) return a == 1 ? 1 : a == -1 ? (b % 2 ? -1 : 1) : 0;
+  if (a == 0 || a == 1) return b == 0 ? 1 : a;
+  if (a == -1) return b % 2 ? -1 : 1;
   int64_t r = 1;
   for (; b > 0; b >>= 1) {
-    if (b & 1) r = WrapMul(r, a);
-    a = WrapMul(a, a);
+    if (b & 1) r = CheckedMul(r, a);
+    if (b > 1) a = CheckedMul(a, a);
   }
   return r;
 }
@@ -61,12 +75,12 @@ void SameFoldReal(OpContext& c) {
 void AbsInfer(OpContext& c) {
   SameShape(c);
   FoldUnary(
-      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return WrapAbs(x); });
+      c, [](double x) { return std::fabs(x); }, [](int64_t x) { return CheckedAbs(x); });
 }
 void NegInfer(OpContext& c) {
   SameShape(c);
   FoldUnary(
-      c, [](double x) { return -x; }, [](int64_t x) { return WrapNeg(x); });
+      c, [](double x) { return -x; }, [](int64_t x) { return CheckedNeg(x); });
 }
 void SignInfer(OpContext& c) {
   SameShape(c);
@@ -169,32 +183,32 @@ void ClipInfer(OpContext& c) {
 // Binary and variadic arithmetic.
 void AddInfer(OpContext& c) {
   BroadcastAll(c);
-  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), CheckedAdd);
 }
 void SubInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::minus<double>(), WrapSub);
+  FoldBinary(c, std::minus<double>(), CheckedSub);
 }
 void MulInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::multiplies<double>(), WrapMul);
+  FoldBinary(c, std::multiplies<double>(), CheckedMul);
 }
 void DivInfer(OpContext& c) {
   BroadcastAll(c);
-  FoldBinary(c, std::divides<double>(), SafeDiv);
+  FoldBinary(c, std::divides<double>(), CheckedDiv);
 }
 void ModInfer(OpContext& c) {
   BroadcastAll(c);
   bool fmod = c.Int("fmod", 0) != 0;
   FoldBinary(
       c, [](double a, double b) { return std::fmod(a, b); },
-      [fmod](int64_t a, int64_t b) { return SafeMod(a, b, fmod); });
+      [fmod](int64_t a, int64_t b) { return CheckedMod(a, b, fmod); });
 }
 void PowInfer(OpContext& c) {
   BroadcastAll(c, c.in(0).elem);
   FoldBinary(
       c, [](double a, double b) { return std::pow(a, b); },
-      [](int64_t a, int64_t b) { return WrapPow(a, b); });
+      [](int64_t a, int64_t b) { return CheckedPow(a, b); });
 }
 void BitShiftInfer(OpContext& c) {
   BroadcastAll(c);
@@ -249,7 +263,7 @@ void MinInfer(OpContext& c) {
 }
 void SumInfer(OpContext& c) {
   BroadcastAll(c);
-  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), WrapAdd);
+  if (c.num_inputs() == 2) FoldBinary(c, std::plus<double>(), CheckedAdd);
   if (c.num_inputs() == 1) c.out(0) = c.in(0);
 }
 
@@ -318,80 +332,81 @@ constexpr CallForm kU = CallForm::kUnhooked;
 
 constexpr OnnxOp kOps[] = {
     // unary math
-    {"", "Abs", AbsInfer, LowerUnary<OpKind::kAbs, kT>},
-    {"", "Neg", NegInfer, LowerUnary<OpKind::kNeg, kT>},
-    {"", "Sign", SignInfer, LowerUnary<OpKind::kAbs, kT>},
-    {"", "Ceil", CeilInfer, LowerUnary<OpKind::kRound, kT>},
-    {"", "Floor", FloorInfer, LowerUnary<OpKind::kRound, kT>},
-    {"", "Round", RoundInfer, LowerUnary<OpKind::kRound, kT>},
-    {"", "Sqrt", SqrtInfer, LowerUnary<OpKind::kSqrt, kT>},
-    {"", "Reciprocal", ReciprocalInfer, LowerUnary<OpKind::kReciprocal, kT>},
-    {"", "Exp", SameFoldReal<Exp>, LowerUnary<OpKind::kExp, kT>},
-    {"", "Log", SameFoldReal<Log>, LowerUnary<OpKind::kLog, kT>},
-    {"", "Sin", SameFoldReal<Sin>, LowerUnary<OpKind::kSin, kT>},
-    {"", "Cos", SameFoldReal<Cos>, LowerUnary<OpKind::kCos, kT>},
-    {"", "Tan", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Asin", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Acos", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Atan", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Sinh", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Cosh", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Asinh", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Acosh", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Atanh", Same, LowerUnary<OpKind::kTrig, kT>},
-    {"", "Erf", Same, LowerUnary<OpKind::kErf, kU>},
-    {"", "IsNaN", BoolOut, LowerUnary<OpKind::kCompare, kT>},
-    {"", "IsInf", BoolOut, LowerUnary<OpKind::kCompare, kT>},
-    {"", "Not", NotInfer, LowerUnary<OpKind::kCompare, kT>},
-    {"", "BitwiseNot", Same, LowerUnary<OpKind::kCompare, kT>},
+    {"", "Abs", AbsInfer, LowerUnary<OpKind::kAbs, kT>, "X"},
+    {"", "Neg", NegInfer, LowerUnary<OpKind::kNeg, kT>, "X"},
+    {"", "Sign", SignInfer, LowerUnary<OpKind::kAbs, kT>, "input"},
+    {"", "Ceil", CeilInfer, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Floor", FloorInfer, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Round", RoundInfer, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Sqrt", SqrtInfer, LowerUnary<OpKind::kSqrt, kT>, "X"},
+    {"", "Reciprocal", ReciprocalInfer, LowerUnary<OpKind::kReciprocal, kT>, "X"},
+    {"", "Exp", SameFoldReal<Exp>, LowerUnary<OpKind::kExp, kT>, "input"},
+    {"", "Log", SameFoldReal<Log>, LowerUnary<OpKind::kLog, kT>, "input"},
+    {"", "Sin", SameFoldReal<Sin>, LowerUnary<OpKind::kSin, kT>, "input"},
+    {"", "Cos", SameFoldReal<Cos>, LowerUnary<OpKind::kCos, kT>, "input"},
+    {"", "Tan", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Asin", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Acos", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Atan", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Sinh", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Cosh", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Asinh", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Acosh", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Atanh", Same, LowerUnary<OpKind::kTrig, kT>, "input"},
+    {"", "Erf", Same, LowerUnary<OpKind::kErf, kU>, "input"},
+    {"", "IsNaN", BoolOut, LowerUnary<OpKind::kCompare, kT>, "X"},
+    {"", "IsInf", BoolOut, LowerUnary<OpKind::kCompare, kT>, "X"},
+    {"", "Not", NotInfer, LowerUnary<OpKind::kCompare, kT>, "X"},
+    {"", "BitwiseNot", Same, LowerUnary<OpKind::kCompare, kT>, "X"},
     // activations
-    {"", "Relu", ReluInfer, LowerUnary<OpKind::kRelu, kF>},
-    {"", "ThresholdedRelu", Same, LowerUnary<OpKind::kRelu, kF>},
-    {"", "LeakyRelu", Same, LowerUnary<OpKind::kLeakyRelu, kF>},
-    {"", "PRelu", PReluInfer, LowerPRelu},
-    {"", "Elu", Same, LowerUnary<OpKind::kElu, kF>},
-    {"", "Celu", Same, LowerUnary<OpKind::kElu, kF>},
-    {"", "Selu", Same, LowerUnary<OpKind::kSelu, kF>},
-    {"", "Sigmoid", Same, LowerUnary<OpKind::kSigmoid, kT>},
-    {"", "HardSigmoid", Same, LowerUnary<OpKind::kHardSigmoid, kF>},
-    {"", "HardSwish", Same, LowerUnary<OpKind::kHardSwish, kF>},
-    {"", "Tanh", Same, LowerUnary<OpKind::kTanh, kT>},
-    {"", "Softplus", Same, LowerUnary<OpKind::kSoftplus, kF>},
-    {"", "Softsign", Same, LowerUnary<OpKind::kSoftsign, kF>},
-    {"", "Mish", Same, LowerUnary<OpKind::kMish, kF>},
-    {"", "Gelu", Same, LowerGelu},
-    {"", "Shrink", Same, LowerUnary<OpKind::kShrink, kF>},
-    {"", "Clip", ClipInfer, LowerUnary<OpKind::kClip, kF>},
+    {"", "Relu", ReluInfer, LowerUnary<OpKind::kRelu, kF>, "X"},
+    {"", "ThresholdedRelu", Same, LowerUnary<OpKind::kRelu, kF>, "X"},
+    {"", "LeakyRelu", Same, LowerUnary<OpKind::kLeakyRelu, kF>, "X"},
+    {"", "PRelu", PReluInfer, LowerPRelu, "X slope"},
+    {"", "Elu", Same, LowerUnary<OpKind::kElu, kF>, "X"},
+    {"", "Celu", Same, LowerUnary<OpKind::kElu, kF>, "X"},
+    {"", "Selu", Same, LowerUnary<OpKind::kSelu, kF>, "X"},
+    {"", "Sigmoid", Same, LowerUnary<OpKind::kSigmoid, kT>, "X"},
+    {"", "HardSigmoid", Same, LowerUnary<OpKind::kHardSigmoid, kF>, "X"},
+    {"", "HardSwish", Same, LowerUnary<OpKind::kHardSwish, kF>, "X"},
+    {"", "Tanh", Same, LowerUnary<OpKind::kTanh, kT>, "input"},
+    {"", "Softplus", Same, LowerUnary<OpKind::kSoftplus, kF>, "X"},
+    {"", "Softsign", Same, LowerUnary<OpKind::kSoftsign, kF>, "input"},
+    {"", "Mish", Same, LowerUnary<OpKind::kMish, kF>, "X"},
+    {"", "Gelu", Same, LowerGelu, "X"},
+    {"", "Shrink", Same, LowerUnary<OpKind::kShrink, kF>, "input"},
+    {"", "Clip", ClipInfer, LowerUnary<OpKind::kClip, kF>, "input min? max?"},
     // arithmetic with broadcasting
-    {"", "Add", AddInfer, LowerBinary<OpKind::kAdd>},
-    {"", "Sub", SubInfer, LowerBinary<OpKind::kSub>},
-    {"", "Mul", MulInfer, LowerBinary<OpKind::kMul>},
-    {"", "Div", DivInfer, LowerBinary<OpKind::kDiv>},
-    {"", "Pow", PowInfer, LowerBinary<OpKind::kPow, kT>},
-    {"", "Mod", ModInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Sum", SumInfer, LowerBinary<OpKind::kAdd, kT>},
-    {"", "Mean", SumInfer, LowerMean},
-    {"", "Max", MaxInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Min", MinInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Add", AddInfer, LowerBinary<OpKind::kAdd>, "A B"},
+    {"", "Sub", SubInfer, LowerBinary<OpKind::kSub>, "A B"},
+    {"", "Mul", MulInfer, LowerBinary<OpKind::kMul>, "A B"},
+    {"", "Div", DivInfer, LowerBinary<OpKind::kDiv>, "A B"},
+    {"", "Pow", PowInfer, LowerBinary<OpKind::kPow, kT>, "X Y"},
+    {"", "Mod", ModInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "Sum", SumInfer, LowerBinary<OpKind::kAdd, kT>, "data_0..."},
+    {"", "Mean", SumInfer, LowerMean, "data_0..."},
+    {"", "Max", MaxInfer, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
+    {"", "Min", MinInfer, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
     // comparisons and logic
-    {"", "Equal", CompareInfer<std::equal_to<>>, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Less", CompareInfer<std::less<>>, LowerBinary<OpKind::kCompare, kT>},
-    {"", "LessOrEqual", CompareInfer<std::less_equal<>>, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Greater", CompareInfer<std::greater<>>, LowerBinary<OpKind::kCompare, kT>},
-    {"", "GreaterOrEqual", CompareInfer<std::greater_equal<>>, LowerBinary<OpKind::kCompare, kT>},
-    {"", "And", AndInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Or", OrInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "Xor", XorInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "BitShift", BitShiftInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "BitwiseAnd", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "BitwiseOr", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
-    {"", "BitwiseXor", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>},
+    {"", "Equal", CompareInfer<std::equal_to<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "Less", CompareInfer<std::less<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "LessOrEqual", CompareInfer<std::less_equal<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "Greater", CompareInfer<std::greater<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "GreaterOrEqual", CompareInfer<std::greater_equal<>>, LowerBinary<OpKind::kCompare, kT>,
+     "A B"},
+    {"", "And", AndInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "Or", OrInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "Xor", XorInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "BitShift", BitShiftInfer, LowerBinary<OpKind::kCompare, kT>, "X Y"},
+    {"", "BitwiseAnd", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "BitwiseOr", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
+    {"", "BitwiseXor", BitwiseInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
     // selection and conversion (no arithmetic)
-    {"", "Where", WhereInfer, nullptr},
-    {"", "Identity", IdentityInfer, nullptr},
-    {"", "Dropout", DropoutInfer, nullptr},
-    {"", "Cast", CastInfer, nullptr},
-    {"", "CastLike", CastLikeInfer, nullptr},
+    {"", "Where", WhereInfer, nullptr, "condition X Y"},
+    {"", "Identity", IdentityInfer, nullptr, "input"},
+    {"", "Dropout", DropoutInfer, nullptr, "data ratio? training_mode?"},
+    {"", "Cast", CastInfer, nullptr, "input"},
+    {"", "CastLike", CastLikeInfer, nullptr, "input target_type"},
 };
 
 }  // namespace

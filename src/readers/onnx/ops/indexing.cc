@@ -167,17 +167,17 @@ void LowerTopK(LowerContext& l) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "Gather", GatherInfer, nullptr},
-    {"", "GatherElements", GatherElementsInfer, nullptr},
-    {"", "GatherND", GatherNdInfer, nullptr},
-    {"", "Scatter", ScatterInfer, nullptr},
-    {"", "ScatterElements", ScatterInfer, nullptr},
-    {"", "ScatterND", ScatterInfer, nullptr},
-    {"", "OneHot", OneHotInfer, nullptr},
-    {"", "Compress", CompressInfer, nullptr},
-    {"", "NonZero", NonZeroInfer, nullptr},
-    {"", "Unique", UniqueInfer, NotCosted},
-    {"", "TopK", TopKInfer, LowerTopK},
+    {"", "Gather", GatherInfer, nullptr, "data indices"},
+    {"", "GatherElements", GatherElementsInfer, nullptr, "data indices"},
+    {"", "GatherND", GatherNdInfer, nullptr, "data indices"},
+    {"", "Scatter", ScatterInfer, nullptr, "data indices updates"},
+    {"", "ScatterElements", ScatterInfer, nullptr, "data indices updates"},
+    {"", "ScatterND", ScatterInfer, nullptr, "data indices updates"},
+    {"", "OneHot", OneHotInfer, nullptr, "indices depth values"},
+    {"", "Compress", CompressInfer, nullptr, "input condition"},
+    {"", "NonZero", NonZeroInfer, nullptr, "X"},
+    {"", "Unique", UniqueInfer, NotCosted, "X"},
+    {"", "TopK", TopKInfer, LowerTopK, "X | 10: X K"},
 };
 
 }  // namespace

@@ -403,20 +403,20 @@ void Col2ImInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "Transpose", TransposeInfer, nullptr},
-    {"", "Concat", ConcatInfer, nullptr},
-    {"", "Split", SplitInfer, nullptr},
-    {"", "Slice", SliceInfer, nullptr},
-    {"", "Expand", ExpandInfer, nullptr},
-    {"", "Tile", TileInfer, nullptr},
-    {"", "Pad", PadInfer, nullptr},
-    {"", "DepthToSpace", DepthToSpaceInfer, nullptr},
-    {"", "SpaceToDepth", DepthToSpaceInfer, nullptr},
-    {"", "Trilu", SameAsInput, nullptr},
-    {"", "ReverseSequence", SameAsInput, nullptr},
-    {"", "EyeLike", EyeLikeInfer, nullptr},
-    {"", "CenterCropPad", CenterCropPadInfer, nullptr},
-    {"", "Col2Im", Col2ImInfer, nullptr},
+    {"", "Transpose", TransposeInfer, nullptr, "data"},
+    {"", "Concat", ConcatInfer, nullptr, "inputs..."},
+    {"", "Split", SplitInfer, nullptr, "input split?"},
+    {"", "Slice", SliceInfer, nullptr, "data | 10: data starts ends axes? steps?"},
+    {"", "Expand", ExpandInfer, nullptr, "input shape"},
+    {"", "Tile", TileInfer, nullptr, "input tiles axis | 6: input repeats"},
+    {"", "Pad", PadInfer, nullptr, "data | 11: data pads constant_value? axes?"},
+    {"", "DepthToSpace", DepthToSpaceInfer, nullptr, "input"},
+    {"", "SpaceToDepth", DepthToSpaceInfer, nullptr, "input"},
+    {"", "Trilu", SameAsInput, nullptr, "input k?"},
+    {"", "ReverseSequence", SameAsInput, nullptr, "input sequence_lens"},
+    {"", "EyeLike", EyeLikeInfer, nullptr, "input"},
+    {"", "CenterCropPad", CenterCropPadInfer, nullptr, "input_data shape"},
+    {"", "Col2Im", Col2ImInfer, nullptr, "input image_shape block_shape"},
 };
 
 }  // namespace

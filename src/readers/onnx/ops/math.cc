@@ -17,8 +17,6 @@ void MatMulShapes(OpContext& c, size_t a_at, size_t b_at, int32_t elem) {
   const TensorInfo& a = c.in(a_at);
   const TensorInfo& b = c.in(b_at);
   TensorInfo& out = c.ResetOut(0, elem);
-  // An omitted operand ("") has no shape at all; lowering it once indexed an empty Shape.
-  if (!c.has(a_at) || !c.has(b_at)) c.Fail("matmul with an omitted operand");
   if (!a.rank_known || !b.rank_known) return;
   if (a.rank() == 0 || b.rank() == 0) c.Fail("matmul of a scalar");
   std::vector<int64_t> ad = a.dims, bd = b.dims;
@@ -364,22 +362,26 @@ void MelWeightInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "MatMul", MatMulInfer, LowerMatMul},
-    {"", "MatMulInteger", MatMulIntegerInfer, LowerMatMul},
-    {"", "QLinearMatMul", QLinearMatMulInfer, LowerQLinearMatMul},
-    {"", "Gemm", GemmInfer, LowerGemm},
-    {"", "Einsum", EinsumInfer, LowerEinsum},
-    {"", "Det", DetInfer, NotCosted},
-    {"", "CumSum", Same, LowerCumSum},
-    {"", "QuantizeLinear", QuantizeInfer, LowerUnary<OpKind::kQuantize, CallForm::kTorch>},
-    {"", "DequantizeLinear", DequantizeInfer, LowerUnary<OpKind::kDequantize, CallForm::kTorch>},
-    {"", "DynamicQuantizeLinear", DynamicQuantizeInfer, LowerDynamicQuantize},
-    {"", "DFT", DftInfer, NotCosted},
-    {"", "STFT", StftInfer, NotCosted},
-    {"", "HannWindow", WindowInfer, nullptr},
-    {"", "HammingWindow", WindowInfer, nullptr},
-    {"", "BlackmanWindow", WindowInfer, nullptr},
-    {"", "MelWeightMatrix", MelWeightInfer, nullptr},
+    {"", "MatMul", MatMulInfer, LowerMatMul, "A B"},
+    {"", "MatMulInteger", MatMulIntegerInfer, LowerMatMul, "A B a_zero_point? b_zero_point?"},
+    {"", "QLinearMatMul", QLinearMatMulInfer, LowerQLinearMatMul,
+     "a a_scale a_zero_point b b_scale b_zero_point y_scale y_zero_point"},
+    {"", "Gemm", GemmInfer, LowerGemm, "A B C | 11: A B C?"},
+    {"", "Einsum", EinsumInfer, LowerEinsum, "Inputs..."},
+    {"", "Det", DetInfer, NotCosted, "X"},
+    {"", "CumSum", Same, LowerCumSum, "x axis"},
+    {"", "QuantizeLinear", QuantizeInfer, LowerUnary<OpKind::kQuantize, CallForm::kTorch>,
+     "x y_scale y_zero_point?"},
+    {"", "DequantizeLinear", DequantizeInfer, LowerUnary<OpKind::kDequantize, CallForm::kTorch>,
+     "x x_scale x_zero_point?"},
+    {"", "DynamicQuantizeLinear", DynamicQuantizeInfer, LowerDynamicQuantize, "x"},
+    {"", "DFT", DftInfer, NotCosted, "input dft_length? axis?"},
+    {"", "STFT", StftInfer, NotCosted, "signal frame_step window? frame_length?"},
+    {"", "HannWindow", WindowInfer, nullptr, "size"},
+    {"", "HammingWindow", WindowInfer, nullptr, "size"},
+    {"", "BlackmanWindow", WindowInfer, nullptr, "size"},
+    {"", "MelWeightMatrix", MelWeightInfer, nullptr,
+     "num_mel_bins dft_length sample_rate lower_edge_hertz upper_edge_hertz"},
 };
 
 }  // namespace

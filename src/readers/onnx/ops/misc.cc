@@ -94,20 +94,21 @@ void BernoulliInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "NegativeLogLikelihoodLoss", LossInfer, NotCosted},
-    {"", "SoftmaxCrossEntropyLoss", LossInfer, LowerSoftmaxCrossEntropy},
-    {kTraining, "Adagrad", OptimizerInfer, NotCosted},
-    {kTraining, "Adam", OptimizerInfer, NotCosted},
-    {kTraining, "Momentum", OptimizerInfer, NotCosted},
-    {"", "RandomUniform", RandomInfer, nullptr},
-    {"", "RandomNormal", RandomInfer, nullptr},
-    {"", "RandomUniformLike", RandomLikeInfer, nullptr},
-    {"", "RandomNormalLike", RandomLikeInfer, nullptr},
-    {"", "Bernoulli", BernoulliInfer, nullptr},
-    {"", "Multinomial", MultinomialInfer, NotCosted},
-    {"", "NonMaxSuppression", NmsInfer, NotCosted},
-    {"", "StringNormalizer", StringNormalizerInfer, nullptr},
-    {"", "TfIdfVectorizer", TfIdfInfer, NotCosted},
+    {"", "NegativeLogLikelihoodLoss", LossInfer, NotCosted, "input target weight?"},
+    {"", "SoftmaxCrossEntropyLoss", LossInfer, LowerSoftmaxCrossEntropy, "scores labels weights?"},
+    {kTraining, "Adagrad", OptimizerInfer, NotCosted, "R T inputs..."},
+    {kTraining, "Adam", OptimizerInfer, NotCosted, "R T inputs..."},
+    {kTraining, "Momentum", OptimizerInfer, NotCosted, "R T inputs..."},
+    {"", "RandomUniform", RandomInfer, nullptr, ""},
+    {"", "RandomNormal", RandomInfer, nullptr, ""},
+    {"", "RandomUniformLike", RandomLikeInfer, nullptr, "input"},
+    {"", "RandomNormalLike", RandomLikeInfer, nullptr, "input"},
+    {"", "Bernoulli", BernoulliInfer, nullptr, "input"},
+    {"", "Multinomial", MultinomialInfer, NotCosted, "input"},
+    {"", "NonMaxSuppression", NmsInfer, NotCosted,
+     "boxes scores max_output_boxes_per_class? iou_threshold? score_threshold?"},
+    {"", "StringNormalizer", StringNormalizerInfer, nullptr, "X"},
+    {"", "TfIdfVectorizer", TfIdfInfer, NotCosted, "X"},
 };
 
 }  // namespace

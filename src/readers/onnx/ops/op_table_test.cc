@@ -26,14 +26,15 @@ void NoInfer(OpContext&) {}
 TEST(OnnxOpTable, DuplicateCheckFindsRepeats) {
   // The check the table runs at start-up, on lists with a repeat: it must name the repeat, also
   // when one entry spells the default domain "ai.onnx" and the other "".
-  const OnnxOp twice[] = {{"", "Relu", NoInfer, nullptr},
-                          {"", "Abs", NoInfer, nullptr},
-                          {"", "Relu", NoInfer, nullptr}};
+  const OnnxOp twice[] = {{"", "Relu", NoInfer, nullptr, "X"},
+                          {"", "Abs", NoInfer, nullptr, "X"},
+                          {"", "Relu", NoInfer, nullptr, "X"}};
   EXPECT_EQ(DuplicateOnnxOp(twice), ":Relu");
-  const OnnxOp alias[] = {{"", "Conv", NoInfer, nullptr}, {"ai.onnx", "Conv", NoInfer, nullptr}};
+  const OnnxOp alias[] = {{"", "Conv", NoInfer, nullptr, "X W B?"},
+                          {"ai.onnx", "Conv", NoInfer, nullptr, "X W B?"}};
   EXPECT_EQ(DuplicateOnnxOp(alias), ":Conv");
-  const OnnxOp distinct[] = {{"", "Relu", NoInfer, nullptr},
-                             {"com.microsoft", "Relu", NoInfer, nullptr}};
+  const OnnxOp distinct[] = {{"", "Relu", NoInfer, nullptr, "X"},
+                             {"com.microsoft", "Relu", NoInfer, nullptr, "X"}};
   EXPECT_EQ(DuplicateOnnxOp(distinct), "");
 }
 

@@ -82,6 +82,9 @@ void ReduceInfer(OpContext& c) {
         return;
     }
     if (op == "ReduceMean") acc /= static_cast<double>(n);
+    // Integer contents are summed in double: beyond 2^53 the sum is no longer exact, and beyond
+    // int64 it would saturate; either way the value is unknown rather than made up.
+    if (IsInteger(out.elem) && !(std::fabs(acc) <= 9007199254740992.0)) return;
     SetReals(out, {acc});
   }
 }
@@ -111,18 +114,18 @@ void LowerReduce(LowerContext& l) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "ReduceSum", ReduceInfer, LowerReduce<OpKind::kSum>},
-    {"", "ReduceMean", ReduceInfer, LowerReduce<OpKind::kMean>},
-    {"", "ReduceMax", ReduceInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ReduceMin", ReduceInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ReduceProd", ReduceInfer, LowerReduce<OpKind::kProd>},
-    {"", "ReduceL1", ReduceInfer, LowerReduce<OpKind::kReduceL1>},
-    {"", "ReduceL2", ReduceInfer, LowerReduce<OpKind::kReduceL2>},
-    {"", "ReduceSumSquare", ReduceInfer, LowerReduce<OpKind::kReduceSumSquare>},
-    {"", "ReduceLogSum", ReduceInfer, LowerReduce<OpKind::kReduceLogSum>},
-    {"", "ReduceLogSumExp", ReduceInfer, LowerReduce<OpKind::kReduceLogSumExp>},
-    {"", "ArgMax", ArgInfer, LowerReduce<OpKind::kReduceMax>},
-    {"", "ArgMin", ArgInfer, LowerReduce<OpKind::kReduceMax>},
+    {"", "ReduceSum", ReduceInfer, LowerReduce<OpKind::kSum>, "data axes?"},
+    {"", "ReduceMean", ReduceInfer, LowerReduce<OpKind::kMean>, "data axes?"},
+    {"", "ReduceMax", ReduceInfer, LowerReduce<OpKind::kReduceMax>, "data axes?"},
+    {"", "ReduceMin", ReduceInfer, LowerReduce<OpKind::kReduceMax>, "data axes?"},
+    {"", "ReduceProd", ReduceInfer, LowerReduce<OpKind::kProd>, "data axes?"},
+    {"", "ReduceL1", ReduceInfer, LowerReduce<OpKind::kReduceL1>, "data axes?"},
+    {"", "ReduceL2", ReduceInfer, LowerReduce<OpKind::kReduceL2>, "data axes?"},
+    {"", "ReduceSumSquare", ReduceInfer, LowerReduce<OpKind::kReduceSumSquare>, "data axes?"},
+    {"", "ReduceLogSum", ReduceInfer, LowerReduce<OpKind::kReduceLogSum>, "data axes?"},
+    {"", "ReduceLogSumExp", ReduceInfer, LowerReduce<OpKind::kReduceLogSumExp>, "data axes?"},
+    {"", "ArgMax", ArgInfer, LowerReduce<OpKind::kReduceMax>, "data"},
+    {"", "ArgMin", ArgInfer, LowerReduce<OpKind::kReduceMax>, "data"},
 };
 
 }  // namespace

@@ -46,9 +46,10 @@ void LowerRecurrent(LowerContext& l) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "RNN", RecurrentInfer, LowerRecurrent<OpKind::kRnn>},
-    {"", "GRU", RecurrentInfer, LowerRecurrent<OpKind::kGru>},
-    {"", "LSTM", RecurrentInfer, LowerRecurrent<OpKind::kLstm>},
+    {"", "RNN", RecurrentInfer, LowerRecurrent<OpKind::kRnn>, "X W R B? sequence_lens? initial_h?"},
+    {"", "GRU", RecurrentInfer, LowerRecurrent<OpKind::kGru>, "X W R B? sequence_lens? initial_h?"},
+    {"", "LSTM", RecurrentInfer, LowerRecurrent<OpKind::kLstm>,
+     "X W R B? sequence_lens? initial_h? initial_c? P?"},
 };
 
 }  // namespace

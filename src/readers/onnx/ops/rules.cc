@@ -90,7 +90,11 @@ size_t BroadcastIndex(size_t flat, const std::vector<int64_t>& out,
   return idx;
 }
 
+thread_local bool g_fold_unknown = false;
+
 }  // namespace
+
+void FoldIsUnknown() { g_fold_unknown = true; }
 
 void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
                 const std::function<int64_t(int64_t, int64_t)>& integer) {
@@ -102,6 +106,7 @@ void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
   if (n < 0 || n > kMaxFoldElements) return;
   bool int_out = IsInteger(out.elem);
   bool int_in = IsInteger(a.elem) && IsInteger(b.elem);
+  g_fold_unknown = false;
   std::vector<int64_t> ints;
   std::vector<double> reals;
   for (int64_t i = 0; i < n; ++i) {
@@ -121,6 +126,7 @@ void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
         reals.push_back(v);
     }
   }
+  if (g_fold_unknown) return;
   out.has_values = true;
   out.ints = std::move(ints);
   out.reals = std::move(reals);
@@ -136,6 +142,7 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
       static_cast<size_t>(n) != std::max(a.ints.size(), a.reals.size()))
     return;
   bool int_out = IsInteger(out.elem);
+  g_fold_unknown = false;
   std::vector<int64_t> ints;
   std::vector<double> reals;
   for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
@@ -155,6 +162,7 @@ void FoldUnary(OpContext& c, const std::function<double(double)>& real,
       return;
     }
   }
+  if (g_fold_unknown) return;
   out.has_values = true;
   out.ints = std::move(ints);
   out.reals = std::move(reals);

@@ -27,7 +27,10 @@ std::optional<std::vector<int64_t>> Axes(const OpContext& c, size_t input, int r
 int32_t ElemOf(const OpContext& c, size_t i = 0);
 
 /// Folds an elementwise function over known contents, with broadcasting, when the result is
-/// small. Integer results when the output type is integer.
+/// small. Integer results when the output type is integer. An integer function that calls
+/// FoldIsUnknown() for some element (an overflow, a division by zero) leaves the whole output's
+/// contents unknown: a value made up by wrapping is never used as a shape or trip count.
+void FoldIsUnknown();
 void FoldBinary(OpContext& c, const std::function<double(double, double)>& real,
                 const std::function<int64_t(int64_t, int64_t)>& integer);
 void FoldUnary(OpContext& c, const std::function<double(double)>& real,

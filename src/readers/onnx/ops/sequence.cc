@@ -183,18 +183,18 @@ void OptionalGetElementInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "SequenceEmpty", SequenceEmptyInfer, nullptr},
-    {"", "SequenceConstruct", SequenceConstructInfer, nullptr},
-    {"", "SequenceInsert", SequenceInsertInfer, nullptr},
-    {"", "SequenceErase", SequenceEraseInfer, nullptr},
-    {"", "SequenceAt", SequenceAtInfer, nullptr},
-    {"", "SequenceLength", SequenceLengthInfer, nullptr},
-    {"", "SplitToSequence", SplitToSequenceInfer, nullptr},
-    {"", "ConcatFromSequence", ConcatFromSequenceInfer, nullptr},
-    {"", "SequenceMap", SequenceMapInfer, nullptr},
-    {"", "Optional", OptionalInfer, nullptr},
-    {"", "OptionalHasElement", OptionalHasElementInfer, nullptr},
-    {"", "OptionalGetElement", OptionalGetElementInfer, nullptr},
+    {"", "SequenceEmpty", SequenceEmptyInfer, nullptr, ""},
+    {"", "SequenceConstruct", SequenceConstructInfer, nullptr, "inputs..."},
+    {"", "SequenceInsert", SequenceInsertInfer, nullptr, "input_sequence tensor position?"},
+    {"", "SequenceErase", SequenceEraseInfer, nullptr, "input_sequence position?"},
+    {"", "SequenceAt", SequenceAtInfer, nullptr, "input_sequence position"},
+    {"", "SequenceLength", SequenceLengthInfer, nullptr, "input_sequence"},
+    {"", "SplitToSequence", SplitToSequenceInfer, nullptr, "input split?"},
+    {"", "ConcatFromSequence", ConcatFromSequenceInfer, nullptr, "input_sequence"},
+    {"", "SequenceMap", SequenceMapInfer, nullptr, "input_sequence additional_inputs?..."},
+    {"", "Optional", OptionalInfer, nullptr, "input?"},
+    {"", "OptionalHasElement", OptionalHasElementInfer, nullptr, "input | 18: input?"},
+    {"", "OptionalGetElement", OptionalGetElementInfer, nullptr, "input"},
 };
 
 }  // namespace

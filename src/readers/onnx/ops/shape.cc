@@ -269,15 +269,15 @@ void UnsqueezeInfer(OpContext& c) {
 }
 
 constexpr OnnxOp kOps[] = {
-    {"", "Shape", ShapeInfer, nullptr},
-    {"", "Size", SizeInfer, nullptr},
-    {"", "Constant", ConstantInfer, nullptr},
-    {"", "ConstantOfShape", ConstantOfShapeInfer, nullptr},
-    {"", "Reshape", ReshapeInfer, nullptr},
-    {"", "Flatten", FlattenInfer, nullptr},
-    {"", "Squeeze", SqueezeInfer, nullptr},
-    {"", "Unsqueeze", UnsqueezeInfer, nullptr},
-    {"", "Range", RangeInfer, nullptr},
+    {"", "Shape", ShapeInfer, nullptr, "data"},
+    {"", "Size", SizeInfer, nullptr, "data"},
+    {"", "Constant", ConstantInfer, nullptr, ""},
+    {"", "ConstantOfShape", ConstantOfShapeInfer, nullptr, "input"},
+    {"", "Reshape", ReshapeInfer, nullptr, "data | 5: data shape"},
+    {"", "Flatten", FlattenInfer, nullptr, "input"},
+    {"", "Squeeze", SqueezeInfer, nullptr, "data axes?"},
+    {"", "Unsqueeze", UnsqueezeInfer, nullptr, "data | 13: data axes"},
+    {"", "Range", RangeInfer, nullptr, "start limit delta"},
 };
 
 }  // namespace
