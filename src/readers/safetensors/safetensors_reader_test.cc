@@ -8,6 +8,7 @@
 
 #include "model/error.h"
 #include "readers/safetensors/safetensors_dtypes.h"
+#include "tests/sanitizers.h"
 #include "tests/writers/byte_sink.h"
 #include "tests/writers/safetensors_writer.h"
 #include "tests/writers/temp_dir.h"
@@ -288,11 +289,7 @@ TEST(SafetensorsReader, AMillionTensorsReadInLinearTime) {
   // timed unit test that a loaded machine fails; this checks the growth instead: ten times the
   // tensors must cost about ten times the CPU, far from the hundred of a quadratic read. The
   // sanitized build is ~25x slower, so it checks the same ratio one decade lower.
-#if defined(__SANITIZE_ADDRESS__)
-  constexpr int kLarge = 100'000;
-#else
-  constexpr int kLarge = 1'000'000;
-#endif
+  constexpr int kLarge = testing::kUnderAddressSanitizer ? 100'000 : 1'000'000;
   // Data order (the file) and the reverse, which misses the reader's sorted-input fast
   // paths; the reverse also at a tenth of the size, for the ratio.
   for (bool reversed : {false, true}) {
