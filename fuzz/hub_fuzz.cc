@@ -1,5 +1,5 @@
 // libFuzzer target for the Hub client's untrusted inputs (built with -DCALFLOPS_FUZZ=ON and clang).
-//   build-fuzz/hub_fuzz -dict=fuzz/hub.dict fuzz/corpus/hub/
+//   build-sanitize/hub_fuzz -dict=fuzz/hub.dict fuzz/corpus/hub/
 #include "fuzz/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // libFuzzer target for the safetensors index reader (built with -DCALFLOPS_FUZZ=ON and clang).
-//   build-fuzz/safetensors_index_fuzz fuzz/corpus/safetensors_index/
+//   build-sanitize/safetensors_index_fuzz fuzz/corpus/safetensors_index/
 #include "fuzz/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

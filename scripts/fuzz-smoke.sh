@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan, -DCALFLOPS_FUZZ=ON) and runs each one
-# for a bounded time on a scratch copy of its corpus (fuzz/corpus/<name>/ is only read), then
-# replays the committed corpus. A crash, leak, timeout or out-of-memory fails the script and
-# leaves the reproducer in $BUILD_DIR/artifacts/<name>/.
+# Builds the libFuzzer targets in the one sanitizer build (scripts/sanitize-build.sh: clang,
+# ASan + UBSan, -O1; after scripts/ci-sanitize.sh only the targets' own files compile) and runs
+# each one for a bounded time on a scratch copy of its corpus (fuzz/corpus/<name>/ is only read),
+# after replaying the committed corpus. A crash, leak, timeout or out-of-memory fails the script
+# and leaves the reproducer in $BUILD_DIR/artifacts/<name>/.
 #
-#   scripts/fuzz-smoke.sh                 # every target, 60 s each
+#   scripts/fuzz-smoke.sh                 # every target, 60 s each (BUILD_DIR=build-sanitize)
 #   FUZZ_SECONDS=600 scripts/fuzz-smoke.sh config
 #   FUZZ_RUNS=1000000 FUZZ_SECONDS=0 scripts/fuzz-smoke.sh config   # a number of executions
 #
@@ -12,18 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_DIR=${BUILD_DIR:-build-fuzz}
-JOBS=${JOBS:-$(nproc)}
+BUILD_DIR=${BUILD_DIR:-build-sanitize}
+export BUILD_DIR
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_RUNS=${FUZZ_RUNS:--1}
-CXX_FUZZ=${CXX_FUZZ:-clang++}
 
-command -v "$CXX_FUZZ" >/dev/null || {
-  echo "fuzz-smoke: $CXX_FUZZ not found (CALFLOPS_FUZZ=1 scripts/install-deps.sh)" >&2
-  exit 1
-}
-cmake -S . -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER="$CXX_FUZZ" -DCMAKE_BUILD_TYPE=Release \
-  -DCALFLOPS_FUZZ=ON -DCALFLOPS_TESTS=OFF -DCALFLOPS_BENCH=OFF >/dev/null
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   for src in fuzz/*_fuzz.cc; do
@@ -31,11 +25,11 @@ if ((${#targets[@]} == 0)); then
     targets+=("${name%_fuzz}")
   done
 fi
-cmake --build "$BUILD_DIR" -j "$JOBS" --target $(printf "%s_fuzz " "${targets[@]}")
+bash scripts/sanitize-build.sh $(printf "%s_fuzz " "${targets[@]}")
 
 # malloc_context_size=5: ASan records the allocating stack of every malloc; 30 frames (the
 # default) took a fifth of the onnx target's time. Reports show 5 frames of the allocation and
-# free stacks; rerun the artifact (build-fuzz/<target>_fuzz <file>) for all of them.
+# free stacks; rerun the artifact ($BUILD_DIR/<target>_fuzz <file>) for all of them.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0:malloc_context_size=5}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for t in "${targets[@]}"; do

@@ -1092,6 +1092,180 @@ for cid, files, args, expect in minor:
          quick=cid in ("bom-utf8", "num-1e400", "dev-zero", "sparse-4gib-config", "sparse-4gib-onnx", "fifo-config"))
 
 
+# ============================================================ wave 2 (after the first fixes)
+
+# ONNX files of many fields: a graph of 10^6 nodes, 10^6 initializers, 10^6 repeated scalars.
+case("onnx-1e6-nodes", 6, {"m.onnx": lambda: model(graph(
+    [node("Identity", ["x" if k == 0 else "t%d" % (k - 1)], ["t%d" % k if k < 999999 else "y"]) for k in range(1000000)],
+    [value_info("x", [4])], ["y"]))}, ONNX, check=sane_totals)
+case("onnx-1e6-initializers", 6, {"m.onnx": lambda: model(graph(
+    [node("Add", ["x", "x"], ["y"], "n")], [value_info("x", [4])], ["y"],
+    [tensor_decl("w%d" % k, FLOAT, [4]) for k in range(1000000)]))}, ONNX, check=sane_totals)
+case("onnx-repeated-ir-version-50mb", 6, {"m.onnx": lambda: b"\x08\x00" * (25 << 20)}, ONNX, expect="err")
+case("onnx-rank-64-dims-2pow53", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")],
+                                                           [value_info("x", [1 << 53] * 64)], ["y"]))}, ONNX, check=sane_totals)
+case("onnx-rank-65", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", [1] * 65)], ["y"]))},
+     ONNX, check=sane_totals)
+case("onnx-dim-negative", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", [-5, 4])], ["y"]))},
+     ONNX, check=sane_totals)
+case("onnx-dim-2pow63", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", [(1 << 63), 4])], ["y"]))},
+     ONNX, check=sane_totals)
+case("onnx-matmul-2pow53-cubed", 1, {"m.onnx": model(graph([node("MatMul", ["a", "b"], ["y"], "n")],
+                                                           [value_info("a", [1 << 53, 1 << 53]), value_info("b", [1 << 53, 1 << 53])],
+                                                           ["y"]))}, ONNX, check=sane_totals)
+case("onnx-batched-matmul-overflow", 1, {"m.onnx": model(graph([node("MatMul", ["a", "b"], ["y"], "n")],
+                                                               [value_info("a", [1 << 53] * 6 + [1 << 53, 1 << 53]),
+                                                                value_info("b", [1 << 53] * 6 + [1 << 53, 1 << 53])], ["y"]))},
+     ONNX, check=sane_totals)
+case("onnx-dim-flag-huge", 5, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", ["b", 4])], ["y"]))},
+     ["{d}/m.onnx", "--dim", "b=9223372036854775807", "-f", "json"], check=sane_totals)
+case("onnx-dim-flag-many", 5, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", ["b", 4])], ["y"]))},
+     ["{d}/m.onnx", "-f", "json"] + sum([["--dim", "d%d=1" % k] for k in range(5000)], []), check=sane_totals)
+case("onnx-input-shape-rank-100", 5, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", ["b", 4])], ["y"]))},
+     ["{d}/m.onnx", "--input-shape", "x=" + "x".join(["2"] * 100), "-f", "json"], check=sane_totals)
+case("onnx-input-shape-escape", 7, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", ["b", 4])], ["y"]))},
+     ["{d}/m.onnx", "--input-shape", "x\x1b[2J=1x4"])
+case("onnx-opset-huge", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", [4])], ["y"]),
+                                            [("", (1 << 63) - 1)])}, ONNX, check=sane_totals)
+case("onnx-opset-negative", 1, {"m.onnx": model(graph([node("Relu", ["x"], ["y"], "n")], [value_info("x", [4])], ["y"]),
+                                                [("", -1)])}, ONNX, check=sane_totals)
+case("onnx-external-data-escape", 6, {"m.onnx": model(graph([node("MatMul", ["x", "w"], ["y"], "n")], [value_info("x", [1, 4])],
+                                                          ["y"], [tensor_decl("w", FLOAT, [4, 4]) + f_bytes(13, f_bytes(1, "location") +
+                                                                   f_bytes(2, "../../../../etc/passwd")) + f_varint(14, 1)]))},
+     ONNX, check=sane_totals)
+case("onnx-string-tensor-huge", 6, {"m.onnx": model(graph([node("Identity", ["s"], ["y"], "n")], [], ["y"],
+                                                          [f_packed(1, [1 << 40]) + f_varint(2, STRING) + f_bytes(8, "s")]))},
+     ONNX, check=sane_totals)
+case("onnx-attr-ints-1e6", 6, {"m.onnx": lambda: model(graph([node("Transpose", ["x"], ["y"], "n", [attr_ints("perm", list(range(1000000)))])],
+                                                             [value_info("x", [2, 3])], ["y"]))}, ONNX, check=sane_totals)
+case("onnx-constant-huge-value-ints", 1, {"m.onnx": model(graph([node("Constant", [], ["s"], "c", [attr_ints("value_ints", [1 << 62] * 3)]),
+                                                                 node("ConstantOfShape", ["s"], ["y"], "cos")], [], ["y"]))},
+     ONNX, check=sane_totals)
+case("onnx-cast-float-to-int-shape", 1, {"m.onnx": model(graph([node("Cast", ["f"], ["s"], "c", [attr_int("to", INT64)]),
+                                                                node("ConstantOfShape", ["s"], ["y"], "cos")], [], ["y"],
+                                                               [float_init("f", [2], [1e30, float("nan")])]))},
+     ONNX, check=sane_totals)
+case("onnx-cast-float-inf-trips", 2, {"m.onnx": model(graph([node("Cast", ["f"], ["trips"], "c", [attr_int("to", INT64)]),
+                                                             node("Loop", ["trips", "", "x"], ["y"], "loop",
+                                                                  [attr_graph("body", loop_body())])],
+                                                            [value_info("x", [4])], ["y"], [float_init("f", [], [float("inf")])]))},
+     ONNX, check=lambda o, d: None if "Loop" in json.dumps(json.loads(o).get("unsupported")) or total(o) != 0 else
+     "an infinite trip count priced as 0")
+case("onnx-size-of-huge", 2, {"m.onnx": model(graph([node("Size", ["big"], ["trips"], "sz"),
+                                                     node("Loop", ["trips", "", "x"], ["y"], "loop", [attr_graph("body", loop_body())])],
+                                                    [value_info("x", [4]), value_info("big", [1 << 40, 1 << 40])], ["y"]))},
+     ONNX, check=sane_totals)
+
+# GGUF: a token array of 2^22 empty strings (32 MB); 2^22 u8; a name of 16 MB.
+case("gguf-tokens-4m", 6, {"m.gguf": lambda: gguf(llama_gguf_kvs() + [gstr("tokenizer.ggml.tokens") + struct.pack("<IIQ", GGUF_ARR, GGUF_STR, 1 << 22) +
+                                                                      struct.pack("<Q", 0) * (1 << 22)], llama_gguf_tensors())},
+     ["{d}/m.gguf", "--header-only"])
+case("gguf-name-16mb", 6, {"m.gguf": lambda: gguf(llama_gguf_kvs(name="n" * (16 << 20)), llama_gguf_tensors())},
+     ["{d}/m.gguf", "--header-only", "-f", "json"])
+case("gguf-tensor-names-4096-x-1e4", 6, {"m.gguf": lambda: gguf(llama_gguf_kvs(), [("t%05d" % k + "x" * 4000, [1], 0) for k in range(10000)])},
+     ["{d}/m.gguf", "--header-only"])
+case("gguf-context-length-huge", 5, {"m.gguf": gguf(llama_gguf_kvs(ctx=(1 << 32) - 1), llama_gguf_tensors())},
+     ["{d}/m.gguf", "--header-only", "--seq-len", "4294967295", "-f", "json"], check=sane_totals)
+case("gguf-expert-count-huge", 5, {"m.gguf": gguf(llama_gguf_kvs() + [gu32("llama.expert_count", (1 << 32) - 1),
+                                                                     gu32("llama.expert_used_count", (1 << 32) - 1)],
+                                                  llama_gguf_tensors())}, ["{d}/m.gguf", "--header-only"], check=None)
+case("gguf-rope-dim-huge", 5, {"m.gguf": gguf(llama_gguf_kvs() + [gu32("llama.rope.dimension_count", (1 << 32) - 1)],
+                                              llama_gguf_tensors())}, ["{d}/m.gguf", "--header-only"])
+case("gguf-f32-nan-eps", 8, {"m.gguf": gguf(llama_gguf_kvs()[:-2] + [gf32("llama.attention.layer_norm_rms_epsilon", float("nan")),
+                                                                     gu32("llama.vocab_size", 16)], llama_gguf_tensors())},
+     ["{d}/m.gguf", "--header-only"])
+
+# safetensors: metadata of 10^5 keys; 10^5 tensors with 4,096-byte names (400 MB: too big) -> 10^4.
+case("safetensors-metadata-1e5-keys", 6, {"m.safetensors": lambda: safetensors(sf, metadata={"k%d" % k: "v" for k in range(100000)})},
+     ["{d}/m.safetensors"])
+case("safetensors-names-4096-x-1e4", 6, {"m.safetensors": lambda: safetensors({("t%05d" % k) + "x" * 4090: ("F16", [1]) for k in range(10000)})},
+     ["{d}/m.safetensors", "--weights-only", "-f", "json"])
+case("safetensors-dtype-escape", 7, {"m.safetensors": safetensors({}, raw_header=json.dumps(
+    {"a": {"dtype": "F3\x1b[2J2", "shape": [1], "data_offsets": [0, 4]}}).encode())}, ["{d}/m.safetensors"], expect="err")
+case("safetensors-rank-9", 6, {"m.safetensors": safetensors({}, raw_header=json.dumps(
+    {"a": {"dtype": "F32", "shape": [1] * 9, "data_offsets": [0, 4]}}).encode())}, ["{d}/m.safetensors", "--header-only"], expect="err")
+case("index-metadata-total-size-neg", 6, {"m/model.safetensors.index.json": json.dumps({"metadata": {"total_size": -1},
+                                                                                         "weight_map": {k: "a.safetensors" for k in sf}}).encode(),
+                                          "m/a.safetensors": safetensors(sf), "m/config.json": CFG},
+     ["{d}/m/model.safetensors.index.json"])
+case("index-shard-is-index", 6, {"m/model.safetensors.index.json": json.dumps({"weight_map": {k: "model.safetensors.index.json" for k in sf}}).encode(),
+                                 "m/config.json": CFG}, ["{d}/m/model.safetensors.index.json"], expect="err")
+case("index-shard-is-config", 6, {"m/model.safetensors.index.json": json.dumps({"weight_map": {k: "config.json" for k in sf}}).encode(),
+                                  "m/config.json": CFG}, ["{d}/m/model.safetensors.index.json"], expect="err")
+case("index-shard-symlink-out", 6, {"m/model.safetensors.index.json": json.dumps({"weight_map": {k: "a.safetensors" for k in sf}}).encode(),
+                                    "m/config.json": CFG}, ["{d}/m/model.safetensors.index.json"],
+     setup=lambda d: os.symlink("/dev/zero", d + "/m/a.safetensors"), expect="err")
+
+# Configs: 262,144-element arrays of objects, 10^6 values, sub-config loops through keys.
+case("config-array-256k-objects", 6, {"config.json": lambda: cfg(x=[{"a": [1, 2]}] * 262144)}, ["{d}/config.json", "-f", "json"],
+     check=sane_totals)
+case("config-1e6-values", 6, {"config.json": lambda: cfg(x=[[0] * 1000] * 1040)}, ["{d}/config.json"], expect="any")
+case("config-text-config-self", 5, {"config.json": with_keys(zoo("llava-1.5-7b"), {"text_config": {"text_config": {"text_config": {}}}})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-vision-config-null", 5, {"config.json": with_keys(zoo("llava-1.5-7b"), {"vision_config": None})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-architectures-1e5", 5, {"config.json": lambda: cfg(architectures=["LlamaForCausalLM"] * 100000)},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-layer-types-wrong", 5, {"config.json": with_keys(zoo("gemma-3-1b-it"), {"layer_types": ["x\x1b[2J"] * 26})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-layer-types-short", 5, {"config.json": with_keys(zoo("gpt-oss-120b"), {"layer_types": ["full_attention"]})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-mlp-only-layers-huge", 5, {"config.json": lambda: with_keys(zoo("qwen3-30b-a3b"), {"mlp_only_layers": list(range(200000))})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-modules-to-not-convert-4096", 5, {"config.json": lambda: cfg(quantization_config={"quant_method": "bitsandbytes", "load_in_8bit": True,
+                                                                                           "llm_int8_skip_modules": ["x" * 1000] * 4096})},
+     ["{d}/config.json", "-f", "json"], check=sane_totals)
+case("config-moe-max-modules", 5, {"config.json": with_keys(zoo("qwen3-30b-a3b"), {"num_experts": 4096, "num_hidden_layers": 64})},
+     ["{d}/config.json", "-f", "json"])
+case("config-moe-generate-expand", 5, {"config.json": with_keys(zoo("qwen3-30b-a3b"), {"num_experts": 4096, "num_hidden_layers": 16})},
+     ["{d}/config.json", "--mode", "generate", "-n", "16777216", "--expand", "-f", "json", "--no-detail"])
+case("config-moe-expand-text", 5, {"config.json": with_keys(zoo("qwen3-30b-a3b"), {"num_experts": 4096, "num_hidden_layers": 16})},
+     ["{d}/config.json", "--expand"])
+case("config-deepseek-train-hw", 5, {}, ["deepseek-v3", "--mode", "train", "--hardware", "h100-sxm", "--expand", "--memory-detail",
+                                         "--recompute", "selective", "--optimizer", "adafactor", "--zero", "3", "--dp", "1099511627776"])
+case("explain-huge-path", 5, {}, ["llama-3-8b", "--explain", "model." * 10000])
+case("explain-everything-deepseek", 5, {}, ["deepseek-v3", "--explain", "model", "--mode", "generate", "-n", "16777216"])
+case("symbolic-deepseek", 5, {}, ["deepseek-v3", "--symbolic", "-f", "json"])
+case("sweep-counts-only-2pow40", 5, {}, ["sweep", "llama-3-8b", "--seq-len", "1:1099511627776:+1", "--counts-only"])
+case("sweep-image-qwen2vl", 5, {}, ["sweep", "qwen2-vl-2b-instruct", "--image-size", "28:1048576:+28"])
+case("compare-100-models", 5, {}, ["compare"] + ["deepseek-v3"] * 100 + ["-f", "csv"])
+case("hub-name-long", 7, {}, ["o" * 5000 + "/" + "n" * 5000], env=HUBENV, expect="err")
+case("hub-name-dotdot", 7, {}, ["../..", "-f", "json"], env=HUBENV, expect="err")
+case("hub-name-url-escape", 7, {}, ["https://huggingface.co/org\x1b[2J/x\r"], env=HUBENV, expect="err")
+case("hub-cache-config-fifo", 9, hub_files, ["org/tiny"], env=HUBENV,
+     setup=lambda d: (os.makedirs(d + "/hub/models--org--tiny/snapshots/" + hub_commit),
+                      os.mkfifo(d + "/hub/models--org--tiny/snapshots/" + hub_commit + "/config.json")), expect="err")
+case("hub-cache-ref-dir", 9, {}, ["org/tiny"], env=HUBENV,
+     setup=lambda d: os.makedirs(d + "/hub/models--org--tiny/refs/main"), expect="err")
+case("hub-cache-ref-huge-sparse", 9, {}, ["org/tiny"], env=HUBENV, setup=sparse("hub/models--org--tiny/refs/main", 4 << 30),
+     expect="err")
+case("hub-cache-snapshot-loop", 9, hub_files, ["org/tiny"], env=HUBENV,
+     setup=lambda d: (os.makedirs(d + "/hub/models--org--tiny/snapshots/" + hub_commit),
+                      os.symlink("config.json", d + "/hub/models--org--tiny/snapshots/" + hub_commit + "/config.json")),
+     expect="err")
+case("hub-token-file-huge", 9, hub_files, ["org/tiny"], env=dict(HUBENV, HF_TOKEN_PATH="{d}/tok"),
+     setup=lambda d: (hub_setup({"config.json": CFG})(d), sparse("tok", 4 << 30)(d)), expect="ok")
+case("hub-token-file-fifo", 9, hub_files, ["org/tiny"], env=dict(HUBENV, HF_TOKEN_PATH="{d}/tok"),
+     setup=lambda d: (hub_setup({"config.json": CFG})(d), fifo("tok")(d)), expect="ok")
+case("out-hub-token", 4, hub_files, ["org/tiny", "-o", "{d}/tok"], env=dict(HUBENV, HF_TOKEN_PATH="{d}/tok"),
+     setup=lambda d: (hub_setup({"config.json": CFG})(d), open(d + "/tok", "w").write("hf_x")), expect="err")
+case("out-relative-dotdot-input", 4, {"c/config.json": CFG}, ["c/../c/./config.json", "-o", "./c//config.json"], expect="err")
+case("out-hardware-symlink-chain", 4, {"c/config.json": CFG, "hw.json": hw()},
+     ["{d}/c/config.json", "--hardware-file", "{d}/l1", "-o", "{d}/hw.json"],
+     setup=make_links([("sym", "{d}/l2", "{d}/l1"), ("sym", "hw.json", "{d}/l2")]), expect="err")
+case("out-sweep-input", 4, {"config.json": CFG}, ["sweep", "{d}/config.json", "--seq-len", "1:4:+1", "-o", "{d}/config.json"], expect="err")
+case("out-compare-second-input", 4, {"a.json": CFG, "b.json": CFG}, ["compare", "{d}/a.json", "{d}/b.json", "-o", "{d}/b.json"],
+     expect="err")
+case("out-compare-vs-hardware", 4, {"a.json": CFG, "hw.json": hw()},
+     ["compare", "{d}/a.json", "--vs", "--hardware-file {d}/hw.json", "-o", "{d}/hw.json"], expect="err")
+case("out-dir-config-scan", 4, {"m/config.json": CFG, "m/model.safetensors": safetensors(sf)}, ["{d}/m", "-o", "{d}/m/config.json"],
+     expect="err")
+case("out-gguf-beside-config", 4, {"m/x.gguf": gguf(llama_gguf_kvs(), llama_gguf_tensors())}, ["{d}/m/x.gguf", "-o", "{d}/m/x.gguf"],
+     expect="err")
+case("out-readonly-dir", 4, {"ro/config.json": CFG}, ["{d}/ro/config.json", "-o", "{d}/ro/out.txt"],
+     setup=lambda d: os.chmod(d + "/ro", 0o555), expect="any")
+case("out-stdin-dash", 4, {"c/config.json": CFG}, ["-", "-o", "-"], stdin="FILE:{d}/c/config.json", expect="any")
+
 # ============================================================ runner
 
 

@@ -24,13 +24,13 @@ enum ModeMask : uint32_t {
 inline constexpr uint32_t kAnyMode = kForwardMode | kGenerateMode | kTrainMode;
 
 struct OptionSpec {
-  std::string_view name;        ///< long name without dashes: "batch-size"
-  char short_name = 0;          ///< 'b' for -b; 0: none
-  std::string_view value_name;  ///< "B"; empty: a switch (takes no value)
-  std::string_view help;
-  uint32_t kinds = kAnyModel;             ///< ModelKind bits of the models it applies to
-  uint32_t modes = kAnyMode;              ///< ModeMask bits of the modes it applies to
-  std::vector<std::string_view> choices;  ///< the accepted values, when they are a fixed list
+  std::string_view name{};        ///< long name without dashes: "batch-size"
+  char short_name = 0;            ///< 'b' for -b; 0: none
+  std::string_view value_name{};  ///< "B"; empty: a switch (takes no value)
+  std::string_view help{};
+  uint32_t kinds = kAnyModel;               ///< ModelKind bits of the models it applies to
+  uint32_t modes = kAnyMode;                ///< ModeMask bits of the modes it applies to
+  std::vector<std::string_view> choices{};  ///< the accepted values, when they are a fixed list
   bool repeatable = false;
   /// Parses `value` ("" for a switch) into `o`; throws a usage Error naming the option.
   void (*parse)(Options& o, std::string_view value) = nullptr;

@@ -36,8 +36,8 @@ struct ExplainedCall {
 struct Explanation {
   ModuleId module = 0;
   Convention convention = Convention::kAnalytic;
-  std::vector<ExplainedCall> calls;
-  OpCost total;  ///< over every call of the workload (runs summed as affine series)
+  std::vector<ExplainedCall> calls{};
+  OpCost total{};  ///< over every call of the workload (runs summed as affine series)
 };
 
 /// Explains module `target` (a valid id of `arch.tree()`).

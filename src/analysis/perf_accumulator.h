@@ -22,9 +22,9 @@ class TensorProducers;
 
 /// One op as the roofline and the liveness scan see it (PerfAccumulator::RecordOps).
 struct OpPerf {
-  Count flops;  ///< analytic, over its executions
-  Count bytes;  ///< moved, over its executions
-  Count live;   ///< live activation bytes while it runs
+  Count flops{};  ///< analytic, over its executions
+  Count bytes{};  ///< moved, over its executions
+  Count live{};   ///< live activation bytes while it runs
   DType dtype = DType::kF32;
 };
 

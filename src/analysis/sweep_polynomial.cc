@@ -205,9 +205,9 @@ class Model {
  private:
   struct Run {
     int64_t repeat = 1;
-    std::vector<OpRef> ops;
-    std::vector<DType> dtypes;
-    std::vector<uint32_t> lives;  ///< distinct live quadratics
+    std::vector<OpRef> ops{};
+    std::vector<DType> dtypes{};
+    std::vector<uint32_t> lives{};  ///< distinct live quadratics
   };
 
   static void SameShape(const Traced& a, const Traced& b) {

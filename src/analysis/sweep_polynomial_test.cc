@@ -52,7 +52,9 @@ bool SameAsFull(const char* model, SweepAxis axis, const std::vector<int64_t>& v
     EXPECT_EQ(chosen[i].memory_peak, b.memory_peak);
     EXPECT_EQ(chosen[i].latency_s, b.latency_s);
   }
-  if (fast) EXPECT_GE(checked, 3) << model;
+  if (fast) {
+    EXPECT_GE(checked, 3) << model;
+  }
   return fast.has_value();
 }
 

@@ -204,7 +204,16 @@ void Run(const Options& o, Analysis& a) {
       }
       a.explanation = Explain(*m.arch, a.workload, o.convention, id);
     }
-    if (o.symbolic) a.symbolic = SymbolicCosts(*m.arch, a.workload, o.convention);
+    if (o.symbolic) {
+      // The fit traces other token counts than the workload's: experts built as runs of equal
+      // load for the workload's tokens would see other loads (an internal error, exit 5, for
+      // every MoE model). Every expert on its own, as --expand builds them.
+      if (m.arch->tree().HasRepeats() && a.source) {
+        load.build.routed_tokens.reset();
+        m.arch = BuildFromSource(*a.source, load, &unused);
+      }
+      a.symbolic = SymbolicCosts(*m.arch, a.workload, o.convention);
+    }
     a.estimates =
         Estimate(a.profile, a.workload, MakeTrainingOptions(o), hw, StepTime(o, a.workload));
     a.estimates.memory.stored = std::move(stored);

@@ -25,7 +25,9 @@ TEST(OptionTable, NamesAndShortNamesAreUnique) {
   std::set<char> shorts;
   for (const OptionSpec& s : OptionTable()) {
     EXPECT_TRUE(names.insert(s.name).second) << s.name;
-    if (s.short_name) EXPECT_TRUE(shorts.insert(s.short_name).second) << s.short_name;
+    if (s.short_name) {
+      EXPECT_TRUE(shorts.insert(s.short_name).second) << s.short_name;
+    }
     EXPECT_NE(s.parse, nullptr) << s.name;
     EXPECT_NE(s.is_set, nullptr) << s.name;
     EXPECT_NE(s.kinds, 0u) << s.name;

@@ -21,14 +21,14 @@ std::string AttentionClass(const std::string& prefix, AttnImpl impl);
 
 struct BuildOptions {
   AttnImpl attn = AttnImpl::kSdpa;  ///< transformers 4.45's default when torch >= 2.1.1
-  std::string model_class;          ///< "" = config architectures[0]
+  std::string model_class{};        ///< "" = config architectures[0]
   /// Routed experts (ModuleLists of identical experts): unset, every expert is a module of its
   /// own, as PyTorch builds them. Set to the token count each planned call sends through the
   /// MoE layers (batch x new tokens), experts that receive the same load in all of those calls
   /// are built and traced once, as one module standing for all of them (Module::repeat): the
   /// same figures, in time and memory that grow with distinct experts, not with experts x
   /// layers. Consumers that address tensors by name (weight files) need it unset.
-  std::optional<std::vector<int64_t>> routed_tokens;
+  std::optional<std::vector<int64_t>> routed_tokens{};
 };
 
 /// What a forward call is: the only call of a forward run, a generation's prefill, or a decode
@@ -40,7 +40,7 @@ std::string_view CallKindName(CallKind k);
 /// past_tokens + i * past_step tokens cached: a generation's decode steps are one run.
 struct ForwardCall {
   CallKind kind = CallKind::kForward;
-  std::string display;    ///< display only, never branched on ("" = CallKindName(kind))
+  std::string display{};  ///< display only, never branched on ("" = CallKindName(kind))
   int64_t replay = -1;    ///< a recorded architecture's call to replay (-1: all records)
   int64_t repeat = 1;     ///< calls in this run
   int64_t past_step = 0;  ///< cache growth from one call of the run to the next (0: identical)

@@ -21,9 +21,9 @@ inline constexpr double kMaxBpFactor = 1000;
 
 struct ReportModel {
   // Header: what was analysed.
-  std::string model;      ///< as the user named it
-  std::string attn_impl;  ///< "sdpa", ...
-  Workload workload;
+  std::string model{};      ///< as the user named it
+  std::string attn_impl{};  ///< "sdpa", ...
+  Workload workload{};
   /// Module tree with per-module params/MACs/FLOPs, the totals (its root), per-call figures,
   /// the convention and the unsupported ops. Null when no architecture was built (weight files
   /// only: `weights` says why).
@@ -38,15 +38,15 @@ struct ReportModel {
   const std::vector<SymbolicCost>* symbolic = nullptr;
   /// One line each on how the input was read (a model_type taken from architectures, a
   /// quantization method not priced): text after the report, JSON "notes".
-  std::vector<std::string> notes;
+  std::vector<std::string> notes{};
 };
 
 /// How to print it (calflops' own display options and ours).
 struct ReportOptions {
-  int precision = 2;                ///< totals lines and percentages (calflops output_precision)
-  std::optional<std::string> unit;  ///< forced unit for the totals (calflops output_unit)
-  double bp_factor = 2.0;           ///< backward = bp_factor x forward (calflops compute_bp_factor)
-  bool detailed = true;             ///< the module tree
+  int precision = 2;                  ///< totals lines and percentages (calflops output_precision)
+  std::optional<std::string> unit{};  ///< forced unit for the totals (calflops output_unit)
+  double bp_factor = 2.0;  ///< backward = bp_factor x forward (calflops compute_bp_factor)
+  bool detailed = true;    ///< the module tree
   /// JSON: every module; by default a run of identical ModuleList entries is written once with
   /// its count ("repeat"), as the text report prints "(0-31): 32 x ...".
   bool expand = false;

@@ -13,19 +13,19 @@
 namespace calflops {
 
 struct SweepReport {
-  std::string model;
-  std::string axis;      ///< the swept option: "--seq-len"
-  std::string workload;  ///< the other workload figures and convention (WorkloadLine)
-  std::vector<SweepPoint> points;
+  std::string model{};
+  std::string axis{};      ///< the swept option: "--seq-len"
+  std::string workload{};  ///< the other workload figures and convention (WorkloadLine)
+  std::vector<SweepPoint> points{};
   bool counts_only = false;  ///< no memory column (SweepCounts)
   /// `calflops compare`: one label per point (the model, and the options of its side), shown
   /// instead of the value; the chart is then a bar per label.
-  std::vector<std::string> labels;
+  std::vector<std::string> labels{};
   /// `calflops compare --vs`: each row's workload (WorkloadLine), shown as a column.
-  std::vector<std::string> workloads;
+  std::vector<std::string> workloads{};
   /// A sweep of several models or `--vs` sides: each point's side ("llama-3-8b --convention
   /// calflops"), shown as a first column; the chart draws a line per side.
-  std::vector<std::string> series;
+  std::vector<std::string> series{};
 };
 
 /// The formats a sweep writes: text, json, csv, markdown, html, svg.

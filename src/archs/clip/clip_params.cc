@@ -1,4 +1,5 @@
 #include "archs/clip/clip_params.h"
+#include "archs/config_checks.h"
 #include "model/image_limits.h"
 
 #include "model/error.h"
@@ -15,11 +16,7 @@ void ReadEncoder(const Config& c, ClipEncoderParams& p) {
   p.act_where = c.Where("hidden_act");
   p.ln_eps = c.Float("layer_norm_eps", p.ln_eps);
   // CLIPAttention raises the same error when the heads do not tile the embedding.
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // self_attn.rotary_emb; the same counts as Llama's); the head tied by default.
 // use_qk_norm (Command R+) is refused: its per-head (heads, head_dim) LayerNorm is not built.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/decoder_arch.h"
 #include "model/error.h"
 
@@ -29,11 +30,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.norm_cls = "CohereLayerNorm";
   d.placement = NormPlacement::kParallel;
   LlamaParams p = LlamaParams::FromConfig(c, d);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;  // CohereAttention ignores a head_dim key
   p.rms_eps = c.Float("layer_norm_eps", 1e-5);
   p.mlp_bias = false;  // CohereMLP: bias=False

@@ -8,6 +8,7 @@
 // DeepseekV2MLP, and shared_experts. The routed outputs are combined as weight x output added
 // into the result (counted like index_add_: one multiply and one add per pick and channel).
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/mla/mla_attention.h"
 #include "archs/moe/sparse_moe_block.h"
@@ -148,11 +149,7 @@ MoeSpec ReadMoe(const Config& c, int64_t moe_layers) {
     s.group_limited = true;
     s.n_group = c.Int("n_group", 1, kMaxConfigDim);
     s.topk_group = c.Int("topk_group", 1, kMaxConfigDim);
-    if (s.n_experts % s.n_group != 0) {
-      throw BadInput(c.Where("n_group"), "is " + std::to_string(s.n_group) +
-                                             ", which does not divide n_routed_experts " +
-                                             std::to_string(s.n_experts));
-    }
+    RequireDivides(c, "n_group", s.n_group, "n_routed_experts", s.n_experts);
     if (s.topk_group > s.n_group) {
       throw BadInput(c.Where("topk_group"), "is " + std::to_string(s.topk_group) +
                                                 ", more than n_group " + std::to_string(s.n_group));

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/encoder/encoder_architecture.h"
 #include "archs/encoder/encoder_params.h"
 #include "archs/nn/activation.h"
@@ -38,11 +39,7 @@ struct DistilBertParams {
     p.n_layers = c.Int("n_layers", 6, 0, kMaxLayers);
     p.n_heads = c.Int("n_heads", 12, 1, kMaxConfigDim);
     p.dim = c.Int("dim", 768, 1, kMaxConfigDim);
-    if (p.dim % p.n_heads != 0) {
-      throw BadInput(c.Where("n_heads"), "is " + std::to_string(p.n_heads) +
-                                             ", which does not divide dim " +
-                                             std::to_string(p.dim));
-    }
+    RequireDivides(c, "n_heads", p.n_heads, "dim", p.dim);
     p.hidden_dim = c.Int("hidden_dim", 3072, 1, kMaxConfigDim);
     p.dropout = c.Float("dropout", 0.1);
     p.attention_dropout = c.Float("attention_dropout", 0.1);

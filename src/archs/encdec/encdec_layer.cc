@@ -1,6 +1,6 @@
 #include "archs/encdec/encdec_layer.h"
 
-#include "model/error.h"
+#include "archs/config_checks.h"
 
 namespace calflops {
 
@@ -13,13 +13,8 @@ EncDecDims EncDecDims::FromConfig(const Config& c, const EncDecDims& defaults) {
   p.dec_layers = c.Int("decoder_layers", defaults.dec_layers, 0, kMaxLayers);
   p.enc_heads = c.Int("encoder_attention_heads", defaults.enc_heads, 1, kMaxConfigDim);
   p.dec_heads = c.Int("decoder_attention_heads", defaults.dec_heads, 1, kMaxConfigDim);
-  for (auto [k, h] : {std::pair{"encoder_attention_heads", p.enc_heads},
-                      std::pair{"decoder_attention_heads", p.dec_heads}}) {
-    if (p.d_model % h != 0) {
-      throw BadInput(c.Where(k), "is " + std::to_string(h) + ", which does not divide d_model " +
-                                     std::to_string(p.d_model));
-    }
-  }
+  RequireDivides(c, "encoder_attention_heads", p.enc_heads, "d_model", p.d_model);
+  RequireDivides(c, "decoder_attention_heads", p.dec_heads, "d_model", p.d_model);
   p.enc_ffn = c.Int("encoder_ffn_dim", defaults.enc_ffn, 1, kMaxConfigDim);
   p.dec_ffn = c.Int("decoder_ffn_dim", defaults.dec_ffn, 1, kMaxConfigDim);
   p.act = c.String("activation_function", defaults.act);

@@ -25,7 +25,7 @@ namespace calflops {
 struct EncDecDims {
   int64_t d_model = 0, enc_layers = 0, dec_layers = 0, enc_heads = 0, dec_heads = 0;
   int64_t enc_ffn = 0, dec_ffn = 0;
-  std::string act = "gelu", act_where;
+  std::string act = "gelu", act_where = {};
 
   /// Reads d_model, encoder_/decoder_layers, _attention_heads (each must divide d_model),
   /// _ffn_dim and activation_function, defaulting to `defaults`.

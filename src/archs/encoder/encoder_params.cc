@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archs/config_checks.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -12,11 +13,7 @@ EncoderParams EncoderParams::FromConfig(const Config& c, const EncoderParams& d)
   p.intermediate = c.Int("intermediate_size", d.intermediate, 1, kMaxConfigDim);
   p.n_layers = c.Int("num_hidden_layers", d.n_layers, 0, kMaxLayers);
   p.n_heads = c.Int("num_attention_heads", d.n_heads, 1, kMaxConfigDim);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;
   p.layer_norm_eps = c.Float("layer_norm_eps", d.layer_norm_eps);
   p.hidden_dropout = c.Float("hidden_dropout_prob", d.hidden_dropout);

@@ -7,6 +7,7 @@
 // embedding by default that runs over every position (no num_logits_to_keep in 4.45).
 // ALiBi (alibi: true, Falcon-RW-1B/7B) is refused: its bias is not built.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/full_logits_causal_lm.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/nn/activation.h"
@@ -39,11 +40,7 @@ struct FalconParams {
                                   : c.Int("hidden_size", 4544, 1, kMaxConfigDim);
     p.n_layers = c.Int("num_hidden_layers", 32, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 71, 1, kMaxConfigDim);
-    if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(p.hidden));
-    }
+    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
     p.head_dim = p.hidden / p.n_heads;
     if (p.head_dim % 2 != 0) {
       throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +
@@ -55,11 +52,7 @@ struct FalconParams {
     p.parallel = c.Bool("parallel_attn", true);
     int64_t n_kv = c.Int("num_kv_heads", p.n_heads, 1, kMaxConfigDim);
     if (p.new_arch) {
-      if (p.n_heads % n_kv != 0) {
-        throw BadInput(c.Where("num_kv_heads"), "is " + std::to_string(n_kv) +
-                                                    ", which does not divide num_attention_heads " +
-                                                    std::to_string(p.n_heads));
-      }
+      RequireDivides(c, "num_kv_heads", n_kv, "num_attention_heads", p.n_heads);
       if (!p.parallel) {  // FalconDecoderLayer.forward never defines the MLP input then
         throw BadInput(c.Where("parallel_attn"),
                        "is false with new_decoder_architecture, which transformers cannot run");

@@ -3,6 +3,7 @@
 // fused c_attn, a GELU-new MLP and an output head tied to wte. The head runs over every position,
 // at prefill too: GPT-2 has no num_logits_to_keep in 4.45.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/full_logits_causal_lm.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"
@@ -30,11 +31,7 @@ struct Gpt2Params {
     p.hidden = c.Int("n_embd", 768, 1, kMaxConfigDim);
     p.n_layers = c.Int("n_layer", 12, 0, kMaxLayers);
     p.n_heads = c.Int("n_head", 12, 1, kMaxConfigDim);
-    if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("n_head"), "is " + std::to_string(p.n_heads) +
-                                            ", which does not divide n_embd " +
-                                            std::to_string(p.hidden));
-    }
+    RequireDivides(c, "n_head", p.n_heads, "n_embd", p.hidden);
     p.head_dim = p.hidden / p.n_heads;
     p.inner = c.Int("n_inner", 4 * p.hidden, 1, kMaxConfigDim);
     p.positions = c.Int("n_positions", 1024, 1, kMaxConfigDim);

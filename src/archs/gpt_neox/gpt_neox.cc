@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/full_logits_causal_lm.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/dropout.h"
@@ -32,11 +33,7 @@ struct NeoxParams {
     p.hidden = c.Int("hidden_size", 6144, 1, kMaxConfigDim);
     p.n_layers = c.Int("num_hidden_layers", 44, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 64, 1, kMaxConfigDim);
-    if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(p.hidden));
-    }
+    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
     p.head_dim = p.hidden / p.n_heads;
     double pct = c.Float("rotary_pct", 0.25);
     if (!(pct >= 0.0 && pct <= 1.0)) {

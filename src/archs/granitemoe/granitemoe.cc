@@ -12,6 +12,7 @@
 // The router's bookkeeping (scatter of the picks, their per-expert count, the sort by expert, the
 // index division) is integer work on routing indices and charged nothing.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/moe/expert_load.h"
 #include "archs/moe/sparse_moe_block.h"
@@ -92,11 +93,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.scale_scores_by_mul = true;
   d.full_logits = true;
   LlamaParams p = LlamaParams::FromConfig(c, d);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;  // GraniteMoeAttention ignores a head_dim key
   p.embedding_multiplier = c.Float("embedding_multiplier", 1.0);
   p.residual_multiplier = c.Float("residual_multiplier", 1.0);

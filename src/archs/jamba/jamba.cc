@@ -12,6 +12,7 @@
 
 #include "archs/arch_registry.h"
 #include "archs/causal_lm_shell.h"
+#include "archs/config_checks.h"
 #include "archs/llama/attention_kernel.h"
 #include "archs/llama/llama_blocks.h"
 #include "archs/mamba/mamba_mixer.h"
@@ -57,17 +58,8 @@ struct JambaParams {
     } else if (!c.Has("pad_token_id")) {
       l.pad_token_id = 0;
     }
-    if (l.hidden % l.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(l.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(l.hidden));
-    }
-    if (l.n_heads % l.n_kv_heads != 0) {
-      throw BadInput(c.Where("num_key_value_heads"),
-                     "is " + std::to_string(l.n_kv_heads) +
-                         ", which does not divide num_attention_heads " +
-                         std::to_string(l.n_heads));
-    }
+    RequireDivides(c, "num_attention_heads", l.n_heads, "hidden_size", l.hidden);
+    RequireDivides(c, "num_key_value_heads", l.n_kv_heads, "num_attention_heads", l.n_heads);
     l.head_dim = l.hidden / l.n_heads;
     p.experts = c.Int("num_experts", 16, 1, kMaxConfigDim);
     p.top_k = c.Int("num_experts_per_tok", 2, 1, kMaxConfigDim);

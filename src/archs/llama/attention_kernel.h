@@ -13,9 +13,9 @@ namespace calflops {
 
 struct AttentionKernel {
   AttnImpl impl = AttnImpl::kSdpa;
-  bool scale_by_mul = false;              ///< eager "* scaling" instead of "/ math.sqrt(d)"
-  std::optional<double> softcap;          ///< eager: cap * tanh(scores / cap) (Gemma2)
-  std::optional<int64_t> sdpa_mask_from;  ///< context length from which SDPA gets a mask tensor
+  bool scale_by_mul = false;                ///< eager "* scaling" instead of "/ math.sqrt(d)"
+  std::optional<double> softcap{};          ///< eager: cap * tanh(scores / cap) (Gemma2)
+  std::optional<int64_t> sdpa_mask_from{};  ///< context length from which SDPA gets a mask tensor
 
   /// q (B, H, S, D) against the cache after update: k (B, Hkv, T, D), v (B, Hkv, T, Dv), with
   /// T = past + S. Returns the output (B, H, S, Dv).

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "archs/config_checks.h"
 #include "model/error.h"
 
 namespace calflops {
@@ -20,11 +21,7 @@ LlamaParams LlamaParams::FromConfig(const Config& c, const LlamaParams& defaults
   p.n_heads = c.Int("num_attention_heads", defaults.n_heads, 1, kMaxConfigDim);
   p.n_kv_heads = c.Int("num_key_value_heads",
                        defaults.n_kv_heads > 0 ? defaults.n_kv_heads : p.n_heads, 1, kMaxConfigDim);
-  if (p.n_heads % p.n_kv_heads != 0) {
-    throw BadInput(c.Where("num_key_value_heads"),
-                   "is " + std::to_string(p.n_kv_heads) + ", which does not divide " +
-                       "num_attention_heads " + std::to_string(p.n_heads));
-  }
+  RequireDivides(c, "num_key_value_heads", p.n_kv_heads, "num_attention_heads", p.n_heads);
   if (c.IsSet("head_dim")) {
     p.head_dim = c.Int("head_dim", 1, kMaxConfigDim);
   } else if (defaults.head_dim > 0) {

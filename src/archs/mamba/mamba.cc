@@ -10,9 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
-#include "archs/causal_lm_shell.h"
 #include "archs/mamba/mamba_mixer.h"
-#include "archs/mamba/recurrent_plan.h"
+#include "archs/mamba/state_space_lm.h"
 #include "archs/nn/llama_rms_norm.h"
 #include "model/error.h"
 #include "model/py_format.h"
@@ -66,12 +65,6 @@ struct MambaParams {
   }
 };
 
-struct Block {
-  ModuleId id = kNoModule;
-  LlamaRmsNorm norm;
-  MambaMixerBlock mixer;
-};
-
 LlamaRmsNorm MambaNorm(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t dim,
                        double eps, DType dtype) {
   LlamaRmsNorm n = LlamaRmsNorm::Build(tree, parent, name, "MambaRMSNorm", dim, eps, dtype);
@@ -79,68 +72,47 @@ LlamaRmsNorm MambaNorm(ModuleTree& tree, ModuleId parent, const std::string& nam
   return n;
 }
 
-class Mamba : public Architecture {
+class Mamba : public StateSpaceLm {
  public:
-  Mamba(const MambaParams& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
-    shell_ = CausalLmShell::Begin(tree_, cls,
-                                  {.lm_cls = "MambaForCausalLM",
-                                   .model_name = "backbone",
-                                   .model_cls = "MambaModel",
-                                   .embed_name = "embeddings",
-                                   .vocab = p.vocab,
-                                   .hidden = p.hidden},
-                                  dtype);
-    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(shell_.layers, i, dtype));
-    shell_.Finish(tree_, MambaNorm(tree_, shell_.model, "norm_f", p.hidden, p.eps, dtype), p.tie,
-                  dtype);
+  Mamba(const MambaParams& p, const std::string& cls, DType dtype) : StateSpaceLm(dtype), p_(p) {
+    Build(
+        cls,
+        {.prefix = "Mamba", .vocab = p.vocab, .hidden = p.hidden, .layers = p.layers, .tie = p.tie},
+        [&](ModuleId parent, const std::string& name) {
+          return MambaNorm(tree_, parent, name, p.hidden, p.eps, dtype);
+        },
+        [&](ModuleId block, int64_t) {
+          mixers_.push_back(MambaMixerBlock::Build(tree_, block, "mixer", MixerSpec(), dtype));
+          return mixers_.back().id;
+        });
   }
 
-  std::vector<ForwardCall> Plan(const Workload& w) const override { return RecurrentStatePlan(w); }
-
+ protected:
+  Shape RunMixer(Tracer& t, size_t i, const Shape& x, const ForwardCall& c) const override {
+    return mixers_[i].Forward(t, x, c.first, c.attention_mask);
+  }
   /// MambaCache per layer: conv_states (batch, intermediate, conv_kernel) and ssm_states (batch,
-  /// intermediate, state_size), in the model's dtype, whatever the context length.
-  std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const auto& b : blocks_) {
-      specs.push_back(KvCacheSpec{.module = b.mixer.id, .fixed_elements = b.mixer.StateElements()});
-    }
-    return specs;
-  }
-
-  void Forward(Tracer& t, const ForwardCall& c) const override {
-    Shape x = shell_.Embed(t, c);
-    for (const auto& blk : blocks_) {
-      Shape h = blk.norm(t, x);
-      h = blk.mixer.Forward(t, h, c.first, c.attention_mask);
-      x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
-    }
-    shell_.Output(t, x, c);
-  }
+  /// intermediate, state_size), in the model's dtype.
+  int64_t StateElements(size_t i) const override { return mixers_[i].StateElements(); }
 
  private:
-  Block BuildBlock(ModuleId list, int64_t i, DType dtype) {
+  MambaMixerSpec MixerSpec() const {
     const auto& p = p_;
-    Block blk;
-    blk.id = tree_.Add(list, std::to_string(i), "MambaBlock");
-    blk.norm = MambaNorm(tree_, blk.id, "norm", p.hidden, p.eps, dtype);
-    MambaMixerSpec spec{.hidden = p.hidden,
-                        .intermediate = p.intermediate,
-                        .state = p.state,
-                        .conv_kernel = p.conv_kernel,
-                        .dt_rank = p.dt_rank,
-                        .use_bias = p.use_bias,
-                        .use_conv_bias = p.use_conv_bias,
-                        .act = p.act,
-                        .act_where = p.act_where,
-                        .dt_bc_norm_eps = std::nullopt,
-                        .norm_cls = ""};
-    blk.mixer = MambaMixerBlock::Build(tree_, blk.id, "mixer", spec, dtype);
-    return blk;
+    return {.hidden = p.hidden,
+            .intermediate = p.intermediate,
+            .state = p.state,
+            .conv_kernel = p.conv_kernel,
+            .dt_rank = p.dt_rank,
+            .use_bias = p.use_bias,
+            .use_conv_bias = p.use_conv_bias,
+            .act = p.act,
+            .act_where = p.act_where,
+            .dt_bc_norm_eps = std::nullopt,
+            .norm_cls = ""};
   }
 
   MambaParams p_;
-  CausalLmShell shell_;
-  std::vector<Block> blocks_;
+  std::vector<MambaMixerBlock> mixers_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {

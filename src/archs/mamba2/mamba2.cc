@@ -10,8 +10,8 @@
 // recurrence step on the (heads, head_dim, state) state. The state kept between steps has a
 // constant size, declared in KvCache().
 #include "archs/arch_registry.h"
-#include "archs/causal_lm_shell.h"
-#include "archs/mamba/recurrent_plan.h"
+#include "archs/config_checks.h"
+#include "archs/mamba/state_space_lm.h"
 #include "archs/nn/activation.h"
 #include "archs/nn/linear.h"
 #include "archs/nn/llama_rms_norm.h"
@@ -65,11 +65,7 @@ struct Mamba2Params {
                      "is " + std::to_string(p.heads) + ", but expand x hidden_size / head_dim = " +
                          std::to_string(p.intermediate) + " / " + std::to_string(p.head_dim));
     }
-    if (p.heads % p.groups != 0) {
-      throw BadInput(c.Where("n_groups"), "is " + std::to_string(p.groups) +
-                                              ", which does not divide num_heads " +
-                                              std::to_string(p.heads));
-    }
+    RequireDivides(c, "n_groups", p.groups, "num_heads", p.heads);
     if (p.groups * p.state > kMaxConfigDim)
       throw BadInput(c.Where("n_groups"), "x state_size is too large");
     return p;
@@ -82,12 +78,6 @@ struct Mixer {
   Linear in_proj, out_proj;
 };
 
-struct Block {
-  ModuleId id = kNoModule;
-  LlamaRmsNorm norm;
-  Mixer mixer;
-};
-
 LlamaRmsNorm Mamba2Norm(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t dim,
                         double eps, DType dtype) {
   LlamaRmsNorm n = LlamaRmsNorm::Build(tree, parent, name, "Mamba2RMSNorm", dim, eps, dtype);
@@ -95,62 +85,45 @@ LlamaRmsNorm Mamba2Norm(ModuleTree& tree, ModuleId parent, const std::string& na
   return n;
 }
 
-class Mamba2 : public Architecture {
+class Mamba2 : public StateSpaceLm {
  public:
-  Mamba2(const Mamba2Params& p, const std::string& cls, DType dtype) : Architecture(dtype), p_(p) {
-    shell_ = CausalLmShell::Begin(tree_, cls,
-                                  {.lm_cls = "Mamba2ForCausalLM",
-                                   .model_name = "backbone",
-                                   .model_cls = "Mamba2Model",
-                                   .embed_name = "embeddings",
-                                   .vocab = p.vocab,
-                                   .hidden = p.hidden},
-                                  dtype);
-    for (int64_t i = 0; i < p.layers; ++i) blocks_.push_back(BuildBlock(shell_.layers, i, dtype));
-    shell_.Finish(tree_, Mamba2Norm(tree_, shell_.model, "norm_f", p.hidden, p.eps, dtype), p.tie,
-                  dtype);
+  Mamba2(const Mamba2Params& p, const std::string& cls, DType dtype) : StateSpaceLm(dtype), p_(p) {
+    Build(
+        cls,
+        {.prefix = "Mamba2",
+         .vocab = p.vocab,
+         .hidden = p.hidden,
+         .layers = p.layers,
+         .tie = p.tie},
+        [&](ModuleId parent, const std::string& name) {
+          return Mamba2Norm(tree_, parent, name, p.hidden, p.eps, dtype);
+        },
+        [&](ModuleId block, int64_t) {
+          mixers_.push_back(BuildMixer(block, dtype));
+          return mixers_.back().id;
+        });
   }
 
-  /// forward: one call over every position (with the config's use_cache the model creates a
-  /// cache and takes the prefill path); generate: prefill of the prompt (logits at every
-  /// position: 4.45's Mamba2ForCausalLM has no num_logits_to_keep), then identical one-token
-  /// steps (the state does not grow).
-  std::vector<ForwardCall> Plan(const Workload& w) const override { return RecurrentStatePlan(w); }
-
-  /// Mamba2Cache per layer: conv_states (batch, conv_dim, conv_kernel) and ssm_states (batch,
-  /// num_heads, head_dim, state_size), in the model's dtype, whatever the context length.
-  std::vector<KvCacheSpec> KvCache() const override {
-    std::vector<KvCacheSpec> specs;
-    for (const auto& b : blocks_) {
-      specs.push_back(KvCacheSpec{.module = b.mixer.id,
-                                  .fixed_elements = KvElements(p_.ConvDim(), p_.conv_kernel,
-                                                               p_.heads * p_.head_dim, p_.state)});
-    }
-    return specs;
-  }
-
-  void Forward(Tracer& t, const ForwardCall& c) const override {
-    int64_t b = c.batch, s = c.new_tokens;
+ protected:
+  /// forward (with the config's use_cache the model creates a cache and takes the prefill
+  /// path), the prefill, or a decode step on the cached state.
+  Shape RunMixer(Tracer& t, size_t i, const Shape& x, const ForwardCall& c) const override {
     bool cached = c.kind != CallKind::kForward || p_.use_cache;
     // Mamba2Mixer.forward and torch_forward mask only when attention_mask is (B > 1, S > 1).
-    bool masked = c.attention_mask && b > 1 && s > 1;
-    Shape x = shell_.Embed(t, c);
-    for (const auto& blk : blocks_) {
-      Shape h = blk.norm(t, x);
-      h = c.first ? Prefill(t, blk.mixer, h, cached, masked) : Decode(t, blk.mixer, h);
-      x = t.Binary(blk.id, OpKind::kAdd, x, h, kPyOperator);  // residual + hidden_states
-    }
-    shell_.Output(t, x, c);
+    bool masked = c.attention_mask && c.batch > 1 && c.new_tokens > 1;
+    return c.first ? Prefill(t, mixers_[i], x, cached, masked) : Decode(t, mixers_[i], x);
+  }
+  /// Mamba2Cache per layer: conv_states (batch, conv_dim, conv_kernel) and ssm_states (batch,
+  /// num_heads, head_dim, state_size), in the model's dtype.
+  int64_t StateElements(size_t) const override {
+    return KvElements(p_.ConvDim(), p_.conv_kernel, p_.heads * p_.head_dim, p_.state);
   }
 
  private:
-  Block BuildBlock(ModuleId list, int64_t i, DType dtype) {
+  Mixer BuildMixer(ModuleId block, DType dtype) {
     const auto& p = p_;
-    Block blk;
-    blk.id = tree_.Add(list, std::to_string(i), "Mamba2Block");
-    blk.norm = Mamba2Norm(tree_, blk.id, "norm", p.hidden, p.eps, dtype);
-    Mixer& m = blk.mixer;
-    m.id = tree_.Add(blk.id, "mixer", "Mamba2Mixer");
+    Mixer m;
+    m.id = tree_.Add(block, "mixer", "Mamba2Mixer");
     int64_t n = p.ConvDim(), k = p.conv_kernel;
     m.act = Activation::Build(tree_, m.id, "act", p.act, p.act_where);  // self.act comes first
     // nn.Conv1d(conv_dim, conv_dim, kernel_size=k, groups=conv_dim, padding=k - 1): depthwise.
@@ -170,7 +143,7 @@ class Mamba2 : public Architecture {
     tree_.AddParam(m.id, "D", Shape{p.heads}, dtype);
     m.out_proj =
         Linear::Build(tree_, m.id, "out_proj", p.intermediate, p.hidden, p.use_bias, dtype);
-    return blk;
+    return m;
   }
 
   /// MambaRMSNormGated.forward(y, gate): y * F.silu(gate), then pow, mean, + eps, rsqrt, *,
@@ -281,8 +254,7 @@ class Mamba2 : public Architecture {
   }
 
   Mamba2Params p_;
-  CausalLmShell shell_;
-  std::vector<Block> blocks_;
+  std::vector<Mixer> mixers_;
 };
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions&) {

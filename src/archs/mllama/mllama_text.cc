@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "archs/config_checks.h"
 #include "archs/llama/rotary.h"
 #include "model/error.h"
 
@@ -25,11 +26,7 @@ MllamaTextParams MllamaTextParams::FromConfig(const Config& c) {
   MllamaTextParams p;
   p.text = LlamaParams::FromConfig(c, d);
   // MllamaText*Attention: head_dim = hidden_size // num_heads, no biases.
-  if (p.text.hidden % p.text.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.text.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.text.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.text.n_heads, "hidden_size", p.text.hidden);
   p.text.head_dim = p.text.hidden / p.text.n_heads;
   p.text.qkv_bias = p.text.o_bias = p.text.mlp_bias = false;
   if (c.IsSet("cross_attention_layers")) p.cross_layers = c.Ints("cross_attention_layers");

@@ -1,5 +1,6 @@
 #include "archs/mllama/mllama_vision.h"
 
+#include "archs/config_checks.h"
 #include "model/error.h"
 #include "model/image_limits.h"
 
@@ -16,11 +17,7 @@ MllamaVisionParams MllamaVisionParams::FromConfig(const Config& c) {
   // MllamaVisionConfig stores num_attention_heads as `attention_heads`, the key config.json has.
   const char* heads_key = c.IsSet("attention_heads") ? "attention_heads" : "num_attention_heads";
   p.n_heads = c.Int(heads_key, p.n_heads, 1, kMaxConfigDim);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where(heads_key), "is " + std::to_string(p.n_heads) +
-                                           ", which does not divide hidden_size " +
-                                           std::to_string(p.hidden));
-  }
+  RequireDivides(c, heads_key, p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;
   p.channels = c.Int("num_channels", p.channels, 1, 1 << 16);
   p.image = c.Int("image_size", p.image, 1, kMaxImageSide);

@@ -11,6 +11,7 @@
 // 1.0 - the expanded attention mask, and integer window bookkeeping. flash_attention_2 (which
 // unpads the batch and runs the window inside the kernel) is refused.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/encoder/encoder_architecture.h"
 #include "archs/encoder/encoder_params.h"
 #include "archs/llama/rotary.h"
@@ -42,11 +43,7 @@ struct ModernBertParams {
     p.intermediate = c.Int("intermediate_size", 1152, 1, kMaxConfigDim);
     p.n_layers = c.Int("num_hidden_layers", 22, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 12, 1, kMaxConfigDim);
-    if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(p.hidden));
-    }
+    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
     p.head_dim = p.hidden / p.n_heads;
     if (p.head_dim % 2 != 0) {
       throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +

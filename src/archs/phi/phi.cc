@@ -7,6 +7,7 @@
 // qk_layernorm is refused: v4.45 builds LayerNorm(head_dim) over the whole projection, which
 // cannot run with more than one head.
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/attention_kernel.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/nn/activation.h"
@@ -41,16 +42,8 @@ struct PhiParams {
     p.n_layers = c.Int("num_hidden_layers", 24, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 32, 1, kMaxConfigDim);
     p.n_kv_heads = c.Int("num_key_value_heads", p.n_heads, 1, kMaxConfigDim);
-    if (p.hidden % p.n_heads != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                         ", which does not divide hidden_size " +
-                                                         std::to_string(p.hidden));
-    }
-    if (p.n_heads % p.n_kv_heads != 0) {
-      throw BadInput(c.Where("num_key_value_heads"),
-                     "is " + std::to_string(p.n_kv_heads) + ", which does not divide " +
-                         "num_attention_heads " + std::to_string(p.n_heads));
-    }
+    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
+    RequireDivides(c, "num_key_value_heads", p.n_kv_heads, "num_attention_heads", p.n_heads);
     p.head_dim = p.hidden / p.n_heads;
     double pct = c.Float("partial_rotary_factor", 0.5);
     if (!(pct > 0.0 && pct <= 1.0)) {

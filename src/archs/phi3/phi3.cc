@@ -5,6 +5,7 @@
 // get the Phi3LongRoPEScaledRotaryEmbedding class; its table computation is counted as the plain
 // one (docs/architectures.md).
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/nn/dropout.h"
 #include "model/error.h"
@@ -24,11 +25,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.fused_qkv = true;
   d.fused_gate_up = true;
   LlamaParams p = LlamaParams::FromConfig(c, d);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;  // Phi3Attention ignores a head_dim key
   p.qkv_bias = p.o_bias = p.mlp_bias = false;
   double embd_pdrop = c.Float("embd_pdrop", 0.0);

@@ -1,4 +1,5 @@
 #include "archs/siglip/siglip_blocks.h"
+#include "archs/config_checks.h"
 #include "model/image_limits.h"
 
 #include "model/error.h"
@@ -14,11 +15,7 @@ SiglipTowerParams Common(const Config& c, SiglipTowerParams p) {
   p.intermediate = c.Int("intermediate_size", p.intermediate, 1, kMaxConfigDim);
   p.n_layers = c.Int("num_hidden_layers", p.n_layers, 0, kMaxLayers);
   p.n_heads = c.Int("num_attention_heads", p.n_heads, 1, kMaxConfigDim);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;
   p.eps = c.Float("layer_norm_eps", p.eps);
   p.act = c.String("hidden_act", p.act);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archs/arch_registry.h"
+#include "archs/config_checks.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/llama/llama_gguf.h"
 #include "model/error.h"
@@ -37,11 +38,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.tie_word_embeddings = true;
   d.norm = NormStyle::kLayerNorm;
   LlamaParams p = LlamaParams::FromConfig(c, d);
-  if (p.hidden % p.n_heads != 0) {
-    throw BadInput(c.Where("num_attention_heads"), "is " + std::to_string(p.n_heads) +
-                                                       ", which does not divide hidden_size " +
-                                                       std::to_string(p.hidden));
-  }
+  RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
   p.head_dim = p.hidden / p.n_heads;  // Starcoder2Attention ignores a head_dim key
   p.rms_eps = c.Float("norm_epsilon", 1e-5);
   bool use_bias = c.Bool("use_bias", true);

@@ -8,6 +8,7 @@
 
 #include "model/error.h"
 #include "readers/safetensors/safetensors_dtypes.h"
+#include "tests/sanitizers.h"
 #include "tests/writers/byte_sink.h"
 #include "tests/writers/safetensors_writer.h"
 #include "tests/writers/temp_dir.h"
@@ -276,8 +277,9 @@ std::vector<uint8_t> HeaderOf(int tensors, bool reversed) {
     header.append(std::to_string(4 * i)).append(",").append(std::to_string(4 * i + 4)).append("]}");
   }
   header += "}";
-  std::vector<uint8_t> bytes(8);
-  for (int b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(header.size() >> (8 * b));
+  std::vector<uint8_t> bytes;
+  bytes.reserve(8 + header.size());
+  for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<uint8_t>(header.size() >> (8 * b)));
   bytes.insert(bytes.end(), header.begin(), header.end());
   return bytes;
 }
@@ -287,11 +289,7 @@ TEST(SafetensorsReader, AMillionTensorsReadInLinearTime) {
   // timed unit test that a loaded machine fails; this checks the growth instead: ten times the
   // tensors must cost about ten times the CPU, far from the hundred of a quadratic read. The
   // sanitized build is ~25x slower, so it checks the same ratio one decade lower.
-#if defined(__SANITIZE_ADDRESS__)
-  constexpr int kLarge = 100'000;
-#else
-  constexpr int kLarge = 1'000'000;
-#endif
+  constexpr int kLarge = testing::kUnderAddressSanitizer ? 100'000 : 1'000'000;
   // Data order (the file) and the reverse, which misses the reader's sorted-input fast
   // paths; the reverse also at a tenth of the size, for the ratio.
   for (bool reversed : {false, true}) {

@@ -94,7 +94,9 @@ TEST(OnnxOpInputs, EveryOpDeclaresItsInputs) {
     for (int64_t opset = 1; opset <= 25; ++opset) {
       std::vector<FormalInput> f;
       ASSERT_NO_THROW(f = InputsAt(op.inputs, opset));
-      if (opset == 25) EXPECT_EQ(f.empty(), no_inputs.count(op.op_type) > 0);
+      if (opset == 25) {
+        EXPECT_EQ(f.empty(), no_inputs.count(op.op_type) > 0);
+      }
     }
   }
 }
