@@ -26,7 +26,8 @@ void ProveRows(OpKind kind, uint32_t seed, int64_t attr2, F&& run) {
                   : i == kCases + 2 ? std::pair<Dims, int64_t>{{0, 3}, 3}
                                     : RowsCase(rng);
     Tensor t = Tensor::Random(x, rng);
-    auto ref = Counted([&] { run(t, n); });
+    int64_t row = n;  // clang 14 cannot capture a structured binding
+    auto ref = Counted([&] { run(t, row); });
     ExpectFormula(MakeOp(kind, {x}, x, n, attr2), ref,
                   Str(x) + " rows of " + std::to_string(n) + " attr2 " + std::to_string(attr2));
   }

@@ -129,6 +129,7 @@ TEST(OpProofOnnx, ReduceNodes) {
                                                 {"ReduceLogSumExp", OpKind::kReduceLogSumExp}};
   for (int i = 0; i < kCases * 3; ++i) {
     auto [name, kind] = ops[Pick(rng, 0, 9)];
+    auto op_kind = kind;  // clang 14 cannot capture a structured binding
     Dims x = RandomDims(rng, static_cast<int>(Pick(rng, 1, 4)), 1, 4);
     if (Pick(rng, 0, 4) == 0)
       x[static_cast<size_t>(Pick(rng, 0, static_cast<int64_t>(x.size()) - 1))] = 0;
@@ -150,7 +151,7 @@ TEST(OpProofOnnx, ReduceNodes) {
     // Runtime copies. Nothing is counted.
     bool identity = noop || reduced == 1;
     auto ref = Counted([&] {
-      if (!identity) reference::ReduceRef(kind, t, axes, keepdims);
+      if (!identity) reference::ReduceRef(op_kind, t, axes, keepdims);
     });
     std::vector<Proto> values = {OnnxInput("x", x)};
     std::vector<std::string> in = {"x"};

@@ -98,7 +98,8 @@ TEST(OpProofOnnx, PoolNodes) {
       {"AveragePool", reference::PoolKind::kAvg},
       {"LpPool", reference::PoolKind::kLp}};
   for (int i = 0; i < kCases; ++i) {
-    auto [name, pool] = kinds[Pick(rng, 0, 2)];
+    auto [name, drawn_pool] = kinds[Pick(rng, 0, 2)];
+    auto pool = drawn_pool;  // clang 14 cannot capture a structured binding
     Drawn d = DrawWindow(rng, Pick(rng, 1, 3), true);
     bool lp = pool == reference::PoolKind::kLp, avg = pool == reference::PoolKind::kAvg;
     if (avg || lp) d.w.dilations.assign(d.w.kernel.size(), 1);  // dilations: MaxPool only
@@ -119,7 +120,8 @@ TEST(OpProofOnnx, ResizeNodes) {
   auto rng = Rng(604);
   const std::pair<const char*, int> modes[] = {{"nearest", 0}, {"linear", 2}, {"cubic", 4}};
   for (int i = 0; i < kCases; ++i) {
-    auto [mode, base] = modes[Pick(rng, 0, 2)];
+    auto [mode, drawn_base] = modes[Pick(rng, 0, 2)];
+    int base = drawn_base;  // clang 14 cannot capture a structured binding
     Dims x = RandomDims(rng, static_cast<int>(Pick(rng, 2, 4)), 1, 3), y = x;
     for (size_t a = 2; a < y.size(); ++a)
       if (Pick(rng, 0, 2)) y[a] = Pick(rng, 1, 6);
