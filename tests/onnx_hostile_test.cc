@@ -32,6 +32,30 @@ Proto GraphAttr(const std::string& name, const Proto& g) {
 }
 Proto Output(const std::string& name) { return Proto().Bytes(1, name); }
 
+/// A Loop body adding its carried (4,) vector to itself, 4 FLOPs an iteration, the condition
+/// passed through: inputs (iteration `i`, condition `cond`, carried `v`), nodes "keep<tag>" and
+/// "double<tag>". Other names let one such body nest in another.
+Proto DoublingBody(const std::string& i = "i", const std::string& cond = "cond",
+                   const std::string& v = "v", const std::string& tag = "") {
+  Proto body;
+  body.Message(11, Input(i, {}, kInt64));
+  body.Message(11, Input(cond, {}, kBool));
+  body.Message(11, Input(v, {4}));
+  body.Message(1, NodeProto("Identity", {cond}, {cond + "_out"}, "keep" + tag));
+  body.Message(1, NodeProto("Add", {v, v}, {v + "_out"}, "double" + tag));
+  body.Message(12, Output(cond + "_out"));
+  body.Message(12, Output(v + "_out"));
+  return body;
+}
+
+/// Ends main graph `g`: a Loop node `name` running `body` `trips` (a tensor's name) times over
+/// the graph input x, its result the graph output y.
+void AddLoop(Proto& g, const std::string& trips, const Proto& body,
+             const std::string& name = "loop") {
+  g.Message(1, NodeProto("Loop", {trips, "", "x"}, {"y"}, name, {GraphAttr("body", body)}));
+  g.Message(12, Output("y"));
+}
+
 std::string Write(const std::string& name, const std::string& bytes) {
   fs::path dir = fs::temp_directory_path() / "calflops_onnx_hostile";
   fs::create_directories(dir);
@@ -146,19 +170,11 @@ TEST(OnnxHostile, EmbedLayerNormalizationOverAZeroWidthEmbeddingCostsNothing) {
 
 /// Loop with trip count `trips` whose body adds the carried (4,) vector to itself.
 std::string LoopModel(int64_t trips) {
-  Proto body;
-  body.Message(11, Input("i", {}, kInt64));
-  body.Message(11, Input("cond", {}, kBool));
-  body.Message(11, Input("v", {4}));
-  body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
-  body.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}, "double"));
-  body.Message(12, Output("cond_out"));
-  body.Message(12, Output("v_out"));
+  Proto body = DoublingBody();
   Proto g;
   g.Message(11, Input("x", {4}));
   g.Message(5, Int64Init("trips", {}, {trips}));
-  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "loop", {GraphAttr("body", body)}));
-  g.Message(12, Output("y"));
+  AddLoop(g, "trips", body);
   return ModelBytes(g);
 }
 
@@ -181,21 +197,13 @@ TEST(OnnxHostile, LoopTripCountsCountInClosedForm) {
 TEST(OnnxHostile, TripCountsComputedFromShapesCountInClosedForm) {
   // The trip count is the element count of a (2^26, 2^26) input, 2^52, folded from Shape and
   // ReduceProd: 2^52 iterations of 4 adds, plus ReduceProd's one multiply of the two dims.
-  Proto body;
-  body.Message(11, Input("i", {}, kInt64));
-  body.Message(11, Input("cond", {}, kBool));
-  body.Message(11, Input("v", {4}));
-  body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
-  body.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}, "double"));
-  body.Message(12, Output("cond_out"));
-  body.Message(12, Output("v_out"));
+  Proto body = DoublingBody();
   Proto g;
   g.Message(11, Input("big", {int64_t{1} << 26, int64_t{1} << 26}));
   g.Message(11, Input("x", {4}));
   g.Message(1, NodeProto("Shape", {"big"}, {"shape"}, "shape"));
   g.Message(1, NodeProto("ReduceProd", {"shape"}, {"trips"}, "prod", {Attr("keepdims", 0)}));
-  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "loop", {GraphAttr("body", body)}));
-  g.Message(12, Output("y"));
+  AddLoop(g, "trips", body);
   std::string p = Write("loop_from_shape", ModelBytes(g));
   auto start = std::chrono::steady_clock::now();
   u128 flops = Flops(p);
@@ -206,14 +214,7 @@ TEST(OnnxHostile, TripCountsComputedFromShapesCountInClosedForm) {
 
 TEST(OnnxHostile, NestedTripCountsBeyondInt64AreACountOverflow) {
   // A Loop of 2^62 whose body is a Loop of 2^62: 2^124 executions do not fit the multiplicity.
-  Proto inner_body;
-  inner_body.Message(11, Input("j", {}, kInt64));
-  inner_body.Message(11, Input("c", {}, kBool));
-  inner_body.Message(11, Input("w", {4}));
-  inner_body.Message(1, NodeProto("Identity", {"c"}, {"c_out"}, "keep2"));
-  inner_body.Message(1, NodeProto("Add", {"w", "w"}, {"w_out"}, "double2"));
-  inner_body.Message(12, Output("c_out"));
-  inner_body.Message(12, Output("w_out"));
+  Proto inner_body = DoublingBody("j", "c", "w", "2");
   Proto body;
   body.Message(11, Input("i", {}, kInt64));
   body.Message(11, Input("cond", {}, kBool));
@@ -227,8 +228,7 @@ TEST(OnnxHostile, NestedTripCountsBeyondInt64AreACountOverflow) {
   Proto g;
   g.Message(11, Input("x", {4}));
   g.Message(5, Int64Init("trips", {}, {int64_t{1} << 62}));
-  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "outer", {GraphAttr("body", body)}));
-  g.Message(12, Output("y"));
+  AddLoop(g, "trips", body, "outer");
   Timed t = RunTimed(Write("loop_nested", ModelBytes(g)));
   EXPECT_EQ(t.r.code, 4) << t.r.out;
   EXPECT_LT(t.seconds, 5.0);
@@ -272,14 +272,7 @@ TEST(OnnxHostile, TripCountsThatOverflowInFoldingAreUnknownNotWrapped) {
                         {"ReduceProd", int64_t{1} << 40, int64_t{1} << 40}};
   for (const Case& k : cases) {
     SCOPED_TRACE(std::string(k.op) + " " + std::to_string(k.a) + " " + std::to_string(k.b));
-    Proto body;
-    body.Message(11, Input("i", {}, kInt64));
-    body.Message(11, Input("cond", {}, kBool));
-    body.Message(11, Input("v", {4}));
-    body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
-    body.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}, "double"));
-    body.Message(12, Output("cond_out"));
-    body.Message(12, Output("v_out"));
+    Proto body = DoublingBody();
     Proto g;
     g.Message(11, Input("x", {4}));
     if (std::string(k.op) == "ReduceProd") {
@@ -290,8 +283,7 @@ TEST(OnnxHostile, TripCountsThatOverflowInFoldingAreUnknownNotWrapped) {
       g.Message(5, Int64Init("b", {}, {k.b}));
       g.Message(1, NodeProto(k.op, {"a", "b"}, {"trips"}, "fold"));
     }
-    g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "loop", {GraphAttr("body", body)}));
-    g.Message(12, Output("y"));
+    AddLoop(g, "trips", body);
     std::string p = Write(std::string("fold_trips_") + k.op, ModelBytes(g, 18));
     cli::Result r = Cli(p);
     EXPECT_EQ(r.code, 0) << r.out;
@@ -299,20 +291,12 @@ TEST(OnnxHostile, TripCountsThatOverflowInFoldingAreUnknownNotWrapped) {
     EXPECT_EQ(Cli(p + " --strict").code, 3);
   }
   // In range, the same folds are exact: 2^31 x 2^31 = 2^62 trips of 4 adds.
-  Proto body;
-  body.Message(11, Input("i", {}, kInt64));
-  body.Message(11, Input("cond", {}, kBool));
-  body.Message(11, Input("v", {4}));
-  body.Message(1, NodeProto("Identity", {"cond"}, {"cond_out"}, "keep"));
-  body.Message(1, NodeProto("Add", {"v", "v"}, {"v_out"}, "double"));
-  body.Message(12, Output("cond_out"));
-  body.Message(12, Output("v_out"));
+  Proto body = DoublingBody();
   Proto g;
   g.Message(11, Input("x", {4}));
   g.Message(5, Int64Init("a", {}, {int64_t{1} << 31}));
   g.Message(1, NodeProto("Mul", {"a", "a"}, {"trips"}, "fold"));
-  g.Message(1, NodeProto("Loop", {"trips", "", "x"}, {"y"}, "loop", {GraphAttr("body", body)}));
-  g.Message(12, Output("y"));
+  AddLoop(g, "trips", body);
   EXPECT_TRUE(Flops(Write("fold_trips_in_range", ModelBytes(g))) == u128{4} << 62);
 }
 

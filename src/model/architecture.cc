@@ -1,6 +1,7 @@
 #include "model/architecture.h"
 
 #include "model/error.h"
+#include "model/prefill_decode_plan.h"
 
 namespace calflops {
 
@@ -35,27 +36,7 @@ std::string_view CallKindName(CallKind k) {
 }
 
 std::vector<ForwardCall> Architecture::Plan(const Workload& w) const {
-  if (w.mode == Mode::kForward) {
-    return {ForwardCall{.kind = CallKind::kForward,
-                        .batch = w.batch,
-                        .new_tokens = w.seq_len,
-                        .logits_tokens = w.seq_len}};
-  }
-  int64_t prompt = w.Prompt();
-  std::vector<ForwardCall> calls;
-  calls.push_back(ForwardCall{
-      .kind = CallKind::kPrefill, .batch = w.batch, .new_tokens = prompt, .logits_tokens = 1});
-  if (w.max_new_tokens > 1) {
-    calls.push_back(ForwardCall{.kind = CallKind::kDecode,
-                                .repeat = w.max_new_tokens - 1,
-                                .past_step = 1,
-                                .batch = w.batch,
-                                .new_tokens = 1,
-                                .past_tokens = prompt,
-                                .logits_tokens = 1,
-                                .first = false});
-  }
-  return calls;
+  return PrefillDecodePlan(w, {.forward_tokens = w.seq_len, .prompt = w.Prompt()});
 }
 
 std::vector<int64_t> Architecture::CostBreakpoints(const ForwardCall& /*run*/) const { return {}; }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_ops.h"
+
 #include <vector>
 
 #include "analysis/analyze.h"
@@ -11,16 +13,8 @@
 namespace calflops {
 namespace {
 
-struct Recorder : OpSink {
-  std::vector<Op> ops;
-  void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
-  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
-    for (int64_t i = 0; i < times; ++i) Emit(m, op);
-  }
-};
-
 TEST(tracer_test, outputs_get_fresh_ids_and_views_keep_them) {
-  Recorder r;
+  CapturedOps r;
   Tracer t(r, DType::kF32);
   Shape x = t.Constant(Shape{2, 3});
   EXPECT_NE(x.tensor_id() & kConstantTensorBit, 0u);

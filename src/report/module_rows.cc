@@ -121,8 +121,7 @@ std::vector<std::pair<std::string, std::string>> WorkloadFields(const ReportMode
   if (w.mode == Mode::kForward) {
     f.emplace_back("tokens", std::to_string(w.seq_len) + " per sequence");
   } else {
-    int64_t prompt = w.prompt_tokens > 0 ? w.prompt_tokens : w.seq_len;
-    f.emplace_back("tokens", std::to_string(prompt) + " prompt + " +
+    f.emplace_back("tokens", std::to_string(w.Prompt()) + " prompt + " +
                                  std::to_string(w.max_new_tokens) + " new per sequence");
   }
   // Images only where the model encodes some (the first call says how many).

@@ -12,6 +12,21 @@ Tensor LayerNormRef(const Tensor& x, const Tensor& w, const Tensor& b, double ep
   return Binary(Binary(Binary(c, r, Mul), w, Mul), b, Add);
 }
 
+Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b,
+            double eps) {
+  Scope s(scope);
+  return LayerNormRef(x, w, b, eps);
+}
+
+Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b) {
+  Scope s(scope);
+  return Linear(x, w, b);
+}
+
+Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
+  return Lin(scope, x, w, &b);
+}
+
 Tensor GeluErf(const Tensor& x) {
   return Map(x, [](double v) { return Mul(Mul(v, 0.5), Add(1.0, Erf(Div(v, std::sqrt(2.0))))); });
 }

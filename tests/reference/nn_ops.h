@@ -16,6 +16,13 @@ inline double Pow(double a, double e) {
 /// F.layer_norm over the last dimension with weight and bias: mean, centre, variance, + eps,
 /// rsqrt, scale, * weight, + bias.
 Tensor LayerNormRef(const Tensor& x, const Tensor& w, const Tensor& b, double eps);
+/// nn.LayerNorm (weight and bias) under the module scope `scope`: its ops count to that module.
+Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b,
+            double eps);
+/// nn.Linear under the module scope `scope` (no bias when `b` is null).
+Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b = nullptr);
+/// nn.Linear with bias `b` under the module scope `scope`.
+Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b);
 /// F.gelu (erf form): x * 0.5 * (1 + erf(x / sqrt(2))).
 Tensor GeluErf(const Tensor& x);
 /// F.gelu(approximate="tanh"): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), x^3 as x*x*x.

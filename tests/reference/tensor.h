@@ -41,6 +41,11 @@ class Tensor {
   std::vector<double> data_;
 };
 
+/// Tensor::Random at its default scale: the weights of a tiny reference model.
+inline Tensor Rand(std::vector<int64_t> shape, std::mt19937& rng) {
+  return Tensor::Random(std::move(shape), rng);
+}
+
 /// Concatenation along `dim` (no arithmetic).
 Tensor Cat(const std::vector<Tensor>& parts, int dim);
 

@@ -4,12 +4,9 @@
 
 namespace reference {
 
-using encdec::Lin;
 using encdec::Norm;
 
 namespace {
-
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
 
 Tensor Ids(int64_t b, int64_t n, int64_t vocab) {
   Tensor ids({b, n});

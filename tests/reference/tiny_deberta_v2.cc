@@ -7,17 +7,7 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b) {
-  Scope s(scope);
-  return Linear(x, w, b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-7);
-}
+constexpr double kEps = 1e-7;  // the family's LayerNorm eps
 
 double Log(double a) {
   ++Counter::Get().Current().flops;
@@ -207,7 +197,7 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
         x = Binary(x, tt, Add);
       }
       if (c_.embedding_size != c_.hidden) x = Lin("embed_proj", x, proj_, nullptr);
-      x = Norm("LayerNorm", x, emb_lnw_, emb_lnb_);
+      x = Norm("LayerNorm", x, emb_lnw_, emb_lnb_, kEps);
       x = Binary(x, Tensor({b, s, 1}, 1.0), Mul);  // embeddings * mask
     }
     Scope enc("encoder");
@@ -216,7 +206,7 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
     Tensor table;
     if (c_.relative) {
       rel = RelativePositions(s);
-      table = c_.rel_norm ? Norm("LayerNorm", rel_, rel_lnw_, rel_lnb_) : rel_;
+      table = c_.rel_norm ? Norm("LayerNorm", rel_, rel_lnw_, rel_lnb_, kEps) : rel_;
     }
     Tensor embedded = x;
     for (size_t li = 0; li < layers_.size(); ++li) {
@@ -230,7 +220,7 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
           Tensor ctx = Attention(L, x, c_.relative ? &table : nullptr, rel);
           Scope o("output");
           a = Lin("dense", ctx, L.ad, &L.adb);
-          a = Norm("LayerNorm", Binary(a, x, Add), L.ln1w, L.ln1b);
+          a = Norm("LayerNorm", Binary(a, x, Add), L.ln1w, L.ln1b, kEps);
         }
         Tensor f;
         {
@@ -241,7 +231,7 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
         }
         Scope o("output");
         f = Lin("dense", f, L.od, &L.odb);
-        x = Norm("LayerNorm", Binary(f, a, Add), L.ln2w, L.ln2b);
+        x = Norm("LayerNorm", Binary(f, a, Add), L.ln2w, L.ln2b, kEps);
       }
       if (li == 0 && c_.conv_kernel > 0) x = ConvLayer(embedded, x, b, s);  // encoder.conv
     }
@@ -269,7 +259,7 @@ void TinyDebertaV2::Forward(int64_t b, int64_t s) {
         Scope act("transform_act_fn");
         y = GeluErf(y);
       }
-      y = Norm("LayerNorm", y, mlm_lnw_, mlm_lnb_);
+      y = Norm("LayerNorm", y, mlm_lnw_, mlm_lnb_, kEps);
     }
     Lin("decoder", y, word_, &mlm_bias_);  // tied to word_embeddings
   }
@@ -286,7 +276,7 @@ Tensor TinyDebertaV2::ConvLayer(const Tensor& embedded, const Tensor& residual, 
   Map(Tensor({b, s}, 1.0), [](double m) { return Sub(1.0, m); });  // (1 - input_mask).bool()
   out = out.Transpose(1, 2);
   out = c_.conv_act == "gelu" ? GeluErf(out) : TanhRef(out);
-  Tensor y = Norm("LayerNorm", Binary(residual, out, Add), conv_lnw_, conv_lnb_);
+  Tensor y = Norm("LayerNorm", Binary(residual, out, Add), conv_lnw_, conv_lnb_, kEps);
   return Binary(y, Tensor({b, s, 1}, 1.0), Mul);  // output * input_mask
 }
 

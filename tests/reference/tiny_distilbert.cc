@@ -6,17 +6,7 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return Linear(x, w, &b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-12);
-}
+constexpr double kEps = 1e-12;  // the family's LayerNorm eps
 
 }  // namespace
 
@@ -80,7 +70,7 @@ void TinyDistilBert::Forward(int64_t b, int64_t s, bool flash) {
         Scope e("position_embeddings");
         p = Gather(pos_, pos, {1, s});
       }
-      x = Norm("LayerNorm", Binary(w, p, Add), lnw_, lnb_);
+      x = Norm("LayerNorm", Binary(w, p, Add), lnw_, lnb_, kEps);
     }
     Scope tr("transformer");
     Scope list("layer");
@@ -111,7 +101,7 @@ void TinyDistilBert::Forward(int64_t b, int64_t s, bool flash) {
         }
         a = Lin("out_lin", MergeHeads(ctx), L.o, L.ob);
       }
-      a = Norm("sa_layer_norm", Binary(a, x, Add), L.ln1w, L.ln1b);
+      a = Norm("sa_layer_norm", Binary(a, x, Add), L.ln1w, L.ln1b, kEps);
       Tensor f;
       {
         Scope ffn("ffn");
@@ -122,7 +112,7 @@ void TinyDistilBert::Forward(int64_t b, int64_t s, bool flash) {
         }
         f = Lin("lin2", f, L.l2, L.l2b);
       }
-      x = Norm("output_layer_norm", Binary(f, a, Add), L.ln2w, L.ln2b);
+      x = Norm("output_layer_norm", Binary(f, a, Add), L.ln2w, L.ln2b, kEps);
     }
   }
   if (mlm) {
@@ -131,7 +121,7 @@ void TinyDistilBert::Forward(int64_t b, int64_t s, bool flash) {
       Scope act("activation");
       h = GeluErf(h);
     }
-    h = Norm("vocab_layer_norm", h, vlnw_, vlnb_);
+    h = Norm("vocab_layer_norm", h, vlnw_, vlnb_, kEps);
     Lin("vocab_projector", h, word_, vpb_);
   } else if (!bare) {
     Tensor first = x.Slice(1, 0, 1).Reshape({b, c.dim});

@@ -37,14 +37,8 @@ Layer RandomLayer(int64_t e, int64_t f, bool k_bias, std::mt19937& rng) {
   return l;
 }
 
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b) {
-  Scope s(scope);
-  return Linear(x, w, b);
-}
-
 Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-5);
+  return reference::Norm(scope, x, w, b, 1e-5);
 }
 
 std::pair<Tensor, Tensor> ProjectKv(const std::string& name, const Attn& a, const Tensor& x) {

@@ -32,8 +32,6 @@ std::string DimsJson(int64_t d_model, int64_t enc_layers, int64_t dec_layers, in
 /// Random weights for a layer of width `e` and feed-forward width `f`.
 Layer RandomLayer(int64_t e, int64_t f, bool k_bias, std::mt19937& rng);
 
-/// nn.Linear under the module scope `scope` (no bias when `b` is null).
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b);
 /// nn.LayerNorm (eps 1e-5) under `scope`.
 Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b);
 

@@ -4,18 +4,7 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return Linear(x, w, &b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b,
-            double eps = 1e-12) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, eps);
-}
+constexpr double kEps = 1e-12;  // the family's LayerNorm eps (some configs set theirs)
 
 /// x[:, 0, :] -> (B, E)
 Tensor FirstToken(const Tensor& x) { return x.Slice(1, 0, 1).Reshape({x.dim(0), x.dim(2)}); }
@@ -114,7 +103,7 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
         p = c.roberta ? Gather(pos_, pos_ids, {b, s}) : Gather(pos_, pos_ids, {1, s});
       }
       x = Binary(x, p, Add);
-      x = Norm("LayerNorm", x, lnw_, lnb_);
+      x = Norm("LayerNorm", x, lnw_, lnb_, kEps);
     }
     Tensor ext;
     if (eager) {
@@ -141,7 +130,7 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
         }
         Scope out("output");
         h = Lin("dense", ctx, L.ao, L.aob);
-        h = Norm("LayerNorm", Binary(h, x, Add), L.ln1w, L.ln1b);
+        h = Norm("LayerNorm", Binary(h, x, Add), L.ln1w, L.ln1b, kEps);
       }
       Tensor m;
       {
@@ -152,7 +141,7 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
       }
       Scope out("output");
       m = Lin("dense", m, L.o, L.ob);
-      x = Norm("LayerNorm", Binary(m, h, Add), L.ln2w, L.ln2b);
+      x = Norm("LayerNorm", Binary(m, h, Add), L.ln2w, L.ln2b, kEps);
     }
   }
   Tensor pooled;
@@ -168,7 +157,7 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
       Scope h("lm_head");
       Tensor y = Lin("dense", x, head_dense_, head_denseb_);
       y = GeluErf(y);
-      y = Norm("layer_norm", y, head_lnw_, head_lnb_);
+      y = Norm("layer_norm", y, head_lnw_, head_lnb_, kEps);
       Lin("decoder", y, word_, dec_bias_);
     } else {
       Scope h("cls");
@@ -181,7 +170,7 @@ void TinyBert::Forward(int64_t b, int64_t s, bool eager) {
           Scope a("transform_act_fn");
           y = GeluErf(y);
         }
-        y = Norm("LayerNorm", y, head_lnw_, head_lnb_);
+        y = Norm("LayerNorm", y, head_lnw_, head_lnb_, kEps);
       }
       Lin("decoder", y, word_, dec_bias_);
     }
@@ -260,7 +249,7 @@ void TinyVit::Forward(int64_t b) {
       for (int64_t li = 0; li < c.layers; ++li) {
         const Layer& L = layers_[static_cast<size_t>(li)];
         Scope ls(std::to_string(li));
-        Tensor h = Norm("layernorm_before", x, L.ln1w, L.ln1b);
+        Tensor h = Norm("layernorm_before", x, L.ln1w, L.ln1b, kEps);
         {
           Scope at("attention");
           Tensor ctx;
@@ -275,7 +264,7 @@ void TinyVit::Forward(int64_t b) {
           h = Lin("dense", ctx, L.ao, L.aob);
         }
         x = Binary(h, x, Add);
-        Tensor m = Norm("layernorm_after", x, L.ln2w, L.ln2b);
+        Tensor m = Norm("layernorm_after", x, L.ln2w, L.ln2b, kEps);
         {
           Scope it("intermediate");
           m = Lin("dense", m, L.i, L.ib);
@@ -287,7 +276,7 @@ void TinyVit::Forward(int64_t b) {
         x = Binary(m, x, Add);
       }
     }
-    x = Norm("layernorm", x, lnw_, lnb_);
+    x = Norm("layernorm", x, lnw_, lnb_, kEps);
     if (bare) {
       Scope p("pooler");
       Tensor y = Lin("dense", FirstToken(x), head_, headb_);

@@ -6,17 +6,7 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor* b) {
-  Scope s(scope);
-  return Linear(x, w, b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-5);
-}
+constexpr double kEps = 1e-5;  // the family's LayerNorm eps
 
 }  // namespace
 
@@ -130,7 +120,7 @@ void TinyGpt::Gpt2(int64_t b, int64_t s, int64_t logits, bool generating) {
       Scope ls(std::to_string(li));
       Tensor a;
       {
-        Tensor hn = Norm("ln_1", x, L.ln1w, L.ln1b);
+        Tensor hn = Norm("ln_1", x, L.ln1w, L.ln1b, kEps);
         Scope at("attn");
         Tensor qkv = Lin("c_attn", hn, L.qkv, &L.qkvb);
         Tensor q = SplitHeads(qkv.Slice(2, 0, e), c.heads);
@@ -145,7 +135,7 @@ void TinyGpt::Gpt2(int64_t b, int64_t s, int64_t logits, bool generating) {
         a = Lin("c_proj", MergeHeads(ctx), L.proj, &L.projb);
       }
       x = Binary(a, x, Add);
-      Tensor m = Norm("ln_2", x, L.ln2w, L.ln2b);
+      Tensor m = Norm("ln_2", x, L.ln2w, L.ln2b, kEps);
       {
         Scope mlp("mlp");
         m = Lin("c_fc", m, L.fc, &L.fcb);
@@ -160,7 +150,7 @@ void TinyGpt::Gpt2(int64_t b, int64_t s, int64_t logits, bool generating) {
   }
   {
     Scope tr(bare ? "" : "transformer");
-    x = Norm("ln_f", x, lnfw_, lnfb_);
+    x = Norm("ln_f", x, lnfw_, lnfb_, kEps);
   }
   if (!bare) Lin("lm_head", x.Slice(1, s - logits, s), head_, nullptr);
 }
@@ -200,7 +190,7 @@ void TinyGpt::Neox(int64_t b, int64_t s, int64_t logits, bool generating) {
       Scope ls(std::to_string(li));
       Tensor a;
       {
-        Tensor hn = Norm("input_layernorm", x, L.ln1w, L.ln1b);
+        Tensor hn = Norm("input_layernorm", x, L.ln1w, L.ln1b, kEps);
         Scope at("attention");
         Tensor qkv = Lin("query_key_value", hn, L.qkv, &L.qkvb);
         // view (B, S, H, 3d): per head [q | k | v]
@@ -224,7 +214,7 @@ void TinyGpt::Neox(int64_t b, int64_t s, int64_t logits, bool generating) {
         a = Lin("dense", MergeHeads(ctx), L.proj, &L.projb);
       }
       auto mlp = [&](const Tensor& in) {
-        Tensor hn = Norm("post_attention_layernorm", in, L.ln2w, L.ln2b);
+        Tensor hn = Norm("post_attention_layernorm", in, L.ln2w, L.ln2b, kEps);
         Scope sc("mlp");
         Tensor y = Lin("dense_h_to_4h", hn, L.fc, &L.fcb);
         {
@@ -244,7 +234,7 @@ void TinyGpt::Neox(int64_t b, int64_t s, int64_t logits, bool generating) {
   }
   {
     Scope m(bare ? "" : "gpt_neox");
-    x = Norm("final_layer_norm", x, lnfw_, lnfb_);
+    x = Norm("final_layer_norm", x, lnfw_, lnfb_, kEps);
   }
   if (!bare) Lin("embed_out", x.Slice(1, s - logits, s), head_, nullptr);
 }

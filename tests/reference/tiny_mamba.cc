@@ -6,8 +6,6 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
 /// MambaRMSNorm: pow(2), mean, + eps, rsqrt, *, weight *.
 Tensor RmsNorm(const std::string& scope, const Tensor& x, const Tensor& w) {
   Scope s(scope);

@@ -8,8 +8,6 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
 /// Mamba2RMSNorm: pow(2), mean, + eps, rsqrt, *, weight *.
 Tensor RmsNorm(const Tensor& x, const Tensor& w) {
   Tensor var = MeanLast(Map(x, [](double v) {

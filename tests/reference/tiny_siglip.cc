@@ -6,17 +6,7 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return Linear(x, w, &b);
-}
-
-Tensor Norm(const std::string& scope, const Tensor& x, const Tensor& w, const Tensor& b) {
-  Scope s(scope);
-  return LayerNormRef(x, w, b, 1e-6);
-}
+constexpr double kEps = 1e-6;  // the family's LayerNorm eps
 
 Tensor Mlp(const Tensor& x, const Tensor& w1, const Tensor& b1, const Tensor& w2,
            const Tensor& b2) {
@@ -94,7 +84,7 @@ Tensor TinySiglip::Encoder(const std::vector<Layer>& layers, Tensor x) {
   for (size_t i = 0; i < layers.size(); ++i) {
     const Layer& L = layers[i];
     Scope ls(std::to_string(i));
-    Tensor h = Norm("layer_norm1", x, L.ln1w, L.ln1b);
+    Tensor h = Norm("layer_norm1", x, L.ln1w, L.ln1b, kEps);
     {
       Scope at("self_attn");
       Tensor q = Lin("q_proj", h, L.q, L.qb), k = Lin("k_proj", h, L.k, L.kb),
@@ -104,7 +94,7 @@ Tensor TinySiglip::Encoder(const std::vector<Layer>& layers, Tensor x) {
       h = Lin("out_proj", MergeHeads(ctx), L.o, L.ob);
     }
     x = Binary(x, h, Add);
-    h = Norm("layer_norm2", x, L.ln2w, L.ln2b);
+    h = Norm("layer_norm2", x, L.ln2w, L.ln2b, kEps);
     x = Binary(x, Mlp(h, L.fc1, L.fc1b, L.fc2, L.fc2b), Add);
   }
   return x;
@@ -130,7 +120,7 @@ Tensor TinySiglip::Text(int64_t b, int64_t s) {
     x = Binary(t, p, Add);
   }
   x = Encoder(text_layers_, x);
-  x = Norm("final_layer_norm", x, tlnw_, tlnb_);
+  x = Norm("final_layer_norm", x, tlnw_, tlnb_, kEps);
   return Lin("head", x.Slice(1, s - 1, s).Reshape({b, c_.hidden}), thead_, theadb_);
 }
 
@@ -160,7 +150,7 @@ Tensor TinySiglip::Vision(int64_t b) {
     x = Binary(p, pe, Add);
   }
   x = Encoder(vision_layers_, x);
-  x = Norm("post_layernorm", x, vlnw_, vlnb_);
+  x = Norm("post_layernorm", x, vlnw_, vlnb_, kEps);
   if (!c_.vision_head) return x;
   Scope head("head");
   Tensor a;
@@ -176,7 +166,7 @@ Tensor TinySiglip::Vision(int64_t b) {
     a = Linear(MergeHeads(MatMul(w, vh)), out_w_, &out_b_);
     MeanLast(w.Transpose(1, 3));  // mean over heads
   }
-  Tensor y = Norm("layernorm", a, hlnw_, hlnb_);
+  Tensor y = Norm("layernorm", a, hlnw_, hlnb_, kEps);
   y = Binary(a, Mlp(y, hfc1_, hfc1b_, hfc2_, hfc2b_), Add);
   return y.Reshape({b, e});
 }

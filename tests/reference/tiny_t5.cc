@@ -6,16 +6,9 @@ namespace reference {
 
 namespace {
 
-Tensor Rand(std::vector<int64_t> s, std::mt19937& rng) { return Tensor::Random(std::move(s), rng); }
-
 double Log(double a) {
   ++Counter::Get().Current().flops;
   return std::log(a);
-}
-
-Tensor Lin(const std::string& scope, const Tensor& x, const Tensor& w) {
-  Scope s(scope);
-  return Linear(x, w, nullptr);
 }
 
 /// T5LayerNorm: x^2, mean, + eps, rsqrt, x *, weight *.

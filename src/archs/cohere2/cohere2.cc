@@ -16,8 +16,6 @@
 #include "archs/llama/decoder_arch.h"
 #include "archs/llama/llama_gguf.h"
 #include "archs/llama/sliding_window_attention.h"
-#include "model/error.h"
-#include "model/workload.h"
 
 namespace calflops {
 namespace cohere2 {
@@ -61,10 +59,7 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   p.rms_eps = c.Float("layer_norm_eps", 1e-5);
   p.mlp_bias = false;  // Cohere2MLP: bias=False
   p.logits_multiplier = c.Float("logit_scale", 0.0625);
-  int64_t window = 0;  // null: every layer attends to everything
-  if (!c.Has("sliding_window") || c.IsSet("sliding_window")) {
-    window = c.Int("sliding_window", 4096, 1, kMaxTokens);
-  }
+  int64_t window = SlidingWindowSize(c, 4096);
   // Cohere2Config: every sliding_window_pattern-th layer is global.
   std::vector<bool> sliding = SlidingLayerTypes(c, p.n_layers, "sliding_window_pattern", 4);
   // A window of 1 keeps nothing in Python's [-0:] slice, i.e. everything: no cap.

@@ -19,6 +19,7 @@
 
 #include "archs/arch_registry.h"
 #include "archs/llama/decoder_arch.h"
+#include "archs/llama/sliding_window_attention.h"
 #include "archs/moe/expert_load.h"
 #include "archs/moe/sparse_moe_block.h"
 #include "model/error.h"
@@ -197,26 +198,9 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   g.top_k = c.Int("num_experts_per_tok", 4, 1, kMaxConfigDim);
   g.intermediate = p.intermediate;
   CheckExperts(c, "num_local_experts", g.experts, "num_experts_per_tok", g.top_k, p.n_layers);
-  g.window = c.IsSet("sliding_window") || !c.Has("sliding_window")
-                 ? c.Int("sliding_window", 128, 1, kMaxTokens)
-                 : 0;
-  if (c.IsSet("layer_types")) {
-    auto types = c.Strings("layer_types");
-    if (static_cast<int64_t>(types.size()) != p.n_layers) {
-      throw BadInput(c.Where("layer_types"), "has " + std::to_string(types.size()) +
-                                                 " entries for " + std::to_string(p.n_layers) +
-                                                 " layers");
-    }
-    for (const auto& t : types) {
-      if (t != "sliding_attention" && t != "full_attention") {
-        throw BadInput(c.Where("layer_types"),
-                       "has " + Quote(t) + " (expected sliding_attention or full_attention)");
-      }
-      g.sliding.push_back(t == "sliding_attention");
-    }
-  } else {  // GptOssConfig: sliding on even layers
-    for (int64_t i = 0; i < p.n_layers; ++i) g.sliding.push_back(i % 2 == 0);
-  }
+  g.window = SlidingWindowSize(c, 128);
+  // GptOssConfig: sliding on even layers (every second layer global).
+  g.sliding = SlidingLayerTypes(c, p.n_layers, nullptr, 2);
   if (g.window > 1) p.cost_breakpoints = {g.window - 1};
   DType dtype = ConfigDType(c);
   DecoderHooks hooks;

@@ -32,6 +32,26 @@ std::vector<bool> SlidingLayerTypes(const Config& c, int64_t layers, const char*
   return sliding;
 }
 
+int64_t SlidingWindowSize(const Config& c, int64_t default_window) {
+  if (c.Has("sliding_window") && !c.IsSet("sliding_window")) return 0;
+  return c.Int("sliding_window", default_window, 1, kMaxTokens);
+}
+
+DecoderHooks SlidingWindowHooks(const LlamaParams& p, std::vector<bool> sliding, int64_t window,
+                                AttnImpl impl, DType dtype) {
+  DecoderHooks h;
+  h.attention = [p, sliding = std::move(sliding), window, impl, dtype](
+                    ModuleTree& tree, ModuleId layer,
+                    int64_t i) -> std::shared_ptr<const SelfAttention> {
+    auto a = LlamaAttentionBlock::Build(tree, layer, "self_attn", p, impl, dtype);
+    if (window > 1 && sliding[static_cast<size_t>(i)]) {
+      return std::make_shared<SlidingWindowAttention>(std::move(a), window);
+    }
+    return std::make_shared<LlamaAttentionBlock>(std::move(a));
+  };
+  return h;
+}
+
 SlidingWindowAttention::SlidingWindowAttention(LlamaAttentionBlock a, int64_t window)
     : a_(std::move(a)), window_(window) {
   a_.kernel.sdpa_mask_from = window;  // _ignore_causal_mask_sdpa: kv_length < window

@@ -16,6 +16,16 @@ namespace calflops {
 std::vector<bool> SlidingLayerTypes(const Config& c, int64_t layers, const char* pattern_key,
                                     int64_t default_pattern);
 
+/// The config's sliding_window: `default_window` when the key is absent, 0 when it is null
+/// (every layer attends to everything).
+int64_t SlidingWindowSize(const Config& c, int64_t default_window);
+
+/// Layer i's attention: a SlidingWindowAttention over `window` where `sliding[i]` and the window
+/// is above 1 (a window of 1 keeps nothing in Python's [-0:] slice, i.e. everything), else a
+/// plain LlamaAttentionBlock (Gemma 3, OLMo 3).
+DecoderHooks SlidingWindowHooks(const LlamaParams& p, std::vector<bool> sliding, int64_t window,
+                                AttnImpl impl, DType dtype);
+
 class SlidingWindowAttention : public SelfAttention {
  public:
   SlidingWindowAttention(LlamaAttentionBlock a, int64_t window);

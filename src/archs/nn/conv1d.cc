@@ -1,5 +1,6 @@
 #include "archs/nn/conv1d.h"
 
+#include "archs/nn/conv_arithmetic.h"
 #include "model/error.h"
 #include "model/py_format.h"
 
@@ -8,11 +9,8 @@ namespace calflops {
 Conv1d Conv1d::Build(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t in,
                      int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool bias,
                      DType dtype, int64_t groups) {
-  std::string repr = std::to_string(in) + ", " + std::to_string(out) +
-                     ", kernel_size=" + PyTupleRepr({kernel}) + ", stride=" + PyTupleRepr({stride});
-  if (padding != 0) repr += ", padding=" + PyTupleRepr({padding});
-  if (groups != 1) repr += ", groups=" + std::to_string(groups);
-  if (!bias) repr += ", bias=False";
+  std::string repr = ConvRepr(in, out, 1, kernel, stride,
+                              padding != 0 ? PyTupleRepr({padding}) : "", groups, bias);
   Conv1d c{.id = tree.Add(parent, name, "Conv1d", repr),
            .in = in,
            .out = out,
@@ -27,12 +25,7 @@ Conv1d Conv1d::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
 }
 
 int64_t Conv1d::OutSize(int64_t length) const {
-  int64_t span = length + 2 * padding - kernel;
-  if (span < 0) {
-    throw BadInput("", "conv1d input of " + std::to_string(length) +
-                           " steps is shorter than its kernel " + std::to_string(kernel));
-  }
-  return span / stride + 1;
+  return ConvOutSize(length, kernel, stride, padding, "conv1d", "steps", "shorter");
 }
 
 Shape Conv1d::operator()(Tracer& t, const Shape& x) const {

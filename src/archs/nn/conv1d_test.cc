@@ -4,19 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_ops.h"
+
 #include "analysis/convention.h"
 #include "model/error.h"
 
 namespace calflops {
 namespace {
-
-struct Capture : OpSink {
-  std::vector<Op> ops;
-  void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
-  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
-    for (int64_t i = 0; i < times; ++i) Emit(m, op);
-  }
-};
 
 TEST(Conv1d, WhisperSmallFrontEnd) {
   ModuleTree tree;
@@ -26,7 +20,7 @@ TEST(Conv1d, WhisperSmallFrontEnd) {
   EXPECT_EQ(tree[c2.id].extra_repr, "768, 768, kernel_size=(3,), stride=(2,), padding=(1,)");
   // 80 x 768 x 3 + 768 and 768 x 768 x 3 + 768.
   EXPECT_EQ(tree.SubtreeParams()[0], Count(185'088ull + 1'770'240ull));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   Shape y = c1(t, Shape{1, 80, 3000});
   EXPECT_EQ(y, (Shape{1, 768, 3000}));
@@ -41,7 +35,7 @@ TEST(Conv1d, ReprWithoutPaddingOrBias) {
   ModuleTree tree;
   Conv1d c = Conv1d::Build(tree, tree.root(), "c", 4, 6, 2, 1, 0, false, DType::kF32);
   EXPECT_EQ(tree[c.id].extra_repr, "4, 6, kernel_size=(2,), stride=(1,), bias=False");
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   EXPECT_THROW(c(t, Shape{1, 4, 1}), Error);  // shorter than the kernel
   EXPECT_THROW(c(t, Shape{1, 5, 8}), Error);  // wrong channels
@@ -52,7 +46,7 @@ TEST(Conv1d, Groups) {
   Conv1d c = Conv1d::Build(tree, tree.root(), "conv", 8, 8, 3, 1, 1, true, DType::kF32, 2);
   EXPECT_EQ(tree[c.id].extra_repr, "8, 8, kernel_size=(3,), stride=(1,), padding=(1,), groups=2");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(8ull * 4 * 3 + 8));  // weight (8, 8 / 2, 3) + bias
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   EXPECT_EQ(c(t, Shape{2, 8, 5}), (Shape{2, 8, 5}));
   // 2 x 5 positions x 8 outputs, each over 4 input channels x 3 taps.

@@ -1,5 +1,6 @@
 #include "archs/nn/conv2d.h"
 
+#include "archs/nn/conv_arithmetic.h"
 #include "model/error.h"
 #include "model/py_format.h"
 
@@ -8,16 +9,8 @@ namespace calflops {
 Conv2d Conv2d::Build(ModuleTree& tree, ModuleId parent, const std::string& name, int64_t in,
                      int64_t out, int64_t kernel, int64_t stride, int64_t padding, int64_t groups,
                      bool bias, DType dtype, bool padding_valid) {
-  std::string repr = std::to_string(in) + ", " + std::to_string(out) +
-                     ", kernel_size=" + PyTupleRepr({kernel, kernel}) +
-                     ", stride=" + PyTupleRepr({stride, stride});
-  if (padding_valid) {
-    repr += ", padding=valid";
-  } else if (padding != 0) {
-    repr += ", padding=" + PyTupleRepr({padding, padding});
-  }
-  if (groups != 1) repr += ", groups=" + std::to_string(groups);
-  if (!bias) repr += ", bias=False";
+  std::string pad = padding_valid ? "valid" : padding != 0 ? PyTupleRepr({padding, padding}) : "";
+  std::string repr = ConvRepr(in, out, 2, kernel, stride, pad, groups, bias);
   Conv2d c{.id = tree.Add(parent, name, "Conv2d", repr),
            .in = in,
            .out = out,
@@ -32,12 +25,7 @@ Conv2d Conv2d::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
 }
 
 int64_t Conv2d::OutSize(int64_t size) const {
-  int64_t span = size + 2 * padding - kernel;
-  if (span < 0) {
-    throw BadInput("", "conv2d input of " + std::to_string(size) +
-                           " pixels is smaller than its kernel " + std::to_string(kernel));
-  }
-  return span / stride + 1;
+  return ConvOutSize(size, kernel, stride, padding, "conv2d", "pixels", "smaller");
 }
 
 Shape Conv2d::operator()(Tracer& t, const Shape& x) const {

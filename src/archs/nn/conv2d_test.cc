@@ -4,18 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_ops.h"
+
 #include "analysis/convention.h"
 
 namespace calflops {
 namespace {
-
-struct Capture : OpSink {
-  std::vector<Op> ops;
-  void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
-  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
-    for (int64_t i = 0; i < times; ++i) Emit(m, op);
-  }
-};
 
 TEST(Conv2d, ClipPatchEmbedding) {
   ModuleTree tree;
@@ -23,7 +17,7 @@ TEST(Conv2d, ClipPatchEmbedding) {
                            DType::kF16);
   EXPECT_EQ(tree[c.id].extra_repr, "3, 1024, kernel_size=(14, 14), stride=(14, 14), bias=False");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(1024ull * 3 * 14 * 14));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF16);
   EXPECT_EQ(c(t, Shape{5, 3, 336, 336}), (Shape{5, 1024, 24, 24}));
   // 5 images x 24 x 24 outputs x 1024 channels x (3 x 14 x 14) weights each.
@@ -39,7 +33,7 @@ TEST(Conv2d, PaddingGroupsAndBias) {
   EXPECT_EQ(tree[c.id].extra_repr,
             "4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=2");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(8 * 2 * 9 + 8));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   EXPECT_EQ(c(t, Shape{1, 4, 5, 5}), (Shape{1, 8, 5, 5}));
   EXPECT_THROW(c(t, Shape{1, 3, 5, 5}), Error);

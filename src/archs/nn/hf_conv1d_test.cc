@@ -4,18 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_ops.h"
+
 #include "analysis/convention.h"
 
 namespace calflops {
 namespace {
-
-struct Capture : OpSink {
-  std::vector<Op> ops;
-  void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
-  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
-    for (int64_t i = 0; i < times; ++i) Emit(m, op);
-  }
-};
 
 TEST(HfConv1D, ReprOverrideAndAddmm) {
   ModuleTree tree;
@@ -25,7 +19,7 @@ TEST(HfConv1D, ReprOverrideAndAddmm) {
   EXPECT_TRUE(tree[c.id].custom_repr);
   EXPECT_EQ(tree[c.id].params[0].shape, (Shape{768, 2304}));  // stored (nx, nf)
   EXPECT_EQ(tree.SubtreeParams()[0], Count(768ull * 2304 + 2304));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   EXPECT_EQ(c(t, Shape{1, 5, 768}), (Shape{1, 5, 2304}));
   ASSERT_EQ(sink.ops.size(), 1u);

@@ -3,18 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "captured_ops.h"
+
 #include "analysis/convention.h"
 
 namespace calflops {
 namespace {
-
-struct Capture : OpSink {
-  std::vector<Op> ops;
-  void Emit(ModuleId, const Op& op) override { ops.push_back(op); }
-  void EmitRepeated(ModuleId m, const Op& op, int64_t times) override {
-    for (int64_t i = 0; i < times; ++i) Emit(m, op);
-  }
-};
 
 TEST(LayerNorm, ReprParamsAndCost) {
   ModuleTree tree;
@@ -22,7 +16,7 @@ TEST(LayerNorm, ReprParamsAndCost) {
   EXPECT_EQ(tree[n.id].class_name, "LayerNorm");
   EXPECT_EQ(tree[n.id].extra_repr, "(1024,), eps=1e-05, elementwise_affine=True");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(2048));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF16);
   n(t, Shape{5, 577, 1024});
   ASSERT_EQ(sink.ops.size(), 1u);
@@ -37,7 +31,7 @@ TEST(LayerNorm, WithoutAffine) {
   LayerNorm n = LayerNorm::Build(tree, tree.root(), "ln", 8, 1e-6, DType::kF32, false);
   EXPECT_EQ(tree[n.id].extra_repr, "(8,), eps=1e-06, elementwise_affine=False");
   EXPECT_EQ(tree.SubtreeParams()[0], Count(0));
-  Capture sink;
+  CapturedOps sink;
   Tracer t(sink, DType::kF32);
   n(t, Shape{2, 8});
   EXPECT_EQ(CostOf(sink.ops[0], Convention::kCalflops).flops, Count(4 * 16));

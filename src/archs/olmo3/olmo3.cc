@@ -11,7 +11,6 @@
 #include "archs/arch_registry.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/llama/sliding_window_attention.h"
-#include "model/workload.h"
 
 namespace calflops {
 namespace olmo3 {
@@ -30,27 +29,13 @@ std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, cons
   d.qk_norm = QkNorm::kFull;
   LlamaParams p = LlamaParams::FromConfig(c, d);
   p.mlp_bias = false;  // Olmo3MLP: bias=False
-  int64_t window = 0;  // null: every layer attends to everything
-  if (!c.Has("sliding_window") || c.IsSet("sliding_window")) {
-    window = c.Int("sliding_window", 4096, 1, kMaxTokens);
-  }
+  int64_t window = SlidingWindowSize(c, 4096);
   // Olmo3Config: without layer_types, every fourth layer is full attention.
   std::vector<bool> sliding = SlidingLayerTypes(c, p.n_layers, nullptr, 4);
   // A window of 1 keeps nothing in Python's [-0:] slice, i.e. everything: no cap.
   if (window > 1) p.cost_breakpoints = {window - 1};
   DType dtype = ConfigDType(c);
-  DecoderHooks hooks;
-  AttnImpl impl = o.attn;
-  hooks.attention = [p, sliding, window, impl, dtype](
-                        ModuleTree& tree, ModuleId layer,
-                        int64_t i) -> std::shared_ptr<const SelfAttention> {
-    auto a = LlamaAttentionBlock::Build(tree, layer, "self_attn", p, impl, dtype);
-    if (window > 1 && sliding[static_cast<size_t>(i)]) {
-      return std::make_shared<SlidingWindowAttention>(std::move(a), window);
-    }
-    return std::make_shared<LlamaAttentionBlock>(std::move(a));
-  };
-  return MakeDecoder(p, cls, o, dtype, hooks);
+  return MakeDecoder(p, cls, o, dtype, SlidingWindowHooks(p, sliding, window, o.attn, dtype));
 }
 
 constexpr std::string_view kClasses[] = {"Olmo3ForCausalLM", "Olmo3Model"};

@@ -66,6 +66,11 @@ double Exp(double x) { return std::exp(x); }
 double Log(double x) { return std::log(x); }
 double Sin(double x) { return std::sin(x); }
 double Cos(double x) { return std::cos(x); }
+double Ceil(double x) { return std::ceil(x); }
+double Floor(double x) { return std::floor(x); }
+double Round(double x) { return std::nearbyint(x); }
+double Sqrt(double x) { return std::sqrt(x); }
+double Reciprocal(double x) { return 1.0 / x; }
 
 template <double (*F)(double)>
 void SameFoldReal(OpContext& c) {
@@ -88,31 +93,6 @@ void SignInfer(OpContext& c) {
   FoldUnary(
       c, [](double x) { return static_cast<double>((x > 0) - (x < 0)); },
       [](int64_t x) { return static_cast<int64_t>((x > 0) - (x < 0)); });
-}
-void CeilInfer(OpContext& c) {
-  SameShape(c);
-  FoldUnary(
-      c, [](double x) { return std::ceil(x); }, nullptr);
-}
-void FloorInfer(OpContext& c) {
-  SameShape(c);
-  FoldUnary(
-      c, [](double x) { return std::floor(x); }, nullptr);
-}
-void RoundInfer(OpContext& c) {
-  SameShape(c);
-  FoldUnary(
-      c, [](double x) { return std::nearbyint(x); }, nullptr);
-}
-void SqrtInfer(OpContext& c) {
-  SameShape(c);
-  FoldUnary(
-      c, [](double x) { return std::sqrt(x); }, nullptr);
-}
-void ReciprocalInfer(OpContext& c) {
-  SameShape(c);
-  FoldUnary(
-      c, [](double x) { return 1.0 / x; }, nullptr);
 }
 void NotInfer(OpContext& c) {
   SameShape(c, 0, 0, kBool);
@@ -336,11 +316,11 @@ constexpr OnnxOp kOps[] = {
     {"", "Abs", AbsInfer, LowerUnary<OpKind::kAbs, kT>, "X"},
     {"", "Neg", NegInfer, LowerUnary<OpKind::kNeg, kT>, "X"},
     {"", "Sign", SignInfer, LowerUnary<OpKind::kAbs, kT>, "input"},
-    {"", "Ceil", CeilInfer, LowerUnary<OpKind::kRound, kT>, "X"},
-    {"", "Floor", FloorInfer, LowerUnary<OpKind::kRound, kT>, "X"},
-    {"", "Round", RoundInfer, LowerUnary<OpKind::kRound, kT>, "X"},
-    {"", "Sqrt", SqrtInfer, LowerUnary<OpKind::kSqrt, kT>, "X"},
-    {"", "Reciprocal", ReciprocalInfer, LowerUnary<OpKind::kReciprocal, kT>, "X"},
+    {"", "Ceil", SameFoldReal<Ceil>, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Floor", SameFoldReal<Floor>, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Round", SameFoldReal<Round>, LowerUnary<OpKind::kRound, kT>, "X"},
+    {"", "Sqrt", SameFoldReal<Sqrt>, LowerUnary<OpKind::kSqrt, kT>, "X"},
+    {"", "Reciprocal", SameFoldReal<Reciprocal>, LowerUnary<OpKind::kReciprocal, kT>, "X"},
     {"", "Exp", SameFoldReal<Exp>, LowerUnary<OpKind::kExp, kT>, "input"},
     {"", "Log", SameFoldReal<Log>, LowerUnary<OpKind::kLog, kT>, "input"},
     {"", "Sin", SameFoldReal<Sin>, LowerUnary<OpKind::kSin, kT>, "input"},
