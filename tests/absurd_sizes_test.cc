@@ -3,6 +3,8 @@
 // cost model (docs/cost-model.md); sizes beyond 128 bits must be an overflow error, not a wrap.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -55,10 +57,6 @@ CallCost LlamaCall(u128 b, u128 t, u128 c, u128 l, u128 pb) {
 
 std::unique_ptr<Architecture> Llama405B() {
   return BuildArchitecture(Config::Parse(kLlama405B, "llama-3.1-405b.json"), BuildOptions{});
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  return p.stats[static_cast<size_t>(p.tree.Find(path))];
 }
 
 TEST(AbsurdSizes, Llama405BParameters) {

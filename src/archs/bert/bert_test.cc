@@ -2,6 +2,8 @@
 // written out, the calflops README's BERT figures, module names and reprs, and bad workloads.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -22,12 +24,6 @@ std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls,
 
 uint64_t Params(const Architecture& a) {
   return static_cast<uint64_t>(a.tree().SubtreeParams()[0].value());
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 // Per layer: q, k, v, attention output (768^2 + 768 each), intermediate and output

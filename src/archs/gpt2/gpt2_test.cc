@@ -3,6 +3,8 @@
 // generate plan (logits at every prompt position).
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
@@ -16,12 +18,6 @@ std::unique_ptr<Architecture> Build(AttnImpl impl = AttnImpl::kSdpa, const std::
   o.attn = impl;
   o.model_class = cls;
   return BuildArchitecture(LoadModelConfig("gpt2"), o);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 TEST(Gpt2, PublishedParameterCount) {

@@ -2,6 +2,8 @@
 // partial rotary embedding, the baddbmm of eager attention under calflops, and names.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -16,12 +18,6 @@ std::unique_ptr<Architecture> Build(AttnImpl impl = AttnImpl::kSdpa,
   BuildOptions o;
   o.attn = impl;
   return BuildArchitecture(c, o);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 TEST(GptNeox, PublishedParameterCount) {

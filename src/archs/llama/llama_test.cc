@@ -2,6 +2,8 @@
 // the whole model under two workloads.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -16,12 +18,6 @@ Profile Analyzed(const std::string& model, Workload w, AttnImpl impl = AttnImpl:
   o.attn = impl;
   auto arch = BuildArchitecture(LoadModelConfig(model), o);
   return Analyze(*arch, w, Convention::kAnalytic);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 uint64_t Params(const std::string& model) {

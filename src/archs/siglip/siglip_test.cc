@@ -2,6 +2,8 @@
 // MultiheadAttention (its out_proj never runs), the text length, reprs and workload errors.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
@@ -13,12 +15,6 @@ std::unique_ptr<Architecture> Build(const std::string& cls = "") {
   BuildOptions o;
   o.model_class = cls;
   return BuildArchitecture(LoadModelConfig("siglip-so400m"), o);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 // Encoder layer: q, k, v, out (1152^2 + 1152 each), fc1 1152 x 4304 + 4304, fc2 4304 x 1152 +

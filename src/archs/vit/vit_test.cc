@@ -3,6 +3,8 @@
 // reprs, and workload errors.
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
 #include "load/model_source.h"
@@ -15,12 +17,6 @@ std::unique_ptr<Architecture> Build(const std::string& cls, AttnImpl impl = Attn
   o.attn = impl;
   o.model_class = cls;
   return BuildArchitecture(LoadModelConfig("vit-base-patch16-224"), o);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  return p.stats[static_cast<size_t>(id)];
 }
 
 constexpr uint64_t kLayer =

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include "analysis/analyze.h"
 #include "model/error.h"
 #include "onnx/proto_builder.h"
@@ -21,13 +23,6 @@ Profile Analyzed(const std::string& name, OnnxOptions o = {},
                  Convention c = Convention::kAnalytic) {
   auto arch = OnnxArchitecture::Load(Fixture(name), o);
   return Analyze(*arch, Workload{}, c);
-}
-
-const ModuleStats& At(const Profile& p, const std::string& path) {
-  ModuleId id = p.tree.Find(path);
-  EXPECT_NE(id, kNoModule) << path;
-  static ModuleStats none;
-  return id == kNoModule ? none : p.stats[static_cast<size_t>(id)];
 }
 
 std::string ClassOf(const Profile& p, const std::string& path) {

@@ -222,22 +222,21 @@ void XorInfer(OpContext& c) {
 }
 void BitwiseInfer(OpContext& c) { BroadcastAll(c); }
 
-void MaxInfer(OpContext& c) {
+struct Larger {
+  auto operator()(auto a, auto b) const { return std::max(a, b); }
+};
+struct Smaller {
+  auto operator()(auto a, auto b) const { return std::min(a, b); }
+};
+/// Max, Min: broadcast over every input; two inputs fold (`Pick` keeps one of each pair), one
+/// passes through.
+template <typename Pick>
+void PickInfer(OpContext& c) {
   BroadcastAll(c);
   if (c.num_inputs() == 2) {
     FoldBinary(
-        c, [](double a, double b) { return std::max(a, b); },
-        [](int64_t a, int64_t b) { return std::max(a, b); });
-  } else if (c.num_inputs() == 1) {
-    c.out(0) = c.in(0);
-  }
-}
-void MinInfer(OpContext& c) {
-  BroadcastAll(c);
-  if (c.num_inputs() == 2) {
-    FoldBinary(
-        c, [](double a, double b) { return std::min(a, b); },
-        [](int64_t a, int64_t b) { return std::min(a, b); });
+        c, [](double a, double b) { return Pick()(a, b); },
+        [](int64_t a, int64_t b) { return Pick()(a, b); });
   } else if (c.num_inputs() == 1) {
     c.out(0) = c.in(0);
   }
@@ -366,8 +365,8 @@ constexpr OnnxOp kOps[] = {
     {"", "Mod", ModInfer, LowerBinary<OpKind::kCompare, kT>, "A B"},
     {"", "Sum", SumInfer, LowerBinary<OpKind::kAdd, kT>, "data_0..."},
     {"", "Mean", SumInfer, LowerMean, "data_0..."},
-    {"", "Max", MaxInfer, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
-    {"", "Min", MinInfer, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
+    {"", "Max", PickInfer<Larger>, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
+    {"", "Min", PickInfer<Smaller>, LowerBinary<OpKind::kCompare, kT>, "data_0..."},
     // comparisons and logic
     {"", "Equal", CompareInfer<std::equal_to<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
     {"", "Less", CompareInfer<std::less<>>, LowerBinary<OpKind::kCompare, kT>, "A B"},
