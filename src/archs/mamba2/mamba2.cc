@@ -152,12 +152,7 @@ class Mamba2 : public StateSpaceLm {
   Shape GatedNorm(Tracer& t, ModuleId id, const Shape& y, const Shape& gate) const {
     Shape g = t.Unary(id, OpKind::kSilu, gate, kFunctional);
     Shape h = t.Binary(id, OpKind::kMul, y, g, kPyOperator);
-    Shape var = t.Unary(id, OpKind::kPow, h, kTorch);
-    var = t.ReduceLast(id, OpKind::kMean, var, kTorch);
-    var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);
-    var = t.Unary(id, OpKind::kRsqrt, var, kTorch);
-    h = t.Binary(id, OpKind::kMul, h, var, kPyOperator);
-    return t.Binary(id, OpKind::kMul, t.Weight(Shape{p_.intermediate}), h, kPyOperator);
+    return LlamaRmsNorm{.id = id, .dim = p_.intermediate}(t, h);  // then LlamaRMSNorm's forward
   }
 
   /// torch.clamp(dt, self.time_step_min): one bound.

@@ -4,6 +4,15 @@
 
 namespace calflops {
 
+Shape RmsNormalize(Tracer& t, ModuleId id, const Shape& x) {
+  using enum CallForm;
+  Shape var = t.Unary(id, OpKind::kPow, x, kTorch);        // hidden.pow(2)
+  var = t.ReduceLast(id, OpKind::kMean, var, kTorch);      // .mean(-1, keepdim=True)
+  var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);      // variance + eps
+  var = t.Unary(id, OpKind::kRsqrt, var, kTorch);          // torch.rsqrt
+  return t.Binary(id, OpKind::kMul, x, var, kPyOperator);  // hidden * rsqrt(...)
+}
+
 LlamaRmsNorm LlamaRmsNorm::Build(ModuleTree& tree, ModuleId parent, const std::string& name,
                                  const std::string& cls, int64_t dim, double eps, DType dtype) {
   LlamaRmsNorm n{
@@ -14,13 +23,8 @@ LlamaRmsNorm LlamaRmsNorm::Build(ModuleTree& tree, ModuleId parent, const std::s
 }
 
 Shape LlamaRmsNorm::operator()(Tracer& t, const Shape& x) const {
-  using enum CallForm;
-  Shape var = t.Unary(id, OpKind::kPow, x, kTorch);           // hidden.pow(2)
-  var = t.ReduceLast(id, OpKind::kMean, var, kTorch);         // .mean(-1, keepdim=True)
-  var = t.Scalar(id, OpKind::kAdd, var, kPyOperator);         // variance + eps
-  var = t.Unary(id, OpKind::kRsqrt, var, kTorch);             // torch.rsqrt
-  Shape h = t.Binary(id, OpKind::kMul, x, var, kPyOperator);  // hidden * rsqrt(...)
-  return t.Binary(id, OpKind::kMul, t.Weight(Shape{dim}), h, kPyOperator);  // self.weight * h
+  Shape h = RmsNormalize(t, id, x);
+  return t.Binary(id, OpKind::kMul, t.Weight(Shape{dim}), h, CallForm::kPyOperator);  // weight * h
 }
 
 }  // namespace calflops

@@ -6,6 +6,10 @@
 
 namespace calflops {
 
+/// hidden * rsqrt(mean(hidden^2) + eps), op by op under module `id` (pow, mean, + eps, rsqrt,
+/// *): what LlamaRMSNorm, GemmaRMSNorm and MambaRMSNormGated run before their weight.
+Shape RmsNormalize(Tracer& t, ModuleId id, const Shape& x);
+
 struct LlamaRmsNorm {
   ModuleId id = kNoModule;
   int64_t dim = 0;

@@ -30,12 +30,7 @@ Qwen2VisionParams ReadVision(const Config& vc) {
   p.mlp_hidden = vc.Int("intermediate_size", 3420, 1, kMaxConfigDim);
   p.act = vc.String("hidden_act", "silu");
   p.act_where = vc.Where("hidden_act");
-  p.in_channels = vc.Int("in_channels", 3, 1, 1 << 16);
-  p.patch = vc.Int("patch_size", 14, 1, 1 << 16);
-  p.patch_where = vc.Where("patch_size");
-  p.temporal_patch = vc.Int("temporal_patch_size", 2, 1, 1 << 8);
-  p.merge = vc.Int("spatial_merge_size", 2, 1, 1 << 8);
-  p.merge_where = vc.Where("spatial_merge_size");
+  p.ReadPatchKeys(vc);
   p.window = vc.Int("window_size", 112, 1, 1 << 20);
   if (p.window / p.merge / p.patch < 1) {  // get_window_index would divide by zero
     throw BadInput(vc.Where("window_size"),
@@ -48,32 +43,15 @@ Qwen2VisionParams ReadVision(const Config& vc) {
 }
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  const Config tc = c.IsSet("text_config") ? c.Sub("text_config") : c;
-  LlamaParams d;  // Qwen2_5_VLTextConfig defaults
-  d.prefix = "Qwen2_5_VL";
+  LlamaParams d = Qwen2VlTextDefaults("Qwen2_5_VL");  // Qwen2_5_VLTextConfig defaults
   d.model_cls = "Qwen2_5_VLTextModel";
-  d.vocab = 152064;
-  d.hidden = 8192;
-  d.intermediate = 29568;
-  d.n_layers = 80;
-  d.n_heads = 64;
-  d.n_kv_heads = 8;
-  d.rms_eps = 1e-5;
-  d.norm_cls = "Qwen2RMSNorm";
   d.attn_class_per_impl = false;  // one Qwen2_5_VLAttention class
   d.scale_scores_by_mul = true;   // eager_attention_forward: * scaling
   Qwen2VlParams p;
   p.family = "qwen2_5_vl";
   p.nested = true;
   p.root_model_cls = "Qwen2_5_VLModel";
-  p.text = LlamaParams::FromConfig(tc, d);
-  if (!tc.IsSet("tie_word_embeddings")) {  // a re-save may keep it at the top level only
-    p.text.tie_word_embeddings = c.Bool("tie_word_embeddings", p.text.tie_word_embeddings);
-  }
-  p.text.qkv_bias = true;  // hard-coded in Qwen2_5_VLAttention
-  p.text.o_bias = false;
-  p.text.mlp_bias = false;
-  CheckMropeSection(tc, p.text.head_dim);
+  p.text = ReadQwen2VlText(c, d);
   p.vision = ReadVision(c.Sub("vision_config"));
   return MakeQwen2VlArch(p, cls, o, ConfigDType(c));
 }

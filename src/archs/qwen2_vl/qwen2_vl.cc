@@ -12,26 +12,8 @@ namespace qwen2_vl {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  const Config tc = c.IsSet("text_config") ? c.Sub("text_config") : c;
-  LlamaParams d;  // Qwen2VLConfig defaults
-  d.prefix = "Qwen2VL";
-  d.vocab = 152064;
-  d.hidden = 8192;
-  d.intermediate = 29568;
-  d.n_layers = 80;
-  d.n_heads = 64;
-  d.n_kv_heads = 8;
-  d.rms_eps = 1e-5;
-  d.norm_cls = "Qwen2RMSNorm";
   Qwen2VlParams p;
-  p.text = LlamaParams::FromConfig(tc, d);
-  if (!tc.IsSet("tie_word_embeddings")) {  // a re-save may keep it at the top level only
-    p.text.tie_word_embeddings = c.Bool("tie_word_embeddings", p.text.tie_word_embeddings);
-  }
-  p.text.qkv_bias = true;  // hard-coded in Qwen2VLAttention
-  p.text.o_bias = false;
-  p.text.mlp_bias = false;
-  CheckMropeSection(tc, p.text.head_dim);
+  p.text = ReadQwen2VlText(c, Qwen2VlTextDefaults("Qwen2VL"));  // Qwen2VLConfig defaults
   p.vision = Qwen2VisionParams::FromQwen2Vl(c.Sub("vision_config"));
   return MakeQwen2VlArch(p, cls, o, ConfigDType(c));
 }

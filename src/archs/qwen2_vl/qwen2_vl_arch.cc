@@ -140,6 +140,33 @@ void CheckMropeSection(const Config& c, int64_t head_dim) {
   }
 }
 
+LlamaParams Qwen2VlTextDefaults(const std::string& prefix) {
+  LlamaParams d;
+  d.prefix = prefix;
+  d.vocab = 152064;
+  d.hidden = 8192;
+  d.intermediate = 29568;
+  d.n_layers = 80;
+  d.n_heads = 64;
+  d.n_kv_heads = 8;
+  d.rms_eps = 1e-5;
+  d.norm_cls = "Qwen2RMSNorm";
+  return d;
+}
+
+LlamaParams ReadQwen2VlText(const Config& c, const LlamaParams& d) {
+  const Config tc = c.IsSet("text_config") ? c.Sub("text_config") : c;
+  LlamaParams p = LlamaParams::FromConfig(tc, d);
+  if (!tc.IsSet("tie_word_embeddings")) {
+    p.tie_word_embeddings = c.Bool("tie_word_embeddings", p.tie_word_embeddings);
+  }
+  p.qkv_bias = true;  // hard-coded in Qwen2VLAttention / Qwen2_5_VLAttention
+  p.o_bias = false;
+  p.mlp_bias = false;
+  CheckMropeSection(tc, p.head_dim);
+  return p;
+}
+
 std::unique_ptr<Architecture> MakeQwen2VlArch(const Qwen2VlParams& p, const std::string& cls,
                                               const BuildOptions& o, DType dtype) {
   return std::make_unique<qwen2_vl_arch::Qwen2Vl>(p, cls, o, dtype);

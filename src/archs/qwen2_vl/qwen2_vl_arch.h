@@ -31,6 +31,15 @@ struct Qwen2VlParams {
 /// Rejects a rope_scaling.mrope_section that is not three sections covering head_dim / 2.
 void CheckMropeSection(const Config& c, int64_t head_dim);
 
+/// Qwen2VLConfig's decoder defaults (Qwen2.5-VL's text config keeps them) under `prefix`.
+LlamaParams Qwen2VlTextDefaults(const std::string& prefix);
+
+/// The decoder of a Qwen2-VL / Qwen2.5-VL config: `text_config` when set (newer saves), else the
+/// top level, with defaults `d`; tie_word_embeddings from the top level when the decoder's keys
+/// lack it (a re-save may keep it there only); the biases the attention hard-codes; the M-RoPE
+/// section checked.
+LlamaParams ReadQwen2VlText(const Config& c, const LlamaParams& d);
+
 std::unique_ptr<Architecture> MakeQwen2VlArch(const Qwen2VlParams& p, const std::string& cls,
                                               const BuildOptions& o, DType dtype);
 

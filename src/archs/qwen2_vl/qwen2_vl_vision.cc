@@ -31,13 +31,17 @@ Qwen2VisionParams Qwen2VisionParams::FromQwen2Vl(const Config& vc) {
   p.mlp_hidden = static_cast<int64_t>(hidden);
   p.act = vc.String("hidden_act", "quick_gelu");
   p.act_where = vc.Where("hidden_act");
-  p.in_channels = vc.Int("in_channels", 3, 1, 1 << 16);
-  p.patch = vc.Int("patch_size", 14, 1, 1 << 16);
-  p.patch_where = vc.Where("patch_size");
-  p.temporal_patch = vc.Int("temporal_patch_size", 2, 1, 1 << 8);
-  p.merge = vc.Int("spatial_merge_size", 2, 1, 1 << 8);
-  p.merge_where = vc.Where("spatial_merge_size");
+  p.ReadPatchKeys(vc);
   return p;
+}
+
+void Qwen2VisionParams::ReadPatchKeys(const Config& vc) {
+  in_channels = vc.Int("in_channels", 3, 1, 1 << 16);
+  patch = vc.Int("patch_size", 14, 1, 1 << 16);
+  patch_where = vc.Where("patch_size");
+  temporal_patch = vc.Int("temporal_patch_size", 2, 1, 1 << 8);
+  merge = vc.Int("spatial_merge_size", 2, 1, 1 << 8);
+  merge_where = vc.Where("spatial_merge_size");
 }
 
 std::vector<std::pair<int64_t, int64_t>> Qwen25WindowChunks(int64_t grid_h, int64_t grid_w,

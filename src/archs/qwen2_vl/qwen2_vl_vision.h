@@ -36,6 +36,9 @@ struct Qwen2VisionParams {
   int64_t head_dim() const { return embed / heads; }
   /// Qwen2VLVisionConfig (v4.45) keys and defaults; a bad value names its key.
   static Qwen2VisionParams FromQwen2Vl(const Config& vc);
+  /// The patch and merge keys both versions' vision configs share, with their common defaults:
+  /// in_channels, patch_size, temporal_patch_size, spatial_merge_size.
+  void ReadPatchKeys(const Config& vc);
 };
 
 /// Qwen2.5-VL's get_window_index for one grid_h x grid_w image: the patch count of each
