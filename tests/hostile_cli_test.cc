@@ -216,4 +216,49 @@ TEST(HostileCli, SweepsAreBoundedInPoints) {
 }
 
 }  // namespace
+
+// ---- campaign 3 (docs/hardening.md) ----
+
+TEST(HostileCli, ABrokenSnapshotEntryIsNamedNotCalledMissing) {
+  // The snapshot's config.json existed but was a dangling link, a link loop, a directory, a FIFO
+  // or a link to /dev/zero: the error said the model is "not in the Hugging Face cache".
+  const std::string commit = "89abcdef0123456789abcdef0123456789abcdef";
+  struct Broken {
+    const char* what;
+    std::function<void(const fs::path&)> make;
+    const char* says;
+  };
+  std::vector<Broken> cases = {
+      {"dangling", [](const fs::path& p) { fs::create_symlink("../../blobs/none", p); },
+       ", which is a link that cannot be followed (No such file or directory)"},
+      {"loop", [](const fs::path& p) { fs::create_symlink("config.json", p); },
+       ", which is a link that cannot be followed (Too many levels of symbolic links)"},
+      {"directory", [](const fs::path& p) { fs::create_directories(p); }, ", which is a directory"},
+      {"fifo", [](const fs::path& p) { ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0); },
+       ", which is a FIFO, socket or device"},
+      {"dev-zero", [](const fs::path& p) { fs::create_symlink("/dev/zero", p); },
+       ", which is a FIFO, socket or device"},
+  };
+  for (const Broken& b : cases) {
+    SCOPED_TRACE(b.what);
+    TempDir d;
+    fs::path repo = fs::path(d.path()) / "models--org--tiny";
+    fs::create_directories(repo / "refs");
+    fs::create_directories(repo / "snapshots" / commit);
+    std::ofstream(repo / "refs" / "main") << commit;
+    fs::path config = repo / "snapshots" / commit / "config.json";
+    b.make(config);
+    ::setenv("HF_HUB_CACHE", d.path().c_str(), 1);
+    ::setenv("HF_HUB_OFFLINE", "1", 1);
+    cli::Result r = RunCli("org/tiny");
+    ::unsetenv("HF_HUB_CACHE");
+    ::unsetenv("HF_HUB_OFFLINE");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_EQ(r.out,
+              "calflops: org/tiny: not in the Hugging Face cache, and HF_HUB_OFFLINE is set: "
+              "looked at " +
+                  (repo / "refs" / "main").string() + " and " + config.string() + b.says + "\n");
+  }
+}
+
 }  // namespace calflops::testing

@@ -4,6 +4,7 @@
 // clear line, quickly, whatever the numbers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -438,6 +439,36 @@ TEST(OnnxHostile, MatMulWithAnOmittedOperandIsBadInput) {
             "calflops: " + p +
                 ": node (unnamed) (MatMul): input 1 ('B') of MatMul (opset 13) is required, but "
                 "the node omits it (empty name)\n");
+}
+
+// ---- campaign 3 (docs/hardening.md) ----
+
+TEST(OnnxHostile, ScopesNestNoDeeperThanTheLimit) {
+  // A node named "/s0/s1/.../s1999/Relu" (a 20 KB file) built a module tree 2,000 deep: every
+  // writer nests per level, so the JSON report was 195 MB and the text one took 29 s.
+  auto model = [](int depth) {
+    std::string name;
+    for (int i = 0; i < depth; ++i) name += "/s" + std::to_string(i);
+    Proto g;
+    g.Message(11, Input("x", {1, 4}));
+    g.Message(1, Proto().Bytes(1, "x").Bytes(2, "y").Bytes(3, name + "/Relu").Bytes(4, "Relu"));
+    g.Message(12, Output("y"));
+    return Write("deep_scope_" + std::to_string(depth),
+                 Proto().Varint(1, 8).Message(7, g).Message(8, Opset("", 17)).bytes());
+  };
+  cli::Result ok = Cli(model(60) + " --format json");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  for (int depth : {65, 2000}) {
+    SCOPED_TRACE(depth);
+    std::string p = model(depth);
+    Timed t = RunTimed(p);
+    EXPECT_EQ(t.r.code, 2) << t.r.out;
+    EXPECT_EQ(t.r.out.rfind("calflops: " + p + ": module 's0.s1.s2.", 0), 0u) << t.r.out;
+    EXPECT_NE(t.r.out.find("' nests deeper than 64 levels (limit)\n"), std::string::npos)
+        << t.r.out;
+    EXPECT_EQ(std::count(t.r.out.begin(), t.r.out.end(), '\n'), 1) << t.r.out;
+    EXPECT_LT(t.seconds, 2.0);
+  }
 }
 
 }  // namespace

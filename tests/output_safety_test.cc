@@ -214,4 +214,32 @@ TEST(OutputSafety, NothingInsideTheHubCacheRepositoryBeingRead) {
   ::unsetenv("HF_HUB_OFFLINE");
 }
 
+TEST(OutputSafety, HardLinksFromOutsideTheHubCacheToFilesItReads) {
+  // Campaign 3: refs/main and a snapshot's index were read through std::ifstream without being
+  // noted one by one, so only paths under the repository were refused; a hard link to them from
+  // outside the cache (another name for the same inode) was written through.
+  fs::path d = Fresh("hub_hardlinks");
+  const std::string commit = "89abcdef0123456789abcdef0123456789abcdef";
+  fs::path repo = d / "hub" / "models--org--tiny";
+  fs::create_directories(repo / "refs");
+  fs::create_directories(repo / "blobs");
+  fs::create_directories(repo / "snapshots" / commit);
+  std::ofstream(repo / "refs" / "main") << commit;
+  std::ofstream(repo / "blobs" / "cfgblob") << kTinyConfig;
+  std::ofstream(repo / "blobs" / "idxblob") << R"({"weight_map": {"x": "model-1.safetensors"}})";
+  fs::create_symlink("../../blobs/cfgblob", repo / "snapshots" / commit / "config.json");
+  fs::create_symlink("../../blobs/idxblob",
+                     repo / "snapshots" / commit / "model.safetensors.index.json");
+  fs::create_hard_link(repo / "refs" / "main", d / "ref-alias");
+  fs::create_hard_link(repo / "blobs" / "idxblob", d / "index-alias");
+  ::setenv("HF_HUB_CACHE", (d / "hub").c_str(), 1);
+  ::setenv("HF_HUB_OFFLINE", "1", 1);
+  for (const fs::path& victim : {d / "ref-alias", d / "index-alias"}) {
+    SCOPED_TRACE(victim.string());
+    ExpectRefused("org/tiny -o " + victim.string(), victim);
+  }
+  ::unsetenv("HF_HUB_CACHE");
+  ::unsetenv("HF_HUB_OFFLINE");
+}
+
 }  // namespace

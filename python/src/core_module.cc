@@ -168,12 +168,19 @@ py::dict AnalyzeRecorded(const py::list& modules, const py::list& ops, const py:
     profile = calflops::Analyze(arch, w, *convention, nullptr);
     estimates = Estimate(profile, w, TrainingOptions{}, nullptr, std::nullopt);
   }
-  ReportOptions r;
-  r.precision = get("precision", 2);
-  if (options.contains("unit") && !options["unit"].is_none()) {
-    r.unit = options["unit"].cast<std::string>();
+  // The display options go through the option table as the CLI's do: output_precision=10**9
+  // formatted a billion decimals (5 GB, then killed), and nothing checked the unit or the factor.
+  Options display;
+  for (auto [key, flag] : {std::pair{"precision", "precision"}, std::pair{"unit", "unit"},
+                           std::pair{"bp_factor", "bp-factor"}}) {
+    if (options.contains(key) && !options[key].is_none())
+      ParseOption(display, flag, py::str(options[key]).cast<std::string>());
   }
-  r.bp_factor = get("bp_factor", 2.0);
+  ValidateOptions(display);
+  ReportOptions r;
+  r.precision = display.precision;
+  if (display.unit) r.unit = std::string(NameOf(kUnitNames, *display.unit));
+  r.bp_factor = display.bp_factor;
   r.detailed = get("detailed", true);
   ReportModel report{.model = model, .workload = w, .profile = &profile};
   std::ostringstream text;

@@ -9,6 +9,7 @@
 #include "calflops/calflops.h"
 #include "model/error.h"
 #include "model/image_limits.h"
+#include "model/module_depth.h"
 #include "model/module_tree.h"
 #include "model/shape.h"
 #include "model/workload.h"
@@ -55,6 +56,8 @@ std::vector<Limit> Limits() {
        "any size in a config: hidden, intermediate, vocabulary, heads, head_dim, heads x head_dim"},
       {"kMaxLayers", Num(kMaxLayers), "layers of one stack (num_hidden_layers)"},
       {"kMaxModules", Num(kMaxModules), "modules of one model"},
+      {"kMaxModuleDepth", Num(kMaxModuleDepth),
+       "levels a module may nest below the model (ONNX scopes, live modules)"},
       {"kMaxTensorElements", Num(kMaxTensorElements),
        "elements of one parameter tensor (dims product; PyTorch's int64 numel)"},
       {"kMaxExpertsPerLayer", Num(kMaxExpertsPerLayer), "routed experts in one MoE layer"},

@@ -32,20 +32,41 @@ int64_t Int(std::string_view v) {
   return x;
 }
 
+/// Whether `v` is a decimal number as integers are spelled here too: an optional '-', digits with
+/// an optional fraction (or a fraction alone), an optional exponent. strtod also takes '+',
+/// leading blanks, hexadecimal ("0x1p3"), "nan", "inf" and "infinity"; integer flags never did,
+/// and a flag's spelling should not depend on whether its value is a count or a rate.
+bool IsDecimal(std::string_view v) {
+  size_t i = 0, n = v.size();
+  auto digits = [&] {
+    size_t start = i;
+    while (i < n && v[i] >= '0' && v[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < n && v[i] == '-') ++i;
+  size_t mantissa = digits();
+  if (i < n && v[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < n && (v[i] == '+' || v[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == n;
+}
+
 double Real(std::string_view v) {
+  if (!IsDecimal(v)) throw BadValue{"expected a number, got " + Quote(v)};
   // strtod, not stod: stod throws on underflow, so 1e-320 (a number, merely tiny) would read as
   // "not a number". Overflow is reported as what it is; each option then checks its own range.
   std::string s(v);
   errno = 0;
-  char* end = nullptr;
-  double x = s.empty() || std::isspace(static_cast<unsigned char>(s[0]))
-                 ? 0
-                 : std::strtod(s.c_str(), &end);
-  if (end && end == s.c_str() + s.size()) {
-    if (errno == ERANGE && std::isinf(x)) throw BadValue{"number out of range, got " + Quote(v)};
-    return x;
-  }
-  throw BadValue{"expected a number, got " + Quote(v)};
+  double x = std::strtod(s.c_str(), nullptr);
+  if (errno == ERANGE && std::isinf(x)) throw BadValue{"number out of range, got " + Quote(v)};
+  return x == 0 ? 0.0 : x;  // -0 is 0: a report never shows a negative zero it was given
 }
 
 void Range(int64_t v, int64_t lo, int64_t hi) {

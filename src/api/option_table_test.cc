@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "model/error.h"
@@ -96,6 +97,35 @@ TEST(OptionTable, BadTextNamesTheOption) {
             "1 --image-size: expected HEIGHTxWIDTH such as 336x336, got '360'");
   EXPECT_EQ(Message([&] { ParseOption(o, "seqlen", "3"); }),
             "1 --seqlen: unknown option (see --help)");
+}
+
+TEST(OptionTable, RealsAreSpelledAsIntegersAre) {
+  // Campaign 3: --bp-factor, --step-time and --tokens-per-second went through strtod, which
+  // took "0x10" as 16, "0X1P3" as 8 and "+8" as 8 where every integer flag refuses them, and
+  // kept "-0" negative (the JSON report then showed "bp_factor": -0).
+  for (const char* flag : {"bp-factor", "step-time", "tokens-per-second"}) {
+    for (const char* bad :
+         {"0x10", "0X1P3", "+8", " 8", "8 ", "nan", "NaN", "inf", "-inf", "infinity", "1e", "e5",
+          ".", "-", "1e+", "8..0", "1_0", "\xef\xbc\x98"}) {
+      Options o;
+      EXPECT_EQ(Message([&] { ParseOption(o, flag, bad); }),
+                std::string("1 --") + flag + ": expected a number, got " + Quote(bad))
+          << flag << " " << bad;
+    }
+    Options o;
+    ParseOption(o, flag, "-0");
+    double v = flag == std::string("bp-factor")   ? o.bp_factor
+               : flag == std::string("step-time") ? o.step_time.value_or(1)
+                                                  : o.tokens_per_second.value_or(1);
+    EXPECT_EQ(v, 0.0);
+    EXPECT_FALSE(std::signbit(v)) << flag << " -0 kept its sign";
+  }
+  Options o;
+  for (auto [text, value] : std::initializer_list<std::pair<const char*, double>>{
+           {"8", 8}, {"8.", 8}, {".5", 0.5}, {"2.5e1", 25}, {"25E-1", 2.5}, {"1e+2", 100}}) {
+    ParseOption(o, "bp-factor", text);
+    EXPECT_EQ(o.bp_factor, value) << text;
+  }
 }
 
 TEST(OptionTable, ValidationChecksTypedValuesSetDirectly) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/error.h"
+#include "model/module_depth.h"
 
 namespace calflops {
 
@@ -18,6 +19,16 @@ ModuleId ModuleTree::Add(ModuleId parent, std::string name, std::string class_na
   if (modules_.size() >= kMaxModules) {
     throw BadInput("",
                    "the model has more than " + std::to_string(kMaxModules) + " modules (limit)");
+  }
+  size_t depth = 1;  // of the new module: bounded by the walk itself
+  for (ModuleId a = parent; a > 0 && depth <= kMaxModuleDepth;
+       a = modules_[static_cast<size_t>(a)].parent)
+    ++depth;
+  if (depth > kMaxModuleDepth) {
+    std::string path = Path(parent);
+    if (path.size() > 200) path = path.substr(0, 200) + "...";
+    throw BadInput("", "module '" + path + "' nests deeper than " +
+                           std::to_string(kMaxModuleDepth) + " levels (limit)");
   }
   auto id = static_cast<ModuleId>(modules_.size());
   Module m;

@@ -8,9 +8,14 @@ namespace calflops {
 
 double PyRound(double x, int ndigits) {
   if (!std::isfinite(x) || x == 0) return x;
+  // Python's own bounds (floatobject.c, NDIGITS_MAX / NDIGITS_MIN): beyond 323 decimals no
+  // double changes, below -308 every double rounds to zero. They also bound the printf below,
+  // which otherwise computed all `ndigits` digits (output_precision=10**9: 5 GB, then killed).
+  if (ndigits > 323) return x;
+  if (ndigits < -308) return 0.0 * x;
   // glibc's printf rounds the exact binary value, ties to even: the same decimal Python's
   // round() produces; reading it back yields the nearest double, as Python returns.
-  char buf[512];
+  char buf[700];  // 309 integer digits, the point, 323 decimals, sign and NUL
   if (ndigits >= 0) {
     std::snprintf(buf, sizeof buf, "%.*f", ndigits, x);
     return std::strtod(buf, nullptr);

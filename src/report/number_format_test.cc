@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace calflops {
 namespace {
 
@@ -73,6 +75,19 @@ TEST(PyRound, MatchesPython) {
   EXPECT_EQ(PyRound(0.375, 2), 0.38);
   EXPECT_EQ(PyFormatG(1958.98), "1958.98");
   EXPECT_EQ(PyFormatG(100.0), "100");
+}
+
+TEST(PyRound, HugeAndNegativeDigitCountsAsPython) {
+  // Campaign 3: the Python API passed output_precision=10**9 to here; printf computed a billion
+  // digits (5 GB). Python: round(x, n) is x for n > 323 and 0.0 (signed as x) for n < -308;
+  // values from CPython 3.11's round().
+  EXPECT_EQ(PyRound(2.675, 1000000000), 2.675);
+  EXPECT_EQ(PyRound(2.675, 324), 2.675);
+  EXPECT_EQ(PyRound(1e308, 323), 1e308);  // 633 characters printed: the buffer holds them
+  EXPECT_EQ(PyRound(-1.7976931348623157e308, 320), -1.7976931348623157e308);
+  EXPECT_EQ(PyRound(123.0, -1000000000), 0.0);
+  EXPECT_TRUE(std::signbit(PyRound(-123.0, -309)));
+  EXPECT_EQ(NumberToString(5, std::nullopt, 2000000000), "5 ");
 }
 
 }  // namespace

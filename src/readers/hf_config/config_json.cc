@@ -67,8 +67,9 @@ class LimitedDomBuilder : public nlohmann::json_sax<json> {
     CheckString(k, "a key");
     if (f.container->contains(k)) {
       Fail(
-          "appears twice in one object (transformers would silently keep the last value; "
-          "remove one)");
+          // Not "transformers would...": the hardware reader parses its profiles with this too.
+          "appears twice in one object (Python's json, so transformers, would silently keep the "
+          "last value; remove one)");
     }
     return true;
   }

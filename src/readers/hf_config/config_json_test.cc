@@ -74,8 +74,8 @@ TEST(ConfigJson, SizeLimit) {
 TEST(ConfigJson, RepeatedKeysOnlyWithinOneObject) {
   EXPECT_EQ(ErrorOf(R"({"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]})"), "");
   EXPECT_EQ(ErrorOf(R"({"c": [{"x": 1}, {"x": 2, "x": 3}]})"),
-            "c.json: key 'c[1].x': appears twice in one object (transformers would silently keep "
-            "the last value; remove one)");
+            "c.json: key 'c[1].x': appears twice in one object (Python's json, so transformers, "
+            "would silently keep the last value; remove one)");
 }
 
 TEST(ConfigJson, NumbersAtTheEdges) {

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "model/error.h"
+#include "model/input_files.h"
 
 namespace calflops::hub {
 namespace fs = std::filesystem;
@@ -68,6 +69,10 @@ std::optional<std::string> ReadRef(const std::string& repo_dir, const std::strin
   if (IsCommitHash(revision)) return revision;
   if (!IsValidRevision(revision)) throw BadInput(OneLine(revision, 300), "not a valid revision");
   fs::path ref = fs::path(repo_dir) / "refs" / revision;
+  // Noted by itself too, not only as part of the repository: a hard link to it from outside the
+  // cache is the same file (compared by device and inode), and --output through it would replace
+  // it.
+  NoteInputFile(ref.string());
   std::error_code ec;
   if (!fs::exists(ref, ec)) return std::nullopt;
   if (!fs::is_regular_file(ref, ec)) throw BadInput(ref.string(), "not a regular file");

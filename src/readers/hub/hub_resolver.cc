@@ -1,6 +1,8 @@
 #include "readers/hub/hub_resolver.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -74,10 +76,22 @@ class Fetcher {
   std::string LookedAt(const std::optional<std::string>& commit) const {
     std::string s = (fs::path(repo_) / "refs" / name_.revision).string();
     if (IsCommitHash(name_.revision)) s = "(revision is a commit)";
-    return s + " and " +
-           (fs::path(repo_) / "snapshots" / (commit ? *commit : std::string("<commit>")) /
-            "config.json")
-               .string();
+    fs::path config = fs::path(repo_) / "snapshots" / (commit ? *commit : std::string("<commit>")) /
+                      "config.json";
+    return s + " and " + config.string() + (commit ? NotAFile(config) : std::string());
+  }
+
+  /// ", which is a dangling link" and the like when something is at `p` but is no regular file
+  /// (a broken snapshot link is then named, not reported as a model missing from the cache).
+  static std::string NotAFile(const fs::path& p) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) return "";
+    if (::stat(p.c_str(), &st) != 0) {
+      return std::string(", which is a link that cannot be followed (") + std::strerror(errno) +
+             ")";
+    }
+    if (S_ISREG(st.st_mode)) return "";
+    return S_ISDIR(st.st_mode) ? ", which is a directory" : ", which is a FIFO, socket or device";
   }
 
   HttpResponse Get(const std::string& file, std::optional<std::pair<uint64_t, uint64_t>> range,
@@ -255,6 +269,7 @@ bool ShardsPresent(const std::string& index_path) {
   std::error_code ec;
   auto size = fs::file_size(index_path, ec);
   if (ec || size > kMaxSmallFile) return false;
+  NoteInputFile(index_path);  // read: an input by device and inode, whatever links to it
   std::ifstream in(index_path, std::ios::binary);
   std::string text(static_cast<size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
