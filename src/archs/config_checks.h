@@ -13,4 +13,10 @@ namespace calflops {
 void RequireDivides(const Config& c, const std::string& key, int64_t n, const std::string& of,
                     int64_t m);
 
+/// The head dimension `hidden` / `heads` of an attention with rotary embeddings on every
+/// dimension: RequireDivides first, then BadInput at `heads_key` when it is odd ("gives an odd
+/// head dimension N; rotary embeddings need an even one").
+int64_t RotaryHeadDim(const Config& c, const std::string& heads_key, int64_t heads,
+                      const std::string& hidden_key, int64_t hidden);
+
 }  // namespace calflops

@@ -25,5 +25,22 @@ TEST(RequireDivides, NamesTheKeyAndBothNumbers) {
   }
 }
 
+TEST(RotaryHeadDim, DividesThenNeedsAnEvenHeadDimension) {
+  Config c = Config::Parse(R"({"num_attention_heads": 4, "hidden_size": 12})", "x.json");
+  EXPECT_EQ(RotaryHeadDim(c, "num_attention_heads", 4, "hidden_size", 24), 6);  // 24 / 4
+  EXPECT_THROW(RotaryHeadDim(c, "num_attention_heads", 5, "hidden_size", 12), Error);
+  try {
+    RotaryHeadDim(c, "num_attention_heads", 4, "hidden_size", 12);  // 12 / 4 = 3: odd
+    FAIL() << "head dimension 3 is odd";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kBadInput);
+    std::string m = e.what();
+    EXPECT_NE(m.find("key 'num_attention_heads': gives an odd head dimension 3; rotary embeddings "
+                     "need an even one"),
+              std::string::npos)
+        << m;
+  }
+}
+
 }  // namespace
 }  // namespace calflops

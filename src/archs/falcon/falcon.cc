@@ -41,13 +41,7 @@ struct FalconParams {
                                   : c.Int("hidden_size", 4544, 1, kMaxConfigDim);
     p.n_layers = c.Int("num_hidden_layers", 32, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 71, 1, kMaxConfigDim);
-    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
-    p.head_dim = p.hidden / p.n_heads;
-    if (p.head_dim % 2 != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +
-                                                         std::to_string(p.head_dim) +
-                                                         "; rotary embeddings need an even one");
-    }
+    p.head_dim = RotaryHeadDim(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
     p.new_arch = c.Bool("new_decoder_architecture", false);
     bool multi_query = c.Bool("multi_query", true);
     p.parallel = c.Bool("parallel_attn", true);

@@ -44,13 +44,7 @@ struct ModernBertParams {
     p.intermediate = c.Int("intermediate_size", 1152, 1, kMaxConfigDim);
     p.n_layers = c.Int("num_hidden_layers", 22, 0, kMaxLayers);
     p.n_heads = c.Int("num_attention_heads", 12, 1, kMaxConfigDim);
-    RequireDivides(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
-    p.head_dim = p.hidden / p.n_heads;
-    if (p.head_dim % 2 != 0) {
-      throw BadInput(c.Where("num_attention_heads"), "gives an odd head dimension " +
-                                                         std::to_string(p.head_dim) +
-                                                         "; rotary embeddings need an even one");
-    }
+    p.head_dim = RotaryHeadDim(c, "num_attention_heads", p.n_heads, "hidden_size", p.hidden);
     c.Int("global_attn_every_n_layers", 3, 1, kMaxLayers);  // validated; no effect on counts
     c.Int("local_attention", 128, 0, kMaxTokens);
     p.pad = c.Has("pad_token_id") ? c.OptInt("pad_token_id", -p.vocab, p.vocab - 1)

@@ -9,23 +9,14 @@
 #include "archs/arch_registry.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/llama/llama_gguf.h"
+#include "archs/olmo2/olmo2_params.h"
 
 namespace calflops {
 namespace olmo2 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  LlamaParams d;  // Olmo2Config defaults
-  d.prefix = "Olmo2";
-  d.vocab = 50304;
-  d.rms_eps = 1e-5;
-  d.rotary = RotaryStyle::kModelOnly;
-  d.attn_class_per_impl = false;
-  d.scale_scores_by_mul = true;
-  d.placement = NormPlacement::kPost;
-  d.qk_norm = QkNorm::kFull;
-  LlamaParams p = LlamaParams::FromConfig(c, d);
-  p.mlp_bias = false;  // Olmo2MLP: bias=False whatever the config says
+  LlamaParams p = Olmo2StyleParams(c, Olmo2StyleDefaults("Olmo2"));  // Olmo2Config defaults
   return MakeDecoder(p, cls, o, ConfigDType(c));
 }
 

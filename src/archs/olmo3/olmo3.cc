@@ -11,24 +11,16 @@
 #include "archs/arch_registry.h"
 #include "archs/llama/decoder_arch.h"
 #include "archs/llama/sliding_window_attention.h"
+#include "archs/olmo2/olmo2_params.h"
 
 namespace calflops {
 namespace olmo3 {
 namespace {
 
 std::unique_ptr<Architecture> Make(const Config& c, const std::string& cls, const BuildOptions& o) {
-  LlamaParams d;  // Olmo3Config defaults
-  d.prefix = "Olmo3";
-  d.vocab = 50304;
+  LlamaParams d = Olmo2StyleDefaults("Olmo3");  // Olmo3Config defaults
   d.pad_token_id = 1;
-  d.rms_eps = 1e-5;
-  d.rotary = RotaryStyle::kModelOnly;
-  d.attn_class_per_impl = false;
-  d.scale_scores_by_mul = true;
-  d.placement = NormPlacement::kPost;
-  d.qk_norm = QkNorm::kFull;
-  LlamaParams p = LlamaParams::FromConfig(c, d);
-  p.mlp_bias = false;  // Olmo3MLP: bias=False
+  LlamaParams p = Olmo2StyleParams(c, d);
   int64_t window = SlidingWindowSize(c, 4096);
   // Olmo3Config: without layer_types, every fourth layer is full attention.
   std::vector<bool> sliding = SlidingLayerTypes(c, p.n_layers, nullptr, 4);
