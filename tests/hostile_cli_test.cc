@@ -206,6 +206,13 @@ TEST(HostileCli, SweepsAreBoundedInPoints) {
   r = RunCli("sweep llama-3-8b --seq-len 1:4098:+1");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("has more than 4096 points"), std::string::npos) << r.out;
+  // Points analysed in full are bounded in work (modules x traced calls, x3 to train): 4,096
+  // DeepSeek-V3 training steps took 89 CPU s even with experts built as runs. One line, exit 1.
+  r = RunCli("sweep deepseek-v3 --mode train --seq-len 1:4096:+1");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(r.out.rfind("calflops: --seq-len: sweep too costly: 4096 points", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("more than the 1048576 a sweep command may take"), std::string::npos);
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
 }
 
 }  // namespace

@@ -100,9 +100,68 @@ Workload WithAxis(Workload w, SweepAxis a, int64_t v) {
   return w;
 }
 
+std::vector<int64_t> SweepRoutedTokens(const Architecture& arch, const Workload& base,
+                                       SweepAxis axis, const std::vector<int64_t>& values) {
+  std::vector<int64_t> tokens;
+  auto add = [&](const Workload& w) {
+    try {
+      for (int64_t t : PlannedRoutedTokens(arch, w)) tokens.push_back(t);
+    } catch (const Error&) {
+      // A point the model refuses fails the sweep where it is analysed.
+    }
+  };
+  const int64_t v0 = PolynomialSweepStart(axis);
+  for (int64_t v : {v0, v0 + 1, v0 + 2}) add(WithAxis(base, axis, v));  // the quadratics' fit
+  for (int64_t b = 1; b <= 3; ++b)                                      // SweepCounts' fit
+    for (int64_t s = 2; s <= 4; ++s) add(SymbolicWorkload(base, SymbolicCall::kForward, b, s));
+  for (int64_t v : values) add(WithAxis(base, axis, v));
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+  return tokens;
+}
+
+int64_t AnalysisWork(const Architecture& arch, const Workload& w) {
+  int64_t traces = 0;
+  for (const ForwardCall& run : arch.Plan(w)) {
+    // Analyze traces an identical run once, a growing one from 3 calls per segment between
+    // the architecture's breakpoints (more only where a segment is not affine).
+    if (run.repeat == 1 || run.past_step == 0) {
+      traces += 1;
+    } else {
+      traces += std::min<int64_t>(run.repeat, 3) *
+                (1 + static_cast<int64_t>(arch.CostBreakpoints(run).size()));
+    }
+  }
+  const auto modules = static_cast<int64_t>(arch.tree().size());
+  return modules * traces * (w.train ? 3 : 1);
+}
+
+void ChargeSweepWork(const Architecture& arch, const Workload& base, SweepAxis axis,
+                     const std::vector<int64_t>& values, int64_t* work_left) {
+  if (work_left == nullptr) return;
+  int64_t work = 0;  // <= 4,096 points x 2^62 / 2^13: the tree, plan and breakpoints are small
+  for (int64_t v : values) {
+    Workload w = WithAxis(base, axis, v);
+    ValidateWorkload(w);  // a point past the limits fails as a single run would
+    work += AnalysisWork(arch, w);
+  }
+  if (work > *work_left) {
+    throw Error(ExitCode::kUsage, std::string(SweepAxisOption(axis)),
+                "sweep too costly: " + std::to_string(values.size()) + " points of a " +
+                    std::to_string(arch.tree().size()) + "-module model analysed in full take " +
+                    std::to_string(work) + " work units (modules x traced calls, x3 to train), " +
+                    (*work_left < kMaxSweepWork
+                         ? "more than the " + std::to_string(*work_left) + " left of the "
+                         : "more than the ") +
+                    std::to_string(kMaxSweepWork) +
+                    " a sweep command may take; sweep fewer points");
+  }
+  *work_left -= work;
+}
+
 std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, SweepAxis axis,
                               const std::vector<int64_t>& values, Convention c, const Hardware* hw,
-                              const TrainingOptions& training, SweepPath path) {
+                              const TrainingOptions& training, SweepPath path, int64_t* work_left) {
   auto full = [&](int64_t v) {
     Workload w = WithAxis(base, axis, v);
     Profile p = Analyze(arch, w, c, hw);
@@ -118,6 +177,7 @@ std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, Sw
   if (path == SweepPath::kAuto && values.size() >= kPolynomialSweepMin) {
     if (auto points = SweepByPolynomials(arch, base, axis, values, c, hw, full)) return *points;
   }
+  ChargeSweepWork(arch, base, axis, values, work_left);
   std::vector<SweepPoint> points;
   points.reserve(values.size());
   for (int64_t v : values) points.push_back(full(v));
@@ -125,7 +185,8 @@ std::vector<SweepPoint> Sweep(const Architecture& arch, const Workload& base, Sw
 }
 
 std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& base, SweepAxis axis,
-                                    const std::vector<int64_t>& values, Convention c) {
+                                    const std::vector<int64_t>& values, Convention c,
+                                    int64_t* work_left) {
   auto full = [&](int64_t v) {
     Profile p = Analyze(arch, WithAxis(base, axis, v), c);
     return SweepPoint{
@@ -169,6 +230,7 @@ std::vector<SweepPoint> SweepCounts(const Architecture& arch, const Workload& ba
       points.clear();  // not a polynomial here: every point in full
     }
   }
+  ChargeSweepWork(arch, base, axis, values, work_left);
   for (int64_t v : values) points.push_back(full(v));
   return points;
 }

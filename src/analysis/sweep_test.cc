@@ -8,6 +8,7 @@
 
 #include "analysis/analyze.h"
 #include "archs/arch_registry.h"
+#include "archs/moe/expert_load.h"
 #include "load/model_source.h"
 #include "model/error.h"
 
@@ -91,6 +92,83 @@ TEST(Sweep, CountsFromThePolynomialEqualFullAnalyses) {
   EXPECT_THROW(SweepCounts(*bert, Workload{}, SweepAxis::kSeqLen,
                            ParseSweepRange("--seq-len", "8:1024:+8"), Convention::kAnalytic),
                Error);
+}
+
+TEST(Sweep, RoutedExpertsAreBuiltAsRunsOfEqualLoadOverEveryPoint) {
+  // DeepSeek-V3 routes top-8 of 256 experts: a call of T tokens cuts the experts' loads at
+  // 8 T mod 256, a multiple of 8, so whatever the points there are at most 256 / 8 = 32 runs a
+  // layer (a point took 0.1-0.17 CPU s with every expert built). The points equal those of the
+  // model with every expert on its own.
+  const Config config = LoadModelConfig("deepseek-v3");
+  auto every = BuildArchitecture(config, BuildOptions{});
+  auto one_run = BuildArchitecture(config, BuildOptions{.routed_tokens = std::vector<int64_t>{}});
+  Workload base;
+  base.train = true;
+  std::vector<int64_t> values;
+  for (int64_t v = 1; v <= 4096; ++v) values.push_back(v);
+  const std::vector<int64_t> tokens = SweepRoutedTokens(*one_run, base, SweepAxis::kSeqLen, values);
+  EXPECT_LE(ExpertRuns(tokens, 8, 256).size(), 32u);
+  auto runs = BuildArchitecture(config, BuildOptions{.routed_tokens = tokens});
+  // 58 MoE layers of 256 experts of 5 modules (the expert, 3 projections, the activation)
+  // built as <= 32.
+  EXPECT_LE(every->tree().size() - runs->tree().size(), 58u * (256 - 1) * 5);
+  EXPECT_GE(every->tree().size() - runs->tree().size(), 58u * (256 - 32) * 5);
+  const std::vector<int64_t> some{1, 77, 300};
+  auto a = Sweep(*runs, base, SweepAxis::kSeqLen, some, Convention::kAnalytic, nullptr,
+                 TrainingOptions{}, SweepPath::kFull);
+  auto b = Sweep(*every, base, SweepAxis::kSeqLen, some, Convention::kAnalytic, nullptr,
+                 TrainingOptions{}, SweepPath::kFull);
+  ASSERT_EQ(a.size(), 3u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].params, b[i].params);
+    EXPECT_EQ(a[i].macs, b[i].macs);
+    EXPECT_EQ(a[i].flops, b[i].flops);
+    EXPECT_EQ(a[i].memory_peak, b[i].memory_peak);
+  }
+}
+
+TEST(Sweep, PointsAnalysedInFullAreBoundedInWork) {
+  // A unit is one module in one traced call, x3 to train: a forward point of Llama-3-8B is one
+  // trace, a generation of 8 new tokens a prefill and 3 traces of the decode run.
+  auto arch = BuildArchitecture(LoadModelConfig("llama-3-8b"), BuildOptions{});
+  const auto modules = static_cast<int64_t>(arch->tree().size());
+  Workload fwd;
+  EXPECT_EQ(AnalysisWork(*arch, fwd), modules);
+  Workload train;
+  train.train = true;
+  EXPECT_EQ(AnalysisWork(*arch, train), 3 * modules);
+  Workload gen;
+  gen.mode = Mode::kGenerate;
+  gen.max_new_tokens = 8;
+  EXPECT_EQ(AnalysisWork(*arch, gen), 4 * modules);
+  // A training sweep: as many points as fit in 2^20 units, and one more is refused before any
+  // analysis, naming the option and the limit.
+  const int64_t fit = kMaxSweepWork / (3 * modules);
+  std::vector<int64_t> values;
+  for (int64_t v = 1; v <= fit; ++v) values.push_back(v);
+  int64_t left = kMaxSweepWork;
+  ChargeSweepWork(*arch, train, SweepAxis::kSeqLen, values, &left);
+  EXPECT_EQ(left, kMaxSweepWork - fit * 3 * modules);
+  values.push_back(fit + 1);
+  left = kMaxSweepWork;
+  try {
+    Sweep(*arch, train, SweepAxis::kSeqLen, values, Convention::kAnalytic, nullptr,
+          TrainingOptions{}, SweepPath::kAuto, &left);
+    ADD_FAILURE() << "a sweep past the work limit was analysed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("--seq-len"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1048576"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(left, kMaxSweepWork);  // nothing charged
+  // A forward sweep over --seq-len takes the quadratics (~12 traces), not a unit per point.
+  values.clear();
+  for (int64_t v = 1; v <= 4096; ++v) values.push_back(v);
+  EXPECT_EQ(Sweep(*arch, fwd, SweepAxis::kSeqLen, values, Convention::kAnalytic, nullptr,
+                  TrainingOptions{}, SweepPath::kAuto, &left)
+                .size(),
+            4096u);
+  EXPECT_EQ(left, kMaxSweepWork);
 }
 
 }  // namespace

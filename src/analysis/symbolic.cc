@@ -1,5 +1,6 @@
 #include "analysis/symbolic.h"
 
+#include <algorithm>
 #include <functional>
 #include <numeric>
 
@@ -51,6 +52,22 @@ i128 FromCount(Count c) {
   for (char d : c.ToString()) v = Add(Mul(v, 10), d - '0');  // Count keeps its u128 private
   return v;
 }
+
+/// The points SymbolicCosts checks its fits at (b, and s or c), and the probe it plans first.
+const std::vector<int64_t> kCheckB{1, 4, 7}, kCheckV{5, 33, 128, 509, 1000, 4097};
+
+Workload Probe(const Workload& base) {
+  Workload probe = base;
+  probe.mode = Mode::kGenerate;
+  probe.train = false;
+  probe.prompt_tokens = 4;
+  probe.max_new_tokens = 2;
+  return probe;
+}
+
+/// s = v - shift for the fit's grid: from s = 2 (a one-token prefill takes SDPA's unmasked path:
+/// a different polynomial) and c = 3 (a decode step after a prompt of 2).
+int64_t Shift(SymbolicCall kind) { return kind == SymbolicCall::kDecodeStep ? 2 : 1; }
 
 /// 2 x the coefficients (a0, a1, a2) of the quadratic through f(1), f(2), f(3).
 constexpr int kFit[3][3] = {{6, -6, 2}, {-5, 8, -3}, {1, -2, 1}};
@@ -125,32 +142,60 @@ std::string Polynomial2::ToString(const char* b_name, const char* v_name) const 
   return s.empty() ? "0" : s;
 }
 
+Workload SymbolicWorkload(const Workload& base, SymbolicCall kind, int64_t b, int64_t v) {
+  const bool decode = kind == SymbolicCall::kDecodeStep;
+  Workload w = base;
+  w.train = false;
+  w.batch = b;
+  if (kind == SymbolicCall::kForward) {
+    w.mode = Mode::kForward;
+    w.seq_len = v;
+  } else {
+    w.mode = Mode::kGenerate;
+    w.prompt_tokens = decode ? v - 1 : v;  // decode: context = prompt + the new token
+    w.max_new_tokens = decode ? 2 : 1;
+  }
+  return w;
+}
+
+std::vector<int64_t> SymbolicRoutedTokens(const Architecture& arch, const Workload& base) {
+  std::vector<int64_t> tokens;
+  auto add = [&](const Workload& w) {
+    try {
+      for (int64_t t : PlannedRoutedTokens(arch, w)) tokens.push_back(t);
+    } catch (const Error&) {
+      // A workload the model refuses (an encoder asked to generate, past its positions) is
+      // skipped by the fit as well.
+    }
+  };
+  add(symbolic::Probe(base));
+  for (SymbolicCall kind :
+       {SymbolicCall::kForward, SymbolicCall::kPrefill, SymbolicCall::kDecodeStep}) {
+    const int64_t shift = symbolic::Shift(kind);
+    for (int64_t b = 1; b <= 3; ++b)
+      for (int64_t x = 1; x <= 3; ++x) add(SymbolicWorkload(base, kind, b, x + shift));
+    for (int64_t b : symbolic::kCheckB)
+      for (int64_t v : symbolic::kCheckV)
+        if (v > shift) add(SymbolicWorkload(base, kind, b, v));
+  }
+  std::sort(tokens.begin(), tokens.end());
+  tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+  return tokens;
+}
+
 SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c,
                      SymbolicCall kind, const std::vector<int64_t>& check_b,
                      const std::vector<int64_t>& check_v) {
   const bool decode = kind == SymbolicCall::kDecodeStep;
   // One analysis per (b, v) gives both MACs and FLOPs.
   auto call = [&](int64_t b, int64_t tokens) -> CallStats {
-    Workload w = base;
-    w.train = false;
-    w.batch = b;
-    if (kind == SymbolicCall::kForward) {
-      w.mode = Mode::kForward;
-      w.seq_len = tokens;
-    } else {
-      w.mode = Mode::kGenerate;
-      w.prompt_tokens = decode ? tokens - 1 : tokens;  // decode: context = prompt + the new token
-      w.max_new_tokens = decode ? 2 : 1;
-    }
-    Profile p = Analyze(arch, w, c);
+    Profile p = Analyze(arch, SymbolicWorkload(base, kind, b, tokens), c);
     return p.Call(decode ? 1 : 0);
   };
   SymbolicCost sc;
   sc.name = decode ? "decode step" : kind == SymbolicCall::kPrefill ? "prefill" : "forward";
   sc.variable = decode ? "c" : "s";
-  // Fitted from s = 2 (a one-token prefill takes SDPA's unmasked path: a different polynomial)
-  // and c = 3 (a decode step after a prompt of 2).
-  const int64_t shift = decode ? 2 : 1;
+  const int64_t shift = symbolic::Shift(kind);
   sc.from = shift + 1;
   std::array<std::array<CallStats, 3>, 3> grid;
   for (int i = 0; i < 3; ++i)
@@ -188,18 +233,13 @@ SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention 
 std::vector<SymbolicCost> SymbolicCosts(const Architecture& arch, const Workload& base,
                                         Convention c) {
   // Does the model generate? Plan a two-token generation and see whether it has a decode call.
-  Workload probe = base;
-  probe.mode = Mode::kGenerate;
-  probe.train = false;
-  probe.prompt_tokens = 4;
-  probe.max_new_tokens = 2;
   bool decoder = false;
   try {
-    decoder = Analyze(arch, probe, c).CallCount() > 1;
+    decoder = Analyze(arch, symbolic::Probe(base), c).CallCount() > 1;
   } catch (const Error&) {
     decoder = false;  // encoders refuse --mode generate
   }
-  const std::vector<int64_t> bs{1, 4, 7}, vs{5, 33, 128, 509, 1000, 4097};
+  const std::vector<int64_t>&bs = symbolic::kCheckB, &vs = symbolic::kCheckV;
   if (!decoder) return {FitCall(arch, base, c, SymbolicCall::kForward, bs, vs)};
   return {FitCall(arch, base, c, SymbolicCall::kPrefill, bs, vs),
           FitCall(arch, base, c, SymbolicCall::kDecodeStep, bs, vs)};

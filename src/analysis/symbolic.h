@@ -36,6 +36,15 @@ struct SymbolicCost {
 
 enum class SymbolicCall { kForward, kPrefill, kDecodeStep };
 
+/// The workload FitCall analyses for one point (b, v) of a kind of call.
+Workload SymbolicWorkload(const Workload& base, SymbolicCall kind, int64_t b, int64_t v);
+
+/// BuildOptions::routed_tokens for SymbolicCosts(arch, base, ...): the tokens of every call its
+/// probe, fits and checks trace (PlannedRoutedTokens of each), so that routed experts of equal
+/// load in all of them are built once, as the numeric path builds them for its one workload.
+/// DeepSeek-V3 (256 experts, top-8): 32 runs a layer instead of 256 experts.
+std::vector<int64_t> SymbolicRoutedTokens(const Architecture& arch, const Workload& base);
+
 /// The polynomials of one kind of call, fitted then checked at every (b, v) of the lists (points
 /// past the model's limits skipped; at least 3 must remain).
 SymbolicCost FitCall(const Architecture& arch, const Workload& base, Convention c,
