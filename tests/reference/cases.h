@@ -20,11 +20,17 @@ struct ReferenceCase {
   std::vector<std::string> attn = {"sdpa", "eager"};  ///< attn_implementations to check
   std::vector<calflops::Workload> workloads = {};     ///< default: DecoderWorkloads()
   /// Executes the reference for one workload with a fresh model (the counter is reset).
-  std::function<void(const std::string& attn, const calflops::Workload& w)> run;
+  using RunFn = std::function<void(const std::string& attn, const calflops::Workload& w)>;
+  RunFn run;
 };
 
 /// Forward of 2 x 5 tokens, and generate: a 3-token prompt plus 2 decode steps (batch 1).
 std::vector<calflops::Workload> DecoderWorkloads();
+
+/// Vision-language, at images of `height` x `width` (0: the model's native size): forward of
+/// 2 x 5 tokens with one image each; generate: batch 1, a 4-token prompt with two images, then 2
+/// decode steps; the same generation without images (text only).
+std::vector<calflops::Workload> VisionLanguageWorkloads(int64_t height = 0, int64_t width = 0);
 
 /// What one ForCausalLM workload calls on a decoder whose `forward(batch, tokens, logits)` runs
 /// `tokens` new positions after its cache with the head over the last `logits`: forward: all

@@ -261,18 +261,6 @@ Tensor TinyMllama::Forward(int64_t batch, int64_t tokens, int64_t images, bool h
 }
 
 std::vector<ReferenceCase> MllamaCases() {
-  calflops::Workload forward;
-  forward.batch = 2;
-  forward.seq_len = 5;
-  forward.images = 1;
-  calflops::Workload generate = forward;
-  generate.mode = calflops::Mode::kGenerate;
-  generate.batch = 1;
-  generate.prompt_tokens = 4;
-  generate.images = 2;
-  generate.max_new_tokens = 3;
-  calflops::Workload text = generate;  // no image: cross-attention layers skipped
-  text.images = 0;
   TinyMllamaConfig c;
   auto run = [c](const std::string& attn, const calflops::Workload& w) {
     TinyMllama model(c, attn);
@@ -286,7 +274,7 @@ std::vector<ReferenceCase> MllamaCases() {
   return {ReferenceCase{.name = "mllama",
                         .model_type = "mllama",
                         .config_json = c.ToJson(),
-                        .workloads = {forward, generate, text},
+                        .workloads = VisionLanguageWorkloads(),
                         .run = run}};
 }
 

@@ -268,25 +268,12 @@ Tensor TinyQwen2Vl::Forward(int64_t batch, int64_t tokens, int64_t images, int64
   return Linear(h.Slice(1, tokens - logits, tokens), W({c_.vocab, c_.hidden}), nullptr);
 }
 
-std::vector<ReferenceCase> Qwen2VlCases() {
-  // Images of 56 x 84 pixels (multiples of 28, within min_pixels .. max_pixels: no resize):
-  // 4 x 6 patches, 6 tokens each.
-  calflops::Workload forward;
-  forward.batch = 2;
-  forward.seq_len = 5;
-  forward.images = 1;
-  forward.image_height = 56;
-  forward.image_width = 84;
-  calflops::Workload generate = forward;
-  generate.mode = calflops::Mode::kGenerate;
-  generate.batch = 1;
-  generate.prompt_tokens = 4;
-  generate.images = 2;
-  generate.max_new_tokens = 3;
-  calflops::Workload text = generate;  // no image: no tower
-  text.images = 0;
-  TinyQwen2VlConfig c;
-  auto run = [c](const std::string& attn, const calflops::Workload& w) {
+namespace {
+
+/// Runs a workload on a fresh TinyQwen2Vl of config `c`: the prompt with its images merged in
+/// (gh x gw patches, a quarter of them tokens after the 2 x 2 merge), then the decode steps.
+ReferenceCase::RunFn Qwen2VlRun(const TinyQwen2VlConfig& c) {
+  return [c](const std::string& attn, const calflops::Workload& w) {
     TinyQwen2Vl model(c, attn);
     const int64_t gh = w.image_height / 14, gw = w.image_width / 14;
     const bool gen = w.mode == calflops::Mode::kGenerate;
@@ -296,35 +283,31 @@ std::vector<ReferenceCase> Qwen2VlCases() {
     if (!gen) return;
     for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 0, gh, gw, 1);
   };
+}
+
+}  // namespace
+
+std::vector<ReferenceCase> Qwen2VlCases() {
+  // Images of 56 x 84 pixels (multiples of 28, within min_pixels .. max_pixels: no resize):
+  // 4 x 6 patches, 6 tokens each.
+  TinyQwen2VlConfig c;
   // Qwen2.5-VL: images of 84 x 112 pixels: 6 x 8 patches, 3 x 4 merged tokens in windows of
-  // 2 x 2 tokens: two of 16 patches and two of 8 (the third column of windows is empty).
+  // 2 x 2 tokens: two of 16 patches and two of 8 (the third column of windows is empty). Forward
+  // and generate with images.
   TinyQwen2VlConfig c25;
   c25.v2_5 = true;
-  auto run25 = [c25](const std::string& attn, const calflops::Workload& w) {
-    TinyQwen2Vl model(c25, attn);
-    const int64_t gh = w.image_height / 14, gw = w.image_width / 14;
-    const bool gen = w.mode == calflops::Mode::kGenerate;
-    const int64_t prompt = gen ? w.prompt_tokens : w.seq_len;
-    const int64_t merged = prompt - w.images + w.images * (gh * gw / 4);
-    model.Forward(w.batch, merged, w.images, gh, gw, merged);
-    if (!gen) return;
-    for (int64_t i = 1; i < w.max_new_tokens; ++i) model.Forward(w.batch, 1, 0, gh, gw, 1);
-  };
-  std::vector<calflops::Workload> w25 = {forward, generate};
-  for (auto& w : w25) {
-    w.image_height = 84;
-    w.image_width = 112;
-  }
+  std::vector<calflops::Workload> w25 = VisionLanguageWorkloads(84, 112);
+  w25.pop_back();
   return {ReferenceCase{.name = "qwen2_vl",
                         .model_type = "qwen2_vl",
                         .config_json = c.ToJson(),
-                        .workloads = {forward, generate, text},
-                        .run = run},
+                        .workloads = VisionLanguageWorkloads(56, 84),
+                        .run = Qwen2VlRun(c)},
           ReferenceCase{.name = "qwen2_5_vl windows",
                         .model_type = "qwen2_5_vl",
                         .config_json = c25.ToJson(),
                         .workloads = w25,
-                        .run = run25}};
+                        .run = Qwen2VlRun(c25)}};
 }
 
 }  // namespace reference

@@ -3,6 +3,8 @@
 // cross-attention K/V projected once), names, and bad inputs.
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -14,14 +16,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "",
-                                    AttnImpl impl = AttnImpl::kSdpa) {
-  BuildOptions o;
-  o.model_class = cls;
-  o.attn = impl;
-  return BuildArchitecture(c, o);
-}
 
 TEST(Bart, ParameterCount) {
   // EbanLee/kobart-summary-v3 (KoBART-base: 6 + 6 layers, d_model 768, ffn 3072, vocabulary

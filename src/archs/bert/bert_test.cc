@@ -2,6 +2,8 @@
 // written out, the calflops README's BERT figures, module names and reprs, and bad workloads.
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include "profile_lookup.h"
 
 #include <nlohmann/json.hpp>
@@ -13,14 +15,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls,
-                                    AttnImpl impl = AttnImpl::kSdpa) {
-  BuildOptions o;
-  o.attn = impl;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 uint64_t Params(const Architecture& a) {
   return static_cast<uint64_t>(a.tree().SubtreeParams()[0].value());

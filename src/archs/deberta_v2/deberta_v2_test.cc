@@ -4,6 +4,8 @@
 // through the registry walk (tests/reference/tiny_deberta_v2.cc).
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -12,12 +14,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "") {
-  BuildOptions o;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 TEST(DebertaV2, ParameterCount) {
   // deberta-v3-base: 128100 x 768 word embeddings (no absolute positions, no token types) and

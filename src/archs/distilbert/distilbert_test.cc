@@ -2,6 +2,8 @@
 // agreement with the brute-force reference, names, and the attention implementations of 4.45.
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -12,14 +14,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls,
-                                    AttnImpl impl = AttnImpl::kSdpa) {
-  BuildOptions o;
-  o.attn = impl;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 uint64_t Params(const Architecture& a) {
   return static_cast<uint64_t>(a.tree().SubtreeParams()[0].value());

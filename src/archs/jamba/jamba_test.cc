@@ -4,6 +4,8 @@
 // registry walk (tests/reference/tiny_jamba.cc, tests/families_test.cc).
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/memory.h"
@@ -13,12 +15,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "") {
-  BuildOptions o;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 TEST(Jamba, ParameterCountWrittenOut) {
   // AI21-Jamba-1.5-Mini: hidden 4096, 32 layers; attention on layers i % 8 == 4 (4 layers: 32

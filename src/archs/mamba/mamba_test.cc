@@ -3,6 +3,8 @@
 // the constant-size generation state, and names.
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -15,12 +17,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "") {
-  BuildOptions o;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 TEST(Mamba, PublishedParameterCount) {
   // state-spaces/mamba-2.8b-hf: hidden 2560, intermediate 5120, state 16, dt rank 160, kernel 4,

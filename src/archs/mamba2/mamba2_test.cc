@@ -4,6 +4,8 @@
 // (tests/reference/tiny_mamba2.cc, tests/families_test.cc).
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -14,12 +16,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "") {
-  BuildOptions o;
-  o.model_class = cls;
-  return BuildArchitecture(c, o);
-}
 
 TEST(Mamba2, PublishedParameterCount) {
   // mistralai/Mamba-Codestral-7B-v0.1: hidden 4096, intermediate 2 x 4096 = 8192, 128 heads of

@@ -5,6 +5,8 @@
 // through the registry walk (tests/reference/tiny_whisper.cc).
 #include <gtest/gtest.h>
 
+#include "build_architecture.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -14,14 +16,6 @@
 
 namespace calflops {
 namespace {
-
-std::unique_ptr<Architecture> Build(const Config& c, const std::string& cls = "",
-                                    AttnImpl impl = AttnImpl::kSdpa) {
-  BuildOptions o;
-  o.model_class = cls;
-  o.attn = impl;
-  return BuildArchitecture(c, o);
-}
 
 /// The count of a Whisper checkpoint: d model width, L layers each side, f FFN width, 80 mel
 /// bins, 51865 vocabulary rows, 1500 encoder and 448 decoder positions, proj_out tied.
