@@ -1272,6 +1272,10 @@ case("sweep-deepseek-train-33", 5, {}, ["sweep", "deepseek-v3", "--mode", "train
 case("sweep-llama-train-4096", 5, {}, ["sweep", "llama-3-8b", "--mode", "train", "--seq-len", "1:4096:+1"], expect="err")
 case("compare-deepseek-train-2000-vs", 5, {}, ["compare", "deepseek-v3", "--mode", "train", "-f", "csv"]
      + [a for i in range(1, 2001) for a in ("--vs", "--seq-len %d" % i)], expect="err")
+case("sweep-32-sides-4096-points", 5, {}, ["sweep", "llama-3-8b", "--seq-len", "1:4096:+1", "-f", "html"]
+     + [a for i in range(2, 33) for a in ("--vs", "--batch-size %d" % i)], expect="ok")
+case("sweep-200-sides-4096-points", 5, {}, ["sweep", "llama-3-8b", "--seq-len", "1:4096:+1", "-f", "csv"]
+     + [a for i in range(2, 202) for a in ("--vs", "--batch-size %d" % i)], expect="err")
 case("symbolic-deepseek-train", 5, {}, ["deepseek-v3", "--symbolic", "--mode", "train"])
 case("onnx-initializers-2pow17", 6, {"m.onnx": lambda: model(graph(
     [node("Add", ["x", "x"], ["y"], "n")], [value_info("x", [4])], ["y"],

@@ -219,6 +219,18 @@ TEST(HostileCli, SweepsAreBoundedInPoints) {
   EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
 }
 
+TEST(HostileCli, SweepsAreBoundedInRows) {
+  // 200 --vs sides of 4,096 points ran past 10 minutes: each row of the report scanned every
+  // point for a latency (now asked once), and nothing bounded points x sides (2^17 rows now).
+  std::string args = "sweep llama-3-8b --seq-len 1:4096:+1 --format csv";
+  for (int i = 1; i <= 32; ++i) args += " --vs '--batch-size " + std::to_string(i + 1) + "'";
+  cli::Result r = RunCli(args);
+  EXPECT_EQ(r.code, 1) << r.out.substr(0, 300);
+  EXPECT_EQ(r.out,
+            "calflops: --seq-len: 4096 points x 1 models x 33 sides make more than the 131072 "
+            "rows one sweep command may report; sweep fewer points or sides\n");
+}
+
 TEST(HostileCli, ComparisonsAreBoundedInWork) {
   // Each row of a comparison is a full load, build and analysis: 2,000 --vs sides of a
   // DeepSeek-V3 training step took 21 CPU s. Rows are charged their modules x traced calls (x3

@@ -387,6 +387,13 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
     }
   }
   const bool several = sides.size() > 1 || models.size() > 1;
+  if (values.size() * models.size() * sides.size() > kMaxSweepRows) {
+    throw Error(ExitCode::kUsage, axis_name,
+                std::to_string(values.size()) + " points x " + std::to_string(models.size()) +
+                    " models x " + std::to_string(sides.size()) + " sides make more than the " +
+                    std::to_string(kMaxSweepRows) +
+                    " rows one sweep command may report; sweep fewer points or sides");
+  }
   SweepReport report{.axis = axis_name, .counts_only = o.counts_only};
   int64_t work_left = kMaxSweepWork;  // over every model and side
   for (const std::string& model : models) {

@@ -109,6 +109,8 @@ std::vector<Limit> Limits() {
        "--batch-size, --seq-len, --prompt-tokens, and prompt + new tokens"},
       {"kMaxSteps", Num(kMaxSteps), "--max-new-tokens (generation steps)"},
       {"kMaxSweepPoints", Num(kMaxSweepPoints), "points of one sweep range"},
+      {"kMaxSweepRows", Num(kMaxSweepRows),
+       "rows of one sweep command: points x models x (1 + --vs sides)"},
       {"kMaxSweepWork", Num(kMaxSweepWork),
        "work units (modules x traced calls, x3 to train) of the points one sweep command "
        "analyses in full, or of the rows of one compare (+ 2 x modules a row)"},

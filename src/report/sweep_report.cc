@@ -82,6 +82,7 @@ void Text(const SweepReport& r, std::ostream& out) {
                 HasMemory(r) ? "peak memory" : "", HasLatency(r) ? "        latency" : "");
   if (HasSeries(r)) out << pad("compared", std::max<size_t>(side_width, 8)) << ' ';
   out << pad(r.axis.substr(2), width) << buf;
+  const bool latency = HasLatency(r);  // once: asked per row, it scanned every point
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     if (HasSeries(r)) out << pad(SeriesOf(r, i), std::max<size_t>(side_width, 8)) << ' ';
@@ -91,7 +92,7 @@ void Text(const SweepReport& r, std::ostream& out) {
                   (HumanCount(p.flops.ToDouble()) + "FLOPs").c_str(),
                   HasMemory(r) ? HumanBytes(p.memory_peak).c_str() : "");
     out << buf;
-    if (HasLatency(r)) {
+    if (latency) {
       std::snprintf(buf, sizeof buf, " %14s",
                     p.latency_s ? HumanSeconds(*p.latency_s).c_str() : "-");
       out << buf;
@@ -139,12 +140,13 @@ void Csv(const SweepReport& r, std::ostream& out) {
   out << (HasSeries(r) ? "compared," : "") << (r.axis.c_str() + 2) << ",params,macs,flops"
       << (HasMemory(r) ? ",memory_peak_bytes" : "") << (HasLatency(r) ? ",latency_s" : "")
       << (HasWorkloads(r) ? ",workload" : "") << "\n";
+  const bool latency = HasLatency(r);  // once: asked per row, it scanned every point
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     if (HasSeries(r)) out << CsvField(SeriesOf(r, i)) << ',';
     out << CsvField(Key(r, i)) << ',' << p.params << ',' << p.macs << ',' << p.flops;
     if (HasMemory(r)) out << ',' << p.memory_peak;
-    if (HasLatency(r)) out << ',' << (p.latency_s ? Seconds(*p.latency_s) : "");
+    if (latency) out << ',' << (p.latency_s ? Seconds(*p.latency_s) : "");
     if (HasWorkloads(r)) out << ',' << CsvField(RowWorkload(r, i));
     out << "\n";
   }
@@ -163,6 +165,7 @@ void MarkdownTable(const SweepReport& r, std::ostream& out) {
       << (HasWorkloads(r) ? " Workload |" : "") << "\n"
       << (HasSeries(r) ? "|:--" : "") << "|--:|--:|--:|" << (HasMemory(r) ? "--:|" : "")
       << (HasLatency(r) ? "--:|" : "") << (HasWorkloads(r) ? ":--|" : "") << "\n";
+  const bool latency = HasLatency(r);  // once: asked per row, it scanned every point
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     std::string key = MdCell(Key(r, i));
@@ -170,7 +173,7 @@ void MarkdownTable(const SweepReport& r, std::ostream& out) {
     out << "| " << key << " | " << HumanCount(p.macs.ToDouble()) << "MACs | "
         << HumanCount(p.flops.ToDouble()) << "FLOPs |";
     if (HasMemory(r)) out << ' ' << HumanBytes(p.memory_peak) << " |";
-    if (HasLatency(r)) out << ' ' << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << " |";
+    if (latency) out << ' ' << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << " |";
     if (HasWorkloads(r)) out << ' ' << MdCell(RowWorkload(r, i)) << " |";
     out << "\n";
   }
@@ -202,6 +205,7 @@ void Html(const SweepReport& r, std::ostream& out) {
       << HtmlEscape(r.axis.substr(2)) << "</th><th>MACs</th><th>FLOPs</th>"
       << (HasMemory(r) ? "<th>Peak memory</th>" : "") << (HasLatency(r) ? "<th>Latency</th>" : "")
       << (HasWorkloads(r) ? "<th style=\"text-align:left\">Workload</th>" : "") << "</tr>\n";
+  const bool latency = HasLatency(r);  // once: asked per row, it scanned every point
   for (size_t i = 0; i < r.points.size(); ++i) {
     const SweepPoint& p = r.points[i];
     out << "<tr>";
@@ -212,7 +216,7 @@ void Html(const SweepReport& r, std::ostream& out) {
         << HumanCount(p.flops.ToDouble()) << "FLOPs</td>";
     if (HasMemory(r))
       out << "<td data-exact=\"" << p.memory_peak << "\">" << HumanBytes(p.memory_peak) << "</td>";
-    if (HasLatency(r)) out << "<td>" << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << "</td>";
+    if (latency) out << "<td>" << (p.latency_s ? HumanSeconds(*p.latency_s) : "-") << "</td>";
     if (HasWorkloads(r))
       out << "<td style=\"text-align:left\">" << HtmlEscape(RowWorkload(r, i)) << "</td>";
     out << "</tr>\n";
