@@ -1266,6 +1266,18 @@ case("out-readonly-dir", 4, {"ro/config.json": CFG}, ["{d}/ro/config.json", "-o"
      setup=lambda d: os.chmod(d + "/ro", 0o555), expect="any")
 case("out-stdin-dash", 4, {"c/config.json": CFG}, ["-", "-o", "-"], stdin="FILE:{d}/c/config.json", expect="any")
 
+# ============================================================ wave 3: the slow-but-bounded cases of wave 2, now bounded in work
+case("sweep-deepseek-train-4096", 5, {}, ["sweep", "deepseek-v3", "--mode", "train", "--seq-len", "1:4096:+1"], expect="err")
+case("sweep-deepseek-train-33", 5, {}, ["sweep", "deepseek-v3", "--mode", "train", "--seq-len", "1:33:+1", "-f", "csv"], expect="ok")
+case("sweep-llama-train-4096", 5, {}, ["sweep", "llama-3-8b", "--mode", "train", "--seq-len", "1:4096:+1"], expect="err")
+case("compare-deepseek-train-2000-vs", 5, {}, ["compare", "deepseek-v3", "--mode", "train", "-f", "csv"]
+     + [a for i in range(1, 2001) for a in ("--vs", "--seq-len %d" % i)], expect="err")
+case("symbolic-deepseek-train", 5, {}, ["deepseek-v3", "--symbolic", "--mode", "train"])
+case("onnx-initializers-2pow17", 6, {"m.onnx": lambda: model(graph(
+    [node("Add", ["x", "x"], ["y"], "n")], [value_info("x", [4])], ["y"],
+    [tensor_decl("w%d" % k, FLOAT, [4]) for k in range(1 << 17)]))}, ONNX, check=sane_totals)
+case("onnx-repeated-fields-200mb", 6, {"m.onnx": lambda: b"\x08\x00" * (100 << 20)}, ONNX, expect="err")
+
 # ============================================================ runner
 
 

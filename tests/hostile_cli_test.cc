@@ -219,6 +219,25 @@ TEST(HostileCli, SweepsAreBoundedInPoints) {
   EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
 }
 
+TEST(HostileCli, ComparisonsAreBoundedInWork) {
+  // Each row of a comparison is a full load, build and analysis: 2,000 --vs sides of a
+  // DeepSeek-V3 training step took 21 CPU s. Rows are charged their modules x traced calls (x3
+  // to train) + 2 x their modules; a row is refused once those before it passed 2^20 units.
+  // Llama-3-8B's forward rows are 3 x its 455 modules each: 1,000 rows pass the bound at 769.
+  std::string args = "compare llama-3-8b";
+  for (int i = 1; i <= 1000; ++i) args += " --vs '--seq-len " + std::to_string(i) + "'";
+  cli::Result r = RunCli(args + " --format csv");
+  EXPECT_EQ(r.code, 1) << r.out.substr(0, 300);
+  EXPECT_EQ(r.out.rfind("calflops: compare: too costly: the first ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("more than the 1048576 a sweep or compare command may take"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+  // A few rows are well inside.
+  r = RunCli("compare llama-3-8b --vs '--seq-len 2' --vs '--seq-len 3' --format csv");
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
 }  // namespace
 
 // ---- campaign 3 (docs/hardening.md) ----

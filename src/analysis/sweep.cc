@@ -136,6 +136,12 @@ int64_t AnalysisWork(const Architecture& arch, const Workload& w) {
   return modules * traces * (w.train ? 3 : 1);
 }
 
+int64_t ProfileWork(const Profile& p, bool train) {
+  int64_t traces = 0;
+  for (const CallStats& run : p.calls) traces += std::min<int64_t>(run.repeat, 3);
+  return static_cast<int64_t>(p.tree.size()) * traces * (train ? 3 : 1);
+}
+
 void ChargeSweepWork(const Architecture& arch, const Workload& base, SweepAxis axis,
                      const std::vector<int64_t>& values, int64_t* work_left) {
   if (work_left == nullptr) return;

@@ -24,15 +24,21 @@ std::string_view SweepAxisOption(SweepAxis a);
 inline constexpr size_t kMaxSweepPoints = 4096;
 
 /// Most work units the points of one sweep command analysed in full may take, over every model
-/// and --vs side. A unit is one module of the tree in one traced call (x3 for a training
-/// workload: the backward pass and the training state walk the tree again); a full analysis
-/// costs about 0.8 us a unit (DeepSeek-V3: 10,437 modules, 24 ms a training point; Llama-3-8B:
-/// 455 modules, 0.35 ms a generation point), so the bound is about 0.85 CPU seconds. Points taken
-/// from the quadratics or the symbolic polynomial cost no units beyond their ~12 traces.
+/// and --vs side (and the rows of one compare command, each charged 2 x its modules more for its
+/// load and build: a row is refused once the rows before it passed the bound). A unit is one module
+/// of the tree in one traced call (x3 for a training workload: the backward pass and the training
+/// state walk the tree again); a full analysis costs about 0.8 us a unit (DeepSeek-V3: 10,437
+/// modules, 24 ms a training point; Llama-3-8B: 455 modules, 0.35 ms a generation point), so the
+/// bound is about 0.85 CPU seconds. Points taken from the quadratics or the symbolic polynomial
+/// cost no units beyond their ~12 traces.
 inline constexpr int64_t kMaxSweepWork = int64_t{1} << 20;
 
 /// The work units of analysing `w` in full on `arch` (kMaxSweepWork's unit).
 int64_t AnalysisWork(const Architecture& arch, const Workload& w);
+
+/// The work units a finished analysis took, from its profile: the modules times the calls
+/// traced (one per run of identical calls, up to 3 per segment of a growing run), x3 to train.
+int64_t ProfileWork(const Profile& p, bool train);
 
 /// Takes the units of analysing every point of `values` in full from `*work_left`; a sweep past
 /// it is a usage error naming the swept option and the limit. Null: no bound.

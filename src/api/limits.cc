@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/analyze.h"
+#include "analysis/sweep.h"
 #include "archs/moe/sparse_moe_block.h"
 #include "calflops/calflops.h"
 #include "model/error.h"
@@ -23,6 +24,7 @@
 #include "readers/hub/hub_env.h"
 #include "readers/onnx/graph_inference.h"
 #include "readers/onnx/onnx_model.h"
+#include "readers/onnx/proto_reader.h"
 #include "readers/onnx/tensor_info.h"
 #include "report/report_model.h"
 
@@ -90,6 +92,10 @@ std::vector<Limit> Limits() {
        "once per call (trip counts multiply costs, never work)"},
       {"onnx::kMaxFoldElements", Num(onnx::kMaxFoldElements),
        "elements of an ONNX tensor whose values shape inference computes"},
+      {"onnx::kMaxInitializers", Num(onnx::kMaxInitializers),
+       "initializers (dense and sparse) of one ONNX graph"},
+      {"onnx::kMaxProtoFields", Num(onnx::kMaxProtoFields),
+       "protobuf fields read from one ONNX file, nested ones included (a packed array is one)"},
       {"kMaxImageSide", Num(kMaxImageSide),
        "pixels on one side of an image: image_size, patch_size, --image-size, "
        "image_grid_pinpoints"},
@@ -102,6 +108,10 @@ std::vector<Limit> Limits() {
       {"kMaxTokens", Num(kMaxTokens),
        "--batch-size, --seq-len, --prompt-tokens, and prompt + new tokens"},
       {"kMaxSteps", Num(kMaxSteps), "--max-new-tokens (generation steps)"},
+      {"kMaxSweepPoints", Num(kMaxSweepPoints), "points of one sweep range"},
+      {"kMaxSweepWork", Num(kMaxSweepWork),
+       "work units (modules x traced calls, x3 to train) of the points one sweep command "
+       "analyses in full, or of the rows of one compare (+ 2 x modules a row)"},
       {"kMaxBpFactor", Num(static_cast<u128>(kMaxBpFactor)), "--bp-factor"},
       {"kMaxErrorPartBytes", Num(kMaxErrorPartBytes),
        "bytes of an error's place or text (longer ones keep head and tail)"},

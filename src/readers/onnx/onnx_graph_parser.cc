@@ -6,6 +6,13 @@
 
 namespace calflops::onnx {
 
+void Parser::CheckInitializers(const ProtoField& f, const Graph& g) const {
+  if (static_cast<int64_t>(g.initializers.size()) >= kMaxInitializers) {
+    Fail(f.offset,
+         "more than " + std::to_string(kMaxInitializers) + " initializers in one graph (limit)");
+  }
+}
+
 Graph Parser::ParseGraph(const ProtoField& outer, int depth) {
   if (depth > kMaxGraphDepth) {
     Fail(outer.offset,
@@ -28,6 +35,7 @@ Graph Parser::ParseGraph(const ProtoField& outer, int depth) {
         break;
       case 5:
         r.Expect(f, WireType::kLen, "GraphProto");
+        CheckInitializers(f, g);
         g.initializers.push_back(ParseTensorBytes(f.bytes, PayloadOffset(f),
                                                   static_cast<int64_t>(g.initializers.size()),
                                                   kMaxKeptInts, kMaxKeptReals));
@@ -46,6 +54,7 @@ Graph Parser::ParseGraph(const ProtoField& outer, int depth) {
         break;
       case 15:
         r.Expect(f, WireType::kLen, "GraphProto");
+        CheckInitializers(f, g);
         g.initializers.push_back(ParseSparse(f, static_cast<int64_t>(g.initializers.size())));
         break;
       default:

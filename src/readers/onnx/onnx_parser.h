@@ -82,6 +82,8 @@ class Parser final : public ProtoErrors {
 
   // onnx_graph_parser.cc
   Graph ParseGraph(const ProtoField& outer, int depth);
+  /// Fails when `g` already holds kMaxInitializers and `f` is one more.
+  void CheckInitializers(const ProtoField& f, const Graph& g) const;
   Node ParseNode(const ProtoField& outer, int64_t index, int depth);
   Attribute ParseAttribute(const ProtoField& outer, int64_t index, int depth);
   Function ParseFunction(const ProtoField& outer, int64_t index);

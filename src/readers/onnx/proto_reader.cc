@@ -43,9 +43,17 @@ uint64_t ProtoReader::Varint(const char* what) {
   return v;
 }
 
+void ProtoErrors::CountField(uint64_t offset) const {
+  if (++fields_read_ > kMaxProtoFields) {
+    Fail(offset,
+         "more than " + std::to_string(kMaxProtoFields) + " protobuf fields in the file (limit)");
+  }
+}
+
 bool ProtoReader::Next(ProtoField& f) {
   if (pos_ >= data_.size()) return false;
   f.offset = base_ + pos_;
+  errors_.CountField(f.offset);
   uint64_t tag = Varint("field tag");
   f.number = static_cast<uint32_t>(tag >> 3);
   if (f.number == 0 || (tag >> 3) > 0x1fffffff) {
