@@ -485,6 +485,28 @@ def flag_shape_cases():
 flag_shape_cases()
 
 
+def single_agrees(single):
+    """The sweep gave rows: the same option given once must give a report too."""
+    def check(out, d):
+        import subprocess
+        r = subprocess.run(CLI + [a.replace("{d}", d) for a in single], capture_output=True)
+        return None if r.returncode == 0 else "the sweep ran, a single run refuses it: %s" % r.stderr[:150]
+    return check
+
+
+# Every sweepable option over models and modes it does not apply to: refused as a single run
+# refuses it (a sweep of rows the option cannot change is an absurd success).
+for model, kind in (("gpt2", "text decoder"), ("bert-base-uncased", "text encoder"), ("vit-base-patch16-224", "image encoder"),
+                    ("whisper-small", "audio"), ("{d}/m.onnx", "onnx")):
+    for flag, rng in (("--seq-len", "1:3:+1"), ("--batch-size", "1:3:+1"), ("--prompt-tokens", "1:3:+1"),
+                      ("--max-new-tokens", "1:3:+1"), ("--image-size", "224:448:x2")):
+        files = {"m.onnx": onnx_fixture("tiny_cnn.onnx")} if kind == "onnx" else {}
+        single = [model.replace("{d}", "{d}"), flag, rng.split(":")[0] + ("x224" if flag == "--image-size" else "")]
+        case("num-sweep-applies-%s-%s" % (kind.replace(" ", "-"), flag.strip("-")), "num", files,
+             ["sweep", model, flag, rng, "--format", "csv"], expect="any", check=single_agrees(single),
+             quick=(kind, flag) == ("text decoder", "--image-size"))
+
+
 # ============================================================ enc: unusual but valid encodings of every zoo config
 #
 # The same config written differently must give the same report (same params, MACs, FLOPs as the

@@ -335,4 +335,37 @@ TEST(HostileCli, AGgufTruncatedWhileReadIsAnErrorNotASignal) {
   }
 }
 
+TEST(HostileCli, ASweptOptionMustApplyAsIfGivenOnce) {
+  // Campaign 3: sweeps skipped the applicability check for the swept option and printed rows it
+  // could not change (gpt2 over --image-size, ViT over --seq-len, --prompt-tokens in forward mode).
+  struct Case {
+    const char* args;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"sweep gpt2 --image-size 1:2:+1",
+       "calflops: --image-size: does not apply to gpt2 (text decoders); it applies to image "
+       "encoders and vision-language models\n"},
+      {"sweep gpt2 --prompt-tokens 1:3:+1",
+       "calflops: --prompt-tokens: applies to --mode generate, not --mode forward\n"},
+      {"sweep bert-base-uncased --max-new-tokens 1:3:+1",
+       "calflops: --max-new-tokens: applies to --mode generate, not --mode forward\n"},
+  };
+  for (const Case& c : cases) {
+    cli::Result r = RunCli(c.args);
+    EXPECT_EQ(r.code, 1) << c.args;
+    EXPECT_EQ(r.out, c.error) << c.args;
+  }
+  cli::Result vit = RunCli("sweep vit-base-patch16-224 --seq-len 1:3:+1");
+  EXPECT_EQ(vit.code, 1);
+  EXPECT_EQ(vit.out.rfind(
+                "calflops: --seq-len: does not apply to vit-base-patch16-224 (image encoders)", 0),
+            0u)
+      << vit.out;
+  // Where the option applies, the sweep runs: prompt lengths 1..3 in generate mode.
+  cli::Result ok = RunCli("sweep gpt2 --mode generate --prompt-tokens 1:3:+1 --format csv");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(std::count(ok.out.begin(), ok.out.end(), '\n'), 4) << ok.out;  // header + 3 points
+}
+
 }  // namespace calflops::testing

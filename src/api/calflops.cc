@@ -401,10 +401,20 @@ void WriteSweepTo(const Options& o, const std::string& axis_name, const std::str
       Options one = side.options;
       one.model = model;
       ValidateOptions(one);
+      // The swept option must apply to the model and mode as it would given once (campaign 3:
+      // `sweep gpt2 --image-size 1:2:+1` and `sweep vit --seq-len ...` printed rows that the
+      // option could not change, where `gpt2 --image-size 1x1` is refused).
+      Options probe = one;
+      const std::string first = std::to_string(values.front());
+      ParseOption(probe, axis_name.substr(2),
+                  *axis == SweepAxis::kImageSize ? first + "x" + first : first);
+      ValidateOptions(probe);
       LoadOptions load = api::MakeLoadOptions(one);
+      load.batch_given = load.batch_given || *axis == SweepAxis::kBatch;
+      load.seq_len_given = load.seq_len_given || *axis == SweepAxis::kSeqLen;
       load.build.routed_tokens.emplace();  // first one module per expert list, to plan with
       LoadedModel m = Load(model, load);
-      CheckApplicable(one, m.kinds);
+      CheckApplicable(probe, m.kinds);
       if (!m.arch) throw Unsupported(model, "sweep: no architecture to analyse (" + m.note + ")");
       std::optional<Hardware> hardware = api::LoadHardware(one);
       Workload base = api::MakeWorkload(one, api::SeqLen(one, *m.arch));

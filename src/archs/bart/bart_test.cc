@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "build_architecture.h"
+#include "profile_lookup.h"
 
 #include <nlohmann/json.hpp>
 
@@ -103,14 +104,11 @@ TEST(Bart, CrossAttentionProjectedOnce) {
   two.max_new_tokens = 2;
   Profile p1 = Analyze(*arch, one, Convention::kAnalytic);
   Profile p2 = Analyze(*arch, two, Convention::kAnalytic);
-  auto macs = [](const Profile& p, const std::string& path) {
-    return p.stats[static_cast<size_t>(p.tree.Find(path))].macs;
-  };
   std::string cross = "model.decoder.layers.0.encoder_attn";
-  EXPECT_EQ(macs(p1, cross + ".k_proj"), Count(100ull * 768 * 768));
-  EXPECT_EQ(macs(p2, cross + ".k_proj"), Count(100ull * 768 * 768));  // not again at step 2
-  EXPECT_EQ(macs(p2, "model.decoder.layers.0.self_attn.k_proj"), Count(2ull * 768 * 768));
-  EXPECT_EQ(macs(p2, "model.encoder"), macs(p1, "model.encoder"));  // encoded once
+  EXPECT_EQ(At(p1, cross + ".k_proj").macs, Count(100ull * 768 * 768));
+  EXPECT_EQ(At(p2, cross + ".k_proj").macs, Count(100ull * 768 * 768));  // not again at step 2
+  EXPECT_EQ(At(p2, "model.decoder.layers.0.self_attn.k_proj").macs, Count(2ull * 768 * 768));
+  EXPECT_EQ(At(p2, "model.encoder").macs, At(p1, "model.encoder").macs);  // encoded once
 }
 
 TEST(Bart, GenerateCachesTheEncoderTokensCrossKeysAndValues) {

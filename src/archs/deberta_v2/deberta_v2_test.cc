@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "build_architecture.h"
+#include "profile_lookup.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,10 +68,6 @@ TEST(DebertaV2, ModulesAsTransformersNamesThem) {
   EXPECT_EQ(t[t.Find("qa_outputs")].extra_repr, "in_features=768, out_features=2, bias=True");
 }
 
-Count Macs(const Profile& p, const std::string& path) {
-  return p.stats[static_cast<size_t>(p.tree.Find(path))].macs;
-}
-
 TEST(DebertaV2, DisentangledAttentionMacs) {
   // 128 tokens, 12 heads of 64. With share_att_key, query_proj and key_proj also project the
   // 512-row relative table; the attention module itself multiplies content-to-content
@@ -80,10 +77,10 @@ TEST(DebertaV2, DisentangledAttentionMacs) {
   w.seq_len = 128;
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
   std::string self = "deberta.encoder.layer.0.attention.self";
-  EXPECT_EQ(Macs(p, self + ".query_proj"), Count((128ull + 512) * 768 * 768));
-  EXPECT_EQ(Macs(p, self + ".key_proj"), Count((128ull + 512) * 768 * 768));
-  EXPECT_EQ(Macs(p, self + ".value_proj"), Count(128ull * 768 * 768));
-  EXPECT_EQ(Macs(p, self),
+  EXPECT_EQ(At(p, self + ".query_proj").macs, Count((128ull + 512) * 768 * 768));
+  EXPECT_EQ(At(p, self + ".key_proj").macs, Count((128ull + 512) * 768 * 768));
+  EXPECT_EQ(At(p, self + ".value_proj").macs, Count(128ull * 768 * 768));
+  EXPECT_EQ(At(p, self).macs,
             Count((2 * 640ull + 128) * 768 * 768 + 12ull * 64 * 128 * (128 + 512 + 512 + 128)));
 }
 

@@ -4,6 +4,8 @@
 // registry walk (tests/families_test.cc).
 #include <gtest/gtest.h>
 
+#include "profile_lookup.h"
+
 #include <nlohmann/json.hpp>
 
 #include "analysis/analyze.h"
@@ -84,21 +86,18 @@ TEST(T5, CrossAttentionProjectedOnceAndBiasRecomputed) {
   two.max_new_tokens = 2;
   Profile p1 = Analyze(*arch, one, Convention::kAnalytic);
   Profile p2 = Analyze(*arch, two, Convention::kAnalytic);
-  auto stat = [](const Profile& p, const std::string& path) {
-    return p.stats[static_cast<size_t>(p.tree.Find(path))];
-  };
   std::string cross = "decoder.block.0.layer.1.EncDecAttention";
-  EXPECT_EQ(stat(p1, cross + ".k").macs, Count(100ull * 768 * 768));
-  EXPECT_EQ(stat(p2, cross + ".k").macs, Count(100ull * 768 * 768));  // not again at step 2
-  EXPECT_EQ(stat(p2, "decoder.block.0.layer.0.SelfAttention.k").macs, Count(2ull * 768 * 768));
-  EXPECT_EQ(stat(p2, "encoder").flops, stat(p1, "encoder").flops);  // encoded once
+  EXPECT_EQ(At(p1, cross + ".k").macs, Count(100ull * 768 * 768));
+  EXPECT_EQ(At(p2, cross + ".k").macs, Count(100ull * 768 * 768));  // not again at step 2
+  EXPECT_EQ(At(p2, "decoder.block.0.layer.0.SelfAttention.k").macs, Count(2ull * 768 * 768));
+  EXPECT_EQ(At(p2, "encoder").flops, At(p1, "encoder").flops);  // encoded once
   // Decoder block 0 self-attention own FLOPs at step 2 (past 1, 2 keys): bias over the 2 x 2
   // positions (/ max_exact, log, / log(...), * (buckets - max_exact): 4 x 4), + mask (12 x 2),
   // scores += bias (12 x 2), softmax; block 1 has no bias and no mask add.
   std::string self0 = "decoder.block.0.layer.0.SelfAttention";
   std::string self1 = "decoder.block.1.layer.0.SelfAttention";
-  Count step2_0 = stat(p2, self0).flops - stat(p1, self0).flops;
-  Count step2_1 = stat(p2, self1).flops - stat(p1, self1).flops;
+  Count step2_0 = At(p2, self0).flops - At(p1, self0).flops;
+  Count step2_1 = At(p2, self1).flops - At(p1, self1).flops;
   EXPECT_EQ(step2_0 - step2_1, Count(uint64_t{4 * 4 + 12 * 2}));
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "build_architecture.h"
+#include "profile_lookup.h"
 
 #include <nlohmann/json.hpp>
 
@@ -76,10 +77,6 @@ TEST(Whisper, ModulesAsTransformersNamesThem) {
             "WhisperSdpaAttention");
 }
 
-Count Macs(const Profile& p, const std::string& path) {
-  return p.stats[static_cast<size_t>(p.tree.Find(path))].macs;
-}
-
 TEST(Whisper, AudioFrontEndAndForward) {
   // Any workload reads 3000 mel frames: conv1 3000 x 768 outputs x 80 x 3 taps, conv2 1500 x 768
   // outputs x 768 x 3 taps; each encoder projection is 1500 x 768^2.
@@ -88,13 +85,14 @@ TEST(Whisper, AudioFrontEndAndForward) {
   w.batch = 2;
   w.seq_len = 10;
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
-  EXPECT_EQ(Macs(p, "model.encoder.conv1"), Count(2ull * 3000 * 768 * 240));
-  EXPECT_EQ(Macs(p, "model.encoder.conv2"), Count(2ull * 1500 * 768 * 2304));
-  EXPECT_EQ(Macs(p, "model.encoder.layers.0.self_attn.q_proj"), Count(2ull * 1500 * 768 * 768));
+  EXPECT_EQ(At(p, "model.encoder.conv1").macs, Count(2ull * 3000 * 768 * 240));
+  EXPECT_EQ(At(p, "model.encoder.conv2").macs, Count(2ull * 1500 * 768 * 2304));
+  EXPECT_EQ(At(p, "model.encoder.layers.0.self_attn.q_proj").macs, Count(2ull * 1500 * 768 * 768));
   // The decoder over 10 tokens; cross-attention keys come from the 1500 encoder states.
-  EXPECT_EQ(Macs(p, "model.decoder.layers.0.encoder_attn.q_proj"), Count(2ull * 10 * 768 * 768));
-  EXPECT_EQ(Macs(p, "model.decoder.layers.0.encoder_attn.k_proj"), Count(2ull * 1500 * 768 * 768));
-  EXPECT_EQ(Macs(p, "proj_out"), Count(2ull * 10 * 768 * 51865));
+  EXPECT_EQ(At(p, "model.decoder.layers.0.encoder_attn.q_proj").macs, Count(2ull * 10 * 768 * 768));
+  EXPECT_EQ(At(p, "model.decoder.layers.0.encoder_attn.k_proj").macs,
+            Count(2ull * 1500 * 768 * 768));
+  EXPECT_EQ(At(p, "proj_out").macs, Count(2ull * 10 * 768 * 51865));
 }
 
 TEST(Whisper, GenerateEncodesOnceAndProjectsCrossKeysOnce) {
@@ -107,12 +105,12 @@ TEST(Whisper, GenerateEncodesOnceAndProjectsCrossKeysOnce) {
   Profile p1 = Analyze(*arch, one, Convention::kAnalytic);
   Profile p3 = Analyze(*arch, three, Convention::kAnalytic);
   std::string cross = "model.decoder.layers.0.encoder_attn";
-  EXPECT_EQ(Macs(p1, cross + ".k_proj"), Count(1500ull * 768 * 768));
-  EXPECT_EQ(Macs(p3, cross + ".k_proj"), Count(1500ull * 768 * 768));  // not again
-  EXPECT_EQ(Macs(p3, "model.encoder"), Macs(p1, "model.encoder"));     // encoded once
+  EXPECT_EQ(At(p1, cross + ".k_proj").macs, Count(1500ull * 768 * 768));
+  EXPECT_EQ(At(p3, cross + ".k_proj").macs, Count(1500ull * 768 * 768));  // not again
+  EXPECT_EQ(At(p3, "model.encoder").macs, At(p1, "model.encoder").macs);  // encoded once
   // The prompt's 4 tokens, then 2 one-token steps.
-  EXPECT_EQ(Macs(p3, "model.decoder.layers.0.self_attn.k_proj"), Count(6ull * 768 * 768));
-  EXPECT_EQ(Macs(p3, "proj_out"), Count(6ull * 768 * 51865));
+  EXPECT_EQ(At(p3, "model.decoder.layers.0.self_attn.k_proj").macs, Count(6ull * 768 * 768));
+  EXPECT_EQ(At(p3, "proj_out").macs, Count(6ull * 768 * 51865));
   // Caches per decoder layer: K and V per token (2 x 768), and the cross K/V of 1500 states.
   // The cross caches keep the plan's 1,500 encoder positions.
   const auto& specs = p3.kv_cache;
@@ -133,8 +131,8 @@ TEST(Whisper, AudioClassification) {
   Workload w;
   w.batch = 2;
   Profile p = Analyze(*arch, w, Convention::kAnalytic);
-  EXPECT_EQ(Macs(p, "projector"), Count(2ull * 1500 * 768 * 256));
-  EXPECT_EQ(Macs(p, "encoder.conv2"), Count(2ull * 1500 * 768 * 2304));
+  EXPECT_EQ(At(p, "projector").macs, Count(2ull * 1500 * 768 * 256));
+  EXPECT_EQ(At(p, "encoder.conv2").macs, Count(2ull * 1500 * 768 * 2304));
   Workload g;
   g.mode = Mode::kGenerate;
   EXPECT_THROW(Analyze(*arch, g, Convention::kAnalytic), Error);

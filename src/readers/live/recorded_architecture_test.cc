@@ -10,14 +10,9 @@
 namespace calflops {
 namespace {
 
-/// Sequential(Linear(4, 8), ReLU()) on x (3, 4), recorded as the Python package records it.
-RecordedArchitecture Mlp(std::vector<RecordedOp> extra = {}) {
-  ModuleTree tree;
-  tree[0].class_name = "Sequential";
-  ModuleId lin = tree.Add(0, "0", "Linear", "in_features=4, out_features=8, bias=True");
-  tree.AddParam(lin, "weight", Shape{8, 4}, DType::kF32);
-  tree.AddParam(lin, "bias", Shape{8}, DType::kF32);
-  ModuleId relu = tree.Add(0, "1", "ReLU");
+/// The records of Sequential(Linear(4, 8), ReLU()) on x (3, 4): F.linear in module `lin`, then
+/// the ReLU in module `relu`.
+std::vector<RecordedOp> MlpOps(ModuleId lin, ModuleId relu) {
   Op linear{.kind = OpKind::kLinear,
             .form = CallForm::kFunctional,
             .n_in = 2,
@@ -29,7 +24,18 @@ RecordedArchitecture Mlp(std::vector<RecordedOp> extra = {}) {
          .n_in = 1,
          .in = {Shape{3, 8}, Shape{}, Shape{}},
          .out = Shape{3, 8}};
-  std::vector<RecordedOp> ops = {{lin, linear}, {relu, act}};
+  return {{lin, linear}, {relu, act}};
+}
+
+/// Sequential(Linear(4, 8), ReLU()) on x (3, 4), recorded as the Python package records it.
+RecordedArchitecture Mlp(std::vector<RecordedOp> extra = {}) {
+  ModuleTree tree;
+  tree[0].class_name = "Sequential";
+  ModuleId lin = tree.Add(0, "0", "Linear", "in_features=4, out_features=8, bias=True");
+  tree.AddParam(lin, "weight", Shape{8, 4}, DType::kF32);
+  tree.AddParam(lin, "bias", Shape{8}, DType::kF32);
+  ModuleId relu = tree.Add(0, "1", "ReLU");
+  std::vector<RecordedOp> ops = MlpOps(lin, relu);
   ops.insert(ops.end(), extra.begin(), extra.end());
   return RecordedArchitecture(std::move(tree), std::move(ops), {}, DType::kF32, "mlp");
 }
@@ -74,18 +80,7 @@ TEST(RecordedArchitecture, EachRecordedCallIsOneCall) {
   auto arch = [](std::vector<size_t> starts) {
     RecordedArchitecture m = Mlp();
     ModuleTree tree = m.tree();
-    Op linear{.kind = OpKind::kLinear,
-              .form = CallForm::kFunctional,
-              .n_in = 2,
-              .in = {Shape{3, 4}, Shape{8, 4}, Shape{}},
-              .out = Shape{3, 8},
-              .attr = 1};
-    Op act{.kind = OpKind::kRelu,
-           .form = CallForm::kFunctional,
-           .n_in = 1,
-           .in = {Shape{3, 8}, Shape{}, Shape{}},
-           .out = Shape{3, 8}};
-    return RecordedArchitecture(std::move(tree), {{1, linear}, {2, act}}, {}, DType::kF32, "gen",
+    return RecordedArchitecture(std::move(tree), MlpOps(1, 2), {}, DType::kF32, "gen",
                                 std::move(starts));
   };
   Profile p = Analyze(arch({0, 1}), Workload{}, Convention::kAnalytic);
